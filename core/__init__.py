@@ -1,0 +1,1 @@
+"""Sway core: everything testable without Streamlit (warehouse, ingest, demo world, scoring)."""

@@ -1,0 +1,97 @@
+"""Sway's command line: build the demo world, import data, show status.
+
+Exit codes: 0 ok, 1 bad input or unusable warehouse (one line on stderr says why), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from core import progress, warehouse
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from core.demo_world import build_demo_warehouse
+
+    path = warehouse.warehouse_path()
+    build_demo_warehouse(path, people=args.people, seed=args.seed, progress=progress.to_stderr)
+    print(f"Built the demo world ({args.people:,} people, seed {args.seed}) in {path}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from core.ingest import import_files
+
+    con = warehouse.connect()
+    try:
+        report = import_files(con, [Path(p) for p in args.paths], progress=progress.to_stderr)
+    finally:
+        con.close()
+    print(report.summary())
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from core.status import status
+
+    path = warehouse.warehouse_path()
+    if not path.exists():
+        print(f"No warehouse at {path} yet. Build one with: python -m core demo")
+        return 0
+    con = warehouse.connect(path)
+    try:
+        s = status(con, str(path))
+    finally:
+        con.close()
+    print(f"Warehouse: {s.path}  (schema version {s.schema_version}, origin: {s.origin})")
+    for table, count in s.table_counts.items():
+        print(f"  {table:<13}{count:>14,}")
+    print(f"Activity: {s.first_activity or '-'} .. {s.last_activity or '-'}")
+    print(s.per_network)
+    if s.last_load:
+        load = s.last_load
+        print(f"Last load: {load['kind']} at {load['finished_at']} from {', '.join(load['sources'])}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand (later features add theirs here)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m core",
+        description="Sway: influencer discovery. The warehouse is $SWAY_DB or data/sway.duckdb.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="build the seeded demo world (replaces the warehouse)")
+    demo.add_argument("--people", type=int, default=20_000, help="number of people (default 20,000)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.set_defaults(run=_cmd_demo)
+
+    imp = sub.add_parser(
+        "import",
+        help="import files, all-or-nothing: Sway CSV/Parquet/JSONL, Twitter v1.1 JSONL, SNAP edge lists",
+    )
+    imp.add_argument("paths", nargs="+", metavar="PATH")
+    imp.set_defaults(run=_cmd_import)
+
+    st = sub.add_parser("status", help="row counts, activity dates, last load, warehouse path")
+    st.set_defaults(run=_cmd_status)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; user-facing errors become one line on stderr and exit code 1."""
+    from core.ingest.errors import InputError
+
+    args = build_parser().parse_args(argv)
+    if getattr(args, "people", 1) < 1:
+        print("error: --people must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        return args.run(args)
+    except (InputError, warehouse.WarehouseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

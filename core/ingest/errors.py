@@ -1,0 +1,34 @@
+"""The one error type every importer raises for bad input: where it is, what is wrong, what to do."""
+
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """Bad input, named precisely enough that a marketer can fix the file.
+
+    Rendered as: "<file>, line <n>, field '<field>': <problem>. <fix>"
+    """
+
+    def __init__(
+        self,
+        file: str,
+        problem: str,
+        fix: str,
+        *,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.field = field
+        self.problem = problem
+        self.fix = fix
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.field is not None:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.problem}. {self.fix}"

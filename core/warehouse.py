@@ -1,0 +1,181 @@
+"""The warehouse: one DuckDB file, its numbered migrations, and safe ways to open and rebuild it."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATH = REPO_ROOT / "data" / "sway.duckdb"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+CORE_TABLES = ("people", "accounts", "posts", "interactions")
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
+    """All rows of a query. DuckDB 2.0 streams results, so always drain them before the next statement."""
+    return con.execute(sql, params or []).fetchall()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Any:
+    """The single value of a one-row, one-column query (drained, so the connection is free again)."""
+    result = rows(con, sql, params)
+    return result[0][0] if result else None
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse file cannot be opened or used; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def warehouse_path() -> Path:
+    """The warehouse file in use: $SWAY_DB if set, else data/sway.duckdb in the repository."""
+    return Path(os.environ.get("SWAY_DB") or DEFAULT_PATH).expanduser().resolve()
+
+
+def migrations() -> list[Migration]:
+    """All migrations shipped in core/migrations, in version order."""
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if not match:
+            raise WarehouseError(f"Migration file {path.name} must be named NNN_name.sql.")
+        found.append(Migration(int(match.group(1)), match.group(2), path.read_text(encoding="utf-8")))
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise WarehouseError(f"Two migrations share a version number: {versions}.")
+    return found
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply every migration not yet recorded, each in its own transaction; return the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+    )
+    done = {row[0] for row in rows(con, "SELECT version FROM schema_migrations")}
+    applied = []
+    for migration in migrations():
+        if migration.version in done:
+            continue
+        with transaction(con):
+            con.execute(migration.sql)
+            con.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                [migration.version, migration.name],
+            )
+        applied.append(migration.version)
+    return applied
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the block in one transaction: commit if it finishes, roll back if it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file (creating and migrating it if needed) and return a new connection.
+
+    Each caller gets its own connection; threads should take `con.cursor()` rather than share one.
+    """
+    target = Path(path) if path is not None else warehouse_path()
+    if not read_only:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(target), read_only=read_only)
+    except duckdb.IOException as exc:
+        raise WarehouseError(
+            f"Cannot open the warehouse {target}: {exc}. If another Sway process (the app or a CLI command) "
+            "is using it, stop that process or wait for it to finish, then try again."
+        ) from exc
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def exists(path: Path | str | None = None) -> bool:
+    """True when the warehouse file exists and holds people (a built or imported world)."""
+    target = Path(path) if path is not None else warehouse_path()
+    if not target.exists():
+        return False
+    con = connect(target)
+    try:
+        return scalar(con, "SELECT count(*) FROM people") > 0
+    finally:
+        con.close()
+
+
+def rebuild(path: Path | str, build: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+    """Build a whole new warehouse beside `path`, then swap it in atomically.
+
+    Readers of the old file keep a consistent view until they reconnect, and a crash
+    mid-build leaves the old warehouse untouched (only a stray `.building` file).
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(target.name + ".building")
+    for leftover in (staging, staging.with_name(staging.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    con = connect(staging)
+    try:
+        build(con)
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        staging.unlink(missing_ok=True)
+        raise
+    con.close()
+    target.with_name(target.name + ".wal").unlink(missing_ok=True)
+    os.replace(staging, target)
+
+
+def file_identity(path: Path | str | None = None) -> tuple[str, int, int]:
+    """(path, inode, mtime_ns) of the warehouse file: changes when a rebuild swaps in a new file."""
+    target = Path(path) if path is not None else warehouse_path()
+    try:
+        st = target.stat()
+    except FileNotFoundError:
+        return (str(target), 0, 0)
+    return (str(target), st.st_ino, st.st_mtime_ns)
+
+
+def record_load(con: duckdb.DuckDBPyConnection, kind: str, sources: list[str], added: dict[str, int]) -> None:
+    """Append one row to load_log (call inside the load's own transaction)."""
+    con.execute(
+        "INSERT INTO load_log (load_id, kind, sources, people, accounts, posts, interactions, finished_at) "
+        "SELECT coalesce(max(load_id), 0) + 1, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP FROM load_log",
+        [kind, sources, *(int(added.get(t, 0)) for t in CORE_TABLES)],
+    )
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> None:
+    """Insert or replace warehouse_meta keys."""
+    for key, value in values.items():
+        con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES (?, ?)", [key, str(value)])
+
+
+def get_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """All warehouse_meta keys and values."""
+    return dict(rows(con, "SELECT key, value FROM warehouse_meta"))
