@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,11 +127,17 @@ def exists(path: Path | str | None = None) -> bool:
         con.close()
 
 
-def rebuild(path: Path | str, build: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+def rebuild(
+    path: Path | str,
+    build: Callable[[duckdb.DuckDBPyConnection], None],
+    *,
+    swap_guard: AbstractContextManager[object] | None = None,
+) -> None:
     """Build a whole new warehouse beside `path`, then swap it in atomically.
 
     Readers of the old file keep a consistent view until they reconnect, and a crash
     mid-build leaves the old warehouse untouched (only a stray `.building` file).
+    `swap_guard` is held only around the swap itself, e.g. to close shared connections.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -147,8 +153,9 @@ def rebuild(path: Path | str, build: Callable[[duckdb.DuckDBPyConnection], None]
         staging.unlink(missing_ok=True)
         raise
     con.close()
-    target.with_name(target.name + ".wal").unlink(missing_ok=True)
-    os.replace(staging, target)
+    with swap_guard or nullcontext():
+        target.with_name(target.name + ".wal").unlink(missing_ok=True)
+        os.replace(staging, target)
 
 
 def file_identity(path: Path | str | None = None) -> tuple[str, int, int]:
@@ -179,3 +186,8 @@ def set_meta(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> None:
 def get_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """All warehouse_meta keys and values."""
     return dict(rows(con, "SELECT key, value FROM warehouse_meta"))
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:
+    """A tuple that changes whenever stored data changes through a load, for keying UI caches."""
+    return (scalar(con, "SELECT coalesce(max(load_id), 0) FROM load_log"),)

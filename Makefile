@@ -1,0 +1,28 @@
+# The two commands of the README:
+#   make run    install the app's dependencies and start it (builds the demo warehouse on first start)
+#   make test   install what the tests need (Python packages, Debian's Chromium) and run every test
+# Both use a private virtual environment in .venv, so nothing is installed into the system Python.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test venv
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+venv: $(PY)
+
+run: $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m streamlit run app.py
+
+test: $(PY)
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	@# Browser tests drive Debian's Chromium through Playwright (Playwright's own browser download is not used).
+	command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+	$(PY) -m ruff check .
+	$(PY) -m pytest
