@@ -1,0 +1,401 @@
+"""Sway interchange files: accounts, posts and interactions as CSV, Parquet or JSON Lines, checked row by row.
+
+The column spec below is the contract; INTERCHANGE.md beside this module documents it for users
+(a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePath
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from core.ingest.frames import Batch, Parsed
+from core.ingest.jsonl import read_json_lines
+from core.ingest.source import ACCEPTED, FileRef, SourceFile
+from core.ingest.values import (
+    COUNT_FIX,
+    INTERACTION_TYPES,
+    ISO_EXAMPLE,
+    NETWORKS,
+    POST_KINDS,
+    Problems,
+    cleaned,
+    count,
+    iso_timestamp,
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an interchange file; `type` decides how its values are checked."""
+
+    name: str
+    type: str  # id | text | choice | count | timestamp
+    required: bool
+    meaning: str
+    choices: tuple[str, ...] = ()
+    default: str | None = None
+
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "accounts": (
+        Column("network", "choice", True, "Where the account lives.", NETWORKS),
+        Column("account_id", "id", True, "The network's own id for the account, kept as text."),
+        Column("handle", "text", True, "The account's @name; a leading @ is dropped."),
+        Column(
+            "person_id",
+            "id",
+            False,
+            "Your id for the person behind the account: accounts sharing it, on any network, are one person.",
+        ),
+        Column("display_name", "text", False, "The name shown on the profile."),
+        Column("bio", "text", False, "The profile description."),
+        Column("followers", "count", False, "Number of followers: a whole number, 0 or more."),
+        Column("following", "count", False, "Number of accounts it follows: a whole number, 0 or more."),
+        Column("location", "text", False, "Where the account says it is."),
+        Column("language", "text", False, "Main language, such as en or fr."),
+        Column("created_at", "timestamp", False, "When the account was created."),
+    ),
+    "posts": (
+        Column("network", "choice", True, "Where the post was published.", NETWORKS),
+        Column("post_id", "id", True, "The network's own id for the post, kept as text."),
+        Column(
+            "account_id", "id", True, "The author's account_id: in an accounts file of this import, or already in Sway."
+        ),
+        Column("posted_at", "timestamp", True, "When it was posted."),
+        Column("text", "text", True, "The text of the post; must not be empty."),
+        Column("url", "text", False, "Link to the post."),
+        Column("kind", "choice", False, "What sort of post it is; empty means post.", POST_KINDS, "post"),
+        Column(
+            "parent_post_id",
+            "id",
+            False,
+            "For a reply or repost: the post_id it answers or shares (left empty in Sway when Sway doesn't have it).",
+        ),
+    ),
+    "interactions": (
+        Column("network", "choice", True, "Where it happened.", NETWORKS),
+        Column("actor_account_id", "id", True, "The account_id of who acted: in this import or already in Sway."),
+        Column("target_account_id", "id", True, "The account_id of who was acted on: in this import or in Sway."),
+        Column("type", "choice", True, "What happened.", INTERACTION_TYPES),
+        Column("occurred_at", "timestamp", True, "When it happened."),
+        Column(
+            "post_id", "id", False, "The post_id acted on, if any: in a posts file of this import or already in Sway."
+        ),
+    ),
+}
+
+_FORMAT_NAMES = {"csv": "CSV", "jsonl": "JSON Lines", "parquet": "Parquet"}
+_UNNAMED = "column "  # header cells left blank are called "column N", as users count them
+
+
+def parse(source: SourceFile, container: str, now: datetime) -> Parsed:
+    """Read and check one interchange file; every problem names its line (or row) and column."""
+    raw = _read(source, container)
+    raw = _without_unnamed(source.ref, raw.with_columns(cleaned(pl.col(c)) for c in raw.columns if c != "line"))
+    names = [c for c in raw.columns if c != "line"]
+    kind = _kind(source, names, container)
+    spec = COLUMNS[kind]
+    _check_columns(source.ref, kind, names, container)
+    raw = raw.filter(pl.any_horizontal(pl.col(n).is_not_null() for n in names))  # blank lines
+    if raw.height == 0:
+        raise source.ref.error(
+            "the file has column names but no rows of data",
+            "Add rows below the header, or pick the file with the data.",
+        )
+    raw = raw.with_columns(pl.lit(None, pl.String).alias(c.name) for c in spec if c.name not in names)
+    rows = _checked(source.ref, spec, raw, now)
+    label = f"Sway {kind} ({_FORMAT_NAMES[container]})"
+    if kind == "accounts":
+        _refuse_duplicates(source.ref, rows, "account_id")
+        return Parsed(Batch.of(accounts=_accounts(rows, source.index)), label, raw.height)
+    if kind == "posts":
+        _refuse_duplicates(source.ref, rows, "post_id")
+        return Parsed(Batch.of(posts=_posts(rows, source.index)), label, raw.height)
+    loops = pl.col("actor_account_id") == pl.col("target_account_id")
+    interactions = _interactions(rows.filter(~loops), source.index)
+    return Parsed(Batch.of(interactions=interactions), label, raw.height, self_loops=raw.height - interactions.height)
+
+
+def _read(source: SourceFile, container: str) -> pl.DataFrame:
+    """The file as text columns with normalised names, plus `line`."""
+    if container == "csv":
+        return _read_csv(source)
+    if container == "parquet":
+        # Through pyarrow with full validation, keeping only names and values: on a damaged file, bad
+        # UTF-8 or odd metadata, polars' own reader panics instead of raising an error we can report.
+        try:
+            table = pq.read_table(pa.BufferReader(source.data))
+            table.validate(full=True)
+            frame = pl.from_arrow(pa.Table.from_arrays(table.columns, names=table.column_names))
+        except (pa.ArrowException, pl.exceptions.PolarsError, OSError, ValueError) as exc:
+            raise source.ref.error(
+                f"this Parquet file can't be read ({str(exc).splitlines()[0]})", "Export it again, or save it as CSV."
+            ) from None
+    else:
+        frame = read_json_lines(source)
+    names = _normalised(source.ref, frame.columns, None)
+    frame = _as_text(source.ref, frame.rename(dict(zip(frame.columns, names, strict=True))))
+    if "line" not in frame.columns:  # Parquet: rows count from 1, like lines
+        frame = frame.with_columns(line=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
+    return frame
+
+
+def _read_csv(source: SourceFile) -> pl.DataFrame:
+    """CSV with a header line; `line` is where each record starts, counting line breaks inside quotes."""
+    end = source.data.find(b"\n")
+    header_text = source.data[: end if end >= 0 else len(source.data)].decode("utf-8").rstrip("\r")
+    try:
+        header = next(csv.reader([header_text]))
+    except csv.Error as exc:  # e.g. a stray carriage return inside the header
+        raise source.ref.error(
+            f"the header line can't be read as CSV ({exc})", "Save the file again as CSV UTF-8.", line=1
+        ) from None
+    if len(header) == 1 and (";" in header_text or "\t" in header_text):
+        raise source.ref.error(
+            "the columns are separated by semicolons or tabs, not commas",
+            "Save the file as comma-separated CSV (in Excel: Save As > 'CSV UTF-8').",
+            line=1,
+        )
+    names = _normalised(source.ref, header, 1)
+    try:
+        frame = pl.read_csv(source.data, infer_schema=False, has_header=True, new_columns=names)
+    except pl.exceptions.PolarsError as exc:  # polars doesn't say which line is wrong
+        raise _locate_csv_problem(source, len(header), exc) from None
+    breaks = pl.sum_horizontal(pl.col(n).str.count_matches("\n").fill_null(0) for n in frame.columns)
+    return frame.with_columns(line=(2 + pl.int_range(pl.len(), dtype=pl.Int64) + breaks.cum_sum() - breaks))
+
+
+def _locate_csv_problem(source: SourceFile, width: int, exc: Exception) -> Exception:
+    """The error for the first record with more values than the header has columns."""
+    reader = csv.reader(io.StringIO(source.data.decode("utf-8"), newline=""))
+    start = 1
+    try:
+        for record in reader:
+            if len(record) > width:
+                return source.ref.error(
+                    f"this line has {len(record)} values but the header names {width} columns",
+                    "Remove the extra values, or put double quotes around values that contain commas.",
+                    line=start,
+                )
+            start = reader.line_num + 1
+    except csv.Error as bad:
+        return source.ref.error(
+            f"this line can't be read as CSV ({bad})", "Save the file again as CSV UTF-8.", line=start
+        )
+    return source.ref.error(
+        f"Sway could not read this CSV file ({str(exc).splitlines()[0]})",
+        'Check for a double quote (") that is opened but never closed, then save the file again as CSV UTF-8.',
+    )
+
+
+def _normalised(ref: FileRef, columns: list[str], line: int | None) -> list[str]:
+    """Column names trimmed and lower-cased, blank ones called 'column N'; repeated names are refused."""
+    names = [column.strip().lower() or f"{_UNNAMED}{position}" for position, column in enumerate(columns, 1)]
+    for position, name in enumerate(names, 1):
+        if name in names[: position - 1]:
+            raise ref.error(f"the column '{name}' appears twice", "Keep one of them and delete the other.", line=line)
+    return names
+
+
+def _without_unnamed(ref: FileRef, raw: pl.DataFrame) -> pl.DataFrame:
+    """Drop columns without a name that hold nothing (spreadsheets add them); refuse ones that hold values."""
+    unnamed = [c for c in raw.columns if c.startswith(_UNNAMED)]
+    for name in unnamed:
+        filled = raw.filter(pl.col(name).is_not_null())
+        if filled.height:
+            raise ref.error(
+                f"{name} has no name but holds values",
+                "Give it a name from the list of columns, or delete the column.",
+                line=filled["line"].min(),
+            )
+    return raw.drop(unnamed)
+
+
+def _as_text(ref: FileRef, frame: pl.DataFrame) -> pl.DataFrame:
+    """Every column as text so all containers are checked alike; typed Parquet/JSON values convert cleanly."""
+    converted = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if name == "line":
+            converted.append(column)
+            continue
+        if dtype.is_nested():
+            raise ref.error(
+                "this column holds lists or records", "Put one plain value (text, number or date) in each.", field=name
+            )
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone:
+            column = column.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        elif dtype.is_float():  # 1200.0 from a pandas/JSON export is still a whole number
+            column = pl.when(column == column.floor()).then(column.cast(pl.Int64, strict=False)).otherwise(column)
+        converted.append(column.cast(pl.String).alias(name))
+    return frame.select(converted)
+
+
+def _kind(source: SourceFile, names: list[str], container: str) -> str:
+    """accounts, posts or interactions: from the file name's start, else from the columns present."""
+    stem = PurePath(source.name).name
+    for kind in COLUMNS:
+        if stem.startswith(kind.rstrip("s")):
+            return kind
+    fits = [kind for kind, spec in COLUMNS.items() if {c.name for c in spec if c.required} <= set(names)]
+    if len(fits) == 1:
+        return fits[0]
+    raise source.ref.error(
+        f"Sway can't tell whether this {_FORMAT_NAMES[container]} file holds accounts, posts or interactions",
+        f"Start the file name with accounts, posts or interactions (like accounts.csv). {ACCEPTED}.",
+    )
+
+
+def _check_columns(ref: FileRef, kind: str, names: list[str], container: str) -> None:
+    """Refuse unknown columns (often typos) and missing required ones, listing what is expected."""
+    spec = COLUMNS[kind]
+    known = [c.name for c in spec]
+    article = "An" if kind[0] in "aeiou" else "A"
+    expected = (
+        f"{article} {kind} file has the columns {', '.join(c.name for c in spec if c.required)} (required) "
+        f"and {', '.join(c.name for c in spec if not c.required)} (optional)."
+    )
+    header_line = 1 if container == "csv" else None
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise ref.error(
+                f"'{name}' is not a column of {kind} files",
+                f"Rename or delete it.{hint} {expected}",
+                line=header_line,
+                field=name,
+            )
+    missing = [c.name for c in spec if c.required and c.name not in names]
+    if missing:
+        raise ref.error(
+            f"the column{'s' if len(missing) > 1 else ''} {', '.join(repr(m) for m in missing)} "
+            f"{'are' if len(missing) > 1 else 'is'} missing",
+            f"Add {'them' if len(missing) > 1 else 'it'}. {expected}",
+            line=header_line,
+        )
+
+
+def _checked(ref: FileRef, spec: tuple[Column, ...], raw: pl.DataFrame, now: datetime) -> pl.DataFrame:
+    """Typed values (columns named as in the spec) after checking every row; raises the earliest problem."""
+    problems = Problems(ref, raw)
+    typed = []
+    for column in spec:
+        value = pl.col(column.name)
+        if column.name == "handle":
+            value = cleaned(value.str.strip_prefix("@"))
+        if column.type == "choice":
+            value = value.str.to_lowercase()
+            problems.check(
+                value.is_not_null() & ~value.is_in(column.choices),
+                column.name,
+                f"{{value}} is not a known {column.name}",
+                f"Use one of: {', '.join(column.choices)}.",
+                value=column.name,
+            )
+            if column.default is not None:
+                value = value.fill_null(column.default)
+        elif column.type == "count":
+            value = count(value)
+            problems.check(
+                pl.col(column.name).is_not_null() & (value.is_null() | (value < 0)),
+                column.name,
+                "{value} is not a whole number of 0 or more",
+                COUNT_FIX,
+                value=column.name,
+            )
+        elif column.type == "timestamp":
+            value = iso_timestamp(value)
+            problems.check(
+                pl.col(column.name).is_not_null() & value.is_null(),
+                column.name,
+                "{value} is not a date and time Sway can read",
+                f"Write it in ISO 8601 form, like {ISO_EXAMPLE}.",
+                value=column.name,
+            )
+        if column.required:
+            problems.check(
+                value.is_null(), column.name, f"this row has no {column.name}", "Fill it in, or remove the row."
+            )
+        typed.append(value.alias(column.name))
+    problems.raise_first()
+    rows = raw.select(*typed, "line")
+    future = Problems(ref, rows)
+    for column in spec:
+        if column.type == "timestamp":
+            future.check_future(column.name, column.name, now)
+    future.raise_first()
+    return rows
+
+
+def _refuse_duplicates(ref: FileRef, rows: pl.DataFrame, id_column: str) -> None:
+    """One row per id and network in a file: a repeat usually means two rows claim the same thing."""
+    repeats = rows.with_columns(first=pl.col("line").min().over("network", id_column)).filter(
+        pl.col("line") != pl.col("first")
+    )
+    if repeats.height:
+        row = repeats.sort("line").row(0, named=True)
+        place = "row" if ref.rows_not_lines else "line"
+        raise ref.error(
+            f"the {row['network']} {id_column} '{row[id_column]}' was already given on {place} {row['first']}",
+            "Keep one row per id: delete or merge the repeated row.",
+            line=row["line"],
+            field=id_column,
+        )
+
+
+def _accounts(rows: pl.DataFrame, index: int) -> pl.DataFrame:
+    return rows.select(
+        "network",
+        "handle",
+        "display_name",
+        "bio",
+        "followers",
+        "following",
+        "location",
+        "language",
+        "created_at",
+        "line",
+        external_id="account_id",
+        person_key="person_id",
+        stub=pl.lit(False),
+        file=pl.lit(index),
+    )
+
+
+def _posts(rows: pl.DataFrame, index: int) -> pl.DataFrame:
+    return rows.select(
+        "network",
+        "posted_at",
+        "text",
+        "url",
+        "kind",
+        "line",
+        external_id="post_id",
+        account_key="account_id",
+        parent_key="parent_post_id",
+        file=pl.lit(index),
+    )
+
+
+def _interactions(rows: pl.DataFrame, index: int) -> pl.DataFrame:
+    return rows.select(
+        "network",
+        "type",
+        "occurred_at",
+        "line",
+        actor_key="actor_account_id",
+        target_key="target_account_id",
+        post_key="post_id",
+        post_required=pl.lit(True),
+        file=pl.lit(index),
+    )

@@ -1,0 +1,246 @@
+"""Writing a checked batch into the warehouse: match what is stored, number what is new, insert in bulk.
+
+Rows already in the warehouse (same network and external id; for interactions the same actor, target,
+post, type, network and time) are kept exactly as stored and counted as skipped duplicates: an import
+never edits or deletes. New rows get ids after the current maximum, in a deterministic order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from core.ingest.frames import Batch
+from core.ingest.source import FileRef
+from core.progress import Progress
+from core.warehouse import scalar
+
+KEY = ["network", "external_id"]
+INTERACTION_KEY = ["network", "actor_account_id", "target_account_id", "post_id", "type", "occurred_at"]
+_TEMP = "sway_import_rows"  # the polars frame the statements below read, registered only while they run
+
+_STORED_ACCOUNTS = """
+    SELECT a.network::VARCHAR AS network, a.external_id, min(a.account_id) AS id
+    FROM accounts a JOIN sway_import_rows k ON a.network = k.network::network_name AND a.external_id = k.external_id
+    GROUP BY ALL
+"""
+_STORED_POSTS = """
+    SELECT p.network::VARCHAR AS network, p.external_id, min(p.post_id) AS id
+    FROM posts p JOIN sway_import_rows k ON p.network = k.network::network_name AND p.external_id = k.external_id
+    GROUP BY ALL
+"""
+_STORED_PEOPLE = """
+    SELECT p.external_id AS person_key, min(p.person_id) AS person_id
+    FROM people p JOIN sway_import_rows k ON p.external_id = k.person_key
+    GROUP BY ALL
+"""
+_NOT_STORED_INTERACTIONS = """
+    SELECT c.* FROM sway_import_rows c ANTI JOIN interactions i
+    ON i.actor_account_id = c.actor_account_id AND i.target_account_id = c.target_account_id
+    AND i.post_id IS NOT DISTINCT FROM c.post_id AND i.type = c.type::interaction_type
+    AND i.network = c.network::network_name AND i.occurred_at = c.occurred_at
+"""
+_INSERTS = {
+    "people": "INSERT INTO people (person_id, external_id, name) "
+    "SELECT person_id, person_key, name FROM sway_import_rows",
+    "accounts": """
+        INSERT INTO accounts (account_id, person_id, network, external_id, handle, display_name, bio,
+                              followers, following, location, language, created_at)
+        SELECT account_id, person_id, network::network_name, external_id, handle, display_name, bio,
+               followers, following, location, language, created_at
+        FROM sway_import_rows""",
+    "posts": """
+        INSERT INTO posts (post_id, account_id, network, external_id, posted_at, text, url, kind,
+                           parent_post_id, reported_reposts, reported_likes)
+        SELECT post_id, account_id, network::network_name, external_id, posted_at, text, url, kind::post_kind,
+               parent_post_id, reported_reposts, reported_likes
+        FROM sway_import_rows""",
+    "interactions": """
+        INSERT INTO interactions (actor_account_id, target_account_id, post_id, type, occurred_at, network)
+        SELECT actor_account_id, target_account_id, post_id, type::interaction_type, occurred_at,
+               network::network_name
+        FROM sway_import_rows""",
+}
+
+
+@dataclass(frozen=True)
+class LoadCounts:
+    """Rows added per table, and rows skipped because they were already stored or repeated in the import."""
+
+    added: dict[str, int]
+    skipped: dict[str, int]
+
+
+def load(con: duckdb.DuckDBPyConnection, batch: Batch, files: Sequence[FileRef], progress: Progress) -> LoadCounts:
+    """Insert what `batch` adds; call inside a transaction. Unknown references raise before any write."""
+    progress(0.0, "Matching accounts with the warehouse")
+    last_account = scalar(con, "SELECT coalesce(max(account_id), 0) FROM accounts")
+    accounts, people, account_ids = _new_accounts(con, batch, last_account)
+    progress(0.2, "Matching posts with the warehouse")
+    posts = _attach(batch.posts, account_ids, "account_key", "account_id")
+    new_posts, post_ids = _new_posts(con, posts, batch.interactions)
+    progress(0.4, "Matching interactions with the warehouse")
+    interactions = _attach(batch.interactions, account_ids, "actor_key", "actor_account_id")
+    interactions = _attach(interactions, account_ids, "target_key", "target_account_id")
+    interactions = _attach(interactions, post_ids, "post_key", "post_id")
+    _refuse_unknown(
+        files,
+        _unknown(posts, "account_key", "account_id", "account_id", "account"),
+        _unknown(interactions, "actor_key", "actor_account_id", "actor_account_id", "account"),
+        _unknown(interactions, "target_key", "target_account_id", "target_account_id", "account"),
+        _unknown(interactions.filter(pl.col("post_required")), "post_key", "post_id", "post_id", "post"),
+    )
+    new_interactions = _new_interactions(con, interactions, last_account)
+    new = {"people": people, "accounts": accounts, "posts": new_posts, "interactions": new_interactions}
+    for step, (table, frame) in enumerate(new.items()):
+        progress(0.6 + 0.1 * step, f"Writing {frame.height:,} new {table}")
+        with _registered(con, frame):
+            con.execute(_INSERTS[table])
+    offered = {
+        "accounts": batch.accounts.select(*KEY, "file").unique().height,
+        "posts": batch.posts.select(*KEY, "file").unique().height,
+        "interactions": batch.interactions.height,
+    }
+    added = {table: frame.height for table, frame in new.items()}
+    return LoadCounts(added, {table: offered[table] - added[table] for table in offered})
+
+
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> Iterator[None]:
+    """Make `frame` readable as the table _TEMP for the statements inside the block."""
+    con.register(_TEMP, frame)
+    try:
+        yield
+    finally:
+        # After a failed statement the transaction refuses even this; the next register replaces it anyway.
+        with suppress(duckdb.Error):
+            con.unregister(_TEMP)
+
+
+def _stored(con: duckdb.DuckDBPyConnection, sql: str, keys: pl.DataFrame) -> pl.DataFrame:
+    """Run a lookup of `keys` against the warehouse and return its rows as polars."""
+    with _registered(con, keys):
+        return con.sql(sql).pl()
+
+
+def _attach(frame: pl.DataFrame, ids: pl.DataFrame, key: str, into: str) -> pl.DataFrame:
+    """`frame` with the internal id of `key` (same network) as column `into`; null when unknown."""
+    return frame.join(ids.rename({"external_id": key, "id": into}), on=["network", key], how="left")
+
+
+def _new_accounts(
+    con: duckdb.DuckDBPyConnection, batch: Batch, last_account: int
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """New accounts and people with their ids, and the id of every account the batch mentions."""
+    wanted = pl.concat(
+        [
+            batch.accounts.select(KEY),
+            batch.posts.select("network", external_id="account_key"),
+            batch.interactions.select("network", external_id="actor_key"),
+            batch.interactions.select("network", external_id="target_key"),
+        ]
+    ).unique()
+    stored = _stored(con, _STORED_ACCOUNTS, wanted)
+    # A full profile beats a stub; otherwise the earliest file and line wins.
+    chosen = batch.accounts.sort("stub", "file", "line").unique(KEY, keep="first", maintain_order=True)
+    accounts = (
+        chosen.join(stored, on=KEY, how="anti")
+        .sort(KEY)
+        .with_columns(
+            account_id=last_account + 1 + pl.int_range(pl.len(), dtype=pl.Int64),
+            person_key=pl.coalesce("person_key", pl.concat_str("network", pl.lit(":"), "external_id")),
+        )
+    )
+    people_stored = _stored(con, _STORED_PEOPLE, accounts.select("person_key").unique())
+    last_person = scalar(con, "SELECT coalesce(max(person_id), 0) FROM people")
+    people = (
+        accounts.join(people_stored, on="person_key", how="anti")
+        .group_by("person_key", maintain_order=True)  # accounts are in id order: a person is named after its first
+        .agg(name=pl.coalesce("display_name", "handle").first())
+        .with_columns(person_id=last_person + 1 + pl.int_range(pl.len(), dtype=pl.Int64))
+    )
+    person_ids = pl.concat([people_stored, people.select("person_key", "person_id")])
+    accounts = accounts.join(person_ids, on="person_key", how="left")
+    account_ids = pl.concat([stored, accounts.select(*KEY, id="account_id")])
+    return accounts, people, account_ids
+
+
+def _new_posts(
+    con: duckdb.DuckDBPyConnection, posts: pl.DataFrame, interactions: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """New posts with ids (in time order) and parents, and the id of every post the batch refers to."""
+    wanted = (
+        pl.concat(
+            [
+                posts.select(KEY),
+                posts.select("network", external_id="parent_key"),
+                interactions.select("network", external_id="post_key"),
+            ]
+        )
+        .drop_nulls()
+        .unique()
+    )
+    stored = _stored(con, _STORED_POSTS, wanted)
+    last_post = scalar(con, "SELECT coalesce(max(post_id), 0) FROM posts")
+    new = (
+        posts.sort("file", "line")
+        .unique(KEY, keep="first", maintain_order=True)
+        .join(stored, on=KEY, how="anti")
+        .sort("posted_at", *KEY)
+        .with_columns(post_id=last_post + 1 + pl.int_range(pl.len(), dtype=pl.Int64))
+    )
+    post_ids = pl.concat([stored, new.select(*KEY, id="post_id")])
+    # A parent Sway doesn't have (a reply to a tweet outside the file) is left empty.
+    return _attach(new, post_ids, "parent_key", "parent_post_id"), post_ids
+
+
+def _new_interactions(con: duckdb.DuckDBPyConnection, interactions: pl.DataFrame, last_account: int) -> pl.DataFrame:
+    """Interactions not repeated in the batch and not already stored."""
+    rows = interactions.unique(INTERACTION_KEY, keep="first", maintain_order=True).select(INTERACTION_KEY)
+    # Only an interaction between two accounts that were already stored can itself be stored already.
+    old = (pl.col("actor_account_id") <= last_account) & (pl.col("target_account_id") <= last_account)
+    maybe_stored = rows.filter(old)
+    if maybe_stored.height:
+        maybe_stored = _stored(con, _NOT_STORED_INTERACTIONS, maybe_stored)
+    return pl.concat([rows.filter(~old), maybe_stored])
+
+
+@dataclass(frozen=True)
+class _Unknown:
+    """The earliest reference of one kind that matched nothing, and how many did."""
+
+    file: int
+    line: int
+    network: str
+    value: str
+    field: str
+    what: str  # account or post
+    count: int
+
+
+def _unknown(frame: pl.DataFrame, key: str, into: str, field: str, what: str) -> _Unknown | None:
+    """The earliest row whose `key` matched nothing, or None."""
+    bad = frame.filter(pl.col(key).is_not_null() & pl.col(into).is_null())
+    if bad.height == 0:
+        return None
+    row = bad.sort("file", "line").row(0, named=True)
+    return _Unknown(row["file"], row["line"], row["network"], row[key], field, what, bad.height)
+
+
+def _refuse_unknown(files: Sequence[FileRef], *found: _Unknown | None) -> None:
+    """Raise for the earliest reference to an account or post that is neither in the import nor stored."""
+    problems = [f for f in found if f is not None]
+    if not problems:
+        return
+    first = min(problems, key=lambda f: (f.file, f.line))
+    more = f" (and {first.count - 1:,} more like this)" if first.count > 1 else ""
+    raise files[first.file].error(
+        f"there is no {first.network} {first.what} '{first.value}' in this import or in Sway{more}",
+        f"Import the {first.what}s file that lists it together with this file, or correct the id.",
+        line=first.line,
+        field=first.field,
+    )

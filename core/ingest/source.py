@@ -1,0 +1,104 @@
+"""Reading one input file into memory: decompress it and refuse empty, binary or non-UTF-8 files early."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.ingest.errors import InputError
+
+GZIP_MAGIC = b"\x1f\x8b"
+PARQUET_MAGIC = b"PAR1"
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+ACCEPTED = (
+    "Sway imports: Sway interchange files named accounts…, posts… or interactions… "
+    "(.csv, .parquet or .jsonl, optionally .gz; their columns are listed in INTERCHANGE.md), "
+    "Twitter API v1.1 tweets saved one JSON object per line (.jsonl), "
+    "and SNAP activity edge lists with lines 'userA userB unix_time RT|MT|RE' (.txt)"
+)
+
+# Files people pick by mistake, recognised by their first bytes so the message can say what they are.
+_NOT_DATA = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "an Excel workbook or a ZIP archive"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Excel or Word document"),
+)
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """How messages name one input file and point into it."""
+
+    name: str
+    rows_not_lines: bool = False  # Parquet has rows, not text lines
+
+    def error(self, problem: str, fix: str, *, line: int | None = None, field: str | None = None) -> InputError:
+        """An InputError about this file; Parquet positions are given as rows, not lines."""
+        if self.rows_not_lines and line is not None:
+            return InputError(self.name, f"in row {line}, {problem}", fix, field=field)
+        return InputError(self.name, problem, fix, line=line, field=field)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file, decompressed; `index` is its position in the import (for a stable order)."""
+
+    ref: FileRef
+    index: int
+    data: bytes
+
+    @property
+    def name(self) -> str:
+        """The file name as the user knows it, lower-cased and without .gz (for suffix and prefix checks)."""
+        name = self.ref.name.lower()
+        return name[:-3] if name.endswith(".gz") else name
+
+
+def read_source(path: Path, name: str, index: int) -> SourceFile:
+    """Load `path` (reported as `name`), gunzipped if compressed, after checking it holds text or Parquet."""
+    ref = FileRef(name)
+    if not path.is_file():
+        raise ref.error("Sway can't find this file", "Check the file name and folder, then try again.")
+    data = path.read_bytes()
+    if data.startswith(GZIP_MAGIC):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ref.error(
+                f"the compressed (.gz) file is damaged ({exc})", "Download or export the file again."
+            ) from None
+    if not data.strip():
+        raise ref.error("the file is empty", "Choose the file that holds the data, or export it again.")
+    if data.startswith(PARQUET_MAGIC):
+        return SourceFile(FileRef(name, rows_not_lines=True), index, data)
+    _refuse_binary(ref, data)
+    data = data.removeprefix(UTF8_BOM)  # Excel's "CSV UTF-8" starts with one
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ref.error(
+            f"this file is not saved as UTF-8 text (byte 0x{data[exc.start]:02X} is not valid UTF-8)",
+            "Open it in your spreadsheet or editor and save it as UTF-8 (in Excel: Save As > 'CSV UTF-8').",
+            line=data.count(b"\n", 0, exc.start) + 1,
+        ) from None
+    return SourceFile(ref, index, data)
+
+
+def _refuse_binary(ref: FileRef, data: bytes) -> None:
+    """Raise for images, documents, workbooks and other binary files, saying what they look like."""
+    for magic, what in _NOT_DATA:
+        if data.startswith(magic):
+            raise ref.error(f"this is {what}, not a data file", f"Export the data as CSV UTF-8 instead. {ACCEPTED}.")
+    if data.startswith(UTF16_BOMS):
+        raise ref.error(
+            "this file is saved as UTF-16 text", "Save it as UTF-8 instead (in Excel: Save As > 'CSV UTF-8')."
+        )
+    if b"\x00" in data[:8192]:
+        raise ref.error("this is a binary file, not text or Parquet", f"{ACCEPTED}.")
