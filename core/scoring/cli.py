@@ -1,0 +1,98 @@
+"""Command-line subcommands of scoring: `refresh` and `scores preview`, registered by add_subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+
+import polars as pl
+
+from core import progress, warehouse
+from core.scoring.params import ScoreParams, ScoringError
+
+
+def _as_of(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO date/time: {text!r} (e.g. 2026-10-31 or 2026-10-31T23:59)"
+        ) from None
+
+
+def _overrides(pairs: list[str]) -> dict[str, str]:
+    found = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ScoringError(f"--set needs name=value (got {pair!r}), e.g. --set weight_like=0.2.")
+        found[name.strip()] = value.strip()
+    return found
+
+
+def _cmd_refresh(args: argparse.Namespace) -> int:
+    from core.scoring.refresh import backfill_history, refresh
+
+    con = warehouse.connect()
+    try:
+        report = refresh(con, window_days=args.window_days, as_of=args.as_of, progress=progress.to_stderr)
+        print(report.summary())
+        if args.backfill_days:
+            filled = backfill_history(
+                con,
+                days=args.backfill_days,
+                step_days=args.step_days,
+                window_days=args.window_days,
+                progress=progress.to_stderr,
+            )
+            print(filled.summary())
+    except ScoringError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    return 0
+
+
+def _cmd_preview(args: argparse.Namespace) -> int:
+    from core.scoring.preview import preview
+    from core.scoring.store import latest_ok_run
+
+    con = warehouse.connect()
+    try:
+        current = latest_ok_run(con)
+        params = (current.params if current else ScoreParams()).with_overrides(_overrides(args.set))
+        moved = preview(con, params, window_days=args.window_days, limit=args.limit)
+    except ScoringError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    changes = ", ".join(args.set) or "no change"
+    print(f"Who would move most with {changes} (nothing was written; run `refresh` with these to apply):")
+    with pl.Config(tbl_rows=-1, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True, float_precision=1):
+        print(moved)
+    return 0
+
+
+def add_subcommands(sub: argparse._SubParsersAction) -> None:
+    """Register `refresh` and `scores preview` on the CLI's subparsers."""
+    ref = sub.add_parser("refresh", help="recompute every influence score, flag and explanation (one transaction)")
+    ref.add_argument("--window-days", type=int, default=90, help="days of reactions to score (default 90)")
+    ref.add_argument("--as-of", type=_as_of, default=None, help="end of the window (default: latest interaction)")
+    ref.add_argument(
+        "--backfill-days", type=int, default=0, help="also write score history for this many past days (default 0)"
+    )
+    ref.add_argument("--step-days", type=int, default=1, help="backfill every N days (default 1)")
+    ref.set_defaults(run=_cmd_refresh)
+
+    scores = sub.add_parser("scores", help="influence score tools")
+    tools = scores.add_subparsers(dest="scores_command", required=True, metavar="TOOL")
+    prev = tools.add_parser("preview", help="who would move most if scoring parameters changed (writes nothing)")
+    prev.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a parameter to change (repeatable)"
+    )
+    prev.add_argument("--window-days", type=int, default=None, help="window (default: the current scores' window)")
+    prev.add_argument("--limit", type=int, default=30, help="rows to show (default 30)")
+    prev.set_defaults(run=_cmd_preview)

@@ -1,0 +1,109 @@
+"""Scoring parameters: every tunable number of the influence score in one frozen, documented place."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any
+
+# A follow made in the window is a reaction to the person rather than to a post; follower totals are never used.
+REACTION_TYPES: tuple[str, ...] = ("repost", "reply", "mention", "like", "click", "follow")
+
+
+class ScoringError(ValueError):
+    """Scoring cannot run on this warehouse or with these settings; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class ScoreParams:
+    """Tunable numbers of the score; changing one can be previewed (scores preview --set name=value)."""
+
+    # What one reaction of each type is worth, in repost-equivalents.
+    weight_repost: float = 1.0
+    weight_reply: float = 1.0
+    weight_mention: float = 0.7
+    weight_like: float = 0.4
+    weight_click: float = 0.2
+    weight_follow: float = 1.0
+    # Most repost-equivalents one reactor account can add to one account in the window: the first reaction
+    # counts almost fully, the tenth from the same account barely (unique reactors beat repeated reactions).
+    reactor_cap: float = 3.0
+    # A reactor reacting to more distinct accounts than this in the window has each reaction scaled by
+    # pivot / distinct accounts (an account that reacts to everything counts little).
+    selectivity_pivot: float = 50.0
+    # Reactor influence: weighted PageRank damping; a reaction weighs influence ** influence_power (0 = all equal).
+    damping: float = 0.85
+    influence_power: float = 0.25
+    # A flagged account's reactions and its own score are scaled by (rating / 100) ** this.
+    inauthentic_power: float = 2.0
+    # Follow-back farm: follows thousands and about as many follow back (following / followers at most
+    # farm_max_ratio), and in the follow interactions it follows many accounts, many of which follow back.
+    farm_min_following: int = 1000
+    farm_max_ratio: float = 3.0
+    farm_min_follows: int = 50
+    farm_min_reciprocity: float = 0.2
+    # Reacts to everything: reacts to at least this many distinct accounts in the window, and at least this share
+    # of them are accounts few others react to (below the median number of distinct reactors): a selective
+    # reactor's choices follow what others find worth reacting to, an indiscriminate one's do not.
+    react_all_min_targets: int = 150
+    react_all_min_unpopular_share: float = 0.15
+    # Engagement pod: 3..max accounts that each react to at least this share of the others' posts (mutually,
+    # in at least this density of pairs) and get at least this share of their reactions from the group.
+    pod_min_coverage: float = 0.5
+    pod_min_posts: int = 2  # posts a core member must have written for "most of their posts" to mean much
+    pod_max_size: int = 40
+    pod_min_density: float = 0.5
+    pod_min_internal_share: float = 0.3
+    # Bought burst: at least this many reactions to one post within the minutes, mostly (min share) from
+    # accounts with at most this much other activity (posts, and reactions outside such bursts) in the window.
+    burst_minutes: int = 60
+    burst_min_reactions: int = 20
+    burst_min_share: float = 0.5
+    burst_max_other_activity: int = 3
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if value < 0:
+                raise ScoringError(f"Scoring parameter {field.name} must not be negative (got {value}).")
+        if not 0 < self.damping < 1:
+            raise ScoringError(f"damping must be between 0 and 1 exclusive (got {self.damping}).")
+        if self.reactor_cap <= 0 or self.selectivity_pivot <= 0:
+            raise ScoringError("reactor_cap and selectivity_pivot must be positive.")
+        if not any(self.type_weights().values()):
+            raise ScoringError("At least one reaction type needs a positive weight.")
+        if self.burst_minutes < 1 or self.pod_max_size < 3:
+            raise ScoringError("burst_minutes must be at least 1 and pod_max_size at least 3.")
+
+    def type_weights(self) -> dict[str, float]:
+        """Weight of each reaction type, keyed by the interaction_type enum value."""
+        return {t: float(getattr(self, f"weight_{t}")) for t in REACTION_TYPES}
+
+    def to_json(self) -> str:
+        """The parameters as a JSON object, stored with each score run so a run can be reproduced."""
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> ScoreParams:
+        """Parameters stored by an earlier run (unknown keys are ignored, missing ones take defaults)."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in json.loads(text).items() if k in known})
+
+    def with_overrides(self, overrides: dict[str, Any]) -> ScoreParams:
+        """A copy with some parameters changed; string values (from the command line) are converted."""
+        fields = {f.name: f for f in dataclasses.fields(self)}
+        changes: dict[str, Any] = {}
+        for name, value in overrides.items():
+            if name not in fields:
+                raise ScoringError(f"Unknown scoring parameter '{name}'. Known: {', '.join(sorted(fields))}.")
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise ScoringError(f"Scoring parameter {name} needs a number (got {value!r}).") from None
+            if isinstance(getattr(self, name), int):
+                if not number.is_integer():
+                    raise ScoringError(f"Scoring parameter {name} needs a whole number (got {value!r}).")
+                number = int(number)
+            changes[name] = number
+        return dataclasses.replace(self, **changes)

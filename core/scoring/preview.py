@@ -1,0 +1,76 @@
+"""Preview a change of scoring parameters: who would move most, and which signal moved them, writing nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import polars as pl
+
+from core.scoring import store
+from core.scoring.params import ScoreParams
+from core.scoring.reactions import latest_activity
+from core.scoring.refresh import compute
+
+
+def _scores_and_signals(
+    con: duckdb.DuckDBPyConnection, *, as_of: datetime, window_days: int, params: ScoreParams
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    c = compute(con, as_of=as_of, window_days=window_days, params=params, with_top_posts=False)
+    assert c.explanations is not None
+    combined = pl.col("network") == "all"
+    return (
+        c.scores.filter(combined).select("person_id", "score", "raw"),
+        c.explanations.filter(combined).select("person_id", "signal", "points"),
+    )
+
+
+def preview(
+    con: duckdb.DuckDBPyConnection,
+    params: ScoreParams,
+    *,
+    window_days: int | None = None,
+    as_of: datetime | None = None,
+    limit: int = 50,
+) -> pl.DataFrame:
+    """The people whose combined score would move most under `params`, against the current parameters.
+
+    Both sides are computed on the same data (as of the latest interaction unless given), so the deltas show the
+    parameter change alone. Columns: person_id, name, old_score, new_score, delta, main_signal (the signal whose
+    points changed most) and main_signal_delta (its change in points). Runs inside a transaction that is
+    rolled back (a consistent snapshot for both sides), so nothing is written, not even a run record.
+    """
+    current = store.latest_ok_run(con)
+    old_params = current.params if current else ScoreParams()
+    window = window_days or (current.window_days if current else 90)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        end = as_of or latest_activity(con)
+        old, old_signals = _scores_and_signals(con, as_of=end, window_days=window, params=old_params)
+        new, new_signals = _scores_and_signals(con, as_of=end, window_days=window, params=params)
+        names = con.sql("SELECT person_id, name FROM people").pl()
+    finally:
+        con.execute("ROLLBACK")
+    moved = (
+        old_signals.join(new_signals, on=["person_id", "signal"], how="full", coalesce=True, suffix="_new")
+        .with_columns(change=pl.col("points_new").fill_null(0) - pl.col("points").fill_null(0))
+        .sort(["person_id", pl.col("change").abs(), "signal"], descending=[False, True, False])
+        .group_by("person_id", maintain_order=True)
+        .first()
+        .select("person_id", main_signal="signal", main_signal_delta="change")
+    )
+    return (
+        old.join(new, on="person_id", suffix="_new")
+        .select(
+            "person_id",
+            old_score="score",
+            new_score="score_new",
+            delta=(pl.col("score_new").cast(pl.Int32) - pl.col("score").cast(pl.Int32)),
+            raw_change=pl.col("raw_new") - pl.col("raw"),
+        )
+        .join(names, on="person_id", how="left")
+        .join(moved, on="person_id", how="left")
+        .sort([pl.col("delta").abs(), pl.col("raw_change").abs(), "person_id"], descending=[True, True, False])
+        .head(limit)
+        .select("person_id", "name", "old_score", "new_score", "delta", "main_signal", "main_signal_delta")
+    )

@@ -1,0 +1,262 @@
+"""Windowed reaction features: who reacted to whom, on which post, how and when, inside the scoring window.
+
+One columnar scan pulls the window's interactions; account and person ids become dense indices (aidx,
+pidx) so that every later group-by is a sort or a numpy.bincount over small integer keys. Reactions are
+then aggregated to reactor-account pairs (reacting account -> reacted-to account) with a count per type
+by sorting one packed integer key (pair, type) and counting its runs: the same GROUP BY as SQL, but a
+single radix-friendly sort, and the sorted order makes every later float sum bit-for-bit repeatable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from core.scoring.params import REACTION_TYPES, ScoreParams, ScoringError
+from core.warehouse import rows, scalar
+
+N_TYPES = len(REACTION_TYPES)
+FOLLOW = REACTION_TYPES.index("follow")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The scoring window and how much it holds."""
+
+    as_of: datetime
+    days: int
+    start: datetime  # exclusive; the window is (start, as_of]
+    coverage_days: float  # days of the window the warehouse actually has data for
+    people: int
+    reactions: int
+    pairs: int
+
+    @property
+    def scale(self) -> float:
+        """Raw values are scaled by this so a short history scores as a rate over the whole window."""
+        return self.days / max(self.coverage_days, 1.0)
+
+
+@dataclass
+class Reactions:
+    """Every reaction in the window (self-reactions dropped), as parallel arrays."""
+
+    actor: np.ndarray  # aidx of the reacting account
+    target: np.ndarray  # aidx of the reacted-to account
+    kind: np.ndarray  # index into REACTION_TYPES
+    post: np.ndarray  # index of the post reacted to in `post_ids`, -1 for none (follows, some mentions)
+    post_ids: np.ndarray  # the distinct posts reacted to, sorted
+    t: np.ndarray  # seconds after the window start
+
+
+@dataclass
+class Features:
+    """The window's reactions, their reactor-account pairs and per-account activity, on dense indices.
+
+    Accounts are indexed 0..A-1 (aidx) in account_id order and people 0..P-1 (pidx) in person_id order;
+    pairs are sorted by (actor, target).
+    """
+
+    window: Window
+    accounts: pl.DataFrame  # aidx, account_id, person_id, pidx, network: one row per account, in aidx order
+    people: pl.DataFrame  # pidx, person_id: one row per person, in pidx order
+    reactions: Reactions
+    actor: np.ndarray  # per pair: reacting account (aidx)
+    target: np.ndarray  # per pair: reacted-to account (aidx)
+    run_pair: np.ndarray  # per (pair, type) run: the pair
+    run_kind: np.ndarray  # ... the reaction type (index into REACTION_TYPES)
+    run_count: np.ndarray  # ... how many reactions of that type the pair has
+    given: np.ndarray  # per pair: reactions other than follows
+    w: np.ndarray  # per pair: repost-equivalents (type-weighted reactions)
+    all_targets: np.ndarray  # per account: distinct accounts reacted to or followed
+    distinct_targets: np.ndarray  # per account: distinct accounts reacted to (follows aside)
+    once_targets: np.ndarray  # per account: ... of which reacted to only once
+    reactions_given: np.ndarray  # per account: reactions given (follows aside)
+    posts_written: np.ndarray  # per account: posts and replies written in the window (not reposts)
+
+    @property
+    def account_pidx(self) -> np.ndarray:
+        """Person index of each account."""
+        return self.accounts["pidx"].to_numpy()
+
+
+def latest_activity(con: duckdb.DuckDBPyConnection) -> datetime:
+    """The latest interaction time in the warehouse: the default as-of, so the same data gives the same scores."""
+    latest = scalar(con, "SELECT max(occurred_at) FROM interactions")
+    if latest is None:
+        raise ScoringError(
+            "The warehouse holds no interactions to score. Build the demo world (python -m core demo) "
+            "or import data (python -m core import FILE...), then refresh."
+        )
+    return latest
+
+
+def index_of(ids: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Position of each id in `known` (sorted, unique), or -1 where it is not there."""
+    if not len(known):
+        return np.full(len(ids), -1, dtype=np.int32)
+    if known[0] >= 0 and known[-1] < 4 * len(known) + 1_000_000:
+        lookup = np.full(int(known[-1]) + 1, -1, dtype=np.int32)  # dense ids: one array read per id
+        lookup[known] = np.arange(len(known), dtype=np.int32)
+        if not len(ids) or (ids.min() >= 0 and ids.max() <= known[-1]):
+            return lookup[ids]
+        inside = (ids >= 0) & (ids <= known[-1])
+        return np.where(inside, lookup[np.where(inside, ids, 0)], -1).astype(np.int32)
+    pos = np.minimum(np.searchsorted(known, ids), len(known) - 1)
+    return np.where(known[pos] == ids, pos, -1).astype(np.int32)
+
+
+def dense_index(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position of each id among the sorted distinct ids, the sorted distinct ids) of non-negative ids."""
+    if len(ids) and ids.max() < 4 * len(ids) + 1_000_000:
+        present = np.zeros(int(ids.max()) + 1, dtype=bool)
+        present[ids] = True
+        lookup = (np.cumsum(present) - 1).astype(np.int32)
+        return lookup[ids], np.flatnonzero(present)
+    distinct, inverse = np.unique(ids, return_inverse=True)
+    return inverse.astype(np.int32), distinct
+
+
+def _indices(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
+    people = con.sql("SELECT person_id FROM people ORDER BY person_id").pl()
+    if not people.height:
+        raise ScoringError(
+            "The warehouse holds no people to score. Build the demo world (python -m core demo) "
+            "or import data (python -m core import FILE...), then refresh."
+        )
+    people = people.with_row_index("pidx").with_columns(pl.col("pidx").cast(pl.Int32))
+    accounts = con.sql(
+        "SELECT account_id, person_id, network::VARCHAR AS network FROM accounts ORDER BY account_id"
+    ).pl()
+    pidx = index_of(accounts["person_id"].to_numpy(), people["person_id"].to_numpy())
+    if (pidx < 0).any():
+        example = accounts["account_id"][int(np.argmax(pidx < 0))]
+        raise ScoringError(
+            f"{int((pidx < 0).sum()):,} accounts belong to no known person (e.g. account {example}). "
+            "Re-import the data with its people file, then refresh."
+        )
+    accounts = accounts.with_row_index("aidx").with_columns(pl.col("aidx").cast(pl.Int32), pidx=pl.Series(pidx))
+    return people, accounts.select("aidx", "account_id", "person_id", "pidx", "network")
+
+
+def _reactions(con: duckdb.DuckDBPyConnection, accounts: pl.DataFrame, start: datetime, as_of: datetime) -> Reactions:
+    """All interactions of the window on dense indices; fails if one names an unknown account."""
+    labels = rows(con, "SELECT unnest(enum_range(NULL::interaction_type))")
+    code_to_kind = np.array([REACTION_TYPES.index(label) for (label,) in labels], dtype=np.int8)
+    raw = con.sql(
+        """
+        SELECT actor_account_id AS actor, target_account_id AS target, enum_code(type) AS code,
+               coalesce(post_id, -1) AS post_id, (epoch(occurred_at) - epoch($start::TIMESTAMP))::INTEGER AS t
+        FROM interactions WHERE occurred_at > $start AND occurred_at <= $as_of
+        """,
+        params={"start": start, "as_of": as_of},
+    ).pl()
+    raw = {name: raw[name].to_numpy() for name in raw.columns}
+    known = accounts["account_id"].to_numpy()
+    actor, target = index_of(raw["actor"], known), index_of(raw["target"], known)
+    unknown = (actor < 0) | (target < 0)
+    if unknown.any():
+        i = int(np.argmax(unknown))
+        raise ScoringError(
+            f"{int(unknown.sum()):,} interactions in the scoring window refer to accounts the warehouse does not "
+            f"hold (e.g. {raw['actor'][i]} -> {raw['target'][i]}). Re-import the data with its accounts file so "
+            "every actor and target is a known account, then refresh."
+        )
+    pidx = accounts["pidx"].to_numpy()
+    kind, post_id, t = code_to_kind[raw["code"]], raw["post_id"], raw["t"]
+    own = pidx[actor] == pidx[target]  # reacting to one's own other account is not influence
+    if own.any():
+        keep = ~own
+        actor, target, kind, post_id, t = actor[keep], target[keep], kind[keep], post_id[keep], t[keep]
+    on_post = post_id >= 0
+    post = np.full(len(post_id), -1, dtype=np.int32)
+    post[on_post], post_ids = dense_index(post_id[on_post])
+    return Reactions(actor=actor, target=target, kind=kind, post=post, post_ids=post_ids, t=t)
+
+
+def _pairs(r: Reactions, n_accounts: int) -> tuple[np.ndarray, ...]:
+    """Unique (actor, target) pairs in sorted order, and the (pair, type) runs with their reaction counts."""
+    bits = max(int(n_accounts - 1).bit_length(), 1)
+    packed = r.actor.astype(np.int64) << (bits + 3)  # (actor, target, type) in one sortable integer
+    packed |= r.target.astype(np.int64) << 3
+    packed |= r.kind
+    packed.sort()
+    change = np.empty(len(packed), dtype=bool)
+    change[:1] = True
+    np.not_equal(packed[1:], packed[:-1], out=change[1:])
+    run_start = np.flatnonzero(change)
+    run_key = packed[run_start]
+    run_count = np.diff(run_start, append=len(packed)).astype(np.int32)
+    pair_key = run_key >> 3
+    new_pair = np.empty(len(run_key), dtype=bool)
+    new_pair[:1] = True
+    np.not_equal(pair_key[1:], pair_key[:-1], out=new_pair[1:])
+    run_pair = (np.cumsum(new_pair) - 1).astype(np.int32)
+    pair = pair_key[new_pair]
+    actor = (pair >> bits).astype(np.int32)
+    target = (pair & ((1 << bits) - 1)).astype(np.int32)
+    return actor, target, run_pair, (run_key & 7).astype(np.int8), run_count
+
+
+def load_features(
+    con: duckdb.DuckDBPyConnection, *, as_of: datetime, window_days: int, params: ScoreParams
+) -> Features:
+    """Collect the window's reactions, their reactor-account pairs and per-account activity; fail on bad data."""
+    if window_days < 1:
+        raise ScoringError(f"The scoring window must be at least 1 day (got {window_days}).")
+    start = as_of - timedelta(days=window_days)
+    people, accounts = _indices(con)
+    r = _reactions(con, accounts, start, as_of)
+    if not len(r.actor):
+        raise ScoringError(
+            f"No reactions (reposts, replies, mentions, likes, clicks, follows) between {start:%Y-%m-%d %H:%M} and "
+            f"{as_of:%Y-%m-%d %H:%M} ({window_days}-day window). Widen the window (--window-days) or import "
+            "interactions for this period, then refresh."
+        )
+    n = accounts.height
+    actor, target, run_pair, run_kind, run_count = _pairs(r, n)
+    n_pairs = len(actor)
+    given = np.bincount(run_pair, weights=run_count * (run_kind != FOLLOW), minlength=n_pairs).astype(np.int32)
+    weights = np.array([params.type_weights()[t] for t in REACTION_TYPES])
+    written = con.sql(
+        """
+        SELECT account_id, count(*) AS n FROM posts
+        WHERE posted_at > $start AND posted_at <= $as_of AND kind <> 'repost' GROUP BY account_id
+        """,
+        params={"start": start, "as_of": as_of},
+    ).fetchnumpy()
+    posts_written = np.zeros(n, dtype=np.int32)
+    writer = index_of(written["account_id"], accounts["account_id"].to_numpy())
+    posts_written[writer[writer >= 0]] = written["n"][writer >= 0]
+    first = scalar(con, "SELECT min(occurred_at) FROM interactions")
+    coverage = max((as_of - max(first, start)).total_seconds() / 86400.0, 0.0)
+    return Features(
+        window=Window(
+            as_of=as_of,
+            days=window_days,
+            start=start,
+            coverage_days=min(coverage, float(window_days)),
+            people=people.height,
+            reactions=len(r.actor),
+            pairs=len(actor),
+        ),
+        accounts=accounts,
+        people=people,
+        reactions=r,
+        actor=actor,
+        target=target,
+        run_pair=run_pair,
+        run_kind=run_kind,
+        run_count=run_count,
+        given=given,
+        w=np.bincount(run_pair, weights=run_count * weights[run_kind], minlength=n_pairs),
+        all_targets=np.bincount(actor, minlength=n).astype(np.int32),
+        distinct_targets=np.bincount(actor[given > 0], minlength=n).astype(np.int32),
+        once_targets=np.bincount(actor[given == 1], minlength=n).astype(np.int32),
+        reactions_given=np.bincount(actor, weights=given, minlength=n).astype(np.int32),
+        posts_written=posts_written,
+    )

@@ -1,0 +1,136 @@
+"""Writes scoring results into the tables of migration 003, and reads run records back."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import polars as pl
+
+from core.scoring.params import ScoreParams
+from core.warehouse import rows, scalar, transaction
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One row of score_runs."""
+
+    run_id: int
+    kind: str
+    started_at: datetime
+    as_of: datetime | None
+    window_days: int
+    params: ScoreParams
+    status: str = "ok"
+    message: str | None = None
+    people: int | None = None
+    reactions: int | None = None
+    flagged_accounts: int | None = None
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything one refresh stores (the frames produced by the pipeline)."""
+
+    scores: pl.DataFrame  # person_id, network, score, raw, reactions, distinct_reactors, ... influence
+    explanations: pl.DataFrame
+    top_posts: pl.DataFrame
+    authenticity: pl.DataFrame  # account_id, person_id, network, rating, flags
+    flags: pl.DataFrame  # account_id, person_id, network, flag, severity, evidence
+
+
+def next_run_id(con: duckdb.DuckDBPyConnection) -> int:
+    """The id the next run will get."""
+    return scalar(con, "SELECT coalesce(max(run_id), 0) + 1 FROM score_runs")
+
+
+def _insert_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
+    con.execute(
+        "INSERT INTO score_runs VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            run.run_id,
+            run.kind,
+            run.status,
+            run.message,
+            run.started_at,
+            run.as_of,
+            run.window_days,
+            run.params.to_json(),
+            run.people,
+            run.reactions,
+            run.flagged_accounts,
+            run.seconds,
+        ],
+    )
+
+
+def record_failure(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
+    """Note a failed run in score_runs (best effort: never hides the original error)."""
+    with contextlib.suppress(duckdb.Error), transaction(con):
+        _insert_run(con, run)
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, run_id: int) -> None:
+    """Swap a table's rows for the frame's (columns in table order after run_id); inside the caller's transaction.
+
+    Frames arrive sorted by person, and DuckDB keeps insertion order, so per-person reads prune row groups.
+    """
+    con.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+    con.register("_sc_out", frame)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT ?, * FROM _sc_out", [run_id])  # noqa: S608 - fixed table names
+    finally:
+        con.unregister("_sc_out")
+
+
+def write_current(con: duckdb.DuckDBPyConnection, run: RunRecord, results: Results) -> None:
+    """Replace the current scores, explanations and authenticity with this run's (inside the caller's transaction)."""
+    _insert_run(con, run)
+    for table, frame in (
+        ("scores", results.scores),
+        ("score_explanations", results.explanations),
+        ("score_top_posts", results.top_posts),
+        ("authenticity", results.authenticity),
+        ("authenticity_flags", results.flags),
+    ):
+        _replace(con, table, frame, run.run_id)
+    day = (run.as_of or datetime.now()).date()
+    write_history(con, results.scores.select("person_id", "network", day=pl.lit(day), score="score"))
+
+
+def write_history(con: duckdb.DuckDBPyConnection, history: pl.DataFrame) -> None:
+    """Replace the score_history of the days in `history` (person_id, network, day, score); caller's transaction."""
+    con.register("_sc_days", history)
+    try:
+        con.execute("DELETE FROM score_history WHERE day IN (SELECT DISTINCT day FROM _sc_days)")
+        con.execute("INSERT INTO score_history SELECT * FROM _sc_days")
+    finally:
+        con.unregister("_sc_days")
+
+
+def add_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
+    """Record a finished run that replaced no current scores (a backfill); inside the caller's transaction."""
+    _insert_run(con, run)
+
+
+def latest_ok_run(con: duckdb.DuckDBPyConnection) -> RunRecord | None:
+    """The latest successful refresh (whose scores are the current ones), or None before the first."""
+    found = rows(
+        con,
+        "SELECT run_id, started_at, as_of, window_days, params FROM score_runs "
+        "WHERE kind = 'refresh' AND status = 'ok' ORDER BY run_id DESC LIMIT 1",
+    )
+    if not found:
+        return None
+    run_id, started_at, as_of, window_days, params = found[0]
+    return RunRecord(
+        run_id=run_id,
+        kind="refresh",
+        started_at=started_at,
+        as_of=as_of,
+        window_days=window_days,
+        params=ScoreParams.from_json(params),
+    )
