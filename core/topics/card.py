@@ -1,0 +1,98 @@
+"""The model card: what the topic model was trained on, how well it did, and where it should not be trusted."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import polars as pl
+import sklearn
+
+SOURCES: dict[str, dict[str, str]] = {
+    "reddit": {
+        "name": "Reddit Top 2.5 Million (Chris Dary / umbrae, 2013), labelled by subreddit",
+        "licence": "compilation under ODC PDDL 1.0; post texts remain subject to Reddit's terms",
+    },
+    "huffpost": {
+        "name": "News Category Dataset v3 (Rishabh Misra, arXiv:2209.11429), HuffPost headlines + descriptions",
+        "licence": "CC BY 4.0",
+    },
+    "correction": {
+        "name": "Topic corrections made by marketers in Sway",
+        "licence": "the operator's own data",
+    },
+}
+
+LIMITS = [
+    "Trained on Reddit posts (2006-2013) and HuffPost news labelled by subreddit/section, not on tweets: "
+    "expect much lower scores on tweets than on held-out training text.",
+    "Training labels are single-label; multi-label output comes from per-label thresholds tuned on 200 English "
+    "X-Topic tweets (CC BY-NC, used for tuning/evaluation only, never shipped).",
+    "English only. Bag-of-words: no context, sarcasm or images; short posts with no topical words get a guess.",
+    "Thresholds follow X-Topic's annotators, who gave half of all tweets diaries_&_daily_life: that label is "
+    "added to many posts. Labels with few evaluation tweets (fashion_&_style 4, arts_&_culture 5, "
+    "science_&_technology 5 of 200) have noisy scores and thresholds pulled toward the global one.",
+    "Marketer corrections with several topics teach each of them only weakly (the SVM is one-vs-rest on "
+    "single-label rows); single-topic corrections are learned well.",
+]
+
+
+def build_card(
+    rows: pl.DataFrame, thresholds: dict[str, float], evaluation: dict[str, Any], seconds: float
+) -> dict[str, Any]:
+    """The card of a freshly fitted model, from its training rows and the recipe's last evaluation."""
+    counts = rows.group_by("source", "topic").len().sort("source", "topic")
+    per_source = {
+        source: {
+            **SOURCES.get(source, {"name": source, "licence": "unknown"}),
+            "rows": int(group["len"].sum()),
+            "per_label": dict(zip(group["topic"].to_list(), group["len"].to_list(), strict=True)),
+        }
+        for (source,), group in counts.group_by("source", maintain_order=True)
+    }
+    return {
+        "model": "Sway topic classifier (TweetTopic's 19 labels)",
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "scikit_learn": sklearn.__version__,
+        "recipe": "tokenize (keeps #hashtags, @mentions, emoji) -> HashingVectorizer 2^18 unigrams -> sublinear "
+        "TF-IDF -> LinearSVC C=0.1 one-vs-rest, temperature-scaled probabilities (3-fold); topics = top-1 plus "
+        "every label with p >= its threshold",
+        "training_seconds": round(seconds, 1),
+        "training_rows": rows.height,
+        "corrections_used": rows.filter(pl.col("source") == "correction")["text"].n_unique(),
+        "sources": per_source,
+        "thresholds": {label: round(value, 4) for label, value in thresholds.items()},
+        "evaluation": evaluation.get("metrics", {}),
+        "evaluated_at": evaluation.get("evaluated_at"),
+        "evaluation_note": "Measured by bench.topics_eval for this recipe trained on the shipped sample "
+        "(without corrections); re-run it to refresh.",
+        "limits": LIMITS,
+    }
+
+
+def card_markdown(card: dict[str, Any]) -> str:
+    """A short human-readable rendering of the card, saved beside the model."""
+    lines = [
+        f"# {card['model']}",
+        "",
+        f"Trained {card['trained_at']} with scikit-learn {card['scikit_learn']} on {card['training_rows']:,} "
+        f"rows in {card['training_seconds']} s; marketer corrections used: {card['corrections_used']:,}.",
+        "",
+        f"Recipe: {card['recipe']}.",
+        "",
+        "## Training data",
+    ]
+    for source in card["sources"].values():
+        lines.append(f"- {source['name']} ({source['licence']}): {source['rows']:,} rows")
+    lines += ["", "## Last evaluation", ""]
+    metrics = card["evaluation"]
+    if metrics:
+        lines.append(f"Evaluated {card['evaluated_at']}. {card['evaluation_note']}")
+        lines.append("")
+        for name, value in metrics.items():
+            shown = ", ".join(f"{k} {v}" for k, v in value.items()) if isinstance(value, dict) else value
+            lines.append(f"- {name}: {shown}")
+    else:
+        lines.append("Not evaluated yet: run `python -m bench.topics_eval --save` on a machine with ../shared/data.")
+    lines += ["", "## Limits", *[f"- {limit}" for limit in card["limits"]], ""]
+    return "\n".join(lines)

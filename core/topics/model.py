@@ -1,0 +1,151 @@
+"""The topic classifier: one Pipeline (hashed TF-IDF, linear SVM, calibrated probabilities) and per-label thresholds."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+from sklearn.pipeline import Pipeline
+from sklearn.svm import LinearSVC
+
+from core.corpus import TOPICS, labelled_posts
+from core.progress import Progress, silent
+from core.topics.card import build_card
+from core.topics.tokenize import tokenize
+
+LABELS: tuple[str, ...] = TOPICS
+# Written by `python -m bench.topics_eval --save`: the recipe's last evaluation and the thresholds tuned there.
+EVALUATION_PATH = Path(__file__).with_name("evaluation.json")
+# Used only if evaluation.json is missing: the global threshold of the corpora READMEs' baseline.
+FALLBACK_THRESHOLD = 0.15
+N_FEATURES = 2**18  # unigram vocabulary of the sample is ~100k words, so collisions stay rare
+# Strong regularisation transfers best to tweets: X-Topic top-1 macro-F1 0.349 at C=0.1, 0.317 at 0.3, 0.286 at 1.
+SVM_C = 0.1
+PREDICT_CHUNK = 65_536  # bounds the sparse matrix held in memory when predicting millions of posts
+# Reddit conventions that name the subreddit's topic ("TIL", "TIFU", "r/stocks") are label leaks that tweets lack.
+_REDDIT_META = (
+    r"(?i)^\s*(\[[^\]]{1,12}\]\s*)*(til|tifu|eli5|dae|mrw|mfw|lpt|psa|ysk|iwtl|cmv)\b[:\s-]*"
+    r"|\(?/?\br/\w+\)?|\[oc\]"
+)
+
+
+def choose(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Boolean (n, 19): the most likely label of each row plus every label at or above its threshold."""
+    chosen = proba >= thresholds
+    chosen[np.arange(len(proba)), proba.argmax(axis=1)] = True
+    return chosen
+
+
+@dataclass
+class TopicModel:
+    """A fitted pipeline, one threshold per label (in LABELS order), and its model card."""
+
+    pipeline: Pipeline
+    thresholds: np.ndarray
+    card: dict[str, Any] = field(default_factory=dict)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities (n, 19) in LABELS order; each row sums to 1."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, len(LABELS)))
+        chunks = [
+            self.pipeline.predict_proba(texts[start : start + PREDICT_CHUNK])
+            for start in range(0, len(texts), PREDICT_CHUNK)
+        ]
+        return np.vstack(chunks)
+
+    def predict(self, texts: Sequence[str]) -> list[list[str]]:
+        """Topics of each text: the most likely label plus every label whose probability reaches its threshold."""
+        return self.topics_from_proba(self.predict_proba(texts))
+
+    def topics_from_proba(self, proba: np.ndarray) -> list[list[str]]:
+        """Apply the decision rule to probabilities already computed; labels come most likely first."""
+        chosen = choose(proba, self.thresholds)
+        order = np.argsort(-proba, axis=1, kind="stable")
+        picked = np.take_along_axis(chosen, order, axis=1)
+        names = iter(np.asarray(LABELS, dtype=object)[order[picked]].tolist())
+        # order[picked] is row-major, so each row's labels are consecutive: slice them off by count.
+        return [list(islice(names, count)) for count in picked.sum(axis=1).tolist()]
+
+
+def build_pipeline() -> Pipeline:
+    """The untrained pipeline; temperature scaling turns SVM margins into probabilities that sum to 1."""
+    return Pipeline(
+        [
+            (
+                "hash",
+                HashingVectorizer(
+                    analyzer=tokenize, n_features=N_FEATURES, alternate_sign=False, norm=None, dtype=np.float32
+                ),
+            ),
+            ("tfidf", TfidfTransformer(sublinear_tf=True)),
+            (
+                "clf",
+                CalibratedClassifierCV(LinearSVC(C=SVM_C, random_state=0), method="temperature", cv=3, ensemble=False),
+            ),
+        ]
+    )
+
+
+def training_rows(posts: pl.DataFrame, extra: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Rows (text, topic, source, weight): labelled posts plus marketers' corrections (text, topics list)."""
+    base = posts.select(
+        text=pl.col("text").str.replace_all(_REDDIT_META, " ").str.strip_chars(),
+        topic="topic",
+        source="source",
+        weight=pl.lit(1.0),
+    )
+    if extra is None or extra.is_empty():
+        return base
+    corrections = extra.select("text", "topics").filter(
+        pl.col("text").str.strip_chars().str.len_chars() > 0, pl.col("topics").list.len() > 0
+    )
+    unknown = set(corrections["topics"].explode().to_list()) - set(LABELS)
+    if unknown:
+        raise ValueError(f"Corrections use unknown topics {sorted(unknown)}; allowed: {', '.join(LABELS)}.")
+    # A post with k topics becomes k rows of weight 1/k, so every corrected post weighs as much as a shipped one.
+    expanded = corrections.with_columns(weight=1.0 / pl.col("topics").list.len()).explode("topics")
+    return pl.concat([base, expanded.select("text", topic="topics", source=pl.lit("correction"), weight="weight")])
+
+
+def shipped_evaluation() -> dict[str, Any]:
+    """The recipe's last evaluation (thresholds and metrics) shipped beside this module, or {} if absent."""
+    if not EVALUATION_PATH.exists():
+        return {}
+    return json.loads(EVALUATION_PATH.read_text(encoding="utf-8"))
+
+
+def fit(rows: pl.DataFrame, progress: Progress = silent) -> TopicModel:
+    """Fit the pipeline on training_rows() output; deterministic for the same rows in the same order."""
+    missing = set(LABELS) - set(rows["topic"].unique().to_list())
+    if missing:
+        raise ValueError(f"Training data has no rows for {sorted(missing)}; every label needs examples.")
+    evaluation = shipped_evaluation()
+    tuned = evaluation.get("thresholds", {})
+    thresholds = np.array([tuned.get(label, FALLBACK_THRESHOLD) for label in LABELS], dtype=float)
+    progress(0.1, f"Fitting the topic classifier on {rows.height:,} texts")
+    started = time.perf_counter()
+    pipeline = build_pipeline()
+    pipeline.fit(rows["text"].to_list(), rows["topic"].to_list(), clf__sample_weight=rows["weight"].to_numpy())
+    seconds = time.perf_counter() - started
+    if tuple(pipeline.classes_) != LABELS:  # classes_ are sorted; probability columns must follow LABELS
+        raise RuntimeError(f"Fitted classes {list(pipeline.classes_)} differ from the label order {list(LABELS)}.")
+    card = build_card(rows, dict(zip(LABELS, thresholds.tolist(), strict=True)), evaluation, seconds)
+    progress(1.0, f"Fitted the topic classifier in {seconds:.0f} s")
+    return TopicModel(pipeline, thresholds, card)
+
+
+def train(extra: pl.DataFrame | None = None, progress: Progress = silent) -> TopicModel:
+    """Train on the shipped labelled sample plus optional corrections (columns text, topics: list of labels)."""
+    progress(0.0, "Reading the shipped labelled posts")
+    return fit(training_rows(labelled_posts(), extra), progress)
