@@ -14,6 +14,8 @@ with st.sidebar:
 navigation = st.navigation(
     [
         st.Page("pages/data.py", title="Data", icon=":material/database:", default=True),
+        st.Page("pages/discover.py", title="Discover", icon=":material/person_search:"),
+        st.Page("pages/profile.py", title="Profile", icon=":material/person:"),
     ]
 )
 navigation.run()

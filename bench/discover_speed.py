@@ -1,0 +1,228 @@
+"""Speed of Discover searches and Profile assembly on the 1,000,000-person demo world.
+
+    python -m bench.discover_speed [--runs 30] [--rebuild]
+
+Works on a private copy of the scoring benchmark's cached world (data/bench_1m.duckdb, built by
+bench/score_speed.py if missing), refreshed from it whenever that file is newer, so this benchmark never
+locks or changes the shared one. The copy gets a score refresh if it has no scores and, while the topic
+step does not exist yet, stand-in topic influence drawn from the demo world's planted interests (said so
+in the output). Then the discovery tables are built (timed) unless current.
+
+Each of 20 typical filter combinations is run once on a freshly opened connection (cold) and then `runs`
+times (warm); a search is the count plus the page as a polars frame, exactly what the Discover page calls.
+Prints p50/p95 per combination and overall, profile assembly times, then one JSON line.
+Targets (2-core reference machine): warm p50 < 20 ms and p95 < 50 ms; profile assembly < 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+import duckdb
+
+from bench.score_speed import CACHE, ensure_world
+from core import warehouse
+from core.discover import Filters, build_discovery, facets, is_stale, search
+from core.profile import profile
+from core.progress import to_stderr
+
+COPY = CACHE.with_name("bench_discover_1m.duckdb")
+TARGET_P50_MS, TARGET_P95_MS, TARGET_PROFILE_MS = 20.0, 50.0, 100.0
+
+
+def _combinations(topics: list[str], name_word: str) -> dict[str, Filters]:
+    """The fixed mix: score, topic, network, audience, engagement, authenticity, place, language and text."""
+    t = topics + ["music"] * 4  # the demo world's topics, most common first
+    return {
+        "default (score order)": Filters(),
+        "score 40-100": Filters(score_min=40),
+        "score 20-60, page 3": Filters(score_min=20, score_max=60, page=3),
+        "one topic": Filters(topics=(t[0],)),
+        "two topics (any), by topic influence": Filters(topics=(t[0], t[1]), sort="topic_influence"),
+        "two topics (all), influence >= 30": Filters(topics=(t[2], t[3]), topic_mode="all", min_topic_influence=30),
+        "topic + score 30-80 + hide flagged": Filters(topics=(t[1],), score_min=30, score_max=80, hide_flagged=True),
+        "tiktok score 30+": Filters(score_network="tiktok", score_min=30),
+        "instagram|youtube, audience 10k-1M, by audience": Filters(
+            networks=("instagram", "youtube"), audience_min=10_000, audience_max=1_000_000, sort="audience"
+        ),
+        "engagement 1-10 %, by engagement": Filters(engagement_min=1, engagement_max=10, sort="engagement"),
+        "authenticity 80+, hide flagged": Filters(min_authenticity=80, hide_flagged=True),
+        "location 'london'": Filters(location="london"),
+        "languages de, fr": Filters(languages=("de", "fr")),
+        "text 'runner'": Filters(text="runner"),
+        "text: a name": Filters(text=name_word),
+        "text 'coffee' + topic": Filters(text="coffee", topics=(t[0],)),
+        "topic + location 'usa' + audience 1k+": Filters(topics=(t[2],), location="usa", audience_min=1000),
+        "everything at once, by engagement": Filters(
+            topics=(t[1],),
+            score_min=20,
+            score_max=90,
+            networks=("instagram",),
+            audience_min=100,
+            audience_max=100_000,
+            engagement_min=0.5,
+            hide_flagged=True,
+            languages=("en",),
+            sort="engagement",
+        ),
+        "by audience, page 10": Filters(sort="audience", page=10),
+        "youtube 10-50 + topic, by topic influence": Filters(
+            score_network="youtube", score_min=10, score_max=50, topics=(t[3],), sort="topic_influence"
+        ),
+    }
+
+
+def _prepare(rebuild: bool) -> dict:
+    """The private copy, scored, with topics and current discovery tables; returns what had to be done."""
+    ensure_world(CACHE, 1_000_000, 7, False)
+    done: dict = {"copied": False, "refresh_s": None, "stand_in_topics": False, "build_s": None}
+    if not COPY.exists() or COPY.stat().st_mtime < CACHE.stat().st_mtime:
+        print(f"Copying {CACHE.name} to {COPY.name}…", file=sys.stderr)
+        COPY.with_name(COPY.name + ".wal").unlink(missing_ok=True)
+        shutil.copyfile(CACHE, COPY)
+        done["copied"] = True
+    con = warehouse.connect(COPY)
+    try:
+        if not warehouse.scalar(con, "SELECT count(*) FROM scores"):
+            from core.scoring import refresh
+
+            start = time.perf_counter()
+            refresh(con, progress=to_stderr)
+            done["refresh_s"] = round(time.perf_counter() - start, 1)
+        if not warehouse.scalar(con, "SELECT count(*) FROM topic_influence"):
+            _stand_in_topics(con)
+            done["stand_in_topics"] = True
+        if rebuild or is_stale(con) or done["stand_in_topics"]:
+            start = time.perf_counter()
+            build_discovery(con, progress=to_stderr)
+            done["build_s"] = round(time.perf_counter() - start, 2)
+    finally:
+        con.close()
+    return done
+
+
+def _stand_in_topics(con: duckdb.DuckDBPyConnection) -> None:
+    """Topic influence as the topic step would roughly give it: planted interests, influence following the score."""
+    print("Topic tables are empty: writing stand-in topic influence from the demo truth.", file=sys.stderr)
+    con.execute(
+        """
+        INSERT INTO topic_influence (run_id, person_id, topic, influence, raw, posts, reactions, distinct_reactors,
+                                     share)
+        SELECT s.run_id, t.person_id, u.topic,
+               greatest(1, least(100, s.score - 5 * (u.i - 1) + hash(t.person_id, u.topic) % 11 - 5))::SMALLINT,
+               1, 3, 10, 5, 1.0 / len(t.topics)
+        FROM truth_people t, unnest(t.topics) WITH ORDINALITY AS u(topic, i)
+        JOIN scores s ON s.person_id = t.person_id AND s.network = 'all'
+        WHERE s.score >= 10
+        ORDER BY t.person_id
+        """
+    )
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def _pct(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _search_times(filters: Filters, runs: int) -> tuple[int, float, list[float]]:
+    """(matches, cold seconds, warm seconds) of one combination, on a freshly opened connection."""
+    con = warehouse.connect(COPY, read_only=True)
+    try:
+        start = time.perf_counter()
+        total = search(con, filters)[0]
+        cold = time.perf_counter() - start
+        return total, cold, [_timed(lambda: search(con, filters)) for _ in range(runs)]
+    finally:
+        con.close()
+
+
+def _profile_times() -> dict:
+    """Cold and warm assembly of the top 3 people and 7 sampled ones."""
+    con = warehouse.connect(COPY, read_only=True)
+    try:
+        ids = [r[0] for r in warehouse.rows(con, "SELECT person_id FROM discovery ORDER BY score DESC LIMIT 3")]
+        ids += [r[0] for r in warehouse.rows(con, "SELECT person_id FROM discovery USING SAMPLE 7 ROWS (reservoir, 7)")]
+        cold = [_timed(lambda p=p: profile(con, p)) for p in ids]
+        warm = [_timed(lambda p=p: profile(con, p)) for p in ids for _ in range(5)]
+    finally:
+        con.close()
+    return {
+        "people": len(ids),
+        "cold_p50_ms": _ms(statistics.median(cold)),
+        "cold_max_ms": _ms(max(cold)),
+        "warm_p50_ms": _ms(_pct(warm, 0.5)),
+        "warm_p95_ms": _ms(_pct(warm, 0.95)),
+    }
+
+
+def main() -> int:
+    """Prepare the world, time the searches and profiles, print the table and the JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30, help="warm runs per combination")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the discovery tables even if current")
+    args = parser.parse_args()
+    prepared = _prepare(args.rebuild)
+
+    con = warehouse.connect(COPY, read_only=True)
+    people = warehouse.scalar(con, "SELECT count(*) FROM discovery")
+    top_name = warehouse.scalar(con, "SELECT name FROM discovery ORDER BY score DESC, person_id LIMIT 1")
+    combos = _combinations(facets(con).topics, top_name.split()[0].lower())
+    con.close()
+
+    results, warm_all, cold_all = {}, [], []
+    print(f"\n{'combination':<50}{'matches':>10}{'cold ms':>10}{'p50 ms':>9}{'p95 ms':>9}")
+    for name, filters in combos.items():
+        total, cold, warm = _search_times(filters, args.runs)
+        warm_all += warm
+        cold_all.append(cold)
+        r = {"matches": total, "cold_ms": _ms(cold), "p50_ms": _ms(_pct(warm, 0.5)), "p95_ms": _ms(_pct(warm, 0.95))}
+        results[name] = r
+        print(f"{name:<50}{total:>10,}{r['cold_ms']:>10.1f}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}")
+    overall = {
+        "warm_p50_ms": _ms(_pct(warm_all, 0.5)),
+        "warm_p95_ms": _ms(_pct(warm_all, 0.95)),
+        "cold_p50_ms": _ms(_pct(cold_all, 0.5)),
+        "cold_p95_ms": _ms(_pct(cold_all, 0.95)),
+    }
+    print(
+        f"overall: cold p50 {overall['cold_p50_ms']:.1f} p95 {overall['cold_p95_ms']:.1f} ms (one run per "
+        f"combination) · warm p50 {overall['warm_p50_ms']:.1f} p95 {overall['warm_p95_ms']:.1f} ms (all runs)"
+    )
+    prof = _profile_times()
+    print(
+        f"profile assembly ({prof['people']} people incl. the top 3): cold p50 {prof['cold_p50_ms']:.1f} "
+        f"(max {prof['cold_max_ms']:.1f}) · warm p50 {prof['warm_p50_ms']:.1f} p95 {prof['warm_p95_ms']:.1f} ms"
+    )
+    met = {
+        "search_p50": overall["warm_p50_ms"] < TARGET_P50_MS,
+        "search_p95": overall["warm_p95_ms"] < TARGET_P95_MS,
+        "profile": prof["warm_p95_ms"] < TARGET_PROFILE_MS,
+    }
+    verdict = {k: "met" if v else "MISSED" for k, v in met.items()}
+    print(
+        f"targets: warm p50 < {TARGET_P50_MS:.0f} ms {verdict['search_p50']}, warm p95 < {TARGET_P95_MS:.0f} ms "
+        f"{verdict['search_p95']}, profile p95 < {TARGET_PROFILE_MS:.0f} ms {verdict['profile']}"
+    )
+    summary = {"people": people, "runs": args.runs, "prepared": prepared, "overall": overall}
+    print(json.dumps(summary | {"combinations": results, "profile": prof, "targets_met": met}, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

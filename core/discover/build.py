@@ -1,0 +1,222 @@
+"""Builds the discovery tables (migration 005) from people, accounts, scores, authenticity and topic influence.
+
+Runs after a score refresh or a topic refresh, inside one transaction, so a search or profile reads the old
+build or the new one, never a mix. Before the first refresh everyone gets the floor score 1 and no topics.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import duckdb
+
+from core.discover.columns import NETWORKS, SCORE_COLUMNS, TOPIC_SLOTS, topic_column
+from core.progress import Progress, silent
+from core.warehouse import rows, scalar, transaction
+
+# The refresh's default window; used for posts and engagement until a refresh has defined the window.
+DEFAULT_WINDOW_DAYS = 90
+
+_TABLES = ("discovery", "discovery_topic_slots", "discovery_words", "profile_reactions", "discovery_builds")
+_building = threading.RLock()  # one build at a time per process; ensure_built holds it across check and build
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What the current discovery tables were built from."""
+
+    built_at: datetime
+    load_id: int
+    score_run_id: int | None
+    window_start: datetime | None
+    window_end: datetime | None
+    people: int
+    topic_rows: int
+    seconds: float
+
+    @property
+    def scored(self) -> bool:
+        """False before the first score refresh (every score is then 1)."""
+        return self.score_run_id is not None
+
+
+def _current_run(con: duckdb.DuckDBPyConnection) -> tuple[int, datetime, int] | None:
+    """(run id, as-of, window days) of the refresh whose scores are stored; None before the first."""
+    found = rows(
+        con,
+        "SELECT run_id, as_of, window_days FROM score_runs WHERE kind = 'refresh' AND status = 'ok' "
+        "AND as_of IS NOT NULL ORDER BY run_id DESC LIMIT 1",
+    )
+    return found[0] if found and scalar(con, "SELECT count(*) FROM scores") else None
+
+
+def _window(con: duckdb.DuckDBPyConnection) -> tuple[int | None, datetime | None, datetime | None]:
+    """(score run, window start, window end): the latest refresh's window, else the default before the last activity."""
+    run = _current_run(con)
+    if run is not None:
+        run_id, as_of, days = run
+        return run_id, as_of - timedelta(days=days), as_of
+    end = scalar(con, "SELECT max(occurred_at) FROM interactions")
+    if end is None:
+        return None, None, None
+    return None, end - timedelta(days=DEFAULT_WINDOW_DAYS), end
+
+
+def _scores_sql(scored: bool) -> str:
+    """Per person: the combined score and one column per network (no rows before the first refresh)."""
+    if not scored:
+        nothing = ", ".join(f"NULL::SMALLINT AS {c}" for c in SCORE_COLUMNS.values())
+        return f"SELECT NULL::BIGINT AS person_id, {nothing} WHERE false"
+    per_scope = ", ".join(f"max(score) FILTER (WHERE network = '{scope}') AS {c}" for scope, c in SCORE_COLUMNS.items())
+    return f"SELECT person_id, {per_scope} FROM scores GROUP BY ALL"  # noqa: S608 - fixed names
+
+
+def _insert_discovery(
+    con: duckdb.DuckDBPyConnection, scored: bool, start: datetime | None, end: datetime | None
+) -> None:
+    # One handle per network (the alphabetically first when a person has several there), in enum order.
+    handles = ", ".join(f"min(a.handle) FILTER (WHERE a.network = '{n}') || ' ({n})' AS handle_{n}" for n in NETWORKS)
+    # A network the person is on but without a score row yet (imported after the refresh) scores the floor.
+    network_scores = ", ".join(
+        f"CASE WHEN a.networks & {1 << i} <> 0 THEN coalesce(s.{SCORE_COLUMNS[n]}, 1) END"
+        for i, n in enumerate(NETWORKS)
+    )
+    slots = ", ".join(
+        f"max(ti.influence) FILTER (WHERE ts.slot = {i}) AS {topic_column(i)}" for i in range(TOPIC_SLOTS)
+    )
+    con.execute(
+        f"""
+        INSERT INTO discovery
+        WITH posted AS (
+            SELECT account_id, count(*) AS n FROM posts WHERE posted_at > $start AND posted_at <= $end GROUP BY ALL
+        ), reacted AS (
+            SELECT target_account_id AS account_id, count(*) AS n FROM profile_reactions
+            WHERE type <> 'follow' GROUP BY ALL
+        ), acc AS (
+            -- Only unordered aggregates: ordered ones and per-row list sorting cost seconds at a million people.
+            SELECT a.person_id, {handles},
+                   list(a.account_id) AS account_ids,
+                   string_agg(a.handle || ' ' || coalesce(a.bio, ''), ' ') AS text,
+                   bit_or((1 << enum_code(a.network))::UTINYINT) AS networks,
+                   sum(coalesce(a.followers, 0)) AS audience,
+                   sum(coalesce(p.n, 0)) AS posts,
+                   sum(coalesce(r.n, 0)) AS reactions,
+                   arg_max(a.location, a.followers) FILTER (WHERE a.location IS NOT NULL) AS location,
+                   arg_max(a.language, a.followers) FILTER (WHERE a.language IS NOT NULL) AS language
+            FROM accounts a
+            LEFT JOIN posted p USING (account_id)
+            LEFT JOIN reacted r USING (account_id)
+            GROUP BY a.person_id
+        ), s AS ({_scores_sql(scored)}
+        ), auth AS (
+            SELECT person_id, min(rating) AS rating, bool_or(len(flags) > 0) AS flagged FROM authenticity GROUP BY ALL
+        ), tp AS (
+            SELECT ti.person_id, arg_max(ti.topic, ti.influence, 1000) AS topics, max(ti.influence) AS top,
+                   bit_or(1::UINTEGER << ts.slot) AS mask, {slots}
+            FROM topic_influence ti LEFT JOIN discovery_topic_slots ts USING (topic)
+            GROUP BY ti.person_id
+        )
+        SELECT p.person_id, p.name,
+               concat_ws(', ', {", ".join(f"a.handle_{n}" for n in NETWORKS)}),
+               coalesce(a.account_ids, []), coalesce(a.networks, 0),
+               coalesce(s.score, 1), {network_scores},
+               coalesce(a.audience, 0), coalesce(a.posts, 0), coalesce(a.reactions, 0),
+               CASE WHEN a.posts > 0 AND a.audience > 0 THEN a.reactions / (a.posts * a.audience) END,
+               coalesce(auth.rating, 100), coalesce(auth.flagged, false),
+               a.location, a.language,
+               coalesce(tp.topics, []), tp.top,
+               trim(regexp_replace(lower(concat_ws(' ', p.name, a.text)), '[^\\pL\\pN]+', ' ', 'g')),
+               coalesce(tp.mask, 0), {", ".join(f"tp.{topic_column(i)}" for i in range(TOPIC_SLOTS))}
+        FROM people p
+        LEFT JOIN acc a USING (person_id)
+        LEFT JOIN s USING (person_id)
+        LEFT JOIN auth USING (person_id)
+        LEFT JOIN tp USING (person_id)
+        ORDER BY 6 DESC, p.person_id
+        """,  # noqa: S608 - only fixed network and slot column names are formatted in; values are bound
+        {"start": start, "end": end},
+    )
+
+
+def _write(con: duckdb.DuckDBPyConnection, progress: Progress) -> tuple[int | None, datetime | None, datetime | None]:
+    run_id, start, end = _window(con)
+    for table in _TABLES:
+        con.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+    progress(0.05, "Collecting the window's reactions for profiles")
+    if start is not None:
+        con.execute(
+            """
+            INSERT INTO profile_reactions
+            SELECT target_account_id, actor_account_id, post_id, type FROM interactions
+            WHERE occurred_at > ? AND occurred_at <= ? AND actor_account_id <> target_account_id
+            ORDER BY target_account_id
+            """,
+            [start, end],
+        )
+    progress(0.45, "Building the discovery table")
+    con.execute(
+        """
+        INSERT INTO discovery_topic_slots
+        SELECT row_number() OVER (ORDER BY count(*) DESC, topic) - 1 AS slot, topic, count(*)
+        FROM topic_influence GROUP BY topic QUALIFY slot < ?
+        """,
+        [TOPIC_SLOTS],
+    )
+    _insert_discovery(con, run_id is not None, start, end)
+    progress(0.85, "Indexing the words of names, handles and bios")
+    con.execute(
+        """
+        INSERT INTO discovery_words
+        SELECT word, person_id FROM (SELECT unnest(list_distinct(string_split(search_text, ' '))) AS word, person_id
+                                     FROM discovery)
+        WHERE word <> '' ORDER BY word
+        """
+    )
+    return run_id, start, end
+
+
+def build_discovery(con: duckdb.DuckDBPyConnection, *, progress: Progress = silent) -> BuildInfo:
+    """Replace the discovery tables from the current scores and topics in one transaction; returns what was built."""
+    started = time.perf_counter()
+    with _building, transaction(con):
+        run_id, start, end = _write(con, progress)
+        con.execute(
+            """
+            INSERT INTO discovery_builds
+            SELECT now()::TIMESTAMP, (SELECT coalesce(max(load_id), 0) FROM load_log), ?, ?, ?,
+                   (SELECT count(*) FROM discovery), (SELECT count(*) FROM topic_influence), ?
+            """,
+            [run_id, start, end, time.perf_counter() - started],
+        )
+    progress(1.0, "Discovery ready")
+    info = build_info(con)
+    assert info is not None  # written just above
+    return info
+
+
+def build_info(con: duckdb.DuckDBPyConnection) -> BuildInfo | None:
+    """The current build, or None when the discovery tables were never built."""
+    found = rows(con, "SELECT * FROM discovery_builds")
+    return BuildInfo(*found[0]) if found else None
+
+
+def is_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when data was loaded or scores refreshed since the build (or there is none)."""
+    info = build_info(con)
+    if info is None:
+        return True
+    run = _current_run(con)
+    current_load = scalar(con, "SELECT coalesce(max(load_id), 0) FROM load_log")
+    return (info.load_id, info.score_run_id) != (current_load, run[0] if run is not None else None)
+
+
+def ensure_built(con: duckdb.DuckDBPyConnection, *, progress: Progress = silent) -> bool:
+    """Build the discovery tables if they are missing or stale; True if it built (one builder per process)."""
+    with _building:
+        if not is_stale(con):
+            return False
+        build_discovery(con, progress=progress)
+        return True

@@ -1,0 +1,56 @@
+"""CSV and XLSX exports of search results, with spreadsheet formula injection neutralised.
+
+A text cell starting with =, +, -, @, tab or carriage return would run as a formula (or be read as one) when
+the file is opened in a spreadsheet; such cells get a leading apostrophe, which spreadsheets show as plain text.
+Numbers stay numbers. List cells (topics) become comma-separated text first.
+"""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+from openpyxl import Workbook
+
+from core.discover.columns import NETWORKS
+
+_FORMULA_PATTERN = r"^[=+\-@\t\r]"
+
+
+def _flat(frame: pl.DataFrame) -> pl.DataFrame:
+    """Lists joined into text, then every text column neutralised."""
+    frame = frame.with_columns(pl.col(pl.List(pl.String)).list.join(", "))
+    text = pl.col(pl.String)
+    return frame.with_columns(pl.when(text.str.contains(_FORMULA_PATTERN)).then("'" + text).otherwise(text).name.keep())
+
+
+def export_csv(frame: pl.DataFrame) -> bytes:
+    """The rows as UTF-8 CSV (with a byte-order mark, so spreadsheets detect the encoding)."""
+    return b"\xef\xbb\xbf" + _flat(frame).write_csv().encode("utf-8")
+
+
+def export_xlsx(frame: pl.DataFrame, *, sheet: str = "Sway") -> bytes:
+    """The rows as one XLSX sheet with a header row; text cells are written as strings, never formulas."""
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet)
+    flat = _flat(frame)
+    ws.append(flat.columns)
+    for row in flat.iter_rows():
+        ws.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def readable(frame: pl.DataFrame) -> pl.DataFrame:
+    """Result rows with spreadsheet-friendly headers, engagement in percent and the internal id last."""
+    labels = {
+        "name": "Name", "handles": "Handles", "score": "Score",
+        **{f"score_{n}": f"Score {n}" for n in NETWORKS},
+        "audience": "Audience", "engagement_rate": "Engagement rate (%)", "authenticity": "Authenticity",
+        "flagged": "Flagged", "location": "Location", "language": "Language", "topics": "Topics",
+        "topic_influence": "Topic influence", "person_id": "Sway person id",
+    }  # fmt: skip
+    return frame.with_columns((pl.col("engagement_rate") * 100).round(4)).select(
+        [pl.col(c).alias(label) for c, label in labels.items() if c in frame.columns]
+    )

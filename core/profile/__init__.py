@@ -1,0 +1,7 @@
+"""Profile: one person's headline numbers, score history, why they score what they score, topics with evidence,
+authenticity flags, who amplifies them and their recent posts."""
+
+from core.profile.assemble import Header, Profile, ProfileNotFound, profile
+from core.profile.corrections import mark_topic_wrong
+
+__all__ = ["Header", "Profile", "ProfileNotFound", "mark_topic_wrong", "profile"]

@@ -1,0 +1,152 @@
+"""The Profile page's data for one person, read from the discovery tables and the stored score explanations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import duckdb
+import polars as pl
+
+from core.discover.columns import NETWORKS, SCORE_COLUMNS
+from core.profile.amplifiers import Amplifiers, amplifiers
+from core.profile.breakdown import Breakdown, breakdown, sentences
+from core.profile.history import model_changes, score_history
+from core.profile.posts import post_texts, recent_posts
+
+
+class ProfileNotFound(LookupError):
+    """No person with this id in the discovery tables."""
+
+
+@dataclass(frozen=True)
+class Header:
+    """Who the person is and their headline numbers."""
+
+    person_id: int
+    name: str | None
+    handles: str
+    score: int
+    network_scores: dict[str, int]  # the networks the person has accounts on
+    authenticity: int
+    flagged: bool
+    audience: int
+    posts: int
+    reactions: int
+    engagement_rate: float | None  # reactions / (posts * audience)
+    location: str | None
+    language: str | None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything the Profile page shows about one person."""
+
+    header: Header
+    accounts: pl.DataFrame  # account_id, network, handle, display_name, bio, followers, following, rating, flags
+    history: pl.DataFrame  # day, network, score
+    model_changes: pl.DataFrame  # day, run_id, change
+    breakdown: Breakdown
+    explanation: dict[str, list[str]]  # per scope ('all' = combined, or a network): the breakdown as sentences
+    topics: pl.DataFrame  # topic, influence, posts, reactions, distinct_reactors, share
+    evidence: pl.DataFrame  # topic, rank, post_id, reactions, distinct_reactors, post_network, posted_at, text, url
+    flags: pl.DataFrame  # network, handle, flag, severity, evidence (JSON text)
+    amplifiers: Amplifiers
+    recent_posts: pl.DataFrame  # post_id, kind, reactions, one column per type, post_network, posted_at, text, url
+
+
+def _header(con: duckdb.DuckDBPyConnection, person_id: int) -> tuple[Header, list[int]]:
+    found = con.sql(
+        f"""
+        SELECT person_id, name, handles, score, {", ".join(SCORE_COLUMNS[n] for n in NETWORKS)}, authenticity, flagged,
+               audience, posts, reactions, engagement_rate, location, language, account_ids
+        FROM discovery WHERE person_id = ?
+        """,  # noqa: S608 - fixed column names
+        params=[person_id],
+    ).pl()
+    if not found.height:
+        raise ProfileNotFound(f"There is no person {person_id} in this warehouse. Open one from the Discover page.")
+    r = found.row(0, named=True)
+    scores = {n: r[SCORE_COLUMNS[n]] for n in NETWORKS if r[SCORE_COLUMNS[n]] is not None}
+    header = Header(
+        person_id=r["person_id"],
+        name=r["name"],
+        handles=r["handles"] or "",
+        score=r["score"],
+        network_scores=scores,
+        authenticity=r["authenticity"],
+        flagged=r["flagged"],
+        audience=r["audience"],
+        posts=r["posts"],
+        reactions=r["reactions"],
+        engagement_rate=r["engagement_rate"],
+        location=r["location"],
+        language=r["language"],
+    )
+    return header, sorted(r["account_ids"])
+
+
+def _accounts(con: duckdb.DuckDBPyConnection, person_id: int, account_ids: list[int]) -> pl.DataFrame:
+    accounts = con.sql(
+        "SELECT account_id, network::VARCHAR AS network, handle, display_name, bio, followers, following "
+        "FROM accounts WHERE account_id = ANY(?)",
+        params=[account_ids],
+    ).pl()
+    ratings = con.sql("SELECT account_id, rating, flags FROM authenticity WHERE person_id = ?", params=[person_id]).pl()
+    return (
+        accounts.join(ratings, on="account_id", how="left")
+        .with_columns(pl.col("rating").fill_null(100), pl.col("flags").fill_null([]))
+        .sort(pl.col("network").replace_strict({n: i for i, n in enumerate(NETWORKS)}, default=99), "account_id")
+    )
+
+
+def _topics(con: duckdb.DuckDBPyConnection, person_id: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    topics = con.sql(
+        "SELECT topic, influence, posts, reactions, distinct_reactors, share FROM topic_influence WHERE person_id = ?",
+        params=[person_id],
+    ).pl()
+    evidence = con.sql(
+        "SELECT topic, rank, post_id, reactions, distinct_reactors FROM topic_evidence WHERE person_id = ?",
+        params=[person_id],
+    ).pl()
+    return topics.sort(["influence", "topic"], descending=[True, False]), evidence.sort("topic", "rank")
+
+
+def _flags(con: duckdb.DuckDBPyConnection, person_id: int, accounts: pl.DataFrame) -> pl.DataFrame:
+    flags = con.sql(
+        "SELECT account_id, flag, severity, evidence::VARCHAR AS evidence FROM authenticity_flags WHERE person_id = ?",
+        params=[person_id],
+    ).pl()
+    return (
+        flags.join(accounts.select("account_id", "network", "handle"), on="account_id", how="left")
+        .select("network", "handle", "flag", "severity", "evidence")
+        .sort("network", "flag")
+    )
+
+
+def profile(con: duckdb.DuckDBPyConnection, person_id: int) -> Profile:
+    """Assemble one person's profile; raises ProfileNotFound for an unknown id."""
+    header, account_ids = _header(con, person_id)
+    accounts = _accounts(con, person_id, account_ids)
+    explained = breakdown(con, person_id)
+    topics, evidence = _topics(con, person_id)
+    recent = recent_posts(con, account_ids)
+    # One text lookup for every post the page shows.
+    texts = post_texts(
+        con, pl.concat([explained.top_posts["post_id"], evidence["post_id"], recent["post_id"]]).unique().to_list()
+    )
+    explained = replace(
+        explained, top_posts=explained.top_posts.join(texts, on="post_id", how="left", maintain_order="left")
+    )
+    return Profile(
+        header=header,
+        accounts=accounts,
+        history=score_history(con, person_id),
+        model_changes=model_changes(con),
+        breakdown=explained,
+        explanation={scope: sentences(explained, scope) for scope in explained.scores["network"]},
+        topics=topics,
+        evidence=evidence.join(texts, on="post_id", how="left", maintain_order="left"),
+        flags=_flags(con, person_id, accounts),
+        amplifiers=amplifiers(con, person_id, account_ids, header.reactions),
+        recent_posts=recent.join(texts, on="post_id", how="left", maintain_order="left"),
+    )

@@ -1,0 +1,94 @@
+"""Why a person scores what they score: the stored explanation rows as a table and as plain sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from core.labels import REACTIONS
+
+SENTENCE_SIGNALS = 3  # reaction types described one by one; the rest are summed up
+_MIN_DISCOUNT = 0.05  # smaller discounts are not worth a clause
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The score explanation of one person on every scope ('all' = combined, or a network)."""
+
+    scores: pl.DataFrame  # network, score, reactions, distinct_reactors, mean_reactor_influence, authenticity
+    # network, signal, label, reactions, distinct_reactors, mean_reactor_influence, discount, points, share
+    signals: pl.DataFrame
+    top_posts: pl.DataFrame  # network, rank, post_id, reactions, points (+ the post_texts columns, see profile)
+
+
+def breakdown(con: duckdb.DuckDBPyConnection, person_id: int) -> Breakdown:
+    """The stored scores, explanation rows and top posts of a person (empty before the first refresh)."""
+    scores = con.sql(
+        "SELECT network, score, reactions, distinct_reactors, mean_reactor_influence, authenticity "
+        "FROM scores WHERE person_id = ?",
+        params=[person_id],
+    ).pl()
+    signals = con.sql(
+        "SELECT network, signal, reactions, distinct_reactors, mean_reactor_influence, discount, points "
+        "FROM score_explanations WHERE person_id = ?",
+        params=[person_id],
+    ).pl()
+    labels = REACTIONS | {"authenticity": "own authenticity discount"}
+    gain = pl.when(pl.col("points") > 0).then(pl.col("points"))
+    signals = signals.sort(["network", "points"], descending=[False, True]).with_columns(
+        label=pl.col("signal").replace_strict(labels, default=pl.col("signal")),
+        share=gain / gain.sum().over("network"),
+    )
+    top = con.sql(
+        "SELECT network, rank, post_id, reactions, points FROM score_top_posts WHERE person_id = ?",
+        params=[person_id],
+    ).pl()
+    return Breakdown(scores.sort("network"), signals, top.sort("network", "rank"))
+
+
+def _short(text: str | None, limit: int = 90) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def sentences(b: Breakdown, network: str = "all") -> list[str]:
+    """The breakdown of one scope in plain English, most important first."""
+    score = b.scores.filter(pl.col("network") == network)
+    if not score.height:
+        return ["No score yet on this network: scores have not been computed (run a refresh on the Data page)."]
+    s = score.row(0, named=True)
+    if s["score"] <= 1 and not s["reactions"]:
+        return ["No reactions from others in the scoring window, so the score stays at the floor of 1."]
+    told = [
+        f"Score {s['score']} of 100: {s['score'] - 1} points above the floor of 1, from {s['reactions']:,} reactions "
+        f"by {s['distinct_reactors']:,} distinct accounts whose influence averages "
+        f"{s['mean_reactor_influence'] or 0:.1f}× a typical person's."
+    ]
+    rows = b.signals.filter(pl.col("network") == network)
+    gains = rows.filter(pl.col("points") > 0)
+    for r in gains.head(SENTENCE_SIGNALS).iter_rows(named=True):
+        line = (
+            f"{r['share']:.0%} of the points come from {r['label']}: {r['reactions']:,} by {r['distinct_reactors']:,} "
+            f"distinct accounts whose influence averages {r['mean_reactor_influence'] or 0:.1f}× a typical person's"
+        )
+        if (r["discount"] or 0) >= _MIN_DISCOUNT:
+            line += f" ({r['discount']:.0%} discounted for repeated, unselective or inauthentic reactions)"
+        told.append(line + ".")
+    if gains.height > SENTENCE_SIGNALS:
+        rest = gains.slice(SENTENCE_SIGNALS)
+        told.append(f"{rest['share'].sum():.0%} come from {', '.join(rest['label'])}.")
+    for r in rows.filter(pl.col("signal") == "authenticity").iter_rows(named=True):
+        told.append(
+            f"{-r['points']:.0f} points were taken off because one of their own accounts was flagged as inauthentic "
+            f"(its value was cut by {r['discount']:.0%}; authenticity rating {s['authenticity']})."
+        )
+    posts = b.top_posts.filter(pl.col("network") == network)
+    if posts.height:
+        p = posts.row(0, named=True)
+        told.append(
+            f"The post that drove the most, on {p['post_network']} ({p['posted_at']:%d %b}): "
+            f"“{_short(p['text'])}” — {p['reactions']:,} reactions, +{p['points']:.1f} points."
+        )
+    return told

@@ -1,0 +1,36 @@
+"""A person's score history and the points where the scoring model (score_runs.params) changed."""
+
+from __future__ import annotations
+
+import json
+from itertools import pairwise
+
+import duckdb
+import polars as pl
+
+from core.warehouse import rows
+
+
+def score_history(con: duckdb.DuckDBPyConnection, person_id: int) -> pl.DataFrame:
+    """day, network ('all' = combined), score: one row per refresh or backfill day."""
+    found = con.sql("SELECT day, network, score FROM score_history WHERE person_id = ?", params=[person_id]).pl()
+    return found.sort("day", "network")  # sorted here: an ORDER BY costs DuckDB more than this small lookup
+
+
+def _describe(before: dict, after: dict) -> str:
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    return ", ".join(f"{k} {before.get(k, '–')} → {after.get(k, '–')}" for k in changed)
+
+
+def model_changes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """day, run_id, change: each successful run whose parameters differ from the run before it."""
+    runs = rows(
+        con,
+        "SELECT run_id, as_of::DATE, params FROM score_runs WHERE status = 'ok' AND as_of IS NOT NULL ORDER BY run_id",
+    )
+    found = []
+    for (_, _, before), (run_id, day, after) in pairwise(runs):
+        old, new = json.loads(before), json.loads(after)
+        if old != new:
+            found.append({"day": day, "run_id": run_id, "change": _describe(old, new)})
+    return pl.DataFrame(found, schema={"day": pl.Date, "run_id": pl.Int64, "change": pl.String})

@@ -1,0 +1,244 @@
+"""Discover page: find people by score, topic, audience, engagement, authenticity, place and words; open a
+profile; export the selection or the whole result. The filters live in the URL, so a link restores the search."""
+
+import polars as pl
+import streamlit as st
+
+from core import discover
+from core.discover.columns import NETWORKS
+from core.labels import topic_label, topic_labels
+from pages import _shared
+
+EXPORT_LIMIT = 100_000  # rows in a result export; XLSX holds about a million, but nobody reads that many
+_WIDGETS = "discover_"  # prefix of this page's widget keys
+_COLUMNS = (
+    "profile", "name", "handles", "score", "topics", "topic_influence", "audience", "engagement_rate",
+    "authenticity", "flagged", "location", "language", *(f"score_{n}" for n in NETWORKS),
+)  # fmt: skip
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _search(key: tuple, filters: discover.Filters) -> tuple[int, pl.DataFrame]:
+    """(matches, page) of a search, cached per data version and build (`key`) and filters."""
+    return discover.search(_shared.cursor(), filters)
+
+
+@st.cache_data(show_spinner=False)
+def _facets(key: tuple) -> discover.Facets:
+    """The topics and languages on offer, cached per data version and build."""
+    return discover.facets(_shared.cursor())
+
+
+def _query_params() -> dict[str, list[str]]:
+    """Every query parameter with all its values (st.query_params[...] gives only the last)."""
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+st.title("Discover")
+cursor = _shared.cursor()
+if discover.is_stale(cursor):
+    with st.spinner("Preparing Discover for the current data (once per data change)…"):
+        discover.ensure_built(cursor)
+build = discover.build_info(cursor)
+key = (*_shared.data_key(), build)
+facets = _facets(key)
+
+# On arrival the URL (else this session's last search) sets the widgets; afterwards the URL follows them.
+# Streamlit forgets widget values while another page is shown, hence the check on a widget key.
+if f"{_WIDGETS}text" not in st.session_state:
+    arrived = _query_params()
+    start = (
+        discover.filters_from_params(arrived)
+        if arrived
+        else st.session_state.get(f"{_WIDGETS}last", discover.Filters())
+    )
+    st.session_state.update(
+        {
+            f"{_WIDGETS}text": start.text,
+            f"{_WIDGETS}on": start.score_network,
+            f"{_WIDGETS}score": (start.score_min, start.score_max),
+            f"{_WIDGETS}topics": [t for t in start.topics if t in facets.topics],
+            f"{_WIDGETS}topic_mode": start.topic_mode,
+            f"{_WIDGETS}min_topic": start.min_topic_influence,
+            f"{_WIDGETS}networks": list(start.networks),
+            f"{_WIDGETS}aud_min": start.audience_min,
+            f"{_WIDGETS}aud_max": start.audience_max,
+            f"{_WIDGETS}eng_min": start.engagement_min,
+            f"{_WIDGETS}eng_max": start.engagement_max,
+            f"{_WIDGETS}hide_flagged": start.hide_flagged,
+            f"{_WIDGETS}min_auth": start.min_authenticity,
+            f"{_WIDGETS}location": start.location,
+            f"{_WIDGETS}languages": [lang for lang in start.languages if lang in facets.languages],
+            f"{_WIDGETS}sort": start.sort,
+            f"{_WIDGETS}page_size": start.page_size,
+            f"{_WIDGETS}page": start.page,
+        }
+    )
+
+if not build.scored:
+    st.info("Scores have not been computed yet — run a refresh on the Data page. Until then everyone scores 1.")
+
+with st.sidebar:
+    st.header("Filters")
+    st.text_input("Name, handle or bio", key=f"{_WIDGETS}text", placeholder="e.g. runner, @mira")
+    st.selectbox(
+        "Score on",
+        ["all", *NETWORKS],
+        format_func=lambda n: "Combined score" if n == "all" else n.capitalize(),
+        key=f"{_WIDGETS}on",
+    )
+    st.slider("Score", 1, 100, key=f"{_WIDGETS}score")
+    if not facets.topics:
+        st.caption("Topics have not been computed yet, so there is nothing to filter by topic.")
+    st.multiselect(
+        "Topics", facets.topics, format_func=topic_label, key=f"{_WIDGETS}topics", disabled=not facets.topics
+    )
+    st.segmented_control(
+        "People with",
+        ["any", "all"],
+        format_func=lambda m: f"{m} of these topics",
+        key=f"{_WIDGETS}topic_mode",
+        required=True,
+    )
+    st.slider("Minimum topic influence", 1, 100, key=f"{_WIDGETS}min_topic")
+    st.multiselect("On networks", list(NETWORKS), format_func=str.capitalize, key=f"{_WIDGETS}networks")
+    low, high = st.columns(2)
+    low.number_input("Audience from", min_value=0, step=1000, key=f"{_WIDGETS}aud_min")
+    high.number_input("to", min_value=0, step=1000, key=f"{_WIDGETS}aud_max")
+    low, high = st.columns(2)
+    low.number_input("Engagement % from", min_value=0.0, step=0.1, format="%.2f", key=f"{_WIDGETS}eng_min")
+    high.number_input("to ", min_value=0.0, step=0.1, format="%.2f", key=f"{_WIDGETS}eng_max")
+    st.toggle("Hide flagged accounts", key=f"{_WIDGETS}hide_flagged")
+    st.slider("Minimum authenticity", 0, 100, key=f"{_WIDGETS}min_auth")
+    st.text_input("Location", key=f"{_WIDGETS}location", placeholder="e.g. London")
+    st.multiselect("Languages", facets.languages, key=f"{_WIDGETS}languages")
+
+state = st.session_state
+score_min, score_max = state[f"{_WIDGETS}score"]
+filters = discover.Filters(
+    score_network=state[f"{_WIDGETS}on"],
+    score_min=score_min,
+    score_max=score_max,
+    topics=tuple(state[f"{_WIDGETS}topics"]),
+    topic_mode=state[f"{_WIDGETS}topic_mode"],
+    min_topic_influence=state[f"{_WIDGETS}min_topic"],
+    networks=tuple(state[f"{_WIDGETS}networks"]),
+    audience_min=state[f"{_WIDGETS}aud_min"],
+    audience_max=state[f"{_WIDGETS}aud_max"],
+    engagement_min=state[f"{_WIDGETS}eng_min"],
+    engagement_max=state[f"{_WIDGETS}eng_max"],
+    hide_flagged=state[f"{_WIDGETS}hide_flagged"],
+    min_authenticity=state[f"{_WIDGETS}min_auth"],
+    location=state[f"{_WIDGETS}location"],
+    languages=tuple(state[f"{_WIDGETS}languages"]),
+    text=state[f"{_WIDGETS}text"],
+    sort=state[f"{_WIDGETS}sort"],
+    page_size=state[f"{_WIDGETS}page_size"],
+    page=state[f"{_WIDGETS}page"],
+)
+# Any change other than paging starts again from the first page.
+if state.get(f"{_WIDGETS}last") not in (None, filters.on_page(1)):
+    filters = filters.on_page(1)
+state[f"{_WIDGETS}last"] = filters.on_page(1)
+
+total, rows = _search(key, filters)
+pages = discover.pages(total, filters.page_size)
+page = min(filters.page, pages)
+state[f"{_WIDGETS}page"] = page
+params = discover.filters_to_params(filters.on_page(page))
+if params != _query_params():
+    st.query_params.from_dict(params)
+
+count, sort, size = st.columns([3, 2, 1], vertical_alignment="bottom")
+count.markdown(f"### {total:,} {'person' if total == 1 else 'people'}")
+sort.selectbox("Sort by", list(discover.SORT_KEYS), format_func=discover.SORT_KEYS.get, key=f"{_WIDGETS}sort")
+size.selectbox("Per page", discover.PAGE_SIZES, key=f"{_WIDGETS}page_size")
+
+shown = rows.with_columns(topic_labels(pl.col("topics")), profile="/profile?person=" + rows["person_id"].cast(str))
+event = st.dataframe(
+    shown,
+    key=f"{_WIDGETS}results",
+    on_select="rerun",
+    selection_mode="multi-row",
+    hide_index=True,
+    column_order=_COLUMNS,
+    column_config={
+        "profile": st.column_config.LinkColumn("Profile", display_text="Open", width="small"),
+        "name": "Name",
+        "handles": "Handles",
+        "score": st.column_config.ProgressColumn("Score", min_value=1, max_value=100, format="%d"),
+        "topics": st.column_config.ListColumn("Topics"),
+        "topic_influence": st.column_config.NumberColumn("Topic influence", help="Best influence in the chosen topics"),
+        "audience": st.column_config.NumberColumn("Audience", format="compact"),
+        "engagement_rate": st.column_config.NumberColumn(
+            "Engagement", format="percent", help="Reactions in the window / (posts in the window × audience)"
+        ),
+        "authenticity": st.column_config.NumberColumn("Authenticity"),
+        "flagged": st.column_config.CheckboxColumn("Flagged"),
+        "location": "Location",
+        "language": "Language",
+        **{f"score_{n}": st.column_config.NumberColumn(n.capitalize()) for n in NETWORKS},
+    },
+)
+
+back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
+if back.button("← Previous", disabled=page <= 1, width="stretch"):
+    state[f"{_WIDGETS}page"] = page - 1
+    st.rerun()
+where.markdown(f"<div style='text-align:center'>Page {page:,} of {pages:,}</div>", unsafe_allow_html=True)
+if forward.button("Next →", disabled=page >= pages, width="stretch"):
+    state[f"{_WIDGETS}page"] = page + 1
+    st.rerun()
+
+if rows.height:
+    pick, go = st.columns([3, 1], vertical_alignment="bottom")
+    person = pick.selectbox(
+        "Open a profile",
+        rows["person_id"].to_list(),
+        format_func=dict(zip(rows["person_id"], rows["name"], strict=True)).get,
+        key=f"{_WIDGETS}open",
+    )
+    if go.button("Open profile", type="primary", width="stretch"):
+        st.switch_page("pages/profile.py", query_params={"person": str(person)})
+
+st.subheader("Export")
+chosen = [i for i in event.selection.rows if i < rows.height]  # a selection can outlive a smaller new page
+selected = rows[chosen] if chosen else rows.clear()
+left, right = st.columns(2)
+with left:
+    st.caption(f"Selected rows ({selected.height}) — tick rows in the table; the campaign list will take them later.")
+    st.download_button(
+        "Selection as CSV",
+        discover.export_csv(discover.readable(selected)),
+        file_name="sway-selection.csv",
+        mime="text/csv",
+        disabled=not selected.height,
+        icon=":material/download:",
+    )
+    st.download_button(
+        "Selection as XLSX",
+        discover.export_xlsx(discover.readable(selected)),
+        file_name="sway-selection.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        disabled=not selected.height,
+        icon=":material/download:",
+    )
+with right:
+    cut = ", the first ones" if total > EXPORT_LIMIT else ""
+    st.caption(f"The whole result ({min(total, EXPORT_LIMIT):,} rows{cut}).")
+    st.download_button(
+        "Result as CSV",
+        lambda: discover.export_csv(discover.readable(discover.result_rows(cursor, filters, EXPORT_LIMIT))),
+        file_name="sway-result.csv",
+        mime="text/csv",
+        disabled=not total,
+        icon=":material/download:",
+    )
+    st.download_button(
+        "Result as XLSX",
+        lambda: discover.export_xlsx(discover.readable(discover.result_rows(cursor, filters, EXPORT_LIMIT))),
+        file_name="sway-result.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        disabled=not total,
+        icon=":material/download:",
+    )

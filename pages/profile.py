@@ -1,0 +1,253 @@
+"""Profile page: one person's headline numbers, score history, why they score what they score, topics with
+evidence, authenticity flags, who amplifies them and their recent posts. Opened as /profile?person=ID."""
+
+import json
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from core import discover
+from core import profile as profiles
+from core.labels import topic_label
+from pages import _shared
+
+CORRECTED_BY = "marketer (local workspace)"  # no sign-in yet; the Data page's caption says the same
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _profile(key: tuple, person_id: int) -> profiles.Profile:
+    """One person's profile, cached per data version and build (`key`)."""
+    return profiles.profile(_shared.cursor(), person_id)
+
+
+def _scope_label(scope: str) -> str:
+    """'all' is the combined score."""
+    return "Combined" if scope == "all" else scope.capitalize()
+
+
+try:
+    person_id = int(st.query_params.get("person", ""))
+except ValueError:
+    st.title("Profile")
+    st.info("Open someone's profile from the Discover page.")
+    st.page_link("pages/discover.py", label="Go to Discover", icon=":material/search:")
+    st.stop()
+
+cursor = _shared.cursor()
+if discover.is_stale(cursor):
+    with st.spinner("Preparing profiles for the current data (once per data change)…"):
+        discover.ensure_built(cursor)
+key = (*_shared.data_key(), discover.build_info(cursor))
+try:
+    p = _profile(key, person_id)
+except profiles.ProfileNotFound as missing:
+    st.title("Profile")
+    st.error(str(missing), icon=":material/person_off:")
+    st.page_link("pages/discover.py", label="Go to Discover", icon=":material/search:")
+    st.stop()
+h = p.header
+
+st.title(h.name or f"Person {h.person_id}")
+place = " · ".join(x for x in (h.location, h.language) if x)
+st.caption(f"{h.handles}{' · ' + place if place else ''}")
+score, auth, audience, engagement, reach = st.columns(5)
+score.metric("Score", h.score, border=True, help="Combined influence score, 1–100")
+auth.metric("Authenticity", h.authenticity, border=True, help="Lowest rating of their accounts; 100 = nothing found")
+audience.metric("Audience", f"{h.audience:,}", border=True, help="Followers summed over their accounts")
+engagement.metric(
+    "Engagement rate",
+    "–" if h.engagement_rate is None else f"{h.engagement_rate:.2%}",
+    border=True,
+    help="Reactions received in the window / (posts in the window × audience)",
+)
+reach.metric("Reactions received", f"{h.reactions:,}", border=True, help=f"On {h.posts:,} posts in the window")
+if h.network_scores:
+    st.markdown(" · ".join(f"**{n.capitalize()}** {s}" for n, s in h.network_scores.items()))
+if h.flagged:
+    st.warning("Some of their accounts are flagged as inauthentic — see Authenticity below.", icon=":material/flag:")
+
+st.subheader("Score history")
+if p.history.height:
+    history = p.history.with_columns(pl.col("network").replace("all", "combined"))
+    lines = (
+        alt.Chart(history)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("day:T", title="Refresh day"),
+            y=alt.Y("score:Q", title="Score", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("network:N", title="Score"),
+            tooltip=[alt.Tooltip("day:T", title="Day"), "network", "score"],
+        )
+    )
+    changes = (
+        alt.Chart(p.model_changes)
+        .mark_rule(color="#d62728", strokeDash=[5, 4], strokeWidth=2)
+        .encode(x="day:T", tooltip=[alt.Tooltip("day:T", title="Scoring model changed"), "change"])
+    )
+    st.altair_chart(lines + changes, width="stretch", key="history_chart")
+    if p.model_changes.height:
+        st.caption("Dashed red lines: the scoring model changed (hover for what changed).")
+else:
+    st.info("No score history yet — scores appear after a refresh on the Data page.")
+
+st.subheader("Why this score")
+scopes = list(p.explanation)
+if scopes:
+    scope = st.segmented_control("Score", scopes, format_func=_scope_label, default="all", required=True)
+    signals = p.breakdown.signals.filter(pl.col("network") == scope)
+    bars = (
+        alt.Chart(signals)
+        .mark_bar()
+        .encode(
+            x=alt.X("points:Q", title="Score points"),
+            y=alt.Y("label:N", title=None, sort="-x"),
+            color=alt.condition(alt.datum.points > 0, alt.value("#4c78a8"), alt.value("#d62728")),
+            tooltip=[
+                alt.Tooltip("label:N", title="From"),
+                alt.Tooltip("points:Q", format=".1f"),
+                alt.Tooltip("reactions:Q", format=","),
+                alt.Tooltip("distinct_reactors:Q", title="Distinct accounts", format=","),
+                alt.Tooltip("mean_reactor_influence:Q", title="Their influence (× typical)", format=".2f"),
+                alt.Tooltip("discount:Q", format=".0%"),
+            ],
+        )
+        .properties(height=alt.Step(28))
+    )
+    chart, words = st.columns([2, 3])
+    chart.altair_chart(bars, width="stretch")
+    words.markdown("\n".join(f"- {line}" for line in p.explanation[scope]))
+    top = p.breakdown.top_posts.filter(pl.col("network") == scope)
+    if top.height:
+        st.caption("The posts that drove the most of it")
+        st.dataframe(
+            top.select("rank", "post_network", "posted_at", "text", "reactions", "points"),
+            hide_index=True,
+            column_config={
+                "rank": "#",
+                "post_network": "Network",
+                "posted_at": st.column_config.DatetimeColumn("Posted", format="D MMM YYYY"),
+                "text": st.column_config.TextColumn("Post", width="large"),
+                "reactions": "Reactions",
+                "points": st.column_config.NumberColumn("Points", format="%.1f"),
+            },
+        )
+else:
+    st.info("Scores have not been computed yet — run a refresh on the Data page.")
+
+st.subheader("Topics")
+if not p.topics.height:
+    st.info("No topics with enough evidence for this person (or the topic step has not run yet).")
+for topic in p.topics.iter_rows(named=True):
+    with st.container(border=True):
+        name, influence, action = st.columns([3, 1, 2], vertical_alignment="center")
+        name.markdown(f"**{topic_label(topic['topic'])}** · {topic['posts']:,} posts, {topic['reactions']:,} reactions")
+        influence.markdown(f"Influence **{topic['influence']}**")
+        if action.button("Mark topic as wrong", key=f"wrong_{topic['topic']}", icon=":material/thumb_down:"):
+            added = profiles.mark_topic_wrong(cursor, person_id, topic["topic"], CORRECTED_BY)
+            st.success(
+                f"Noted: {added} evidence post{'s' if added != 1 else ''} sent to the topic classifier's corrections."
+                if added
+                else "Already noted — the classifier will learn from it on its next training run."
+            )
+        evidence = p.evidence.filter(pl.col("topic") == topic["topic"])
+        st.dataframe(
+            evidence.select("post_network", "posted_at", "text", "reactions", "distinct_reactors"),
+            hide_index=True,
+            column_config={
+                "post_network": "Network",
+                "posted_at": st.column_config.DatetimeColumn("Posted", format="D MMM YYYY"),
+                "text": st.column_config.TextColumn("Evidence post", width="large"),
+                "reactions": "Reactions",
+                "distinct_reactors": "Distinct accounts",
+            },
+        )
+
+st.subheader("Authenticity")
+if not p.flags.height:
+    st.success("No authenticity flags on their accounts.", icon=":material/verified:")
+for flag in p.flags.iter_rows(named=True):
+    with st.expander(f"{flag['flag'].replace('_', ' ')} on {flag['network']} (@{flag['handle']})", expanded=True):
+        st.caption(f"Severity {flag['severity']:.0%}: the account's rating keeps {1 - flag['severity']:.0%} per flag.")
+        st.json(json.loads(flag["evidence"]))
+
+st.subheader("Who amplifies them")
+amp = p.amplifiers
+if amp.table.height:
+    edges = (
+        alt.Chart(amp.edges)
+        .mark_rule(color="#888", opacity=0.45)
+        .encode(
+            # Axes off in every layer: a layer mixing shown and hidden axes does not render.
+            x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-1.15, 1.15])),
+            y=alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-1.15, 1.15])),
+            x2="x2:Q",
+            y2="y2:Q",
+            strokeWidth=alt.StrokeWidth("reactions:Q", scale=alt.Scale(range=[0.5, 5]), legend=None),
+            tooltip=[alt.Tooltip("reactions:Q", title="Reactions between them")],
+        )
+    )
+    nodes = (
+        alt.Chart(amp.nodes)
+        .mark_circle(opacity=0.9)
+        .encode(
+            x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-1.15, 1.15])),
+            y=alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-1.15, 1.15])),
+            size=alt.Size("reactions:Q", scale=alt.Scale(type="sqrt", range=[30, 900]), legend=None),
+            color=alt.Color(
+                "is_self:N", scale=alt.Scale(domain=[True, False], range=["#d62728", "#4c78a8"]), legend=None
+            ),
+            tooltip=["name", "score", alt.Tooltip("reactions:Q", title="Reactions")],
+        )
+    )
+    labels = (
+        alt.Chart(amp.nodes)
+        .mark_text(dy=-14, fontSize=11)
+        .encode(x=alt.X("x:Q", axis=None), y=alt.Y("y:Q", axis=None), text="name")
+    )
+    picture, table = st.columns([3, 2])
+    picture.altair_chart((edges + nodes + labels).properties(height=440), width="stretch")
+    table.dataframe(
+        amp.table.with_columns(profile="/profile?person=" + amp.table["person_id"].cast(str)).select(
+            "profile", "name", "score", "reactions", "reposts", "replies", "mentions", "likes", "clicks", "follows"
+        ),
+        hide_index=True,
+        column_config={
+            "profile": st.column_config.LinkColumn("Profile", display_text="Open", width="small"),
+            "name": "Name",
+            "score": "Score",
+            "reactions": "Reactions to them",
+        },
+    )
+    st.caption("The people whose accounts reacted to them most in the scoring window; lines are reactions among them.")
+else:
+    st.info("Nobody reacted to them in the scoring window.")
+
+st.subheader("Recent posts")
+if p.recent_posts.height:
+    st.dataframe(
+        p.recent_posts.select(
+            "posted_at",
+            "post_network",
+            "kind",
+            "text",
+            "url",
+            "reactions",
+            "reposts",
+            "replies",
+            "mentions",
+            "likes",
+            "clicks",
+        ),
+        hide_index=True,
+        column_config={
+            "posted_at": st.column_config.DatetimeColumn("Posted", format="D MMM YYYY, HH:mm"),
+            "post_network": "Network",
+            "kind": "Kind",
+            "text": st.column_config.TextColumn("Post", width="large"),
+            "url": st.column_config.LinkColumn("Link"),
+            "reactions": st.column_config.NumberColumn("Reactions", help="In the scoring window, follows aside"),
+        },
+    )
+else:
+    st.info("No posts.")

@@ -1,0 +1,151 @@
+"""AppTest of the Discover page on the small known warehouse: filters, URL round trip, paging, exports."""
+
+import io
+
+import openpyxl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from core import warehouse
+from tests.unit import discover_world as world
+from tests.unit.discover_world import CARL, EVIL, MIRA, QUIET, ZOE
+
+APP = str(warehouse.REPO_ROOT / "app.py")
+
+
+@pytest.fixture
+def known_world(tmp_path, monkeypatch) -> str:
+    path = world.file_warehouse(tmp_path / "known.duckdb")
+    monkeypatch.setenv("SWAY_DB", path)
+    return path
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """The data handed to each download button in the latest run, by label (callables for deferred files)."""
+    seen: dict = {}
+    real = st.download_button
+
+    def spy(label, data, **kwargs):
+        seen[label] = data
+        return real(label, data, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", spy)
+    return seen
+
+
+def _discover(query_params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.query_params.update(query_params or {})
+    at.switch_page("pages/discover.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _count(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("### "))
+
+
+def _ids(at: AppTest) -> list[int]:
+    return at.dataframe[0].value["person_id"].tolist()
+
+
+def _changed(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_filters_change_the_result_set(known_world):
+    at = _discover()
+    assert at.title[0].value == "Discover"
+    assert _count(at) == "### 5 people" and _ids(at) == [MIRA, EVIL, ZOE, CARL, QUIET]
+
+    at.multiselect(key="discover_topics").set_value(["music"])
+    assert _ids(_changed(at)) == [EVIL, ZOE] and _count(at) == "### 2 people"
+    at.slider(key="discover_score").set_value((40, 100))
+    assert _ids(_changed(at)) == [EVIL] and _count(at) == "### 1 person"
+    at.toggle(key="discover_hide_flagged").set_value(True)
+    assert _ids(_changed(at)) == [] and _count(at) == "### 0 people"
+
+    at.toggle(key="discover_hide_flagged").set_value(False)
+    at.multiselect(key="discover_topics").set_value([])
+    at.slider(key="discover_score").set_value((1, 100))
+    at.text_input(key="discover_text").set_value("' OR 1=1 --")
+    assert _ids(_changed(at)) == []
+    at.text_input(key="discover_text").set_value("runner")
+    assert _ids(_changed(at)) == [MIRA]
+    at.text_input(key="discover_text").set_value("")
+    at.text_input(key="discover_location").set_value("berlin")
+    at.selectbox(key="discover_sort").set_value("audience")
+    assert _ids(_changed(at)) == [EVIL, ZOE]
+
+
+def test_the_url_holds_the_search_and_restores_it(known_world):
+    at = _discover()
+    assert at.query_params == {}
+    at.multiselect(key="discover_topics").set_value(["music", "gaming"])
+    at.segmented_control(key="discover_topic_mode").set_value("all")
+    at.slider(key="discover_score").set_value((20, 90))
+    at.multiselect(key="discover_networks").set_value(["youtube"])
+    _changed(at)
+    params = dict(at.query_params)
+    assert params == {"score": "20-90", "topic": ["music", "gaming"], "net": "youtube", "topics": "all"}
+    assert _ids(at) == [ZOE]
+
+    reopened = _discover(params)  # a new session opening the shared link
+    assert reopened.multiselect(key="discover_topics").value == ["music", "gaming"]
+    assert reopened.slider(key="discover_score").value == (20, 90)
+    assert reopened.segmented_control(key="discover_topic_mode").value == "all"
+    assert _ids(reopened) == [ZOE]
+
+
+def test_a_broken_link_falls_back_to_defaults(known_world):
+    at = _discover({"score": "lots", "sort": "';--", "page": "x", "per": "3", "topic": "no such topic"})
+    assert _count(at) == "### 5 people"
+    assert at.selectbox(key="discover_sort").value == "score"
+
+
+def test_paging_moves_through_the_result(known_world):
+    at = _discover({"per": "25"})
+    assert any("Page 1 of 1" in m.value for m in at.markdown)
+    at = _discover({"sort": "audience", "page": "3", "per": "25"})  # past the end: the last page
+    assert any("Page 1 of 1" in m.value for m in at.markdown) and _ids(at)[0] == EVIL
+
+
+def test_exports_contain_the_rows_with_formulas_neutralised(known_world, downloads):
+    at = _discover()
+    at.session_state["discover_results"] = {"selection": {"rows": [1, 2], "columns": [], "cells": []}}
+    _changed(at)
+    selection = downloads["Selection as CSV"].decode("utf-8-sig").splitlines()
+    assert selection[0].startswith("Name,Handles,Score")
+    assert [line.split(",")[0] for line in selection[1:]] == ["'@Evil Corp", "Zoë Müller"]
+    assert "'=HYPERLINK" in selection[1]
+
+    result = downloads["Result as CSV"]().decode("utf-8-sig").splitlines()  # generated on click
+    assert len(result) == 6 and result[1].startswith("Mira Torvalen")
+    book = openpyxl.load_workbook(io.BytesIO(downloads["Result as XLSX"]()))
+    cells = [c for row in book.active.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert {"'@Evil Corp", "Zoë Müller", "Quiet Person"} <= {c.value for c in cells}
+    chosen = openpyxl.load_workbook(io.BytesIO(downloads["Selection as XLSX"]))
+    assert [r[0] for r in chosen.active.iter_rows(min_row=2, values_only=True)] == ["'@Evil Corp", "Zoë Müller"]
+
+
+def test_without_scores_discover_still_works_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("SWAY_DB", world.file_warehouse(tmp_path / "unscored.duckdb", scored=False, topics=False))
+    at = _discover()
+    assert any("Scores have not been computed yet" in i.value for i in at.info)
+    assert _count(at) == "### 5 people" and set(at.dataframe[0].value["score"]) == {1}
+    assert at.multiselect(key="discover_topics").disabled
+
+
+def test_opening_a_profile_from_the_results(known_world):
+    at = _discover()
+    at.selectbox(key="discover_open").set_value(EVIL)
+    next(b for b in at.button if b.label == "Open profile").click()
+    _changed(at)
+    assert at.query_params == {"person": str(EVIL)}
+    assert at.title[0].value == "@Evil Corp"

@@ -1,0 +1,85 @@
+"""AppTest of the Profile page on the small known warehouse."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import warehouse
+from tests.unit import discover_world as world
+from tests.unit.discover_world import EVIL, MIRA
+
+APP = str(warehouse.REPO_ROOT / "app.py")
+
+
+@pytest.fixture
+def known_world(tmp_path, monkeypatch) -> str:
+    path = world.file_warehouse(tmp_path / "known.duckdb")
+    monkeypatch.setenv("SWAY_DB", path)
+    return path
+
+
+def _profile(person: str | None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    if person is not None:
+        at.query_params["person"] = person
+    at.switch_page("pages/profile.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart")
+
+
+def test_header_history_breakdown_and_network(known_world):
+    at = _profile(str(MIRA))
+    assert at.title[0].value == "Mira Torvalen"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Score"] == "80" and metrics["Audience"] == "1,500" and metrics["Engagement rate"] == "0.08%"
+    assert metrics["Authenticity"] == "100"
+    assert len(_charts(at)) == 3  # score history, why this score, amplifier network
+    history = _charts(at)[0].proto.spec
+    assert '"strokeDash"' in history and "Scoring model changed" in history  # the rule at the model change
+    text = " ".join(m.value for m in at.markdown)
+    assert "62% of the points come from reposts: 410 by 140 distinct accounts" in text
+    assert any("scoring model changed" in c.value for c in at.caption)
+
+
+def test_switching_the_breakdown_to_a_network(known_world):
+    at = _profile(str(MIRA))
+    at.segmented_control[0].set_value("twitter").run()
+    assert not at.exception, at.exception
+    assert any("Score 75 of 100" in m.value for m in at.markdown)
+
+
+def test_marking_a_topic_wrong_records_a_correction(known_world):
+    at = _profile(str(MIRA))
+    assert [b.label for b in at.button].count("Mark topic as wrong") == 2
+    at.button(key="wrong_fitness_&_health").click().run()
+    assert any("Noted: 2 evidence posts" in s.value for s in at.success)
+    con = warehouse.connect(known_world)
+    try:
+        found = warehouse.rows(con, "SELECT post_id, topic, action FROM topic_corrections ORDER BY post_id")
+    finally:
+        con.close()
+    assert found == [(101, "fitness_&_health", "remove"), (103, "fitness_&_health", "remove")]
+
+
+def test_flags_show_their_evidence(known_world):
+    at = _profile(str(EVIL))
+    assert any("flagged as inauthentic" in w.value for w in at.warning)
+    assert any("pod on tiktok" in e.label for e in at.expander)
+    assert json.loads(at.json[0].value) == {"pod_id": 7, "members": 5}
+
+
+@pytest.mark.parametrize("person", [None, "abc", "' OR 1=1 --"])
+def test_without_a_person_the_page_points_to_discover(known_world, person):
+    at = _profile(person)
+    assert any("Discover page" in i.value for i in at.info)
+
+
+def test_an_unknown_person_is_a_clear_message(known_world):
+    at = _profile("424242")
+    assert any("no person 424242" in e.value for e in at.error)

@@ -1,0 +1,78 @@
+"""End to end: the real server in headless Chromium — filter Discover by a topic and a score range, open a profile
+from the results, see its score history chart and the breakdown text."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from core import warehouse
+from core.discover import build_discovery
+from core.scoring import refresh
+
+pytestmark = pytest.mark.e2e
+TOPIC = "music"
+
+
+@pytest.fixture
+def scored_demo(demo_copy) -> str:
+    """The small demo world with a score refresh and hand-written topic influence (the topic step comes later)."""
+    con = warehouse.connect(demo_copy)
+    try:
+        refresh(con)
+        # Each person's planted interests, with influence following their score, as the topic step would give.
+        con.execute(
+            """
+            INSERT INTO topic_influence (run_id, person_id, topic, influence, raw, posts, reactions, distinct_reactors,
+                                         share)
+            SELECT s.run_id, t.person_id, u.topic, greatest(1, s.score - 3 * (u.i - 1))::SMALLINT, 1, 3, 10, 5, 0.5
+            FROM truth_people t, unnest(t.topics) WITH ORDINALITY AS u(topic, i)
+            JOIN scores s ON s.person_id = t.person_id AND s.network = 'all'
+            """
+        )
+        build_discovery(con)
+    finally:
+        con.close()
+    return demo_copy
+
+
+def _count(page: Page) -> int:
+    heading = page.get_by_role("heading", name=re.compile(r"^[\d,]+ (people|person)$"))
+    return int(re.sub(r"\D", "", heading.inner_text()))
+
+
+def test_filter_by_topic_and_score_then_open_a_profile(scored_demo, app_url, page: Page):
+    page.goto(app_url)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Discover").click()
+    expect(page.get_by_role("heading", name="Discover")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="600 people")).to_be_visible(timeout=30_000)
+
+    topics = page.get_by_test_id("stMultiSelect").filter(has_text="Topics")
+    topics.locator("input").fill("Music")
+    page.get_by_role("option", name="Music", exact=True).click()
+    page.keyboard.press("Escape")
+    expect(page).to_have_url(re.compile(rf"topic={TOPIC}"), timeout=30_000)
+    with_topic = _count(page)
+    assert 0 < with_topic < 600
+
+    # The lower thumb of the score range: Home/End jump, arrow keys step by 1.
+    score = page.get_by_test_id("stSlider").filter(has_text="Score").first.get_by_role("slider").first
+    score.focus()
+    for _ in range(19):
+        page.keyboard.press("ArrowRight")
+    expect(page).to_have_url(re.compile(r"score=20-100"), timeout=30_000)
+    expect(page.get_by_role("heading", name=re.compile(r"^[\d,]+ (people|person)$"))).not_to_have_text(
+        f"{with_topic:,} people", timeout=30_000
+    )
+    assert 0 < _count(page) < with_topic
+
+    top_name = page.get_by_test_id("stSelectbox").filter(has_text="Open a profile").get_by_role("combobox")
+    expect(top_name).not_to_be_empty()
+    page.get_by_role("button", name="Open profile").click()
+    expect(page).to_have_url(re.compile(r"/profile\?person=\d+"), timeout=30_000)
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Profile", timeout=30_000)
+
+    history = page.get_by_test_id("stVegaLiteChart").first
+    expect(history.locator("canvas, svg").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(re.compile(r"of the points come from")).first).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Score \d+ of 100"))).to_be_visible()

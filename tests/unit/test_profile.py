@@ -1,0 +1,136 @@
+"""Profile assembly on the small known warehouse: header, history with model changes, breakdown sentences,
+topics with evidence and corrections, flags, amplifiers with their layout, recent posts."""
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from core.profile import ProfileNotFound, mark_topic_wrong, profile
+from core.profile.layout import force_layout
+from core.warehouse import rows
+from tests.unit import discover_world as world
+from tests.unit.discover_world import AS_OF, CARL, EVIL, MIRA, QUIET, ZOE
+
+
+@pytest.fixture(scope="module")
+def con():
+    return world.memory_warehouse()
+
+
+def test_header_has_the_headline_numbers(con):
+    h = profile(con, MIRA).header
+    assert (h.name, h.score, h.network_scores) == ("Mira Torvalen", 80, {"twitter": 75, "instagram": 60})
+    assert h.handles == "mira_t (twitter), mira.t (instagram)"
+    assert (h.audience, h.posts, h.reactions, h.authenticity, h.flagged) == (1500, 4, 5, 100, False)
+    assert h.engagement_rate == pytest.approx(5 / 6000)
+    accounts = profile(con, MIRA).accounts
+    assert accounts["handle"].to_list() == ["mira_t", "mira.t"]  # in network order: twitter first
+
+
+def test_unknown_person_is_a_clear_error(con):
+    with pytest.raises(ProfileNotFound, match="no person 999"):
+        profile(con, 999)
+
+
+def test_history_and_the_day_the_scoring_model_changed(con):
+    p = profile(con, MIRA)
+    combined = p.history.filter(network="all")
+    assert combined["day"].to_list() == [AS_OF.date() - timedelta(days=d) for d in (14, 7, 0)]
+    assert combined["score"].to_list() == [78, 79, 80]
+    assert p.model_changes.height == 1
+    change = p.model_changes.row(0, named=True)
+    assert change["day"] == AS_OF.date() and change["run_id"] == 3
+    assert change["change"] == "weight_like 0.4 → 0.2"
+
+
+def test_breakdown_sentences_say_where_the_points_come_from(con):
+    p = profile(con, MIRA)
+    text = " ".join(p.explanation["all"])
+    assert "Score 80 of 100: 79 points above the floor of 1" in text
+    assert "62% of the points come from reposts: 410 by 140 distinct accounts whose influence averages 2.3×" in text
+    assert "(12% discounted" in text
+    assert "38% of the points come from likes" in text and "likes: 900 by 300" in text
+    assert "“Morning 10k done”" in text and "+20.0 points" in text
+    signals = p.breakdown.signals.filter(network="all")
+    assert signals["label"].to_list() == ["reposts", "likes"] and signals["share"].sum() == pytest.approx(1)
+    assert p.breakdown.top_posts["text"].to_list() == ["Morning 10k done", "Trail photos"]
+
+
+def test_own_flag_is_explained_as_points_taken_off(con):
+    text = " ".join(profile(con, EVIL).explanation["all"])
+    assert "20 points were taken off" in text and "authenticity rating 30" in text
+
+
+def test_floor_and_unscored_people_are_explained_plainly():
+    unscored = world.memory_warehouse(scored=False)
+    p = profile(unscored, MIRA)
+    assert p.header.score == 1 and p.explanation == {} and p.history.height == 0
+    assert profile(unscored, QUIET).amplifiers.table.height == 0
+
+
+def test_topics_with_evidence_posts(con):
+    p = profile(con, MIRA)
+    assert p.topics["topic"].to_list() == ["fitness_&_health", "food_&_dining"]
+    assert p.topics["influence"].to_list() == [70, 40]
+    fitness = p.evidence.filter(topic="fitness_&_health")
+    assert fitness["text"].to_list() == ["Morning 10k done", "Trail photos"]
+
+
+def test_marking_a_topic_wrong_writes_remove_corrections_once():
+    con = world.memory_warehouse()
+    assert mark_topic_wrong(con, MIRA, "fitness_&_health", "tester") == 2
+    assert mark_topic_wrong(con, MIRA, "fitness_&_health", "tester") == 0  # a second click adds nothing
+    assert mark_topic_wrong(con, EVIL, "music", "tester") == 1
+    found = rows(
+        con, "SELECT correction_id, post_id, topic, action, text, corrected_by FROM topic_corrections ORDER BY 1"
+    )
+    assert found == [
+        (1, 101, "fitness_&_health", "remove", "Morning 10k done", "tester"),
+        (2, 103, "fitness_&_health", "remove", "Trail photos", "tester"),
+        (3, 201, "music", "remove", "Buy followers here", "tester"),
+    ]
+    con.execute("INSERT INTO topic_corrections VALUES (4, 101, 'fitness_&_health', 'add', 'x', 'other', now())")
+    assert mark_topic_wrong(con, MIRA, "fitness_&_health", "tester") == 1  # the latest word was 'add' again
+
+
+def test_flags_with_their_evidence(con):
+    flags = profile(con, EVIL).flags
+    assert flags.select("network", "flag", "severity").rows() == [("tiktok", "pod", 0.7)]
+    assert '"pod_id":7' in flags["evidence"][0].replace(" ", "")
+    assert profile(con, MIRA).flags.height == 0
+
+
+def test_amplifiers_table_and_network(con):
+    amp = profile(con, MIRA).amplifiers
+    # Zoe reacted 4 times (3 on posts, 1 follow), Evil once, Carl once: ties broken by person id.
+    assert amp.table.select("person_id", "reactions", "likes", "follows").rows() == [
+        (ZOE, 4, 2, 1),
+        (EVIL, 1, 1, 0),
+        (CARL, 1, 0, 0),
+    ]
+    assert amp.nodes["person_id"].to_list() == [MIRA, ZOE, EVIL, CARL]
+    assert amp.nodes.row(0, named=True)["is_self"] and (amp.nodes[0, "x"], amp.nodes[0, "y"]) == (0.0, 0.0)
+    assert amp.nodes["reactions"][0] == 5  # the person's own node: all reactions received
+    edges = {(s, t): n for s, t, n in amp.edges.select("source", "target", "reactions").iter_rows()}
+    # Mira liked Evil's post and Zoe liked it too; Evil followed Zoe; reactions to Mira are edges as well.
+    assert edges[(ZOE, MIRA)] == 4 and edges[(MIRA, EVIL)] == 1 and edges[(ZOE, EVIL)] == 1 and edges[(EVIL, ZOE)] == 1
+    assert amp.edges.filter(source=ZOE, target=MIRA)[0, "x2"] == 0.0
+
+
+def test_recent_posts_newest_first_with_reactions_by_type(con):
+    posts = profile(con, MIRA).recent_posts
+    assert posts["post_id"].to_list() == [104, 103, 102, 101]
+    assert posts.filter(post_id=101).select("reactions", "reposts", "likes").row(0) == (2, 1, 1)
+    assert posts.filter(post_id=104).select("reactions", "replies").row(0) == (1, 1)
+
+
+def test_layout_is_deterministic_centred_and_bounded():
+    edges = [(i, 0, float(10 - i)) for i in range(1, 9)] + [(1, 2, 3.0)]
+    a, b = force_layout(9, edges), force_layout(9, edges)
+    assert np.array_equal(a, b)
+    assert tuple(a[0]) == (0.0, 0.0) and np.abs(a).max() == pytest.approx(1.0)
+    distances = np.linalg.norm(a[:, None] - a[None], axis=2) + np.eye(9)
+    assert distances.min() > 0.1  # no two nodes on top of each other
+    assert np.linalg.norm(a[1]) < np.linalg.norm(a[8])  # the strongest amplifier sits closer
+    assert force_layout(1, []).tolist() == [[0.0, 0.0]] and force_layout(0, []).shape == (0, 2)
