@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     st = sub.add_parser("status", help="row counts, activity dates, last load, warehouse path")
     st.set_defaults(run=_cmd_status)
+
+    from core.scoring.cli import add_subcommands as add_scoring
+    from core.topics.cli import add_subcommands as add_topics
+
+    add_scoring(sub)
+    add_topics(sub)
     return parser
 
 

@@ -11,6 +11,7 @@ import duckdb
 import streamlit as st
 
 from core import bootstrap, status, warehouse
+from core.access import LOCAL, Access
 from core.connections import SharedWarehouse
 
 
@@ -42,7 +43,7 @@ def data_changed() -> None:
 
 
 @st.cache_data(show_spinner=False)
-def warehouse_status(_key: tuple) -> status.WarehouseStatus:
+def warehouse_status(key: tuple) -> status.WarehouseStatus:
     """Counts, dates and last load of the warehouse (cached per data version)."""
     return status.status(cursor(), str(shared_warehouse().path))
 
@@ -64,3 +65,8 @@ def ensure_warehouse() -> None:
         data_changed()
         bar.empty()
     st.rerun()
+
+
+def access() -> Access:
+    """Who is using this session, in which workspace, with which role (the local workspace without sign-in)."""
+    return LOCAL

@@ -30,17 +30,17 @@ origin = {
     "mixed": "the demo world plus imported files",
     "empty": "nothing yet",
 }[info.origin]
-period = (
-    f"{info.first_activity:%d %b %Y} – {info.last_activity:%d %b %Y}" if info.first_activity else "no activity yet"
-)
+period = f"{info.first_activity:%d %b %Y} – {info.last_activity:%d %b %Y}" if info.first_activity else "no activity yet"
 st.markdown(f"**Source:** {origin}. **Activity:** {period}.")
 if info.last_load:
     load = info.last_load
-    st.caption(f"Last load: {load['kind']} of {', '.join(load['sources'])} at {load['finished_at']:%d %b %Y %H:%M}.")
+    verb = "Built the demo world" if load["kind"] == "demo" else "Imported"
+    st.caption(f"Last load: {verb} ({', '.join(load['sources'])}) on {load['finished_at']:%d %b %Y at %H:%M}.")
 st.caption(f"Warehouse file: `{info.path}`")
 
 st.subheader("By network")
-long = info.per_network.unpivot(index="network", variable_name="what", value_name="rows")
+labels = {"accounts": "Accounts", "posts": "Posts", "interactions": "Reactions"}
+long = info.per_network.rename(labels).unpivot(index="network", variable_name="what", value_name="rows")
 chart = (
     alt.Chart(long)
     .mark_bar()
@@ -48,15 +48,14 @@ chart = (
         x=alt.X("rows:Q", title="Rows"),
         y=alt.Y("network:N", title=None),
         color=alt.Color("network:N", legend=None),
-        row=alt.Row("what:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+        column=alt.Column("what:N", title=None, sort=list(labels.values()), header=alt.Header(labelFontSize=13)),
         tooltip=["network", "what", alt.Tooltip("rows:Q", format=",")],
     )
-    .properties(height=110)
+    .properties(height=160, width=180)
     .resolve_scale(x="independent")
 )
-left, right = st.columns([3, 2])
-left.altair_chart(chart, width="stretch")
-right.dataframe(
+st.altair_chart(chart)
+st.dataframe(
     info.per_network,
     hide_index=True,
     column_config={

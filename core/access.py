@@ -1,0 +1,42 @@
+"""Who is acting, in which workspace, with which role: the scope every workspace-owned read and write takes.
+
+Workspace data (campaigns, lists, notes, topic corrections) is only reached through core functions that
+take an `Access`, so a page cannot forget the scoping: it has no SQL of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Role = Literal["viewer", "editor", "admin"]
+ROLE_RANK: dict[str, int] = {"viewer": 1, "editor": 2, "admin": 3}
+LOCAL_WORKSPACE_ID = 1
+
+
+class PermissionDenied(Exception):
+    """The acting user's role in the workspace does not allow this action."""
+
+
+@dataclass(frozen=True)
+class Access:
+    """A signed-in user (or 'local') acting in one workspace with one role."""
+
+    user: str
+    workspace_id: int
+    role: Role
+
+    def allows(self, role: Role) -> bool:
+        """True if this access has at least `role`."""
+        return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+    def require(self, role: Role, action: str) -> None:
+        """Raise PermissionDenied naming the action and the role it needs, unless allowed."""
+        if not self.allows(role):
+            raise PermissionDenied(
+                f"You are a {self.role} in this workspace; {action} needs the {role} role. "
+                "Ask a workspace admin to change your role."
+            )
+
+
+LOCAL = Access(user="local", workspace_id=LOCAL_WORKSPACE_ID, role="admin")

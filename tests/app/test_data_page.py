@@ -1,0 +1,58 @@
+"""AppTest of the Data page on a small known demo warehouse."""
+
+from streamlit.testing.v1 import AppTest
+
+from core import bootstrap, status, warehouse
+
+APP = str(warehouse.REPO_ROOT / "app.py")
+
+
+def _run_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_shows_the_counts_of_the_warehouse(demo_copy):
+    con = warehouse.connect(demo_copy)
+    counts = status.table_counts(con)
+    con.close()
+    at = _run_app()
+    assert at.title[0].value == "Data"
+    assert _metrics(at) == {
+        "People": f"{counts['people']:,}",
+        "Accounts": f"{counts['accounts']:,}",
+        "Posts": f"{counts['posts']:,}",
+        "Reactions": f"{counts['interactions']:,}",
+    }
+    assert any("demo world" in md.value for md in at.markdown)
+
+
+def test_rebuild_needs_confirmation_and_then_replaces_the_world(demo_copy):
+    at = _run_app()
+    before = _metrics(at)
+    people_input = next(n for n in at.number_input if n.label == "People")
+    people_input.set_value(150)
+    submit = next(b for b in at.button if b.label == "Rebuild demo world")
+    submit.click().run()
+    assert any("Tick the box" in w.value for w in at.warning)
+    assert _metrics(at) == before
+
+    next(c for c in at.checkbox if "will be replaced" in c.label).check()
+    next(b for b in at.button if b.label == "Rebuild demo world").click().run()
+    assert not at.exception, at.exception
+    assert any("150 people" in s.value for s in at.success)
+    assert _metrics(at)["People"] == "150"
+
+
+def test_first_start_builds_the_demo_world_with_progress(tmp_path, monkeypatch):
+    monkeypatch.setenv("SWAY_DB", str(tmp_path / "fresh" / "sway.duckdb"))
+    monkeypatch.setattr(bootstrap, "DEMO_PEOPLE", 120)
+    at = _run_app()
+    assert _metrics(at)["People"] == "120"
+    assert warehouse.exists(tmp_path / "fresh" / "sway.duckdb")
