@@ -2,10 +2,11 @@
 
     python -m bench.score_validity [--people 20000] [--seed 7]
 
-Demo world (built into a temp file): Spearman of score vs planted latent influence (against follower count and
-raw reaction count, overall and by how much people posted, next to the ceiling a model fitted to the truth
-reaches), planted gaming accounts among the top 1% by each, precision and recall of each authenticity flag
-against truth_gaming, and the first-start time (demo build + refresh + history backfill).
+Demo world (built into a temp file): Spearman of score vs planted latent influence (the organic reactions each
+person can expect in the window, see core.demo_world; against follower count and raw reaction count, overall
+and by how much people posted, next to the ceiling a model fitted to the truth reaches), how many people sit
+tied at the floor score of 1, planted gaming accounts among the top 1% by each, precision and recall of each
+authenticity flag against truth_gaming, and the first-start time (demo build + refresh + history backfill).
 SNAP Higgs (../shared/data/snap-higgs-twitter): score people on 1-3 July 2012, then check how well that ranks the
 reactions they receive on 5-7 July (Spearman and top-100 overlap), against raw reaction count and in-degree.
 Prints tables, then one JSON line of all metrics. Exits 1 when the Higgs data is missing.
@@ -83,7 +84,7 @@ def _ceiling(people: pl.DataFrame) -> float:
     from sklearn.ensemble import HistGradientBoostingRegressor
 
     features = people.select("raw", "reactions", "reactors", "follows_in", "posts", "given", "followers").to_numpy()
-    target = np.log(people["latent_influence"].to_numpy())
+    target = np.log1p(people["latent_influence"].to_numpy())  # an expected count: 0 for bots that never post
     fold = np.random.default_rng(0).random(len(target)) < 0.5
     predicted = np.empty(len(target))
     for test in (fold, ~fold):
@@ -149,6 +150,14 @@ def _demo_compare(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         metrics[f"demo_spearman_{key}"] = round(rho, 4)
         metrics[f"demo_gaming_share_top1pct_{key}"] = round(gamers / top_n, 4)
     _table("Demo world: rankings vs planted latent influence (all people)", pl.DataFrame(rows))
+    floor = people.filter(pl.col("score") == 1)
+    metrics["demo_share_at_floor"] = round(floor.height / people.height, 4)
+    print(
+        f"{floor.height:,} people ({floor.height / people.height:.1%}) sit tied at the floor score of 1 (their median "
+        f"true influence is {floor['latent_influence'].median():.2f} expected reactions, against "
+        f"{people['latent_influence'].median():.2f} for everyone): the 1-100 score's ties cost "
+        f"{metrics['demo_spearman_score_raw'] - metrics['demo_spearman_score']:+.4f} of Spearman against its raw value."
+    )
 
     levels = []
     for least in (0, 1, 5, 20):

@@ -3,6 +3,15 @@
 Everything is drawn with numpy from per-stage generators seeded by (seed, stage), so the same
 (people, seed, days) always gives identical tables, and everything is vectorised: no Python loop
 runs per person, post or interaction (only per network, topic, pod network or campaign).
+
+Ground truth of influence (truth_people.latent_influence): the organic reactions a person can expect in the
+window, i.e. the sum over their posts of the mean each post's reactions were drawn from (their latent reach
+on that network, before the luck of the post) plus the mean number of organic follows they attract. Reach is
+each person's hidden trait (lognormal); what the truth adds up is what that trait earns from what they
+actually posted. It leaves out everything bought or traded (pods, bursts, farms, react-all accounts) and is
+observable in principle: the more someone posts, the closer their real organic reactions come to it. Everyone
+Sway tracks posts (about monthly per network at least), so nobody's influence is hidden for want of a post;
+the bots that deliver bought likes never post and have an influence of 0.
 """
 
 from __future__ import annotations
@@ -21,7 +30,13 @@ from core.demo.common import DEMO_END, LIKE, NETWORKS, REPOST, Batch, Window
 from core.demo.gaming import Gaming, gaming_interactions, plant_buyers, plant_schemers
 from core.demo.people import People, generate_people
 from core.demo.posts import Corpus, Posts, assemble, regular_posts
-from core.demo.reactions import organic_follows, organic_reactions, thread_interactions
+from core.demo.reactions import (
+    expected_follows,
+    expected_reactions,
+    organic_follows,
+    organic_reactions,
+    thread_interactions,
+)
 from core.demo.store import write_accounts, write_campaigns, write_gaming, write_interactions, write_people, write_posts
 from core.progress import Progress, scaled, silent
 
@@ -97,6 +112,15 @@ def _interactions(
     return written_total, (likes, reposts)
 
 
+def true_influence(world: World, window: Window) -> np.ndarray:
+    """Each person's ground-truth influence (truth_people.latent_influence, defined in the module docstring):
+    the mean reaction count of each of their posts, summed, plus the mean number of organic follows they draw."""
+    posts, accounts = world.posts, world.accounts
+    on_posts = expected_reactions(world.people, accounts, posts, np.arange(len(posts)))
+    reactions = np.bincount(accounts.person[posts.account], on_posts, minlength=world.people.n)
+    return reactions + np.bincount(accounts.person, expected_follows(world.people, accounts, window), world.people.n)
+
+
 def build_demo(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -118,7 +142,7 @@ def build_demo(
         n_interactions, seen = _interactions(con, world, window, seed, scaled(progress, 0.12, 0.75))
 
         _step(progress, 0.75, 5, "Writing people and accounts")
-        write_people(con, world.people, seed)
+        write_people(con, world.people, true_influence(world, window), seed)
         write_accounts(con, world.people, world.accounts, seed)
         write_posts(con, world.posts, world.corpus, window, seen, seed, scaled(progress, 0.82, 0.96))
         _step(progress, 0.96, 5, "Writing the ground truth")

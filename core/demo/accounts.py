@@ -13,6 +13,9 @@ STAGE = 2
 N_ACCOUNTS_P = np.array([0.5, 0.33, 0.17])  # 1, 2 or 3 networks per person
 NETWORK_WEIGHTS = np.array([0.34, 0.30, 0.12, 0.16, 0.08])  # twitter and instagram common, blog rare
 POST_RATE = np.array([0.05, 0.03, 0.01, 0.035, 0.012])  # posts per day at activity 1
+# Sway tracks people who post: on top of their own rate, everyone posts about once a month on each network
+# they are on (bots aside), so nobody's influence is unobservable for want of a single post.
+MIN_POST_RATE = 3 / 90
 REACT_RATE = np.array([1.0, 1.0, 0.6, 1.0, 0.3])  # relative weight as a reactor
 
 # Followers are Pareto(alpha) by a noisy rank of influence: a straight log-log rank plot, but a loose
@@ -77,7 +80,7 @@ def generate_accounts(people: People, window: Window, seed: int) -> Accounts:
         followers=followers,
         following=following,
         age_s=window.seconds + (age_years * 365.25 * DAY).astype(np.int64),
-        post_rate=POST_RATE[network] * people.activity[person],
+        post_rate=np.where(bot, 0.0, POST_RATE[network] * people.activity[person] + MIN_POST_RATE),
         react_weight=REACT_RATE[network] * people.lurk[person],
         first=np.cumsum(count) - count,
     )

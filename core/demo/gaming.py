@@ -1,6 +1,6 @@
 """Planted gaming: follow farms, react-to-everything accounts, engagement pods and bought like bursts.
 
-Every gamer has low latent influence. Pods and bursts inflate raw reaction counts, farms inflate
+Every gamer has low latent reach. Pods and bursts inflate raw reaction counts, farms inflate
 follower counts; none of them earns reactions from many distinct, influential, selective reactors.
 """
 

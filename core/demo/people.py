@@ -1,4 +1,4 @@
-"""People: latent influence, topic interests, activity, home town, and who games the system."""
+"""People: latent reach (influence per post), topic interests, activity, home town, and who games the system."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import numpy as np
 from core.demo.common import N_TOPICS, percentile_rank, pick_distinct, stream
 
 STAGE = 1
-INFLUENCE_SIGMA = 1.2  # lognormal: the top 1% is ~15x the median, the top 0.01% ~100x
+INFLUENCE_SIGMA = 1.2  # lognormal reach: the top 1% is ~15x the median, the top 0.01% ~100x
 ACTIVITY_SIGMA = 0.9
 LURK_SIGMA = 0.9
 N_BANDS = 4  # influence quartiles, the strata reactors are drawn from
-LOW_INFLUENCE = 0.3  # gamers and bots come from the bottom 30% of latent influence
+LOW_INFLUENCE = 0.3  # gamers and bots come from the bottom 30% of latent reach
 
 # Shares of all people (the rest are ordinary); pods and bought bursts are picked later, per account.
 BOT_SHARE = 0.04  # dormant accounts that only ever deliver bought likes
@@ -75,7 +75,7 @@ LOCAL_LANGUAGE_P = 0.3
 class People:
     """One entry per person (index = person_id - 1)."""
 
-    influence: np.ndarray  # latent influence, lognormal with median 1
+    influence: np.ndarray  # latent reach: how strongly others respond to each post, lognormal with median 1
     pct: np.ndarray  # influence percentile in [0, 1)
     band: np.ndarray  # influence quartile 0..3
     activity: np.ndarray  # posting rate multiplier (mean 1)

@@ -16,8 +16,8 @@ STAGE = 3
 STRAY_P = 0.1  # posts outside the author's own interests
 # Which of a person's 1, 2 or 3 interests a post is about (strongest interest first).
 INTEREST_SLOT_P = np.array([[1.0, 0.0, 0.0], [0.65, 0.35, 0.0], [0.5, 0.3, 0.2]])
-REPLY_P = np.array([0.15, 0.03, 0.0, 0.05, 0.0])  # per network; youtube videos and blog posts stand alone
-REPOST_P = np.array([0.12, 0.0, 0.0, 0.08, 0.0])
+REPLY_P = np.array([0.10, 0.03, 0.0, 0.04, 0.0])  # per network; youtube videos and blog posts stand alone
+REPOST_P = np.array([0.08, 0.0, 0.0, 0.05, 0.0])
 PARENT_INFLUENCE_EXPONENT = 1.0  # replies and reposts go to influential authors' posts
 PARENT_MAX_AGE_S = 2 * 86_400  # ... posted in the two days before
 

@@ -4,6 +4,8 @@ Reaction counts per post follow an overdispersed Poisson whose mean grows with t
 influence. Reactors are drawn by activity from people interested in the post's topic on the same
 network, from influence strata that rise with the author's influence (assortative), and a
 low-influence author's reactions come largely from a small fixed circle (few distinct reactors).
+expected_reactions and expected_follows give the means these draws are made from: summed per person,
+they are the world's ground truth of influence (see core.demo_world).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from core.demo.common import (
     KIND_REPLY,
     KIND_REPOST,
     N_TOPICS,
+    NETWORKS,
     REPLY,
     REPOST,
     Batch,
@@ -30,7 +33,7 @@ from core.demo.people import N_BANDS, People, Role
 from core.demo.posts import Posts
 
 STAGE = 5
-REACTION_BASE = np.array([0.42, 0.68, 1.2, 1.05, 0.38])  # mean reactions per post at influence 1, per network
+REACTION_BASE = np.array([0.22, 0.37, 0.65, 0.57, 0.2])  # mean reactions per post at influence 1, per network
 INFLUENCE_EXPONENT = 1.15
 REPLY_FACTOR = 0.35  # replies draw fewer reactions than original posts
 GAMMA_SHAPE = 1.3  # per-post gamma noise on the mean: some posts take off, most do not
@@ -90,14 +93,23 @@ def reactor_pool(net: int, people: People, accounts: Accounts) -> tuple[GroupSam
     return pool, np.where(pool.has(fallback), fallback, -1)
 
 
+def expected_reactions(people: People, accounts: Accounts, posts: Posts, index: np.ndarray) -> np.ndarray:
+    """The mean organic reaction count of each post at `index`: what its author's influence earns on its network
+    before the luck of the post (reposts draw none; their reactions go to the original)."""
+    person = accounts.person[posts.account[index]]
+    kind = posts.kind[index]
+    mean = REACTION_BASE[posts.network[index]] * people.influence[person] ** INFLUENCE_EXPONENT
+    mean = np.where(kind == KIND_REPLY, mean * REPLY_FACTOR, mean)
+    return np.where(kind == KIND_REPOST, 0.0, mean)
+
+
 def organic_reactions(net: int, people: People, accounts: Accounts, posts: Posts, seed: int) -> Batch:
     """Reactions to the original posts and replies of one network."""
     rng = stream(seed, STAGE, net)
     post = np.flatnonzero((posts.network == net) & (posts.kind != KIND_REPOST))
     author = posts.account[post]
     person = accounts.person[author]
-    mean = REACTION_BASE[net] * people.influence[person] ** INFLUENCE_EXPONENT
-    mean = np.where(posts.kind[post] == KIND_REPLY, mean * REPLY_FACTOR, mean)
+    mean = expected_reactions(people, accounts, posts, post)
     count = rng.poisson(mean * rng.gamma(GAMMA_SHAPE, 1 / GAMMA_SHAPE, len(post)))
     pool, fallback = reactor_pool(net, people, accounts)
 
@@ -143,11 +155,9 @@ def thread_interactions(net: int, posts: Posts) -> Batch:
     return Batch(posts.account[child], posts.account[parent], parent, kind, posts.t[child])
 
 
-def organic_follows(net: int, people: People, accounts: Accounts, window: Window, seed: int) -> Batch:
-    """New follows in the window: active accounts follow influential ones, mostly in their own topics."""
-    rng = stream(seed, STAGE, 10 + net)
-    on_net = accounts.network == net
-    target_acc = np.flatnonzero(on_net & (people.role[accounts.person] != Role.BOT))
+def _follow_pool(net: int, people: People, accounts: Accounts) -> GroupSampler:
+    """Accounts on one network that can be followed, keyed by each of their topics and ANY_TOPIC, by influence."""
+    target_acc = np.flatnonzero((accounts.network == net) & (people.role[accounts.person] != Role.BOT))
     target_person = accounts.person[target_acc]
     weight = people.influence[target_person] ** FOLLOW_INFLUENCE_EXPONENT
     keys = [np.full(len(target_acc), ANY_TOPIC)]
@@ -158,11 +168,21 @@ def organic_follows(net: int, people: People, accounts: Accounts, window: Window
         keys.append(topic[has])
         members.append(target_acc[has])
         weights.append(weight[has])
-    pool = GroupSampler(np.concatenate(keys), np.concatenate(members), np.concatenate(weights), N_TOPICS + 1)
+    return GroupSampler(np.concatenate(keys), np.concatenate(members), np.concatenate(weights), N_TOPICS + 1)
 
-    actor_acc = np.flatnonzero(on_net & (accounts.react_weight > 0))
-    count = rng.poisson(FOLLOW_RATE * window.days / 90 * people.lurk[accounts.person[actor_acc]])
-    actor = np.repeat(actor_acc, count)
+
+def _followers(net: int, people: People, accounts: Accounts, window: Window) -> tuple[np.ndarray, np.ndarray]:
+    """The accounts on one network that follow others, and how many new follows each makes on average."""
+    actor_acc = np.flatnonzero((accounts.network == net) & (accounts.react_weight > 0))
+    return actor_acc, FOLLOW_RATE * window.days / 90 * people.lurk[accounts.person[actor_acc]]
+
+
+def organic_follows(net: int, people: People, accounts: Accounts, window: Window, seed: int) -> Batch:
+    """New follows in the window: active accounts follow influential ones, mostly in their own topics."""
+    rng = stream(seed, STAGE, 10 + net)
+    pool = _follow_pool(net, people, accounts)
+    actor_acc, rate = _followers(net, people, accounts, window)
+    actor = np.repeat(actor_acc, rng.poisson(rate))
     person = accounts.person[actor]
     n_interests = (people.topics[person] >= 0).sum(axis=1)
     slot = np.floor(rng.random(len(actor)) * n_interests).astype(np.int64)
@@ -176,3 +196,25 @@ def organic_follows(net: int, people: People, accounts: Accounts, window: Window
     none = np.full(len(actor), -1, dtype=np.int64)
     t = rhythm_times(rng, 0, window.days, len(actor))
     return Batch(actor, pool.member[pos], none, np.full(len(actor), FOLLOW, dtype=np.int8), t)
+
+
+def expected_follows(people: People, accounts: Accounts, window: Window) -> np.ndarray:
+    """Per account, the mean number of organic follows it receives in the window (what organic_follows draws from)."""
+    expected = np.zeros(accounts.n)
+    groups = np.arange(N_TOPICS + 1)
+    for net in range(len(NETWORKS)):  # five networks
+        pool = _follow_pool(net, people, accounts)
+        if not pool.has(np.array([ANY_TOPIC]))[0]:
+            continue
+        actor_acc, rate = _followers(net, people, accounts, window)
+        topics = people.topics[accounts.person[actor_acc]].astype(np.int64)
+        share = FOLLOW_TOPICAL_P * rate / (topics >= 0).sum(axis=1)
+        into = np.bincount(topics[topics >= 0], np.repeat(share, (topics >= 0).sum(axis=1)), minlength=len(groups))
+        into[ANY_TOPIC] += (1 - FOLLOW_TOPICAL_P) * rate.sum()
+        empty = ~pool.has(groups)  # follows meant for a topic nobody here covers go to the whole network
+        into[ANY_TOPIC] += into[empty].sum()
+        into[empty] = 0.0
+        weight = np.diff(pool.cum, prepend=0.0)
+        group = np.repeat(groups, pool.end - pool.start)
+        expected += np.bincount(pool.member, weight * (into / np.maximum(pool.total, 1e-300))[group], accounts.n)
+    return expected

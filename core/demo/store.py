@@ -53,8 +53,8 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, sele
         con.unregister(FRAME)
 
 
-def write_people(con: duckdb.DuckDBPyConnection, people: People, seed: int) -> None:
-    """people and truth_people (topics strongest first)."""
+def write_people(con: duckdb.DuckDBPyConnection, people: People, influence: np.ndarray, seed: int) -> None:
+    """people and truth_people: each person's true influence (see core.demo_world) and topics, strongest first."""
     insert(con, "people", people_frame(people.n, seed), "person_id, 'demo-' || person_id AS external_id, name")
     has = people.topics >= 0
     interests = (
@@ -67,7 +67,7 @@ def write_people(con: duckdb.DuckDBPyConnection, people: People, seed: int) -> N
         .group_by("person_id", maintain_order=True)
         .agg(topics=pl.col("topic"))
     )
-    truth = pl.DataFrame({"person_id": np.arange(1, people.n + 1), "latent_influence": people.influence})
+    truth = pl.DataFrame({"person_id": np.arange(1, people.n + 1), "latent_influence": influence})
     insert(con, "truth_people", truth.join(interests, on="person_id", how="left", maintain_order="left"))
 
 
@@ -119,6 +119,23 @@ def write_interactions(con: duckdb.DuckDBPyConnection, net: int, batch: Batch, w
     return frame.select("post", "type")
 
 
+def _brand_marks(part: pl.DataFrame) -> pl.DataFrame:
+    """The text suffix (#hashtag, @handle or link) and url of the brand mentions in one slice of posts."""
+    brand = part["brand"].to_numpy()
+    mention = pl.Series(brand >= 0)
+    brand = np.maximum(brand, 0).astype(np.int64)
+    link = pl.concat_str(
+        pl.lit("https://"), pl.Series([b[3] for b in BRANDS]).gather(brand), pl.lit("/p/"), pl.Series(part["slug"])
+    )
+    mark = part["mark"]
+    suffix = (
+        pl.when(mark == 0).then(pl.Series([b[2] for b in BRANDS]).gather(brand))
+        .when(mark == 1).then(pl.Series([b[1] for b in BRANDS]).gather(brand))
+        .otherwise(link)
+    )  # fmt: skip
+    return part.with_columns(suffix=pl.when(mention).then(suffix), url=pl.when(mention & (mark == 2)).then(link))
+
+
 def write_posts(
     con: duckdb.DuckDBPyConnection,
     posts: Posts,
@@ -131,17 +148,6 @@ def write_posts(
     """posts (corpus text, plus the brand tag or link on brand mentions) and truth_posts."""
     rng = stream(seed, STAGE)
     likes, reposts = reactions
-    brand = np.maximum(posts.brand, 0).astype(np.int64)
-    link = pl.concat_str(
-        pl.lit("https://"), pl.Series([b[3] for b in BRANDS]).gather(brand), pl.lit("/p/"), pl.Series(posts.slug)
-    )
-    mark = pl.Series(posts.mark)
-    mention = pl.Series(posts.brand >= 0)
-    suffix = (
-        pl.when(mark == 0).then(pl.Series([b[2] for b in BRANDS]).gather(brand))
-        .when(mark == 1).then(pl.Series([b[1] for b in BRANDS]).gather(brand))
-        .otherwise(link)
-    )  # fmt: skip
     # What the networks themselves report: a little more than Sway saw; blogs report nothing,
     # and only twitter and tiktok have reposts to report.
     reported_likes = likes + rng.poisson(REPORTED_EXTRA * likes)
@@ -157,19 +163,20 @@ def write_posts(
             "parent": np.where(posts.parent >= 0, posts.parent + 1, 0),
             "likes": reported_likes,
             "reposts": reported_reposts,
+            "brand": posts.brand,
+            "mark": posts.mark,
+            "slug": posts.slug,
         }
     ).with_columns(
-        suffix=pl.when(mention).then(suffix),
-        url=pl.when(mention & (mark == 2)).then(link),
         parent=pl.when(pl.col("parent") > 0).then("parent"),
         likes=pl.when(pl.col("network") != BLOG).then("likes"),
         reposts=pl.when(pl.col("network").is_in([TWITTER, TIKTOK])).then("reposts"),
     )
     texts = corpus.frame["text"]
-    # In slices, so the texts of millions of posts are never all in memory at once.
+    # In slices, so the texts and brand marks of millions of posts are never all in memory at once.
     for offset in range(0, len(posts), POSTS_PER_INSERT):
         progress(offset / len(posts), f"Writing posts {offset:,} of {len(posts):,} (5 of 6)")
-        part = frame.slice(offset, POSTS_PER_INSERT)
+        part = _brand_marks(frame.slice(offset, POSTS_PER_INSERT))
         part = part.with_columns(
             text=pl.concat_str(texts.gather(part["text"]), pl.lit(" ") + pl.col("suffix"), ignore_nulls=True)
         )
@@ -181,14 +188,8 @@ def write_posts(
             f"posted_at, text, url, {_enum('kind', POST_KINDS, 'post_kind')} AS kind, parent AS parent_post_id, "
             "reposts AS reported_reposts, likes AS reported_likes",
         )
-    truth = pl.DataFrame(
-        {
-            "post_id": np.arange(1, len(posts) + 1),
-            "topic": pl.Series(TOPICS).gather(posts.topic.astype(np.int64)),
-            "stray": posts.stray,
-        }
-    )
-    insert(con, "truth_posts", truth)
+    truth = pl.DataFrame({"post_id": np.arange(1, len(posts) + 1), "topic": posts.topic, "stray": posts.stray})
+    insert(con, "truth_posts", truth, f"post_id, ({list(TOPICS)!r})[topic + 1] AS topic, stray")
 
 
 def write_gaming(con: duckdb.DuckDBPyConnection, gaming: Gaming) -> None:

@@ -1,24 +1,14 @@
-"""Command-line subcommands of scoring: `refresh` and `scores preview`, registered by add_subcommands."""
+"""Command-line subcommand of scoring: `scores preview`, registered by add_subcommands."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
 
 import polars as pl
 
-from core import progress, warehouse
+from core import warehouse
 from core.scoring.params import ScoreParams, ScoringError
-
-
-def _as_of(text: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"not an ISO date/time: {text!r} (e.g. 2026-10-31 or 2026-10-31T23:59)"
-        ) from None
 
 
 def _overrides(pairs: list[str]) -> dict[str, str]:
@@ -29,30 +19,6 @@ def _overrides(pairs: list[str]) -> dict[str, str]:
             raise ScoringError(f"--set needs name=value (got {pair!r}), e.g. --set weight_like=0.2.")
         found[name.strip()] = value.strip()
     return found
-
-
-def _cmd_refresh(args: argparse.Namespace) -> int:
-    from core.scoring.refresh import backfill_history, refresh
-
-    con = warehouse.connect()
-    try:
-        report = refresh(con, window_days=args.window_days, as_of=args.as_of, progress=progress.to_stderr)
-        print(report.summary())
-        if args.backfill_days:
-            filled = backfill_history(
-                con,
-                days=args.backfill_days,
-                step_days=args.step_days,
-                window_days=args.window_days,
-                progress=progress.to_stderr,
-            )
-            print(filled.summary())
-    except ScoringError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        con.close()
-    return 0
 
 
 def _cmd_preview(args: argparse.Namespace) -> int:
@@ -77,16 +43,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
 
 
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
-    """Register `refresh` and `scores preview` on the CLI's subparsers."""
-    ref = sub.add_parser("refresh", help="recompute every influence score, flag and explanation (one transaction)")
-    ref.add_argument("--window-days", type=int, default=90, help="days of reactions to score (default 90)")
-    ref.add_argument("--as-of", type=_as_of, default=None, help="end of the window (default: latest interaction)")
-    ref.add_argument(
-        "--backfill-days", type=int, default=0, help="also write score history for this many past days (default 0)"
-    )
-    ref.add_argument("--step-days", type=int, default=1, help="backfill every N days (default 1)")
-    ref.set_defaults(run=_cmd_refresh)
-
+    """Register `scores preview` on the CLI's subparsers (`refresh` runs the whole pipeline, see core/cli.py)."""
     scores = sub.add_parser("scores", help="influence score tools")
     tools = scores.add_subparsers(dest="scores_command", required=True, metavar="TOOL")
     prev = tools.add_parser("preview", help="who would move most if scoring parameters changed (writes nothing)")

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 import duckdb
 import numpy as np
 import polars as pl
-from numpy._core import multiarray as np_multiarray
 
 from core.progress import Progress, scaled, silent
 from core.scoring import authenticity, explain, propagation, signals, store
@@ -101,23 +100,6 @@ class BackfillReport:
 
 
 @contextmanager
-def _plain_pages() -> Iterator[None]:
-    """Stop numpy asking for transparent huge pages while the pipeline runs, then restore the setting.
-
-    With transparent_hugepage/defrag=madvise (common on VMs, this machine included) every fresh array of
-    100+ MB that numpy madvises stalls in direct memory compaction; measured here, that made the 1M-person
-    refresh's array steps 2-4x slower.
-    """
-    toggle = getattr(np_multiarray, "_set_madvise_hugepage", None)
-    previous = toggle(False) if toggle else None
-    try:
-        yield
-    finally:
-        if toggle:
-            toggle(previous)
-
-
-@contextmanager
 def _timed(seconds: dict[str, float], step: str) -> Iterator[None]:
     start = time.perf_counter()
     yield
@@ -135,19 +117,6 @@ def compute(
     progress: Progress = silent,
 ) -> Computed:
     """Run the scoring pipeline and return its frames (nothing is written)."""
-    with _plain_pages():
-        return _compute(con, as_of, window_days, params, with_explanations, with_top_posts, progress)
-
-
-def _compute(
-    con: duckdb.DuckDBPyConnection,
-    as_of: datetime,
-    window_days: int,
-    params: ScoreParams,
-    with_explanations: bool,
-    with_top_posts: bool,
-    progress: Progress,
-) -> Computed:
     seconds: dict[str, float] = {}
     progress(0.0, "Collecting the window's reactions")
     with _timed(seconds, "features"):

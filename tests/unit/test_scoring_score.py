@@ -194,3 +194,20 @@ def test_a_heavier_weight_on_a_reaction_type_raises_those_it_favours():
     assert _all_scores(con)[reposted][1] > _all_scores(con)[liked][1]
     refresh(con, params=ScoreParams(weight_like=2.0))
     assert _all_scores(con)[liked][1] > _all_scores(con)[reposted][1]
+
+
+def test_following_back_is_courtesy_and_earns_nothing_while_being_followed_first_counts():
+    w = World()
+    crowd = _crowd(w, 30, "c")
+    trader, earner = w.person("trader"), w.person("earner")
+    for p in crowd[:10]:
+        w.react(trader, p, kind="follow", day=3)  # the trader follows first ...
+        w.react(p, trader, kind="follow", day=3.2)  # ... and they follow back
+        w.react(p, earner, kind="follow", day=3.2)  # nobody was followed by the earner: these are earned
+    con = warehouse_with(w)
+    refresh(con)
+    scores = _all_scores(con)
+    assert scores[trader] == (1, 0.0)
+    assert scores[earner][1] > 0 and scores[earner][0] > 1
+    # Following first is not a follow-back, so the people the trader followed keep what it gave them.
+    assert sum(scores[p][1] for p in crowd[:10]) > 1.2 * sum(scores[p][1] for p in crowd[10:20])
