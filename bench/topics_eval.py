@@ -1,10 +1,14 @@
-"""Evaluate the topic classifier on real tweets it never trained on, on held-out training text, and for speed.
+"""Evaluate the topic classifier on real tweets it never trained on, on held-out training text, and for speed;
+then check topic influence on the demo world against the topic interests planted there.
 
-    python -m bench.topics_eval [--save] [--posts N]
+    python -m bench.topics_eval [--save] [--posts N] [--people N] [--seed N] [--demo-only]
 
-Needs ../shared/data (X-Topic English tweets, CC BY-NC: read here only, never shipped). With --save, writes the
-per-label thresholds tuned on the 200 X-Topic tweets and these metrics to core/topics/evaluation.json, which
-training copies into every model and its card.
+The classifier part needs ../shared/data (X-Topic English tweets, CC BY-NC: read here only, never shipped). With
+--save, writes the per-label thresholds tuned on the 200 X-Topic tweets and these metrics to
+core/topics/evaluation.json, which training copies into every model and its card.
+The demo-world part (built into a temp file, scored, then the topic step) needs nothing from ../shared: precision
+and recall of the attributed topics against truth_people, how many attributions rest on a single post, and the
+time of refresh_topics. --demo-only runs just that part.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ import argparse
 import json
 import re
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -25,7 +31,9 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import KFold, train_test_split
 
 from bench.build_corpus_sample import HUFFPOST, HUFFPOST_MAP, REDDIT
+from core import warehouse
 from core.corpus import labelled_posts
+from core.topics.influence import TopicParams, refresh_topics
 from core.topics.model import EVALUATION_PATH, LABELS, TopicModel, choose, fit, train, training_rows
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -57,7 +65,7 @@ def shared_or_exit() -> None:
     if missing:
         sys.exit(
             "bench.topics_eval needs X-Topic and the training corpora in ../shared/data, which this machine does not "
-            f"have (missing: {', '.join(missing)}). Nothing was evaluated."
+            f"have (missing: {', '.join(missing)}). Nothing was evaluated; --demo-only runs the demo-world check alone."
         )
 
 
@@ -225,6 +233,7 @@ def evaluate(posts: int) -> dict:
         "training_rows": model.card["training_rows"],
         "training_seconds": model.card["training_seconds"],
         "throughput": throughput(model, posts),
+        "model": model,
     }
 
 
@@ -242,27 +251,133 @@ def summary(results: dict) -> dict:
     }
 
 
+def demo_truth(con: duckdb.DuckDBPyConnection, params: TopicParams) -> dict:
+    """Attributed topics (topic_influence) against the planted interests (truth_people) of a refreshed demo world.
+
+    Recall is given twice: over every planted interest (most people post too little to show theirs), and over
+    the interests the world gives evidence for: at least min_posts posts truly on the topic that drew
+    reactions from at least min_reactors distinct other people.
+    """
+    found = (
+        con.sql(
+            """
+        WITH planted AS (SELECT person_id, unnest(topics) AS topic FROM truth_people),
+        reacted AS (
+            SELECT i.post_id, author.person_id, r.person_id AS reactor
+            FROM interactions i
+            JOIN posts p USING (post_id)
+            JOIN accounts author ON author.account_id = p.account_id
+            JOIN accounts r ON r.account_id = i.actor_account_id
+            WHERE i.type <> 'follow' AND r.person_id <> author.person_id
+        ),
+        evidenced AS (
+            SELECT x.person_id, t.topic FROM reacted x JOIN truth_posts t USING (post_id)
+            GROUP BY ALL HAVING count(DISTINCT x.post_id) >= $min_posts AND count(DISTINCT x.reactor) >= $min_reactors
+        ),
+        attributed AS (SELECT person_id, topic, posts, raw FROM topic_influence),
+        best AS (SELECT person_id, topic, value FROM topic_evidence WHERE rank = 1)
+        SELECT
+            (SELECT count(*) FROM attributed) AS attributed,
+            (SELECT count(DISTINCT person_id) FROM attributed) AS people_with_topics,
+            (SELECT count(*) FROM attributed SEMI JOIN planted USING (person_id, topic)) AS correct,
+            (SELECT count(*) FROM planted) AS planted,
+            (SELECT count(*) FROM evidenced SEMI JOIN planted USING (person_id, topic)) AS evidenced,
+            (SELECT count(*) FROM evidenced SEMI JOIN planted USING (person_id, topic)
+                                            SEMI JOIN attributed USING (person_id, topic)) AS evidenced_found,
+            (SELECT count(DISTINCT person_id) FROM attributed WHERE posts < 2) AS single_post_people,
+            (SELECT count(*) FROM attributed JOIN best USING (person_id, topic) WHERE best.value > 0.8 * raw)
+                AS one_post_dominates,
+            (SELECT avg((t.topic = p.topic)::INTEGER) FROM post_topics p JOIN truth_posts t USING (post_id)
+             WHERE p.rank = 1) AS post_top1_accuracy
+        """,
+            params={"min_posts": params.min_posts, "min_reactors": params.min_reactors},
+        )
+        .pl()
+        .row(0, named=True)
+    )
+    return {
+        "attributed": found["attributed"],
+        "people_with_topics": found["people_with_topics"],
+        "precision": round(found["correct"] / max(found["attributed"], 1), 4),
+        "recall": round(found["correct"] / max(found["planted"], 1), 4),
+        "recall_evidenced": round(found["evidenced_found"] / max(found["evidenced"], 1), 4),
+        "planted": found["planted"],
+        "evidenced": found["evidenced"],
+        "single_post_people": found["single_post_people"],
+        "one_post_dominates": found["one_post_dominates"],
+        "post_top1_accuracy": round(found["post_top1_accuracy"], 4),
+    }
+
+
+def demo_world(people: int, seed: int, model: TopicModel) -> dict:
+    """Build and score a demo world in a temp file, run the topic step with `model`, compare with the truth."""
+    from core.demo_world import build_demo_warehouse
+    from core.scoring import refresh
+
+    params = TopicParams()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "demo.duckdb"
+        build_demo_warehouse(path, people=people, seed=seed)
+        con = warehouse.connect(path)
+        try:
+            refresh(con)
+            report = refresh_topics(con, model=model, params=params)
+            metrics = demo_truth(con, params)
+        finally:
+            con.close()
+    print(f"Demo world: {people:,} people, seed {seed}. Evidence rule: {params.to_json()}")
+    print(report.summary())
+    print(
+        f"Attributed topics vs planted interests: precision {metrics['precision']:.3f} "
+        f"({metrics['attributed']:,} person-topics, {metrics['people_with_topics']:,} people); recall "
+        f"{metrics['recall']:.3f} of all {metrics['planted']:,} planted interests, "
+        f"{metrics['recall_evidenced']:.3f} of the {metrics['evidenced']:,} the world gives evidence for "
+        f"(>= {params.min_posts} posts truly on the topic with reactions from >= {params.min_reactors} people).\n"
+        f"People with a topic from a single post: {metrics['single_post_people']}. Attributions whose best post "
+        f"carries over 80% of the topic's value: {metrics['one_post_dominates']:,}.\n"
+        f"Top topic = the post's true topic on {metrics['post_top1_accuracy']:.1%} of demo posts (demo texts are drawn "
+        "from the shipped training sample, so this is optimistic for real posts).\n"
+    )
+    return {
+        **{f"demo_{k}": v for k, v in metrics.items()},
+        "demo_people": people,
+        "demo_posts": report.posts,
+        "demo_refresh_topics_seconds": round(report.seconds, 2),
+        "demo_tagging_seconds": round(report.step_seconds["tagging"], 2),
+        "demo_influence_seconds": round(report.step_seconds["influence"], 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--save", action="store_true", help="write thresholds and metrics to core/topics/")
     parser.add_argument("--posts", type=int, default=1_000_000, help="posts for the throughput test")
+    parser.add_argument("--people", type=int, default=20_000, help="people in the demo world (default 20,000)")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the demo world (default 7)")
+    parser.add_argument("--demo-only", action="store_true", help="only the demo-world check (no ../shared needed)")
     args = parser.parse_args()
-    shared_or_exit()
-    results = evaluate(args.posts)
-    print_report(results, args.posts)
-    metrics = summary(results)
-    if args.save:
-        evaluation = {
-            "evaluated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "protocol": "bench.topics_eval. Thresholds: per-label F1-optimal on the 200 English X-Topic "
-            f"train+validation tweets, shrunk toward the best global threshold ({SHRINK_TWEETS} pseudo-tweets); "
-            f"the top label is always kept. Honest estimate: xtopic_cv ({FOLDS}-fold CV of that tuning). "
-            f"Held-out: {HELD_OUT:.0%} of the shipped sample, model trained on the rest.",
-            "thresholds": dict(zip(LABELS, np.round(results["thresholds"], 4).tolist(), strict=True)),
-            "metrics": metrics,
-        }
-        EVALUATION_PATH.write_text(json.dumps(evaluation, indent=2) + "\n", encoding="utf-8")
-        print(f"Wrote {EVALUATION_PATH}; retrain (python -m core topics train) to carry it into the model card.\n")
+    metrics: dict = {}
+    if args.demo_only:
+        model = train()
+    else:
+        shared_or_exit()
+        results = evaluate(args.posts)
+        print_report(results, args.posts)
+        metrics = summary(results)
+        model = results["model"]
+        if args.save:
+            evaluation = {
+                "evaluated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "protocol": "bench.topics_eval. Thresholds: per-label F1-optimal on the 200 English X-Topic "
+                f"train+validation tweets, shrunk toward the best global threshold ({SHRINK_TWEETS} pseudo-tweets); "
+                f"the top label is always kept. Honest estimate: xtopic_cv ({FOLDS}-fold CV of that tuning). "
+                f"Held-out: {HELD_OUT:.0%} of the shipped sample, model trained on the rest.",
+                "thresholds": dict(zip(LABELS, np.round(results["thresholds"], 4).tolist(), strict=True)),
+                "metrics": metrics,
+            }
+            EVALUATION_PATH.write_text(json.dumps(evaluation, indent=2) + "\n", encoding="utf-8")
+            print(f"Wrote {EVALUATION_PATH}; retrain (python -m core topics train) to carry it into the model card.\n")
+    metrics.update(demo_world(args.people, args.seed, model))
     print(json.dumps(metrics))
 
 

@@ -12,7 +12,7 @@ from core import profile as profiles
 from core.labels import topic_label
 from pages import _shared
 
-CORRECTED_BY = "marketer (local workspace)"  # no sign-in yet; the Data page's caption says the same
+_shared.ensure_app_shell()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -143,8 +143,15 @@ for topic in p.topics.iter_rows(named=True):
         name, influence, action = st.columns([3, 1, 2], vertical_alignment="center")
         name.markdown(f"**{topic_label(topic['topic'])}** · {topic['posts']:,} posts, {topic['reactions']:,} reactions")
         influence.markdown(f"Influence **{topic['influence']}**")
-        if action.button("Mark topic as wrong", key=f"wrong_{topic['topic']}", icon=":material/thumb_down:"):
-            added = profiles.mark_topic_wrong(cursor, person_id, topic["topic"], CORRECTED_BY)
+        can_correct = _shared.access().allows("editor")
+        if action.button(
+            "Mark topic as wrong",
+            key=f"wrong_{topic['topic']}",
+            icon=":material/thumb_down:",
+            disabled=not can_correct,
+            help=None if can_correct else "Correcting topics needs the editor role in this workspace.",
+        ):
+            added = profiles.mark_topic_wrong(cursor, _shared.access(), person_id, topic["topic"])
             st.success(
                 f"Noted: {added} evidence post{'s' if added != 1 else ''} sent to the topic classifier's corrections."
                 if added

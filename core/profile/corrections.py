@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import duckdb
 
-from core.warehouse import scalar, transaction
+from core.access import Access
+from core.topics.corrections import record_corrections
+from core.warehouse import rows
 
 
-def mark_topic_wrong(con: duckdb.DuckDBPyConnection, person_id: int, topic: str, corrected_by: str) -> int:
-    """Record that the person's evidence posts for `topic` are not about it (action 'remove'); returns rows added.
+def mark_topic_wrong(con: duckdb.DuckDBPyConnection, access: Access, person_id: int, topic: str) -> int:
+    """Record for the workspace that the person's evidence posts for `topic` are not about it; returns rows added.
 
     The evidence posts are the ones the profile shows for the topic, so the correction covers what the
-    marketer judged. Posts whose latest correction for the topic already says 'remove' are skipped, so a
-    repeated click adds nothing.
+    marketer judged. Posts whose latest correction in this workspace already says 'remove' are skipped, so a
+    repeated click adds nothing. Needs the editor role.
     """
-    with transaction(con):
-        start = scalar(con, "SELECT coalesce(max(correction_id), 0) FROM topic_corrections")
-        con.execute(
-            """
-            INSERT INTO topic_corrections
-            SELECT ? + row_number() OVER (ORDER BY e.post_id), e.post_id, e.topic, 'remove', p.text, ?, ?
-            FROM (SELECT DISTINCT post_id, topic FROM topic_evidence WHERE person_id = ? AND topic = ?) e
-            JOIN posts p USING (post_id)
-            WHERE coalesce((SELECT arg_max(c.action, c.correction_id) FROM topic_corrections c
-                            WHERE c.post_id = e.post_id AND c.topic = e.topic), 'add') <> 'remove'
-            """,
-            [start, corrected_by, datetime.now(), person_id, topic],
-        )
-        return scalar(con, "SELECT coalesce(max(correction_id), 0) FROM topic_corrections") - start
+    access.require("editor", "marking a topic as wrong")
+    posts = rows(
+        con,
+        "SELECT DISTINCT post_id FROM topic_evidence WHERE person_id = ? AND topic = ? ORDER BY post_id",
+        [person_id, topic],
+    )
+    return record_corrections(con, access, [(post_id, topic, "remove") for (post_id,) in posts])

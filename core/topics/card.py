@@ -32,8 +32,9 @@ LIMITS = [
     "Thresholds follow X-Topic's annotators, who gave half of all tweets diaries_&_daily_life: that label is "
     "added to many posts. Labels with few evaluation tweets (fashion_&_style 4, arts_&_culture 5, "
     "science_&_technology 5 of 200) have noisy scores and thresholds pulled toward the global one.",
-    "Marketer corrections with several topics teach each of them only weakly (the SVM is one-vs-rest on "
-    "single-label rows); single-topic corrections are learned well.",
+    "A marketer's correction weighs as much as 10 shipped texts, split between the topics it adds; a post only "
+    "stripped of topics is taught as its most likely remaining topic. Corrected posts keep the marketer's word at "
+    "every topic refresh, whatever the model says.",
 ]
 
 

@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from core import progress
+from core import progress, warehouse
 from core.ingest.errors import InputError
-from core.topics.model import LABELS, train
+from core.topics.model import LABELS
+from core.topics.retrain import current_model, train_with_corrections
 from core.topics.store import load_or_train, model_path, save
 
 _LINE_FORMAT = 'Write one JSON object per line, like {"id": 1, "text": "Leg day done #fitness"}'
@@ -59,9 +60,19 @@ def read_posts(path: Path) -> tuple[list[Any], list[str]]:
 
 def _cmd_train(args: argparse.Namespace) -> int:
     path = Path(args.model) if args.model else model_path()
-    model = train(progress=progress.to_stderr)
+    # Read-only: training only reads the corrections, and must not create a warehouse where there is none.
+    con = warehouse.connect(read_only=True) if warehouse.warehouse_path().exists() else None
+    try:
+        model = train_with_corrections(con, current=current_model(path), progress=progress.to_stderr)
+    finally:
+        if con is not None:
+            con.close()
     save(model, path)
-    print(f"Trained the topic model on {model.card['training_rows']:,} texts -> {path}")
+    print(
+        f"Trained the topic model on {model.card['training_rows']:,} texts "
+        f"({model.card['corrections_used']:,} corrected by marketers) -> {path}\n"
+        "Re-tag the warehouse's posts with it: python -m core refresh"
+    )
     return 0
 
 
@@ -89,7 +100,9 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     actions = topics.add_subparsers(dest="topics_command", required=True, metavar="ACTION")
     model_help = "model file (default $SWAY_MODEL or data/topic_model.skops)"
 
-    retrain = actions.add_parser("train", help="retrain from the shipped labelled sample and save the model")
+    retrain = actions.add_parser(
+        "train", help="retrain from the shipped labelled sample and the warehouse's topic corrections, and save"
+    )
     retrain.add_argument("--model", metavar="PATH", help=model_help)
     retrain.set_defaults(run=_cmd_train)
 

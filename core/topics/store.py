@@ -34,6 +34,12 @@ def model_path() -> Path:
     return Path(os.environ.get("SWAY_MODEL") or DEFAULT_PATH).expanduser().resolve()
 
 
+def model_version(path: Path | None = None) -> tuple[str, int]:
+    """(path, modification time in ns; 0 if absent) of the model file: changes when a retrain saves a new model."""
+    path = Path(path) if path is not None else model_path()
+    return (str(path), path.stat().st_mtime_ns if path.exists() else 0)
+
+
 def card_paths(path: Path) -> tuple[Path, Path]:
     """The JSON and markdown model card files that sit beside a model file."""
     return path.with_suffix(".card.json"), path.with_suffix(".card.md")

@@ -61,10 +61,13 @@ def test_marking_a_topic_wrong_records_a_correction(known_world):
     assert any("Noted: 2 evidence posts" in s.value for s in at.success)
     con = warehouse.connect(known_world)
     try:
-        found = warehouse.rows(con, "SELECT post_id, topic, action FROM topic_corrections ORDER BY post_id")
+        found = warehouse.rows(
+            con, "SELECT workspace_id, post_id, topic, action FROM topic_corrections ORDER BY post_id"
+        )
     finally:
         con.close()
-    assert found == [(101, "fitness_&_health", "remove"), (103, "fitness_&_health", "remove")]
+    # Without sign-in the session acts in the local workspace (1).
+    assert found == [(1, 101, "fitness_&_health", "remove"), (1, 103, "fitness_&_health", "remove")]
 
 
 def test_flags_show_their_evidence(known_world):

@@ -6,11 +6,16 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
+from core.access import Access, PermissionDenied
 from core.profile import ProfileNotFound, mark_topic_wrong, profile
 from core.profile.layout import force_layout
+from core.topics.corrections import correct_post
 from core.warehouse import rows
 from tests.unit import discover_world as world
 from tests.unit.discover_world import AS_OF, CARL, EVIL, MIRA, QUIET, ZOE
+
+EDITOR = Access(user="ed@brand.example", workspace_id=1, role="editor")
+OTHER_WORKSPACE = Access(user="ann@agency.example", workspace_id=2, role="admin")
 
 
 @pytest.fixture(scope="module")
@@ -79,19 +84,32 @@ def test_topics_with_evidence_posts(con):
 
 def test_marking_a_topic_wrong_writes_remove_corrections_once():
     con = world.memory_warehouse()
-    assert mark_topic_wrong(con, MIRA, "fitness_&_health", "tester") == 2
-    assert mark_topic_wrong(con, MIRA, "fitness_&_health", "tester") == 0  # a second click adds nothing
-    assert mark_topic_wrong(con, EVIL, "music", "tester") == 1
+    assert mark_topic_wrong(con, EDITOR, MIRA, "fitness_&_health") == 2
+    assert mark_topic_wrong(con, EDITOR, MIRA, "fitness_&_health") == 0  # a second click adds nothing
+    assert mark_topic_wrong(con, EDITOR, EVIL, "music") == 1
     found = rows(
-        con, "SELECT correction_id, post_id, topic, action, text, corrected_by FROM topic_corrections ORDER BY 1"
+        con,
+        "SELECT correction_id, workspace_id, post_id, topic, action, text, corrected_by FROM topic_corrections "
+        "ORDER BY 1",
     )
     assert found == [
-        (1, 101, "fitness_&_health", "remove", "Morning 10k done", "tester"),
-        (2, 103, "fitness_&_health", "remove", "Trail photos", "tester"),
-        (3, 201, "music", "remove", "Buy followers here", "tester"),
+        (1, 1, 101, "fitness_&_health", "remove", "Morning 10k done", "ed@brand.example"),
+        (2, 1, 103, "fitness_&_health", "remove", "Trail photos", "ed@brand.example"),
+        (3, 1, 201, "music", "remove", "Buy followers here", "ed@brand.example"),
     ]
-    con.execute("INSERT INTO topic_corrections VALUES (4, 101, 'fitness_&_health', 'add', 'x', 'other', now())")
-    assert mark_topic_wrong(con, MIRA, "fitness_&_health", "tester") == 1  # the latest word was 'add' again
+    correct_post(con, EDITOR, 101, add=["fitness_&_health"])
+    assert mark_topic_wrong(con, EDITOR, MIRA, "fitness_&_health") == 1  # the latest word was 'add' again
+    # Another workspace's word is its own: its first click is recorded even though workspace 1 said the same.
+    assert mark_topic_wrong(con, OTHER_WORKSPACE, MIRA, "fitness_&_health") == 2
+    assert rows(con, "SELECT count(*) FROM audit_log WHERE action = 'topic.correct'") == [(5,)]
+
+
+def test_marking_a_topic_wrong_needs_the_editor_role():
+    con = world.memory_warehouse()
+    viewer = Access(user="vi@brand.example", workspace_id=1, role="viewer")
+    with pytest.raises(PermissionDenied, match="editor role"):
+        mark_topic_wrong(con, viewer, MIRA, "fitness_&_health")
+    assert rows(con, "SELECT count(*) FROM topic_corrections") == [(0,)]
 
 
 def test_flags_with_their_evidence(con):

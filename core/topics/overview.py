@@ -1,0 +1,118 @@
+"""What the Topics page shows: the warehouse's label distribution, the last topic refresh, the model's metrics
+and its reading of a pasted text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from core.labels import topic_label
+from core.topics.model import LABELS, TopicModel, choose
+from core.warehouse import get_meta, scalar
+
+# The evaluation's F1 rows (bench.topics_eval), in the order and words a marketer reads them.
+METRICS: dict[str, str] = {
+    "xtopic_cv": "Real tweets (X-Topic, 200), top topic + per-topic thresholds, cross-validated",
+    "xtopic_top1": "Real tweets (X-Topic, 200), top topic only",
+    "baseline_thresholded": "Baseline (TF-IDF + logistic regression) on the same tweets, top + p ≥ 0.15",
+    "baseline_top1": "Baseline on the same tweets, top topic only",
+    "heldout_top1": "Held-out 20% of the training sample, top topic only",
+    "heldout_thresholded": "Held-out 20% of the training sample, top topic + thresholds",
+}
+
+
+@dataclass(frozen=True)
+class TaggingState:
+    """When the warehouse's posts were last tagged, and how many posts and people have topics."""
+
+    posts: int
+    tagged_posts: int
+    people_with_topics: int
+    refreshed_at: str | None
+    model_trained_at: str | None
+
+
+def tagging_state(con: duckdb.DuckDBPyConnection) -> TaggingState:
+    """The current state of the topic step in the warehouse."""
+    meta = get_meta(con)
+    return TaggingState(
+        posts=scalar(con, "SELECT count(*) FROM posts"),
+        tagged_posts=scalar(con, "SELECT count(DISTINCT post_id) FROM post_topics"),
+        people_with_topics=scalar(con, "SELECT count(DISTINCT person_id) FROM topic_influence"),
+        refreshed_at=meta.get("topics_refreshed_at"),
+        model_trained_at=meta.get("topics_model_trained_at"),
+    )
+
+
+def label_distribution(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Per topic: posts whose top topic it is, posts carrying it as an extra topic, people with influence in it.
+
+    Every label appears (zeros included), so the chart's axis does not change between refreshes.
+    """
+    counts = con.sql(
+        """
+        WITH tags AS (
+            SELECT topic, count(*) FILTER (WHERE rank = 1) AS top_posts, count(*) FILTER (WHERE rank > 1) AS extra_posts
+            FROM post_topics GROUP BY topic
+        ), people AS (
+            SELECT topic, count(*) AS people FROM topic_influence GROUP BY topic
+        )
+        SELECT topic, coalesce(top_posts, 0) AS top_posts, coalesce(extra_posts, 0) AS extra_posts,
+               coalesce(people, 0) AS people
+        FROM tags FULL JOIN people USING (topic)
+        """
+    ).pl()
+    labels = pl.DataFrame({"topic": list(LABELS), "label": [topic_label(t) for t in LABELS]})
+    return (
+        labels.join(counts, on="topic", how="left")
+        .with_columns(pl.col("top_posts", "extra_posts", "people").fill_null(0).cast(pl.Int64))
+        .sort("top_posts", "topic", descending=[True, False])
+    )
+
+
+def metrics_table(evaluation: dict[str, Any]) -> pl.DataFrame:
+    """The evaluation's F1 scores as rows (measured on, micro_f1, macro_f1); empty if never evaluated."""
+    metrics = evaluation.get("metrics", {})
+    found = [(name, metrics[key]) for key, name in METRICS.items() if isinstance(metrics.get(key), dict)]
+    return pl.DataFrame(
+        {
+            "measured_on": [name for name, _ in found],
+            "micro_f1": [float(value["micro_f1"]) for _, value in found],
+            "macro_f1": [float(value["macro_f1"]) for _, value in found],
+        },
+        schema={"measured_on": pl.String, "micro_f1": pl.Float64, "macro_f1": pl.Float64},
+    )
+
+
+def topics_of_text(model: TopicModel, text: str) -> pl.DataFrame:
+    """The model's reading of one text: every topic with its probability and whether it would be tagged.
+
+    Rows: topic, label, probability, threshold, tagged; most likely first. Raises ValueError on blank text.
+    """
+    if not text.strip():
+        raise ValueError("Type or paste the text of a post to see its topics.")
+    proba = model.predict_proba([text])
+    tagged = choose(proba, model.thresholds)[0]
+    return pl.DataFrame(
+        {
+            "topic": list(LABELS),
+            "label": [topic_label(t) for t in LABELS],
+            "probability": proba[0],
+            "threshold": np.asarray(model.thresholds, dtype=float),
+            "tagged": tagged,
+        }
+    ).sort("probability", descending=True)
+
+
+def model_agrees(model: TopicModel, corrections: pl.DataFrame) -> pl.Series:
+    """Per correction (text, topic, action): whether the model by itself now tags the text as the marketer said."""
+    if not corrections.height:
+        return pl.Series("model_agrees", [], dtype=pl.Boolean)
+    tagged = choose(model.predict_proba(corrections["text"].to_list()), model.thresholds)
+    label = corrections["topic"].replace_strict(LABELS, range(len(LABELS))).to_numpy()
+    says_add = (corrections["action"] == "add").to_numpy()
+    return pl.Series("model_agrees", tagged[np.arange(len(label)), label] == says_add)

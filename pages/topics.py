@@ -1,0 +1,223 @@
+"""Topics page: the topic classifier's card and metrics, which topics the warehouse's posts carry, the posts this
+workspace corrected, retraining with those corrections, and a box to see how the model reads any text."""
+
+from pathlib import Path
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from core import discover
+from core.ingest.errors import InputError
+from core.topics import overview, store
+from core.topics.card import card_markdown
+from core.topics.corrections import workspace_corrections
+from core.topics.influence import TopicRefreshError
+from core.topics.model import TopicModel, shipped_evaluation
+from core.topics.retrain import retrain
+from pages import _shared
+
+_shared.ensure_app_shell()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _model(path: str, version: int) -> TopicModel:
+    """The saved topic model, reloaded when the file changes (`version`); trained on first use if absent."""
+    return store.load_or_train(Path(path))
+
+
+@st.cache_data(show_spinner=False)
+def _distribution(key: tuple) -> pl.DataFrame:
+    """Posts and people per topic, cached per data version."""
+    return overview.label_distribution(_shared.cursor())
+
+
+@st.cache_data(show_spinner=False)
+def _state(key: tuple) -> overview.TaggingState:
+    """When posts were last tagged, cached per data version."""
+    return overview.tagging_state(_shared.cursor())
+
+
+st.title("Topics")
+st.caption(
+    "Every post gets topics from a classifier trained on real labelled posts. A person is shown as influential in "
+    "a topic only when several of their posts on it drew reactions from several people — never from one post."
+)
+for message in st.session_state.pop("topics_messages", []):
+    st.success(message, icon=":material/check_circle:")
+
+try:
+    with st.spinner("Loading the topic model (trained on first use, about 10 seconds)…"):
+        model = _model(*store.model_version())
+except InputError as problem:
+    st.error(f"The topic model cannot be used.\n\n{problem}", icon=":material/error:")
+    st.stop()
+card = model.card
+evaluation = shipped_evaluation()
+cursor = _shared.cursor()
+access = _shared.access()
+key = _shared.data_key()
+
+st.subheader("The topic model")
+trained, rows, corrected, quality = st.columns(4)
+trained.metric("Trained", str(card.get("trained_at", "unknown"))[:10], border=True)
+rows.metric("Training texts", f"{card.get('training_rows', 0):,}", border=True)
+corrected.metric(
+    "Corrections used",
+    f"{card.get('corrections_used', 0):,}",
+    border=True,
+    help="Distinct post texts corrected by marketers",
+)
+cv = evaluation.get("metrics", {}).get("xtopic_cv")
+quality.metric(
+    "Macro-F1 on real tweets",
+    f"{cv['macro_f1']:.2f}" if cv else "–",
+    border=True,
+    help="Average over the 19 topics of how well the model finds each topic in 200 real labelled tweets it never "
+    "trained on (1 = perfect). The simple baseline scores lower; see the table.",
+)
+metrics = overview.metrics_table(evaluation)
+if metrics.height:
+    st.dataframe(
+        metrics,
+        hide_index=True,
+        column_config={
+            "measured_on": st.column_config.TextColumn("Measured on", width="large"),
+            "micro_f1": st.column_config.NumberColumn("Micro-F1", format="%.3f", help="Over all tagged topics"),
+            "macro_f1": st.column_config.NumberColumn("Macro-F1", format="%.3f", help="Average over the 19 topics"),
+        },
+    )
+    st.caption(f"From the last evaluation, {evaluation.get('evaluated_at', 'date unknown')} (bench.topics_eval).")
+else:
+    st.info("The model has not been evaluated yet: run `python -m bench.topics_eval --save`.")
+with st.expander("Model card: training data, decision rule and limits"):
+    st.markdown(card_markdown(card) if card else "This model file has no card; retrain it to get one.")
+
+st.subheader("Topics in the warehouse")
+state = _state(key)
+if state.tagged_posts:
+    st.caption(
+        f"{state.tagged_posts:,} of {state.posts:,} posts tagged on {state.refreshed_at or 'an unknown date'}; "
+        f"{state.people_with_topics:,} people have influence in at least one topic."
+    )
+    counts = _distribution(key).unpivot(
+        index=["label", "people"], on=["top_posts", "extra_posts"], variable_name="as", value_name="posts"
+    )
+    counts = counts.with_columns(
+        stack=pl.col("as").replace_strict({"top_posts": 0, "extra_posts": 1}),
+        **{"as": pl.col("as").replace({"top_posts": "Top topic", "extra_posts": "Extra topic"})},
+    )
+    chart = (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X("posts:Q", title="Posts", stack=True),
+            y=alt.Y(
+                "label:N",
+                title=None,
+                sort=alt.EncodingSortField("posts", op="sum", order="descending"),
+                axis=alt.Axis(labelLimit=220),
+            ),
+            color=alt.Color("as:N", title="Tagged as", sort=["Top topic", "Extra topic"]),
+            order=alt.Order("stack:Q"),
+            tooltip=[
+                alt.Tooltip("label:N", title="Topic"),
+                alt.Tooltip("as:N", title="Tagged as"),
+                alt.Tooltip("posts:Q", title="Posts", format=","),
+                alt.Tooltip("people:Q", title="People with influence in it", format=","),
+            ],
+        )
+        .properties(height=alt.Step(22))
+    )
+    st.altair_chart(chart, width="stretch", key="label_distribution")
+    st.caption("A post's top topic is its most likely one; extra topics are others the model is confident enough in.")
+else:
+    st.info("Posts have not been tagged with topics yet: refresh the scores on the Data page (topics follow).")
+
+st.subheader("See how the model reads a post")
+with st.form("read_text"):
+    text = st.text_area("Post text", placeholder="Leg day done, new deadlift PR #fitness @gymbrand", max_chars=5000)
+    asked = st.form_submit_button("Show topics", icon=":material/label:")
+if asked:
+    try:
+        reading = overview.topics_of_text(model, text)
+    except ValueError as problem:
+        st.warning(str(problem))
+    else:
+        tagged = reading.filter(pl.col("tagged"))["label"].to_list()
+        st.markdown(f"**Tagged:** {', '.join(tagged)}")
+        bars = (
+            alt.Chart(reading.with_columns(pl.col("tagged").replace_strict({True: "Tagged", False: "Not tagged"})))
+            .mark_bar()
+            .encode(
+                x=alt.X("probability:Q", title="Probability", axis=alt.Axis(format="%")),
+                y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
+                color=alt.Color("tagged:N", title=None, sort=["Tagged", "Not tagged"]),
+                tooltip=[
+                    alt.Tooltip("label:N", title="Topic"),
+                    alt.Tooltip("probability:Q", format=".1%"),
+                    alt.Tooltip("threshold:Q", title="Tagged from", format=".1%"),
+                ],
+            )
+            .properties(height=alt.Step(22))
+        )
+        st.altair_chart(bars, width="stretch", key="text_reading")
+        st.caption("A post is tagged with its most likely topic plus every topic at or above that topic's threshold.")
+
+st.subheader("Posts your workspace corrected")
+corrections = workspace_corrections(cursor, access)
+if corrections.height:
+    shown = corrections.with_columns(overview.model_agrees(model, corrections))
+    st.dataframe(
+        shown.select("corrected_at", "text", "topic", "action", "corrected_by", "model_agrees"),
+        hide_index=True,
+        column_config={
+            "corrected_at": st.column_config.DatetimeColumn("Corrected", format="D MMM YYYY, HH:mm"),
+            "text": st.column_config.TextColumn("Post", width="large"),
+            "topic": "Topic",
+            "action": st.column_config.TextColumn("Correction", help="add: is about the topic; remove: is not"),
+            "corrected_by": "By",
+            "model_agrees": st.column_config.CheckboxColumn(
+                "Model agrees", help="The model in use tags the post as you said, without the correction"
+            ),
+        },
+    )
+    st.caption(
+        "A correction takes effect on the post at the next topic refresh; retraining teaches the model to read "
+        "similar posts the same way."
+    )
+else:
+    st.info("No corrections yet. On a person's profile, “Mark topic as wrong” sends their evidence posts here.")
+
+st.subheader("Retrain the model")
+st.markdown(
+    f"Retraining learns from the shipped labelled posts plus **every correction made in this warehouse** "
+    f"({corrections['post_id'].n_unique():,} posts from your workspace), then re-tags all posts and recomputes "
+    "who is influential in which topic. It takes under a minute for the demo world, a few minutes for a million people."
+)
+can_retrain = access.allows("admin")
+if st.button(
+    "Retrain and re-tag posts",
+    type="primary",
+    icon=":material/model_training:",
+    disabled=not can_retrain,
+    help=None if can_retrain else "The model is shared by all workspaces: retraining needs the admin role.",
+):
+    bar = st.progress(0.0, text="Starting…")
+
+    def show(fraction: float, message: str) -> None:
+        bar.progress(min(fraction, 1.0), text=message)
+
+    try:
+        report = retrain(cursor, access, progress=lambda f, msg: show(0.9 * f, msg))
+    except (TopicRefreshError, InputError) as problem:
+        bar.empty()
+        st.error(
+            f"The retrain did not finish; the topics in the warehouse are unchanged.\n\n{problem}",
+            icon=":material/error:",
+        )
+    else:
+        discover.build_discovery(cursor, progress=lambda f, msg: show(0.9 + 0.1 * f, msg))
+        _shared.data_changed()
+        st.session_state["topics_messages"] = [report.summary()]
+        st.rerun()

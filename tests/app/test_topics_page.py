@@ -1,0 +1,106 @@
+"""AppTest of the Topics page on a scored copy of the small demo world, with a small model."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import warehouse
+from core.access import LOCAL
+from core.scoring import refresh
+from core.topics import model as topic_model
+from core.topics import store
+from core.topics.corrections import correct_post
+from core.topics.influence import refresh_topics
+from tests.unit.topics_small import small_model, small_sample
+
+APP = str(warehouse.REPO_ROOT / "app.py")
+
+
+@pytest.fixture
+def topics_world(demo_copy, tmp_path, monkeypatch):
+    """The small demo, scored and tagged by the small model, which is also the saved model in use."""
+    path = tmp_path / "topics.skops"
+    store.save(small_model(), path)
+    monkeypatch.setenv("SWAY_MODEL", str(path))
+    # Retraining reads a small slice of the shipped sample, so the retrain button takes seconds.
+    monkeypatch.setattr(topic_model, "labelled_posts", small_sample)
+    con = warehouse.connect(demo_copy)
+    try:
+        refresh(con)
+        refresh_topics(con, model=store.load(path))
+    finally:
+        con.close()
+    return demo_copy, path
+
+
+def _topics_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/topics.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart")
+
+
+def test_shows_the_card_metrics_and_label_distribution(topics_world):
+    at = _topics_page()
+    assert at.title[0].value == "Topics"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Training texts"] == f"{small_sample().height:,}" and metrics["Corrections used"] == "0"
+    assert metrics["Macro-F1 on real tweets"] != "–"
+    assert any("Real tweets (X-Topic, 200)" in str(df.value) for df in at.dataframe)
+    assert len(_charts(at)) == 1  # the label distribution
+    assert "Top topic" in _charts(at)[0].proto.spec
+    assert any("posts tagged" in c.value for c in at.caption)
+    assert any("No corrections yet" in i.value for i in at.info)
+
+
+def test_pasted_text_shows_its_topics_with_probabilities(topics_world):
+    at = _topics_page()
+    at.text_area[0].input("Leg day done, new deadlift PR #fitness")
+    next(b for b in at.button if b.label == "Show topics").click().run()
+    assert not at.exception, at.exception
+    expected = small_model().predict(["Leg day done, new deadlift PR #fitness"])[0]
+    tagged = next(m.value for m in at.markdown if m.value.startswith("**Tagged:**"))
+    assert all(label.replace("_&_", " & ").replace("_", " ").capitalize() in tagged for label in expected)
+    assert len(_charts(at)) == 2 and '"probability"' in _charts(at)[1].proto.spec
+
+
+def test_blank_text_asks_for_a_post(topics_world):
+    at = _topics_page()
+    at.text_area[0].input("   ")
+    next(b for b in at.button if b.label == "Show topics").click().run()
+    assert any("paste the text of a post" in w.value for w in at.warning)
+
+
+def test_retrain_uses_the_corrections_and_retags(topics_world):
+    path_db, model_path = topics_world
+    con = warehouse.connect(path_db)
+    try:
+        post = warehouse.scalar(con, "SELECT min(post_id) FROM posts")
+        correct_post(con, LOCAL, post, add=["gaming"])
+    finally:
+        con.close()
+    at = _topics_page()
+    assert len(at.dataframe) == 2  # metrics and this workspace's corrections
+    next(b for b in at.button if b.label == "Retrain and re-tag posts").click().run()
+    assert not at.exception, at.exception
+    assert any("Retrained the topic model" in s.value and "1 of them corrected" in s.value for s in at.success)
+    assert store.load(model_path).card["corrections_used"] == 1
+    assert {m.label: m.value for m in at.metric}["Corrections used"] == "1"
+    con = warehouse.connect(path_db)
+    try:
+        assert warehouse.rows(con, "SELECT corrected FROM post_topics WHERE post_id = ? AND topic = 'gaming'", [post])
+        built = warehouse.scalar(con, "SELECT topic_rows FROM discovery_builds")
+        assert built == warehouse.scalar(con, "SELECT count(*) FROM topic_influence")
+    finally:
+        con.close()
+
+
+def test_an_unreadable_model_file_is_a_clear_error(topics_world):
+    _, model_path = topics_world
+    model_path.write_bytes(b"not a model")
+    at = _topics_page()
+    assert any("cannot be used" in e.value and "python -m core topics train" in e.value for e in at.error)

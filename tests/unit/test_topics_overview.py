@@ -1,0 +1,67 @@
+"""What the Topics page reads: label distribution, tagging state, metrics rows, a text's topics, model agreement."""
+
+import duckdb
+import numpy as np
+import polars as pl
+import pytest
+
+from core import warehouse
+from core.topics import overview
+from core.topics.model import LABELS, shipped_evaluation
+from tests.unit.topics_small import small_model
+
+
+@pytest.fixture
+def con():
+    con = duckdb.connect(":memory:")
+    warehouse.migrate(con)
+    con.executemany(
+        "INSERT INTO post_topics VALUES (?, ?, 0.5, ?, false)",
+        [(1, "music", 1), (1, "diaries_&_daily_life", 2), (2, "music", 1), (3, "gaming", 1)],
+    )
+    con.execute("INSERT INTO topic_influence VALUES (1, 7, 'music', 40, 1.0, 3, 9, 5, 1.0)")
+    warehouse.set_meta(con, {"topics_refreshed_at": "2026-11-22T07:00:00"})
+    return con
+
+
+def test_label_distribution_counts_top_and_extra_topics_for_every_label(con):
+    found = overview.label_distribution(con)
+    assert found.height == len(LABELS) and set(found["topic"]) == set(LABELS)
+    music = found.filter(pl.col("topic") == "music").row(0, named=True)
+    assert (music["label"], music["top_posts"], music["extra_posts"], music["people"]) == ("Music", 2, 0, 1)
+    diaries = found.filter(pl.col("topic") == "diaries_&_daily_life").row(0, named=True)
+    assert (diaries["top_posts"], diaries["extra_posts"], diaries["people"]) == (0, 1, 0)
+    assert found["topic"][0] == "music"  # most posts as top topic first
+
+
+def test_tagging_state(con):
+    state = overview.tagging_state(con)
+    assert (state.tagged_posts, state.people_with_topics, state.refreshed_at) == (3, 1, "2026-11-22T07:00:00")
+
+
+def test_metrics_table_lists_the_shipped_evaluation():
+    table = overview.metrics_table(shipped_evaluation())
+    assert table.height == len(overview.METRICS)
+    assert table["macro_f1"].is_between(0, 1).all()
+    assert overview.metrics_table({}).height == 0
+
+
+def test_topics_of_a_text_follow_the_model():
+    model = small_model()
+    text = "Leg day done, new deadlift PR #fitness"
+    found = overview.topics_of_text(model, text)
+    assert found.height == len(LABELS)
+    assert found["probability"].sum() == pytest.approx(1.0)
+    assert found.filter(pl.col("tagged"))["topic"].to_list() == model.predict([text])[0]
+    with pytest.raises(ValueError, match="paste the text"):
+        overview.topics_of_text(model, "  \n")
+
+
+def test_model_agreement_with_corrections():
+    model = small_model()
+    text = "Leg day done, new deadlift PR #fitness"
+    top = LABELS[int(np.argmax(model.predict_proba([text])[0]))]
+    corrections = pl.DataFrame({"text": [text, text, text], "topic": [top, top, "music"]}).with_columns(
+        action=pl.Series(["add", "remove", "remove"])
+    )
+    assert overview.model_agrees(model, corrections).to_list() == [True, False, "music" not in model.predict([text])[0]]
