@@ -5,6 +5,10 @@ import polars as pl
 import streamlit as st
 
 from core import discover
+from core.campaigns import members as campaign_members
+from core.campaigns import store as campaign_store
+from core.campaigns import suggest as campaign_suggest
+from core.campaigns.model import CampaignError
 from core.discover.columns import NETWORKS
 from core.labels import topic_label, topic_labels
 from pages import _shared
@@ -15,6 +19,8 @@ _COLUMNS = (
     "profile", "name", "handles", "score", "topics", "topic_influence", "audience", "engagement_rate",
     "authenticity", "flagged", "location", "language", *(f"score_{n}" for n in NETWORKS),
 )  # fmt: skip
+
+_shared.ensure_app_shell()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -120,7 +126,8 @@ filters = discover.Filters(
     score_min=score_min,
     score_max=score_max,
     topics=tuple(state[f"{_WIDGETS}topics"]),
-    topic_mode=state[f"{_WIDGETS}topic_mode"],
+    # None for a moment when a rerun starts before the control is drawn again; 'any' is what it then shows.
+    topic_mode=state[f"{_WIDGETS}topic_mode"] or "any",
     min_topic_influence=state[f"{_WIDGETS}min_topic"],
     networks=tuple(state[f"{_WIDGETS}networks"]),
     audience_min=state[f"{_WIDGETS}aud_min"],
@@ -206,11 +213,13 @@ chosen = [i for i in event.selection.rows if i < rows.height]  # a selection can
 selected = rows[chosen] if chosen else rows.clear()
 left, right = st.columns(2)
 with left:
-    st.caption(f"Selected rows ({selected.height}) — tick rows in the table; the campaign list will take them later.")
+    st.caption(f"Selected rows ({selected.height}) — tick rows in the table.")
     st.download_button(
         "Selection as CSV",
         discover.export_csv(discover.readable(selected)),
         file_name="sway-selection.csv",
+        on_click=_shared.log_export,
+        args=("sway-selection.csv",),
         mime="text/csv",
         disabled=not selected.height,
         icon=":material/download:",
@@ -219,6 +228,8 @@ with left:
         "Selection as XLSX",
         discover.export_xlsx(discover.readable(selected)),
         file_name="sway-selection.xlsx",
+        on_click=_shared.log_export,
+        args=("sway-selection.xlsx",),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         disabled=not selected.height,
         icon=":material/download:",
@@ -230,6 +241,8 @@ with right:
         "Result as CSV",
         lambda: discover.export_csv(discover.readable(discover.result_rows(cursor, filters, EXPORT_LIMIT))),
         file_name="sway-result.csv",
+        on_click=_shared.log_export,
+        args=("sway-result.csv",),
         mime="text/csv",
         disabled=not total,
         icon=":material/download:",
@@ -238,7 +251,35 @@ with right:
         "Result as XLSX",
         lambda: discover.export_xlsx(discover.readable(discover.result_rows(cursor, filters, EXPORT_LIMIT))),
         file_name="sway-result.xlsx",
+        on_click=_shared.log_export,
+        args=("sway-result.xlsx",),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         disabled=not total,
         icon=":material/download:",
     )
+
+access = _shared.access()
+if access.allows("editor"):
+    st.subheader("Add selected to a campaign")
+    campaigns = campaign_store.list_campaigns(cursor, access)
+    titles = dict(zip(campaigns["campaign_id"], campaigns["name"], strict=True))
+    target_col, add_col, new_col = st.columns([2, 1, 1], vertical_alignment="bottom")
+    target = target_col.selectbox("Campaign", list(titles), format_func=titles.get, key=f"{_WIDGETS}campaign",
+                                  placeholder="No campaigns yet — create one")  # fmt: skip
+    ids = selected["person_id"].to_list()
+    if add_col.button("Add to campaign", disabled=not ids or target is None, width="stretch"):
+        try:
+            version = int(campaigns.filter(campaigns["campaign_id"] == target)["version"][0])
+            expected = campaign_suggest.expected_for(cursor, access, target, ids)
+            added, new_version = campaign_members.add_members(cursor, access, target, ids, version, expected=expected)
+        except CampaignError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Added {added} of {len(ids)} to “{titles[target]}” (the others were already on its list).")
+            seen = f"campaign_seen_version_{target}"  # the Campaigns page's record of the version this user saw
+            if st.session_state.get(seen) == version:
+                st.session_state[seen] = new_version
+            _shared.data_changed()
+    if new_col.button("New campaign with them", disabled=not ids, width="stretch", icon=":material/campaign:"):
+        st.session_state.update({"campaign_pending_people": ids, "campaign_open_new": True})
+        st.switch_page("pages/campaigns.py")

@@ -31,12 +31,18 @@ def export_csv(frame: pl.DataFrame) -> bytes:
 
 def export_xlsx(frame: pl.DataFrame, *, sheet: str = "Sway") -> bytes:
     """The rows as one XLSX sheet with a header row; text cells are written as strings, never formulas."""
+    return export_xlsx_sheets({sheet: frame})
+
+
+def export_xlsx_sheets(sheets: dict[str, pl.DataFrame]) -> bytes:
+    """One XLSX workbook with a sheet per frame (in order), each neutralised like export_xlsx."""
     book = Workbook(write_only=True)
-    ws = book.create_sheet(sheet)
-    flat = _flat(frame)
-    ws.append(flat.columns)
-    for row in flat.iter_rows():
-        ws.append(row)
+    for name, frame in sheets.items():
+        ws = book.create_sheet(name)
+        flat = _flat(frame)
+        ws.append(flat.columns)
+        for row in flat.iter_rows():
+            ws.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

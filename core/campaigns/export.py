@@ -1,0 +1,45 @@
+"""The campaign list as CSV or XLSX for outreach, through Discover's exports (formula injection neutralised)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from core.campaigns.model import STATUSES
+from core.discover import export_csv, export_xlsx
+from core.labels import topic_labels
+
+_LABELS = {
+    "name": "Name",
+    "handles": "Handles",
+    "status": "Status",
+    "locked": "Locked",
+    "score": "Score",
+    "audience": "Audience",
+    "topics": "Topics",
+    "expected_mentions": "Expected mentions",
+    "notes": "Notes",
+    "invited_at": "Invited",
+    "responded_at": "Responded",
+    "shipped_at": "Perk shipped",
+    "posted_at": "Posted",
+    "person_id": "Sway person id",
+}
+
+
+def outreach_rows(members: pl.DataFrame) -> pl.DataFrame:
+    """The list with readable headers and statuses, ready for a spreadsheet."""
+    return members.with_columns(
+        pl.col("status").replace_strict(STATUSES, default=pl.col("status")),
+        pl.col("expected_mentions").round(2),
+        topic_labels(pl.col("topics")),
+    ).select([pl.col(c).alias(label) for c, label in _LABELS.items() if c in members.columns])
+
+
+def list_csv(members: pl.DataFrame) -> bytes:
+    """The list as UTF-8 CSV."""
+    return export_csv(outreach_rows(members))
+
+
+def list_xlsx(members: pl.DataFrame) -> bytes:
+    """The list as one XLSX sheet."""
+    return export_xlsx(outreach_rows(members), sheet="Campaign list")

@@ -1,0 +1,138 @@
+"""What a campaign is: its settings, its member statuses and the allowed moves between them, and its errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from core.campaigns.terms import Term
+
+STATUSES: dict[str, str] = {
+    "suggested": "Suggested",
+    "invited": "Invited",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "perk_shipped": "Perk shipped",
+    "posted": "Posted",
+}
+# suggested → invited → accepted / declined → perk shipped → posted. A declined person may be invited again,
+# and someone who accepted may still back out.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "suggested": ("invited",),
+    "invited": ("accepted", "declined"),
+    "accepted": ("perk_shipped", "declined"),
+    "declined": ("invited",),
+    "perk_shipped": ("posted",),
+    "posted": (),
+}
+# Who counts as a campaign member when measuring results: people who were contacted and did not decline.
+CONTACTED = ("invited", "accepted", "perk_shipped", "posted")
+# The timestamp column a status sets when a member reaches it.
+STATUS_DATES = {
+    "invited": "invited_at",
+    "accepted": "responded_at",
+    "declined": "responded_at",
+    "perk_shipped": "shipped_at",
+    "posted": "posted_at",
+}
+DEFAULT_FOLLOW_UP_DAYS = 14
+DEFAULT_EXPECTED_LIFT = 1.0
+
+
+class CampaignError(ValueError):
+    """A campaign action cannot be done; the message says why and what to do."""
+
+
+class CampaignNotFound(CampaignError):
+    """No such campaign in this workspace (it may belong to another one, or never have existed)."""
+
+
+class StaleCampaign(CampaignError):
+    """Someone else saved the campaign after this user loaded it: reload and redo the change."""
+
+
+class InvalidTransition(CampaignError):
+    """A member cannot move from their status to the requested one."""
+
+
+@dataclass(frozen=True)
+class CampaignSpec:
+    """The marketer's settings for a campaign (what the create and edit forms hold)."""
+
+    name: str
+    brand: str
+    perk: str
+    cost_per_perk: float
+    starts_on: date
+    ends_on: date
+    terms: tuple[Term, ...]
+    budget: float | None = None
+    perks: int | None = None
+    target_topics: tuple[str, ...] = ()
+    min_score: int = 1
+    networks: tuple[str, ...] = ()
+    include_flagged: bool = False
+    follow_up_days: int = DEFAULT_FOLLOW_UP_DAYS
+    expected_lift: float = DEFAULT_EXPECTED_LIFT
+
+    def __post_init__(self) -> None:
+        for name in ("terms", "target_topics", "networks"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
+
+    def problems(self) -> list[str]:
+        """Every field that is wrong, each with what to do (empty when the settings are usable)."""
+        found = []
+        for label, value in (("Name", self.name), ("Brand", self.brand), ("Perk", self.perk)):
+            if not value.strip():
+                found.append(f"{label} is empty: type a {label.lower()}.")
+        if not self.cost_per_perk > 0:
+            found.append("Cost per perk must be more than 0.")
+        if self.budget is None and self.perks is None:
+            found.append("Give a budget or a number of perks, so Sway knows how long the list should be.")
+        if self.budget is not None and not self.budget > 0:
+            found.append("Budget must be more than 0 (or leave it empty and give a number of perks).")
+        if self.budget is not None and self.budget < self.cost_per_perk:
+            found.append("The budget does not cover even one perk: raise the budget or lower the cost per perk.")
+        if self.perks is not None and self.perks < 1:
+            found.append("Number of perks must be at least 1 (or leave it empty and give a budget).")
+        if self.ends_on < self.starts_on:
+            found.append("The end date is before the start date: pick an end date on or after the start.")
+        if not self.terms:
+            found.append("Add at least one tracking term (a #hashtag, an @handle, a domain or a brand keyword).")
+        if not 1 <= self.min_score <= 100:
+            found.append("Minimum score must be between 1 and 100.")
+        if not 0 <= self.follow_up_days <= 90:
+            found.append("Follow-up window must be 0 to 90 days.")
+        if not 0 <= self.expected_lift <= 20:
+            found.append("Expected lift must be between 0 and 20 (1 means members mention the brand twice as often).")
+        return found
+
+    def perk_limit(self) -> int:
+        """How many perks the campaign hands out: the number given, the budget's worth, or the smaller of both."""
+        limits = [self.perks] if self.perks is not None else []
+        if self.budget is not None:
+            limits.append(int(self.budget // self.cost_per_perk))
+        return max(0, min(limits))
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A stored campaign as the current user may see it."""
+
+    campaign_id: int
+    workspace_id: int
+    spec: CampaignSpec
+    version: int
+    source: str | None
+    created_by: str
+    created_at: datetime
+    updated_by: str
+    updated_at: datetime
+    archived_at: datetime | None = None
+    counts: dict[str, int] = field(default_factory=dict)  # members per status
+
+    @property
+    def name(self) -> str:
+        return self.spec.name

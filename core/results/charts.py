@@ -1,0 +1,138 @@
+"""The Results charts as altair specs, shared by the page and the exported report."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import polars as pl
+
+from core.results.compute import Results
+
+WIDTH = 640
+
+
+def mentions_over_time(results: Results) -> alt.LayerChart:
+    """Daily mentions by members and others, with the campaign and follow-up windows shaded."""
+    p = results.periods
+    windows = pl.DataFrame(
+        {"window": ["Campaign", "Follow-up"], "start": [p.start, p.campaign_end], "end": [p.campaign_end, p.end]}
+    ).filter(pl.col("end") > pl.col("start"))
+    shade = (
+        alt.Chart(windows)
+        .mark_rect(opacity=0.15)
+        .encode(
+            x="start:T",
+            x2="end:T",
+            color=alt.Color("window:N", title="Window", scale=alt.Scale(range=["#f58518", "#bbb"])),
+        )
+    )
+    lines = (
+        alt.Chart(results.daily)
+        .mark_bar()
+        .encode(
+            x=alt.X("day:T", title="Day"),
+            y=alt.Y("mentions:Q", title="Mentions", stack=True),
+            color=alt.Color("group:N", title="Who", scale=alt.Scale(range=["#4c78a8", "#9ecae9"])),
+            tooltip=["day:T", "group:N", "mentions:Q"],
+        )
+    )
+    return (
+        alt.layer(shade, lines)
+        .resolve_scale(color="independent")
+        .properties(width=WIDTH, height=260, title="Mentions per day")
+    )
+
+
+def lift_chart(results: Results) -> alt.LayerChart:
+    """Both lift estimates as points with their 95% intervals, against the line of no change."""
+    rows = []
+    for label, lift in (
+        ("Against own baseline", results.lift_baseline),
+        ("Against control group", results.lift_control),
+    ):
+        if lift.lift is None:
+            continue
+        high = lift.high if lift.high is not None and math.isfinite(lift.high) else max(lift.lift, 0) + 5
+        rows.append({"estimate": label, "lift": 100 * lift.lift, "low": 100 * lift.low, "high": 100 * high})
+    frame = pl.DataFrame(
+        rows, schema={"estimate": pl.String, "lift": pl.Float64, "low": pl.Float64, "high": pl.Float64}
+    )
+    base = alt.Chart(frame)
+    estimate = alt.Y("estimate:N", title=None, sort=None, axis=alt.Axis(labelLimit=220))
+    zero = base.mark_rule(strokeDash=[4, 4], color="#888").encode(x=alt.datum(0))
+    bars = base.mark_rule(strokeWidth=3).encode(y=estimate, x=alt.X("low:Q", title="Lift in mentions (%)"), x2="high:Q")
+    points = base.mark_point(filled=True, size=120).encode(
+        y=estimate,
+        x="lift:Q",
+        tooltip=[
+            "estimate:N",
+            alt.Tooltip("lift:Q", format=".0f"),
+            alt.Tooltip("low:Q", format=".0f"),
+            alt.Tooltip("high:Q", format=".0f"),
+        ],
+    )
+    return alt.layer(zero, bars, points).properties(width=WIDTH, height=alt.Step(48), title="Lift with 95% interval")
+
+
+def top_members(results: Results, n: int = 15) -> alt.Chart:
+    """The members with the most mentions."""
+    top = results.members.filter(pl.col("mentions") > 0).head(n).with_columns(pl.col("name").fill_null("(unnamed)"))
+    return (
+        alt.Chart(top)
+        .mark_bar()
+        .encode(
+            x=alt.X("mentions:Q", title="Mentions"),
+            y=alt.Y("name:N", sort="-x", title=None),
+            tooltip=["name:N", "mentions:Q", "reach:Q", "reactions:Q"],
+        )
+        .properties(width=WIDTH, height=max(60, 18 * top.height), title="Top members")
+    )
+
+
+def expected_vs_actual(results: Results) -> alt.LayerChart:
+    """Each member's expected mentions against what they delivered, with the line where both agree."""
+    frame = results.members.filter(pl.col("expected_mentions").is_not_null()).with_columns(
+        pl.col("name").fill_null("(unnamed)")
+    )
+    top = max(1.0, float(frame["expected_mentions"].max() or 0), float(frame["mentions"].max() or 0))
+    diagonal = (
+        alt.Chart(pl.DataFrame({"x": [0.0, top], "y": [0.0, top]}))
+        .mark_line(strokeDash=[4, 4], color="#888")
+        .encode(x="x:Q", y="y:Q")
+    )
+    points = (
+        alt.Chart(frame)
+        .mark_circle(size=60, opacity=0.7)
+        .encode(
+            x=alt.X("expected_mentions:Q", title="Expected mentions"),
+            y=alt.Y("mentions:Q", title="Actual mentions"),
+            tooltip=["name:N", alt.Tooltip("expected_mentions:Q", format=".1f"), "mentions:Q"],
+        )
+    )
+    return alt.layer(diagonal, points).properties(width=WIDTH, height=300, title="Expected vs actual mentions")
+
+
+def share_of_voice(results: Results) -> alt.Chart:
+    """Brand mentions per 1,000 posts in the baseline, the campaign and the follow-up."""
+    return (
+        alt.Chart(results.share_of_voice)
+        .mark_bar()
+        .encode(
+            x=alt.X("period:N", sort=["Baseline", "Campaign", "Follow-up"], title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("per_1000_posts:Q", title="Mentions per 1,000 posts"),
+            tooltip=["period:N", "brand_mentions:Q", "posts:Q", alt.Tooltip("per_1000_posts:Q", format=".2f")],
+        )
+        .properties(width=WIDTH // 2, height=220, title="Share of voice")
+    )
+
+
+def all_charts(results: Results) -> dict[str, alt.TopLevelMixin]:
+    """Every chart of the report, by file-friendly name."""
+    return {
+        "mentions_over_time": mentions_over_time(results),
+        "lift": lift_chart(results),
+        "top_members": top_members(results),
+        "expected_vs_actual": expected_vs_actual(results),
+        "share_of_voice": share_of_voice(results),
+    }

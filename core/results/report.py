@@ -1,0 +1,170 @@
+"""The results report: an XLSX of the tables, each chart as PNG or SVG, and a one-page HTML with the charts inline.
+
+Spreadsheet cells go through Discover's export neutralisation (a cell starting with =, +, -, @ is never a
+formula); the HTML escapes every value. Charts are rendered offline by vl-convert (no browser, no network).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import polars as pl
+import vl_convert
+
+from core.campaigns.model import STATUSES
+from core.campaigns.terms import terms_text
+from core.discover.export import export_xlsx_sheets
+from core.results.charts import all_charts
+from core.results.compute import CPM_USD, ENGAGEMENT_USD, Results
+from core.results.lift import Lift
+
+_MEMBER_LABELS = {
+    "name": "Name",
+    "handles": "Handles",
+    "status": "Status",
+    "mentions": "Mentions",
+    "reach": "Reach",
+    "reactions": "Reactions",
+    "engagement_rate": "Engagement rate (%)",
+    "expected_mentions": "Expected mentions",
+    "before": "Baseline mentions",
+    "suggested_rank": "Suggested rank",
+    "person_id": "Sway person id",
+}
+
+
+def _number(value: float | None, fmt: str = ",.0f") -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "n/a"
+    return format(value, fmt)
+
+
+def summary_rows(results: Results) -> list[tuple[str, str]]:
+    """(what, value) lines of the headline numbers, for the page, the XLSX and the HTML."""
+    t, spec = results.totals, results.campaign.spec
+    p = results.periods
+    return [
+        ("Campaign", results.campaign.name),
+        ("Brand", spec.brand),
+        ("Tracking terms", terms_text(spec.terms)),
+        (
+            "Campaign window",
+            f"{spec.starts_on:%d %b %Y} – {spec.ends_on:%d %b %Y} (+{spec.follow_up_days} days follow-up)",
+        ),
+        ("Baseline window", f"{p.baseline_start:%d %b %Y} – {p.start:%d %b %Y} ({p.baseline_days:.0f} days)"),
+        ("Members measured", _number(t["members"])),
+        ("Members who posted", _number(t["members_posting"])),
+        ("Mentions by members", _number(t["member_mentions"])),
+        ("Mentions by others", _number(t["other_mentions"])),
+        ("Expected mentions", _number(t["expected_mentions"], ",.1f")),
+        ("Reach", _number(t["reach"])),
+        ("Reactions", _number(t["reactions"])),
+        ("Engagement rate", "n/a" if t["engagement_rate"] is None else f"{t['engagement_rate']:.2%}"),
+        ("Perk cost", _number(t["cost"], ",.2f")),
+        ("Cost per mention", _number(t["cost_per_mention"], ",.2f")),
+        ("Cost per engagement", _number(t["cost_per_engagement"], ",.2f")),
+        ("Earned media value (estimate)", _number(t["emv"], ",.2f")),
+        ("EMV method", f"reach / 1000 × {CPM_USD:g} CPM + reactions × {ENGAGEMENT_USD:g} per engagement"),
+        ("Verdict", results.verdict()),
+        ("Lift against own baseline", results.lift_baseline.verdict()),
+        ("Lift against control group", _control_text(results)),
+        ("Did the estimate predict who delivered?", prediction_text(results)),
+    ]
+
+
+def _control_text(results: Results) -> str:
+    lift: Lift = results.lift_control
+    if lift.lift is None:
+        return "No control group could be matched."
+    return (
+        f"{lift.verdict()} Controls: {results.controls} similar people not invited, who made "
+        f"{lift.control_during} mentions during and {lift.control_before} before."
+    )
+
+
+def prediction_text(results: Results) -> str:
+    """How well the expected mentions ranked the members by what they delivered."""
+    if results.spearman is None:
+        return "Not enough members with estimates and mentions to compare."
+    strength = "strongly" if results.spearman >= 0.5 else "somewhat" if results.spearman >= 0.2 else "hardly"
+    return (
+        f"Spearman rank correlation {results.spearman:.2f}: the expected mentions {strength} predicted who delivered."
+    )
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def member_rows(results: Results) -> pl.DataFrame:
+    """Per-member results with readable headers."""
+    m = results.members.with_columns(
+        pl.col("status").replace_strict(STATUSES, default=pl.col("status")),
+        (pl.col("engagement_rate") * 100).round(3),
+        pl.col("expected_mentions").round(2),
+    )
+    return m.select([pl.col(c).alias(label) for c, label in _MEMBER_LABELS.items() if c in m.columns])
+
+
+def results_xlsx(results: Results) -> bytes:
+    """Summary, members, mentions per day, share of voice and lift as sheets of one workbook."""
+    lift = pl.DataFrame(
+        [
+            {
+                "Estimate": name,
+                "Lift": _finite(est.lift),
+                "Low (95%)": _finite(est.low),
+                "High (95%)": _finite(est.high),  # empty when the data cannot bound it
+                "Members during": est.during,
+                "Members before": est.before,
+                "Controls during": est.control_during,
+                "Controls before": est.control_before,
+                "Verdict": est.verdict(),
+            }
+            for name, est in (("Own baseline", results.lift_baseline), ("Control group", results.lift_control))
+        ],
+        schema_overrides={c: pl.Float64 for c in ("Lift", "Low (95%)", "High (95%)")},
+    )
+    sheets = {
+        "Summary": pl.DataFrame(summary_rows(results), schema=["What", "Value"], orient="row"),
+        "Members": member_rows(results),
+        "Mentions per day": results.daily.rename({"day": "Day", "group": "Who", "mentions": "Mentions"}),
+        "Share of voice": results.share_of_voice,
+        "Lift": lift,
+    }
+    return export_xlsx_sheets(sheets)
+
+
+def chart_image(results: Results, name: str, fmt: str) -> bytes:
+    """One chart of all_charts as 'png' or 'svg' bytes."""
+    spec = all_charts(results)[name].to_dict()
+    if fmt == "png":
+        return vl_convert.vegalite_to_png(spec, scale=2)
+    if fmt == "svg":
+        return vl_convert.vegalite_to_svg(spec).encode("utf-8")
+    raise ValueError(f"Unknown image format {fmt!r}; use 'png' or 'svg'.")
+
+
+def results_html(results: Results) -> bytes:
+    """A self-contained one-page report: headline numbers, notes, every chart (inline SVG), top members."""
+    esc = html.escape
+    lines = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in summary_rows(results))
+    notes = "".join(f"<li>{esc(n)}</li>" for n in results.notes)
+    charts = "".join(
+        f"<div class='chart'>{vl_convert.vegalite_to_svg(chart.to_dict())}</div>"
+        for chart in all_charts(results).values()
+    )
+    top = member_rows(results).head(50)
+    head = "".join(f"<th>{esc(c)}</th>" for c in top.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{esc('' if v is None else str(v))}</td>" for v in row) + "</tr>"
+        for row in top.iter_rows()
+    )
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>{esc(results.campaign.name)} — results</title>
+<style>body{{font-family:sans-serif;max-width:900px;margin:2em auto;color:#222}}table{{border-collapse:collapse}}
+th,td{{text-align:left;padding:3px 8px;border-bottom:1px solid #ddd;font-size:13px}}.chart{{margin:1em 0}}</style>
+</head><body><h1>{esc(results.campaign.name)}</h1><p><b>{esc(results.verdict())}</b></p>
+<table>{lines}</table>{f"<ul>{notes}</ul>" if notes else ""}{charts}<h2>Members</h2>
+<table><tr>{head}</tr>{body}</table></body></html>"""
+    return page.encode("utf-8")

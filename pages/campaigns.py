@@ -1,0 +1,386 @@
+"""Campaigns page: create a perk campaign, get a suggested list that fills the budget, add people from Discover,
+move them through invited → accepted → perk shipped → posted, export the list, delete (with undo)."""
+
+from datetime import date, timedelta
+
+import polars as pl
+import streamlit as st
+
+from core import discover
+from core.campaigns import export, members, store, suggest
+from core.campaigns.model import STATUSES, TRANSITIONS, CampaignError, CampaignNotFound, CampaignSpec
+from core.campaigns.terms import parse_terms, terms_text
+from core.discover.columns import NETWORKS
+from core.labels import topic_label, topic_labels
+from pages import _shared
+
+_shared.ensure_app_shell()
+
+PENDING = "campaign_pending_people"  # person ids Discover hands over for a new campaign
+OPEN_NEW = "campaign_open_new"  # Discover asks for the new-campaign form
+GOTO = "campaign_goto"  # the campaign to show after this rerun (the selectbox's own key is set before it is drawn)
+NEW = "new"
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _explanation(key: tuple, workspace_id: int, campaign_id: int, version: int) -> str:
+    """How expected mentions are estimated for this campaign, cached per data and campaign version."""
+    return suggest.explain(_shared.cursor(), _shared.access(), campaign_id)
+
+
+def _seen_key(campaign_id: int) -> str:
+    return f"campaign_seen_version_{campaign_id}"
+
+
+def _spec_form(prefix: str, start: CampaignSpec | None, topics: list[str]) -> CampaignSpec | None:
+    """The settings widgets (inside a form); returns the settings on submit, or None after showing what is wrong."""
+    today = date.today()
+    name = st.text_input("Campaign name", start.name if start else "", key=f"{prefix}name")
+    left, right = st.columns(2)
+    brand = left.text_input("Brand", start.brand if start else "", key=f"{prefix}brand")
+    perk = right.text_input(
+        "Perk", start.perk if start else "", placeholder="e.g. free product box", key=f"{prefix}perk"
+    )
+    cost_col, budget_col, perks_col = st.columns(3)
+    cost = cost_col.number_input(
+        "Cost per perk", min_value=0.0, value=start.cost_per_perk if start else 50.0, step=5.0, key=f"{prefix}cost"
+    )
+    budget = budget_col.number_input(
+        "Budget (or leave 0)",
+        min_value=0.0,
+        value=float(start.budget or 0) if start else 1000.0,
+        step=100.0,
+        key=f"{prefix}budget",
+    )
+    perks = perks_col.number_input(
+        "Number of perks (or leave 0)",
+        min_value=0,
+        value=int(start.perks or 0) if start else 0,
+        step=1,
+        key=f"{prefix}perks",
+    )
+    terms_input = st.text_area(
+        "Tracking terms",
+        terms_text(start.terms) if start else "",
+        placeholder="#brand, @brand, brand.com, Brand Name",
+        help="Hashtags (#), handles (@), web sites or domains, and brand keywords, separated by commas. "
+        "#brand does not count #brandnew, and @brand does not count @brandx.",
+        key=f"{prefix}terms",
+    )
+    chosen_topics = st.multiselect(
+        "Target topics",
+        topics,
+        default=[t for t in (start.target_topics if start else ()) if t in topics],
+        format_func=topic_label,
+        key=f"{prefix}topics",
+    )
+    left, right = st.columns(2)
+    min_score = left.slider("Minimum score", 1, 100, start.min_score if start else 1, key=f"{prefix}min_score")
+    networks = right.multiselect(
+        "Networks (empty = any)",
+        list(NETWORKS),
+        default=list(start.networks) if start else [],
+        format_func=str.capitalize,
+        key=f"{prefix}networks",
+    )
+    left, right, follow = st.columns(3)
+    starts_on = left.date_input("Starts on", start.starts_on if start else today, key=f"{prefix}starts")
+    ends_on = right.date_input("Ends on", start.ends_on if start else today + timedelta(days=13), key=f"{prefix}ends")
+    follow_up = follow.number_input(
+        "Follow-up days", 0, 90, start.follow_up_days if start else 14, key=f"{prefix}follow"
+    )
+    left, right = st.columns(2)
+    lift = left.number_input(
+        "Expected lift (1 = twice as many mentions)",
+        0.0,
+        20.0,
+        start.expected_lift if start else 1.0,
+        step=0.1,
+        key=f"{prefix}lift",
+    )
+    flagged = right.toggle(
+        "Include flagged accounts", start.include_flagged if start else False, key=f"{prefix}flagged"
+    )
+    if not st.form_submit_button("Save campaign" if start else "Create campaign", type="primary"):
+        return None
+    try:
+        terms = parse_terms(terms_input)
+    except ValueError as exc:
+        st.error(str(exc))
+        return None
+    spec = CampaignSpec(
+        name=name,
+        brand=brand,
+        perk=perk,
+        cost_per_perk=cost,
+        budget=budget or None,
+        perks=perks or None,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        terms=terms,
+        target_topics=tuple(chosen_topics),
+        min_score=min_score,
+        networks=tuple(networks),
+        include_flagged=flagged,
+        follow_up_days=int(follow_up),
+        expected_lift=lift,
+    )
+    for problem in spec.problems():
+        st.error(problem)
+    return None if spec.problems() else spec
+
+
+def _refill(campaign_id: int, version: int) -> int:
+    """Refresh the suggested list with a progress bar; returns the new version."""
+    bar = st.progress(0.0, text="Building the suggested list…")
+    report = suggest.suggest_list(cursor, access, campaign_id, version, progress=lambda f, m: bar.progress(f, text=m))
+    bar.empty()
+    st.session_state["campaign_flash"] = (
+        f"Suggested {report.suggested} people ({report.kept} kept from before); expected mentions in total: "
+        f"{report.expected_total:.1f}. {report.explanation}"
+    )
+    return report.version
+
+
+def _act(campaign_id: int, action) -> None:
+    """Run a change with the version this user saw; on success remember the new one, else say what to do."""
+    try:
+        st.session_state[_seen_key(campaign_id)] = action(st.session_state[_seen_key(campaign_id)])
+    except CampaignError as exc:  # StaleCampaign included: its message says to reload
+        st.session_state["campaign_error"] = str(exc)
+    _shared.data_changed()
+    st.rerun()
+
+
+st.title("Campaigns")
+access = _shared.access()
+cursor = _shared.cursor()
+can_edit = access.allows("editor")
+if discover.is_stale(cursor):
+    with st.spinner("Preparing the Discover tables for the current data (once per data change)…"):
+        discover.ensure_built(cursor)
+topics = discover.facets(cursor).topics
+
+for key, show in (("campaign_flash", st.success), ("campaign_error", st.error)):
+    if message := st.session_state.pop(key, None):
+        show(message)
+
+listing = store.list_campaigns(cursor, access)
+names = dict(zip(listing["campaign_id"], listing["name"], strict=True))
+options = [*names, NEW] if can_edit else list(names)
+asked = st.query_params.get("campaign")
+goto = st.session_state.pop(GOTO, None)
+if st.session_state.pop(OPEN_NEW, False) and can_edit:
+    st.session_state["campaign_pick"] = NEW
+elif goto in options:
+    st.session_state["campaign_pick"] = goto
+elif asked and asked.isdigit() and int(asked) in names and "campaign_pick" not in st.session_state:
+    st.session_state["campaign_pick"] = int(asked)
+if not options:
+    st.info("There are no campaigns in this workspace yet, and your role cannot create one.")
+    st.stop()
+picked = st.selectbox(
+    "Campaign", options, format_func=lambda c: "➕ New campaign" if c == NEW else names[c], key="campaign_pick"
+)
+
+if picked == NEW:
+    pending = st.session_state.get(PENDING, [])
+    st.subheader("New campaign")
+    if pending:
+        st.info(f"{len(pending)} people you selected in Discover will be put on the list.")
+    with st.form("campaign_new"):
+        spec = _spec_form("new_", None, topics)
+    if spec is not None:
+        try:
+            campaign_id = store.create_campaign(cursor, access, spec)
+            version = 1
+            if pending:
+                expected = suggest.expected_for(cursor, access, campaign_id, pending)
+                _, version = members.add_members(cursor, access, campaign_id, pending, version, expected=expected)
+            version = _refill(campaign_id, version)
+        except CampaignError as exc:
+            st.error(str(exc))
+            st.stop()
+        st.session_state.pop(PENDING, None)
+        st.session_state[_seen_key(campaign_id)] = version
+        st.session_state[GOTO] = campaign_id
+        _shared.data_changed()
+        st.rerun()
+    st.stop()
+
+try:
+    campaign = store.get_campaign(cursor, access, picked)
+except CampaignNotFound as exc:
+    st.error(f"{exc} Reload the page.")
+    st.stop()
+seen = st.session_state.setdefault(_seen_key(picked), campaign.version)
+st.query_params["campaign"] = str(picked)
+if seen != campaign.version:
+    who = "You (in another tab or page)" if campaign.updated_by == access.user else campaign.updated_by
+    st.warning(f"{who} changed this campaign at {campaign.updated_at:%H:%M:%S}, after you opened it here.")
+    if st.button("Reload to see their changes", icon=":material/refresh:"):
+        st.session_state[_seen_key(picked)] = campaign.version
+        st.rerun()
+
+spec = campaign.spec
+st.caption(
+    f"{spec.brand} · {spec.perk} at {spec.cost_per_perk:,.2f} each · {spec.starts_on:%d %b %Y} – "
+    f"{spec.ends_on:%d %b %Y} (+{spec.follow_up_days} days follow-up) · tracking {terms_text(spec.terms)} · "
+    f"up to {spec.perk_limit()} perks"
+)
+counts = st.columns(len(STATUSES))
+for column, (status, label) in zip(counts, STATUSES.items(), strict=True):
+    column.metric(label, campaign.counts.get(status, 0))
+
+list_tab, settings_tab, history_tab = st.tabs(["List", "Settings", "History"])
+with list_tab:
+    people = members.members(cursor, access, picked)
+    total = float(people["expected_mentions"].fill_null(0).sum())
+    st.markdown(f"**{people.height} people on the list · {total:.1f} expected mentions in total**")
+    with st.expander("How expected mentions are estimated"):
+        st.write(_explanation(_shared.data_key(), access.workspace_id, picked, campaign.version))
+        st.caption(
+            "People are ranked by expected mentions per unit of perk cost and the list is cut where the budget "
+            "(or the number of perks) ends. Flagged accounts are left out unless the settings include them."
+        )
+    if can_edit and st.button(
+        "Refresh suggested list",
+        icon=":material/auto_awesome:",
+        help="Refill up to the budget; locked, added and contacted people stay.",
+    ):
+        _act(picked, lambda v: _refill(picked, v))
+    event = st.dataframe(
+        people.with_columns(topic_labels(pl.col("topics")), pl.col("status").replace_strict(STATUSES)),
+        key=f"campaign_list_{picked}",
+        on_select="rerun",
+        selection_mode="multi-row",
+        hide_index=True,
+        column_order=(
+            "name",
+            "handles",
+            "status",
+            "locked",
+            "expected_mentions",
+            "score",
+            "audience",
+            "topics",
+            "notes",
+            "origin",
+            "invited_at",
+            "shipped_at",
+            "posted_at",
+        ),
+        column_config={
+            "name": "Name",
+            "handles": "Handles",
+            "status": "Status",
+            "locked": "Locked",
+            "expected_mentions": st.column_config.NumberColumn("Expected mentions", format="%.2f"),
+            "score": "Score",
+            "audience": st.column_config.NumberColumn("Audience", format="compact"),
+            "topics": st.column_config.ListColumn("Topics"),
+            "notes": "Notes",
+            "origin": "Came from",
+            "invited_at": "Invited",
+            "shipped_at": "Perk shipped",
+            "posted_at": "Posted",
+        },
+    )
+    chosen = [people["person_id"][i] for i in event.selection.rows if i < people.height]
+    if can_edit:
+        st.caption(f"{len(chosen)} selected — tick rows in the table to change them.")
+        status_col, apply_col = st.columns([3, 1], vertical_alignment="bottom")
+        current = set(people.filter(pl.col("person_id").is_in(chosen))["status"])
+        offered = [s for s in STATUSES if any(s in TRANSITIONS[c] for c in current)] or list(STATUSES)
+        new_status = status_col.selectbox("New status", offered, format_func=STATUSES.get, key="campaign_status")
+        if apply_col.button("Apply to selected", type="primary", disabled=not chosen, width="stretch"):
+            _act(picked, lambda v: members.set_status(cursor, access, picked, chosen, new_status, v))
+        lock, unlock, remove = st.columns(3)
+        if lock.button("Lock selected", disabled=not chosen, width="stretch", icon=":material/lock:"):
+            _act(picked, lambda v: members.set_locked(cursor, access, picked, chosen, True, v))
+        if unlock.button("Unlock selected", disabled=not chosen, width="stretch", icon=":material/lock_open:"):
+            _act(picked, lambda v: members.set_locked(cursor, access, picked, chosen, False, v))
+        if remove.button("Remove selected", disabled=not chosen, width="stretch", icon=":material/person_remove:"):
+            _act(picked, lambda v: members.remove_members(cursor, access, picked, chosen, v))
+        if len(chosen) == 1:
+            old = people.filter(pl.col("person_id") == chosen[0])["notes"][0]
+            with st.form("campaign_notes"):
+                note = st.text_area("Notes for the selected person", old)
+                if st.form_submit_button("Save notes"):
+                    _act(picked, lambda v: members.set_notes(cursor, access, picked, chosen[0], note, v))
+    csv_col, xlsx_col = st.columns(2)
+    csv_col.download_button(
+        "List as CSV",
+        export.list_csv(people),
+        file_name="sway-campaign-list.csv",
+        on_click=_shared.log_export,
+        args=("sway-campaign-list.csv",),
+        mime="text/csv",
+        icon=":material/download:",
+        disabled=people.is_empty(),
+    )
+    xlsx_col.download_button(
+        "List as XLSX",
+        export.list_xlsx(people),
+        file_name="sway-campaign-list.xlsx",
+        on_click=_shared.log_export,
+        args=("sway-campaign-list.xlsx",),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        disabled=people.is_empty(),
+    )
+    st.page_link(
+        "pages/results.py",
+        label="See this campaign's results",
+        icon=":material/monitoring:",
+        query_params={"campaign": str(picked)},
+    )
+
+with settings_tab:
+    if not can_edit:
+        st.info("You can view this campaign; changing it needs the editor role.")
+    else:
+        with st.form("campaign_edit"):
+            changed = _spec_form("edit_", spec, topics)
+        if changed is not None:
+            _act(picked, lambda v: store.update_campaign(cursor, access, picked, changed, v))
+        st.divider()
+        sure = st.checkbox("Yes, delete this campaign (you can restore it below)", key="campaign_delete_sure")
+        if st.button("Delete campaign", disabled=not sure, icon=":material/delete:"):
+            try:
+                store.archive_campaign(cursor, access, picked, st.session_state[_seen_key(picked)])
+            except CampaignError as exc:
+                st.error(str(exc))
+                st.stop()
+            st.session_state["campaign_flash"] = f"Deleted “{spec.name}”. Restore it from Deleted campaigns below."
+            st.session_state[GOTO] = next((c for c in names if c != picked), NEW)
+            st.query_params.clear()
+            _shared.data_changed()
+            st.rerun()
+
+with history_tab:
+    st.dataframe(
+        members.history(cursor, access, picked),
+        hide_index=True,
+        column_order=("changed_at", "changed_by", "name", "field", "old_value", "new_value"),
+        column_config={
+            "changed_at": "When",
+            "changed_by": "Who",
+            "name": "Person",
+            "field": "What",
+            "old_value": "Before",
+            "new_value": "After",
+        },
+    )
+
+archived = store.list_campaigns(cursor, access, archived=True)
+if can_edit and archived.height:
+    with st.expander(f"Deleted campaigns ({archived.height})"):
+        for campaign_id, name in zip(archived["campaign_id"], archived["name"], strict=True):
+            text, button = st.columns([4, 1], vertical_alignment="center")
+            text.write(name)
+            if button.button("Restore", key=f"campaign_restore_{campaign_id}", icon=":material/undo:"):
+                st.session_state[_seen_key(campaign_id)] = store.restore_campaign(cursor, access, campaign_id)
+                st.session_state[GOTO] = campaign_id
+                _shared.data_changed()
+                st.rerun()

@@ -1,0 +1,131 @@
+"""Results page: what a campaign did — mentions, reach, cost, honest lift with its interval, whether the estimate
+predicted who delivered — with charts and a report to download (XLSX, one-page HTML, chart images)."""
+
+import streamlit as st
+
+from core.campaigns import store
+from core.results import charts, report
+from core.results.compute import Results, campaign_results
+from core.results.lift import MIN_MENTIONS
+from pages import _shared
+
+_shared.ensure_app_shell()
+
+
+@st.cache_data(show_spinner="Measuring the campaign: finding mentions, matching a control group…", max_entries=32)
+def _results(key: tuple, workspace_id: int, campaign_id: int, version: int) -> Results:
+    """One campaign's results, cached per data version, workspace, campaign and campaign version."""
+    return campaign_results(_shared.cursor(), _shared.access(), campaign_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _file(key: tuple, workspace_id: int, campaign_id: int, version: int, kind: str, _results: Results) -> bytes:
+    """A report file, made once per results."""
+    if kind == "xlsx":
+        return report.results_xlsx(_results)
+    if kind == "html":
+        return report.results_html(_results)
+    name, fmt = kind.split(".")
+    return report.chart_image(_results, name, fmt)
+
+
+st.title("Results")
+access = _shared.access()
+cursor = _shared.cursor()
+listing = store.list_campaigns(cursor, access)
+if listing.is_empty():
+    st.info("There are no campaigns in this workspace yet. Create one on the Campaigns page.")
+    st.page_link("pages/campaigns.py", label="Go to Campaigns", icon=":material/campaign:")
+    st.stop()
+
+names = dict(zip(listing["campaign_id"], listing["name"], strict=True))
+versions = dict(zip(listing["campaign_id"], listing["version"], strict=True))
+asked = st.query_params.get("campaign")
+if asked and asked.isdigit() and int(asked) in names and "results_pick" not in st.session_state:
+    st.session_state["results_pick"] = int(asked)
+picked = st.selectbox("Campaign", list(names), format_func=names.get, key="results_pick")
+st.query_params["campaign"] = str(picked)
+
+key = (_shared.data_key(), access.workspace_id, picked, versions[picked])
+results = _results(*key)
+
+verdict = results.verdict()
+if not results.lift.measurable:
+    st.warning(verdict, icon=":material/help:")
+elif results.detected:
+    st.success(verdict, icon=":material/trending_up:")
+else:
+    st.info(verdict, icon=":material/trending_flat:")
+for note in results.notes:
+    st.caption(note)
+
+t = results.totals
+row = st.columns(5)
+row[0].metric("Mentions by members", f"{t['member_mentions']:,}", help="In the campaign and its follow-up window")
+row[1].metric("Mentions by others", f"{t['other_mentions']:,}", help="People not on the list, same period")
+row[2].metric("Reach", f"{t['reach']:,}", help="Audience of the accounts that posted each mention")
+row[3].metric("Reactions", f"{t['reactions']:,}")
+row[4].metric("Engagement rate", "n/a" if t["engagement_rate"] is None else f"{t['engagement_rate']:.2%}")
+row = st.columns(5)
+row[0].metric("Perk cost", f"{t['cost']:,.2f}")
+row[1].metric("Cost per mention", "n/a" if t["cost_per_mention"] is None else f"{t['cost_per_mention']:,.2f}")
+row[2].metric("Cost per engagement", "n/a" if t["cost_per_engagement"] is None else f"{t['cost_per_engagement']:,.2f}")
+row[3].metric("Earned media value", f"{t['emv']:,.0f}", help=dict(report.summary_rows(results))["EMV method"])
+row[4].metric("Members who posted", f"{t['members_posting']} of {t['members']}")
+
+st.subheader("Lift")
+st.altair_chart(charts.lift_chart(results), width="stretch")
+st.caption(
+    f"Against own baseline: {results.lift_baseline.verdict()} Against control group: "
+    f"{dict(report.summary_rows(results))['Lift against control group']} Fewer than {MIN_MENTIONS} mentions: too "
+    "small to tell."
+)
+st.subheader("Mentions over time")
+st.altair_chart(charts.mentions_over_time(results), width="stretch")
+left, right = st.columns(2)
+with left:
+    st.altair_chart(charts.top_members(results), width="stretch")
+with right:
+    st.altair_chart(charts.share_of_voice(results), width="stretch")
+st.subheader("Did the score predict it?")
+st.write(report.prediction_text(results))
+st.altair_chart(charts.expected_vs_actual(results), width="stretch")
+
+st.subheader("Members")
+st.dataframe(report.member_rows(results), hide_index=True)
+
+st.subheader("Download the report")
+xlsx_col, html_col = st.columns(2)
+with xlsx_col:
+    st.download_button(
+        "Report as XLSX",
+        lambda: _file(*key, "xlsx", results),
+        file_name="sway-results.xlsx",
+        on_click=_shared.log_export,
+        args=("sway-results.xlsx",),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+    )
+with html_col:
+    st.download_button(
+        "One-page report (HTML)",
+        lambda: _file(*key, "html", results),
+        file_name="sway-results.html",
+        on_click=_shared.log_export,
+        args=("sway-results.html",),
+        mime="text/html",
+        icon=":material/download:",
+    )
+chart_col, format_col, go_col = st.columns([2, 1, 1], vertical_alignment="bottom")
+chart = chart_col.selectbox("Chart", list(charts.all_charts(results)), format_func=lambda n: n.replace("_", " "))
+fmt = format_col.selectbox("Format", ["png", "svg"])
+with go_col:
+    st.download_button(
+        "Download chart",
+        lambda: _file(*key, f"{chart}.{fmt}", results),
+        file_name=f"sway-{chart}.{fmt}",
+        on_click=_shared.log_export,
+        args=(f"sway-{chart}.{fmt}",),
+        mime="image/png" if fmt == "png" else "image/svg+xml",
+        icon=":material/image:",
+    )

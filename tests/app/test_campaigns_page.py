@@ -1,0 +1,163 @@
+"""AppTest of the Campaigns page on the small demo world with its past campaigns loaded."""
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import warehouse
+from core.access import LOCAL
+from core.campaigns import members, store
+from tests.unit.campaign_world import ready_copy
+
+APP = str(warehouse.REPO_ROOT / "app.py")
+
+
+@pytest.fixture
+def ready(small_demo_file, tmp_path, monkeypatch) -> str:
+    path = ready_copy(small_demo_file, tmp_path / "sway.duckdb")
+    monkeypatch.setenv("SWAY_DB", path)
+    return path
+
+
+def _campaigns(campaign_id: int | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    if campaign_id is not None:
+        at.query_params["campaign"] = str(campaign_id)
+    at.switch_page("pages/campaigns.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _busiest(path: str) -> int:
+    return _read(
+        path,
+        lambda con: warehouse.scalar(
+            con, "SELECT campaign_id FROM campaign_members GROUP BY 1 ORDER BY count(*) DESC, campaign_id LIMIT 1"
+        ),
+    )
+
+
+def _read(path: str, fn):
+    con = warehouse.connect(path)
+    try:
+        return fn(con)
+    finally:
+        con.close()
+
+
+def _fill_new(at: AppTest, **values) -> None:
+    fields = {
+        "new_name": "Spring launch",
+        "new_brand": "Voltwise",
+        "new_perk": "charger",
+        "new_terms": "#voltwise, @voltwise",
+    }
+    for key, value in (fields | values).items():
+        (at.text_area if key == "new_terms" else at.text_input)(key=key).input(value)
+    at.number_input(key="new_cost").set_value(50.0)
+    at.number_input(key="new_budget").set_value(250.0)
+
+
+def test_shows_a_demo_campaign_with_its_list(ready):
+    at = _campaigns()
+    listing = _read(ready, lambda con: store.list_campaigns(con, LOCAL))
+    assert at.title[0].value == "Campaigns"
+    assert at.selectbox(key="campaign_pick").value == listing["campaign_id"][0]  # the latest start first
+    at = _campaigns(_busiest(ready))
+    picked = at.selectbox(key="campaign_pick")
+    assert picked.value == _busiest(ready)
+    listed = _read(ready, lambda con: members.members(con, LOCAL, picked.value))
+    assert at.dataframe[0].value.shape[0] == listed.height
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Posted"]) + int(metrics["Perk shipped"]) == listed.height
+    assert any(b.label == "List as CSV" for b in at.get("download_button"))
+
+
+def test_create_a_campaign_gets_a_suggested_list(ready):
+    at = _campaigns()
+    at.selectbox(key="campaign_pick").set_value("new").run()
+    _fill_new(at)
+    at.button[[b.label for b in at.button].index("Create campaign")].click().run()
+    assert not at.exception, at.exception
+    assert any(s.value.startswith("Suggested 5 people") for s in at.success), [s.value for s in at.success]
+    new_id = at.selectbox(key="campaign_pick").value
+    campaign = _read(ready, lambda con: store.get_campaign(con, LOCAL, new_id))
+    assert campaign.name == "Spring launch" and [t.label() for t in campaign.spec.terms] == ["#voltwise", "@voltwise"]
+    assert at.dataframe[0].value.shape[0] == 5
+
+
+def test_bad_settings_are_explained_and_nothing_is_created(ready):
+    at = _campaigns()
+    before = _read(ready, lambda con: store.list_campaigns(con, LOCAL).height)
+    at.selectbox(key="campaign_pick").set_value("new").run()
+    _fill_new(at, new_name="", new_terms="#, ab")
+    at.button[[b.label for b in at.button].index("Create campaign")].click().run()
+    assert any("Cannot use these tracking terms: '#', 'ab'" in e.value for e in at.error)
+    _fill_new(at, new_name="", new_terms="#voltwise")
+    at.button[[b.label for b in at.button].index("Create campaign")].click().run()
+    assert any("Name is empty" in e.value for e in at.error)
+    assert _read(ready, lambda con: store.list_campaigns(con, LOCAL).height) == before
+
+
+def test_change_status_of_selected_people_and_refuse_a_bad_move(ready):
+    at = _campaigns(_busiest(ready))
+    campaign_id = at.selectbox(key="campaign_pick").value
+    assert campaign_id == _busiest(ready)
+    table = at.dataframe[0].value
+    row = int((table["status"] == "Perk shipped").to_numpy().argmax())  # demo members already got the perk
+    person = table["person_id"].iloc[row]
+    at.session_state[f"campaign_list_{campaign_id}"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    assert at.selectbox(key="campaign_status").options == ["Posted"]  # the only next step offered
+    at.selectbox(key="campaign_status").set_value("posted")
+    at.button[[b.label for b in at.button].index("Apply to selected")].click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert (
+        _read(
+            ready,
+            lambda con: members.members(con, LOCAL, campaign_id).filter(pl.col("person_id") == person)["status"][0],
+        )
+        == "posted"
+    )
+    changed = _read(ready, lambda con: members.history(con, LOCAL, campaign_id))
+    assert changed.filter((changed["person_id"] == person) & (changed["field"] == "status")).height == 1
+
+    at.session_state[f"campaign_list_{campaign_id}"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    at.selectbox(key="campaign_status").set_value("invited")
+    at.button[[b.label for b in at.button].index("Apply to selected")].click().run()
+    assert any("cannot go from" in e.value and "Nobody's status was changed" in e.value for e in at.error)
+
+
+def test_delete_then_restore(ready):
+    at = _campaigns()
+    campaign_id = at.selectbox(key="campaign_pick").value
+    at.checkbox(key="campaign_delete_sure").check().run()
+    at.button[[b.label for b in at.button].index("Delete campaign")].click().run()
+    assert any("Restore it from Deleted campaigns" in s.value for s in at.success)
+    assert campaign_id not in at.selectbox(key="campaign_pick").options
+    at.button(key=f"campaign_restore_{campaign_id}").click().run()
+    assert not at.exception
+    assert at.selectbox(key="campaign_pick").value == campaign_id
+
+
+def test_add_discover_selection_to_an_existing_campaign(ready):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/discover.py").run()
+    assert not at.exception, at.exception
+    at.session_state["discover_results"] = {"selection": {"rows": [0, 1, 2], "columns": [], "cells": []}}
+    at.run()
+    picked = _busiest(ready)
+    at.selectbox(key="discover_campaign").set_value(picked)
+    at.button[[b.label for b in at.button].index("Add to campaign")].click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    chosen = at.dataframe[0].value["person_id"].iloc[:3].tolist()
+    listed = _read(ready, lambda con: members.members(con, LOCAL, picked))
+    on_list = listed.filter(pl.col("person_id").is_in(chosen))
+    assert on_list.height == 3
+    added = [s.value for s in at.success if s.value.startswith("Added ")]
+    assert added and added[0].endswith("(the others were already on its list).")
+    fresh = on_list.filter(pl.col("origin") == "added")
+    assert int(added[0].split()[1]) == fresh.height and fresh["expected_mentions"].is_not_null().all()

@@ -1,0 +1,101 @@
+"""AppTest of the Results page on the small demo world with its past campaigns loaded."""
+
+import io
+
+import openpyxl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from core import warehouse
+from core.access import LOCAL
+from core.campaigns import store
+from core.results.compute import campaign_results
+from tests.unit.campaign_world import ready_copy
+
+APP = str(warehouse.REPO_ROOT / "app.py")
+
+
+@pytest.fixture
+def ready(small_demo_file, tmp_path, monkeypatch) -> str:
+    path = ready_copy(small_demo_file, tmp_path / "sway.duckdb")
+    monkeypatch.setenv("SWAY_DB", path)
+    return path
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """The data handed to each download button in the latest run, by label (callables for deferred files)."""
+    seen: dict = {}
+    real = st.download_button
+
+    def spy(label, data, **kwargs):
+        seen[label] = data
+        return real(label, data, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", spy)
+    return seen
+
+
+def _busiest(path: str) -> int:
+    con = warehouse.connect(path)
+    try:
+        return warehouse.scalar(
+            con, "SELECT campaign_id FROM campaign_members GROUP BY 1 ORDER BY count(*) DESC, campaign_id LIMIT 1"
+        )
+    finally:
+        con.close()
+
+
+def _results(campaign_id: int) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.query_params["campaign"] = str(campaign_id)
+    at.switch_page("pages/results.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_shows_the_numbers_lift_and_charts(ready, downloads):
+    campaign_id = _busiest(ready)
+    at = _results(campaign_id)
+    con = warehouse.connect(ready)
+    try:
+        expected = campaign_results(con, LOCAL, campaign_id)
+    finally:
+        con.close()
+    assert at.title[0].value == "Results"
+    assert at.selectbox(key="results_pick").value == campaign_id
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Mentions by members"] == f"{expected.totals['member_mentions']:,}"
+    assert metrics["Members who posted"] == f"{expected.totals['members_posting']} of {expected.totals['members']}"
+    shown = [e.value for e in (*at.success, *at.info, *at.warning)]
+    assert expected.verdict() in shown
+    assert len(at.get("vega_lite_chart")) == 5
+    assert at.dataframe[0].value.shape[0] == expected.members.height
+    book = openpyxl.load_workbook(io.BytesIO(downloads["Report as XLSX"]()))
+    assert "Lift" in book.sheetnames
+    assert downloads["Download chart"]().startswith(b"\x89PNG")
+    assert b"<svg" in downloads["One-page report (HTML)"]()
+
+
+def test_a_second_visit_reads_the_cached_results(ready):
+    campaign_id = _busiest(ready)
+    first = _results(campaign_id)
+    again = _results(campaign_id)  # a new session: the results come from the cache
+    assert [m.value for m in again.metric] == [m.value for m in first.metric]
+
+
+def test_no_campaigns_says_where_to_start(ready):
+    con = warehouse.connect(ready)
+    try:
+        for campaign_id in store.list_campaigns(con, LOCAL)["campaign_id"]:
+            version = store.get_campaign(con, LOCAL, campaign_id).version
+            store.archive_campaign(con, LOCAL, campaign_id, version)
+    finally:
+        con.close()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/results.py").run()
+    assert not at.exception
+    assert any("no campaigns in this workspace" in i.value for i in at.info)

@@ -1,0 +1,265 @@
+"""Results: lift intervals, per-member and total metrics, the demo import, prediction quality and the report."""
+
+import dataclasses
+import io
+import math
+import re
+from datetime import date
+
+import openpyxl
+import polars as pl
+import pytest
+from scipy import stats
+
+from core import warehouse
+from core.access import Access
+from core.campaigns import members, store
+from core.campaigns.demo import import_demo_campaigns
+from core.campaigns.model import CampaignNotFound, CampaignSpec
+from core.campaigns.terms import parse_terms
+from core.results import control, report
+from core.results.compute import campaign_results
+from core.results.lift import MIN_MENTIONS, baseline_lift, control_lift
+from tests.unit.campaign_world import ready_copy
+
+LOCAL = Access(user="local", workspace_id=1, role="admin")
+
+
+@pytest.fixture(scope="module")
+def con(small_demo_file, tmp_path_factory):
+    connection = warehouse.connect(ready_copy(small_demo_file, tmp_path_factory.mktemp("results") / "r.duckdb"))
+    yield connection
+    connection.close()
+
+
+def _busiest(con) -> int:
+    """The imported demo campaign with the most members."""
+    return warehouse.scalar(
+        con,
+        "SELECT campaign_id FROM campaign_members GROUP BY 1 ORDER BY count(*) DESC, campaign_id LIMIT 1",
+    )
+
+
+def test_baseline_lift_is_the_rate_ratio_with_the_exact_interval():
+    lift = baseline_lift(during=40, before=20, during_days=28, before_days=28)
+    assert lift.lift == pytest.approx(1.0)
+    ci = stats.binomtest(40, 60).proportion_ci(confidence_level=0.95, method="exact")
+    assert lift.low == pytest.approx(ci.low / (1 - ci.low) - 1)
+    assert lift.high == pytest.approx(ci.high / (1 - ci.high) - 1)
+    assert lift.detected and "Members mentioned the brand 100% more" in lift.verdict()
+    # Different window lengths compare daily rates: 20 in 14 days against 20 in 28 days doubles the rate.
+    assert baseline_lift(20, 20, 14, 28).lift == pytest.approx(1.0)
+
+
+def test_no_change_and_too_small_are_said_plainly():
+    flat = baseline_lift(30, 30, 28, 28)
+    assert flat.low < 0 < flat.high and not flat.detected
+    assert flat.verdict().startswith("No detectable lift")
+    tiny = baseline_lift(4, 1, 28, 28)
+    assert not tiny.measurable and tiny.verdict().startswith("Too small to tell")
+    assert str(MIN_MENTIONS) in tiny.verdict()
+    unbounded = baseline_lift(12, 0, 28, 28)
+    assert math.isinf(unbounded.high) and unbounded.low > 0
+
+
+def test_control_lift_divides_out_the_market_trend():
+    # The whole market doubled; members doubled too: no lift from the campaign.
+    lift = control_lift(during=60, before=30, control_during=200, control_before=100, during_days=28, before_days=28)
+    assert lift.lift == pytest.approx(0.0) and lift.low < 0 < lift.high
+    tripled = control_lift(90, 30, 100, 100, 28, 28)
+    assert tripled.lift == pytest.approx(2.0) and tripled.detected
+
+
+def test_demo_import_is_idempotent_and_complete(con):
+    assert import_demo_campaigns(con) == 0
+    loaded = warehouse.rows(
+        con,
+        "SELECT c.source, count(m.person_id) FROM campaigns c LEFT JOIN campaign_members m USING (campaign_id) "
+        "WHERE c.workspace_id = 1 GROUP BY 1 ORDER BY 1",
+    )
+    demo = warehouse.rows(
+        con,
+        "SELECT 'demo:' || d.campaign_id, count(m.person_id) FROM demo_campaigns d "
+        "LEFT JOIN demo_campaign_members m USING (campaign_id) GROUP BY 1 ORDER BY 1",
+    )
+    assert loaded == demo
+
+
+def test_member_metrics_add_up_to_the_totals(con):
+    results = campaign_results(con, LOCAL, _busiest(con))
+    m, t = results.members, results.totals
+    assert t["member_mentions"] == m["mentions"].sum() > 0
+    assert t["reach"] == m["reach"].sum() and t["reactions"] == m["reactions"].sum()
+    assert t["engagement_rate"] == pytest.approx(t["reactions"] / t["reach"])
+    assert t["cost"] == pytest.approx(results.campaign.spec.cost_per_perk * m.height)
+    assert t["cost_per_mention"] == pytest.approx(t["cost"] / t["member_mentions"])
+    assert t["emv"] > 0
+    # Members who posted are exactly those the import marked 'posted'.
+    assert set(m.filter(pl.col("mentions") > 0)["person_id"]) == set(
+        m.filter(pl.col("status") == "posted")["person_id"]
+    )
+    daily = results.daily.filter(pl.col("group") == "Members")
+    assert daily.filter(pl.col("day") >= results.periods.start.date())["mentions"].sum() == t["member_mentions"]
+
+
+def test_mentions_counted_independently_match(con):
+    campaign_id = _busiest(con)
+    results = campaign_results(con, LOCAL, campaign_id)
+    spec, p = results.campaign.spec, results.periods
+    tag = next(t.term for t in spec.terms if t.kind == "hashtag")
+    texts = con.sql(
+        "SELECT a.person_id, p.text, p.url FROM posts p JOIN accounts a USING (account_id) "
+        "WHERE p.posted_at >= ? AND p.posted_at < ?",
+        params=[p.start, p.end],
+    ).pl()
+    brand = re.compile(rf"#{tag}(?![\w])|@{tag}|{re.escape(next(t.term for t in spec.terms if t.kind == 'domain'))}")
+    hits = texts.filter(pl.col("text").str.to_lowercase().map_elements(lambda s: bool(brand.search(s)), pl.Boolean))
+    ids = set(results.members["person_id"])
+    assert hits.filter(pl.col("person_id").is_in(ids)).height == results.totals["member_mentions"]
+    assert hits.filter(~pl.col("person_id").is_in(ids)).height == results.totals["other_mentions"]
+
+
+def test_lift_and_prediction_are_reported(con):
+    results = campaign_results(con, LOCAL, _busiest(con))
+    lift = results.lift_baseline
+    assert lift.lift is not None and lift.low <= lift.lift <= lift.high
+    assert results.spearman is not None and -1 <= results.spearman <= 1
+    assert results.share_of_voice["period"].to_list() == ["Baseline", "Campaign", "Follow-up"]
+
+
+def test_control_group_is_similar_people_the_brand_never_approached(con):
+    # A small campaign of the brand whose fans are least often on its demo lists, so there are people to match.
+    brand, hashtag, topic = warehouse.rows(
+        con,
+        "SELECT b.name, b.hashtag, b.topic FROM demo_brands b JOIN discovery d ON list_contains(d.topics, b.topic) "
+        "WHERE d.person_id NOT IN (SELECT m.person_id FROM demo_campaign_members m JOIN demo_campaigns c "
+        "USING (campaign_id) WHERE c.brand_id = b.brand_id) GROUP BY ALL ORDER BY count(*) DESC LIMIT 1",
+    )[0]
+    spec = CampaignSpec(
+        name="Small",
+        brand=brand,
+        perk="box",
+        cost_per_perk=10,
+        perks=8,
+        starts_on=date(2026, 9, 20),
+        ends_on=date(2026, 10, 3),
+        terms=parse_terms(hashtag),
+        target_topics=(topic,),
+    )
+    campaign_id = store.create_campaign(con, LOCAL, spec)
+    fans = [
+        p
+        for (p,) in warehouse.rows(
+            con, "SELECT person_id FROM discovery WHERE list_contains(topics, ?) ORDER BY posts DESC LIMIT 8", [topic]
+        )
+    ]
+    _, version = members.add_members(con, LOCAL, campaign_id, fans, 1)
+    members.set_status(con, LOCAL, campaign_id, fans, "invited", version)
+    results = campaign_results(con, LOCAL, campaign_id)
+    assert results.members.height == 8 and results.controls > 0
+    listed = {p for (p,) in warehouse.rows(con, "SELECT person_id FROM campaign_members")}
+    assert len(listed) + results.controls <= warehouse.scalar(con, "SELECT count(*) FROM people")
+    # The small world's fans of this brand are nearly all on its lists, so the controls barely mention it.
+    control = results.lift_control
+    if control.control_during + control.control_before < MIN_MENTIONS:
+        assert "Too small to tell" in control.verdict()
+
+
+def test_matching_picks_the_nearest_people_per_member():
+    members = pl.DataFrame(
+        {"person_id": [1, 2], "score": [90, 10], "audience": [10_000, 100], "posts": [50, 5], "earlier": [4, 0]}
+    )
+    pool = pl.DataFrame(
+        {
+            "person_id": [10, 11, 12, 13, 14, 15],
+            "score": [88, 91, 12, 9, 50, 92],
+            "audience": [9_000, 11_000, 120, 90, 1_000, 10_000],
+            "posts": [45, 55, 6, 4, 20, 50],
+            "earlier": [3, 5, 0, 0, 1, 4],
+        }
+    )
+    chosen = control.match(members, pool, k=2)
+    picked = {m: set(chosen.filter(pl.col("member_id") == m)["person_id"]) for m in (1, 2)}
+    assert picked[1] <= {10, 11, 15} and len(picked[1]) == 2
+    assert picked[2] == {12, 13}
+
+
+def test_a_campaign_after_the_data_says_so(con):
+    campaign_id = store.create_campaign(
+        con,
+        LOCAL,
+        CampaignSpec(
+            name="Future",
+            brand="Voltwise",
+            perk="box",
+            cost_per_perk=10,
+            perks=3,
+            starts_on=date(2027, 3, 1),
+            ends_on=date(2027, 3, 14),
+            terms=parse_terms("#voltwise"),
+        ),
+    )
+    results = campaign_results(con, LOCAL, campaign_id)
+    assert any("has not started in the data" in n for n in results.notes)
+    assert results.totals["member_mentions"] == 0 and not results.lift.measurable
+
+
+def test_results_of_another_workspace_are_not_found(con):
+    with pytest.raises(CampaignNotFound):
+        campaign_results(con, Access(user="eve", workspace_id=2, role="admin"), _busiest(con))
+
+
+def test_report_files(con):
+    campaign_id = _busiest(con)
+    person = members.members(con, LOCAL, campaign_id)["person_id"][0]
+    for table in ("people", "discovery"):
+        con.execute(f"UPDATE {table} SET name = '=cmd|calc' WHERE person_id = ?", [person])  # noqa: S608
+    results = campaign_results(con, LOCAL, campaign_id)
+    book = openpyxl.load_workbook(io.BytesIO(report.results_xlsx(results)))
+    assert book.sheetnames == ["Summary", "Members", "Mentions per day", "Share of voice", "Lift"]
+    summary = dict(book["Summary"].iter_rows(min_row=2, values_only=True))
+    assert summary["Mentions by members"] == f"{results.totals['member_mentions']:,}"
+    names = [row[0] for row in book["Members"].iter_rows(min_row=2, values_only=True)]
+    assert "'=cmd|calc" in names and "=cmd|calc" not in names
+    page = report.results_html(results).decode("utf-8")
+    assert page.count("<svg") == 5 and results.campaign.name.replace("&", "&amp;") in page
+    assert "=cmd|calc" in page and "<script" not in page
+    assert report.chart_image(results, "lift", "png").startswith(b"\x89PNG")
+    assert report.chart_image(results, "lift", "svg").startswith(b"<svg")
+
+
+def test_a_lift_is_claimed_only_when_the_control_group_agrees(con):
+    results = campaign_results(con, LOCAL, _busiest(con))
+    rise = baseline_lift(60, 20, 28, 28)
+    confirmed = dataclasses.replace(results, lift_baseline=rise, lift_control=control_lift(60, 20, 100, 100, 28, 28))
+    assert confirmed.detected and confirmed.verdict() == rise.verdict()
+    market = dataclasses.replace(results, lift_baseline=rise, lift_control=control_lift(60, 20, 300, 100, 28, 28))
+    assert not market.detected
+    assert market.verdict().startswith("No detectable lift") and "does not confirm it" in market.verdict()
+    alone = dataclasses.replace(results, lift_baseline=rise, lift_control=control_lift(0, 0, 0, 0, 0, 0))
+    assert alone.detected  # no control group to contradict it
+
+
+def test_report_of_an_empty_or_unbounded_campaign(con):
+    campaign_id = store.create_campaign(
+        con,
+        LOCAL,
+        CampaignSpec(
+            name="Nobody yet",
+            brand="Voltwise",
+            perk="box",
+            cost_per_perk=10,
+            perks=3,
+            starts_on=date(2026, 9, 1),
+            ends_on=date(2026, 9, 14),
+            terms=parse_terms("#voltwise"),
+        ),
+    )
+    results = campaign_results(con, LOCAL, campaign_id)
+    assert results.members.is_empty() and results.totals["cost_per_mention"] is None
+    assert "Too small to tell" in results.verdict()
+    unbounded = dataclasses.replace(results, lift_baseline=baseline_lift(12, 0, 28, 28))
+    lift_sheet = openpyxl.load_workbook(io.BytesIO(report.results_xlsx(unbounded)))["Lift"]
+    header, own = list(lift_sheet.values)[:2]
+    assert own[header.index("High (95%)")] is None and own[header.index("Low (95%)")] > 0
+    assert report.results_html(results).count(b"<svg") == 5
