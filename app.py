@@ -2,20 +2,24 @@
 
 import streamlit as st
 
-from pages import _shared
+from pages import _auth, _shared
 
 st.set_page_config(page_title="Sway", page_icon=":material/insights:", layout="wide")
 
+_auth.require_sign_in()
 _shared.ensure_warehouse()
-
-with st.sidebar:
-    st.caption("Local workspace — no sign-in configured, everyone using this server sees the same data.")
+_auth.sidebar()
 
 navigation = st.navigation(
     [
         st.Page("pages/data.py", title="Data", icon=":material/database:", default=True),
         st.Page("pages/discover.py", title="Discover", icon=":material/person_search:"),
         st.Page("pages/profile.py", title="Profile", icon=":material/person:"),
+        st.Page("pages/campaigns.py", title="Campaigns", icon=":material/campaign:"),
+        st.Page("pages/results.py", title="Results", icon=":material/monitoring:"),
+        st.Page("pages/topics.py", title="Topics", icon=":material/label:"),
+        st.Page("pages/workspace.py", title="Workspace", icon=":material/group:"),
     ]
 )
-navigation.run()
+with _shared.app_shell():
+    navigation.run()

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import duckdb
+import polars as pl
 
 from core.access import Access
 
@@ -29,3 +30,26 @@ def record(
             json.dumps(details, default=str),
         ],
     )
+
+
+def entries(con: duckdb.DuckDBPyConnection, access: Access, *, limit: int = 200) -> pl.DataFrame:
+    """The latest audit entries an admin of the workspace may read: its own and those on shared data.
+
+    Entries of other workspaces are never returned, whatever the caller asks for.
+    """
+    from core.workspaces import require
+
+    require(con, access, "admin", "reading the audit log")
+    return con.sql(
+        "SELECT happened_at, user_email, action, details, workspace_id IS NULL AS shared FROM audit_log "
+        "WHERE workspace_id = ? OR workspace_id IS NULL ORDER BY audit_id DESC LIMIT ?",
+        params=[access.workspace_id, limit],
+    ).pl()
+
+
+def record_export(con: duckdb.DuckDBPyConnection, access: Access, file_name: str) -> None:
+    """Log that the user downloaded an export (lists of people leave the app this way)."""
+    from core.warehouse import transaction
+
+    with transaction(con):
+        record(con, access, "export", {"file": file_name})

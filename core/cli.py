@@ -8,17 +8,23 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from core import progress, warehouse
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from core.bootstrap import write_demo_warehouse
     from core.demo_world import build_demo_warehouse
 
     path = warehouse.warehouse_path()
-    build_demo_warehouse(path, people=args.people, seed=args.seed, progress=progress.to_stderr)
-    print(f"Built the demo world ({args.people:,} people, seed {args.seed}) in {path}")
+    if args.no_refresh:
+        build_demo_warehouse(path, people=args.people, seed=args.seed, progress=progress.to_stderr)
+        print(f"Built the demo world ({args.people:,} people, seed {args.seed}) in {path}, not yet scored")
+    else:
+        write_demo_warehouse(path, people=args.people, seed=args.seed, progress=progress.to_stderr)
+        print(f"Built and scored the demo world ({args.people:,} people, seed {args.seed}) in {path}")
     return 0
 
 
@@ -32,6 +38,29 @@ def _cmd_import(args: argparse.Namespace) -> int:
         con.close()
     print(report.summary())
     return 0
+
+
+def _as_of(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        example = "e.g. 2026-10-31 or 2026-10-31T23:59"
+        raise argparse.ArgumentTypeError(f"not an ISO date/time: {text!r} ({example})") from None
+
+
+def _cmd_refresh(args: argparse.Namespace) -> int:
+    from core import jobs
+
+    params = {
+        "window_days": args.window_days,
+        "as_of": args.as_of.isoformat() if args.as_of else None,
+        "backfill_days": args.backfill_days,
+        "step_days": args.step_days,
+    }
+    outcome = jobs.run("refresh", params, progress=progress.to_stderr)
+    for line in outcome.lines:
+        print(line if outcome.ok else f"error: {line}", file=sys.stdout if outcome.ok else sys.stderr)
+    return 0 if outcome.ok else 1
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
@@ -54,6 +83,11 @@ def _cmd_status(args: argparse.Namespace) -> int:
     if s.last_load:
         load = s.last_load
         print(f"Last load: {load['kind']} at {load['finished_at']} from {', '.join(load['sources'])}")
+    if s.last_refresh:
+        run = s.last_refresh
+        print(f"Last refresh: {run['status']} at {run['refreshed_at']:%Y-%m-%d %H:%M} — {run['message']}")
+    else:
+        print("Last refresh: never (run: python -m core refresh)")
     return 0
 
 
@@ -68,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="build the seeded demo world (replaces the warehouse)")
     demo.add_argument("--people", type=int, default=20_000, help="number of people (default 20,000)")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument(
+        "--no-refresh", action="store_true", help="only generate the world; skip scores, topics and campaigns"
+    )
     demo.set_defaults(run=_cmd_demo)
 
     imp = sub.add_parser(
@@ -80,17 +117,32 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("status", help="row counts, activity dates, last load, warehouse path")
     st.set_defaults(run=_cmd_status)
 
+    ref = sub.add_parser(
+        "refresh", help="recompute influence scores, authenticity flags, topic influence and the Discover tables"
+    )
+    ref.add_argument("--window-days", type=int, default=90, help="days of reactions to score (default 90)")
+    ref.add_argument("--as-of", type=_as_of, default=None, help="end of the window (default: latest interaction)")
+    ref.add_argument(
+        "--backfill-days", type=int, default=0, help="also write score history for this many past days (default 0)"
+    )
+    ref.add_argument("--step-days", type=int, default=1, help="backfill every N days (default 1)")
+    ref.set_defaults(run=_cmd_refresh)
+
+    from core.admin_cli import add_subcommands as add_admin
     from core.scoring.cli import add_subcommands as add_scoring
     from core.topics.cli import add_subcommands as add_topics
 
     add_scoring(sub)
     add_topics(sub)
+    add_admin(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; user-facing errors become one line on stderr and exit code 1."""
+    from core.admin_cli import USER_ERRORS
     from core.ingest.errors import InputError
+    from core.scoring.params import ScoringError
 
     args = build_parser().parse_args(argv)
     if getattr(args, "people", 1) < 1:
@@ -98,6 +150,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return args.run(args)
-    except (InputError, warehouse.WarehouseError) as exc:
+    except (InputError, warehouse.WarehouseError, ScoringError, *USER_ERRORS) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

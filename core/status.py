@@ -21,6 +21,8 @@ class WarehouseStatus:
     origin: str  # 'demo', 'import', 'mixed' or 'empty'
     last_load: dict | None
     schema_version: int
+    last_refresh: dict | None = None  # the latest score refresh (ok or failed): status, when, message, counts
+    last_failure: dict | None = None  # a refresh that failed after it: when ('at') and why ('reason')
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -58,6 +60,17 @@ def status(con: duckdb.DuckDBPyConnection, path: str) -> WarehouseStatus:
         "SELECT kind, sources, people, accounts, posts, interactions, finished_at "
         "FROM load_log ORDER BY load_id DESC LIMIT 1"
     ).pl()
+    last_refresh = con.sql(
+        "SELECT status, refreshed_at, message, people, reactions, as_of, window_days FROM score_runs "
+        "WHERE kind = 'refresh' ORDER BY run_id DESC LIMIT 1"
+    ).pl()
+    # A refresh is one transaction, so a failed one leaves no score run behind: the audit log keeps its reason.
+    failed = rows(
+        con,
+        "SELECT happened_at, json_extract_string(details, '$.reason') FROM audit_log "
+        "WHERE action = 'refresh.failed' AND happened_at > ? ORDER BY audit_id DESC LIMIT 1",
+        [last_refresh["refreshed_at"][0] if last_refresh.height else datetime.min],
+    )
     version = scalar(con, "SELECT coalesce(max(version), 0) FROM schema_migrations")
     return WarehouseStatus(
         path=path,
@@ -68,4 +81,6 @@ def status(con: duckdb.DuckDBPyConnection, path: str) -> WarehouseStatus:
         origin=origin,
         last_load=last_load.row(0, named=True) if last_load.height else None,
         schema_version=version,
+        last_refresh=last_refresh.row(0, named=True) if last_refresh.height else None,
+        last_failure={"at": failed[0][0], "reason": failed[0][1]} if failed else None,
     )

@@ -83,15 +83,28 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
+_in_transaction: set[int] = set()  # id() of connections inside a transaction() block
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Run the block in one transaction: commit if it finishes, roll back if it raises."""
+    """Run the block in one transaction: commit if it finishes, roll back if it raises.
+
+    Inside another transaction() block on the same connection it joins that one, so a caller can make
+    several steps that each use a transaction (e.g. a whole refresh) one all-or-nothing unit.
+    """
+    if id(con) in _in_transaction:
+        yield con
+        return
     con.execute("BEGIN TRANSACTION")
+    _in_transaction.add(id(con))
     try:
         yield con
     except BaseException:
+        _in_transaction.discard(id(con))
         con.execute("ROLLBACK")
         raise
+    _in_transaction.discard(id(con))
     con.execute("COMMIT")
 
 
@@ -189,5 +202,10 @@ def get_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:
-    """A tuple that changes whenever stored data changes through a load, for keying UI caches."""
-    return (scalar(con, "SELECT coalesce(max(load_id), 0) FROM load_log"),)
+    """A tuple that changes whenever a load, a refresh or a retrain changes stored data, for keying UI caches."""
+    return (
+        scalar(con, "SELECT coalesce(max(load_id), 0) FROM load_log"),
+        scalar(con, "SELECT coalesce(max(run_id), 0) FROM score_runs"),
+        # Every refresh and topic retrain ends by rebuilding the Discover tables.
+        scalar(con, "SELECT coalesce(epoch_us(max(built_at)), 0) FROM discovery_builds"),
+    )

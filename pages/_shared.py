@@ -5,14 +5,43 @@ Not a page itself (app.py lists the pages explicitly); it holds no SQL and no bu
 
 from __future__ import annotations
 
+import runpy
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import duckdb
 import streamlit as st
 
 from core import bootstrap, status, warehouse
-from core.access import LOCAL, Access
+from core.access import Access
 from core.connections import SharedWarehouse
+
+_shell = threading.local()
+
+
+@contextmanager
+def app_shell() -> Iterator[None]:
+    """Mark this script run as started by app.py (sign-in, first start and navigation already done)."""
+    _shell.active = True
+    try:
+        yield
+    finally:
+        _shell.active = False
+
+
+def ensure_app_shell() -> None:
+    """Run a page that Streamlit started on its own through app.py instead; every page calls this first.
+
+    Until some run in the server process has called st.navigation, Streamlit treats the `pages/` folder by
+    its legacy convention and runs a deep link such as /discover?topic=... as that file alone, skipping
+    app.py's sign-in and first-start build (AppTest does so on every rerun). Here app.py runs in its place,
+    its navigation runs this page again inside the shell, and the page-alone run stops. No rerun, so the
+    widget events of this run are kept.
+    """
+    if not getattr(_shell, "active", False):
+        runpy.run_path(str(warehouse.REPO_ROOT / "app.py"))
+        st.stop()
 
 
 @st.cache_resource(on_release=lambda shared: shared.close())
@@ -69,4 +98,13 @@ def ensure_warehouse() -> None:
 
 def access() -> Access:
     """Who is using this session, in which workspace, with which role (the local workspace without sign-in)."""
-    return LOCAL
+    from pages._auth import current_access  # _auth builds on this module
+
+    return current_access()
+
+
+def log_export(file_name: str) -> None:
+    """Download buttons' on_click: note the export in the audit log."""
+    from core.audit import record_export
+
+    record_export(cursor(), access(), file_name)

@@ -3,13 +3,25 @@
 import altair as alt
 import streamlit as st
 
-from core import bootstrap
+from core import bootstrap, jobs
+from core.access import PermissionDenied
 from core.ingest.errors import InputError
-from core.ingest.uploads import import_uploads
+from core.scoring import ScoringError
 from pages import _shared
+
+_shared.ensure_app_shell()
 
 st.title("Data")
 st.caption("What Sway knows about: people, their accounts on each network, their posts and the reactions to them.")
+
+access = _shared.access()
+is_admin = access.allows("admin")
+if not is_admin:
+    st.info(
+        "You can look at what the warehouse holds; importing, refreshing and rebuilding need the admin role. "
+        "Ask a workspace admin if you need it.",
+        icon=":material/lock:",
+    )
 
 for message in st.session_state.pop("data_messages", []):
     st.success(message, icon=":material/check_circle:")
@@ -37,6 +49,46 @@ if info.last_load:
     verb = "Built the demo world" if load["kind"] == "demo" else "Imported"
     st.caption(f"Last load: {verb} ({', '.join(load['sources'])}) on {load['finished_at']:%d %b %Y at %H:%M}.")
 st.caption(f"Warehouse file: `{info.path}`")
+
+st.subheader("Influence scores and topics")
+run = info.last_refresh
+if run is None:
+    st.info("Scores have not been computed yet: press **Refresh** to score everyone.", icon=":material/info:")
+elif run["status"] == "ok":
+    st.markdown(
+        f"Last refreshed on {run['refreshed_at']:%d %b %Y at %H:%M}: {run['people']:,} people scored from "
+        f"{run['reactions']:,} reactions in the {run['window_days']} days up to {run['as_of']:%d %b %Y}."
+    )
+else:
+    st.warning(f"The refresh on {run['refreshed_at']:%d %b %Y at %H:%M} failed: {run['message']}")
+if info.last_failure:
+    st.warning(
+        f"A refresh on {info.last_failure['at']:%d %b %Y at %H:%M} failed, so the results above are still the ones "
+        f"shown everywhere. Reason: {info.last_failure['reason']}",
+        icon=":material/warning:",
+    )
+st.caption(
+    "A refresh recomputes every influence score from the last 90 days of reactions, the authenticity flags, "
+    "topic influence and the Discover tables. Everyone keeps seeing the previous results until it is complete."
+)
+if st.button("Refresh scores and topics", icon=":material/autorenew:", disabled=not is_admin):
+    bar = st.progress(0.0, text="Starting the refresh…")
+    try:
+        lines = jobs.refresh(
+            _shared.cursor(),
+            access,
+            db=_shared.shared_warehouse().path,
+            progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
+        )
+    except (ScoringError, jobs.Busy, PermissionDenied) as problem:
+        bar.empty()
+        st.error(
+            f"The refresh did not finish; the previous results are unchanged.\n\n{problem}", icon=":material/error:"
+        )
+    else:
+        _shared.data_changed()
+        st.session_state["data_messages"] = lines
+        st.rerun()
 
 st.subheader("By network")
 labels = {"accounts": "Accounts", "posts": "Posts", "interactions": "Reactions"}
@@ -74,15 +126,16 @@ st.markdown(
     "and SNAP activity edge lists (`userA userB timestamp RT|MT|RE`). Compressed `.gz` files are fine."
 )
 uploads = st.file_uploader("Files to import", accept_multiple_files=True, key="import_files")
-if st.button("Import", type="primary", disabled=not uploads, icon=":material/upload:"):
+if st.button("Import", type="primary", disabled=not (uploads and is_admin), icon=":material/upload:"):
     bar = st.progress(0.0, text="Reading files…")
     try:
-        report = import_uploads(
+        report = jobs.import_uploads(
             _shared.cursor(),
+            access,
             [(f.name, f.getvalue()) for f in uploads],
             progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
         )
-    except InputError as problem:
+    except (InputError, PermissionDenied) as problem:
         bar.empty()
         st.error(f"Nothing was imported — the warehouse is unchanged.\n\n{problem}", icon=":material/error:")
     else:
@@ -102,17 +155,23 @@ with st.form("rebuild_demo"):
     )
     seed = seed_col.number_input("Seed", min_value=0, value=bootstrap.DEMO_SEED, step=1, help="Same seed, same world.")
     confirmed = st.checkbox("I understand that all current data, including imported files, will be replaced")
-    submitted = st.form_submit_button("Rebuild demo world", icon=":material/refresh:")
+    submitted = st.form_submit_button("Rebuild demo world", icon=":material/refresh:", disabled=not is_admin)
 if submitted and not confirmed:
     st.warning("Tick the box to confirm that all current data may be replaced, then press Rebuild again.")
 elif submitted:
     bar = st.progress(0.0, text="Starting…")
-    bootstrap.rebuild_demo(
-        _shared.shared_warehouse(),
-        people=int(people),
-        seed=int(seed),
-        progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
-    )
-    _shared.data_changed()
-    st.session_state["data_messages"] = [f"Rebuilt the demo world: {int(people):,} people, seed {int(seed)}."]
-    st.rerun()
+    try:
+        bootstrap.rebuild_demo(
+            _shared.shared_warehouse(),
+            people=int(people),
+            seed=int(seed),
+            access=access,
+            progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
+        )
+    except (jobs.Busy, PermissionDenied) as problem:
+        bar.empty()
+        st.error(f"The demo world was not rebuilt; nothing changed.\n\n{problem}", icon=":material/error:")
+    else:
+        _shared.data_changed()
+        st.session_state["data_messages"] = [f"Rebuilt the demo world: {int(people):,} people, seed {int(seed)}."]
+        st.rerun()

@@ -1,21 +1,43 @@
 """Shared fixtures: a small demo warehouse built once per test session, copied per test that writes."""
 
+import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
 
 from core import warehouse
+from core.bootstrap import write_demo_warehouse
 from core.demo_world import build_demo_warehouse
 
 SMALL_DEMO_PEOPLE = 600
 SMALL_DEMO_SEED = 11
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_topic_model(tmp_path_factory) -> Iterator[str]:
+    """Keep the topic model tests train out of the repository's data/ folder: one file for the whole session.
+
+    Set in the environment, so the servers the browser tests start use it too; trained on first use.
+    """
+    path = str(tmp_path_factory.mktemp("model") / "topic_model.skops")
+    before = os.environ.get("SWAY_MODEL")
+    os.environ["SWAY_MODEL"] = path
+    yield path
+    if before is None:
+        del os.environ["SWAY_MODEL"]
+    else:
+        os.environ["SWAY_MODEL"] = before
+
+
 @pytest.fixture(scope="session")
 def small_demo_file(tmp_path_factory) -> str:
-    """A 600-person demo warehouse, built once; treat it as read-only (copy it to write)."""
+    """A 600-person demo warehouse as the app's first start leaves it (scored, with topics and campaigns).
+
+    Built once; treat it as read-only (copy it to write).
+    """
     path = tmp_path_factory.mktemp("demo") / "small.duckdb"
-    build_demo_warehouse(path, people=SMALL_DEMO_PEOPLE, seed=SMALL_DEMO_SEED)
+    write_demo_warehouse(path, people=SMALL_DEMO_PEOPLE, seed=SMALL_DEMO_SEED)
     return str(path)
 
 
@@ -24,6 +46,23 @@ def demo_copy(small_demo_file, tmp_path, monkeypatch) -> str:
     """A private copy of the small demo warehouse, also set as $SWAY_DB for code that uses the default."""
     path = tmp_path / "sway.duckdb"
     shutil.copy(small_demo_file, path)
+    monkeypatch.setenv("SWAY_DB", str(path))
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def raw_demo_file(tmp_path_factory) -> str:
+    """The same 600-person world only generated: no scores, topics or campaigns yet (read-only)."""
+    path = tmp_path_factory.mktemp("raw_demo") / "raw.duckdb"
+    build_demo_warehouse(path, people=SMALL_DEMO_PEOPLE, seed=SMALL_DEMO_SEED)
+    return str(path)
+
+
+@pytest.fixture
+def raw_demo_copy(raw_demo_file, tmp_path, monkeypatch) -> str:
+    """A private copy of the unscored demo world, also set as $SWAY_DB."""
+    path = tmp_path / "sway.duckdb"
+    shutil.copy(raw_demo_file, path)
     monkeypatch.setenv("SWAY_DB", str(path))
     return str(path)
 

@@ -16,10 +16,12 @@ from core.ingest import interchange, snap, twitter_v1
 from core.ingest.detect import detect
 from core.ingest.errors import InputError
 from core.ingest.frames import Batch, Parsed
+from core.ingest.limits import refuse_huge_fields
 from core.ingest.load import load
 from core.ingest.report import FileReport, ImportReport
 from core.ingest.source import SourceFile, read_source
 from core.ingest.values import cutoff
+from core.privacy import suppressed
 from core.progress import Progress, scaled, silent
 from core.warehouse import record_load, transaction
 
@@ -54,8 +56,10 @@ def import_files(
         parsed.append(_parse(source, limit))
         refs.append(source.ref)
     batch = Batch.combine(p.batch for p in parsed)
+    refuse_huge_fields(batch, refs)
     with transaction(con):
-        counts = load(con, batch, refs, scaled(progress, _READING, 1.0))
+        # People erased on request stay erased: their accounts, posts and interactions are left out.
+        counts = load(con, suppressed(con, batch), refs, scaled(progress, _READING, 1.0))
         record_load(con, "import", names, counts.added)
     report = ImportReport(
         files=tuple(FileReport(name, p.format, p.rows) for name, p in zip(names, parsed, strict=True)),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,13 @@ GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+# Size limits, so a huge or maliciously compressed file is refused before it exhausts memory.
+MAX_FILE_BYTES = 1 << 30  # 1 GiB as stored (the app's upload limit is lower still)
+MAX_EXPANDED_BYTES = 1 << 30  # 1 GiB once decompressed
+MAX_RATIO = 100  # real CSV and JSON shrink 5-20 times in gzip; far more means a decompression bomb
+_RATIO_FROM = 64 << 20  # the ratio is only judged past 64 MiB, so tiny repetitive files pass
+_CHUNK = 1 << 20
 
 ACCEPTED = (
     "Sway imports: Sway interchange files named accounts…, posts… or interactions… "
@@ -66,14 +72,15 @@ def read_source(path: Path, name: str, index: int) -> SourceFile:
     ref = FileRef(name)
     if not path.is_file():
         raise ref.error("Sway can't find this file", "Check the file name and folder, then try again.")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ref.error(
+            f"the file is {size / 2**20:,.0f} MB, more than Sway imports at once ({MAX_FILE_BYTES >> 20:,} MB)",
+            "Split it into smaller files (for example one per month) and import them one after another.",
+        )
     data = path.read_bytes()
     if data.startswith(GZIP_MAGIC):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise ref.error(
-                f"the compressed (.gz) file is damaged ({exc})", "Download or export the file again."
-            ) from None
+        data = _gunzip(ref, data)
     if not data.strip():
         raise ref.error("the file is empty", "Choose the file that holds the data, or export it again.")
     if data.startswith(PARQUET_MAGIC):
@@ -89,6 +96,37 @@ def read_source(path: Path, name: str, index: int) -> SourceFile:
             line=data.count(b"\n", 0, exc.start) + 1,
         ) from None
     return SourceFile(ref, index, data)
+
+
+def _gunzip(ref: FileRef, data: bytes) -> bytes:
+    """Decompress gzip data chunk by chunk, refusing it as soon as it grows past the limits."""
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    parts: list[bytes] = []
+    total = 0
+    pending = data
+    try:
+        while True:
+            part = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+            total += len(part)
+            parts.append(part)
+            if total > MAX_EXPANDED_BYTES or (total > _RATIO_FROM and total > MAX_RATIO * len(data)):
+                raise ref.error(
+                    f"the compressed file expands to more than {min(total, MAX_EXPANDED_BYTES) >> 20:,} MB "
+                    f"(from {len(data) / 2**20:,.1f} MB): more than Sway imports at once, or a damaged or "
+                    "malicious archive",
+                    "Split the data into smaller files, or check where this file came from.",
+                )
+            if inflater.eof:
+                if not inflater.unused_data.startswith(GZIP_MAGIC):
+                    break
+                pending = inflater.unused_data  # another gzip member follows (as `cat a.gz b.gz` makes)
+                inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+            elif not pending and not part:
+                raise zlib.error("the file ends before the compressed data does")
+    except zlib.error as exc:
+        raise ref.error(f"the compressed (.gz) file is damaged ({exc})", "Download or export the file again.") from None
+    return b"".join(parts)
 
 
 def _refuse_binary(ref: FileRef, data: bytes) -> None:

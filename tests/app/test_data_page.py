@@ -56,3 +56,16 @@ def test_first_start_builds_the_demo_world_with_progress(tmp_path, monkeypatch):
     at = _run_app()
     assert _metrics(at)["People"] == "120"
     assert warehouse.exists(tmp_path / "fresh" / "sway.duckdb")
+
+
+def test_refresh_button_rescores_and_is_logged(demo_copy):
+    at = _run_app()
+    next(b for b in at.button if b.label == "Refresh scores and topics").click().run()
+    assert not at.exception, at.exception
+    assert any(s.value.startswith("Scored 600 people") for s in at.success)
+    con = warehouse.connect(demo_copy)
+    try:
+        assert warehouse.scalar(con, "SELECT count(*) FROM audit_log WHERE action = 'refresh'") == 1
+        assert warehouse.scalar(con, "SELECT count(*) FROM score_runs WHERE kind = 'refresh'") == 2
+    finally:
+        con.close()

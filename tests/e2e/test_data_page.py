@@ -33,7 +33,7 @@ def test_upload_an_accounts_file_and_see_the_counts_change(app_url, page: Page, 
     expect(page.get_by_text("accounts_launch.csv")).to_be_visible()
     page.get_by_role("button", name="Import").click()
 
-    expect(page.get_by_text("2 accounts")).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stAlertContentSuccess").get_by_text("2 accounts")).to_be_visible(timeout=60_000)
     # The rerun repaints metrics after the message, so wait for the new figure rather than reading once.
     expect(_metric_value(page, "Accounts")).to_have_text(f"{accounts_before + 2:,}")
     expect(_metric_value(page, "People")).to_have_text(f"{people_before + 2:,}")

@@ -1,0 +1,110 @@
+"""Command-line subcommands for operators: workspaces and members, erasure, backup and restore.
+
+Registered by add_subcommands. The operator has the warehouse file itself, so acts as the local admin.
+Refresh, backup and erasure go through core.jobs: while the app holds the warehouse they are handed to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from core import jobs, progress, warehouse
+from core.access import PermissionDenied
+from core.privacy import ErasureError
+from core.workspaces import WorkspaceError
+
+USER_ERRORS = (WorkspaceError, PermissionDenied, ErasureError)  # one line on stderr, exit code 1
+
+
+def _cmd_workspace_add(args: argparse.Namespace) -> int:
+    from core.workspaces import bootstrap
+
+    con = warehouse.connect()
+    try:
+        workspace_id = bootstrap(con, args.name, args.admin, "admin")
+    finally:
+        con.close()
+    print(f"Workspace '{args.name}' (id {workspace_id}): {args.admin} is an admin.")
+    return 0
+
+
+def _cmd_workspace_grant(args: argparse.Namespace) -> int:
+    from core.workspaces import bootstrap
+
+    con = warehouse.connect()
+    try:
+        bootstrap(con, args.workspace, args.email, args.role)
+    finally:
+        con.close()
+    print(f"{args.email} is now {args.role} in '{args.workspace}'.")
+    return 0
+
+
+def _cmd_workspace_list(args: argparse.Namespace) -> int:
+    from core.workspaces import all_workspaces
+
+    con = warehouse.connect()
+    try:
+        found = all_workspaces(con)
+    finally:
+        con.close()
+    for workspace_id, name, members in found:
+        print(f"{workspace_id:>4}  {name}  ({members} member{'s' if members != 1 else ''})")
+    return 0
+
+
+def _report(outcome: jobs.Outcome) -> int:
+    stream = sys.stdout if outcome.ok else sys.stderr
+    for line in outcome.lines:
+        print(line if outcome.ok else f"error: {line}", file=stream)
+    return 0 if outcome.ok else 1
+
+
+def _cmd_erase(args: argparse.Namespace) -> int:
+    return _report(jobs.run("erase", {"person_id": args.person}, progress=progress.to_stderr))
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    target = str(Path(args.path).expanduser().resolve())
+    return _report(jobs.run("backup", {"target": target}, progress=progress.to_stderr))
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from core.backup import restore
+
+    info = restore(Path(args.path))
+    print(f"Restored {info.tables} tables ({info.rows:,} rows) from {info.folder} into {warehouse.warehouse_path()}")
+    return 0
+
+
+def add_subcommands(sub: argparse._SubParsersAction) -> None:
+    """Add `workspace`, `erase`, `backup` and `restore` to the `python -m core` parser."""
+    ws = sub.add_parser("workspace", help="create workspaces and give people roles in them (sign-in mode)")
+    ws_sub = ws.add_subparsers(dest="workspace_command", required=True, metavar="ACTION")
+    add = ws_sub.add_parser("add", help="create a workspace (or reuse one of that name) with an admin")
+    add.add_argument("name", help="the workspace's name, e.g. the brand")
+    add.add_argument("--admin", required=True, metavar="EMAIL", help="e-mail address its admin signs in with")
+    add.set_defaults(run=_cmd_workspace_add)
+    grant = ws_sub.add_parser("grant", help="give someone a role in a workspace")
+    grant.add_argument("workspace", help="the workspace's name")
+    grant.add_argument("email", help="the e-mail address they sign in with")
+    grant.add_argument("role", choices=("viewer", "editor", "admin"))
+    grant.set_defaults(run=_cmd_workspace_grant)
+    lst = ws_sub.add_parser("list", help="list every workspace with its number of members")
+    lst.set_defaults(run=_cmd_workspace_list)
+
+    erase = sub.add_parser(
+        "erase", help="erase a person on request: accounts, posts, reactions, scores, list entries (cannot be undone)"
+    )
+    erase.add_argument("--person", type=int, required=True, metavar="ID", help="the person's id (on their profile)")
+    erase.set_defaults(run=_cmd_erase)
+
+    backup = sub.add_parser("backup", help="write the whole warehouse as Parquet files to a new folder")
+    backup.add_argument("path", metavar="PATH", help="a folder that does not exist yet")
+    backup.set_defaults(run=_cmd_backup)
+
+    restore = sub.add_parser("restore", help="replace the warehouse with a backup folder (stop the app first)")
+    restore.add_argument("path", metavar="PATH", help="a folder written by `backup`")
+    restore.set_defaults(run=_cmd_restore)

@@ -1,0 +1,221 @@
+"""Erasing a person on request, and keeping them erased when old files are imported again.
+
+Erasure removes the person, their accounts, posts and every interaction, score, explanation, history, topic,
+Discover and campaign row that refers to them, in one transaction. What is kept: an audit entry with counts
+only, and keyed hashes of their account and person keys (suppressed_keys) that the importer checks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import duckdb
+import polars as pl
+
+from core import audit
+from core.access import Access
+from core.warehouse import get_meta, rows, scalar, set_meta, transaction
+
+if TYPE_CHECKING:
+    from core.ingest.frames import Batch
+
+SECRET_KEY = "suppression_secret"  # noqa: S105 - the name of a warehouse_meta key
+
+# Columns that point at the erased person's rows, whatever table they are in; found in the catalog so
+# tables added later (results, lists) are covered without a change here.
+_PERSON = ("person_id",)
+_ACCOUNT = ("account_id", "actor_account_id", "target_account_id")
+_POST = ("post_id",)
+_KEEP = {"people", "accounts", "posts"}  # deleted last, by their own keys
+# Keyed hashes: sha256(secret | key). The secret is bound as the first parameter.
+_SUPPRESS_ACCOUNTS = """
+    INSERT OR IGNORE INTO suppressed_keys
+    SELECT sha256(? || '|account|' || network::VARCHAR || '|' || external_id), ? FROM erase_accounts
+"""
+_SUPPRESS_PERSON = """
+    INSERT OR IGNORE INTO suppressed_keys
+    SELECT sha256(? || '|person|' || external_id), ? FROM people WHERE person_id = ?
+"""
+_HIDDEN_ACCOUNTS = """
+    SELECT network, external_id FROM sway_suppress_keys
+    WHERE sha256(? || '|account|' || network || '|' || external_id) IN (SELECT key_hash FROM suppressed_keys)
+"""
+_HIDDEN_PEOPLE = """
+    SELECT person_key FROM sway_suppress_people
+    WHERE sha256(? || '|person|' || person_key) IN (SELECT key_hash FROM suppressed_keys)
+"""
+
+
+class ErasureError(ValueError):
+    """The person cannot be erased (e.g. there is no such person); the message says what to do."""
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    """Rows removed per table (no personal data: this is what the audit log keeps)."""
+
+    removed: dict[str, int]
+
+    def summary(self) -> str:
+        """One line for the CLI and the app."""
+        total = sum(self.removed.values())
+        return (
+            f"Erased one person: {self.removed.get('accounts', 0)} accounts, {self.removed.get('posts', 0)} posts "
+            f"and {total:,} rows in all. Their accounts will be left out of later imports."
+        )
+
+
+def _secret(con: duckdb.DuckDBPyConnection) -> str | None:
+    return get_meta(con).get(SECRET_KEY)
+
+
+def _ensure_secret(con: duckdb.DuckDBPyConnection) -> str:
+    """The warehouse's suppression secret, created on first use (inside the caller's transaction)."""
+    found = _secret(con)
+    if found is None:
+        found = secrets.token_hex(32)
+        set_meta(con, {SECRET_KEY: found})
+    return found
+
+
+def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Base tables of the main schema and their columns."""
+    found: dict[str, list[str]] = {}
+    for table, column in rows(
+        con,
+        "SELECT c.table_name, c.column_name FROM information_schema.columns c JOIN information_schema.tables t "
+        "USING (table_catalog, table_schema, table_name) WHERE c.table_schema = 'main' "
+        "AND t.table_type = 'BASE TABLE' AND c.table_catalog = current_database() ORDER BY c.table_name",
+    ):
+        found.setdefault(table, []).append(column)
+    return found
+
+
+def erase_person(con: duckdb.DuckDBPyConnection, access: Access, person_id: int) -> ErasureReport:
+    """Remove person `person_id` and everything derived from them, suppress their keys; admins only."""
+    from core.workspaces import require
+
+    require(con, access, "admin", "erasing a person")
+    with transaction(con):
+        if not scalar(con, "SELECT count(*) FROM people WHERE person_id = ?", [person_id]):
+            raise ErasureError(f"There is no person {person_id} in Sway. Check the id on their profile page.")
+        secret = _ensure_secret(con)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE erase_accounts AS SELECT account_id, network, external_id "
+            "FROM accounts WHERE person_id = ?",
+            [person_id],
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE erase_posts AS SELECT post_id FROM posts "
+            "WHERE account_id IN (SELECT account_id FROM erase_accounts)"
+        )
+        now = datetime.now()
+        con.execute(_SUPPRESS_ACCOUNTS, [secret, now])
+        con.execute(_SUPPRESS_PERSON, [secret, now, person_id])
+        removed = _delete_everywhere(con, person_id)
+        con.execute("DROP TABLE erase_accounts")
+        con.execute("DROP TABLE erase_posts")
+        report = ErasureReport(removed)
+        audit.record(con, access, "erase", {"rows_removed": sum(removed.values()), **removed}, shared=True)
+    return report
+
+
+def _delete_everywhere(con: duckdb.DuckDBPyConnection, person_id: int) -> dict[str, int]:
+    """Delete every row that refers to the person, their accounts or posts; rows removed per table."""
+    removed: dict[str, int] = {}
+    for table, columns in _columns(con).items():
+        if table in _KEEP:
+            continue
+        conditions, params = [], []
+        for column in columns:
+            if column in _PERSON:
+                conditions.append(f'"{column}" = ?')
+                params.append(person_id)
+            elif column in _ACCOUNT:
+                conditions.append(f'"{column}" IN (SELECT account_id FROM erase_accounts)')  # noqa: S608 - catalog name
+            elif column in _POST:
+                conditions.append(f'"{column}" IN (SELECT post_id FROM erase_posts)')  # noqa: S608 - catalog name
+        if "parent_post_id" in columns:
+            con.execute(
+                f'UPDATE "{table}" SET parent_post_id = NULL '  # noqa: S608 - names from the catalog
+                "WHERE parent_post_id IN (SELECT post_id FROM erase_posts)"
+            )
+        if conditions:
+            count = scalar(con, f'SELECT count(*) FROM "{table}" WHERE {" OR ".join(conditions)}', params)  # noqa: S608
+            if count:
+                con.execute(f'DELETE FROM "{table}" WHERE {" OR ".join(conditions)}', params)  # noqa: S608
+                removed[table] = int(count)
+    con.execute("UPDATE posts SET parent_post_id = NULL WHERE parent_post_id IN (SELECT post_id FROM erase_posts)")
+    for table, sql in (
+        ("posts", "DELETE FROM posts WHERE post_id IN (SELECT post_id FROM erase_posts)"),
+        ("accounts", "DELETE FROM accounts WHERE account_id IN (SELECT account_id FROM erase_accounts)"),
+        ("people", "DELETE FROM people WHERE person_id = ?"),
+    ):
+        params = [person_id] if table == "people" else []
+        count = scalar(con, sql.replace("DELETE FROM", "SELECT count(*) FROM"), params)
+        con.execute(sql, params)
+        removed[table] = int(count)
+    return removed
+
+
+def suppressed(con: duckdb.DuckDBPyConnection, batch: Batch) -> Batch:
+    """`batch` without the accounts of erased people, their posts and the interactions they took part in.
+
+    The importer calls this before matching, so an old file imported again does not bring anyone back.
+    """
+    secret = _secret(con)
+    if secret is None or not scalar(con, "SELECT count(*) FROM suppressed_keys"):
+        return batch
+    keys = pl.concat(
+        [
+            batch.accounts.select("network", "external_id"),
+            batch.posts.select("network", external_id="account_key"),
+            batch.interactions.select("network", external_id="actor_key"),
+            batch.interactions.select("network", external_id="target_key"),
+        ]
+    ).unique()
+    people = batch.accounts.select("person_key").drop_nulls().unique()
+    con.register("sway_suppress_keys", keys)
+    con.register("sway_suppress_people", people)
+    try:
+        hidden = con.sql(_HIDDEN_ACCOUNTS, params=[secret]).pl()
+        hidden_people = con.sql(_HIDDEN_PEOPLE, params=[secret]).pl()
+    finally:
+        con.unregister("sway_suppress_keys")
+        con.unregister("sway_suppress_people")
+    # Accounts of an erased person's key are hidden too, even on a network id never seen before.
+    hidden = pl.concat(
+        [
+            hidden,
+            batch.accounts.join(hidden_people, on="person_key", how="semi").select("network", "external_id"),
+        ]
+    ).unique()
+    if hidden.height == 0:
+        return batch
+    accounts = batch.accounts.join(hidden, on=["network", "external_id"], how="anti")
+    gone_posts = batch.posts.join(hidden.rename({"external_id": "account_key"}), on=["network", "account_key"])
+    posts = batch.posts.join(gone_posts.select("network", "external_id"), on=["network", "external_id"], how="anti")
+    interactions = (
+        batch.interactions.join(hidden.rename({"external_id": "actor_key"}), on=["network", "actor_key"], how="anti")
+        .join(hidden.rename({"external_id": "target_key"}), on=["network", "target_key"], how="anti")
+        .join(gone_posts.select("network", post_key="external_id"), on=["network", "post_key"], how="anti")
+    )
+    return dataclasses.replace(batch, accounts=accounts, posts=posts, interactions=interactions)
+
+
+def person_label(con: duckdb.DuckDBPyConnection, person_id: int) -> str | None:
+    """'Name (@handle on network, ...)' of a person, so an admin can check whom they are about to erase."""
+    found = rows(
+        con,
+        "SELECT p.name, string_agg(a.handle || ' on ' || a.network::VARCHAR, ', ' ORDER BY a.network) "
+        "FROM people p LEFT JOIN accounts a USING (person_id) WHERE p.person_id = ? GROUP BY p.name",
+        [person_id],
+    )
+    if not found:
+        return None
+    name, handles = found[0]
+    return f"{name or 'unnamed'} ({handles or 'no accounts'})"

@@ -1,0 +1,120 @@
+"""Workspace page: who belongs to this workspace and with which role; for admins, members, new workspaces,
+erasing a person on request and the audit log."""
+
+import streamlit as st
+
+from core import audit, jobs, privacy, workspaces
+from core.access import PermissionDenied
+from pages import _auth, _shared
+
+_shared.ensure_app_shell()
+
+access = _shared.access()
+cursor = _shared.cursor()
+signed_in = _auth.sign_in_configured()
+
+st.title(f"Workspace: {workspaces.workspace_name(cursor, access)}")
+st.caption(f"You are **{access.role}** here: you {workspaces.ROLE_HELP[access.role]}.")
+
+for message in st.session_state.pop("workspace_messages", []):
+    st.success(message, icon=":material/check_circle:")
+
+st.subheader("Members")
+if not signed_in:
+    st.info(
+        "Sign-in is not configured, so this server has one local workspace and everyone using it is its admin. "
+        "To give each brand its own workspace with its own members, set up sign-in as the README describes.",
+        icon=":material/info:",
+    )
+else:
+    st.dataframe(
+        [{"E-mail": email, "Role": role} for email, role in workspaces.members(cursor, access)], hide_index=True
+    )
+
+admin = access.allows("admin")
+if signed_in and admin:
+    with st.form("grant", clear_on_submit=True):
+        st.markdown("**Add someone or change their role**")
+        email_col, role_col = st.columns([3, 1])
+        email = email_col.text_input("E-mail address they sign in with")
+        role = role_col.selectbox("Role", workspaces.ROLES, format_func=str.capitalize)
+        st.caption(" · ".join(f"**{r.capitalize()}** {text}" for r, text in workspaces.ROLE_HELP.items()))
+        if st.form_submit_button("Save member", icon=":material/person_add:"):
+            try:
+                workspaces.grant(cursor, access, email, role)
+            except (workspaces.WorkspaceError, PermissionDenied) as problem:
+                st.error(str(problem), icon=":material/error:")
+            else:
+                st.session_state["workspace_messages"] = [f"{email.strip()} is now {role} in this workspace."]
+                st.rerun()
+    others = [e for e, _ in workspaces.members(cursor, access) if e != access.user]
+    if others:
+        leaving_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+        leaving = leaving_col.selectbox("Remove a member", others, index=None, placeholder="Choose someone")
+        if button_col.button("Remove", disabled=leaving is None, icon=":material/person_remove:"):
+            try:
+                workspaces.revoke(cursor, access, leaving)
+            except (workspaces.WorkspaceError, PermissionDenied) as problem:
+                st.error(str(problem), icon=":material/error:")
+            else:
+                st.session_state["workspace_messages"] = [f"{leaving} was removed from this workspace."]
+                st.rerun()
+
+    with st.form("create", clear_on_submit=True):
+        st.markdown("**Create another workspace** (for another brand or client); you become its admin.")
+        name = st.text_input("Name", placeholder="e.g. the brand's name")
+        if st.form_submit_button("Create workspace", icon=":material/add_business:"):
+            try:
+                workspaces.create_workspace(cursor, access, name, access.user)
+            except (workspaces.WorkspaceError, PermissionDenied) as problem:
+                st.error(str(problem), icon=":material/error:")
+            else:
+                st.session_state["workspace_messages"] = [f"Created '{name.strip()}': pick it in the sidebar."]
+                st.rerun()
+
+if not admin:
+    st.stop()
+
+st.subheader("Erase a person on request")
+st.markdown(
+    "Removes the person's accounts, posts, reactions, scores, topics and campaign list entries **everywhere** "
+    "(every workspace), and keeps them out of later imports. It cannot be undone. The audit log keeps only that "
+    "an erasure happened and how many rows it removed."
+)
+asked = st.query_params.get("person", "")
+person_id = st.number_input(
+    "Person id (the number after person= in their profile's address)",
+    min_value=1,
+    step=1,
+    value=int(asked) if asked.isdigit() else None,
+)
+label = privacy.person_label(cursor, int(person_id)) if person_id else None
+if person_id and label is None:
+    st.warning(f"There is no person {int(person_id)} in Sway. Check the id on their profile page.")
+elif label:
+    st.markdown(f"Person {int(person_id)}: **{label}**")
+    confirmed = st.checkbox("I have checked that this is the person who asked to be erased")
+    if st.button("Erase this person", type="primary", disabled=not confirmed, icon=":material/delete_forever:"):
+        try:
+            lines = jobs.erase(cursor, access, db=_shared.shared_warehouse().path, person_id=int(person_id))
+        except (jobs.Busy, privacy.ErasureError, PermissionDenied) as problem:
+            st.error(f"Nothing was erased.\n\n{problem}", icon=":material/error:")
+        else:
+            _shared.data_changed()
+            st.session_state["workspace_messages"] = lines
+            st.query_params.pop("person", None)
+            st.rerun()
+
+st.subheader("Audit log")
+st.caption("Who did what in this workspace, and every import, refresh, backup and erasure (shared by all).")
+st.dataframe(
+    audit.entries(cursor, access),
+    hide_index=True,
+    column_config={
+        "happened_at": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
+        "user_email": "Who",
+        "action": "What",
+        "details": "Details",
+        "shared": st.column_config.CheckboxColumn("Shared data"),
+    },
+)

@@ -1,0 +1,155 @@
+"""AppTest of sign-in, the workspace picker and the Workspace page, for each role (st.user mocked via at.user)."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import warehouse, workspaces
+
+APP = str(warehouse.REPO_ROOT / "app.py")
+AUTH = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "a-test-cookie-secret-of-sufficient-length",
+        "client_id": "sway",
+        "client_secret": "test-secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
+}
+
+
+@pytest.fixture
+def agency(demo_copy) -> str:
+    """Two brands: Brand A (alice admin, carol editor, bob viewer) and Brand B (dave admin, bob editor)."""
+    con = warehouse.connect(demo_copy)
+    workspaces.bootstrap(con, "Brand A", "alice@a.example")
+    workspaces.bootstrap(con, "Brand A", "carol@a.example", "editor")
+    workspaces.bootstrap(con, "Brand A", "bob@both.example", "viewer")
+    workspaces.bootstrap(con, "Brand B", "dave@b.example")
+    workspaces.bootstrap(con, "Brand B", "bob@both.example", "editor")
+    con.close()
+    return demo_copy
+
+
+def _app(user: dict | None, *, page: str | None = "pages/workspace.py") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets = AUTH
+    at.user = user if user is not None else {"is_logged_in": False}
+    at.run()
+    if page and not at.exception and at.user.get("is_logged_in"):
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _signed_in(email: str) -> dict:
+    return {"is_logged_in": True, "email": email, "name": email.split("@")[0]}
+
+
+def _member_emails(at: AppTest) -> set[str]:
+    return set(at.dataframe[0].value["E-mail"])
+
+
+def test_without_sign_in_configured_everyone_is_the_local_admin(demo_copy):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert any("no sign-in configured" in c.value for c in at.sidebar.caption)
+    at.switch_page("pages/workspace.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Workspace: Local workspace"
+    assert "**admin**" in at.caption[0].value
+    assert any(s.value == "Audit log" for s in at.subheader)
+
+
+def test_signed_out_users_see_only_the_sign_in_button(agency):
+    at = _app(None)
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.dataframe and not at.metric
+    assert at.title[0].value == "Sway"
+
+
+def test_a_user_without_workspace_is_told_what_to_do(agency):
+    at = _app(_signed_in("stranger@elsewhere.example"))
+    assert at.title[0].value == "No workspace yet"
+    assert "no Sway workspace has you as a member" in at.warning[0].value
+    assert [b.label for b in at.button] == ["Sign out"]
+
+
+def test_viewer_sees_members_of_their_workspace_only_and_no_admin_tools(agency):
+    at = _app(_signed_in("bob@both.example"))
+    # bob is in both brands; the picker lists exactly those, the first (Brand A) chosen.
+    assert at.sidebar.selectbox[0].options == ["Brand A (viewer)", "Brand B (editor)"]
+    assert at.title[0].value == "Workspace: Brand A"
+    assert "**viewer**" in at.caption[0].value
+    assert _member_emails(at) == {"alice@a.example", "carol@a.example", "bob@both.example"}
+    assert not at.text_input and not any(s.value == "Audit log" for s in at.subheader)
+
+
+def test_switching_workspace_changes_scope_and_role(agency):
+    at = _app(_signed_in("bob@both.example"))
+    at.sidebar.selectbox[0].select_index(1).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Workspace: Brand B"
+    assert "**editor**" in at.caption[0].value
+    assert _member_emails(at) == {"dave@b.example", "bob@both.example"}
+
+
+def test_editor_has_no_admin_tools(agency):
+    at = _app(_signed_in("carol@a.example"))
+    assert "**editor**" in at.caption[0].value
+    assert not any(b.label == "Save member" for b in at.button)
+    assert not any(s.value.startswith("Erase") for s in at.subheader)
+
+
+def test_admin_adds_a_member_and_the_audit_log_shows_it(agency):
+    at = _app(_signed_in("alice@a.example"))
+    assert any(s.value == "Audit log" for s in at.subheader)
+    at.text_input[0].input("Erin@A.example ")
+    next(s for s in at.selectbox if s.label == "Role").select("editor")
+    next(b for b in at.button if b.label == "Save member").click().run()
+    assert not at.exception, at.exception
+    assert "erin@a.example" in _member_emails(at)
+    con = warehouse.connect(agency)
+    try:
+        brand_b = workspaces.access_for(
+            con, "dave@b.example", workspaces.memberships(con, "dave@b.example")[0].workspace_id
+        )
+        assert "erin@a.example" not in {e for e, _ in workspaces.members(con, brand_b)}
+    finally:
+        con.close()
+    log = at.dataframe[-1].value
+    assert "member.grant" in set(log["action"]) and "alice@a.example" in set(log["user_email"])
+
+
+def test_admin_bad_email_is_refused_with_a_clear_message(agency):
+    at = _app(_signed_in("alice@a.example"))
+    at.text_input[0].input("not an address")
+    next(b for b in at.button if b.label == "Save member").click().run()
+    assert "is not an e-mail address" in at.error[0].value
+    assert _member_emails(at) == {"alice@a.example", "carol@a.example", "bob@both.example"}
+
+
+def test_admin_erases_a_person_after_confirming(agency):
+    at = _app(_signed_in("alice@a.example"))
+    person = next(n for n in at.number_input if n.label.startswith("Person id"))
+    person.set_value(3).run()
+    erase = next(b for b in at.button if b.label == "Erase this person")
+    assert erase.disabled
+    next(c for c in at.checkbox if "asked to be erased" in c.label).check().run()
+    next(b for b in at.button if b.label == "Erase this person").click().run()
+    assert not at.exception, at.exception
+    assert any("Erased one person" in s.value for s in at.success)
+    con = warehouse.connect(agency)
+    try:
+        assert warehouse.scalar(con, "SELECT count(*) FROM people WHERE person_id = 3") == 0
+    finally:
+        con.close()
+
+
+def test_data_page_keeps_import_refresh_and_rebuild_for_admins(agency):
+    editor = _app(_signed_in("carol@a.example"), page="pages/data.py")
+    assert any("need the admin role" in i.value for i in editor.info)
+    for label in ("Import", "Refresh scores and topics", "Rebuild demo world"):
+        assert next(b for b in editor.button if b.label == label).disabled, label
+
+    admin = _app(_signed_in("alice@a.example"), page="pages/data.py")
+    assert not next(b for b in admin.button if b.label == "Refresh scores and topics").disabled

@@ -1,0 +1,95 @@
+"""Signing in through a real OpenID Connect provider on loopback (oidc-provider-mock) and seeing only one's own
+workspace. The server's secrets.toml lives in a temporary folder, never in the repository."""
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import oidc_provider_mock
+import pytest
+from playwright.sync_api import Page, expect
+
+from core import warehouse, workspaces
+from core.warehouse import REPO_ROOT
+from tests.e2e.conftest import _free_port, _wait_healthy
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def provider() -> Iterator[str]:
+    """A mock OpenID Connect provider on a free loopback port; any e-mail typed in its form signs in."""
+    with oidc_provider_mock.run_server_in_thread() as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture
+def signed_in_app(demo_copy, provider, tmp_path) -> Iterator[str]:
+    """The real app with sign-in configured, serving two brands' workspaces."""
+    con = warehouse.connect(demo_copy)
+    workspaces.bootstrap(con, "Brand A", "alice@a.example")
+    workspaces.bootstrap(con, "Brand A", "bob@a.example", "viewer")
+    workspaces.bootstrap(con, "Brand B", "dave@b.example")
+    workspaces.bootstrap(con, "Brand B", "erin@b.example", "editor")
+    con.close()
+    port = _free_port()
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
+        'cookie_secret = "an-e2e-cookie-secret-that-is-long-enough"\n'
+        'client_id = "sway-e2e"\n'
+        'client_secret = "sway-e2e-secret"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets)],
+        cwd=REPO_ROOT, env={**os.environ, "SWAY_DB": demo_copy},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    url = f"http://localhost:{port}"
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}", server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert not (REPO_ROOT / ".streamlit" / "secrets.toml").exists()
+
+
+def _sign_in(page: Page, url: str, email: str) -> None:
+    page.goto(url)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_placeholder("sub").fill(email)  # the provider's own authorization form
+    page.get_by_role("button", name="Authorize").click()
+    expect(page.get_by_text(f"Signed in as {email}")).to_be_visible(timeout=60_000)
+
+
+def test_signed_in_user_sees_only_their_own_workspace(signed_in_app, page: Page):
+    _sign_in(page, signed_in_app, "bob@a.example")
+    picker = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Workspace")
+    expect(picker).to_have_value("Brand A (viewer)")
+    picker.click()  # the open list offers bob's only workspace
+    expect(page.get_by_role("option")).to_have_count(1)
+    page.keyboard.press("Escape")
+
+    page.goto(f"{signed_in_app}/workspace")
+    expect(page.get_by_role("heading", name="Workspace: Brand A")).to_be_visible(timeout=30_000)
+    members = page.get_by_test_id("stDataFrame")
+    expect(members).to_be_visible()
+    page_text = page.get_by_test_id("stMain").inner_text()
+    assert "viewer" in page_text
+    assert "Brand B" not in page_text and "dave@b.example" not in page.content()
+    expect(page.get_by_role("heading", name="Audit log")).to_have_count(0)  # viewers get no admin tools
+
+
+def test_a_stranger_signs_in_but_sees_no_workspace(signed_in_app, page: Page):
+    page.goto(signed_in_app)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_placeholder("sub").fill("stranger@elsewhere.example")
+    page.get_by_role("button", name="Authorize").click()
+    expect(page.get_by_text("no Sway workspace has you as a member")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Brand A")).to_have_count(0)

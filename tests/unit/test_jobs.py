@@ -1,0 +1,117 @@
+"""Jobs started on the command line while the app holds the warehouse: handed to the app, one at a time."""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from core import jobs, warehouse
+from core.connections import SharedWarehouse
+from core.warehouse import REPO_ROOT
+
+
+def _cli(db: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args],
+        cwd=REPO_ROOT, env={**os.environ, "SWAY_DB": db}, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def app_process(demo_copy):
+    """This test process plays the running app: it holds the warehouse and runs the job worker."""
+    shared = SharedWarehouse(demo_copy)
+    shared.cursor()  # opened: other processes can no longer open the file
+    stop = threading.Event()
+    worker = threading.Thread(target=jobs.serve_requests, args=(shared.cursor, lambda: shared.path, stop))
+    worker.start()
+    yield shared
+    stop.set()
+    worker.join()
+    shared.close()
+
+
+def test_cli_refresh_is_run_by_the_app_while_readers_keep_the_previous_results(app_process, demo_copy):
+    reader = app_process.cursor()
+    before = warehouse.scalar(reader, "SELECT count(*) FROM score_runs")
+    seen, errors, stop = [], [], threading.Event()
+
+    def read_while_refreshing() -> None:
+        cursor = app_process.cursor()
+        while not stop.is_set():
+            try:
+                seen.append(warehouse.scalar(cursor, "SELECT count(*) FROM discovery"))
+            except Exception as exc:  # any lock or conflict error fails the test below
+                errors.append(exc)
+            time.sleep(0.05)
+
+    readers = threading.Thread(target=read_while_refreshing)
+    readers.start()
+    done = _cli(demo_copy, "refresh")
+    stop.set()
+    readers.join()
+
+    assert done.returncode == 0, done.stderr
+    assert "asking it to run the job" in done.stderr and "Refresh finished" in done.stdout
+    assert errors == []
+    assert len(seen) > 10
+    assert warehouse.scalar(reader, "SELECT count(*) FROM score_runs WHERE status = 'ok'") == before + 1
+    assert warehouse.scalar(reader, "SELECT count(*) FROM audit_log WHERE action = 'refresh'") == 1
+
+
+def test_cli_backup_is_run_by_the_app(app_process, demo_copy, tmp_path):
+    done = _cli(demo_copy, "backup", str(tmp_path / "b"))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "b" / "people.parquet").exists()
+
+
+def test_a_second_refresh_is_refused_while_one_runs(demo_copy):
+    path = warehouse.warehouse_path()
+    with jobs.exclusive(path, "refresh", "alice@a.example"):
+        done = _cli(demo_copy, "refresh")
+        with (
+            pytest.raises(jobs.Busy, match=r"A refresh started at .* by alice@a\.example"),
+            jobs.exclusive(path, "erasure", "bob@a.example"),
+        ):
+            pass
+    assert done.returncode == 1
+    assert "A refresh started at" in done.stderr and "was not started" in done.stderr
+    with jobs.exclusive(path, "refresh", "alice@a.example"):  # released again
+        pass
+
+
+def test_a_process_that_does_not_take_requests_is_named(demo_copy, monkeypatch):
+    monkeypatch.setattr(jobs, "PICKUP_SECONDS", 1.0)
+    holder = warehouse.connect(demo_copy)  # holds the file but runs no job worker
+    try:
+        with pytest.raises(warehouse.WarehouseError, match="does not take job requests"):
+            jobs.hand_off(warehouse.warehouse_path(), "refresh", {})
+    finally:
+        holder.close()
+    assert not list(jobs.requests_dir(warehouse.warehouse_path()).glob("*.json"))
+
+
+def test_a_refresh_failing_in_its_last_step_keeps_every_previous_result(demo_copy, monkeypatch):
+    from core.access import LOCAL
+    from core.discover import build as discover_build
+
+    con = warehouse.connect(demo_copy)
+    try:
+        jobs.refresh(con, LOCAL, db=warehouse.warehouse_path())
+        before = {t: warehouse.rows(con, f"SELECT * FROM {t} ORDER BY ALL") for t in ("scores", "score_runs")}  # noqa: S608
+
+        def out_of_disk(*args, **kwargs):
+            raise OSError("No space left on device")
+
+        monkeypatch.setattr(discover_build, "build_discovery", out_of_disk)
+        with pytest.raises(OSError, match="No space left"):
+            jobs.refresh(con, LOCAL, db=warehouse.warehouse_path())
+        # The score step had finished before the failure; its results are rolled back with the rest.
+        assert {t: warehouse.rows(con, f"SELECT * FROM {t} ORDER BY ALL") for t in before} == before  # noqa: S608
+        reason = warehouse.scalar(con, "SELECT details FROM audit_log WHERE action = 'refresh.failed'")
+        assert "No space left on device" in reason
+    finally:
+        con.close()
