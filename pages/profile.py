@@ -233,7 +233,7 @@ else:
 st.subheader("Recent posts")
 if p.recent_posts.height:
     st.dataframe(
-        p.recent_posts.select(
+        p.recent_posts.with_columns(correct=pl.format("/topics?post={}", "post_id")).select(
             "posted_at",
             "post_network",
             "kind",
@@ -245,6 +245,7 @@ if p.recent_posts.height:
             "mentions",
             "likes",
             "clicks",
+            "correct",
         ),
         hide_index=True,
         column_config={
@@ -254,6 +255,9 @@ if p.recent_posts.height:
             "text": st.column_config.TextColumn("Post", width="large"),
             "url": st.column_config.LinkColumn("Link"),
             "reactions": st.column_config.NumberColumn("Reactions", help="In the scoring window, follows aside"),
+            "correct": st.column_config.LinkColumn(
+                "Topics", display_text="Correct topics", help="Say what this post is about (Topics page)"
+            ),
         },
     )
 else:

@@ -8,12 +8,14 @@ import polars as pl
 import streamlit as st
 
 from core import discover
+from core.access import PermissionDenied
 from core.ingest.errors import InputError
+from core.labels import topic_label
 from core.topics import overview, store
 from core.topics.card import card_markdown
-from core.topics.corrections import workspace_corrections
+from core.topics.corrections import CorrectionError, correct_post, post_for_correction, workspace_corrections
 from core.topics.influence import TopicRefreshError
-from core.topics.model import TopicModel, shipped_evaluation
+from core.topics.model import LABELS, TopicModel, shipped_evaluation
 from core.topics.retrain import retrain
 from pages import _shared
 
@@ -163,6 +165,46 @@ if asked:
         )
         st.altair_chart(bars, width="stretch", key="text_reading")
         st.caption("A post is tagged with its most likely topic plus every topic at or above that topic's threshold.")
+
+st.subheader("Correct a post's topics")
+st.caption(
+    "Open a post from a profile's recent posts (*Correct topics*), or type its number. Your choice counts for "
+    "that post from the next refresh on, and the next retraining learns from it."
+)
+asked = st.query_params.get("post", "")
+post_id = st.number_input("Post number", min_value=1, step=1, value=int(asked) if asked.isdigit() else None)
+post = post_for_correction(cursor, int(post_id)) if post_id else None
+if post_id and post is None:
+    st.warning(f"There is no post number {int(post_id)} in the warehouse. Check the number and try again.")
+elif post is not None:
+    text, current = post
+    st.markdown(f"> {text}" if text else "_This post has no text._")
+    chosen = st.multiselect(
+        "This post is about",
+        list(LABELS),
+        default=current,
+        format_func=topic_label,
+        key=f"correct_{int(post_id)}",
+        disabled=not access.allows("editor"),
+        help="Now: " + (", ".join(topic_label(t) for t in current) or "no topic"),
+    )
+    if st.button("Save topics of this post", disabled=not access.allows("editor") or chosen == current):
+        try:
+            saved = correct_post(
+                cursor,
+                access,
+                int(post_id),
+                add=[t for t in chosen if t not in current],
+                remove=[t for t in current if t not in chosen],
+            )
+        except (CorrectionError, PermissionDenied) as problem:
+            st.error(f"Nothing was saved.\n\n{problem}", icon=":material/error:")
+        else:
+            _shared.data_changed()
+            st.session_state["topics_messages"] = [
+                f"Saved {saved} correction(s) for post {int(post_id)}; they count from the next refresh."
+            ]
+            st.rerun()
 
 st.subheader("Posts your workspace corrected")
 corrections = workspace_corrections(cursor, access)

@@ -102,6 +102,15 @@ def correct_post(
     )
 
 
+def post_for_correction(con: duckdb.DuckDBPyConnection, post_id: int) -> tuple[str, list[str]] | None:
+    """(text, topics it carries now, most likely first) of a post, or None if there is no such post."""
+    found = rows(con, "SELECT coalesce(text, '') FROM posts WHERE post_id = ?", [post_id])
+    if not found:
+        return None
+    topics = rows(con, "SELECT topic FROM post_topics WHERE post_id = ? ORDER BY rank", [post_id])
+    return found[0][0], [t for (t,) in topics]
+
+
 def workspace_corrections(con: duckdb.DuckDBPyConnection, access: Access) -> pl.DataFrame:
     """The workspace's latest word per corrected post and topic, newest first (any role may read them).
 

@@ -104,3 +104,37 @@ def test_an_unreadable_model_file_is_a_clear_error(topics_world):
     model_path.write_bytes(b"not a model")
     at = _topics_page()
     assert any("cannot be used" in e.value and "python -m core topics train" in e.value for e in at.error)
+
+
+def test_a_post_opened_from_a_profile_gets_its_topics_corrected(topics_world):
+    db, _ = topics_world
+    con = warehouse.connect(db)
+    try:
+        post_id, topic = warehouse.rows(con, "SELECT post_id, topic FROM post_topics WHERE rank = 1 LIMIT 1")[0]
+    finally:
+        con.close()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["post"] = str(post_id)
+    at.run()
+    at.switch_page("pages/topics.py").run()
+    assert not at.exception, at.exception
+    box = next(m for m in at.multiselect if m.label == "This post is about")
+    assert topic in box.value
+    box.unselect(topic).select("fitness_&_health" if topic != "fitness_&_health" else "music").run()
+    next(b for b in at.button if b.label == "Save topics of this post").click().run()
+    assert not at.exception, at.exception
+    assert any(f"for post {post_id}" in s.value for s in at.success)
+    con = warehouse.connect(db)
+    try:
+        actions = warehouse.rows(con, "SELECT topic, action FROM topic_corrections WHERE post_id = ?", [post_id])
+    finally:
+        con.close()
+    assert (topic, "remove") in actions and any(a == "add" for _, a in actions)
+
+
+def test_an_unknown_post_number_says_so(topics_world):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["post"] = "999999999"
+    at.run()
+    at.switch_page("pages/topics.py").run()
+    assert any("no post number 999999999" in w.value for w in at.warning)
