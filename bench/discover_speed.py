@@ -4,9 +4,8 @@
 
 Works on a private copy of the scoring benchmark's cached world (data/bench_1m.duckdb, built by
 bench/score_speed.py if missing), refreshed from it whenever that file is newer, so this benchmark never
-locks or changes the shared one. The copy gets a score refresh if it has no scores and, while the topic
-step does not exist yet, stand-in topic influence drawn from the demo world's planted interests (said so
-in the output). Then the discovery tables are built (timed) unless current.
+locks or changes the shared one. The copy gets the app's full refresh (scores, topics, Discover tables)
+if it has no topic influence yet; otherwise the discovery tables are rebuilt (timed) when stale.
 
 Each of 20 typical filter combinations is run once on a freshly opened connection (cold) and then `runs`
 times (warm); a search is the count plus the page as a polars frame, exactly what the Discover page calls.
@@ -23,8 +22,6 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-
-import duckdb
 
 from bench.score_speed import CACHE, ensure_world
 from core import warehouse
@@ -81,7 +78,7 @@ def _combinations(topics: list[str], name_word: str) -> dict[str, Filters]:
 def _prepare(rebuild: bool) -> dict:
     """The private copy, scored, with topics and current discovery tables; returns what had to be done."""
     ensure_world(CACHE, 1_000_000, 7, False)
-    done: dict = {"copied": False, "refresh_s": None, "stand_in_topics": False, "build_s": None}
+    done: dict = {"copied": False, "refresh_s": None, "build_s": None}
     if not COPY.exists() or COPY.stat().st_mtime < CACHE.stat().st_mtime:
         print(f"Copying {CACHE.name} to {COPY.name}…", file=sys.stderr)
         COPY.with_name(COPY.name + ".wal").unlink(missing_ok=True)
@@ -89,40 +86,19 @@ def _prepare(rebuild: bool) -> dict:
         done["copied"] = True
     con = warehouse.connect(COPY)
     try:
-        if not warehouse.scalar(con, "SELECT count(*) FROM scores"):
-            from core.scoring import refresh
+        if not warehouse.scalar(con, "SELECT count(*) FROM topic_influence"):
+            from core.pipeline import refresh_all
 
             start = time.perf_counter()
-            refresh(con, progress=to_stderr)
+            refresh_all(con, progress=to_stderr)  # scores, topics and the Discover tables, as the app does
             done["refresh_s"] = round(time.perf_counter() - start, 1)
-        if not warehouse.scalar(con, "SELECT count(*) FROM topic_influence"):
-            _stand_in_topics(con)
-            done["stand_in_topics"] = True
-        if rebuild or is_stale(con) or done["stand_in_topics"]:
+        elif rebuild or is_stale(con):
             start = time.perf_counter()
             build_discovery(con, progress=to_stderr)
             done["build_s"] = round(time.perf_counter() - start, 2)
     finally:
         con.close()
     return done
-
-
-def _stand_in_topics(con: duckdb.DuckDBPyConnection) -> None:
-    """Topic influence as the topic step would roughly give it: planted interests, influence following the score."""
-    print("Topic tables are empty: writing stand-in topic influence from the demo truth.", file=sys.stderr)
-    con.execute(
-        """
-        INSERT INTO topic_influence (run_id, person_id, topic, influence, raw, posts, reactions, distinct_reactors,
-                                     share)
-        SELECT s.run_id, t.person_id, u.topic,
-               greatest(1, least(100, s.score - 5 * (u.i - 1) + hash(t.person_id, u.topic) % 11 - 5))::SMALLINT,
-               1, 3, 10, 5, 1.0 / len(t.topics)
-        FROM truth_people t, unnest(t.topics) WITH ORDINALITY AS u(topic, i)
-        JOIN scores s ON s.person_id = t.person_id AND s.network = 'all'
-        WHERE s.score >= 10
-        ORDER BY t.person_id
-        """
-    )
 
 
 def _ms(seconds: float) -> float:
