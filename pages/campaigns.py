@@ -340,8 +340,9 @@ with settings_tab:
     if not can_edit:
         st.info("You can view this campaign; changing it needs the editor role.")
     else:
-        with st.form("campaign_edit"):
-            changed = _spec_form("edit_", spec, topics)
+        # Keys per campaign and version: the form shows this campaign as stored, never another one's leftovers.
+        with st.form(f"campaign_edit_{picked}_{campaign.version}"):
+            changed = _spec_form(f"edit_{picked}_{campaign.version}_", spec, topics)
         if changed is not None:
             _act(picked, lambda v: store.update_campaign(cursor, access, picked, changed, v))
         st.divider()

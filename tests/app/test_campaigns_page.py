@@ -161,3 +161,14 @@ def test_add_discover_selection_to_an_existing_campaign(ready):
     assert added and added[0].endswith("(the others were already on its list).")
     fresh = on_list.filter(pl.col("origin") == "added")
     assert int(added[0].split()[1]) == fresh.height and fresh["expected_mentions"].is_not_null().all()
+
+
+def test_switching_campaign_shows_that_campaigns_settings_not_the_previous_ones(ready):
+    at = _campaigns()
+    names = _read(ready, lambda con: dict(warehouse.rows(con, "SELECT campaign_id, name FROM campaigns")))
+    pick = next(s for s in at.selectbox if s.label == "Campaign")
+    assert next(t for t in at.text_input if t.label == "Campaign name").value == names[pick.value]
+    other = next(c for c in names if c != pick.value)
+    pick.set_value(other).run()
+    assert not at.exception, at.exception
+    assert next(t for t in at.text_input if t.label == "Campaign name").value == names[other]
