@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from core.access import Access
+from core.warehouse import transaction
 
 
 def record(
@@ -49,7 +50,5 @@ def entries(con: duckdb.DuckDBPyConnection, access: Access, *, limit: int = 200)
 
 def record_export(con: duckdb.DuckDBPyConnection, access: Access, file_name: str) -> None:
     """Log that the user downloaded an export (lists of people leave the app this way)."""
-    from core.warehouse import transaction
-
     with transaction(con):
         record(con, access, "export", {"file": file_name})

@@ -108,3 +108,26 @@ def log_export(file_name: str) -> None:
     from core.audit import record_export
 
     record_export(cursor(), access(), file_name)
+
+
+_MIME = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html",
+    "png": "image/png",
+    "svg": "image/svg+xml",
+}
+
+
+def export_button(label: str, data: object, file_name: str, *, disabled: bool = False) -> None:
+    """A download button for an export: type from the file name, and the download noted in the audit log."""
+    st.download_button(
+        label,
+        data,
+        file_name=file_name,
+        mime=_MIME[file_name.rsplit(".", 1)[-1]],
+        on_click=log_export,
+        args=(file_name,),
+        disabled=disabled,
+        icon=":material/download:",
+    )

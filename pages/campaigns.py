@@ -309,26 +309,20 @@ with list_tab:
                 if st.form_submit_button("Save notes"):
                     _act(picked, lambda v: members.set_notes(cursor, access, picked, chosen[0], note, v))
     csv_col, xlsx_col = st.columns(2)
-    csv_col.download_button(
-        "List as CSV",
-        export.list_csv(people),
-        file_name="sway-campaign-list.csv",
-        on_click=_shared.log_export,
-        args=("sway-campaign-list.csv",),
-        mime="text/csv",
-        icon=":material/download:",
-        disabled=people.is_empty(),
-    )
-    xlsx_col.download_button(
-        "List as XLSX",
-        export.list_xlsx(people),
-        file_name="sway-campaign-list.xlsx",
-        on_click=_shared.log_export,
-        args=("sway-campaign-list.xlsx",),
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:",
-        disabled=people.is_empty(),
-    )
+    with csv_col:
+        _shared.export_button(
+            "List as CSV",
+            export.list_csv(people),
+            file_name="sway-campaign-list.csv",
+            disabled=people.is_empty(),
+        )
+    with xlsx_col:
+        _shared.export_button(
+            "List as XLSX",
+            export.list_xlsx(people),
+            file_name="sway-campaign-list.xlsx",
+            disabled=people.is_empty(),
+        )
     st.page_link(
         "pages/results.py",
         label="See this campaign's results",

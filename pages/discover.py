@@ -214,48 +214,32 @@ selected = rows[chosen] if chosen else rows.clear()
 left, right = st.columns(2)
 with left:
     st.caption(f"Selected rows ({selected.height}) — tick rows in the table.")
-    st.download_button(
+    _shared.export_button(
         "Selection as CSV",
         discover.export_csv(discover.readable(selected)),
         file_name="sway-selection.csv",
-        on_click=_shared.log_export,
-        args=("sway-selection.csv",),
-        mime="text/csv",
         disabled=not selected.height,
-        icon=":material/download:",
     )
-    st.download_button(
+    _shared.export_button(
         "Selection as XLSX",
         discover.export_xlsx(discover.readable(selected)),
         file_name="sway-selection.xlsx",
-        on_click=_shared.log_export,
-        args=("sway-selection.xlsx",),
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         disabled=not selected.height,
-        icon=":material/download:",
     )
 with right:
     cut = ", the first ones" if total > EXPORT_LIMIT else ""
     st.caption(f"The whole result ({min(total, EXPORT_LIMIT):,} rows{cut}).")
-    st.download_button(
+    _shared.export_button(
         "Result as CSV",
         lambda: discover.export_csv(discover.readable(discover.result_rows(cursor, filters, EXPORT_LIMIT))),
         file_name="sway-result.csv",
-        on_click=_shared.log_export,
-        args=("sway-result.csv",),
-        mime="text/csv",
         disabled=not total,
-        icon=":material/download:",
     )
-    st.download_button(
+    _shared.export_button(
         "Result as XLSX",
         lambda: discover.export_xlsx(discover.readable(discover.result_rows(cursor, filters, EXPORT_LIMIT))),
         file_name="sway-result.xlsx",
-        on_click=_shared.log_export,
-        args=("sway-result.xlsx",),
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         disabled=not total,
-        icon=":material/download:",
     )
 
 access = _shared.access()

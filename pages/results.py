@@ -97,35 +97,23 @@ st.dataframe(report.member_rows(results), hide_index=True)
 st.subheader("Download the report")
 xlsx_col, html_col = st.columns(2)
 with xlsx_col:
-    st.download_button(
+    _shared.export_button(
         "Report as XLSX",
         lambda: _file(*key, "xlsx", results),
         file_name="sway-results.xlsx",
-        on_click=_shared.log_export,
-        args=("sway-results.xlsx",),
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:",
     )
 with html_col:
-    st.download_button(
+    _shared.export_button(
         "One-page report (HTML)",
         lambda: _file(*key, "html", results),
         file_name="sway-results.html",
-        on_click=_shared.log_export,
-        args=("sway-results.html",),
-        mime="text/html",
-        icon=":material/download:",
     )
 chart_col, format_col, go_col = st.columns([2, 1, 1], vertical_alignment="bottom")
 chart = chart_col.selectbox("Chart", list(charts.all_charts(results)), format_func=lambda n: n.replace("_", " "))
 fmt = format_col.selectbox("Format", ["png", "svg"])
 with go_col:
-    st.download_button(
+    _shared.export_button(
         "Download chart",
         lambda: _file(*key, f"{chart}.{fmt}", results),
         file_name=f"sway-{chart}.{fmt}",
-        on_click=_shared.log_export,
-        args=(f"sway-{chart}.{fmt}",),
-        mime="image/png" if fmt == "png" else "image/svg+xml",
-        icon=":material/image:",
     )

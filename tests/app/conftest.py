@@ -1,4 +1,4 @@
-"""AppTest runs share this process: release what their app runs cached once each test ends."""
+"""AppTest helpers: release what each test's app runs cached, and watch what download buttons hand out."""
 
 from collections.abc import Iterator
 
@@ -14,3 +14,17 @@ def release_cached_resources() -> Iterator[None]:
     """
     yield
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """The data handed to each download button in the latest run, by label (callables for deferred files)."""
+    seen: dict = {}
+    real = st.download_button
+
+    def spy(label, data, **kwargs):
+        seen[label] = data
+        return real(label, data, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", spy)
+    return seen

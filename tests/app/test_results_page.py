@@ -4,7 +4,6 @@ import io
 
 import openpyxl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core import warehouse
@@ -21,20 +20,6 @@ def ready(small_demo_file, tmp_path, monkeypatch) -> str:
     path = ready_copy(small_demo_file, tmp_path / "sway.duckdb")
     monkeypatch.setenv("SWAY_DB", path)
     return path
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict:
-    """The data handed to each download button in the latest run, by label (callables for deferred files)."""
-    seen: dict = {}
-    real = st.download_button
-
-    def spy(label, data, **kwargs):
-        seen[label] = data
-        return real(label, data, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", spy)
-    return seen
 
 
 def _busiest(path: str) -> int:

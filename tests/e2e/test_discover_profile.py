@@ -2,38 +2,21 @@
 from the results, see its score history chart and the breakdown text."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from core import warehouse
-from core.discover import build_discovery
-from core.scoring import refresh
+from tests.unit.campaign_world import ready_copy
 
 pytestmark = pytest.mark.e2e
 TOPIC = "music"
 
 
 @pytest.fixture
-def scored_demo(demo_copy) -> str:
-    """The small demo world with a score refresh and hand-written topic influence (the topic step comes later)."""
-    con = warehouse.connect(demo_copy)
-    try:
-        refresh(con)
-        # Each person's planted interests, with influence following their score, as the topic step would give.
-        con.execute(
-            """
-            INSERT INTO topic_influence (run_id, person_id, topic, influence, raw, posts, reactions, distinct_reactors,
-                                         share)
-            SELECT s.run_id, t.person_id, u.topic, greatest(1, s.score - 3 * (u.i - 1))::SMALLINT, 1, 3, 10, 5, 0.5
-            FROM truth_people t, unnest(t.topics) WITH ORDINALITY AS u(topic, i)
-            JOIN scores s ON s.person_id = t.person_id AND s.network = 'all'
-            """
-        )
-        build_discovery(con)
-    finally:
-        con.close()
-    return demo_copy
+def scored_demo(small_demo_file, demo_copy) -> str:
+    """The served copy with topics from the planted interests, so the chosen topic is known to have people."""
+    return ready_copy(small_demo_file, Path(demo_copy))
 
 
 def _count(page: Page) -> int:

@@ -16,6 +16,9 @@ def ready_copy(small_demo_file: str, target: Path) -> str:
     con = warehouse.connect(target)
     try:
         refresh(con)
+        # The small demo already carries the classifier's topics: replace them, not add to them.
+        con.execute("DELETE FROM topic_evidence")
+        con.execute("DELETE FROM topic_influence")
         con.execute(
             """
             INSERT INTO topic_influence (run_id, person_id, topic, influence, raw, posts, reactions, distinct_reactors,
