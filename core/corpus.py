@@ -1,4 +1,5 @@
-"""The shipped sample of real labelled post text (Reddit + HuffPost) used by the demo world and the classifier."""
+"""The shipped samples of real labelled text: posts (Reddit + HuffPost) for the demo world and the classifier, and
+extra HuffPost headlines that only the classifier trains on."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import polars as pl
 
 CORPUS_PATH = Path(__file__).resolve().parent / "corpus" / "labelled_posts.parquet"
+HEADLINES_PATH = CORPUS_PATH.with_name("huffpost_headlines.parquet")
 
 TOPICS: tuple[str, ...] = (
     "arts_&_culture",
@@ -36,3 +38,12 @@ TOPICS: tuple[str, ...] = (
 def labelled_posts() -> pl.DataFrame:
     """All shipped texts with columns topic, text, source, source_ref (read once per process)."""
     return pl.read_parquet(CORPUS_PATH)
+
+
+@lru_cache(maxsize=1)
+def training_posts() -> pl.DataFrame:
+    """What the topic classifier trains on: the labelled posts plus the headlines (same columns).
+
+    The headlines stay out of the demo world: lower-cased news headlines would read oddly as people's posts.
+    """
+    return pl.concat([labelled_posts(), pl.read_parquet(HEADLINES_PATH)])

@@ -17,6 +17,10 @@ SOURCES: dict[str, dict[str, str]] = {
         "name": "News Category Dataset v3 (Rishabh Misra, arXiv:2209.11429), HuffPost headlines + descriptions",
         "licence": "CC BY 4.0",
     },
+    "huffpost_headline": {
+        "name": "News Category Dataset v2 headlines, balanced split of Bao et al. (ICLR 2020), lower-cased",
+        "licence": "CC BY 4.0",
+    },
     "correction": {
         "name": "Topic corrections made by marketers in Sway",
         "licence": "the operator's own data",
@@ -55,9 +59,9 @@ def build_card(
         "model": "Sway topic classifier (TweetTopic's 19 labels)",
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "scikit_learn": sklearn.__version__,
-        "recipe": "tokenize (keeps #hashtags, @mentions, emoji) -> HashingVectorizer 2^18 unigrams -> sublinear "
-        "TF-IDF -> LinearSVC C=0.1 one-vs-rest, temperature-scaled probabilities (3-fold); topics = top-1 plus "
-        "every label with p >= its threshold",
+        "recipe": "tokenize (keeps #hashtags, @mentions, emoji) -> hashed words (2^18) plus hashed character "
+        "2-4-grams of each word (2^19) -> sublinear TF-IDF -> LinearSVC C=0.05 one-vs-rest, temperature-scaled "
+        "probabilities (3-fold); topics = top-1 plus every label with p >= its threshold",
         "training_seconds": round(seconds, 1),
         "training_rows": rows.height,
         "corrections_used": rows.filter(pl.col("source") == "correction")["text"].n_unique(),

@@ -19,10 +19,11 @@ from core.topics.model import LABELS, TopicModel, train
 from core.warehouse import REPO_ROOT
 
 DEFAULT_PATH = REPO_ROOT / "data" / "topic_model.skops"
-FORMAT = 1
+# 2: word + character n-gram features (PostVectorizer); a format-1 model is retrained on first use.
+FORMAT = 2
 # Types skops does not trust by default that a Sway topic model needs; anything else in a file is refused.
 TRUSTED_TYPES = [
-    "core.topics.tokenize.tokenize",
+    "core.topics.features.PostVectorizer",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._TemperatureScaling",
 ]
@@ -59,7 +60,8 @@ def save(model: TopicModel, path: Path) -> None:
     payload = {"format": FORMAT, "labels": list(LABELS), "pipeline": model.pipeline, "thresholds": model.thresholds}
     _replace(path, sio.dumps(payload, compression=zipfile.ZIP_DEFLATED))
     card_json, card_md = card_paths(path)
-    _replace(card_json, json.dumps(model.card, indent=2, ensure_ascii=False).encode("utf-8"))
+    card = {**model.card, "format": FORMAT}
+    _replace(card_json, json.dumps(card, indent=2, ensure_ascii=False).encode("utf-8"))
     _replace(card_md, card_markdown(model.card).encode("utf-8"))
 
 
@@ -87,12 +89,22 @@ def load(path: Path) -> TopicModel:
     return TopicModel(payload["pipeline"], np.asarray(payload["thresholds"], dtype=float), card)
 
 
+def outdated(path: Path) -> bool:
+    """True when the card beside `path` says an earlier Sway saved it in an older format (cards before 2 had none)."""
+    card_json, _ = card_paths(path)
+    if not card_json.exists():
+        return False
+    return json.loads(card_json.read_text(encoding="utf-8")).get("format", 1) < FORMAT
+
+
 def load_or_train(path: Path | None = None, progress: Progress = silent) -> TopicModel:
-    """The saved model, or, if there is none yet, one trained from the shipped sample and saved."""
+    """The saved model, or, if there is none yet or it is of an older format, one trained from the shipped sample."""
     path = Path(path) if path is not None else model_path()
-    if path.exists():
+    if path.exists() and not outdated(path):
         progress(1.0, f"Loaded the topic model from {path}")
         return load(path)
+    if path.exists():
+        progress(0.0, f"The topic model in {path.name} is from an older Sway: training a new one")
     model = train(progress=scaled(progress, 0.0, 0.95))
     save(model, path)
     progress(1.0, f"Saved the topic model to {path}")

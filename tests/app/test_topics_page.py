@@ -22,7 +22,7 @@ def topics_world(demo_copy, tmp_path, monkeypatch):
     store.save(small_model(), path)
     monkeypatch.setenv("SWAY_MODEL", str(path))
     # Retraining reads a small slice of the shipped sample, so the retrain button takes seconds.
-    monkeypatch.setattr(topic_model, "labelled_posts", small_sample)
+    monkeypatch.setattr(topic_model, "training_posts", small_sample)
     con = warehouse.connect(demo_copy)
     try:
         refresh(con)

@@ -176,7 +176,7 @@ def test_tagging_applies_the_latest_word():
 @pytest.fixture
 def small_training(monkeypatch):
     """Training reads a small stratified slice of the shipped sample, so a full retrain takes a second."""
-    monkeypatch.setattr(topic_model, "labelled_posts", small_sample)
+    monkeypatch.setattr(topic_model, "training_posts", small_sample)
 
 
 def test_corrections_become_training_rows_and_are_counted(con, small_training):
