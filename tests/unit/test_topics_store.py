@@ -74,3 +74,19 @@ def test_missing_or_broken_file_is_an_input_error(tmp_path):
     (tmp_path / "broken.skops").write_text("not a zip")
     with pytest.raises(InputError, match="not a readable"):
         store.load(tmp_path / "broken.skops")
+
+
+def test_a_model_saved_in_an_older_format_is_retrained_not_refused(tmp_path, monkeypatch):
+    path = tmp_path / "m.skops"
+    store.save(small_model(), path)
+    card_json, _ = store.card_paths(path)
+    card = json.loads(card_json.read_text(encoding="utf-8"))
+    del card["format"]  # cards of format 1 had no format field
+    card_json.write_text(json.dumps(card), encoding="utf-8")
+    calls = []
+    monkeypatch.setattr(store, "train", lambda progress: calls.append(1) or small_model())
+    store.load_or_train(path)
+    assert calls == [1]
+    assert json.loads(card_json.read_text(encoding="utf-8"))["format"] == store.FORMAT
+    store.load_or_train(path)
+    assert calls == [1]
