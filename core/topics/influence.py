@@ -37,10 +37,11 @@ class TopicParams:
     """The evidence rule and which of a post's topics count; tuned on the demo world (bench.topics_eval).
 
     Measured on the 20,000-person demo against planted interests (precision / recall among the interests the
-    world shows evidence for): these defaults 0.993 / 0.70; min_share 0: 0.982 / 0.71; min_probability 0.2:
-    0.982 / 0.80; min_posts 2: 0.959 / 0.73. Demo posts reuse the training texts, so real posts are classified
-    worse (X-Topic tweets: macro-F1 0.43): the probability and share floors keep that noise out of attributed
-    topics, at the cost of some recall.
+    world shows evidence for), with the word + character n-gram model: these defaults 0.985 / 0.56;
+    min_probability 0.25: 0.977 / 0.61; 0.2: 0.961 / 0.66; 0.15: 0.928 / 0.73. The floor stays at 0.3 because a
+    wrong topic costs a marketer more than a missed one. Demo posts reuse the training texts, so real posts are
+    classified worse (X-Topic tweets: macro-F1 0.47): the probability and share floors keep that noise out of
+    attributed topics, at the cost of some recall.
     """
 
     # Distinct posts on the topic that each drew reactions from at least `min_post_reactors` people.
