@@ -49,7 +49,7 @@ for message in st.session_state.pop("topics_messages", []):
     st.success(message, icon=":material/check_circle:")
 
 try:
-    with st.spinner("Loading the topic model (trained on first use, about 10 seconds)…"):
+    with st.spinner("Loading the topic model (trained on first use, about half a minute)…"):
         model = _model(*store.model_version())
 except InputError as problem:
     st.error(f"The topic model cannot be used.\n\n{problem}", icon=":material/error:")
@@ -89,7 +89,10 @@ if metrics.height:
             "macro_f1": st.column_config.NumberColumn("Macro-F1", format="%.3f", help="Average over the 19 topics"),
         },
     )
-    st.caption(f"From the last evaluation, {evaluation.get('evaluated_at', 'date unknown')} (bench.topics_eval).")
+    comparison = overview.baseline_comparison(evaluation) or ""
+    st.caption(
+        f"From the last evaluation, {evaluation.get('evaluated_at', 'date unknown')} (bench.topics_eval). {comparison}"
+    )
 else:
     st.info("The model has not been evaluated yet: run `python -m bench.topics_eval --save`.")
 with st.expander("Model card: training data, decision rule and limits"):

@@ -61,7 +61,7 @@ def build_card(
         "scikit_learn": sklearn.__version__,
         "recipe": "tokenize (keeps #hashtags, @mentions, emoji) -> hashed words (2^18) plus hashed character "
         "2-4-grams of each word (2^19) -> sublinear TF-IDF -> LinearSVC C=0.05 one-vs-rest, temperature-scaled "
-        "probabilities (3-fold); topics = top-1 plus every label with p >= its threshold",
+        "probabilities (2-fold); topics = top-1 plus every label with p >= its threshold",
         "training_seconds": round(seconds, 1),
         "training_rows": rows.height,
         "corrections_used": rows.filter(pl.col("source") == "correction")["text"].n_unique(),

@@ -86,13 +86,8 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
         tokens = token_lists(texts)
         flat = tokens.explode().drop_nulls()
         distinct = flat.unique(maintain_order=True)
-        ids = (
-            pl.DataFrame({"token": flat})
-            .join(pl.DataFrame({"token": distinct, "id": np.arange(len(distinct))}), on="token", maintain_order="left")[
-                "id"
-            ]
-            .to_numpy()
-        )
+        lookup = pl.DataFrame({"token": distinct, "id": np.arange(len(distinct))})
+        ids = pl.DataFrame({"token": flat}).join(lookup, on="token", maintain_order="left").get_column("id").to_numpy()
         indptr = np.zeros(len(tokens) + 1, dtype=np.int64)
         np.cumsum(tokens.list.len().to_numpy(), out=indptr[1:])
         occurrences = sp.csr_matrix(

@@ -37,7 +37,7 @@ class TopicParams:
     """The evidence rule and which of a post's topics count; tuned on the demo world (bench.topics_eval).
 
     Measured on the 20,000-person demo against planted interests (precision / recall among the interests the
-    world shows evidence for), with the word + character n-gram model: these defaults 0.985 / 0.56;
+    world shows evidence for), with the word + character n-gram model: these defaults 0.984 / 0.57;
     min_probability 0.25: 0.977 / 0.61; 0.2: 0.961 / 0.66; 0.15: 0.928 / 0.73. The floor stays at 0.3 because a
     wrong topic costs a marketer more than a missed one. Demo posts reuse the training texts, so real posts are
     classified worse (X-Topic tweets: macro-F1 0.47): the probability and share floors keep that noise out of

@@ -46,6 +46,14 @@ def test_metrics_table_lists_the_shipped_evaluation():
     assert overview.metrics_table({}).height == 0
 
 
+def test_baseline_comparison_reads_the_paired_difference():
+    evaluation = {"metrics": {"vs_baseline": {"macro_f1_difference": 0.0968, "ci95_low": 0.047, "ci95_high": 0.148}}}
+    sentence = overview.baseline_comparison(evaluation)
+    assert "+0.10 against the baseline" in sentence
+    assert "+0.05 to +0.15" in sentence
+    assert overview.baseline_comparison({}) is None
+
+
 def test_topics_of_a_text_follow_the_model():
     model = small_model()
     text = "Leg day done, new deadlift PR #fitness"
