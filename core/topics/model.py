@@ -36,9 +36,10 @@ CHAR_NGRAMS = (2, 4)  # on X-Topic (10-seed CV macro-F1) 2-4 beat 3-5 and 2-5
 # Strong regularisation transfers best to tweets (X-Topic, words only: top-1 macro-F1 0.349 at C=0.1, 0.286 at 1);
 # with char n-grams there are ~10 times more active features per post, and 0.05 beat 0.1.
 SVM_C = 0.05
-# What one corrected post weighs in training, against 1 for a shipped text. Measured on the demo world, whose
-# posts reuse shipped texts: at 1 or 3 a retrained model still gave corrected texts their shipped topic, at 10
-# it followed the marketers; the corrections are a tiny share of ~84k rows, so other posts barely move.
+# What one corrected post weighs in training, against 1 for a shipped text. Measured on shipped texts relabelled
+# as corrections (demo posts reuse them): at 1 or 3 a retrained word-only model still gave them their shipped
+# topic, at 10 it followed the marketers; the n-gram model at 10 puts the marketers' topic first for 4 of 5 sports
+# texts relabelled music, second for the fifth. Corrections are a tiny share of ~84k rows: other posts barely move.
 CORRECTION_WEIGHT = 10.0
 # Posts per prediction chunk: bounds the sparse matrices in memory (~50 MB each), and chunks run on every core
 # at once (the vectorizer, scipy and polars release the GIL), which doubles throughput on two cores.
