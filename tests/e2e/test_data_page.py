@@ -25,7 +25,7 @@ def test_upload_an_accounts_file_and_see_the_counts_change(app_url, page: Page, 
         encoding="utf-8",
     )
     page.goto(app_url)
-    expect(page.get_by_role("heading", name="Data")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=60_000)
     accounts_before = _metric(page, "Accounts")
     people_before = _metric(page, "People")
 
@@ -43,7 +43,7 @@ def test_a_bad_file_is_refused_with_the_line_and_field_named(app_url, page: Page
     upload = tmp_path / "accounts_bad.csv"
     upload.write_text("network,account_id,handle,followers\ntwitter,t-1,ok_handle,many\n", encoding="utf-8")
     page.goto(app_url)
-    expect(page.get_by_role("heading", name="Data")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=60_000)
     accounts_before = _metric(page, "Accounts")
 
     page.locator("input[type=file]").set_input_files(str(upload))
