@@ -36,6 +36,14 @@ def shared_or_exit(*paths: Path) -> None:
         )
 
 
+def first_per_label(frame: pl.DataFrame, per_label: int, order: str | None = None) -> pl.DataFrame:
+    """Texts of at least 20 characters, each once, then the first `per_label` of each label (by `order` if given)."""
+    kept = frame.filter(pl.col("text").str.len_chars() >= 20).unique(subset="text", keep="first", maintain_order=True)
+    if order is not None:
+        kept = kept.sort(order)
+    return kept.group_by("tweettopic_label", maintain_order=True).head(per_label)
+
+
 def reddit_sample(per_label: int) -> pl.DataFrame:
     """Top Reddit posts per TweetTopic label; deterministic: smallest md5 of the id first."""
     df = pl.read_ndjson(REDDIT, infer_schema_length=None).select(
@@ -46,59 +54,48 @@ def reddit_sample(per_label: int) -> pl.DataFrame:
         .then(pl.col("title") + pl.lit(" ") + pl.col("selftext"))
         .otherwise(pl.col("title"))
     )
-    return (
-        df.with_columns(
-            text=text.str.replace_all(r"\s+", " ").str.slice(0, MAX_CHARS).str.strip_chars(),
-            order=(pl.col("subreddit") + "/" + pl.col("id")).hash(seed=7),
-        )
-        .filter(pl.col("text").str.len_chars() >= 20)
-        .unique(subset="text", keep="first", maintain_order=True)
-        .sort("order")
-        .group_by("tweettopic_label", maintain_order=True)
-        .head(per_label)
-        .select(
-            topic="tweettopic_label",
-            text="text",
-            source=pl.lit("reddit"),
-            source_ref=pl.lit("r/") + pl.col("subreddit") + "/" + pl.col("id"),
-        )
+    frame = df.with_columns(
+        text=text.str.replace_all(r"\s+", " ").str.slice(0, MAX_CHARS).str.strip_chars(),
+        order=(pl.col("subreddit") + "/" + pl.col("id")).hash(seed=7),
+    )
+    return first_per_label(frame, per_label, order="order").select(
+        topic="tweettopic_label",
+        text="text",
+        source=pl.lit("reddit"),
+        source_ref=pl.lit("r/") + pl.col("subreddit") + "/" + pl.col("id"),
     )
 
 
 def huffpost_sample(per_label: int) -> pl.DataFrame:
     """HuffPost v3 headlines plus short descriptions, mapped to TweetTopic labels (CC BY 4.0)."""
     mapping = pl.read_csv(HUFFPOST_MAP).filter(pl.col("tweettopic_label").is_not_null())
-    df = pl.read_ndjson(HUFFPOST).join(mapping, on="category")
-    return (
-        df.with_columns(
+    frame = (
+        pl.read_ndjson(HUFFPOST)
+        .join(mapping, on="category")
+        .with_columns(
             text=(pl.col("headline") + pl.lit(". ") + pl.col("short_description"))
             .str.replace_all(r"\s+", " ")
             .str.slice(0, MAX_CHARS)
             .str.strip_chars()
         )
-        .filter(pl.col("text").str.len_chars() >= 20)
-        .unique(subset="text", keep="first", maintain_order=True)
-        .group_by("tweettopic_label", maintain_order=True)
-        .head(per_label)
-        .select(topic="tweettopic_label", text="text", source=pl.lit("huffpost"), source_ref="link")
+    )
+    return first_per_label(frame, per_label).select(
+        topic="tweettopic_label", text="text", source=pl.lit("huffpost"), source_ref="link"
     )
 
 
 def headline_sample(known: pl.Series) -> pl.DataFrame:
     """Bao et al.'s balanced HuffPost headlines (CC BY 4.0), mapped, without those already in the posts sample."""
     mapping = pl.read_csv(HUFFPOST_MAP).filter(pl.col("tweettopic_label").is_not_null())
-    return (
+    frame = (
         pl.read_ndjson(HUFFPOST_BALANCED)
         .with_row_index("row")
         .join(mapping, left_on="label", right_on="bao2020_label_id", maintain_order="left")
         .with_columns(text=pl.col("raw").str.replace_all(r"\s+", " ").str.strip_chars())
-        .filter(
-            pl.col("text").str.len_chars() >= 20,
-            ~pl.col("text").is_in(known.str.to_lowercase().str.split(". ").list.first().implode()),
-        )
-        .unique(subset="text", keep="first", maintain_order=True)
-        .group_by("tweettopic_label", maintain_order=True)
-        .head(HEADLINES_PER_LABEL)
+        .filter(~pl.col("text").is_in(known.str.to_lowercase().str.split(". ").list.first().implode()))
+    )
+    return (
+        first_per_label(frame, HEADLINES_PER_LABEL)
         .select(
             topic="tweettopic_label",
             text="text",
