@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from core.topics.features import PostVectorizer, char_ngram_counts
+from core.topics.features import WORD_FEATURES, PostVectorizer, char_ngram_counts
 
 N = 2**19
 
@@ -49,8 +49,8 @@ def test_vectorizer_puts_words_first_and_their_ngrams_after():
 
 def test_an_unseen_spelling_shares_ngrams_with_the_known_word():
     matrix = PostVectorizer().transform(["workout", "workouttt", "election"])
-    words = matrix[:, : 2**18].toarray()
-    chars = matrix[:, 2**18 :].toarray()
+    words = matrix[:, :WORD_FEATURES].toarray()
+    chars = matrix[:, WORD_FEATURES:].toarray()
     assert words[0] @ words[1] == 0  # as words they have nothing in common
     assert chars[0] @ chars[1] > 0.5 * (chars[0] @ chars[0])
     assert chars[0] @ chars[2] < 0.2 * (chars[0] @ chars[0])

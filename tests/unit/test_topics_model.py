@@ -4,6 +4,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from core.topics import model as topic_model
 from core.topics.model import LABELS, fit, training_rows
 from tests.unit.topics_small import small_model, small_sample
 
@@ -42,6 +43,13 @@ def test_labels_come_most_likely_first():
     model.thresholds[:] = 0.0
     proba = model.predict_proba(POSTS[:1])[0]
     assert model.predict(POSTS[:1])[0] == [LABELS[i] for i in np.argsort(-proba, kind="stable")]
+
+
+def test_many_posts_are_predicted_in_chunks_on_threads_in_their_own_order(monkeypatch):
+    model = small_model()
+    whole = model.predict_proba(POSTS * 3)
+    monkeypatch.setattr(topic_model, "PREDICT_CHUNK", 5)  # 12 posts: chunks of 5, 5 and 2 on the thread pool
+    assert np.array_equal(model.predict_proba(POSTS * 3), whole)
 
 
 def test_same_data_gives_the_same_model():
