@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from pages import _auth, _shared
+from ui import auth, backend, shell
 
 st.set_page_config(page_title="Sway", page_icon=":material/insights:", layout="wide")
 
-_auth.require_sign_in()
-_shared.ensure_warehouse()
-_auth.sidebar()
+auth.require_sign_in()
+backend.ensure_warehouse()
+auth.sidebar()
 
 navigation = st.navigation(
     [
@@ -21,5 +21,5 @@ navigation = st.navigation(
         st.Page("pages/workspace.py", title="Workspace", icon=":material/group:"),
     ]
 )
-with _shared.app_shell():
+with shell.app_shell():
     navigation.run()

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import polars as pl
 
-from core import warehouse
-from core.demo_world import build_demo_warehouse
+from core.db import warehouse
+from core.demo.world import build_demo_warehouse
 from core.ingest import InputError, import_files
 
 ACCOUNTS = "network,account_id,handle,bio,followers\n"

@@ -26,8 +26,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
 
-from core import warehouse
-from core.bootstrap import write_demo_warehouse
+from core.db import warehouse
+from core.ops.bootstrap import write_demo_warehouse
 from core.progress import to_stderr
 
 PAGES = {"Data": "", "Discover": "discover", "Profile": "profile", "Topics": "topics", "Campaigns": "campaigns",

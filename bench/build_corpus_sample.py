@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from core.corpus import CORPUS_PATH, HEADLINES_PATH
+from core.corpus.samples import CORPUS_PATH, HEADLINES_PATH
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 REDDIT = SHARED / "reddit-top-2.5m-niches" / "reddit_top2013_niches.jsonl.gz"

@@ -13,7 +13,7 @@ import json
 import sys
 from itertools import islice
 
-from core.warehouse import REPO_ROOT
+from core.db.warehouse import REPO_ROOT
 
 SHARED = REPO_ROOT.parent / "shared" / "data"
 PHEME = SHARED / "pheme-rnr-charliehebdo" / "tweets-raw-v1.1.jsonl.gz"

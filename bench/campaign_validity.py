@@ -22,9 +22,9 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from core import warehouse
 from core.campaigns.demo import DEMO_ACCESS, import_demo_campaigns
-from core.demo_world import build_demo_warehouse
+from core.db import warehouse
+from core.demo.world import build_demo_warehouse
 from core.discover import build_discovery
 from core.results.compute import campaign_results
 from core.scoring import refresh

@@ -18,8 +18,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from core import warehouse
-from core.demo_world import build_demo_warehouse
+from core.db import warehouse
+from core.demo.world import build_demo_warehouse
 from core.progress import to_stderr
 
 TABLES = (*warehouse.CORE_TABLES, "truth_gaming", "demo_campaign_members")

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 
 from bench.score_speed import CACHE, ensure_world
-from core import warehouse
+from core.db import warehouse
 from core.discover import Filters, build_discovery, facets, is_stale, search
 from core.profile import profile
 from core.progress import to_stderr
@@ -87,7 +87,7 @@ def _prepare(rebuild: bool) -> dict:
     con = warehouse.connect(COPY)
     try:
         if not warehouse.scalar(con, "SELECT count(*) FROM topic_influence"):
-            from core.pipeline import refresh_all
+            from core.ops.pipeline import refresh_all
 
             start = time.perf_counter()
             refresh_all(con, progress=to_stderr)  # scores, topics and the Discover tables, as the app does

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from core import warehouse
+from core.db import warehouse
 from core.ingest import import_files
 
 SHARED = warehouse.REPO_ROOT.parent / "shared" / "data"

@@ -2,7 +2,7 @@
 
 Starts `streamlit run app.py` on a private demo warehouse, drives N headless Chromium sessions (one browser,
 a context each) through the pages several times, and starts `python -m core refresh` from the command line
-once they are all busy: the running app takes the refresh over (core.jobs) while the sessions keep reading.
+once they are all busy: the running app takes the refresh over (core.ops.jobs) while the sessions keep reading.
 Each session renames its own campaign on every round; afterwards every rename the page confirmed must be
 stored (final name and audit entries). Prints requests, errors, p50/p95 page times and lost edits; the last
 line is one JSON object for scripts.
@@ -33,9 +33,9 @@ from pathlib import Path
 from playwright.async_api import Browser, Page, async_playwright, expect
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from core import warehouse
-from core.access import LOCAL
-from core.warehouse import REPO_ROOT
+from core.db import warehouse
+from core.db.warehouse import REPO_ROOT
+from core.workspace.access import LOCAL
 from tests.e2e.conftest import CHROMIUM_FLAGS
 
 STEP_TIMEOUT_MS = 180_000
@@ -79,8 +79,8 @@ def _free_port() -> int:
 
 def _prepare(folder: Path, people: int, sessions: int) -> tuple[Path, list[int], list[int]]:
     """A scored demo warehouse with one campaign per session; (path, campaign ids, person ids to open)."""
-    from core.bootstrap import write_demo_warehouse
-    from core.campaigns import store
+    from core.campaigns import records
+    from core.ops.bootstrap import write_demo_warehouse
 
     db = folder / "load.duckdb"
     cached = folder.parent / f"sway-load-{people}.duckdb"
@@ -90,9 +90,9 @@ def _prepare(folder: Path, people: int, sessions: int) -> tuple[Path, list[int],
     shutil.copy(cached, db)
     con = warehouse.connect(db)
     try:
-        template = store.get_campaign(con, LOCAL, warehouse.scalar(con, "SELECT min(campaign_id) FROM campaigns"))
+        template = records.get_campaign(con, LOCAL, warehouse.scalar(con, "SELECT min(campaign_id) FROM campaigns"))
         campaigns = [
-            store.create_campaign(con, LOCAL, dataclasses.replace(template.spec, name=f"Load session {n}"))
+            records.create_campaign(con, LOCAL, dataclasses.replace(template.spec, name=f"Load session {n}"))
             for n in range(sessions)
         ]
         top = [p for (p,) in warehouse.rows(con, "SELECT person_id FROM discovery ORDER BY score DESC LIMIT 50")]

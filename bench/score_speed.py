@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from core import warehouse
+from core.db import warehouse
 from core.progress import to_stderr
 from core.scoring import refresh
 
@@ -28,7 +28,7 @@ TARGET_SECONDS = 30.0
 
 
 def _build(path: str, people: int, seed: int) -> None:
-    from core.demo_world import build_demo_warehouse
+    from core.demo.world import build_demo_warehouse
 
     build_demo_warehouse(path, people=people, seed=seed, progress=to_stderr)
 

@@ -3,7 +3,7 @@
     python -m bench.score_validity [--people 20000] [--seed 7]
 
 Demo world (built into a temp file): Spearman of score vs planted latent influence (the organic reactions each
-person can expect in the window, see core.demo_world; against follower count and raw reaction count, overall
+person can expect in the window, see core.demo.world; against follower count and raw reaction count, overall
 and by how much people posted, next to the ceiling a model fitted to the truth reaches), how many people sit
 tied at the floor score of 1, planted gaming accounts among the top 1% by each, precision and recall of each
 authenticity flag against truth_gaming, and the first-start time (demo build + refresh + history backfill).
@@ -27,7 +27,7 @@ import numpy as np
 import polars as pl
 from scipy.stats import spearmanr
 
-from core import warehouse
+from core.db import warehouse
 from core.scoring import backfill_history, refresh
 from core.scoring.params import ScoreParams
 
@@ -46,7 +46,7 @@ def _table(title: str, frame: pl.DataFrame) -> None:
 
 def demo_metrics(people: int, seed: int) -> dict[str, float]:
     """Build a demo world, refresh and backfill it, and compare scores and flags with the planted truth."""
-    from core.demo_world import build_demo_warehouse
+    from core.demo.world import build_demo_warehouse
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "demo.duckdb"

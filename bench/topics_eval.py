@@ -31,8 +31,8 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import KFold, train_test_split
 
 from bench.build_corpus_sample import HUFFPOST, HUFFPOST_MAP, REDDIT
-from core import warehouse
-from core.corpus import labelled_posts, training_posts
+from core.corpus.samples import labelled_posts, training_posts
+from core.db import warehouse
 from core.topics.influence import TopicParams, refresh_topics
 from core.topics.model import (
     EVALUATION_PATH,
@@ -371,7 +371,7 @@ def demo_truth(con: duckdb.DuckDBPyConnection, params: TopicParams) -> dict:
 
 def demo_world(people: int, seed: int, model: TopicModel) -> dict:
     """Build and score a demo world in a temp file, run the topic step with `model`, compare with the truth."""
-    from core.demo_world import build_demo_warehouse
+    from core.demo.world import build_demo_warehouse
     from core.scoring import refresh
 
     params = TopicParams()

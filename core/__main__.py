@@ -1,5 +1,5 @@
 """`python -m core`: Sway's command line."""
 
-from core.cli import main
+from core.cli.main import main
 
 raise SystemExit(main())

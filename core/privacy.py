@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 import duckdb
 import polars as pl
 
-from core import audit
-from core.access import Access
-from core.warehouse import get_meta, rows, scalar, set_meta, transaction
+from core.db.warehouse import get_meta, rows, scalar, set_meta, transaction
+from core.workspace import audit
+from core.workspace.access import Access
 
 if TYPE_CHECKING:
     from core.ingest.frames import Batch
@@ -97,7 +97,7 @@ def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 
 def erase_person(con: duckdb.DuckDBPyConnection, access: Access, person_id: int) -> ErasureReport:
     """Remove person `person_id` and everything derived from them, suppress their keys; admins only."""
-    from core.workspaces import require
+    from core.workspace.membership import require
 
     require(con, access, "admin", "erasing a person")
     with transaction(con):

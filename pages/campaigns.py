@@ -7,14 +7,14 @@ import polars as pl
 import streamlit as st
 
 from core import discover
-from core.campaigns import export, members, store, suggest
+from core.campaigns import export, members, records, suggest
 from core.campaigns.model import STATUSES, TRANSITIONS, CampaignError, CampaignNotFound, CampaignSpec
 from core.campaigns.terms import parse_terms, terms_text
 from core.discover.columns import NETWORKS
-from core.labels import topic_label, topic_labels
-from pages import _shared
+from core.vocabulary import topic_label, topic_labels
+from ui import auth, backend, exports, shell
 
-_shared.ensure_app_shell()
+shell.ensure_app_shell()
 
 PENDING = "campaign_pending_people"  # person ids Discover hands over for a new campaign
 OPEN_NEW = "campaign_open_new"  # Discover asks for the new-campaign form
@@ -25,7 +25,7 @@ NEW = "new"
 @st.cache_data(show_spinner=False, max_entries=64)
 def _explanation(key: tuple, workspace_id: int, campaign_id: int, version: int) -> str:
     """How expected mentions are estimated for this campaign, cached per data and campaign version."""
-    return suggest.explain(_shared.cursor(), _shared.access(), campaign_id)
+    return suggest.explain(backend.cursor(), auth.access(), campaign_id)
 
 
 def _seen_key(campaign_id: int) -> str:
@@ -148,13 +148,13 @@ def _act(campaign_id: int, action) -> None:
         st.session_state[_seen_key(campaign_id)] = action(st.session_state[_seen_key(campaign_id)])
     except CampaignError as exc:  # StaleCampaign included: its message says to reload
         st.session_state["campaign_error"] = str(exc)
-    _shared.data_changed()
+    backend.data_changed()
     st.rerun()
 
 
 st.title("Campaigns")
-access = _shared.access()
-cursor = _shared.cursor()
+access = auth.access()
+cursor = backend.cursor()
 can_edit = access.allows("editor")
 if discover.is_stale(cursor):
     with st.spinner("Preparing the Discover tables for the current data (once per data change)…"):
@@ -165,7 +165,7 @@ for key, show in (("campaign_flash", st.success), ("campaign_error", st.error)):
     if message := st.session_state.pop(key, None):
         show(message)
 
-listing = store.list_campaigns(cursor, access)
+listing = records.list_campaigns(cursor, access)
 names = dict(zip(listing["campaign_id"], listing["name"], strict=True))
 options = [*names, NEW] if can_edit else list(names)
 asked = st.query_params.get("campaign")
@@ -192,7 +192,7 @@ if picked == NEW:
         spec = _spec_form("new_", None, topics)
     if spec is not None:
         try:
-            campaign_id = store.create_campaign(cursor, access, spec)
+            campaign_id = records.create_campaign(cursor, access, spec)
             version = 1
             if pending:
                 expected = suggest.expected_for(cursor, access, campaign_id, pending)
@@ -204,12 +204,12 @@ if picked == NEW:
         st.session_state.pop(PENDING, None)
         st.session_state[_seen_key(campaign_id)] = version
         st.session_state[GOTO] = campaign_id
-        _shared.data_changed()
+        backend.data_changed()
         st.rerun()
     st.stop()
 
 try:
-    campaign = store.get_campaign(cursor, access, picked)
+    campaign = records.get_campaign(cursor, access, picked)
 except CampaignNotFound as exc:
     st.error(f"{exc} Reload the page.")
     st.stop()
@@ -238,7 +238,7 @@ with list_tab:
     total = float(people["expected_mentions"].fill_null(0).sum())
     st.markdown(f"**{people.height} people on the list · {total:.1f} expected mentions in total**")
     with st.expander("How expected mentions are estimated"):
-        st.write(_explanation(_shared.data_key(), access.workspace_id, picked, campaign.version))
+        st.write(_explanation(backend.data_key(), access.workspace_id, picked, campaign.version))
         st.caption(
             "People are ranked by expected mentions per unit of perk cost and the list is cut where the budget "
             "(or the number of perks) ends. Flagged accounts are left out unless the settings include them."
@@ -310,14 +310,14 @@ with list_tab:
                     _act(picked, lambda v: members.set_notes(cursor, access, picked, chosen[0], note, v))
     csv_col, xlsx_col = st.columns(2)
     with csv_col:
-        _shared.export_button(
+        exports.export_button(
             "List as CSV",
             export.list_csv(people),
             file_name="sway-campaign-list.csv",
             disabled=people.is_empty(),
         )
     with xlsx_col:
-        _shared.export_button(
+        exports.export_button(
             "List as XLSX",
             export.list_xlsx(people),
             file_name="sway-campaign-list.xlsx",
@@ -338,19 +338,19 @@ with settings_tab:
         with st.form(f"campaign_edit_{picked}_{campaign.version}"):
             changed = _spec_form(f"edit_{picked}_{campaign.version}_", spec, topics)
         if changed is not None:
-            _act(picked, lambda v: store.update_campaign(cursor, access, picked, changed, v))
+            _act(picked, lambda v: records.update_campaign(cursor, access, picked, changed, v))
         st.divider()
         sure = st.checkbox("Yes, delete this campaign (you can restore it below)", key="campaign_delete_sure")
         if st.button("Delete campaign", disabled=not sure, icon=":material/delete:"):
             try:
-                store.archive_campaign(cursor, access, picked, st.session_state[_seen_key(picked)])
+                records.archive_campaign(cursor, access, picked, st.session_state[_seen_key(picked)])
             except CampaignError as exc:
                 st.error(str(exc))
                 st.stop()
             st.session_state["campaign_flash"] = f"Deleted “{spec.name}”. Restore it from Deleted campaigns below."
             st.session_state[GOTO] = next((c for c in names if c != picked), NEW)
             st.query_params.clear()
-            _shared.data_changed()
+            backend.data_changed()
             st.rerun()
 
 with history_tab:
@@ -368,14 +368,14 @@ with history_tab:
         },
     )
 
-archived = store.list_campaigns(cursor, access, archived=True)
+archived = records.list_campaigns(cursor, access, archived=True)
 if can_edit and archived.height:
     with st.expander(f"Deleted campaigns ({archived.height})"):
         for campaign_id, name in zip(archived["campaign_id"], archived["name"], strict=True):
             text, button = st.columns([4, 1], vertical_alignment="center")
             text.write(name)
             if button.button("Restore", key=f"campaign_restore_{campaign_id}", icon=":material/undo:"):
-                st.session_state[_seen_key(campaign_id)] = store.restore_campaign(cursor, access, campaign_id)
+                st.session_state[_seen_key(campaign_id)] = records.restore_campaign(cursor, access, campaign_id)
                 st.session_state[GOTO] = campaign_id
-                _shared.data_changed()
+                backend.data_changed()
                 st.rerun()

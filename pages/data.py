@@ -3,18 +3,18 @@
 import altair as alt
 import streamlit as st
 
-from core import bootstrap, jobs
-from core.access import PermissionDenied
 from core.ingest.errors import InputError
+from core.ops import bootstrap, jobs
 from core.scoring import ScoringError
-from pages import _shared
+from core.workspace.access import PermissionDenied
+from ui import auth, backend, shell
 
-_shared.ensure_app_shell()
+shell.ensure_app_shell()
 
 st.title("Data")
 st.caption("What Sway knows about: people, their accounts on each network, their posts and the reactions to them.")
 
-access = _shared.access()
+access = auth.access()
 is_admin = access.allows("admin")
 if not is_admin:
     st.info(
@@ -26,7 +26,7 @@ if not is_admin:
 for message in st.session_state.pop("data_messages", []):
     st.success(message, icon=":material/check_circle:")
 
-info = _shared.warehouse_status(_shared.data_key())
+info = backend.warehouse_status(backend.data_key())
 counts = info.table_counts
 cols = st.columns(4)
 for col, (label, table) in zip(
@@ -75,9 +75,9 @@ if st.button("Refresh scores and topics", icon=":material/autorenew:", disabled=
     bar = st.progress(0.0, text="Starting the refresh…")
     try:
         lines = jobs.refresh(
-            _shared.cursor(),
+            backend.cursor(),
             access,
-            db=_shared.shared_warehouse().path,
+            db=backend.shared_warehouse().path,
             progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
         )
     except (ScoringError, jobs.Busy, PermissionDenied) as problem:
@@ -86,7 +86,7 @@ if st.button("Refresh scores and topics", icon=":material/autorenew:", disabled=
             f"The refresh did not finish; the previous results are unchanged.\n\n{problem}", icon=":material/error:"
         )
     else:
-        _shared.data_changed()
+        backend.data_changed()
         st.session_state["data_messages"] = lines
         st.rerun()
 
@@ -130,7 +130,7 @@ if st.button("Import", type="primary", disabled=not (uploads and is_admin), icon
     bar = st.progress(0.0, text="Reading files…")
     try:
         report = jobs.import_uploads(
-            _shared.cursor(),
+            backend.cursor(),
             access,
             [(f.name, f.getvalue()) for f in uploads],
             progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
@@ -139,7 +139,7 @@ if st.button("Import", type="primary", disabled=not (uploads and is_admin), icon
         bar.empty()
         st.error(f"Nothing was imported — the warehouse is unchanged.\n\n{problem}", icon=":material/error:")
     else:
-        _shared.data_changed()
+        backend.data_changed()
         st.session_state["data_messages"] = [report.summary()]
         st.rerun()
 
@@ -162,7 +162,7 @@ elif submitted:
     bar = st.progress(0.0, text="Starting…")
     try:
         bootstrap.rebuild_demo(
-            _shared.shared_warehouse(),
+            backend.shared_warehouse(),
             people=int(people),
             seed=int(seed),
             access=access,
@@ -172,6 +172,6 @@ elif submitted:
         bar.empty()
         st.error(f"The demo world was not rebuilt; nothing changed.\n\n{problem}", icon=":material/error:")
     else:
-        _shared.data_changed()
+        backend.data_changed()
         st.session_state["data_messages"] = [f"Rebuilt the demo world: {int(people):,} people, seed {int(seed)}."]
         st.rerun()

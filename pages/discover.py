@@ -6,12 +6,12 @@ import streamlit as st
 
 from core import discover
 from core.campaigns import members as campaign_members
-from core.campaigns import store as campaign_store
+from core.campaigns import records as campaign_records
 from core.campaigns import suggest as campaign_suggest
 from core.campaigns.model import CampaignError
 from core.discover.columns import NETWORKS
-from core.labels import topic_label, topic_labels
-from pages import _shared
+from core.vocabulary import topic_label, topic_labels
+from ui import auth, backend, exports, shell
 
 EXPORT_LIMIT = 100_000  # rows in a result export; XLSX holds about a million, but nobody reads that many
 _WIDGETS = "discover_"  # prefix of this page's widget keys
@@ -20,19 +20,19 @@ _COLUMNS = (
     "authenticity", "flagged", "location", "language", *(f"score_{n}" for n in NETWORKS),
 )  # fmt: skip
 
-_shared.ensure_app_shell()
+shell.ensure_app_shell()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _search(key: tuple, filters: discover.Filters) -> tuple[int, pl.DataFrame]:
     """(matches, page) of a search, cached per data version and build (`key`) and filters."""
-    return discover.search(_shared.cursor(), filters)
+    return discover.search(backend.cursor(), filters)
 
 
 @st.cache_data(show_spinner=False)
 def _facets(key: tuple) -> discover.Facets:
     """The topics and languages on offer, cached per data version and build."""
-    return discover.facets(_shared.cursor())
+    return discover.facets(backend.cursor())
 
 
 def _query_params() -> dict[str, list[str]]:
@@ -41,12 +41,12 @@ def _query_params() -> dict[str, list[str]]:
 
 
 st.title("Discover")
-cursor = _shared.cursor()
+cursor = backend.cursor()
 if discover.is_stale(cursor):
     with st.spinner("Preparing Discover for the current data (once per data change)…"):
         discover.ensure_built(cursor)
 build = discover.build_info(cursor)
-key = (*_shared.data_key(), build)
+key = (*backend.data_key(), build)
 facets = _facets(key)
 
 # On arrival the URL (else this session's last search) sets the widgets; afterwards the URL follows them.
@@ -214,13 +214,13 @@ selected = rows[chosen] if chosen else rows.clear()
 left, right = st.columns(2)
 with left:
     st.caption(f"Selected rows ({selected.height}) — tick rows in the table.")
-    _shared.export_button(
+    exports.export_button(
         "Selection as CSV",
         discover.export_csv(discover.readable(selected)),
         file_name="sway-selection.csv",
         disabled=not selected.height,
     )
-    _shared.export_button(
+    exports.export_button(
         "Selection as XLSX",
         discover.export_xlsx(discover.readable(selected)),
         file_name="sway-selection.xlsx",
@@ -229,23 +229,23 @@ with left:
 with right:
     cut = ", the first ones" if total > EXPORT_LIMIT else ""
     st.caption(f"The whole result ({min(total, EXPORT_LIMIT):,} rows{cut}).")
-    _shared.export_button(
+    exports.export_button(
         "Result as CSV",
         lambda: discover.export_csv(discover.readable(discover.result_rows(cursor, filters, EXPORT_LIMIT))),
         file_name="sway-result.csv",
         disabled=not total,
     )
-    _shared.export_button(
+    exports.export_button(
         "Result as XLSX",
         lambda: discover.export_xlsx(discover.readable(discover.result_rows(cursor, filters, EXPORT_LIMIT))),
         file_name="sway-result.xlsx",
         disabled=not total,
     )
 
-access = _shared.access()
+access = auth.access()
 if access.allows("editor"):
     st.subheader("Add selected to a campaign")
-    campaigns = campaign_store.list_campaigns(cursor, access)
+    campaigns = campaign_records.list_campaigns(cursor, access)
     titles = dict(zip(campaigns["campaign_id"], campaigns["name"], strict=True))
     target_col, add_col, new_col = st.columns([2, 1, 1], vertical_alignment="bottom")
     target = target_col.selectbox("Campaign", list(titles), format_func=titles.get, key=f"{_WIDGETS}campaign",
@@ -263,7 +263,7 @@ if access.allows("editor"):
             seen = f"campaign_seen_version_{target}"  # the Campaigns page's record of the version this user saw
             if st.session_state.get(seen) == version:
                 st.session_state[seen] = new_version
-            _shared.data_changed()
+            backend.data_changed()
     if new_col.button("New campaign with them", disabled=not ids, width="stretch", icon=":material/campaign:"):
         st.session_state.update({"campaign_pending_people": ids, "campaign_open_new": True})
         st.switch_page("pages/campaigns.py")

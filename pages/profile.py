@@ -9,16 +9,16 @@ import streamlit as st
 
 from core import discover
 from core import profile as profiles
-from core.labels import topic_label
-from pages import _shared
+from core.vocabulary import topic_label
+from ui import auth, backend, shell
 
-_shared.ensure_app_shell()
+shell.ensure_app_shell()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _profile(key: tuple, person_id: int) -> profiles.Profile:
     """One person's profile, cached per data version and build (`key`)."""
-    return profiles.profile(_shared.cursor(), person_id)
+    return profiles.profile(backend.cursor(), person_id)
 
 
 def _scope_label(scope: str) -> str:
@@ -34,11 +34,11 @@ except ValueError:
     st.page_link("pages/discover.py", label="Go to Discover", icon=":material/search:")
     st.stop()
 
-cursor = _shared.cursor()
+cursor = backend.cursor()
 if discover.is_stale(cursor):
     with st.spinner("Preparing profiles for the current data (once per data change)…"):
         discover.ensure_built(cursor)
-key = (*_shared.data_key(), discover.build_info(cursor))
+key = (*backend.data_key(), discover.build_info(cursor))
 try:
     p = _profile(key, person_id)
 except profiles.ProfileNotFound as missing:
@@ -51,9 +51,11 @@ h = p.header
 st.title(h.name or f"Person {h.person_id}")
 place = " · ".join(x for x in (h.location, h.language) if x)
 st.caption(f"{h.handles}{' · ' + place if place else ''}")
-score, auth, audience, engagement, reach = st.columns(5)
+score, authenticity, audience, engagement, reach = st.columns(5)
 score.metric("Score", h.score, border=True, help="Combined influence score, 1–100")
-auth.metric("Authenticity", h.authenticity, border=True, help="Lowest rating of their accounts; 100 = nothing found")
+authenticity.metric(
+    "Authenticity", h.authenticity, border=True, help="Lowest rating of their accounts; 100 = nothing found"
+)
 audience.metric("Audience", f"{h.audience:,}", border=True, help="Followers summed over their accounts")
 engagement.metric(
     "Engagement rate",
@@ -143,7 +145,7 @@ for topic in p.topics.iter_rows(named=True):
         name, influence, action = st.columns([3, 1, 2], vertical_alignment="center")
         name.markdown(f"**{topic_label(topic['topic'])}** · {topic['posts']:,} posts, {topic['reactions']:,} reactions")
         influence.markdown(f"Influence **{topic['influence']}**")
-        can_correct = _shared.access().allows("editor")
+        can_correct = auth.access().allows("editor")
         if action.button(
             "Mark topic as wrong",
             key=f"wrong_{topic['topic']}",
@@ -151,7 +153,7 @@ for topic in p.topics.iter_rows(named=True):
             disabled=not can_correct,
             help=None if can_correct else "Correcting topics needs the editor role in this workspace.",
         ):
-            added = profiles.mark_topic_wrong(cursor, _shared.access(), person_id, topic["topic"])
+            added = profiles.mark_topic_wrong(cursor, auth.access(), person_id, topic["topic"])
             st.success(
                 f"Noted: {added} evidence post{'s' if added != 1 else ''} sent to the topic classifier's corrections."
                 if added

@@ -3,19 +3,19 @@ predicted who delivered — with charts and a report to download (XLSX, one-page
 
 import streamlit as st
 
-from core.campaigns import store
+from core.campaigns import records
 from core.results import charts, report
 from core.results.compute import Results, campaign_results
 from core.results.lift import MIN_MENTIONS
-from pages import _shared
+from ui import auth, backend, exports, shell
 
-_shared.ensure_app_shell()
+shell.ensure_app_shell()
 
 
 @st.cache_data(show_spinner="Measuring the campaign: finding mentions, matching a control group…", max_entries=32)
 def _results(key: tuple, workspace_id: int, campaign_id: int, version: int) -> Results:
     """One campaign's results, cached per data version, workspace, campaign and campaign version."""
-    return campaign_results(_shared.cursor(), _shared.access(), campaign_id)
+    return campaign_results(backend.cursor(), auth.access(), campaign_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -30,9 +30,9 @@ def _file(key: tuple, workspace_id: int, campaign_id: int, version: int, kind: s
 
 
 st.title("Results")
-access = _shared.access()
-cursor = _shared.cursor()
-listing = store.list_campaigns(cursor, access)
+access = auth.access()
+cursor = backend.cursor()
+listing = records.list_campaigns(cursor, access)
 if listing.is_empty():
     st.info("There are no campaigns in this workspace yet. Create one on the Campaigns page.")
     st.page_link("pages/campaigns.py", label="Go to Campaigns", icon=":material/campaign:")
@@ -46,7 +46,7 @@ if asked and asked.isdigit() and int(asked) in names and "results_pick" not in s
 picked = st.selectbox("Campaign", list(names), format_func=names.get, key="results_pick")
 st.query_params["campaign"] = str(picked)
 
-key = (_shared.data_key(), access.workspace_id, picked, versions[picked])
+key = (backend.data_key(), access.workspace_id, picked, versions[picked])
 results = _results(*key)
 
 verdict = results.verdict()
@@ -97,13 +97,13 @@ st.dataframe(report.member_rows(results), hide_index=True)
 st.subheader("Download the report")
 xlsx_col, html_col = st.columns(2)
 with xlsx_col:
-    _shared.export_button(
+    exports.export_button(
         "Report as XLSX",
         lambda: _file(*key, "xlsx", results),
         file_name="sway-results.xlsx",
     )
 with html_col:
-    _shared.export_button(
+    exports.export_button(
         "One-page report (HTML)",
         lambda: _file(*key, "html", results),
         file_name="sway-results.html",
@@ -112,7 +112,7 @@ chart_col, format_col, go_col = st.columns([2, 1, 1], vertical_alignment="bottom
 chart = chart_col.selectbox("Chart", list(charts.all_charts(results)), format_func=lambda n: n.replace("_", " "))
 fmt = format_col.selectbox("Format", ["png", "svg"])
 with go_col:
-    _shared.export_button(
+    exports.export_button(
         "Download chart",
         lambda: _file(*key, f"{chart}.{fmt}", results),
         file_name=f"sway-{chart}.{fmt}",

@@ -8,36 +8,36 @@ import polars as pl
 import streamlit as st
 
 from core import discover
-from core.access import PermissionDenied
 from core.ingest.errors import InputError
-from core.labels import topic_label
-from core.topics import overview, store
+from core.topics import model_file, overview
 from core.topics.card import card_markdown
 from core.topics.corrections import CorrectionError, correct_post, post_for_correction, workspace_corrections
 from core.topics.influence import TopicRefreshError
 from core.topics.model import LABELS, TopicModel, shipped_evaluation
 from core.topics.retrain import retrain
-from pages import _shared
+from core.vocabulary import topic_label
+from core.workspace.access import PermissionDenied
+from ui import auth, backend, shell
 
-_shared.ensure_app_shell()
+shell.ensure_app_shell()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _model(path: str, version: int) -> TopicModel:
     """The saved topic model, reloaded when the file changes (`version`); trained on first use if absent."""
-    return store.load_or_train(Path(path))
+    return model_file.load_or_train(Path(path))
 
 
 @st.cache_data(show_spinner=False)
 def _distribution(key: tuple) -> pl.DataFrame:
     """Posts and people per topic, cached per data version."""
-    return overview.label_distribution(_shared.cursor())
+    return overview.label_distribution(backend.cursor())
 
 
 @st.cache_data(show_spinner=False)
 def _state(key: tuple) -> overview.TaggingState:
     """When posts were last tagged, cached per data version."""
-    return overview.tagging_state(_shared.cursor())
+    return overview.tagging_state(backend.cursor())
 
 
 st.title("Topics")
@@ -50,15 +50,15 @@ for message in st.session_state.pop("topics_messages", []):
 
 try:
     with st.spinner("Loading the topic model (trained on first use, about half a minute)…"):
-        model = _model(*store.model_version())
+        model = _model(*model_file.model_version())
 except InputError as problem:
     st.error(f"The topic model cannot be used.\n\n{problem}", icon=":material/error:")
     st.stop()
 card = model.card
 evaluation = shipped_evaluation()
-cursor = _shared.cursor()
-access = _shared.access()
-key = _shared.data_key()
+cursor = backend.cursor()
+access = auth.access()
+key = backend.data_key()
 
 st.subheader("The topic model")
 trained, rows, corrected, quality = st.columns(4)
@@ -203,7 +203,7 @@ elif post is not None:
         except (CorrectionError, PermissionDenied) as problem:
             st.error(f"Nothing was saved.\n\n{problem}", icon=":material/error:")
         else:
-            _shared.data_changed()
+            backend.data_changed()
             st.session_state["topics_messages"] = [
                 f"Saved {saved} correction(s) for post {int(post_id)}; they count from the next refresh."
             ]
@@ -263,6 +263,6 @@ if st.button(
         )
     else:
         discover.build_discovery(cursor, progress=lambda f, msg: show(0.9 + 0.1 * f, msg))
-        _shared.data_changed()
+        backend.data_changed()
         st.session_state["topics_messages"] = [report.summary()]
         st.rerun()

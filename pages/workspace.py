@@ -3,18 +3,20 @@ erasing a person on request and the audit log."""
 
 import streamlit as st
 
-from core import audit, jobs, privacy, workspaces
-from core.access import PermissionDenied
-from pages import _auth, _shared
+from core import privacy
+from core.ops import jobs
+from core.workspace import audit, membership
+from core.workspace.access import PermissionDenied
+from ui import auth, backend, shell
 
-_shared.ensure_app_shell()
+shell.ensure_app_shell()
 
-access = _shared.access()
-cursor = _shared.cursor()
-signed_in = _auth.sign_in_configured()
+access = auth.access()
+cursor = backend.cursor()
+signed_in = auth.sign_in_configured()
 
-st.title(f"Workspace: {workspaces.workspace_name(cursor, access)}")
-st.caption(f"You are **{access.role}** here: you {workspaces.ROLE_HELP[access.role]}.")
+st.title(f"Workspace: {membership.workspace_name(cursor, access)}")
+st.caption(f"You are **{access.role}** here: you {membership.ROLE_HELP[access.role]}.")
 
 for message in st.session_state.pop("workspace_messages", []):
     st.success(message, icon=":material/check_circle:")
@@ -28,7 +30,7 @@ if not signed_in:
     )
 else:
     st.dataframe(
-        [{"E-mail": email, "Role": role} for email, role in workspaces.members(cursor, access)], hide_index=True
+        [{"E-mail": email, "Role": role} for email, role in membership.members(cursor, access)], hide_index=True
     )
 
 admin = access.allows("admin")
@@ -37,24 +39,24 @@ if signed_in and admin:
         st.markdown("**Add someone or change their role**")
         email_col, role_col = st.columns([3, 1])
         email = email_col.text_input("E-mail address they sign in with")
-        role = role_col.selectbox("Role", workspaces.ROLES, format_func=str.capitalize)
-        st.caption(" · ".join(f"**{r.capitalize()}** {text}" for r, text in workspaces.ROLE_HELP.items()))
+        role = role_col.selectbox("Role", membership.ROLES, format_func=str.capitalize)
+        st.caption(" · ".join(f"**{r.capitalize()}** {text}" for r, text in membership.ROLE_HELP.items()))
         if st.form_submit_button("Save member", icon=":material/person_add:"):
             try:
-                workspaces.grant(cursor, access, email, role)
-            except (workspaces.WorkspaceError, PermissionDenied) as problem:
+                membership.grant(cursor, access, email, role)
+            except (membership.WorkspaceError, PermissionDenied) as problem:
                 st.error(str(problem), icon=":material/error:")
             else:
                 st.session_state["workspace_messages"] = [f"{email.strip()} is now {role} in this workspace."]
                 st.rerun()
-    others = [e for e, _ in workspaces.members(cursor, access) if e != access.user]
+    others = [e for e, _ in membership.members(cursor, access) if e != access.user]
     if others:
         leaving_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
         leaving = leaving_col.selectbox("Remove a member", others, index=None, placeholder="Choose someone")
         if button_col.button("Remove", disabled=leaving is None, icon=":material/person_remove:"):
             try:
-                workspaces.revoke(cursor, access, leaving)
-            except (workspaces.WorkspaceError, PermissionDenied) as problem:
+                membership.revoke(cursor, access, leaving)
+            except (membership.WorkspaceError, PermissionDenied) as problem:
                 st.error(str(problem), icon=":material/error:")
             else:
                 st.session_state["workspace_messages"] = [f"{leaving} was removed from this workspace."]
@@ -65,8 +67,8 @@ if signed_in and admin:
         name = st.text_input("Name", placeholder="e.g. the brand's name")
         if st.form_submit_button("Create workspace", icon=":material/add_business:"):
             try:
-                workspaces.create_workspace(cursor, access, name, access.user)
-            except (workspaces.WorkspaceError, PermissionDenied) as problem:
+                membership.create_workspace(cursor, access, name, access.user)
+            except (membership.WorkspaceError, PermissionDenied) as problem:
                 st.error(str(problem), icon=":material/error:")
             else:
                 st.session_state["workspace_messages"] = [f"Created '{name.strip()}': pick it in the sidebar."]
@@ -96,11 +98,11 @@ elif label:
     confirmed = st.checkbox("I have checked that this is the person who asked to be erased")
     if st.button("Erase this person", type="primary", disabled=not confirmed, icon=":material/delete_forever:"):
         try:
-            lines = jobs.erase(cursor, access, db=_shared.shared_warehouse().path, person_id=int(person_id))
+            lines = jobs.erase(cursor, access, db=backend.shared_warehouse().path, person_id=int(person_id))
         except (jobs.Busy, privacy.ErasureError, PermissionDenied) as problem:
             st.error(f"Nothing was erased.\n\n{problem}", icon=":material/error:")
         else:
-            _shared.data_changed()
+            backend.data_changed()
             st.session_state["workspace_messages"] = lines
             st.query_params.pop("person", None)
             st.rerun()

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from core import warehouse
-from core.bootstrap import write_demo_warehouse
-from core.demo_world import build_demo_warehouse
+from core.db import warehouse
+from core.demo.world import build_demo_warehouse
+from core.ops.bootstrap import write_demo_warehouse
 
 SMALL_DEMO_PEOPLE = 600
 SMALL_DEMO_SEED = 11

@@ -13,15 +13,15 @@ from datetime import datetime, time, timedelta
 import duckdb
 import polars as pl
 
-from core import audit
-from core.access import LOCAL_WORKSPACE_ID, Access
 from core.campaigns.model import CampaignSpec
-from core.campaigns.store import insert_campaign
+from core.campaigns.records import insert_campaign
 from core.campaigns.suggest import estimate, targeted
 from core.campaigns.terms import Term
+from core.db.warehouse import rows, scalar, transaction
 from core.demo.campaigns import FOLLOW_UP_DAYS
 from core.results.mentions import mention_posts
-from core.warehouse import rows, scalar, transaction
+from core.workspace import audit
+from core.workspace.access import LOCAL_WORKSPACE_ID, Access
 
 DEMO_ACCESS = Access(user="Sway demo", workspace_id=LOCAL_WORKSPACE_ID, role="admin")
 # What each demo perk costs the brand, in the workspace's currency.

@@ -6,7 +6,7 @@ import polars as pl
 
 from core.campaigns.model import STATUSES
 from core.discover import export_csv, export_xlsx
-from core.labels import topic_labels
+from core.vocabulary import topic_labels
 
 _LABELS = {
     "name": "Name",

@@ -13,11 +13,11 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from core import audit
-from core.access import Access
 from core.campaigns.model import STATUS_DATES, STATUSES, TRANSITIONS, CampaignError, InvalidTransition
-from core.campaigns.store import editing, get_campaign
-from core.warehouse import rows
+from core.campaigns.records import editing, get_campaign
+from core.db.warehouse import rows
+from core.workspace import audit
+from core.workspace.access import Access
 
 _SELECTED = "campaign_members.campaign_id = ? AND campaign_members.person_id IN (SELECT unnest(?::BIGINT[]))"
 

@@ -20,15 +20,15 @@ from datetime import date, datetime, time, timedelta
 import duckdb
 import polars as pl
 
-from core import audit
-from core.access import Access
 from core.campaigns.model import Campaign, CampaignError, CampaignSpec
-from core.campaigns.store import editing, get_campaign
+from core.campaigns.records import editing, get_campaign
+from core.db.warehouse import rows
 from core.discover import ensure_built
 from core.discover.columns import network_mask
 from core.progress import Progress, silent
 from core.results.mentions import data_span, mention_posts
-from core.warehouse import rows
+from core.workspace import audit
+from core.workspace.access import Access
 
 HISTORY_DAYS = 90
 PRIOR_DAYS = 30

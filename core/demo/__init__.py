@@ -1,1 +1,1 @@
-"""Pieces of the seeded demo world; the public API lives in core.demo_world."""
+"""Pieces of the seeded demo world; the public API lives in core.demo.world."""

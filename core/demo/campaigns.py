@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from core.corpus import TOPICS
+from core.corpus.samples import TOPICS
 from core.demo.accounts import Accounts
 from core.demo.common import GroupSampler, Window, rhythm_times, stream
 from core.demo.people import People, Role

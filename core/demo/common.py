@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from core.corpus import TOPICS
+from core.corpus.samples import TOPICS
 
 DEMO_END = datetime(2026, 10, 31, 23, 59, 59)
 DAY = 86_400

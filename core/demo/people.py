@@ -29,7 +29,7 @@ class Role:
     NORMAL, BOT, FOLLOW_FARM, REACT_ALL, POD, BOUGHT_BURST = range(6)
 
 
-# Relative popularity of each topic as an interest (same order as core.corpus.TOPICS).
+# Relative popularity of each topic as an interest (same order as core.corpus.samples.TOPICS).
 TOPIC_WEIGHTS = np.array(
     [0.8, 1.0, 1.3, 1.0, 0.6, 1.1, 1.4, 1.3, 1.3, 1.2, 0.7, 1.5, 1.1, 0.8, 0.8, 1.2, 1.4, 1.0, 0.6]
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import polars as pl
 
-from core.corpus import TOPICS, labelled_posts
+from core.corpus.samples import TOPICS, labelled_posts
 from core.demo.accounts import Accounts
 from core.demo.common import KIND_POST, KIND_REPLY, KIND_REPOST, N_TOPICS, Window, rhythm_times, stream
 from core.demo.people import People

@@ -5,7 +5,7 @@ influence. Reactors are drawn by activity from people interested in the post's t
 network, from influence strata that rise with the author's influence (assortative), and a
 low-influence author's reactions come largely from a small fixed circle (few distinct reactors).
 expected_reactions and expected_follows give the means these draws are made from: summed per person,
-they are the world's ground truth of influence (see core.demo_world).
+they are the world's ground truth of influence (see core.demo.world).
 """
 
 from __future__ import annotations

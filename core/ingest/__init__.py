@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from core.db.warehouse import record_load, transaction
 from core.ingest import interchange, snap, twitter_v1
 from core.ingest.detect import detect
 from core.ingest.errors import InputError
@@ -23,7 +24,6 @@ from core.ingest.source import SourceFile, read_source
 from core.ingest.values import cutoff
 from core.privacy import suppressed
 from core.progress import Progress, scaled, silent
-from core.warehouse import record_load, transaction
 
 __all__ = ["FileReport", "ImportReport", "InputError", "import_files"]
 

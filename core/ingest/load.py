@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from core.db.warehouse import scalar
 from core.ingest.frames import Batch
 from core.ingest.source import FileRef
 from core.progress import Progress
-from core.warehouse import scalar
 
 KEY = ["network", "external_id"]
 INTERACTION_KEY = ["network", "actor_account_id", "target_account_id", "post_id", "type", "occurred_at"]

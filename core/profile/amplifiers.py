@@ -9,8 +9,8 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from core.labels import REACTIONS
 from core.profile.layout import force_layout
+from core.vocabulary import REACTIONS
 
 TOP_AMPLIFIERS = 15
 # Reacting accounts considered before grouping by person: the top people's accounts are always among them.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from core.labels import REACTIONS
+from core.vocabulary import REACTIONS
 
 SENTENCE_SIGNALS = 3  # reaction types described one by one; the rest are summed up
 _MIN_DISCOUNT = 0.05  # smaller discounts are not worth a clause

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import duckdb
 
-from core.access import Access
+from core.db.warehouse import rows
 from core.topics.corrections import record_corrections
-from core.warehouse import rows
+from core.workspace.access import Access
 
 
 def mark_topic_wrong(con: duckdb.DuckDBPyConnection, access: Access, person_id: int, topic: str) -> int:

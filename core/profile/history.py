@@ -8,7 +8,7 @@ from itertools import pairwise
 import duckdb
 import polars as pl
 
-from core.warehouse import rows
+from core.db.warehouse import rows
 
 
 def score_history(con: duckdb.DuckDBPyConnection, person_id: int) -> pl.DataFrame:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from core.labels import POST_REACTIONS
+from core.vocabulary import POST_REACTIONS
 
 RECENT_POSTS = 10
 

@@ -18,13 +18,13 @@ import duckdb
 import polars as pl
 from scipy import stats
 
-from core.access import Access
 from core.campaigns.model import CONTACTED, Campaign
-from core.campaigns.store import get_campaign
+from core.campaigns.records import get_campaign
 from core.progress import Progress, silent
 from core.results import control
 from core.results.lift import Lift, baseline_lift, control_lift
 from core.results.mentions import data_span, mention_posts
+from core.workspace.access import Access
 
 BASELINE_DAYS = 28
 MIN_BASELINE_DAYS = 7

@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from core.campaigns.terms import Term, text_pattern, url_pattern
-from core.warehouse import rows
+from core.db.warehouse import rows
 
 MENTION_COLUMNS = ("post_id", "person_id", "account_id", "network", "posted_at", "followers", "reactions", "text")
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from core.scoring import store
+from core.scoring import runs
 from core.scoring.params import ScoreParams
 from core.scoring.reactions import latest_activity
 from core.scoring.refresh import compute
@@ -40,7 +40,7 @@ def preview(
     points changed most) and main_signal_delta (its change in points). Runs inside a transaction that is
     rolled back (a consistent snapshot for both sides), so nothing is written, not even a run record.
     """
-    current = store.latest_ok_run(con)
+    current = runs.latest_ok_run(con)
     old_params = current.params if current else ScoreParams()
     window = window_days or (current.window_days if current else 90)
     con.execute("BEGIN TRANSACTION")

@@ -19,8 +19,8 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from core.db.warehouse import rows, scalar
 from core.scoring.params import REACTION_TYPES, ScoreParams, ScoringError
-from core.warehouse import rows, scalar
 
 N_TYPES = len(REACTION_TYPES)
 FOLLOW = REACTION_TYPES.index("follow")

@@ -1,4 +1,4 @@
-"""The batch refresh: window features -> authenticity -> reactor influence -> values -> 1-100 -> explanations -> store.
+"""The batch refresh: window features -> authenticity -> reactor influence -> values -> 1-100 -> explanations -> runs.
 
 Every step is set-based: SQL aggregations in DuckDB, group-bys on dense keys with numpy.bincount, polars
 joins, and one sparse PageRank with scipy. The only Python loops are over steps, reaction types and, in
@@ -18,11 +18,11 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from core.db.warehouse import scalar, transaction
 from core.progress import Progress, scaled, silent
-from core.scoring import authenticity, explain, propagation, signals, store
+from core.scoring import authenticity, explain, propagation, runs, signals
 from core.scoring.params import ScoreParams, ScoringError
 from core.scoring.reactions import Window, latest_activity, load_features
-from core.warehouse import scalar, transaction
 
 SCORE_COLUMNS = (
     "person_id",
@@ -209,7 +209,7 @@ def refresh(
     params = params or ScoreParams()
     started = datetime.now()
     start = time.perf_counter()
-    run_id = store.next_run_id(con)
+    run_id = runs.next_run_id(con)
     end = as_of
     try:
         with transaction(con):
@@ -219,9 +219,9 @@ def refresh(
             report = _report(run_id, c, 0.0)
             assert c.explanations is not None and c.top_posts is not None
             with _timed(c.seconds, "store"):
-                store.write_current(
+                runs.write_current(
                     con,
-                    store.RunRecord(
+                    runs.RunRecord(
                         run_id=run_id,
                         kind="refresh",
                         started_at=started,
@@ -234,7 +234,7 @@ def refresh(
                         flagged_accounts=c.flags["account_id"].n_unique(),
                         seconds=time.perf_counter() - start,
                     ),
-                    store.Results(
+                    runs.Results(
                         scores=c.scores.select(SCORE_COLUMNS),
                         explanations=c.explanations,
                         top_posts=c.top_posts,
@@ -244,9 +244,9 @@ def refresh(
                 )
     except (ScoringError, duckdb.Error) as exc:
         failure = _as_failure(exc)
-        store.record_failure(
+        runs.record_failure(
             con,
-            store.RunRecord(
+            runs.RunRecord(
                 run_id=run_id,
                 kind="refresh",
                 started_at=started,
@@ -287,7 +287,7 @@ def backfill_history(
     start = time.perf_counter()
     started = datetime.now()
     if params is None:
-        current = store.latest_ok_run(con)
+        current = runs.latest_ok_run(con)
         params = current.params if current else ScoreParams()
     latest = latest_activity(con)
     first = scalar(con, "SELECT min(occurred_at) FROM interactions")
@@ -298,13 +298,13 @@ def backfill_history(
         progress(i / max(len(as_ofs), 1), f"Scoring as of {as_of:%Y-%m-%d}")
         c = compute(con, as_of=as_of, window_days=window_days, params=params, with_explanations=False)
         history.append(c.scores.select("person_id", "network", day=pl.lit(as_of.date()), score="score"))
-    run_id = store.next_run_id(con)
+    run_id = runs.next_run_id(con)
     with transaction(con):
         if history:
-            store.write_history(con, pl.concat(history))
-        store.add_run(
+            runs.write_history(con, pl.concat(history))
+        runs.add_run(
             con,
-            store.RunRecord(
+            runs.RunRecord(
                 run_id=run_id,
                 kind="backfill",
                 started_at=started,

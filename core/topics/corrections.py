@@ -10,10 +10,10 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from core import audit
-from core.access import Access
+from core.db.warehouse import rows, transaction
 from core.topics.model import LABELS, TopicModel
-from core.warehouse import rows, transaction
+from core.workspace import audit
+from core.workspace.access import Access
 
 ACTIONS = ("add", "remove")
 

@@ -17,15 +17,15 @@ from datetime import datetime
 
 import duckdb
 
+from core.db.warehouse import rows, scalar, set_meta, transaction
 from core.progress import Progress, scaled, silent
 from core.scoring.mapping import SCORE_SQL, mapping_params
 from core.scoring.params import ScoringError
-from core.scoring.store import RunRecord, latest_ok_run
+from core.scoring.runs import RunRecord, latest_ok_run
 from core.topics.model import TopicModel
+from core.topics.model_file import load_or_train
 from core.topics.reactions import post_reaction_values
-from core.topics.store import load_or_train
 from core.topics.tagging import tag_posts
-from core.warehouse import rows, scalar, set_meta, transaction
 
 
 class TopicRefreshError(ScoringError):

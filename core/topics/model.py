@@ -20,7 +20,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
-from core.corpus import TOPICS, training_posts
+from core.corpus.samples import TOPICS, training_posts
 from core.progress import Progress, silent
 from core.topics.card import build_card
 from core.topics.features import PostVectorizer

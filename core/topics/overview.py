@@ -10,9 +10,9 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from core.labels import topic_label
+from core.db.warehouse import get_meta, scalar
 from core.topics.model import LABELS, TopicModel, choose
-from core.warehouse import get_meta, scalar
+from core.vocabulary import topic_label
 
 # The evaluation's F1 rows (bench.topics_eval), in the order and words a marketer reads them.
 METRICS: dict[str, str] = {

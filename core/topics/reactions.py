@@ -16,9 +16,9 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from core.db.warehouse import rows, scalar
 from core.scoring.reactions import dense_index, index_of
-from core.scoring.store import RunRecord
-from core.warehouse import rows, scalar
+from core.scoring.runs import RunRecord
 
 
 def window_scale(con: duckdb.DuckDBPyConnection, run: RunRecord) -> float:

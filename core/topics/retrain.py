@@ -7,14 +7,14 @@ from pathlib import Path
 
 import duckdb
 
-from core import audit
-from core.access import Access
+from core.db.warehouse import transaction
 from core.progress import Progress, scaled, silent
 from core.topics.corrections import latest_words, training_labels
 from core.topics.influence import TopicParams, TopicRefreshReport, refresh_topics, require_scores
 from core.topics.model import TopicModel, train
-from core.topics.store import load, model_path, save
-from core.warehouse import transaction
+from core.topics.model_file import load, model_path, save
+from core.workspace import audit
+from core.workspace.access import Access
 
 
 @dataclass(frozen=True)

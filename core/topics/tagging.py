@@ -9,10 +9,10 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from core.db.warehouse import get_meta, scalar, set_meta
 from core.progress import Progress, silent
 from core.topics.corrections import latest_actions
 from core.topics.model import LABELS, TopicModel, choose
-from core.warehouse import get_meta, scalar, set_meta
 
 # Posts read, classified and written per step: bounds memory (texts, a sparse matrix, 19 probabilities each)
 # while keeping each step long enough that per-batch overheads vanish next to ~1 s of classifying.

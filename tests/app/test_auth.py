@@ -3,7 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import warehouse, workspaces
+from core.db import warehouse
+from core.workspace import membership
 
 APP = str(warehouse.REPO_ROOT / "app.py")
 AUTH = {
@@ -21,11 +22,11 @@ AUTH = {
 def agency(demo_copy) -> str:
     """Two brands: Brand A (alice admin, carol editor, bob viewer) and Brand B (dave admin, bob editor)."""
     con = warehouse.connect(demo_copy)
-    workspaces.bootstrap(con, "Brand A", "alice@a.example")
-    workspaces.bootstrap(con, "Brand A", "carol@a.example", "editor")
-    workspaces.bootstrap(con, "Brand A", "bob@both.example", "viewer")
-    workspaces.bootstrap(con, "Brand B", "dave@b.example")
-    workspaces.bootstrap(con, "Brand B", "bob@both.example", "editor")
+    membership.bootstrap(con, "Brand A", "alice@a.example")
+    membership.bootstrap(con, "Brand A", "carol@a.example", "editor")
+    membership.bootstrap(con, "Brand A", "bob@both.example", "viewer")
+    membership.bootstrap(con, "Brand B", "dave@b.example")
+    membership.bootstrap(con, "Brand B", "bob@both.example", "editor")
     con.close()
     return demo_copy
 
@@ -110,10 +111,10 @@ def test_admin_adds_a_member_and_the_audit_log_shows_it(agency):
     assert "erin@a.example" in _member_emails(at)
     con = warehouse.connect(agency)
     try:
-        brand_b = workspaces.access_for(
-            con, "dave@b.example", workspaces.memberships(con, "dave@b.example")[0].workspace_id
+        brand_b = membership.access_for(
+            con, "dave@b.example", membership.memberships(con, "dave@b.example")[0].workspace_id
         )
-        assert "erin@a.example" not in {e for e, _ in workspaces.members(con, brand_b)}
+        assert "erin@a.example" not in {e for e, _ in membership.members(con, brand_b)}
     finally:
         con.close()
     log = at.dataframe[-1].value

@@ -4,9 +4,9 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import warehouse
-from core.access import LOCAL
-from core.campaigns import members, store
+from core.campaigns import members, records
+from core.db import warehouse
+from core.workspace.access import LOCAL
 from tests.unit.campaign_world import ready_copy
 
 APP = str(warehouse.REPO_ROOT / "app.py")
@@ -61,7 +61,7 @@ def _fill_new(at: AppTest, **values) -> None:
 
 def test_shows_a_demo_campaign_with_its_list(ready):
     at = _campaigns()
-    listing = _read(ready, lambda con: store.list_campaigns(con, LOCAL))
+    listing = _read(ready, lambda con: records.list_campaigns(con, LOCAL))
     assert at.title[0].value == "Campaigns"
     assert at.selectbox(key="campaign_pick").value == listing["campaign_id"][0]  # the latest start first
     at = _campaigns(_busiest(ready))
@@ -82,14 +82,14 @@ def test_create_a_campaign_gets_a_suggested_list(ready):
     assert not at.exception, at.exception
     assert any(s.value.startswith("Suggested 5 people") for s in at.success), [s.value for s in at.success]
     new_id = at.selectbox(key="campaign_pick").value
-    campaign = _read(ready, lambda con: store.get_campaign(con, LOCAL, new_id))
+    campaign = _read(ready, lambda con: records.get_campaign(con, LOCAL, new_id))
     assert campaign.name == "Spring launch" and [t.label() for t in campaign.spec.terms] == ["#voltwise", "@voltwise"]
     assert at.dataframe[0].value.shape[0] == 5
 
 
 def test_bad_settings_are_explained_and_nothing_is_created(ready):
     at = _campaigns()
-    before = _read(ready, lambda con: store.list_campaigns(con, LOCAL).height)
+    before = _read(ready, lambda con: records.list_campaigns(con, LOCAL).height)
     at.selectbox(key="campaign_pick").set_value("new").run()
     _fill_new(at, new_name="", new_terms="#, ab")
     at.button[[b.label for b in at.button].index("Create campaign")].click().run()
@@ -97,7 +97,7 @@ def test_bad_settings_are_explained_and_nothing_is_created(ready):
     _fill_new(at, new_name="", new_terms="#voltwise")
     at.button[[b.label for b in at.button].index("Create campaign")].click().run()
     assert any("Name is empty" in e.value for e in at.error)
-    assert _read(ready, lambda con: store.list_campaigns(con, LOCAL).height) == before
+    assert _read(ready, lambda con: records.list_campaigns(con, LOCAL).height) == before
 
 
 def test_change_status_of_selected_people_and_refuse_a_bad_move(ready):

@@ -2,7 +2,8 @@
 
 from streamlit.testing.v1 import AppTest
 
-from core import bootstrap, status, warehouse
+from core.db import status, warehouse
+from core.ops import bootstrap
 
 APP = str(warehouse.REPO_ROOT / "app.py")
 

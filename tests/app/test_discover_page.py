@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import warehouse
+from core.db import warehouse
 from tests.unit import discover_world as world
 from tests.unit.discover_world import CARL, EVIL, MIRA, QUIET, ZOE
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import warehouse
+from core.db import warehouse
 from tests.unit import discover_world as world
 from tests.unit.discover_world import EVIL, MIRA
 

@@ -6,10 +6,10 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import warehouse
-from core.access import LOCAL
-from core.campaigns import store
+from core.campaigns import records
+from core.db import warehouse
 from core.results.compute import campaign_results
+from core.workspace.access import LOCAL
 from tests.unit.campaign_world import ready_copy
 
 APP = str(warehouse.REPO_ROOT / "app.py")
@@ -74,9 +74,9 @@ def test_a_second_visit_reads_the_cached_results(ready):
 def test_no_campaigns_says_where_to_start(ready):
     con = warehouse.connect(ready)
     try:
-        for campaign_id in store.list_campaigns(con, LOCAL)["campaign_id"]:
-            version = store.get_campaign(con, LOCAL, campaign_id).version
-            store.archive_campaign(con, LOCAL, campaign_id, version)
+        for campaign_id in records.list_campaigns(con, LOCAL)["campaign_id"]:
+            version = records.get_campaign(con, LOCAL, campaign_id).version
+            records.archive_campaign(con, LOCAL, campaign_id, version)
     finally:
         con.close()
     at = AppTest.from_file(APP, default_timeout=120)

@@ -3,13 +3,13 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import warehouse
-from core.access import LOCAL
+from core.db import warehouse
 from core.scoring import refresh
 from core.topics import model as topic_model
-from core.topics import store
+from core.topics import model_file
 from core.topics.corrections import correct_post
 from core.topics.influence import refresh_topics
+from core.workspace.access import LOCAL
 from tests.unit.topics_small import small_model, small_sample
 
 APP = str(warehouse.REPO_ROOT / "app.py")
@@ -19,14 +19,14 @@ APP = str(warehouse.REPO_ROOT / "app.py")
 def topics_world(demo_copy, tmp_path, monkeypatch):
     """The small demo, scored and tagged by the small model, which is also the saved model in use."""
     path = tmp_path / "topics.skops"
-    store.save(small_model(), path)
+    model_file.save(small_model(), path)
     monkeypatch.setenv("SWAY_MODEL", str(path))
     # Retraining reads a small slice of the shipped sample, so the retrain button takes seconds.
     monkeypatch.setattr(topic_model, "training_posts", small_sample)
     con = warehouse.connect(demo_copy)
     try:
         refresh(con)
-        refresh_topics(con, model=store.load(path))
+        refresh_topics(con, model=model_file.load(path))
     finally:
         con.close()
     return demo_copy, path
@@ -88,7 +88,7 @@ def test_retrain_uses_the_corrections_and_retags(topics_world):
     next(b for b in at.button if b.label == "Retrain and re-tag posts").click().run()
     assert not at.exception, at.exception
     assert any("Retrained the topic model" in s.value and "1 of them corrected" in s.value for s in at.success)
-    assert store.load(model_path).card["corrections_used"] == 1
+    assert model_file.load(model_path).card["corrections_used"] == 1
     assert {m.label: m.value for m in at.metric}["Corrections used"] == "1"
     con = warehouse.connect(path_db)
     try:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from core.warehouse import REPO_ROOT
+from core.db.warehouse import REPO_ROOT
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",

@@ -10,8 +10,9 @@ import oidc_provider_mock
 import pytest
 from playwright.sync_api import Page, expect
 
-from core import warehouse, workspaces
-from core.warehouse import REPO_ROOT
+from core.db import warehouse
+from core.db.warehouse import REPO_ROOT
+from core.workspace import membership
 from tests.e2e.conftest import _free_port, _wait_healthy
 
 pytestmark = pytest.mark.e2e
@@ -26,12 +27,12 @@ def provider() -> Iterator[str]:
 
 @pytest.fixture
 def signed_in_app(demo_copy, provider, tmp_path) -> Iterator[str]:
-    """The real app with sign-in configured, serving two brands' workspaces."""
+    """The real app with sign-in configured, serving two brands' membership."""
     con = warehouse.connect(demo_copy)
-    workspaces.bootstrap(con, "Brand A", "alice@a.example")
-    workspaces.bootstrap(con, "Brand A", "bob@a.example", "viewer")
-    workspaces.bootstrap(con, "Brand B", "dave@b.example")
-    workspaces.bootstrap(con, "Brand B", "erin@b.example", "editor")
+    membership.bootstrap(con, "Brand A", "alice@a.example")
+    membership.bootstrap(con, "Brand A", "bob@a.example", "viewer")
+    membership.bootstrap(con, "Brand B", "dave@b.example")
+    membership.bootstrap(con, "Brand B", "erin@b.example", "editor")
     con.close()
     port = _free_port()
     secrets = tmp_path / "secrets.toml"

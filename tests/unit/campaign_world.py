@@ -4,8 +4,8 @@ for the topic step, so these tests do not depend on the classifier), Discover bu
 import shutil
 from pathlib import Path
 
-from core import warehouse
 from core.campaigns.demo import import_demo_campaigns
+from core.db import warehouse
 from core.discover import build_discovery
 from core.scoring.refresh import refresh
 

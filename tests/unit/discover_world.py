@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from core import warehouse
+from core.db import warehouse
 from core.discover import build_discovery
 
 AS_OF = datetime(2024, 3, 31, 12, 0)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import duckdb
 import polars as pl
 
-from core import warehouse
+from core.db import warehouse
 
 START = datetime(2024, 1, 1)
 

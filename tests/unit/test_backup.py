@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
-from core import backup, warehouse, workspaces
-from core.warehouse import REPO_ROOT, WarehouseError
+from core.db import backup, warehouse
+from core.db.warehouse import REPO_ROOT, WarehouseError
+from core.workspace import membership
 
 
 def _everything(path) -> dict[str, list[tuple]]:
@@ -36,7 +37,7 @@ def _cli(*args: str, db: str) -> subprocess.CompletedProcess:
 
 def test_round_trip_through_the_cli_restores_every_row(demo_copy, tmp_path):
     con = warehouse.connect(demo_copy)
-    workspaces.bootstrap(con, "Brand A", "alice@a.example")
+    membership.bootstrap(con, "Brand A", "alice@a.example")
     con.close()
     before = _everything(demo_copy)
     assert before["people"] and before["workspace_members"] and before["audit_log"]
@@ -114,12 +115,13 @@ def test_restore_refuses_while_another_process_holds_the_warehouse(demo_copy, tm
 
 
 def test_a_rebuilt_world_keeps_workspaces_members_audit_and_suppressions(demo_copy):
-    from core import audit, privacy
-    from core.access import LOCAL
-    from core.demo_world import build_demo
+    from core import privacy
+    from core.demo.world import build_demo
+    from core.workspace import audit
+    from core.workspace.access import LOCAL
 
     con = warehouse.connect(demo_copy)
-    workspaces.bootstrap(con, "Brand A", "alice@a.example")
+    membership.bootstrap(con, "Brand A", "alice@a.example")
     privacy.erase_person(con, LOCAL, 3)
     kept = backup.kept_tables(con)
     members = warehouse.rows(con, "SELECT * FROM workspace_members ORDER BY ALL")

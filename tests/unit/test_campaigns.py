@@ -7,11 +7,11 @@ import openpyxl
 import polars as pl
 import pytest
 
-from core import warehouse
-from core.access import Access, PermissionDenied
-from core.campaigns import export, members, store, suggest
+from core.campaigns import export, members, records, suggest
 from core.campaigns.model import CampaignError, CampaignNotFound, CampaignSpec, InvalidTransition, StaleCampaign
 from core.campaigns.terms import parse_terms
+from core.db import warehouse
+from core.workspace.access import Access, PermissionDenied
 from tests.unit.campaign_world import ready_copy
 
 ALICE = Access(user="alice@brand.example", workspace_id=1, role="editor")
@@ -54,7 +54,7 @@ def _listed(con, campaign_id: int) -> pl.DataFrame:
 
 
 def _suggested(con, **changes) -> tuple[int, int]:
-    campaign_id = store.create_campaign(con, ALICE, _spec(**changes))
+    campaign_id = records.create_campaign(con, ALICE, _spec(**changes))
     report = suggest.suggest_list(con, ALICE, campaign_id, 1)
     return campaign_id, report.version
 
@@ -62,10 +62,10 @@ def _suggested(con, **changes) -> tuple[int, int]:
 def test_bad_settings_are_all_named_and_nothing_is_stored(con):
     bad = _spec(name=" ", cost_per_perk=0, budget=None, perks=None, ends_on=date(2026, 9, 1), terms=())
     with pytest.raises(CampaignError) as err:
-        store.create_campaign(con, ALICE, bad)
+        records.create_campaign(con, ALICE, bad)
     for words in ("Name is empty", "Cost per perk", "budget or a number of perks", "end date", "tracking term"):
         assert words in str(err.value)
-    assert store.list_campaigns(con, ALICE).height == 12  # only the demo campaigns
+    assert records.list_campaigns(con, ALICE).height == 12  # only the demo campaigns
 
 
 def test_suggested_list_fills_the_budget_best_expected_first(con):
@@ -76,7 +76,7 @@ def test_suggested_list_fills_the_budget_best_expected_first(con):
     assert (listed["expected_mentions"] > 0).all() and not listed["flagged"].any()
     assert listed["suggested_rank"].to_list() == sorted(listed["suggested_rank"].to_list())
     # Nobody left out of the list is expected to do better per perk than the last one on it.
-    spec = store.get_campaign(con, ALICE, campaign_id).spec
+    spec = records.get_campaign(con, ALICE, campaign_id).spec
     est = suggest.estimate(con, spec, suggest.targeted(con, spec)).people
     outside = est.filter(~pl.col("person_id").is_in(listed["person_id"].to_list()))
     assert outside["expected_mentions"].max() <= listed["expected_mentions"].min()
@@ -143,7 +143,7 @@ def test_invalid_transitions_are_refused_for_everyone_in_the_bulk(con):
         members.set_status(con, ALICE, campaign_id, [a, b], "accepted", version)
     statuses = dict(_listed(con, campaign_id).select("person_id", "status").iter_rows())
     assert statuses[a] == "invited" and statuses[b] == "suggested"
-    assert store.get_campaign(con, ALICE, campaign_id).version == version  # nothing was saved
+    assert records.get_campaign(con, ALICE, campaign_id).version == version  # nothing was saved
     with pytest.raises(InvalidTransition, match="Posted"):
         members.set_status(con, ALICE, campaign_id, [b], "posted", version)
 
@@ -159,8 +159,8 @@ def test_second_writer_with_an_old_version_is_told_to_reload(con):
     campaign_id, _ = _suggested(con)
     a, b = _listed(con, campaign_id)["person_id"].to_list()[:2]
     alice, bob = con.cursor(), con.cursor()  # two sessions of the app: separate connections to one database
-    seen_by_alice = store.get_campaign(alice, ALICE, campaign_id).version
-    seen_by_bob = store.get_campaign(bob, BOB, campaign_id).version
+    seen_by_alice = records.get_campaign(alice, ALICE, campaign_id).version
+    seen_by_bob = records.get_campaign(bob, BOB, campaign_id).version
     members.set_notes(alice, ALICE, campaign_id, a, "loves chargers", seen_by_alice)
     with pytest.raises(StaleCampaign, match=r"alice@brand.example saved this campaign .* Reload"):
         members.set_notes(bob, BOB, campaign_id, a, "bob's note", seen_by_bob)
@@ -175,14 +175,14 @@ def test_writers_saving_at_the_same_moment_lose_nothing(con):
     campaign_id, version = _suggested(con)
     a, b = _listed(con, campaign_id)["person_id"].to_list()[:2]
     alice, bob = con.cursor(), con.cursor()
-    with store.editing(alice, ALICE, campaign_id, version, "test") as new_version:
+    with records.editing(alice, ALICE, campaign_id, version, "test") as new_version:
         alice.execute(
             "UPDATE campaign_members SET notes = 'alice' WHERE campaign_id = ? AND person_id = ?", [campaign_id, a]
         )
         # Bob saves while Alice's transaction is still open, from the same version she started from.
         with pytest.raises(StaleCampaign, match="Reload"):
             members.set_notes(bob, BOB, campaign_id, b, "bob", version)
-    assert store.get_campaign(con, ALICE, campaign_id).version == new_version
+    assert records.get_campaign(con, ALICE, campaign_id).version == new_version
     notes = dict(_listed(con, campaign_id).select("person_id", "notes").iter_rows())
     assert notes[a] == "alice" and notes[b] == ""
     members.set_notes(bob, BOB, campaign_id, b, "bob", new_version)  # after reloading, Bob's change goes in
@@ -192,19 +192,19 @@ def test_writers_saving_at_the_same_moment_lose_nothing(con):
 def test_another_workspace_cannot_see_or_change_a_campaign(con):
     campaign_id, version = _suggested(con)
     person = _listed(con, campaign_id)["person_id"][0]
-    assert store.list_campaigns(con, OTHER).is_empty()
+    assert records.list_campaigns(con, OTHER).is_empty()
     for attempt in (
-        lambda: store.get_campaign(con, OTHER, campaign_id),
+        lambda: records.get_campaign(con, OTHER, campaign_id),
         lambda: members.members(con, OTHER, campaign_id),
         lambda: members.history(con, OTHER, campaign_id),
         lambda: members.set_status(con, OTHER, campaign_id, [person], "invited", version),
-        lambda: store.update_campaign(con, OTHER, campaign_id, _spec(name="hijacked"), version),
-        lambda: store.archive_campaign(con, OTHER, campaign_id, version),
+        lambda: records.update_campaign(con, OTHER, campaign_id, _spec(name="hijacked"), version),
+        lambda: records.archive_campaign(con, OTHER, campaign_id, version),
         lambda: suggest.suggest_list(con, OTHER, campaign_id, version),
     ):
         with pytest.raises(CampaignNotFound):
             attempt()
-    campaign = store.get_campaign(con, ALICE, campaign_id)
+    campaign = records.get_campaign(con, ALICE, campaign_id)
     assert campaign.version == version and campaign.name == "Autumn box"
     assert _listed(con, campaign_id).filter(pl.col("person_id") == person)["status"][0] == "suggested"
 
@@ -215,27 +215,27 @@ def test_viewers_read_but_cannot_change(con):
     with pytest.raises(PermissionDenied, match="needs the editor role"):
         members.set_status(con, VIEWER, campaign_id, [1], "invited", version)
     with pytest.raises(PermissionDenied):
-        store.create_campaign(con, VIEWER, _spec())
+        records.create_campaign(con, VIEWER, _spec())
 
 
 def test_edit_replaces_settings_and_terms(con):
     campaign_id, version = _suggested(con)
-    version = store.update_campaign(
+    version = records.update_campaign(
         con, ALICE, campaign_id, _spec(name="Winter box", terms=parse_terms("#volt")), version
     )
-    campaign = store.get_campaign(con, ALICE, campaign_id)
+    campaign = records.get_campaign(con, ALICE, campaign_id)
     assert campaign.name == "Winter box" and [t.label() for t in campaign.spec.terms] == ["#volt"]
     assert campaign.version == version
 
 
 def test_delete_archives_and_restore_undoes_it(con):
     campaign_id, version = _suggested(con)
-    store.archive_campaign(con, ALICE, campaign_id, version)
+    records.archive_campaign(con, ALICE, campaign_id, version)
     with pytest.raises(CampaignNotFound):
-        store.get_campaign(con, ALICE, campaign_id)
-    assert campaign_id not in store.list_campaigns(con, ALICE)["campaign_id"].to_list()
-    assert campaign_id in store.list_campaigns(con, ALICE, archived=True)["campaign_id"].to_list()
-    store.restore_campaign(con, ALICE, campaign_id)
+        records.get_campaign(con, ALICE, campaign_id)
+    assert campaign_id not in records.list_campaigns(con, ALICE)["campaign_id"].to_list()
+    assert campaign_id in records.list_campaigns(con, ALICE, archived=True)["campaign_id"].to_list()
+    records.restore_campaign(con, ALICE, campaign_id)
     assert _listed(con, campaign_id).height == 5
     actions = [a for (a,) in warehouse.rows(con, "SELECT action FROM audit_log WHERE workspace_id = 1")]
     assert {"campaign.create", "campaign.suggest", "campaign.archive", "campaign.restore"} <= set(actions)

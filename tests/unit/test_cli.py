@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from core import warehouse
+from core.db import warehouse
 
 
 def sway(*args: str, db: str) -> subprocess.CompletedProcess:

@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 import polars as pl
 import pytest
 
-from core import jobs, warehouse
-from core.access import LOCAL
+from core.db import warehouse
+from core.db.warehouse import REPO_ROOT
 from core.ingest import import_files
-from core.warehouse import REPO_ROOT
+from core.ops import jobs
+from core.workspace.access import LOCAL
 from tests.conftest import table_snapshot
 
 DERIVED = (

@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 from scipy.stats import spearmanr
 
-from core import warehouse
-from core.corpus import labelled_posts
-from core.demo_world import DEMO_END, build_demo, build_demo_warehouse
+from core.corpus.samples import labelled_posts
+from core.db import warehouse
+from core.demo.world import DEMO_END, build_demo, build_demo_warehouse
 
 PEOPLE = 2_500
 SEED = 5

@@ -6,6 +6,7 @@ import openpyxl
 import polars as pl
 import pytest
 
+from core.db.warehouse import rows, scalar
 from core.discover import (
     Filters,
     build_discovery,
@@ -22,7 +23,6 @@ from core.discover import (
     search,
 )
 from core.discover.search import words
-from core.warehouse import rows, scalar
 from tests.unit import discover_world as world
 from tests.unit.discover_world import CARL, EVIL, MIRA, QUIET, ZOE
 

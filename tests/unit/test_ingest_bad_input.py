@@ -10,7 +10,7 @@ from typing import NamedTuple
 import polars as pl
 import pytest
 
-from core import warehouse
+from core.db import warehouse
 from core.ingest import InputError, import_files
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from core import warehouse
+from core.db import warehouse
 from core.ingest import import_files
 from core.ingest.interchange import COLUMNS
 from core.ingest.values import iso_timestamp

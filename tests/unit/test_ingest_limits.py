@@ -5,7 +5,7 @@ import gzip
 
 import pytest
 
-from core import warehouse
+from core.db import warehouse
 from core.ingest import InputError, import_files, source
 from tests.conftest import table_snapshot
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core import warehouse
+from core.db import warehouse
 from core.ingest import import_files
 
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "twitter_v1_sample.jsonl"

@@ -8,9 +8,10 @@ import time
 
 import pytest
 
-from core import jobs, warehouse
-from core.connections import SharedWarehouse
-from core.warehouse import REPO_ROOT
+from core.db import warehouse
+from core.db.connections import SharedWarehouse
+from core.db.warehouse import REPO_ROOT
+from core.ops import jobs
 
 
 def _cli(db: str, *args: str) -> subprocess.CompletedProcess:
@@ -95,8 +96,8 @@ def test_a_process_that_does_not_take_requests_is_named(demo_copy, monkeypatch):
 
 
 def test_a_refresh_failing_in_its_last_step_keeps_every_previous_result(demo_copy, monkeypatch):
-    from core.access import LOCAL
     from core.discover import build as discover_build
+    from core.workspace.access import LOCAL
 
     con = warehouse.connect(demo_copy)
     try:

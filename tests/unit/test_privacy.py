@@ -6,9 +6,12 @@ import shutil
 
 import pytest
 
-from core import audit, jobs, privacy, warehouse, workspaces
-from core.access import LOCAL, PermissionDenied
+from core import privacy
+from core.db import warehouse
 from core.ingest import import_files
+from core.ops import jobs
+from core.workspace import audit, membership
+from core.workspace.access import LOCAL, PermissionDenied
 from tests.conftest import table_snapshot
 
 REFERENCES = {
@@ -199,11 +202,11 @@ def test_a_failed_erasure_changes_nothing(world, monkeypatch):
 
 def test_only_admins_erase_and_unknown_people_are_refused(world):
     con, _ = world
-    workspaces.bootstrap(con, "Brand A", "alice@a.example")
-    workspaces.bootstrap(con, "Brand A", "bob@a.example", "editor")
-    brand = workspaces.memberships(con, "bob@a.example")[0].workspace_id
+    membership.bootstrap(con, "Brand A", "alice@a.example")
+    membership.bootstrap(con, "Brand A", "bob@a.example", "editor")
+    brand = membership.memberships(con, "bob@a.example")[0].workspace_id
     with pytest.raises(PermissionDenied):
-        privacy.erase_person(con, workspaces.access_for(con, "bob@a.example", brand), 3)
+        privacy.erase_person(con, membership.access_for(con, "bob@a.example", brand), 3)
     with pytest.raises(privacy.ErasureError, match="no person 999999"):
-        privacy.erase_person(con, workspaces.access_for(con, "alice@a.example", brand), 999_999)
+        privacy.erase_person(con, membership.access_for(con, "alice@a.example", brand), 999_999)
     assert warehouse.scalar(con, "SELECT count(*) FROM people WHERE person_id = 3") == 1

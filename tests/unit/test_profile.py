@@ -6,11 +6,11 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from core.access import Access, PermissionDenied
+from core.db.warehouse import rows
 from core.profile import ProfileNotFound, mark_topic_wrong, profile
 from core.profile.layout import force_layout
 from core.topics.corrections import correct_post
-from core.warehouse import rows
+from core.workspace.access import Access, PermissionDenied
 from tests.unit import discover_world as world
 from tests.unit.discover_world import AS_OF, CARL, EVIL, MIRA, QUIET, ZOE
 

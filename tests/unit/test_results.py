@@ -11,15 +11,15 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from core import warehouse
-from core.access import Access
-from core.campaigns import members, store
+from core.campaigns import members, records
 from core.campaigns.demo import import_demo_campaigns
 from core.campaigns.model import CampaignNotFound, CampaignSpec
 from core.campaigns.terms import parse_terms
+from core.db import warehouse
 from core.results import control, report
 from core.results.compute import campaign_results
 from core.results.lift import MIN_MENTIONS, baseline_lift, control_lift
+from core.workspace.access import Access
 from tests.unit.campaign_world import ready_copy
 
 LOCAL = Access(user="local", workspace_id=1, role="admin")
@@ -146,7 +146,7 @@ def test_control_group_is_similar_people_the_brand_never_approached(con):
         terms=parse_terms(hashtag),
         target_topics=(topic,),
     )
-    campaign_id = store.create_campaign(con, LOCAL, spec)
+    campaign_id = records.create_campaign(con, LOCAL, spec)
     fans = [
         p
         for (p,) in warehouse.rows(
@@ -185,7 +185,7 @@ def test_matching_picks_the_nearest_people_per_member():
 
 
 def test_a_campaign_after_the_data_says_so(con):
-    campaign_id = store.create_campaign(
+    campaign_id = records.create_campaign(
         con,
         LOCAL,
         CampaignSpec(
@@ -241,7 +241,7 @@ def test_a_lift_is_claimed_only_when_the_control_group_agrees(con):
 
 
 def test_report_of_an_empty_or_unbounded_campaign(con):
-    campaign_id = store.create_campaign(
+    campaign_id = records.create_campaign(
         con,
         LOCAL,
         CampaignSpec(

@@ -2,8 +2,8 @@
 
 import json
 
+from core.db.warehouse import rows
 from core.scoring import refresh
-from core.warehouse import rows
 from tests.unit.scoring_world import World, warehouse_with
 
 

@@ -4,9 +4,9 @@ import json
 
 from scipy.stats import spearmanr
 
-from core import warehouse
+from core.db import warehouse
+from core.db.warehouse import rows, scalar
 from core.scoring import backfill_history, refresh
-from core.warehouse import rows, scalar
 
 
 def test_refresh_on_the_demo_world_stores_consistent_scores_explanations_and_flags(raw_demo_copy):

@@ -4,12 +4,12 @@ from datetime import datetime
 
 import pytest
 
-from core import warehouse
-from core.cli import build_parser
+from core.cli.main import build_parser
+from core.db import warehouse
+from core.db.warehouse import rows, scalar
 from core.scoring import ScoringError, backfill_history, refresh
 from core.scoring.params import ScoreParams
 from core.scoring.preview import preview
-from core.warehouse import rows, scalar
 from tests.unit.scoring_world import START, World, warehouse_with
 
 STORED = ("scores", "score_history", "score_explanations", "score_top_posts", "authenticity", "authenticity_flags")
@@ -72,15 +72,15 @@ def test_a_failure_while_writing_rolls_everything_back(monkeypatch):
     con = warehouse_with(_world())
     refresh(con)
     before = _snapshot(con)
-    from core.scoring import store
+    from core.scoring import runs
 
-    real = store.write_current
+    real = runs.write_current
 
     def half_then_fail(con, run, results):
         real(con, run, results)  # everything written ...
         raise RuntimeError("disk full")  # ... then the commit never happens
 
-    monkeypatch.setattr(store, "write_current", half_then_fail)
+    monkeypatch.setattr(runs, "write_current", half_then_fail)
     with pytest.raises(RuntimeError, match="disk full"):
         refresh(con)
     assert _snapshot(con) == before

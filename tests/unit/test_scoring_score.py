@@ -2,9 +2,9 @@
 
 import pytest
 
+from core.db.warehouse import rows
 from core.scoring import refresh
 from core.scoring.params import ScoreParams
-from core.warehouse import rows
 from tests.unit.scoring_world import World, warehouse_with
 
 

@@ -8,12 +8,12 @@ import numpy as np
 import polars as pl
 import pytest
 
-from core import warehouse
-from core.access import Access, PermissionDenied
+from core.cli.topics import add_subcommands
+from core.db import warehouse
+from core.db.warehouse import rows
 from core.scoring import refresh
 from core.topics import model as topic_model
-from core.topics import store
-from core.topics.cli import add_subcommands
+from core.topics import model_file
 from core.topics.corrections import (
     CorrectionError,
     correct_post,
@@ -27,7 +27,7 @@ from core.topics.influence import TopicRefreshError
 from core.topics.model import LABELS
 from core.topics.retrain import retrain, train_with_corrections
 from core.topics.tagging import topic_rows
-from core.warehouse import rows
+from core.workspace.access import Access, PermissionDenied
 from tests.conftest import table_snapshot
 from tests.unit.topics_small import small_model, small_sample
 
@@ -197,7 +197,7 @@ def test_train_cli_uses_the_warehouse_corrections(con, raw_demo_copy, small_trai
     add_subcommands(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["topics", "train", "--model", str(tmp_path / "m.skops")])
     assert args.run(args) == 0
-    assert store.load(tmp_path / "m.skops").card["corrections_used"] == 1
+    assert model_file.load(tmp_path / "m.skops").card["corrections_used"] == 1
     assert "1 corrected by marketers" in capsys.readouterr().out
 
 
@@ -207,7 +207,7 @@ def test_retrain_saves_and_retags_with_the_corrections(con, small_training, tmp_
     correct_post(con, EDITOR, post, add=["gaming"], remove=["music"])
     path = tmp_path / "m.skops"
     report = retrain(con, AGENCY, path=path)
-    assert store.load(path).card["corrections_used"] == 1 == report.card["corrections_used"]
+    assert model_file.load(path).card["corrections_used"] == 1 == report.card["corrections_used"]
     tagged = rows(con, "SELECT topic, corrected FROM post_topics WHERE post_id = ? ORDER BY topic", [post])
     assert ("gaming", True) in tagged and all(topic != "music" for topic, _ in tagged)
     assert report.topics.posts == rows(con, "SELECT count(*) FROM posts")[0][0]

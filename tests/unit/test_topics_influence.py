@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 import duckdb
 import pytest
 
-from core import warehouse
-from core.access import LOCAL
+from core.db import warehouse
+from core.db.warehouse import rows
 from core.scoring import refresh
 from core.scoring.mapping import score_exact
 from core.topics.corrections import correct_post
 from core.topics.influence import TopicParams, TopicRefreshError, attribute, refresh_topics
-from core.warehouse import rows
+from core.workspace.access import LOCAL
 from tests.unit.topics_small import small_model
 
 AS_OF = datetime(2024, 3, 31, 12, 0)

@@ -5,7 +5,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from core import warehouse
+from core.db import warehouse
 from core.topics import overview
 from core.topics.model import LABELS, shipped_evaluation
 from tests.unit.topics_small import small_model

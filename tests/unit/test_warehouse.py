@@ -5,8 +5,8 @@ import threading
 import duckdb
 import pytest
 
-from core import warehouse
-from core.connections import SharedWarehouse
+from core.db import warehouse
+from core.db.connections import SharedWarehouse
 
 
 def test_new_warehouse_gets_every_migration_once(tmp_path):
@@ -128,7 +128,7 @@ def test_second_process_gets_a_clear_error_while_the_file_is_in_use(tmp_path):
 
     path = tmp_path / "w.duckdb"
     con = warehouse.connect(path)
-    code = f"from core import warehouse; warehouse.connect({str(path)!r})"
+    code = f"from core.db import warehouse; warehouse.connect({str(path)!r})"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=warehouse.REPO_ROOT)
     con.close()
     assert result.returncode != 0

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from core.corpus import labelled_posts
+from core.corpus.samples import labelled_posts
 from core.topics.model import TopicModel, fit, training_rows
 
 PER_LABEL = 80

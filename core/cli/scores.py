@@ -7,7 +7,7 @@ import sys
 
 import polars as pl
 
-from core import warehouse
+from core.db import warehouse
 from core.scoring.params import ScoreParams, ScoringError
 
 
@@ -23,7 +23,7 @@ def _overrides(pairs: list[str]) -> dict[str, str]:
 
 def _cmd_preview(args: argparse.Namespace) -> int:
     from core.scoring.preview import preview
-    from core.scoring.store import latest_ok_run
+    from core.scoring.runs import latest_ok_run
 
     con = warehouse.connect()
     try:
@@ -43,7 +43,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
 
 
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
-    """Register `scores preview` on the CLI's subparsers (`refresh` runs the whole pipeline, see core/cli.py)."""
+    """Register `scores preview` on the CLI's subparsers (`refresh` runs the whole pipeline, see core/cli/main.py)."""
     scores = sub.add_parser("scores", help="influence score tools")
     tools = scores.add_subparsers(dest="scores_command", required=True, metavar="TOOL")
     prev = tools.add_parser("preview", help="who would move most if scoring parameters changed (writes nothing)")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from core import warehouse
+from core.db import warehouse
 
 
 class SharedWarehouse:

@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PATH = REPO_ROOT / "data" / "sway.duckdb"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
@@ -48,7 +48,7 @@ def warehouse_path() -> Path:
 
 
 def migrations() -> list[Migration]:
-    """All migrations shipped in core/migrations, in version order."""
+    """All migrations shipped in core/db/migrations, in version order."""
     found = []
     for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
         match = _MIGRATION_NAME.match(path.name)

@@ -8,7 +8,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from core.warehouse import CORE_TABLES, rows, scalar
+from core.db.warehouse import CORE_TABLES, rows, scalar
 
 
 @dataclass(frozen=True)

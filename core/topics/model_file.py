@@ -12,11 +12,11 @@ import skops.io as sio
 from sklearn.pipeline import Pipeline
 from skops.io.exceptions import UntrustedTypesFoundException
 
+from core.db.warehouse import REPO_ROOT
 from core.ingest.errors import InputError
 from core.progress import Progress, scaled, silent
 from core.topics.card import card_markdown
 from core.topics.model import LABELS, TopicModel, train
-from core.warehouse import REPO_ROOT
 
 DEFAULT_PATH = REPO_ROOT / "data" / "topic_model.skops"
 # 2: word + character n-gram features (PostVectorizer); a format-1 model is retrained on first use.

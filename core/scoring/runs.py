@@ -9,8 +9,8 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
+from core.db.warehouse import rows, scalar, transaction
 from core.scoring.params import ScoreParams
-from core.warehouse import rows, scalar, transaction
 
 
 @dataclass(frozen=True)

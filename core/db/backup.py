@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from core import warehouse
-from core.warehouse import WarehouseError, rows, scalar
+from core.db import warehouse
+from core.db.warehouse import WarehouseError, rows, scalar
 
 MANIFEST = "sway-backup.json"
 

@@ -14,8 +14,6 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from core import audit
-from core.access import Access
 from core.campaigns.model import (
     STATUSES,
     Campaign,
@@ -25,7 +23,9 @@ from core.campaigns.model import (
     StaleCampaign,
 )
 from core.campaigns.terms import KINDS, Term
-from core.warehouse import rows, scalar, transaction
+from core.db.warehouse import rows, scalar, transaction
+from core.workspace import audit
+from core.workspace.access import Access
 
 _COLUMNS = (
     "campaign_id, workspace_id, name, brand, perk, cost_per_perk, budget, perks, target_topics, min_score, networks, "

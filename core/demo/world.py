@@ -23,7 +23,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from core import warehouse
+from core.db import warehouse
 from core.demo.accounts import Accounts, generate_accounts
 from core.demo.campaigns import Campaigns, generate_campaigns, mention_posts
 from core.demo.common import DEMO_END, LIKE, NETWORKS, REPOST, Batch, Window
@@ -37,7 +37,7 @@ from core.demo.reactions import (
     organic_reactions,
     thread_interactions,
 )
-from core.demo.store import write_accounts, write_campaigns, write_gaming, write_interactions, write_people, write_posts
+from core.demo.write import write_accounts, write_campaigns, write_gaming, write_interactions, write_people, write_posts
 from core.progress import Progress, scaled, silent
 
 __all__ = ["DEMO_END", "build_demo", "build_demo_warehouse"]

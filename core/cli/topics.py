@@ -7,11 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from core import progress, warehouse
+from core import progress
+from core.db import warehouse
 from core.ingest.errors import InputError
 from core.topics.model import LABELS
+from core.topics.model_file import load_or_train, model_path, save
 from core.topics.retrain import current_model, train_with_corrections
-from core.topics.store import load_or_train, model_path, save
 
 _LINE_FORMAT = 'Write one JSON object per line, like {"id": 1, "text": "Leg day done #fitness"}'
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import duckdb
 
-from core import audit
-from core.access import LOCAL, ROLE_RANK, Access, PermissionDenied, Role
-from core.warehouse import rows, scalar, transaction
+from core.db.warehouse import rows, scalar, transaction
+from core.workspace import audit
+from core.workspace.access import LOCAL, ROLE_RANK, Access, PermissionDenied, Role
 
 ROLES: tuple[Role, ...] = ("viewer", "editor", "admin")
 ROLE_HELP = {

@@ -1,7 +1,7 @@
 """Command-line subcommands for operators: workspaces and members, erasure, backup and restore.
 
 Registered by add_subcommands. The operator has the warehouse file itself, so acts as the local admin.
-Refresh, backup and erasure go through core.jobs: while the app holds the warehouse they are handed to it.
+Refresh, backup and erasure go through core.ops.jobs: while the app holds the warehouse they are handed to it.
 """
 
 from __future__ import annotations
@@ -10,16 +10,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from core import jobs, progress, warehouse
-from core.access import PermissionDenied
+from core import progress
+from core.db import warehouse
+from core.ops import jobs
 from core.privacy import ErasureError
-from core.workspaces import WorkspaceError
+from core.workspace.access import PermissionDenied
+from core.workspace.membership import WorkspaceError
 
 USER_ERRORS = (WorkspaceError, PermissionDenied, ErasureError)  # one line on stderr, exit code 1
 
 
 def _cmd_workspace_add(args: argparse.Namespace) -> int:
-    from core.workspaces import bootstrap
+    from core.workspace.membership import bootstrap
 
     con = warehouse.connect()
     try:
@@ -31,7 +33,7 @@ def _cmd_workspace_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_workspace_grant(args: argparse.Namespace) -> int:
-    from core.workspaces import bootstrap
+    from core.workspace.membership import bootstrap
 
     con = warehouse.connect()
     try:
@@ -43,7 +45,7 @@ def _cmd_workspace_grant(args: argparse.Namespace) -> int:
 
 
 def _cmd_workspace_list(args: argparse.Namespace) -> int:
-    from core.workspaces import all_workspaces
+    from core.workspace.membership import all_workspaces
 
     con = warehouse.connect()
     try:
@@ -72,7 +74,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from core.backup import restore
+    from core.db.backup import restore
 
     info = restore(Path(args.path))
     print(f"Restored {info.tables} tables ({info.rows:,} rows) from {info.folder} into {warehouse.warehouse_path()}")

@@ -11,9 +11,10 @@ import threading
 
 import streamlit as st
 
-from core import jobs, workspaces
-from core.access import LOCAL, Access, PermissionDenied
-from pages import _shared
+from core.ops import jobs
+from core.workspace import membership
+from core.workspace.access import LOCAL, Access, PermissionDenied
+from ui import backend
 
 _WORKSPACE_KEY = "workspace_id"
 
@@ -56,7 +57,7 @@ def sidebar() -> None:
         st.sidebar.caption("Local workspace — no sign-in configured, everyone using this server sees the same data.")
         return
     email = _email()
-    mine = workspaces.memberships(_shared.cursor(), email)
+    mine = membership.memberships(backend.cursor(), email)
     if not mine:
         _no_workspace(email)
     with st.sidebar:
@@ -69,12 +70,12 @@ def sidebar() -> None:
         st.button("Sign out", icon=":material/logout:", on_click=st.logout)
 
 
-def current_access() -> Access:
+def access() -> Access:
     """This session's Access: LOCAL without sign-in, else the stored membership in the chosen workspace."""
     if not sign_in_configured():
         return LOCAL
     try:
-        return workspaces.access_for(_shared.cursor(), _email(), st.session_state.get(_WORKSPACE_KEY, -1))
+        return membership.access_for(backend.cursor(), _email(), st.session_state.get(_WORKSPACE_KEY, -1))
     except PermissionDenied as denied:
         st.error(f"{denied} Choose another workspace in the sidebar.", icon=":material/block:")
         st.stop()
@@ -85,7 +86,7 @@ def current_access() -> Access:
 def _job_worker() -> threading.Event:
     """Start the thread that runs refreshes, backups and erasures asked for on the command line (once)."""
     stop = threading.Event()
-    shared = _shared.shared_warehouse()
+    shared = backend.shared_warehouse()
     worker = threading.Thread(
         target=jobs.serve_requests, args=(shared.cursor, lambda: shared.path, stop), name="sway-jobs", daemon=True
     )

@@ -8,7 +8,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from core.corpus import TOPICS
+from core.corpus.samples import TOPICS
 from core.demo.accounts import Accounts
 from core.demo.campaigns import BRANDS, CAMPAIGN_DAYS, PERKS, Campaigns, brands_frame
 from core.demo.common import (
@@ -54,7 +54,7 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, sele
 
 
 def write_people(con: duckdb.DuckDBPyConnection, people: People, influence: np.ndarray, seed: int) -> None:
-    """people and truth_people: each person's true influence (see core.demo_world) and topics, strongest first."""
+    """people and truth_people: each person's true influence (see core.demo.world) and topics, strongest first."""
     insert(con, "people", people_frame(people.n, seed), "person_id, 'demo-' || person_id AS external_id, name")
     has = people.topics >= 0
     interests = (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-CORPUS_PATH = Path(__file__).resolve().parent / "corpus" / "labelled_posts.parquet"
+CORPUS_PATH = Path(__file__).resolve().with_name("labelled_posts.parquet")
 HEADLINES_PATH = CORPUS_PATH.with_name("huffpost_headlines.parquet")
 
 TOPICS: tuple[str, ...] = (

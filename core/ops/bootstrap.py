@@ -6,10 +6,10 @@ from pathlib import Path
 
 import duckdb
 
-from core import warehouse
-from core.access import LOCAL, Access
-from core.connections import SharedWarehouse
+from core.db import warehouse
+from core.db.connections import SharedWarehouse
 from core.progress import Progress, scaled, silent
+from core.workspace.access import LOCAL, Access
 
 DEMO_PEOPLE = 20_000
 DEMO_SEED = 7
@@ -22,8 +22,8 @@ def build_ready_demo(con: duckdb.DuckDBPyConnection, *, people: int, seed: int, 
     The result is what a marketer expects on first start: every page has something true to show.
     """
     from core.campaigns.demo import import_demo_campaigns
-    from core.demo_world import build_demo
-    from core.pipeline import refresh_all
+    from core.demo.world import build_demo
+    from core.ops.pipeline import refresh_all
 
     build_demo(con, people=people, seed=seed, progress=scaled(progress, 0.0, 0.15))
     refresh_all(con, backfill_days=HISTORY_DAYS, progress=scaled(progress, 0.15, 0.97))
@@ -47,8 +47,10 @@ def rebuild_demo(
     Workspaces, their members, the audit log and the suppression list survive the rebuild, and no refresh,
     backup or erasure can run meanwhile.
     """
-    from core import audit, backup, jobs
-    from core.workspaces import require
+    from core.db import backup
+    from core.ops import jobs
+    from core.workspace import audit
+    from core.workspace.membership import require
 
     kept = {}
     if warehouse.exists(shared.path):

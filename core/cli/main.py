@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from core import progress, warehouse
+from core import progress
+from core.db import warehouse
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from core.bootstrap import write_demo_warehouse
-    from core.demo_world import build_demo_warehouse
+    from core.demo.world import build_demo_warehouse
+    from core.ops.bootstrap import write_demo_warehouse
 
     path = warehouse.warehouse_path()
     if args.no_refresh:
@@ -49,7 +50,7 @@ def _as_of(text: str) -> datetime:
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
-    from core import jobs
+    from core.ops import jobs
 
     params = {
         "window_days": args.window_days,
@@ -64,7 +65,7 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from core.status import status
+    from core.db.status import status
 
     path = warehouse.warehouse_path()
     if not path.exists():
@@ -128,9 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     ref.add_argument("--step-days", type=int, default=1, help="backfill every N days (default 1)")
     ref.set_defaults(run=_cmd_refresh)
 
-    from core.admin_cli import add_subcommands as add_admin
-    from core.scoring.cli import add_subcommands as add_scoring
-    from core.topics.cli import add_subcommands as add_topics
+    from core.cli.admin import add_subcommands as add_admin
+    from core.cli.scores import add_subcommands as add_scoring
+    from core.cli.topics import add_subcommands as add_topics
 
     add_scoring(sub)
     add_topics(sub)
@@ -140,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; user-facing errors become one line on stderr and exit code 1."""
-    from core.admin_cli import USER_ERRORS
+    from core.cli.admin import USER_ERRORS
     from core.ingest.errors import InputError
     from core.scoring.params import ScoringError
 

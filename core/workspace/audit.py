@@ -9,8 +9,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from core.access import Access
-from core.warehouse import transaction
+from core.db.warehouse import transaction
+from core.workspace.access import Access
 
 
 def record(
@@ -38,7 +38,7 @@ def entries(con: duckdb.DuckDBPyConnection, access: Access, *, limit: int = 200)
 
     Entries of other workspaces are never returned, whatever the caller asks for.
     """
-    from core.workspaces import require
+    from core.workspace.membership import require
 
     require(con, access, "admin", "reading the audit log")
     return con.sql(

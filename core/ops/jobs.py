@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from core import audit, warehouse
-from core.access import LOCAL, Access
+from core.db import warehouse
+from core.db.warehouse import WarehouseError
 from core.progress import Progress, silent
-from core.warehouse import WarehouseError
+from core.workspace import audit
+from core.workspace.access import LOCAL, Access
 
 if TYPE_CHECKING:
     from core.ingest.report import ImportReport
@@ -109,8 +110,8 @@ def refresh(
 
     Readers keep the previous results until the commit; a failure or a killed process leaves them in place.
     """
-    from core.pipeline import refresh_all
-    from core.workspaces import require
+    from core.ops.pipeline import refresh_all
+    from core.workspace.membership import require
 
     require(con, access, "admin", "refreshing scores and topics")
     if isinstance(params.get("as_of"), str):  # handed over from the command line as ISO text
@@ -136,8 +137,8 @@ def backup(
     con: duckdb.DuckDBPyConnection, access: Access, *, db: Path, target: str, progress: Progress = silent
 ) -> list[str]:
     """Write a Parquet backup of the whole warehouse to the folder `target`; admins only."""
-    from core.backup import export
-    from core.workspaces import require
+    from core.db.backup import export
+    from core.workspace.membership import require
 
     require(con, access, "admin", "backing up the warehouse")
     with exclusive(db, "backup", access.user):
@@ -171,7 +172,7 @@ def import_uploads(
 ) -> ImportReport:
     """Import uploaded files all-or-nothing as an admin, with the audit entry in the same transaction."""
     from core.ingest.uploads import import_uploads as load_uploads
-    from core.workspaces import require
+    from core.workspace.membership import require
 
     require(con, access, "admin", "importing data")
     with warehouse.transaction(con):

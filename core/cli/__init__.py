@@ -1,0 +1,1 @@
+"""`python -m core`: the command line, one module per group of subcommands."""

@@ -1,0 +1,1 @@
+"""The shipped samples of real labelled text (see ATTRIBUTION.md)."""

@@ -1,0 +1,1 @@
+"""The warehouse: its file, numbered migrations, connections, status, backup and restore."""

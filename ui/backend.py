@@ -1,0 +1,67 @@
+"""The process-wide warehouse for the UI: one holder, cursors per run, cache keys, and the first-start build.
+
+It holds no SQL and no business logic: those are in core.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import duckdb
+import streamlit as st
+
+from core.db import status, warehouse
+from core.db.connections import SharedWarehouse
+from core.ops import bootstrap
+
+
+@st.cache_resource(on_release=lambda shared: shared.close())
+def shared_warehouse() -> SharedWarehouse:
+    """The one warehouse holder of this server process (all sessions share it via cursors)."""
+    return SharedWarehouse()
+
+
+@st.cache_resource
+def _first_start_lock() -> threading.Lock:
+    return threading.Lock()
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor for this script run's queries."""
+    return shared_warehouse().cursor()
+
+
+def data_key() -> tuple:
+    """Cache key for query results: changes when the file is swapped or data is loaded."""
+    shared = shared_warehouse()
+    return (*warehouse.file_identity(shared.path)[:2], *warehouse.data_version(cursor()))
+
+
+def data_changed() -> None:
+    """Forget cached query results after this app changed the warehouse."""
+    st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False)
+def warehouse_status(key: tuple) -> status.WarehouseStatus:
+    """Counts, dates and last load of the warehouse (cached per data version)."""
+    return status.status(cursor(), str(shared_warehouse().path))
+
+
+def ensure_warehouse() -> None:
+    """On the first start, build the demo world with a visible progress bar, then continue."""
+    shared = shared_warehouse()
+    if warehouse.exists(shared.path):
+        return
+    with _first_start_lock():
+        st.title("Welcome to Sway")
+        st.write(
+            "This is the first start: Sway is building its demo warehouse, a realistic world of "
+            f"{bootstrap.DEMO_PEOPLE:,} people on five networks with 90 days of posts and reactions. "
+            "It takes about a minute and happens only once."
+        )
+        bar = st.progress(0.0, text="Starting…")
+        bootstrap.ensure_ready(shared, progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
+        data_changed()
+        bar.empty()
+    st.rerun()
