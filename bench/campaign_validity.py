@@ -27,7 +27,7 @@ from core.db import warehouse
 from core.demo.world import build_demo_warehouse
 from core.discover import build_discovery
 from core.results.compute import campaign_results
-from core.scoring import refresh
+from core.scoring.refresh import refresh
 
 TARGET_COVERAGE = 0.90
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from core.db import warehouse
 from core.progress import to_stderr
-from core.scoring import refresh
+from core.scoring.refresh import refresh
 
 CACHE = warehouse.REPO_ROOT / "data" / "bench_1m.duckdb"
 TARGET_SECONDS = 30.0

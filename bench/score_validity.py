@@ -28,8 +28,8 @@ import polars as pl
 from scipy.stats import spearmanr
 
 from core.db import warehouse
-from core.scoring import backfill_history, refresh
 from core.scoring.params import ScoreParams
+from core.scoring.refresh import backfill_history, refresh
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 HIGGS = SHARED / "snap-higgs-twitter" / "higgs-activity_time.txt.gz"

@@ -372,7 +372,7 @@ def demo_truth(con: duckdb.DuckDBPyConnection, params: TopicParams) -> dict:
 def demo_world(people: int, seed: int, model: TopicModel) -> dict:
     """Build and score a demo world in a temp file, run the topic step with `model`, compare with the truth."""
     from core.demo.world import build_demo_warehouse
-    from core.scoring import refresh
+    from core.scoring.refresh import refresh
 
     params = TopicParams()
     with tempfile.TemporaryDirectory() as tmp:

@@ -7,11 +7,9 @@ only, and keyed hashes of their account and person keys (suppressed_keys) that t
 
 from __future__ import annotations
 
-import dataclasses
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
@@ -19,9 +17,6 @@ import polars as pl
 from core.db.warehouse import get_meta, rows, scalar, set_meta, transaction
 from core.workspace import audit
 from core.workspace.access import Access
-
-if TYPE_CHECKING:
-    from core.ingest.frames import Batch
 
 SECRET_KEY = "suppression_secret"  # noqa: S105 - the name of a warehouse_meta key
 
@@ -162,49 +157,31 @@ def _delete_everywhere(con: duckdb.DuckDBPyConnection, person_id: int) -> dict[s
     return removed
 
 
-def suppressed(con: duckdb.DuckDBPyConnection, batch: Batch) -> Batch:
-    """`batch` without the accounts of erased people, their posts and the interactions they took part in.
+def suppressed_keys_among(
+    con: duckdb.DuckDBPyConnection, accounts: pl.DataFrame, person_keys: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Which of these account keys (network, external_id) and person keys (person_key) belong to erased people.
 
-    The importer calls this before matching, so an old file imported again does not bring anyone back.
+    The importer calls this before matching, so an old file imported again does not bring anyone back; both
+    frames come back empty when nobody was ever erased.
     """
+    hidden = (
+        pl.DataFrame(schema={"network": pl.String, "external_id": pl.String}),
+        pl.DataFrame(schema={"person_key": pl.String}),
+    )
     secret = _secret(con)
     if secret is None or not scalar(con, "SELECT count(*) FROM suppressed_keys"):
-        return batch
-    keys = pl.concat(
-        [
-            batch.accounts.select("network", "external_id"),
-            batch.posts.select("network", external_id="account_key"),
-            batch.interactions.select("network", external_id="actor_key"),
-            batch.interactions.select("network", external_id="target_key"),
-        ]
-    ).unique()
-    people = batch.accounts.select("person_key").drop_nulls().unique()
-    con.register("sway_suppress_keys", keys)
-    con.register("sway_suppress_people", people)
+        return hidden
+    con.register("sway_suppress_keys", accounts.select("network", "external_id"))
+    con.register("sway_suppress_people", person_keys.select("person_key"))
     try:
-        hidden = con.sql(_HIDDEN_ACCOUNTS, params=[secret]).pl()
-        hidden_people = con.sql(_HIDDEN_PEOPLE, params=[secret]).pl()
+        return (
+            con.sql(_HIDDEN_ACCOUNTS, params=[secret]).pl().cast(hidden[0].schema),
+            con.sql(_HIDDEN_PEOPLE, params=[secret]).pl().cast(hidden[1].schema),
+        )
     finally:
         con.unregister("sway_suppress_keys")
         con.unregister("sway_suppress_people")
-    # Accounts of an erased person's key are hidden too, even on a network id never seen before.
-    hidden = pl.concat(
-        [
-            hidden,
-            batch.accounts.join(hidden_people, on="person_key", how="semi").select("network", "external_id"),
-        ]
-    ).unique()
-    if hidden.height == 0:
-        return batch
-    accounts = batch.accounts.join(hidden, on=["network", "external_id"], how="anti")
-    gone_posts = batch.posts.join(hidden.rename({"external_id": "account_key"}), on=["network", "account_key"])
-    posts = batch.posts.join(gone_posts.select("network", "external_id"), on=["network", "external_id"], how="anti")
-    interactions = (
-        batch.interactions.join(hidden.rename({"external_id": "actor_key"}), on=["network", "actor_key"], how="anti")
-        .join(hidden.rename({"external_id": "target_key"}), on=["network", "target_key"], how="anti")
-        .join(gone_posts.select("network", post_key="external_id"), on=["network", "post_key"], how="anti")
-    )
-    return dataclasses.replace(batch, accounts=accounts, posts=posts, interactions=interactions)
 
 
 def person_label(con: duckdb.DuckDBPyConnection, person_id: int) -> str | None:

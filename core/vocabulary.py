@@ -1,10 +1,19 @@
-"""Plain-English names of stored codes (topics, interaction types) for tables, charts and sentences."""
+"""Sway's vocabulary: the networks, interaction types and post kinds the warehouse stores, and their plain names.
+
+The tuples are the SQL enums of migration 001 in their order (enum_code indexes them); a test checks that the
+two never drift apart. Everything else in Sway that lists networks or interaction types imports them from here.
+"""
 
 from __future__ import annotations
 
 import polars as pl
 
-# Reactions to posts, in the interaction_type enum order; a follow reacts to the person, not a post.
+NETWORKS: tuple[str, ...] = ("twitter", "instagram", "youtube", "tiktok", "blog")  # enum network_name
+# Every interaction is a reaction of one account to another; a follow reacts to the person, not a post.
+INTERACTION_TYPES: tuple[str, ...] = ("repost", "reply", "mention", "like", "click", "follow")  # enum interaction_type
+POST_KINDS: tuple[str, ...] = ("post", "reply", "repost")  # enum post_kind
+
+# Plain names of the reactions to posts, in enum order.
 POST_REACTIONS: dict[str, str] = {
     "repost": "reposts",
     "reply": "replies",

@@ -10,8 +10,7 @@ from core import discover
 from core.campaigns import export, members, records, suggest
 from core.campaigns.model import STATUSES, TRANSITIONS, CampaignError, CampaignNotFound, CampaignSpec
 from core.campaigns.terms import parse_terms, terms_text
-from core.discover.columns import NETWORKS
-from core.vocabulary import topic_label, topic_labels
+from core.vocabulary import NETWORKS, topic_label, topic_labels
 from ui import auth, backend, exports, shell
 
 shell.ensure_app_shell()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.ingest.errors import InputError
 from core.ops import bootstrap, jobs
-from core.scoring import ScoringError
+from core.scoring.params import ScoringError
 from core.workspace.access import PermissionDenied
 from ui import auth, backend, shell
 

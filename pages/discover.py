@@ -9,8 +9,7 @@ from core.campaigns import members as campaign_members
 from core.campaigns import records as campaign_records
 from core.campaigns import suggest as campaign_suggest
 from core.campaigns.model import CampaignError
-from core.discover.columns import NETWORKS
-from core.vocabulary import topic_label, topic_labels
+from core.vocabulary import NETWORKS, topic_label, topic_labels
 from ui import auth, backend, exports, shell
 
 EXPORT_LIMIT = 100_000  # rows in a result export; XLSX holds about a million, but nobody reads that many

@@ -13,13 +13,13 @@ from datetime import datetime, time, timedelta
 import duckdb
 import polars as pl
 
+from core.campaigns.mentions import mention_posts
 from core.campaigns.model import CampaignSpec
 from core.campaigns.records import insert_campaign
 from core.campaigns.suggest import estimate, targeted
 from core.campaigns.terms import Term
 from core.db.warehouse import rows, scalar, transaction
 from core.demo.campaigns import FOLLOW_UP_DAYS
-from core.results.mentions import mention_posts
 from core.workspace import audit
 from core.workspace.access import LOCAL_WORKSPACE_ID, Access
 

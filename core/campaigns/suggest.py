@@ -20,13 +20,13 @@ from datetime import date, datetime, time, timedelta
 import duckdb
 import polars as pl
 
+from core.campaigns.mentions import data_span, mention_posts
 from core.campaigns.model import Campaign, CampaignError, CampaignSpec
 from core.campaigns.records import editing, get_campaign
 from core.db.warehouse import rows
 from core.discover import ensure_built
 from core.discover.columns import network_mask
 from core.progress import Progress, silent
-from core.results.mentions import data_span, mention_posts
 from core.workspace import audit
 from core.workspace.access import Access
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.demo.common import DAY, NETWORKS, Window, percentile_rank, pick_distinct, stream
+from core.demo.common import DAY, Window, percentile_rank, pick_distinct, stream
 from core.demo.people import INFLUENCE_SIGMA, People, Role
+from core.vocabulary import NETWORKS
 
 STAGE = 2
 N_ACCOUNTS_P = np.array([0.5, 0.33, 0.17])  # 1, 2 or 3 networks per person

@@ -8,15 +8,13 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from core.corpus.samples import TOPICS
+from core.vocabulary import INTERACTION_TYPES, NETWORKS, POST_KINDS
 
 DEMO_END = datetime(2026, 10, 31, 23, 59, 59)
 DAY = 86_400
 
-NETWORKS = ("twitter", "instagram", "youtube", "tiktok", "blog")
 TWITTER, INSTAGRAM, YOUTUBE, TIKTOK, BLOG = range(len(NETWORKS))
-INTERACTION_TYPES = ("repost", "reply", "mention", "like", "click", "follow")
 REPOST, REPLY, MENTION, LIKE, CLICK, FOLLOW = range(len(INTERACTION_TYPES))
-POST_KINDS = ("post", "reply", "repost")
 KIND_POST, KIND_REPLY, KIND_REPOST = range(len(POST_KINDS))
 N_TOPICS = len(TOPICS)
 

@@ -26,7 +26,7 @@ import polars as pl
 from core.db import warehouse
 from core.demo.accounts import Accounts, generate_accounts
 from core.demo.campaigns import Campaigns, generate_campaigns, mention_posts
-from core.demo.common import DEMO_END, LIKE, NETWORKS, REPOST, Batch, Window
+from core.demo.common import DEMO_END, LIKE, REPOST, Batch, Window
 from core.demo.gaming import Gaming, gaming_interactions, plant_buyers, plant_schemers
 from core.demo.people import People, generate_people
 from core.demo.posts import Corpus, Posts, assemble, regular_posts
@@ -39,6 +39,7 @@ from core.demo.reactions import (
 )
 from core.demo.write import write_accounts, write_campaigns, write_gaming, write_interactions, write_people, write_posts
 from core.progress import Progress, scaled, silent
+from core.vocabulary import NETWORKS
 
 __all__ = ["DEMO_END", "build_demo", "build_demo_warehouse"]
 

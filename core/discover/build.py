@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 import duckdb
 
 from core.db.warehouse import rows, scalar, transaction
-from core.discover.columns import NETWORKS, SCORE_COLUMNS, TOPIC_SLOTS, topic_column
+from core.discover.columns import SCORE_COLUMNS, TOPIC_SLOTS, topic_column
 from core.progress import Progress, silent
+from core.vocabulary import NETWORKS
 
 # The refresh's default window; used for posts and engagement until a refresh has defined the window.
 DEFAULT_WINDOW_DAYS = 90

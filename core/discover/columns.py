@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-NETWORKS: tuple[str, ...] = ("twitter", "instagram", "youtube", "tiktok", "blog")  # network_name enum order
+from core.vocabulary import NETWORKS
 
 # Score column per scope: 'all' is the combined score.
 SCORE_COLUMNS: dict[str, str] = {"all": "score"} | {n: f"score_{n}" for n in NETWORKS}

@@ -12,7 +12,7 @@ import io
 import polars as pl
 from openpyxl import Workbook
 
-from core.discover.columns import NETWORKS
+from core.vocabulary import NETWORKS
 
 _FORMULA_PATTERN = r"^[=+\-@\t\r]"
 

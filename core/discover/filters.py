@@ -6,7 +6,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
-from core.discover.columns import NETWORKS, SCORE_COLUMNS
+from core.discover.columns import SCORE_COLUMNS
+from core.vocabulary import NETWORKS
 
 SORT_KEYS: dict[str, str] = {
     "score": "Score",

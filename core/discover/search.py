@@ -20,8 +20,9 @@ import numpy as np
 import polars as pl
 
 from core.db.warehouse import rows
-from core.discover.columns import NETWORKS, SCORE_COLUMNS, network_mask, topic_column
+from core.discover.columns import SCORE_COLUMNS, network_mask, topic_column
 from core.discover.filters import Filters
+from core.vocabulary import NETWORKS
 
 # The columns of a result page, in display order.
 RESULT_COLUMNS = (

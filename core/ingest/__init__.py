@@ -21,8 +21,8 @@ from core.ingest.limits import refuse_huge_fields
 from core.ingest.load import load
 from core.ingest.report import FileReport, ImportReport
 from core.ingest.source import SourceFile, read_source
+from core.ingest.suppression import without_erased
 from core.ingest.values import cutoff
-from core.privacy import suppressed
 from core.progress import Progress, scaled, silent
 
 __all__ = ["FileReport", "ImportReport", "InputError", "import_files"]
@@ -59,7 +59,7 @@ def import_files(
     refuse_huge_fields(batch, refs)
     with transaction(con):
         # People erased on request stay erased: their accounts, posts and interactions are left out.
-        counts = load(con, suppressed(con, batch), refs, scaled(progress, _READING, 1.0))
+        counts = load(con, without_erased(con, batch), refs, scaled(progress, _READING, 1.0))
         record_load(con, "import", names, counts.added)
     report = ImportReport(
         files=tuple(FileReport(name, p.format, p.rows) for name, p in zip(names, parsed, strict=True)),

@@ -22,15 +22,13 @@ from core.ingest.jsonl import read_json_lines
 from core.ingest.source import ACCEPTED, FileRef, SourceFile
 from core.ingest.values import (
     COUNT_FIX,
-    INTERACTION_TYPES,
     ISO_EXAMPLE,
-    NETWORKS,
-    POST_KINDS,
     Problems,
     cleaned,
     count,
     iso_timestamp,
 )
+from core.vocabulary import INTERACTION_TYPES, NETWORKS, POST_KINDS
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,6 @@ import polars as pl
 
 from core.ingest.source import FileRef
 
-# The warehouse's enum values (migration 001); rows are checked against them before any write.
-NETWORKS = ("twitter", "instagram", "youtube", "tiktok", "blog")
-INTERACTION_TYPES = ("repost", "reply", "mention", "like", "click", "follow")
-POST_KINDS = ("post", "reply", "repost")
-
 ISO_EXAMPLE = "2024-05-01T14:30:00Z or 2024-05-01"
 COUNT_FIX = "Write it with digits only, like 1200 (no commas, words or decimals)."
 

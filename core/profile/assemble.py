@@ -7,11 +7,12 @@ from dataclasses import dataclass, replace
 import duckdb
 import polars as pl
 
-from core.discover.columns import NETWORKS, SCORE_COLUMNS
+from core.discover.columns import SCORE_COLUMNS
 from core.profile.amplifiers import Amplifiers, amplifiers
 from core.profile.breakdown import Breakdown, breakdown, sentences
 from core.profile.history import model_changes, score_history
 from core.profile.posts import post_texts, recent_posts
+from core.vocabulary import NETWORKS
 
 
 class ProfileNotFound(LookupError):

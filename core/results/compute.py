@@ -18,12 +18,12 @@ import duckdb
 import polars as pl
 from scipy import stats
 
+from core.campaigns.mentions import data_span, mention_posts
 from core.campaigns.model import CONTACTED, Campaign
 from core.campaigns.records import get_campaign
 from core.progress import Progress, silent
 from core.results import control
 from core.results.lift import Lift, baseline_lift, control_lift
-from core.results.mentions import data_span, mention_posts
 from core.workspace.access import Access
 
 BASELINE_DAYS = 28

@@ -1,15 +1,3 @@
-"""Sway's influence score: who others react to, weighted by who reacts, explained, with history and gaming flags."""
+"""Sway's influence score: who others react to, weighted by who reacts, explained, with history and gaming flags.
 
-from core.scoring.params import ScoreParams, ScoringError
-from core.scoring.preview import preview
-from core.scoring.refresh import BackfillReport, RefreshReport, backfill_history, refresh
-
-__all__ = [
-    "BackfillReport",
-    "RefreshReport",
-    "ScoreParams",
-    "ScoringError",
-    "backfill_history",
-    "preview",
-    "refresh",
-]
+Import the modules directly: refresh (compute and store), preview, params, runs (the stored runs)."""

@@ -14,9 +14,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from core.scoring.params import REACTION_TYPES, ScoreParams
+from core.scoring.params import ScoreParams
 from core.scoring.reactions import Features
 from core.scoring.signals import PairValues, Scored
+from core.vocabulary import INTERACTION_TYPES
 
 TOP_POSTS = 3
 
@@ -41,7 +42,7 @@ def signal_rows(scored: Scored) -> pl.DataFrame:
             value=pl.col(f"value_{t}"),
             points=_share_of_points(pl.col(f"value_{t}")).fill_null(0.0),
         )
-        for t in REACTION_TYPES
+        for t in INTERACTION_TYPES
     ]
     own = scopes.filter((pl.col("own_factor") < 1) & (pl.col("raw_before") > 0)).select(
         "person_id",
@@ -75,7 +76,7 @@ def top_posts(f: Features, pv: PairValues, weight: np.ndarray, scored: Scored, p
     """The posts that drove each score most: rank, post, reactions, value and points, per person and network."""
     r = f.reactions
     reactor = pv.reactor * weight[f.account_pidx] * f.window.scale
-    type_weight = np.array([params.type_weights()[t] for t in REACTION_TYPES])
+    type_weight = np.array([params.type_weights()[t] for t in INTERACTION_TYPES])
     slot = r.post + 1  # slot 0 collects the reactions on no post, dropped below
     n_slots = len(r.post_ids) + 1
     value = np.bincount(slot, weights=type_weight[r.kind] * reactor[r.actor], minlength=n_slots)[1:]

@@ -7,8 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-# A follow made in the window is a reaction to the person rather than to a post; follower totals are never used.
-REACTION_TYPES: tuple[str, ...] = ("repost", "reply", "mention", "like", "click", "follow")
+from core.vocabulary import INTERACTION_TYPES
 
 
 class ScoringError(ValueError):
@@ -78,7 +77,7 @@ class ScoreParams:
 
     def type_weights(self) -> dict[str, float]:
         """Weight of each reaction type, keyed by the interaction_type enum value."""
-        return {t: float(getattr(self, f"weight_{t}")) for t in REACTION_TYPES}
+        return {t: float(getattr(self, f"weight_{t}")) for t in INTERACTION_TYPES}
 
     def to_json(self) -> str:
         """The parameters as a JSON object, stored with each score run so a run can be reproduced."""

@@ -20,10 +20,11 @@ import numpy as np
 import polars as pl
 
 from core.db.warehouse import rows, scalar
-from core.scoring.params import REACTION_TYPES, ScoreParams, ScoringError
+from core.scoring.params import ScoreParams, ScoringError
+from core.vocabulary import INTERACTION_TYPES
 
-N_TYPES = len(REACTION_TYPES)
-FOLLOW = REACTION_TYPES.index("follow")
+N_TYPES = len(INTERACTION_TYPES)
+FOLLOW = INTERACTION_TYPES.index("follow")
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Reactions:
 
     actor: np.ndarray  # aidx of the reacting account
     target: np.ndarray  # aidx of the reacted-to account
-    kind: np.ndarray  # index into REACTION_TYPES
+    kind: np.ndarray  # index into INTERACTION_TYPES
     post: np.ndarray  # index of the post reacted to in `post_ids`, -1 for none (follows, some mentions)
     post_ids: np.ndarray  # the distinct posts reacted to, sorted
     t: np.ndarray  # seconds after the window start
@@ -71,7 +72,7 @@ class Features:
     actor: np.ndarray  # per pair: reacting account (aidx)
     target: np.ndarray  # per pair: reacted-to account (aidx)
     run_pair: np.ndarray  # per (pair, type) run: the pair
-    run_kind: np.ndarray  # ... the reaction type (index into REACTION_TYPES)
+    run_kind: np.ndarray  # ... the reaction type (index into INTERACTION_TYPES)
     run_count: np.ndarray  # ... how many reactions of that type the pair has
     given: np.ndarray  # per pair: reactions other than follows
     w: np.ndarray  # per pair: repost-equivalents (type-weighted reactions)
@@ -178,7 +179,7 @@ def follow_backs(actor: np.ndarray, target: np.ndarray, kind: np.ndarray, t: np.
 def _reactions(con: duckdb.DuckDBPyConnection, accounts: pl.DataFrame, start: datetime, as_of: datetime) -> Reactions:
     """All interactions of the window on dense indices; fails if one names an unknown account."""
     labels = rows(con, "SELECT unnest(enum_range(NULL::interaction_type))")
-    code_to_kind = np.array([REACTION_TYPES.index(label) for (label,) in labels], dtype=np.int8)
+    code_to_kind = np.array([INTERACTION_TYPES.index(label) for (label,) in labels], dtype=np.int8)
     raw = con.sql(
         """
         SELECT actor_account_id AS actor, target_account_id AS target, enum_code(type) AS code,
@@ -254,7 +255,7 @@ def load_features(
     actor, target, run_pair, run_kind, run_count = _pairs(r, n)
     n_pairs = len(actor)
     given = np.bincount(run_pair, weights=run_count * (run_kind != FOLLOW), minlength=n_pairs).astype(np.int32)
-    weights = np.array([params.type_weights()[t] for t in REACTION_TYPES])
+    weights = np.array([params.type_weights()[t] for t in INTERACTION_TYPES])
     written = con.sql(
         """
         SELECT account_id, count(*) AS n FROM posts

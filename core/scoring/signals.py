@@ -24,8 +24,9 @@ import polars as pl
 
 from core.scoring.authenticity import Authenticity
 from core.scoring.mapping import score_exact
-from core.scoring.params import REACTION_TYPES, ScoreParams
+from core.scoring.params import ScoreParams
 from core.scoring.reactions import N_TYPES, Features, dense_index
+from core.vocabulary import INTERACTION_TYPES
 
 SIGNAL_COLUMNS = ("reactions", "reactors", "infl", "nominal", "kept", "value")
 
@@ -85,7 +86,7 @@ def _per_account(f: Features, pv: PairValues, influence: np.ndarray, weight: np.
     columns = {
         f"{measure}_{t}": np.ascontiguousarray(values.reshape(n, N_TYPES)[:, i])
         for measure, values in measures.items()
-        for i, t in enumerate(REACTION_TYPES)
+        for i, t in enumerate(INTERACTION_TYPES)
     }
     columns["reactors"] = np.bincount(f.target, minlength=n).astype(np.float64)
     columns["infl"] = np.bincount(f.target, weights=influence[src], minlength=n)
@@ -145,7 +146,7 @@ def score(
     # Network rows, then combined rows, each block in person order (what per-person reads prune on).
     scopes = pl.concat(frames)
     order = scopes["pidx"].to_numpy()
-    raw_before = _significant(sum(scopes[f"value_{t}"].to_numpy() for t in REACTION_TYPES))
+    raw_before = _significant(sum(scopes[f"value_{t}"].to_numpy() for t in INTERACTION_TYPES))
     raw = _significant(raw_before * scopes["own_factor"].to_numpy())
     exact = score_exact(raw)
     reactors = scopes["reactors"].to_numpy()
@@ -153,7 +154,7 @@ def score(
     scopes = scopes.with_columns(
         person_id=pl.Series(f.people["person_id"].to_numpy()[order]),
         authenticity=pl.col("authenticity").cast(pl.Int16),
-        reactions=pl.sum_horizontal(f"reactions_{t}" for t in REACTION_TYPES).cast(pl.Int64),
+        reactions=pl.sum_horizontal(f"reactions_{t}" for t in INTERACTION_TYPES).cast(pl.Int64),
         distinct_reactors=pl.col("reactors").cast(pl.Int64),
         mean_reactor_influence=pl.Series(
             np.divide(scopes["infl"].to_numpy(), reactors, out=np.full(len(reactors), np.nan), where=reactors > 0)

@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.db import warehouse
-from core.scoring import refresh
+from core.scoring.refresh import refresh
 from core.topics import model as topic_model
 from core.topics import model_file
 from core.topics.corrections import correct_post

@@ -4,9 +4,9 @@ from datetime import datetime
 
 import pytest
 
+from core.campaigns.mentions import mention_posts
 from core.campaigns.terms import Term, parse_terms, terms_text
 from core.db import warehouse
-from core.results.mentions import mention_posts
 
 DAY = datetime(2026, 9, 1, 12)
 

@@ -3,7 +3,7 @@
 import json
 
 from core.db.warehouse import rows
-from core.scoring import refresh
+from core.scoring.refresh import refresh
 from tests.unit.scoring_world import World, warehouse_with
 
 

@@ -6,7 +6,7 @@ from scipy.stats import spearmanr
 
 from core.db import warehouse
 from core.db.warehouse import rows, scalar
-from core.scoring import backfill_history, refresh
+from core.scoring.refresh import backfill_history, refresh
 
 
 def test_refresh_on_the_demo_world_stores_consistent_scores_explanations_and_flags(raw_demo_copy):

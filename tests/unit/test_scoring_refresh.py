@@ -7,9 +7,9 @@ import pytest
 from core.cli.main import build_parser
 from core.db import warehouse
 from core.db.warehouse import rows, scalar
-from core.scoring import ScoringError, backfill_history, refresh
-from core.scoring.params import ScoreParams
+from core.scoring.params import ScoreParams, ScoringError
 from core.scoring.preview import preview
+from core.scoring.refresh import backfill_history, refresh
 from tests.unit.scoring_world import START, World, warehouse_with
 
 STORED = ("scores", "score_history", "score_explanations", "score_top_posts", "authenticity", "authenticity_flags")

@@ -3,8 +3,8 @@
 import pytest
 
 from core.db.warehouse import rows
-from core.scoring import refresh
 from core.scoring.params import ScoreParams
+from core.scoring.refresh import refresh
 from tests.unit.scoring_world import World, warehouse_with
 
 

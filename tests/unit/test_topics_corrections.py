@@ -11,7 +11,7 @@ import pytest
 from core.cli.topics import add_subcommands
 from core.db import warehouse
 from core.db.warehouse import rows
-from core.scoring import refresh
+from core.scoring.refresh import refresh
 from core.topics import model as topic_model
 from core.topics import model_file
 from core.topics.corrections import (

@@ -12,8 +12,8 @@ import pytest
 
 from core.db import warehouse
 from core.db.warehouse import rows
-from core.scoring import refresh
 from core.scoring.mapping import score_exact
+from core.scoring.refresh import refresh
 from core.topics.corrections import correct_post
 from core.topics.influence import TopicParams, TopicRefreshError, attribute, refresh_topics
 from core.workspace.access import LOCAL
