@@ -1,0 +1,92 @@
+"""Whether Sway serves with sign-in, without it, or not at all: the sign-in settings checked before any page.
+
+Fail closed. Without any secrets file Sway is one local workspace (everyone using the server is its admin,
+and `make run` then listens on 127.0.0.1 only). As soon as a secrets file exists, sign-in is what its owner
+meant: a file that does not parse, an [auth] section that is missing or misspelt, a required setting left
+out, or a cookie secret that is the example's, short or repetitive refuses to serve, with what to fix.
+A cookie secret anyone can guess lets anyone forge Streamlit's identity cookie and sign in as any member.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+EXAMPLE_COOKIE_SECRET = "replace-with-a-long-random-string"  # noqa: S105 - the placeholder refused below
+MIN_SECRET_CHARS = 32
+MIN_DISTINCT_CHARS = 12  # a 32-character run of a few letters is not random
+GENERATE = 'python -c "import secrets; print(secrets.token_hex(32))"'
+_SERVER_KEYS = ("redirect_uri", "cookie_secret")
+_PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
+
+
+@dataclass(frozen=True)
+class SignInCheck:
+    """The outcome: 'local' (no secrets file), 'sign_in' (usable settings) or 'refuse' with the problem."""
+
+    mode: Literal["local", "sign_in", "refuse"]
+    problem: str = ""
+
+
+def _refuse(problem: str) -> SignInCheck:
+    return SignInCheck("refuse", f"{problem} Sway will not serve until this is fixed, then restarted.")
+
+
+def _cookie_secret_problem(secret: object) -> str | None:
+    text = str(secret or "")
+    if text == EXAMPLE_COOKIE_SECRET:
+        return "the cookie_secret is still the example's placeholder"
+    if len(text) < MIN_SECRET_CHARS or len(set(text)) < MIN_DISTINCT_CHARS:
+        return f"the cookie_secret is too short or too simple (it needs {MIN_SECRET_CHARS}+ random characters)"
+    return None
+
+
+def check_auth(auth: Mapping[str, Any]) -> SignInCheck:
+    """Check an [auth] section: server settings, a strong cookie secret and at least one complete provider.
+
+    Streamlit accepts the provider's settings in [auth] itself or in named sections such as [auth.google].
+    """
+    missing = [key for key in _SERVER_KEYS if not auth.get(key)]
+    if missing:
+        return _refuse(f"The [auth] section of the secrets file lacks {', '.join(missing)}.")
+    problem = _cookie_secret_problem(auth.get("cookie_secret"))
+    if problem:
+        return _refuse(
+            f"In the secrets file's [auth] section {problem}: anyone could forge a sign-in with it. "
+            f"Put a new one there, generated with: {GENERATE}"
+        )
+    providers = [auth] + [value for value in auth.values() if isinstance(value, Mapping)]
+    if not any(all(p.get(key) for key in _PROVIDER_KEYS) for p in providers):
+        return _refuse(
+            "The [auth] section of the secrets file names no complete identity provider: it needs client_id, "
+            "client_secret and server_metadata_url (in [auth] or in a section such as [auth.google])."
+        )
+    return SignInCheck("sign_in")
+
+
+def check_sign_in(secret_files: Sequence[Path], loaded: Mapping[str, Any] | None) -> SignInCheck:
+    """Decide how to serve from the secrets files Streamlit reads and the secrets it loaded (if any).
+
+    `loaded` is what Streamlit parsed (it may hold an [auth] section even without a file, e.g. in tests);
+    the files are read again here because Streamlit treats a file that does not parse as no file at all.
+    """
+    if loaded and "auth" in loaded:
+        return check_auth(loaded["auth"])
+    existing = [Path(p) for p in secret_files if Path(p).is_file()]
+    for path in existing:
+        try:
+            parsed = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            return _refuse(f"The secrets file {path} cannot be read ({exc}). Fix it as the example file shows.")
+        if isinstance(parsed.get("auth"), Mapping):
+            return check_auth(parsed["auth"])
+    if existing:
+        return _refuse(
+            f"The secrets file {existing[0]} has no [auth] section, so nobody could sign in. Put the sign-in "
+            "settings under [auth] as .streamlit/secrets.toml.example shows, or delete the file to run Sway "
+            "without sign-in as one local workspace."
+        )
+    return SignInCheck("local")
