@@ -16,9 +16,14 @@ $(PY):
 
 venv: $(PY)
 
+# Without sign-in everyone using the server is its admin, so it listens on this machine only; with sign-in
+# configured (.streamlit/secrets.toml) it serves the network. `make run ADDRESS=...` overrides either.
+ADDRESS ?= $(shell [ -f .streamlit/secrets.toml ] && echo 0.0.0.0 || echo 127.0.0.1)
+
 run: $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m streamlit run app.py
+	@[ -f .streamlit/secrets.toml ] || echo "Sway: no sign-in configured, so everyone using this server is its admin; it serves only this machine ($(ADDRESS)). To serve a team, configure sign-in (README: Sign-in, workspaces and operations)." >&2
+	$(PY) -m streamlit run app.py --server.address $(ADDRESS)
 
 test: $(PY)
 	$(PY) -m pip install --quiet -r requirements-test.txt
