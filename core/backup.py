@@ -5,8 +5,9 @@ complete; its manifest names each table's file with its row count and SHA-256.
 
 A restore never runs SQL from the backup (its files could have been edited). It checks every file's hash before
 reading any, builds a new warehouse file beside the current one from Sway's own migrations, loads into it only the
-tables that schema has, by column name, and swaps it in. A refused, failed or interrupted restore leaves the
-current warehouse untouched.
+tables that schema has, by column name, re-applies the current warehouse's erasures (people erased after the backup
+was taken stay erased), and swaps it in. A refused, failed or interrupted restore leaves the current warehouse
+untouched.
 
 A backup of an older schema version is loaded into the current schema: tables it lacks stay as the migrations
 made them and columns it lacks take their defaults. A backup from a newer Sway, or with a column the current
@@ -173,7 +174,7 @@ def _verified_files(source: Path, manifest: dict) -> dict[str, Path]:
 
 
 def restore(folder: Path, db: Path | None = None) -> BackupInfo:
-    """Replace the warehouse `db` with the backup in `folder`: check it, build beside, then swap."""
+    """Replace the warehouse `db` with the backup in `folder`: check it, build beside, re-apply erasures, swap."""
     source = Path(folder).expanduser().resolve()
     manifest = read_manifest(source)
     current = max(m.version for m in warehouse.migrations())
@@ -185,6 +186,7 @@ def restore(folder: Path, db: Path | None = None) -> BackupInfo:
     files = _verified_files(source, manifest)  # before anything in them is read
     target = Path(db) if db is not None else warehouse.warehouse_path()
     _refuse_if_in_use(target)
+    secret, suppressed_keys = _suppressions(target)
     staging = target.with_name(target.name + ".restoring")
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)
@@ -193,6 +195,8 @@ def restore(folder: Path, db: Path | None = None) -> BackupInfo:
         with warehouse.transaction(con):
             counts = _load(con, source, manifest, files, complete=manifest["schema_version"] == current)
             _advance_sequences(con)
+            _keep_suppressions(con, source, secret, suppressed_keys)
+            privacy.erase_suppressed(con)
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()
@@ -274,6 +278,45 @@ def _advance_sequences(con: duckdb.DuckDBPyConnection) -> None:
     ):
         top = scalar(con, f'SELECT coalesce(max("{column}"), 0) FROM "{table}"')  # noqa: S608 - catalog names
         scalar(con, "SELECT max(nextval(?)) FROM range(?)", [sequence, top])
+
+
+def _suppressions(target: Path) -> tuple[str | None, list[tuple]]:
+    """The suppression secret and suppressed_keys rows of the warehouse about to be replaced (none if none)."""
+    if not target.exists():
+        return None, []
+    try:
+        con = duckdb.connect(str(target), read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseError(
+            f"Cannot read which people were erased from the current warehouse {target} ({exc}); restoring without "
+            "that would bring them back. Move the file aside if it is damaged, then restore again."
+        ) from None
+    try:
+        if not scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'suppressed_keys'"):
+            return None, []  # a warehouse from before erasure existed
+        secret = scalar(con, "SELECT value FROM warehouse_meta WHERE key = ?", [privacy.SECRET_KEY])
+        return secret, rows(con, "SELECT key_hash, suppressed_at FROM suppressed_keys")
+    finally:
+        con.close()
+
+
+def _keep_suppressions(
+    con: duckdb.DuckDBPyConnection, source: Path, secret: str | None, suppressed_keys: list[tuple]
+) -> None:
+    """Merge the current warehouse's suppressions into the restored one, keeping the current secret.
+
+    A key is a hash under one secret, so two lists under different secrets cannot be merged: that is refused.
+    """
+    if secret is None or not suppressed_keys:
+        return
+    restored = warehouse.get_meta(con).get(privacy.SECRET_KEY)
+    if restored not in (None, secret) and scalar(con, "SELECT count(*) FROM suppressed_keys"):
+        raise WarehouseError(
+            f"The backup in {source} comes from another warehouse: both record erased people, under different "
+            "keys, and one of the two lists would stop working. The current warehouse is unchanged."
+        )
+    warehouse.set_meta(con, {privacy.SECRET_KEY: secret})
+    con.executemany("INSERT OR IGNORE INTO suppressed_keys VALUES (?, ?)", suppressed_keys)
 
 
 def _refuse_if_in_use(target: Path) -> None:

@@ -327,3 +327,68 @@ def test_a_backup_of_an_older_schema_loads_into_the_current_one(demo_copy, tmp_p
         assert warehouse.scalar(con, "SELECT count(*) FROM workspaces WHERE created_at IS NULL") == 0  # the default
     finally:
         con.close()
+
+
+def _rows_about(con, person_id: int, accounts: list[int], posts: list[int]) -> dict[str, int]:
+    """Rows in any table that refer to the person, one of their accounts or one of their posts."""
+    found = {}
+    for table, column in warehouse.rows(
+        con,
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND column_name IN "
+        "('person_id', 'account_id', 'actor_account_id', 'target_account_id', 'post_id', 'parent_post_id')",
+    ):
+        ids = [person_id] if column == "person_id" else posts if "post" in column else accounts
+        count = warehouse.scalar(con, f'SELECT count(*) FROM "{table}" WHERE "{column}" IN ?', [ids])  # noqa: S608
+        if count:
+            found[f"{table}.{column}"] = count
+    return found
+
+
+def test_people_erased_after_a_backup_stay_erased_when_it_is_restored(demo_copy, tmp_path):
+    from core import privacy
+    from core.access import LOCAL
+
+    con = warehouse.connect(demo_copy)
+    person = warehouse.scalar(
+        con, "SELECT person_id FROM scores JOIN accounts USING (person_id) JOIN posts USING (account_id) LIMIT 1"
+    )
+    accounts = [a for (a,) in warehouse.rows(con, "SELECT account_id FROM accounts WHERE person_id = ?", [person])]
+    posts = [p for (p,) in warehouse.rows(con, "SELECT post_id FROM posts WHERE account_id IN ?", [accounts])]
+    people = warehouse.scalar(con, "SELECT count(*) FROM people")
+    assert _rows_about(con, person, accounts, posts)
+    con.close()
+    _backup(demo_copy, tmp_path / "b")  # taken before the erasure
+    con = warehouse.connect(demo_copy)
+    privacy.erase_person(con, LOCAL, person)
+    suppressed = warehouse.rows(con, "SELECT * FROM suppressed_keys ORDER BY ALL")
+    secret = warehouse.get_meta(con)[privacy.SECRET_KEY]
+    con.close()
+
+    backup.restore(tmp_path / "b", demo_copy)
+    con = warehouse.connect(demo_copy)
+    try:
+        assert _rows_about(con, person, accounts, posts) == {}
+        assert warehouse.scalar(con, "SELECT count(*) FROM people") == people - 1
+        assert warehouse.rows(con, "SELECT * FROM suppressed_keys ORDER BY ALL") == suppressed
+        assert warehouse.get_meta(con)[privacy.SECRET_KEY] == secret  # so later imports still leave them out
+    finally:
+        con.close()
+
+
+def test_a_backup_whose_erasures_use_another_key_is_refused(demo_copy, tmp_path):
+    from core import privacy
+    from core.access import LOCAL
+
+    con = warehouse.connect(demo_copy)
+    privacy.erase_person(con, LOCAL, 3)
+    con.close()
+    _backup(demo_copy, tmp_path / "b")
+    con = warehouse.connect(demo_copy)  # as if the backup came from another warehouse with its own erasures
+    warehouse.set_meta(con, {privacy.SECRET_KEY: "another secret"})
+    con.execute("INSERT INTO suppressed_keys VALUES ('another key', now()::TIMESTAMP)")
+    con.close()
+    before = _sha256(demo_copy)
+
+    with pytest.raises(WarehouseError, match="another warehouse"):
+        backup.restore(tmp_path / "b", demo_copy)
+    assert _sha256(demo_copy) == before
