@@ -157,6 +157,42 @@ def _delete_everywhere(con: duckdb.DuckDBPyConnection, person_id: int) -> dict[s
     return removed
 
 
+def erase_suppressed(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Delete the accounts whose keys are suppressed, everything derived from them, and the people suppressed or
+    left without accounts; rows removed per table. A restore calls this so an old backup brings no one back.
+    """
+    secret = _secret(con)
+    if secret is None:
+        return {}
+    removed: dict[str, int] = {}
+    with transaction(con):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE erase_accounts AS SELECT account_id, person_id FROM accounts "
+            "WHERE sha256(? || '|account|' || network::VARCHAR || '|' || external_id) IN (SELECT key_hash FROM "
+            "suppressed_keys) OR person_id IN (SELECT person_id FROM people WHERE sha256(? || '|person|' || "
+            "external_id) IN (SELECT key_hash FROM suppressed_keys))",
+            [secret, secret],
+        )
+        gone_people = rows(
+            con,
+            "SELECT person_id FROM people WHERE sha256(? || '|person|' || external_id) IN (SELECT key_hash FROM "
+            "suppressed_keys) OR (person_id IN (SELECT person_id FROM erase_accounts) AND person_id NOT IN "
+            "(SELECT person_id FROM accounts WHERE account_id NOT IN (SELECT account_id FROM erase_accounts)))",
+            [secret],
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE erase_posts AS SELECT post_id FROM posts "
+            "WHERE account_id IN (SELECT account_id FROM erase_accounts)"
+        )
+        # None first: the accounts (of people who keep others too), then each person left with none.
+        for person_id in [None, *(p for (p,) in gone_people)]:
+            for table, count in _delete_everywhere(con, person_id).items():
+                removed[table] = removed.get(table, 0) + count
+        con.execute("DROP TABLE erase_accounts")
+        con.execute("DROP TABLE erase_posts")
+    return {table: count for table, count in removed.items() if count}
+
+
 def suppressed_keys_among(
     con: duckdb.DuckDBPyConnection, accounts: pl.DataFrame, person_keys: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:

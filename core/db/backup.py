@@ -1,14 +1,26 @@
-"""Backup and restore of the whole warehouse as a folder of Parquet files (DuckDB's EXPORT / IMPORT DATABASE).
+"""Backup and restore of the whole warehouse as a folder of Parquet files, one per table, and a manifest.
 
 A backup is one consistent snapshot, written to a temporary folder and renamed into place only when it is
-complete, with a manifest of row counts. A restore builds a new warehouse file from it beside the current one,
-checks the counts, and swaps it in: a failed or interrupted restore leaves the current warehouse untouched.
+complete; its manifest names each table's file with its row count and SHA-256.
+
+A restore never runs SQL from the backup (its files could have been edited). It checks every file's hash before
+reading any, builds a new warehouse file beside the current one from Sway's own migrations, loads into it only the
+tables that schema has, by column name, re-applies the current warehouse's erasures (people erased after the backup
+was taken stay erased), and swaps it in. A refused, failed or interrupted restore leaves the current warehouse
+untouched.
+
+A backup of an older schema version is loaded into the current schema: tables it lacks stay as the migrations
+made them and columns it lacks take their defaults. A backup from a newer Sway, or with a column the current
+schema does not have, is refused.
 """
 
 from __future__ import annotations
 
+import graphlib
+import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,10 +29,19 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from core import privacy
 from core.db import warehouse
 from core.db.warehouse import WarehouseError, rows, scalar
 
 MANIFEST = "sway-backup.json"
+FORMAT = 2  # 1: EXPORT DATABASE with schema.sql and load.sql, row counts only (no checksums): not restored
+
+# What a manifest may name: a plain Parquet file in the backup folder (no folders, `..`, globs or URLs).
+_FILE_NAME = re.compile(r"[A-Za-z0-9_]+\.parquet")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+# Rows the migrations themselves write: the backup's rows replace theirs by key, so a migration newer than the
+# backup stays recorded as applied. Every other table is emptied first and holds exactly the backup's rows.
+_MERGED_BY_KEY = {"schema_migrations"}
 
 
 @dataclass(frozen=True)
@@ -40,50 +61,61 @@ class BackupInfo:
         )
 
 
-def _literal(path: Path) -> str:
-    """`path` as a SQL string literal: EXPORT and IMPORT DATABASE take no bound parameters, only literals."""
-    return "'" + str(path).replace("'", "''") + "'"
+def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Every base table in the main schema and its columns: the only names that are formatted into SQL here."""
+    found: dict[str, list[str]] = {}
+    for table, column in rows(
+        con,
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main' "
+        "AND table_catalog = current_database() AND table_name IN (SELECT table_name FROM information_schema.tables "
+        "WHERE table_schema = 'main' AND table_type = 'BASE TABLE' AND table_catalog = current_database()) "
+        "ORDER BY table_name, ordinal_position",
+    ):
+        found.setdefault(table, []).append(column)
+    return found
 
 
-def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rows of every base table in the main schema."""
-    tables = [
-        t
-        for (t,) in rows(
-            con,
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-            "AND table_type = 'BASE TABLE' AND table_catalog = current_database() ORDER BY table_name",
-        )
-    ]
-    return {t: scalar(con, f'SELECT count(*) FROM "{t}"') for t in tables}  # noqa: S608 - names from the catalog
+def _sha256(path: Path) -> str:
+    """Hex SHA-256 of the file, read in chunks (table files can be large)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def export(con: duckdb.DuckDBPyConnection, folder: Path) -> BackupInfo:
-    """Write every table of the warehouse to `folder` (which must not exist yet or be empty) as Parquet."""
+    """Write every table of the warehouse to `folder` (new or empty) as one Parquet file each, plus the manifest
+    of their row counts and SHA-256 checksums."""
     target = Path(folder).expanduser().resolve()
     if target.exists() and any(target.iterdir()):
         raise WarehouseError(f"The backup folder {target} already holds files. Choose a new, empty folder.")
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.parent.mkdir(parents=True, exist_ok=True)
-    # One transaction: the counts and the exported files come from the same snapshot.
+    partial.mkdir(parents=True)
+    tables: dict[str, dict] = {}
+    # One transaction: every file comes from the same snapshot.
     with warehouse.transaction(con):
-        counts = _counts(con)
         version = scalar(con, "SELECT coalesce(max(version), 0) FROM schema_migrations")
-        con.execute(f"EXPORT DATABASE {_literal(partial)} (FORMAT parquet)")
-    manifest = {"created_at": datetime.now(), "schema_version": version, "tables": counts}
+        for table in _columns(con):
+            file = partial / f"{table}.parquet"
+            written = scalar(con, f'COPY (SELECT * FROM "{table}") TO ? (FORMAT parquet)', [str(file)])  # noqa: S608 - catalog name
+            tables[table] = {"file": file.name, "rows": int(written)}
+    for entry in tables.values():
+        entry["sha256"] = _sha256(partial / entry["file"])
+    manifest = {"format": FORMAT, "created_at": datetime.now(), "schema_version": version, "tables": tables}
     (partial / MANIFEST).write_text(json.dumps(manifest, default=str, indent=1), encoding="utf-8")
     if target.exists():
         target.rmdir()
     os.replace(partial, target)
-    return BackupInfo(str(target), len(counts), sum(counts.values()), int(version))
+    return BackupInfo(str(target), len(tables), sum(e["rows"] for e in tables.values()), int(version))
 
 
 def read_manifest(folder: Path) -> dict:
-    """The manifest of the backup in `folder`, or a WarehouseError saying why it is not a backup."""
+    """The manifest of the backup in `folder`, or a WarehouseError saying why it is not a usable backup."""
     path = Path(folder) / MANIFEST
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise WarehouseError(
             f"{folder} is not a Sway backup (there is no {MANIFEST} in it). Choose the folder that "
@@ -91,29 +123,81 @@ def read_manifest(folder: Path) -> dict:
         ) from None
     except ValueError as exc:
         raise WarehouseError(f"The backup manifest {path} is damaged ({exc}); use another backup.") from None
+    if isinstance(manifest, dict) and "format" not in manifest and "tables" in manifest:
+        raise WarehouseError(
+            f"The backup in {folder} was written by an older Sway: its files carry no checksums, so it cannot be "
+            "checked and is not restored. Use a backup written by this version."
+        )
+    problem = _manifest_problem(manifest)
+    if problem:
+        raise WarehouseError(f"The backup manifest {path} is damaged ({problem}); use another backup.")
+    return manifest
+
+
+def _manifest_problem(manifest: object) -> str | None:
+    """What is wrong with the shape of `manifest`, or None if every entry is well-formed."""
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        return f"it is not a format {FORMAT} Sway backup manifest"
+    if type(manifest.get("schema_version")) is not int:
+        return "it has no schema version"
+    tables = manifest.get("tables")
+    if not isinstance(tables, dict) or not tables:
+        return "it lists no tables"
+    for table, entry in tables.items():
+        if not isinstance(entry, dict) or set(entry) != {"file", "rows", "sha256"}:
+            return f"the entry of table {table!r} is not a file, a row count and a checksum"
+        if not isinstance(entry["file"], str) or not _FILE_NAME.fullmatch(entry["file"]):
+            return f"the file of table {table!r} is not a .parquet file directly in the backup folder"
+        if type(entry["rows"]) is not int or entry["rows"] < 0:
+            return f"the row count of table {table!r} is not a number"
+        if not isinstance(entry["sha256"], str) or not _SHA256.fullmatch(entry["sha256"]):
+            return f"the checksum of table {table!r} is not a SHA-256"
+    return None
+
+
+def _verified_files(source: Path, manifest: dict) -> dict[str, Path]:
+    """Each table's file, after checking it is a regular file in `source` whose SHA-256 matches the manifest."""
+    files = {}
+    for table, entry in manifest["tables"].items():
+        path = source / entry["file"]
+        if path.is_symlink() or not path.is_file():
+            raise WarehouseError(
+                f"The backup in {source} is incomplete or damaged: the file {entry['file']} of table {table!r} is "
+                "missing or not a regular file. The current warehouse is unchanged; use another backup."
+            )
+        if _sha256(path) != entry["sha256"]:
+            raise WarehouseError(
+                f"The backup in {source} is damaged or was altered: {entry['file']} does not match the checksum "
+                "in its manifest. The current warehouse is unchanged; use another backup."
+            )
+        files[table] = path
+    return files
 
 
 def restore(folder: Path, db: Path | None = None) -> BackupInfo:
-    """Replace the warehouse `db` with the backup in `folder` (build beside it, check, then swap)."""
+    """Replace the warehouse `db` with the backup in `folder`: check it, build beside, re-apply erasures, swap."""
     source = Path(folder).expanduser().resolve()
     manifest = read_manifest(source)
+    current = max(m.version for m in warehouse.migrations())
+    if manifest["schema_version"] > current:
+        raise WarehouseError(
+            f"The backup in {source} was written by a newer Sway (schema version {manifest['schema_version']}, "
+            f"this one has {current}). Update Sway, then restore."
+        )
+    files = _verified_files(source, manifest)  # before anything in them is read
     target = Path(db) if db is not None else warehouse.warehouse_path()
     _refuse_if_in_use(target)
+    secret, suppressed_keys = _suppressions(target)
     staging = target.with_name(target.name + ".restoring")
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    con = duckdb.connect(str(staging))
+    con = warehouse.connect(staging)  # a new file: Sway's own migrations make the schema
     try:
-        con.execute(f"IMPORT DATABASE {_literal(source)}")
-        counts = _counts(con)
-        expected = {t: int(n) for t, n in manifest["tables"].items()}
-        if counts != expected:
-            wrong = sorted(t for t in set(counts) | set(expected) if counts.get(t) != expected.get(t))
-            raise WarehouseError(
-                f"The backup in {source} is incomplete or damaged (tables {', '.join(wrong)} do not match its "
-                "manifest). The current warehouse is unchanged; use another backup."
-            )
-        warehouse.migrate(con)  # a backup from an older Sway gets the newer migrations
+        with warehouse.transaction(con):
+            counts = _load(con, source, manifest, files, complete=manifest["schema_version"] == current)
+            _advance_sequences(con)
+            _keep_suppressions(con, source, secret, suppressed_keys)
+            privacy.erase_suppressed(con)
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()
@@ -122,7 +206,118 @@ def restore(folder: Path, db: Path | None = None) -> BackupInfo:
     con.close()
     target.with_name(target.name + ".wal").unlink(missing_ok=True)
     os.replace(staging, target)
-    return BackupInfo(str(source), len(counts), sum(counts.values()), int(manifest["schema_version"]))
+    return BackupInfo(str(source), len(counts), sum(counts.values()), manifest["schema_version"])
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, source: Path, manifest: dict, files: dict[str, Path], *, complete: bool
+) -> dict[str, int]:
+    """Load each checked file into its table of the freshly migrated schema, by column name; rows loaded per table.
+
+    `complete`: the backup is of the current schema version, so it must hold every table.
+    """
+    schema = _columns(con)
+    unknown = sorted(set(files) - set(schema))
+    missing = sorted(set(schema) - set(files)) if complete else []
+    if unknown or missing:
+        raise WarehouseError(
+            f"The backup in {source} does not match Sway's tables (unknown: {', '.join(unknown) or 'none'}; "
+            f"missing: {', '.join(missing) or 'none'}). The current warehouse is unchanged; use another backup."
+        )
+    counts = {}
+    for table in _load_order(con, files):
+        path = files[table]
+        found = [d[0] for d in con.execute("SELECT * FROM read_parquet(?) LIMIT 0", [str(path)]).description]
+        extra = sorted(set(found) - set(schema[table]))
+        if extra:
+            raise WarehouseError(
+                f"The backup in {source} has columns table {table} does not have ({', '.join(extra)}), so it "
+                "cannot be restored into this Sway. The current warehouse is unchanged."
+            )
+        verb = "INSERT OR REPLACE" if table in _MERGED_BY_KEY else "INSERT"
+        try:
+            if table not in _MERGED_BY_KEY:
+                con.execute(f'DELETE FROM "{table}"')  # noqa: S608 - a name from the catalog
+            counts[table] = int(
+                scalar(con, f'{verb} INTO "{table}" BY NAME SELECT * FROM read_parquet(?)', [str(path)])  # noqa: S608
+            )
+        except duckdb.Error as exc:
+            raise WarehouseError(
+                f"The backup in {source} is damaged: {path.name} cannot be loaded into table {table} ({exc}). "
+                "The current warehouse is unchanged; use another backup."
+            ) from None
+    wrong = sorted(t for t in counts if counts[t] != manifest["tables"][t]["rows"])
+    if wrong:
+        raise WarehouseError(
+            f"The backup in {source} is incomplete or damaged (tables {', '.join(wrong)} do not match its "
+            "manifest). The current warehouse is unchanged; use another backup."
+        )
+    return counts
+
+
+def _load_order(con: duckdb.DuckDBPyConnection, tables: dict[str, Path]) -> list[str]:
+    """`tables`, each after the tables its foreign keys refer to: DuckDB checks those keys as rows go in."""
+    refers: dict[str, set[str]] = {table: set() for table in tables}
+    for table, referenced in rows(
+        con,
+        "SELECT table_name, referenced_table FROM duckdb_constraints() "
+        "WHERE constraint_type = 'FOREIGN KEY' AND database_name = current_database()",
+    ):
+        refers.setdefault(table, set()).add(referenced)
+    return [t for t in graphlib.TopologicalSorter(refers).static_order() if t in tables]
+
+
+def _advance_sequences(con: duckdb.DuckDBPyConnection) -> None:
+    """Move every sequence past the largest restored id of the column it numbers, so no id is ever reused.
+
+    DuckDB sequences cannot be set; the staging file's are new (nothing drawn yet), so drawing max(id) values does.
+    """
+    for table, column, sequence in rows(
+        con,
+        "SELECT table_name, column_name, regexp_extract(column_default, '^nextval\\(''([^'']+)''\\)$', 1) AS seq "
+        "FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND seq <> ''",
+    ):
+        top = scalar(con, f'SELECT coalesce(max("{column}"), 0) FROM "{table}"')  # noqa: S608 - catalog names
+        scalar(con, "SELECT max(nextval(?)) FROM range(?)", [sequence, top])
+
+
+def _suppressions(target: Path) -> tuple[str | None, list[tuple]]:
+    """The suppression secret and suppressed_keys rows of the warehouse about to be replaced (none if none)."""
+    if not target.exists():
+        return None, []
+    try:
+        con = duckdb.connect(str(target), read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseError(
+            f"Cannot read which people were erased from the current warehouse {target} ({exc}); restoring without "
+            "that would bring them back. Move the file aside if it is damaged, then restore again."
+        ) from None
+    try:
+        if not scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'suppressed_keys'"):
+            return None, []  # a warehouse from before erasure existed
+        secret = scalar(con, "SELECT value FROM warehouse_meta WHERE key = ?", [privacy.SECRET_KEY])
+        return secret, rows(con, "SELECT key_hash, suppressed_at FROM suppressed_keys")
+    finally:
+        con.close()
+
+
+def _keep_suppressions(
+    con: duckdb.DuckDBPyConnection, source: Path, secret: str | None, suppressed_keys: list[tuple]
+) -> None:
+    """Merge the current warehouse's suppressions into the restored one, keeping the current secret.
+
+    A key is a hash under one secret, so two lists under different secrets cannot be merged: that is refused.
+    """
+    if secret is None or not suppressed_keys:
+        return
+    restored = warehouse.get_meta(con).get(privacy.SECRET_KEY)
+    if restored not in (None, secret) and scalar(con, "SELECT count(*) FROM suppressed_keys"):
+        raise WarehouseError(
+            f"The backup in {source} comes from another warehouse: both record erased people, under different "
+            "keys, and one of the two lists would stop working. The current warehouse is unchanged."
+        )
+    warehouse.set_meta(con, {privacy.SECRET_KEY: secret})
+    con.executemany("INSERT OR IGNORE INTO suppressed_keys VALUES (?, ?)", suppressed_keys)
 
 
 def _refuse_if_in_use(target: Path) -> None:
@@ -145,10 +340,8 @@ KEPT_ACROSS_REBUILDS = ("workspaces", "workspace_members", "audit_log", "suppres
 
 def kept_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
     """Workspaces, members, the audit log and the suppression list (with its secret), read before a rebuild."""
-    from core.privacy import SECRET_KEY
-
     kept = {t: con.sql(f"SELECT * FROM {t}").pl() for t in KEPT_ACROSS_REBUILDS}  # noqa: S608 - fixed names
-    kept["warehouse_meta"] = con.sql("SELECT * FROM warehouse_meta WHERE key = ?", params=[SECRET_KEY]).pl()
+    kept["warehouse_meta"] = con.sql("SELECT * FROM warehouse_meta WHERE key = ?", params=[privacy.SECRET_KEY]).pl()
     return kept
 
 

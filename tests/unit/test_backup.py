@@ -1,11 +1,18 @@
-"""Backup to Parquet and restore: a round trip gives back every row of every table, and bad backups are refused."""
+"""Backup to Parquet and restore: a round trip gives back every row of every table, and bad backups are refused.
 
+A restore must never run anything a backup folder holds, must refuse altered files before reading them, and must
+not bring back anyone erased after the backup was taken.
+"""
+
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+import polars as pl
 import pytest
 
 from core.db import backup, warehouse
@@ -26,6 +33,31 @@ def _everything(path) -> dict[str, list[tuple]]:
         return {t: sorted(warehouse.rows(con, f'SELECT * FROM "{t}"'), key=repr) for t in tables}  # noqa: S608
     finally:
         con.close()
+
+
+def _sha256(path) -> str:
+    """SHA-256 of a file's bytes: a refused restore must leave the warehouse file exactly as it was."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _backup(db, folder: Path) -> dict:
+    """Back up the warehouse `db` to `folder`; its manifest."""
+    con = warehouse.connect(db)
+    try:
+        backup.export(con, folder)
+    finally:
+        con.close()
+    return json.loads((folder / backup.MANIFEST).read_text())
+
+
+def _rewrite(folder: Path, table: str, frame: pl.DataFrame) -> None:
+    """Replace a table's file in a backup and record the new file's checksum, as a careful forger would."""
+    manifest = json.loads((folder / backup.MANIFEST).read_text())
+    entry = manifest["tables"][table]
+    frame.write_parquet(folder / entry["file"])
+    entry["rows"] = frame.height
+    entry["sha256"] = _sha256(folder / entry["file"])
+    (folder / backup.MANIFEST).write_text(json.dumps(manifest))
 
 
 def _cli(*args: str, db: str) -> subprocess.CompletedProcess:
@@ -80,7 +112,7 @@ def test_a_damaged_backup_leaves_the_warehouse_unchanged(demo_copy, tmp_path):
     con.close()
     before = _everything(demo_copy)
     manifest = json.loads((tmp_path / "b" / backup.MANIFEST).read_text())
-    manifest["tables"]["people"] += 1  # as if a file had been truncated
+    manifest["tables"]["people"]["rows"] += 1  # as if the manifest and its file disagreed
     (tmp_path / "b" / backup.MANIFEST).write_text(json.dumps(manifest))
     with pytest.raises(WarehouseError, match="incomplete or damaged"):
         backup.restore(tmp_path / "b", demo_copy)
@@ -149,3 +181,216 @@ def test_a_rebuilt_world_keeps_workspaces_members_audit_and_suppressions(demo_co
         assert privacy.SECRET_KEY in warehouse.get_meta(con)
     finally:
         con.close()
+
+
+def _copy_line(target: Path) -> str:
+    return f"COPY (SELECT 'owned' AS x) TO '{target}' (FORMAT csv);\n"
+
+
+def test_a_backup_in_the_old_sql_layout_is_refused_and_its_sql_never_runs(demo_copy, tmp_path):
+    # What an older Sway wrote (EXPORT DATABASE: schema.sql, load.sql, Parquet, counts only), then tampered with.
+    folder, planted = tmp_path / "old", tmp_path / "planted.csv"
+    con = warehouse.connect(demo_copy)
+    con.execute(f"EXPORT DATABASE '{folder}' (FORMAT parquet)")
+    tables = [t for (t,) in warehouse.rows(con, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'")]
+    counts = {t: warehouse.scalar(con, f'SELECT count(*) FROM "{t}"') for t in tables}  # noqa: S608
+    con.close()
+    (folder / backup.MANIFEST).write_text(json.dumps({"schema_version": 8, "tables": counts}))
+    for name in ("schema.sql", "load.sql"):
+        (folder / name).write_text(_copy_line(planted) + (folder / name).read_text())
+    before = _sha256(demo_copy)
+
+    with pytest.raises(WarehouseError, match="older Sway"):
+        backup.restore(folder, demo_copy)
+    assert not planted.exists()
+    assert _sha256(demo_copy) == before
+
+
+def test_sql_files_planted_in_a_backup_are_never_run(demo_copy, tmp_path):
+    _backup(demo_copy, tmp_path / "b")
+    planted = tmp_path / "planted.csv"
+    for name in ("schema.sql", "load.sql"):
+        path = tmp_path / "b" / name
+        path.write_text(_copy_line(planted) + (path.read_text() if path.exists() else ""))
+    before = _everything(demo_copy)
+
+    backup.restore(tmp_path / "b", demo_copy)
+    assert not planted.exists()
+    assert _everything(demo_copy) == before
+
+
+def test_a_data_file_altered_with_the_same_row_count_is_refused_by_its_checksum(demo_copy, tmp_path):
+    con = warehouse.connect(demo_copy)
+    membership.bootstrap(con, "Brand A", "alice@a.example")
+    membership.bootstrap(con, "Brand A", "bob@a.example", role="viewer")
+    con.close()
+    _backup(demo_copy, tmp_path / "b")
+    members = tmp_path / "b" / "workspace_members.parquet"
+    frame = pl.read_parquet(members)
+    frame.with_columns(role=pl.lit("admin")).write_parquet(members)  # the viewer becomes an admin
+    assert pl.read_parquet(members).height == frame.height
+    before = _sha256(demo_copy)
+
+    with pytest.raises(WarehouseError, match="does not match the checksum"):
+        backup.restore(tmp_path / "b", demo_copy)
+    assert _sha256(demo_copy) == before
+    assert not (tmp_path / "sway.duckdb.restoring").exists()
+
+
+def test_a_tampered_manifest_is_refused_and_changes_nothing(demo_copy, tmp_path):
+    pristine = tmp_path / "pristine"
+    _backup(demo_copy, pristine)
+    outside = tmp_path / "outside.parquet"
+    shutil.copy(pristine / "people.parquet", outside)
+
+    def people_file(name: str):
+        def edit(folder: Path, manifest: dict) -> None:
+            manifest["tables"]["people"]["file"] = name
+
+        return edit
+
+    def symlink_out(folder: Path, manifest: dict) -> None:
+        (folder / "link.parquet").symlink_to(outside)
+        manifest["tables"]["people"]["file"] = "link.parquet"
+
+    def unknown_table(folder: Path, manifest: dict) -> None:
+        shutil.copy(folder / "people.parquet", folder / "evil.parquet")
+        manifest["tables"]["evil"] = {**manifest["tables"]["people"], "file": "evil.parquet"}
+
+    def unknown_column(folder: Path, manifest: dict) -> None:
+        frame = pl.read_parquet(folder / "workspaces.parquet").with_columns(owner=pl.lit("mallory"))
+        frame.write_parquet(folder / "workspaces.parquet")
+        manifest["tables"]["workspaces"]["sha256"] = _sha256(folder / "workspaces.parquet")
+
+    cases = {
+        "not JSON": (lambda folder, manifest: None, "damaged"),
+        "a path with ..": (people_file("../outside.parquet"), "not a .parquet file directly in the backup folder"),
+        "an absolute path": (people_file(str(outside)), "not a .parquet file directly in the backup folder"),
+        "a symlink out": (symlink_out, "missing or not a regular file"),
+        "a missing file": (lambda folder, manifest: (folder / "people.parquet").unlink(), "missing"),
+        "a table Sway does not have": (unknown_table, "unknown: evil"),
+        "a column Sway does not have": (unknown_column, r"columns table workspaces does not have \(owner\)"),
+        "a newer schema": (lambda folder, manifest: manifest.update(schema_version=999), "newer Sway"),
+    }
+    before = _sha256(demo_copy)
+    for case, (edit, message) in cases.items():
+        folder = tmp_path / case.replace(" ", "_").replace(".", "dot")
+        shutil.copytree(pristine, folder)
+        manifest = json.loads((folder / backup.MANIFEST).read_text())
+        edit(folder, manifest)
+        text = "{not json" if case == "not JSON" else json.dumps(manifest)
+        (folder / backup.MANIFEST).write_text(text)
+        with pytest.raises(WarehouseError, match=message):
+            backup.restore(folder, demo_copy)
+        assert _sha256(demo_copy) == before, case
+        assert not (tmp_path / "sway.duckdb.restoring").exists(), case
+
+
+def test_a_backup_holds_only_checksummed_parquet_and_restores_every_table(demo_copy, tmp_path):
+    con = warehouse.connect(demo_copy)
+    membership.bootstrap(con, "Brand A", "alice@a.example")
+    con.close()
+    manifest = _backup(demo_copy, tmp_path / "b")
+    assert not list((tmp_path / "b").glob("*.sql"))  # nothing a restore could be tricked into running
+    files = {entry["file"] for entry in manifest["tables"].values()}
+    assert {p.name for p in (tmp_path / "b").iterdir()} == files | {backup.MANIFEST}
+    for entry in manifest["tables"].values():
+        assert _sha256(tmp_path / "b" / entry["file"]) == entry["sha256"]
+
+    restored = tmp_path / "restored.duckdb"  # e.g. onto a new machine: there is no warehouse yet
+    backup.restore(tmp_path / "b", restored)
+    assert _everything(restored) == _everything(demo_copy)
+    con = warehouse.connect(restored)
+    try:
+        for table, column, sequence in (
+            ("audit_log", "audit_id", "audit_ids"),
+            ("campaigns", "campaign_id", "campaign_ids"),
+        ):
+            top = warehouse.scalar(con, f"SELECT max({column}) FROM {table}")  # noqa: S608
+            assert top and warehouse.scalar(con, "SELECT nextval(?)", [sequence]) > top, sequence
+    finally:
+        con.close()
+
+
+def test_a_backup_of_an_older_schema_loads_into_the_current_one(demo_copy, tmp_path):
+    manifest = _backup(demo_copy, tmp_path / "b")
+    # As before migration 8 (no suppressed_keys), and a workspaces file without created_at, columns reversed.
+    (tmp_path / "b" / manifest["tables"].pop("suppressed_keys")["file"]).unlink()
+    manifest["schema_version"] = 7
+    (tmp_path / "b" / backup.MANIFEST).write_text(json.dumps(manifest))
+    frame = pl.read_parquet(tmp_path / "b" / "workspaces.parquet")
+    older = [c for c in reversed(frame.columns) if c != "created_at"]
+    _rewrite(tmp_path / "b", "workspaces", frame.select(older))
+
+    backup.restore(tmp_path / "b", demo_copy)
+    con = warehouse.connect(demo_copy)
+    try:
+        assert warehouse.rows(con, "SELECT workspace_id, name FROM workspaces ORDER BY 1") == [(1, "Local workspace")]
+        assert warehouse.scalar(con, "SELECT count(*) FROM workspaces WHERE created_at IS NULL") == 0  # the default
+    finally:
+        con.close()
+
+
+def _rows_about(con, person_id: int, accounts: list[int], posts: list[int]) -> dict[str, int]:
+    """Rows in any table that refer to the person, one of their accounts or one of their posts."""
+    found = {}
+    for table, column in warehouse.rows(
+        con,
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND column_name IN "
+        "('person_id', 'account_id', 'actor_account_id', 'target_account_id', 'post_id', 'parent_post_id')",
+    ):
+        ids = [person_id] if column == "person_id" else posts if "post" in column else accounts
+        count = warehouse.scalar(con, f'SELECT count(*) FROM "{table}" WHERE "{column}" IN ?', [ids])  # noqa: S608
+        if count:
+            found[f"{table}.{column}"] = count
+    return found
+
+
+def test_people_erased_after_a_backup_stay_erased_when_it_is_restored(demo_copy, tmp_path):
+    from core import privacy
+    from core.workspace.access import LOCAL
+
+    con = warehouse.connect(demo_copy)
+    person = warehouse.scalar(
+        con, "SELECT person_id FROM scores JOIN accounts USING (person_id) JOIN posts USING (account_id) LIMIT 1"
+    )
+    accounts = [a for (a,) in warehouse.rows(con, "SELECT account_id FROM accounts WHERE person_id = ?", [person])]
+    posts = [p for (p,) in warehouse.rows(con, "SELECT post_id FROM posts WHERE account_id IN ?", [accounts])]
+    people = warehouse.scalar(con, "SELECT count(*) FROM people")
+    assert _rows_about(con, person, accounts, posts)
+    con.close()
+    _backup(demo_copy, tmp_path / "b")  # taken before the erasure
+    con = warehouse.connect(demo_copy)
+    privacy.erase_person(con, LOCAL, person)
+    suppressed = warehouse.rows(con, "SELECT * FROM suppressed_keys ORDER BY ALL")
+    secret = warehouse.get_meta(con)[privacy.SECRET_KEY]
+    con.close()
+
+    backup.restore(tmp_path / "b", demo_copy)
+    con = warehouse.connect(demo_copy)
+    try:
+        assert _rows_about(con, person, accounts, posts) == {}
+        assert warehouse.scalar(con, "SELECT count(*) FROM people") == people - 1
+        assert warehouse.rows(con, "SELECT * FROM suppressed_keys ORDER BY ALL") == suppressed
+        assert warehouse.get_meta(con)[privacy.SECRET_KEY] == secret  # so later imports still leave them out
+    finally:
+        con.close()
+
+
+def test_a_backup_whose_erasures_use_another_key_is_refused(demo_copy, tmp_path):
+    from core import privacy
+    from core.workspace.access import LOCAL
+
+    con = warehouse.connect(demo_copy)
+    privacy.erase_person(con, LOCAL, 3)
+    con.close()
+    _backup(demo_copy, tmp_path / "b")
+    con = warehouse.connect(demo_copy)  # as if the backup came from another warehouse with its own erasures
+    warehouse.set_meta(con, {privacy.SECRET_KEY: "another secret"})
+    con.execute("INSERT INTO suppressed_keys VALUES ('another key', now()::TIMESTAMP)")
+    con.close()
+    before = _sha256(demo_copy)
+
+    with pytest.raises(WarehouseError, match="another warehouse"):
+        backup.restore(tmp_path / "b", demo_copy)
+    assert _sha256(demo_copy) == before
