@@ -1,0 +1,76 @@
+"""Who may write each warehouse table: one owning module per table, and the few documented exceptions.
+
+The owner alone inserts, updates and deletes a table's rows, and offers the reads that carry its rules (which
+score run is current, who counts as a campaign member, what the latest load is); other modules call those
+rather than re-deriving them. tests/unit/test_table_owners.py checks every SQL write in the code against this.
+"""
+
+from __future__ import annotations
+
+from core.db.warehouse import CORE_TABLES
+
+# table -> the module (dotted name) that alone may write it.
+OWNERS: dict[str, str] = {
+    # The warehouse itself: its migrations, its key/value facts and the record of every load.
+    "schema_migrations": "core.db.warehouse",
+    "warehouse_meta": "core.db.warehouse",
+    "load_log": "core.db.warehouse",
+    # What was loaded: only an import adds rows (see FRESH_WAREHOUSE_BUILDERS for the demo world).
+    **dict.fromkeys(CORE_TABLES, "core.ingest.load"),
+    # The demo world's planted truth, written once when the world is built.
+    **dict.fromkeys(
+        ("truth_people", "truth_posts", "truth_gaming", "demo_brands", "demo_campaigns", "demo_campaign_members"),
+        "core.demo.write",
+    ),
+    # A score refresh (or backfill) and everything it stores.
+    **dict.fromkeys(
+        (
+            "score_runs",
+            "scores",
+            "score_history",
+            "score_explanations",
+            "score_top_posts",
+            "authenticity",
+            "authenticity_flags",
+        ),
+        "core.scoring.runs",
+    ),
+    "post_topics": "core.topics.tagging",
+    "topic_influence": "core.topics.influence",
+    "topic_evidence": "core.topics.influence",
+    "topic_corrections": "core.topics.corrections",
+    **dict.fromkeys(
+        ("discovery", "discovery_topic_slots", "discovery_words", "profile_reactions", "discovery_builds"),
+        "core.discover.build",
+    ),
+    "workspaces": "core.workspace.membership",
+    "workspace_members": "core.workspace.membership",
+    "audit_log": "core.workspace.audit",
+    "campaigns": "core.campaigns.records",
+    "campaign_terms": "core.campaigns.records",
+    "campaign_members": "core.campaigns.members",
+    "campaign_member_history": "core.campaigns.members",
+    "suppressed_keys": "core.privacy",
+}
+
+# The exceptions: module -> (tables it may write besides its own, why). Keep this list short.
+# The demo generator fills the core tables of a new file that warehouse.rebuild swaps in only once it is complete:
+# there is nothing to match against, so it writes whole frames instead of going through the importer.
+FRESH_WAREHOUSE_BUILDERS: dict[str, frozenset[str]] = {"core.demo.write": frozenset(CORE_TABLES)}
+# Erasure deletes a person's rows from every table that refers to them (and unlinks replies to their posts), found
+# by reading the catalog, so a new person-keyed table is covered without anyone remembering to add it.
+CATALOG_ERASURE = "core.privacy"
+ERASURE_STATEMENTS = frozenset({"DELETE", "UPDATE"})
+# Backup and restore move whole tables: a rebuild keeps these tables (and the suppression secret) across it.
+WHOLE_TABLE_RESTORE: dict[str, frozenset[str]] = {
+    "core.db.backup": frozenset({"workspaces", "workspace_members", "audit_log", "suppressed_keys", "warehouse_meta"}),
+}
+
+
+def may_write(module: str, table: str, statement: str) -> bool:
+    """True when `module` may run `statement` (INSERT, UPDATE, DELETE, ...) on `table`: it owns the table, or one
+    of the exceptions above allows it."""
+    if OWNERS.get(table) == module or (module == CATALOG_ERASURE and statement in ERASURE_STATEMENTS):
+        return True
+    allowed = FRESH_WAREHOUSE_BUILDERS.get(module, frozenset()) | WHOLE_TABLE_RESTORE.get(module, frozenset())
+    return table in allowed
