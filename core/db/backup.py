@@ -69,7 +69,7 @@ def export(con: duckdb.DuckDBPyConnection, folder: Path) -> BackupInfo:
     # One transaction: the counts and the exported files come from the same snapshot.
     with warehouse.transaction(con):
         counts = _counts(con)
-        version = scalar(con, "SELECT coalesce(max(version), 0) FROM schema_migrations")
+        version = warehouse.schema_version(con)
         con.execute(f"EXPORT DATABASE {_literal(partial)} (FORMAT parquet)")
     manifest = {"created_at": datetime.now(), "schema_version": version, "tables": counts}
     (partial / MANIFEST).write_text(json.dumps(manifest, default=str, indent=1), encoding="utf-8")
