@@ -53,9 +53,9 @@ OWNERS: dict[str, str] = {
     "suppressed_keys": "core.privacy",
 }
 
-# The exceptions: module -> (tables it may write besides its own, why). Keep this list short.
-# The demo generator fills the core tables of a new file that warehouse.rebuild swaps in only once it is complete:
-# there is nothing to match against, so it writes whole frames instead of going through the importer.
+# The exceptions: module -> tables it may write besides its own, each with why. Keep them few.
+# The demo generator fills the core tables of a new, empty file (build_demo refuses any other) that
+# warehouse.rebuild swaps in once complete: there is nothing to match against, so it writes whole frames.
 FRESH_WAREHOUSE_BUILDERS: dict[str, frozenset[str]] = {"core.demo.write": frozenset(CORE_TABLES)}
 # Erasure deletes a person's rows from every table that refers to them (and unlinks replies to their posts), found
 # by reading the catalog, so a new person-keyed table is covered without anyone remembering to add it.

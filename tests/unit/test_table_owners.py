@@ -170,7 +170,7 @@ def test_every_write_is_made_by_the_tables_owner():
             targets = _targets(module, write)
             if targets is None:
                 problems.append(
-                    f"{write.where}: {write.statement} into {write.table}, but {module.name} names no table in a "
+                    f"{write.where}: {write.statement} {write.table}, but {module.name} names no table in a "
                     "literal, so the test cannot tell which table it writes"
                 )
                 continue
