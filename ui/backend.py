@@ -13,6 +13,7 @@ import streamlit as st
 from core.db import status, warehouse
 from core.db.connections import SharedWarehouse
 from core.ops import bootstrap
+from core.scoring import runs
 
 
 @st.cache_resource(on_release=lambda shared: shared.close())
@@ -45,7 +46,8 @@ def data_changed() -> None:
 @st.cache_data(show_spinner=False)
 def warehouse_status(key: tuple) -> status.WarehouseStatus:
     """Counts, dates and last load of the warehouse (cached per data version)."""
-    return status.status(cursor(), str(shared_warehouse().path))
+    con = cursor()
+    return status.status(con, str(shared_warehouse().path), last_refresh=runs.latest_refresh(con))
 
 
 def ensure_warehouse() -> None:

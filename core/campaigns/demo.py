@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 import duckdb
 import polars as pl
 
+from core.campaigns.members import add_finished_list
 from core.campaigns.mentions import mention_posts
 from core.campaigns.model import CampaignSpec
 from core.campaigns.records import insert_campaign
@@ -92,43 +93,30 @@ def _add_members(
     con: duckdb.DuckDBPyConnection, spec: CampaignSpec, campaign_id: int, demo_id: int, has_discovery: bool
 ) -> None:
     """The demo campaign's members with the estimate as of its start and the status their posts earned."""
-    members = [
+    person_ids = [
         pid
         for (pid,) in rows(
             con, "SELECT person_id FROM demo_campaign_members WHERE campaign_id = ? ORDER BY person_id", [demo_id]
         )
     ]
     start = datetime.combine(spec.starts_on, time())
-    pool = sorted(set(targeted(con, spec)) | set(members)) if has_discovery else members
-    expected = estimate(con, spec, pool, as_of=start).people.filter(pl.col("person_id").is_in(members))
+    pool = sorted(set(targeted(con, spec)) | set(person_ids)) if has_discovery else person_ids
+    expected = estimate(con, spec, pool, as_of=start).people.filter(pl.col("person_id").is_in(person_ids))
     end = datetime.combine(spec.ends_on, time()) + timedelta(days=1 + spec.follow_up_days)
     first_post = mention_posts(con, spec.terms, start, end).group_by("person_id").agg(first=pl.col("posted_at").min())
-    frame = (
+    shipped = start - timedelta(days=SHIPPED_DAYS_BEFORE)
+    listed = (
         expected.sort(["expected_mentions", "person_id"], descending=[True, False])
         .with_row_index("suggested_rank", offset=1)
         .join(first_post, on="person_id", how="left")
         .with_columns(
-            status=pl.when(pl.col("first").is_not_null()).then(pl.lit("posted")).otherwise(pl.lit("perk_shipped"))
+            status=pl.when(pl.col("first").is_not_null()).then(pl.lit("posted")).otherwise(pl.lit("perk_shipped")),
+            added_at=pl.lit(start - timedelta(days=INVITED_DAYS_BEFORE + 1)),
+            invited_at=pl.lit(start - timedelta(days=INVITED_DAYS_BEFORE)),
+            responded_at=pl.lit(start - timedelta(days=ACCEPTED_DAYS_BEFORE)),
+            shipped_at=pl.lit(shipped),
+            posted_at=pl.col("first"),
+            updated_at=pl.coalesce(pl.col("first"), pl.lit(shipped)),
         )
     )
-    con.register("_demo_members", frame)
-    try:
-        con.execute(
-            """
-            INSERT INTO campaign_members (campaign_id, person_id, status, locked, origin, suggested_rank,
-                expected_mentions, notes, added_at, invited_at, responded_at, shipped_at, posted_at, updated_at)
-            SELECT ?, person_id, status, false, 'suggested', suggested_rank, expected_mentions, '', ?, ?, ?, ?,
-                   first, coalesce(first, ?)
-            FROM _demo_members
-            """,
-            [
-                campaign_id,
-                start - timedelta(days=INVITED_DAYS_BEFORE + 1),
-                start - timedelta(days=INVITED_DAYS_BEFORE),
-                start - timedelta(days=ACCEPTED_DAYS_BEFORE),
-                start - timedelta(days=SHIPPED_DAYS_BEFORE),
-                start - timedelta(days=SHIPPED_DAYS_BEFORE),
-            ],
-        )
-    finally:
-        con.unregister("_demo_members")
+    add_finished_list(con, campaign_id, listed)

@@ -3,11 +3,16 @@
 Every change is one transaction through store.editing (version check, audit entry) and writes one
 campaign_member_history row per member and field changed, so the page can show who changed what and when.
 Bulk changes are all-or-nothing: if one member cannot move, nobody moves and the message names them.
+
+This module alone writes campaign_members and campaign_member_history (core/db/owners.py), and it holds the
+rules about them that others read: who counts as a member in results, whose perk is spent, who the brand
+approached, and who a refresh of the suggested list may replace.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
@@ -20,6 +25,10 @@ from core.workspace import audit
 from core.workspace.access import Access
 
 _SELECTED = "campaign_members.campaign_id = ? AND campaign_members.person_id IN (SELECT unnest(?::BIGINT[]))"
+# Who counts as a campaign member when measuring results: people who were contacted and did not decline.
+COUNTED = ("invited", "accepted", "perk_shipped", "posted")
+# Members whose perk counts as spent: they accepted it.
+PERK_GIVEN = ("accepted", "perk_shipped", "posted")
 
 
 def members(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) -> pl.DataFrame:
@@ -39,6 +48,66 @@ def members(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) ->
         """,
         params=[campaign_id, access.workspace_id],
     ).pl()
+
+
+def counted_members(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) -> pl.DataFrame:
+    """The members results measure (status in COUNTED): person_id, name, handles, status, suggested_rank,
+    expected_mentions. Empty for a campaign of another workspace."""
+    return con.sql(
+        """
+        SELECT m.person_id, coalesce(d.name, p.name) AS name, d.handles, m.status, m.suggested_rank,
+               m.expected_mentions
+        FROM campaign_members m JOIN campaigns c USING (campaign_id) LEFT JOIN people p USING (person_id)
+        LEFT JOIN discovery d USING (person_id)
+        WHERE m.campaign_id = ? AND c.workspace_id = ? AND m.status IN (SELECT unnest(?::VARCHAR[]))
+        """,
+        params=[campaign_id, access.workspace_id, list(COUNTED)],
+    ).pl()
+
+
+def approached(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) -> set[int]:
+    """Everyone the campaign's brand approached: on its list, or ever on a list (removed too) of any of the
+    workspace's campaigns tracking one of its terms. Results never take them as controls."""
+    return {
+        pid
+        for (pid,) in rows(
+            con,
+            """
+            SELECT DISTINCT m.person_id
+            FROM campaign_members m JOIN campaigns c USING (campaign_id)
+            WHERE c.workspace_id = ?
+              AND ((m.campaign_id = ? AND m.status <> 'removed')
+                   OR m.campaign_id IN (SELECT campaign_id FROM campaign_terms
+                                        WHERE (kind, term) IN (SELECT (kind, term) FROM campaign_terms
+                                                               WHERE campaign_id = ?)))
+            """,
+            [access.workspace_id, campaign_id, campaign_id],
+        )
+    }
+
+
+@dataclass(frozen=True)
+class Refill:
+    """Who a refresh of the suggested list may replace, and who stays."""
+
+    replaceable: list[int]  # unlocked people the list itself suggested and nobody has contacted yet
+    taken: set[int]  # everyone else ever on the list (removed people too): never suggested again
+    kept: int  # of those, the ones still on the list: they use up perks
+
+
+def refill(con: duckdb.DuckDBPyConnection, campaign_id: int) -> Refill:
+    """The list as a refresh of its suggestions sees it: locked, hand-added and contacted people stay."""
+    listed = con.sql(
+        "SELECT person_id, status, locked, origin FROM campaign_members WHERE campaign_id = ?", params=[campaign_id]
+    ).pl()
+    replaceable = listed.filter(
+        (pl.col("status") == "suggested") & ~pl.col("locked") & (pl.col("origin") == "suggested")
+    )
+    return Refill(
+        replaceable["person_id"].to_list(),
+        set(listed["person_id"]) - set(replaceable["person_id"]),
+        listed.filter(pl.col("status") != "removed").height - replaceable.height,
+    )
 
 
 def history(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) -> pl.DataFrame:
@@ -237,3 +306,77 @@ def set_status(
         )
         audit.record(con, access, "campaign.status", {"campaign_id": campaign_id, "people": len(ids), "status": status})
     return version
+
+
+def replace_suggestions(
+    con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int, old: list[int], chosen: pl.DataFrame
+) -> None:
+    """Swap the old unlocked suggestions for the new ones (`chosen`: person_id, suggested_rank, expected_mentions)
+    inside the caller's transaction: people suggested again keep their row (and the date they were first
+    suggested) with the new rank and estimate; who came and who went is logged."""
+    new_ids = chosen["person_id"].to_list()
+    dropped = sorted(set(old) - set(new_ids))
+    fresh = chosen.filter(~pl.col("person_id").is_in(old))
+    again = chosen.filter(pl.col("person_id").is_in(old))
+    now = datetime.now()
+    con.execute(
+        "INSERT INTO campaign_member_history SELECT ?, unnest(?::BIGINT[]), ?, ?, 'suggested', 'suggested', NULL",
+        [campaign_id, dropped, now, access.user],
+    )
+    con.execute(
+        "DELETE FROM campaign_members WHERE campaign_id = ? AND person_id IN (SELECT unnest(?::BIGINT[]))",
+        [campaign_id, dropped],
+    )
+    con.execute(
+        "UPDATE campaign_members SET suggested_rank = n.suggested_rank, expected_mentions = n.expected, "
+        "updated_at = ? FROM (SELECT unnest(?::BIGINT[]) AS person_id, unnest(?::INTEGER[]) AS suggested_rank, "
+        "unnest(?::DOUBLE[]) AS expected) n WHERE campaign_members.campaign_id = ? "
+        "AND campaign_members.person_id = n.person_id",
+        [
+            now,
+            again["person_id"].to_list(),
+            again["suggested_rank"].to_list(),
+            again["expected_mentions"].to_list(),
+            campaign_id,
+        ],
+    )
+    con.execute(
+        "INSERT INTO campaign_members (campaign_id, person_id, status, locked, origin, suggested_rank, "
+        "expected_mentions, notes, added_at, updated_at) SELECT ?, unnest(?::BIGINT[]), 'suggested', false, "
+        "'suggested', unnest(?::INTEGER[]), unnest(?::DOUBLE[]), '', ?, ?",
+        [
+            campaign_id,
+            fresh["person_id"].to_list(),
+            fresh["suggested_rank"].to_list(),
+            fresh["expected_mentions"].to_list(),
+            now,
+            now,
+        ],
+    )
+    con.execute(
+        "INSERT INTO campaign_member_history SELECT ?, unnest(?::BIGINT[]), ?, ?, 'added', NULL, 'suggested'",
+        [campaign_id, fresh["person_id"].to_list(), now, access.user],
+    )
+
+
+def add_finished_list(con: duckdb.DuckDBPyConnection, campaign_id: int, listed: pl.DataFrame) -> None:
+    """Put a whole list, statuses and dates included, on a new campaign inside the caller's transaction (the demo
+    world's past campaigns): origin 'suggested', unlocked, no notes and no history, as nobody changed it here.
+
+    `listed`: person_id, status, suggested_rank, expected_mentions, added_at, invited_at, responded_at,
+    shipped_at, posted_at, updated_at.
+    """
+    con.register("_finished_list", listed)
+    try:
+        con.execute(
+            """
+            INSERT INTO campaign_members (campaign_id, person_id, status, locked, origin, suggested_rank,
+                expected_mentions, notes, added_at, invited_at, responded_at, shipped_at, posted_at, updated_at)
+            SELECT ?, person_id, status, false, 'suggested', suggested_rank, expected_mentions, '', added_at,
+                   invited_at, responded_at, shipped_at, posted_at, updated_at
+            FROM _finished_list
+            """,
+            [campaign_id],
+        )
+    finally:
+        con.unregister("_finished_list")

@@ -25,8 +25,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "perk_shipped": ("posted",),
     "posted": (),
 }
-# Who counts as a campaign member when measuring results: people who were contacted and did not decline.
-CONTACTED = ("invited", "accepted", "perk_shipped", "posted")
 # The timestamp column a status sets when a member reaches it.
 STATUS_DATES = {
     "invited": "invited_at",

@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 import duckdb
 import polars as pl
 
+from core.campaigns import members
 from core.campaigns.mentions import data_span, mention_posts
 from core.campaigns.model import Campaign, CampaignError, CampaignSpec
 from core.campaigns.records import editing, get_campaign
@@ -176,74 +177,20 @@ def suggest_list(
     ranked = ranked.with_row_index("suggested_rank", offset=1)
     progress(0.8, "Saving the list")
     with editing(con, access, campaign_id, expected_version, "refreshing the suggested list") as version:
-        listed = con.sql(
-            "SELECT person_id, status, locked, origin FROM campaign_members WHERE campaign_id = ?",
-            params=[campaign_id],
-        ).pl()
-        replaceable = listed.filter(
-            (pl.col("status") == "suggested") & ~pl.col("locked") & (pl.col("origin") == "suggested")
-        )
-        kept = listed.filter(pl.col("status") != "removed").height - replaceable.height
-        slots = max(0, campaign.spec.perk_limit() - kept)
-        taken = set(listed["person_id"]) - set(replaceable["person_id"])
-        chosen = ranked.filter(~pl.col("person_id").is_in(list(taken)) & (pl.col("expected_mentions") > 0)).head(slots)
-        _replace_suggestions(con, access, campaign_id, replaceable["person_id"].to_list(), chosen)
+        state = members.refill(con, campaign_id)
+        slots = max(0, campaign.spec.perk_limit() - state.kept)
+        eligible = ~pl.col("person_id").is_in(list(state.taken)) & (pl.col("expected_mentions") > 0)
+        chosen = ranked.filter(eligible).head(slots)
+        members.replace_suggestions(con, access, campaign_id, state.replaceable, chosen)
         expected_total = float(
             chosen["expected_mentions"].sum()
-            + est.people.filter(pl.col("person_id").is_in(list(taken)))["expected_mentions"].sum()
+            + est.people.filter(pl.col("person_id").is_in(list(state.taken)))["expected_mentions"].sum()
         )
         audit.record(
-            con, access, "campaign.suggest", {"campaign_id": campaign_id, "suggested": chosen.height, "kept": kept}
+            con,
+            access,
+            "campaign.suggest",
+            {"campaign_id": campaign_id, "suggested": chosen.height, "kept": state.kept},
         )
     progress(1.0, "List ready")
-    return SuggestReport(version, chosen.height, kept, expected_total, est.explanation())
-
-
-def _replace_suggestions(
-    con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int, old: list[int], chosen: pl.DataFrame
-) -> None:
-    """Swap the old unlocked suggestions for the new ones: people suggested again keep their row (and the date
-    they were first suggested) with the new rank and estimate; who came and who went is logged."""
-    new_ids = chosen["person_id"].to_list()
-    dropped = sorted(set(old) - set(new_ids))
-    fresh = chosen.filter(~pl.col("person_id").is_in(old))
-    again = chosen.filter(pl.col("person_id").is_in(old))
-    now = datetime.now()
-    con.execute(
-        "INSERT INTO campaign_member_history SELECT ?, unnest(?::BIGINT[]), ?, ?, 'suggested', 'suggested', NULL",
-        [campaign_id, dropped, now, access.user],
-    )
-    con.execute(
-        "DELETE FROM campaign_members WHERE campaign_id = ? AND person_id IN (SELECT unnest(?::BIGINT[]))",
-        [campaign_id, dropped],
-    )
-    con.execute(
-        "UPDATE campaign_members SET suggested_rank = n.suggested_rank, expected_mentions = n.expected, "
-        "updated_at = ? FROM (SELECT unnest(?::BIGINT[]) AS person_id, unnest(?::INTEGER[]) AS suggested_rank, "
-        "unnest(?::DOUBLE[]) AS expected) n WHERE campaign_members.campaign_id = ? "
-        "AND campaign_members.person_id = n.person_id",
-        [
-            now,
-            again["person_id"].to_list(),
-            again["suggested_rank"].to_list(),
-            again["expected_mentions"].to_list(),
-            campaign_id,
-        ],
-    )
-    con.execute(
-        "INSERT INTO campaign_members (campaign_id, person_id, status, locked, origin, suggested_rank, "
-        "expected_mentions, notes, added_at, updated_at) SELECT ?, unnest(?::BIGINT[]), 'suggested', false, "
-        "'suggested', unnest(?::INTEGER[]), unnest(?::DOUBLE[]), '', ?, ?",
-        [
-            campaign_id,
-            fresh["person_id"].to_list(),
-            fresh["suggested_rank"].to_list(),
-            fresh["expected_mentions"].to_list(),
-            now,
-            now,
-        ],
-    )
-    con.execute(
-        "INSERT INTO campaign_member_history SELECT ?, unnest(?::BIGINT[]), ?, ?, 'added', NULL, 'suggested'",
-        [campaign_id, fresh["person_id"].to_list(), now, access.user],
-    )
+    return SuggestReport(version, chosen.height, state.kept, expected_total, est.explanation())

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from core import progress
 from core.db import warehouse
+from core.scoring import runs
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -73,7 +74,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
         return 0
     con = warehouse.connect(path)
     try:
-        s = status(con, str(path))
+        s = status(con, str(path), last_refresh=runs.latest_refresh(con))
     finally:
         con.close()
     print(f"Warehouse: {s.path}  (schema version {s.schema_version}, origin: {s.origin})")

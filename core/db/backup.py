@@ -96,7 +96,7 @@ def export(con: duckdb.DuckDBPyConnection, folder: Path) -> BackupInfo:
     tables: dict[str, dict] = {}
     # One transaction: every file comes from the same snapshot.
     with warehouse.transaction(con):
-        version = scalar(con, "SELECT coalesce(max(version), 0) FROM schema_migrations")
+        version = warehouse.schema_version(con)
         for table in _columns(con):
             file = partial / f"{table}.parquet"
             written = scalar(con, f'COPY (SELECT * FROM "{table}") TO ? (FORMAT parquet)', [str(file)])  # noqa: S608 - catalog name

@@ -8,7 +8,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from core.db.warehouse import CORE_TABLES, rows, scalar
+from core.db.warehouse import CORE_TABLES, last_load, origin, rows, scalar, schema_version
 
 
 @dataclass(frozen=True)
@@ -46,41 +46,34 @@ def per_network(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     ).pl()
 
 
-def status(con: duckdb.DuckDBPyConnection, path: str) -> WarehouseStatus:
-    """Everything the status views show, in one pass over the warehouse."""
+def status(con: duckdb.DuckDBPyConnection, path: str, *, last_refresh: dict | None) -> WarehouseStatus:
+    """Everything the status views show, in one pass over the warehouse.
+
+    `last_refresh` is core.scoring.runs.latest_refresh(con): score_runs belongs to scoring, which builds on
+    core.db, so the caller reads it there and hands it in.
+    """
     [(first, last)] = rows(
         con,
         "SELECT least(p0, i0), greatest(p1, i1) FROM "
         "(SELECT min(posted_at) p0, max(posted_at) p1 FROM posts), "
         "(SELECT min(occurred_at) i0, max(occurred_at) i1 FROM interactions)",
     )
-    kinds = {row[0] for row in rows(con, "SELECT DISTINCT kind FROM load_log")}
-    origin = "empty" if not kinds else ("mixed" if len(kinds) > 1 else kinds.pop())
-    last_load = con.sql(
-        "SELECT kind, sources, people, accounts, posts, interactions, finished_at "
-        "FROM load_log ORDER BY load_id DESC LIMIT 1"
-    ).pl()
-    last_refresh = con.sql(
-        "SELECT status, refreshed_at, message, people, reactions, as_of, window_days FROM score_runs "
-        "WHERE kind = 'refresh' ORDER BY run_id DESC LIMIT 1"
-    ).pl()
     # A refresh is one transaction, so a failed one leaves no score run behind: the audit log keeps its reason.
     failed = rows(
         con,
         "SELECT happened_at, json_extract_string(details, '$.reason') FROM audit_log "
         "WHERE action = 'refresh.failed' AND happened_at > ? ORDER BY audit_id DESC LIMIT 1",
-        [last_refresh["refreshed_at"][0] if last_refresh.height else datetime.min],
+        [last_refresh["refreshed_at"] if last_refresh else datetime.min],
     )
-    version = scalar(con, "SELECT coalesce(max(version), 0) FROM schema_migrations")
     return WarehouseStatus(
         path=path,
         table_counts=table_counts(con),
         per_network=per_network(con),
         first_activity=first,
         last_activity=last,
-        origin=origin,
-        last_load=last_load.row(0, named=True) if last_load.height else None,
-        schema_version=version,
-        last_refresh=last_refresh.row(0, named=True) if last_refresh.height else None,
+        origin=origin(con),
+        last_load=last_load(con),
+        schema_version=schema_version(con),
+        last_refresh=last_refresh,
         last_failure={"at": failed[0][0], "reason": failed[0][1]} if failed else None,
     )

@@ -61,6 +61,11 @@ def migrations() -> list[Migration]:
     return found
 
 
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The version of the latest migration applied (0 before any)."""
+    return scalar(con, "SELECT coalesce(max(version), 0) FROM schema_migrations")
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply every migration not yet recorded, each in its own transaction; return the versions applied."""
     con.execute(
@@ -190,6 +195,26 @@ def record_load(con: duckdb.DuckDBPyConnection, kind: str, sources: list[str], a
     )
 
 
+def latest_load_id(con: duckdb.DuckDBPyConnection) -> int:
+    """The id of the latest load (0 before any): anything built from the loaded data records it to notice staleness."""
+    return scalar(con, "SELECT coalesce(max(load_id), 0) FROM load_log")
+
+
+def last_load(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The latest load (kind, sources, rows added per core table, finished_at), or None before any."""
+    found = con.sql(
+        "SELECT kind, sources, people, accounts, posts, interactions, finished_at "
+        "FROM load_log ORDER BY load_id DESC LIMIT 1"
+    ).pl()
+    return found.row(0, named=True) if found.height else None
+
+
+def origin(con: duckdb.DuckDBPyConnection) -> str:
+    """Where the data came from: 'demo', 'import', 'mixed' (both) or 'empty' (nothing loaded yet)."""
+    kinds = {row[0] for row in rows(con, "SELECT DISTINCT kind FROM load_log")}
+    return "empty" if not kinds else ("mixed" if len(kinds) > 1 else kinds.pop())
+
+
 def set_meta(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> None:
     """Insert or replace warehouse_meta keys."""
     for key, value in values.items():
@@ -204,7 +229,8 @@ def get_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:
     """A tuple that changes whenever a load, a refresh or a retrain changes stored data, for keying UI caches."""
     return (
-        scalar(con, "SELECT coalesce(max(load_id), 0) FROM load_log"),
+        latest_load_id(con),
+        # Any run, failed ones too: a cache key only needs to change, and core.db cannot import core.scoring.
         scalar(con, "SELECT coalesce(max(run_id), 0) FROM score_runs"),
         # Every refresh and topic retrain ends by rebuilding the Discover tables.
         scalar(con, "SELECT coalesce(epoch_us(max(built_at)), 0) FROM discovery_builds"),

@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from core.db.warehouse import rows, scalar, transaction
+from core.db.warehouse import latest_load_id, rows, scalar, transaction
 from core.discover.columns import SCORE_COLUMNS, TOPIC_SLOTS, topic_column
 from core.progress import Progress, silent
+from core.scoring.runs import stored_run
 from core.vocabulary import NETWORKS
 
 # The refresh's default window; used for posts and engagement until a refresh has defined the window.
@@ -44,22 +45,11 @@ class BuildInfo:
         return self.score_run_id is not None
 
 
-def _current_run(con: duckdb.DuckDBPyConnection) -> tuple[int, datetime, int] | None:
-    """(run id, as-of, window days) of the refresh whose scores are stored; None before the first."""
-    found = rows(
-        con,
-        "SELECT run_id, as_of, window_days FROM score_runs WHERE kind = 'refresh' AND status = 'ok' "
-        "AND as_of IS NOT NULL ORDER BY run_id DESC LIMIT 1",
-    )
-    return found[0] if found and scalar(con, "SELECT count(*) FROM scores") else None
-
-
 def _window(con: duckdb.DuckDBPyConnection) -> tuple[int | None, datetime | None, datetime | None]:
     """(score run, window start, window end): the latest refresh's window, else the default before the last activity."""
-    run = _current_run(con)
-    if run is not None:
-        run_id, as_of, days = run
-        return run_id, as_of - timedelta(days=days), as_of
+    run = stored_run(con)
+    if run is not None and run.as_of is not None:
+        return run.run_id, run.as_of - timedelta(days=run.window_days), run.as_of
     end = scalar(con, "SELECT max(occurred_at) FROM interactions")
     if end is None:
         return None, None, None
@@ -187,10 +177,10 @@ def build_discovery(con: duckdb.DuckDBPyConnection, *, progress: Progress = sile
         con.execute(
             """
             INSERT INTO discovery_builds
-            SELECT now()::TIMESTAMP, (SELECT coalesce(max(load_id), 0) FROM load_log), ?, ?, ?,
+            SELECT now()::TIMESTAMP, ?, ?, ?, ?,
                    (SELECT count(*) FROM discovery), (SELECT count(*) FROM topic_influence), ?
             """,
-            [run_id, start, end, time.perf_counter() - started],
+            [latest_load_id(con), run_id, start, end, time.perf_counter() - started],
         )
     progress(1.0, "Discovery ready")
     info = build_info(con)
@@ -209,9 +199,8 @@ def is_stale(con: duckdb.DuckDBPyConnection) -> bool:
     info = build_info(con)
     if info is None:
         return True
-    run = _current_run(con)
-    current_load = scalar(con, "SELECT coalesce(max(load_id), 0) FROM load_log")
-    return (info.load_id, info.score_run_id) != (current_load, run[0] if run is not None else None)
+    run = stored_run(con)
+    return (info.load_id, info.score_run_id) != (latest_load_id(con), run.run_id if run is not None else None)
 
 
 def ensure_built(con: duckdb.DuckDBPyConnection, *, progress: Progress = silent) -> bool:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from itertools import pairwise
 
 import duckdb
 import polars as pl
 
-from core.db.warehouse import rows
+from core.scoring.runs import parameters_by_day
 
 
 def score_history(con: duckdb.DuckDBPyConnection, person_id: int) -> pl.DataFrame:
@@ -24,13 +23,8 @@ def _describe(before: dict, after: dict) -> str:
 
 def model_changes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """day, run_id, change: each successful run whose parameters differ from the run before it."""
-    runs = rows(
-        con,
-        "SELECT run_id, as_of::DATE, params FROM score_runs WHERE status = 'ok' AND as_of IS NOT NULL ORDER BY run_id",
-    )
     found = []
-    for (_, _, before), (run_id, day, after) in pairwise(runs):
-        old, new = json.loads(before), json.loads(after)
+    for (_, _, old), (run_id, day, new) in pairwise(parameters_by_day(con)):
         if old != new:
             found.append({"day": day, "run_id": run_id, "change": _describe(old, new)})
     return pl.DataFrame(found, schema={"day": pl.Date, "run_id": pl.Int64, "change": pl.String})

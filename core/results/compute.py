@@ -1,8 +1,9 @@
 """A campaign's results: its mentions, per-member and total metrics, lift, and how well the estimate predicted.
 
 Periods (whole days): the baseline is the BASELINE_DAYS before the start (fewer if the data starts later);
-the measured period is the campaign plus its follow-up window, cut at the latest data. Members are people
-on the list who were contacted and did not decline (invited, accepted, perk shipped, posted).
+the measured period is the campaign plus its follow-up window, cut at the latest data. Members are the people
+core.campaigns.members counts (contacted and did not decline); its rules also say whose perk is spent and who
+the brand approached (never a control).
 
 Earned media value (EMV) is an estimate, not money received: EMV = reach / 1000 × CPM + reactions × value
 per engagement, with the rule-of-thumb defaults CPM_USD and ENGAGEMENT_USD; reach is the audience (followers)
@@ -18,8 +19,9 @@ import duckdb
 import polars as pl
 from scipy import stats
 
+from core.campaigns.members import PERK_GIVEN, approached, counted_members
 from core.campaigns.mentions import data_span, mention_posts
-from core.campaigns.model import CONTACTED, Campaign
+from core.campaigns.model import Campaign
 from core.campaigns.records import get_campaign
 from core.progress import Progress, silent
 from core.results import control
@@ -30,7 +32,6 @@ BASELINE_DAYS = 28
 MIN_BASELINE_DAYS = 7
 CPM_USD = 8.0
 ENGAGEMENT_USD = 0.20
-GIVEN = ("accepted", "perk_shipped", "posted")  # members whose perk counts as spent
 
 
 @dataclass(frozen=True)
@@ -136,37 +137,6 @@ def _people(
     ).pl()
 
 
-def _member_list(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) -> pl.DataFrame:
-    return con.sql(
-        """
-        SELECT m.person_id, coalesce(d.name, p.name) AS name, d.handles, m.status, m.suggested_rank,
-               m.expected_mentions
-        FROM campaign_members m JOIN campaigns c USING (campaign_id) LEFT JOIN people p USING (person_id)
-        LEFT JOIN discovery d USING (person_id)
-        WHERE m.campaign_id = ? AND c.workspace_id = ? AND m.status <> 'removed'
-        """,
-        params=[campaign_id, access.workspace_id],
-    ).pl()
-
-
-def _listed_for_brand(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) -> list[int]:
-    """Everyone on a list of any of the workspace's campaigns tracking one of this campaign's terms (the same
-    brand): they were approached by the brand, so they can never be controls."""
-    return (
-        con.sql(
-            """
-            SELECT DISTINCT m.person_id
-            FROM campaign_members m JOIN campaigns c USING (campaign_id) JOIN campaign_terms t USING (campaign_id)
-            WHERE c.workspace_id = ?
-              AND (t.kind, t.term) IN (SELECT (kind, term) FROM campaign_terms WHERE campaign_id = ?)
-            """,
-            params=[access.workspace_id, campaign_id],
-        )
-        .pl()["person_id"]
-        .to_list()
-    )
-
-
 def campaign_results(
     con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int, *, progress: Progress = silent
 ) -> Results:
@@ -185,8 +155,7 @@ def campaign_results(
     progress(0.1, "Finding mentions of the tracking terms")
     found = mention_posts(con, spec.terms, span.baseline_start, max(span.end, span.start))
     found = found.with_columns(during=pl.col("posted_at") >= span.start)
-    listed = _member_list(con, access, campaign_id)
-    contacted = listed.filter(pl.col("status").is_in(CONTACTED))
+    contacted = counted_members(con, access, campaign_id)
     member_ids = contacted["person_id"].to_list()
     is_member = pl.col("person_id").is_in(member_ids)
 
@@ -209,7 +178,7 @@ def campaign_results(
     lift_b = baseline_lift(
         int(members["mentions"].sum()), int(members["before"].sum()), span.measured_days, span.baseline_days
     )
-    lift_c, n_controls = _control(con, access, campaign, span, members, listed, found, notes)
+    lift_c, n_controls = _control(con, access, campaign, span, members, found, notes)
 
     progress(0.85, "Comparing expected and actual mentions")
     rho = None
@@ -245,7 +214,7 @@ def _totals(campaign: Campaign, members: pl.DataFrame, others: pl.DataFrame) -> 
     mentions = int(members["mentions"].sum())
     reach = int(members["reach"].sum())
     reactions = int(members["reactions"].sum())
-    cost = campaign.spec.cost_per_perk * members.filter(pl.col("status").is_in(GIVEN)).height
+    cost = campaign.spec.cost_per_perk * members.filter(pl.col("status").is_in(PERK_GIVEN)).height
     return {
         "members": members.height,
         "members_posting": members.filter(pl.col("mentions") > 0).height,
@@ -268,7 +237,6 @@ def _control(
     campaign: Campaign,
     span: Periods,
     members: pl.DataFrame,
-    listed: pl.DataFrame,
     found: pl.DataFrame,
     notes: list[str],
 ) -> tuple[Lift, int]:
@@ -277,7 +245,7 @@ def _control(
     if members.is_empty() or span.baseline_days < MIN_BASELINE_DAYS or span.measured_days <= 0:
         return empty, 0
     topics = list(campaign.spec.target_topics)
-    excluded = set(_listed_for_brand(con, access, campaign.campaign_id)) | set(listed["person_id"].to_list())
+    excluded = approached(con, access, campaign.campaign_id)
     pool = _people(con, None, span.baseline_start, span.start, topics)
     if pool.is_empty() and topics:
         notes.append(

@@ -1,10 +1,15 @@
-"""Writes scoring results into the tables of migration 003, and reads run records back."""
+"""Writes scoring results into the tables of migration 003, and reads run records back.
+
+The one owner of score_runs and the score tables (core/db/owners.py): which run is current, which refresh was
+last and which parameters each day was scored with are decided here, and others ask.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import duckdb
 import polars as pl
@@ -134,3 +139,30 @@ def latest_ok_run(con: duckdb.DuckDBPyConnection) -> RunRecord | None:
         window_days=window_days,
         params=ScoreParams.from_json(params),
     )
+
+
+def stored_run(con: duckdb.DuckDBPyConnection) -> RunRecord | None:
+    """The run whose scores are stored: the latest successful refresh, unless it left no scores (or has no as-of)."""
+    run = latest_ok_run(con)
+    if run is None or run.as_of is None or not scalar(con, "SELECT count(*) FROM scores"):
+        return None
+    return run
+
+
+def latest_refresh(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The latest refresh, ok or failed, for the status views: status, refreshed_at, message, people, reactions,
+    as_of, window_days. None before the first."""
+    found = con.sql(
+        "SELECT status, refreshed_at, message, people, reactions, as_of, window_days FROM score_runs "
+        "WHERE kind = 'refresh' ORDER BY run_id DESC LIMIT 1"
+    ).pl()
+    return found.row(0, named=True) if found.height else None
+
+
+def parameters_by_day(con: duckdb.DuckDBPyConnection) -> list[tuple[int, date, dict]]:
+    """(run id, as-of day, parameters as stored) of every successful refresh and backfill, oldest first."""
+    found = rows(
+        con,
+        "SELECT run_id, as_of::DATE, params FROM score_runs WHERE status = 'ok' AND as_of IS NOT NULL ORDER BY run_id",
+    )
+    return [(run_id, day, json.loads(params)) for run_id, day, params in found]

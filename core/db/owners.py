@@ -1,0 +1,77 @@
+"""Who may write each warehouse table: one owning module per table, and the few documented exceptions.
+
+The owner alone inserts, updates and deletes a table's rows, and offers the reads that carry its rules (which
+score run is current, who counts as a campaign member, what the latest load is); other modules call those
+rather than re-deriving them. tests/unit/test_table_owners.py checks every SQL write in the code against this.
+"""
+
+from __future__ import annotations
+
+from core.db.warehouse import CORE_TABLES
+
+# table -> the module (dotted name) that alone may write it.
+OWNERS: dict[str, str] = {
+    # The warehouse itself: its migrations, its key/value facts and the record of every load.
+    "schema_migrations": "core.db.warehouse",
+    "warehouse_meta": "core.db.warehouse",
+    "load_log": "core.db.warehouse",
+    # What was loaded: only an import adds rows (see FRESH_WAREHOUSE_BUILDERS for the demo world).
+    **dict.fromkeys(CORE_TABLES, "core.ingest.load"),
+    # The demo world's planted truth, written once when the world is built.
+    **dict.fromkeys(
+        ("truth_people", "truth_posts", "truth_gaming", "demo_brands", "demo_campaigns", "demo_campaign_members"),
+        "core.demo.write",
+    ),
+    # A score refresh (or backfill) and everything it stores.
+    **dict.fromkeys(
+        (
+            "score_runs",
+            "scores",
+            "score_history",
+            "score_explanations",
+            "score_top_posts",
+            "authenticity",
+            "authenticity_flags",
+        ),
+        "core.scoring.runs",
+    ),
+    "post_topics": "core.topics.tagging",
+    "topic_influence": "core.topics.influence",
+    "topic_evidence": "core.topics.influence",
+    "topic_corrections": "core.topics.corrections",
+    **dict.fromkeys(
+        ("discovery", "discovery_topic_slots", "discovery_words", "profile_reactions", "discovery_builds"),
+        "core.discover.build",
+    ),
+    "workspaces": "core.workspace.membership",
+    "workspace_members": "core.workspace.membership",
+    "audit_log": "core.workspace.audit",
+    "campaigns": "core.campaigns.records",
+    "campaign_terms": "core.campaigns.records",
+    "campaign_members": "core.campaigns.members",
+    "campaign_member_history": "core.campaigns.members",
+    "suppressed_keys": "core.privacy",
+}
+
+# The exceptions: module -> tables it may write besides its own, each with why. Keep them few.
+# Builders of a fresh warehouse write into a new, empty file that warehouse.rebuild (or the restore) swaps in
+# only once it is complete, so no reader ever sees their rows half written and there is nothing to match:
+# - the demo generator fills the core tables (build_demo refuses a file that holds any);
+# - a restore loads every table from the backup's checked files, and a demo rebuild puts back the workspaces,
+#   members, audit log and suppressions it keeps across (core/db/backup.py).
+FRESH_WAREHOUSE_BUILDERS: dict[str, frozenset[str]] = {
+    "core.demo.write": frozenset(CORE_TABLES),
+    "core.db.backup": frozenset(OWNERS),
+}
+# Erasure deletes a person's rows from every table that refers to them (and unlinks replies to their posts), found
+# by reading the catalog, so a new person-keyed table is covered without anyone remembering to add it.
+CATALOG_ERASURE = "core.privacy"
+ERASURE_STATEMENTS = frozenset({"DELETE", "UPDATE"})
+
+
+def may_write(module: str, table: str, statement: str) -> bool:
+    """True when `module` may run `statement` (INSERT, UPDATE, DELETE, ...) on `table`: it owns the table, or one
+    of the exceptions above allows it."""
+    if OWNERS.get(table) == module or (module == CATALOG_ERASURE and statement in ERASURE_STATEMENTS):
+        return True
+    return table in FRESH_WAREHOUSE_BUILDERS.get(module, frozenset())
