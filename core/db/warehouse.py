@@ -227,9 +227,15 @@ def get_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:
-    """A tuple that changes whenever a load, a refresh or a retrain changes stored data, for keying UI caches."""
+    """A tuple that changes whenever stored data changes, for keying UI caches (a restore swaps the file instead).
+
+    Loads, refreshes and retrains leave their own marks; every other change of shared data (an erasure, whether
+    the app or a command handed to it ran it) writes a shared audit entry in the same transaction, so the
+    latest of those is part of the key and no cache keeps serving an erased person.
+    """
     return (
         latest_load_id(con),
+        scalar(con, "SELECT coalesce(max(audit_id), 0) FROM audit_log WHERE workspace_id IS NULL"),
         # Any run, failed ones too: a cache key only needs to change, and core.db cannot import core.scoring.
         scalar(con, "SELECT coalesce(max(run_id), 0) FROM score_runs"),
         # Every refresh and topic retrain ends by rebuilding the Discover tables.
