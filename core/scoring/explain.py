@@ -16,7 +16,7 @@ import polars as pl
 
 from core.scoring.params import REACTION_TYPES, ScoreParams
 from core.scoring.reactions import Features
-from core.scoring.signals import PairValues, Scored
+from core.scoring.signals import PairValues, Scored, reactor_values
 
 TOP_POSTS = 3
 
@@ -74,7 +74,7 @@ def _best(group: np.ndarray, order_key: np.ndarray) -> tuple[np.ndarray, np.ndar
 def top_posts(f: Features, pv: PairValues, weight: np.ndarray, scored: Scored, params: ScoreParams) -> pl.DataFrame:
     """The posts that drove each score most: rank, post, reactions, value and points, per person and network."""
     r = f.reactions
-    reactor = pv.reactor * weight[f.account_pidx] * f.window.scale
+    reactor = reactor_values(f, pv, weight)
     type_weight = np.array([params.type_weights()[t] for t in REACTION_TYPES])
     slot = r.post + 1  # slot 0 collects the reactions on no post, dropped below
     n_slots = len(r.post_ids) + 1
