@@ -348,4 +348,9 @@ def detect(con: duckdb.DuckDBPyConnection, f: Features, params: ScoreParams) -> 
     kept = np.ones(f.accounts.height)
     np.multiply.at(kept, flags["aidx"].to_numpy(), 1.0 - flags["severity"].to_numpy())
     rating = np.round(100 * kept).astype(np.int16)
-    return Authenticity(flags=flags, rating=rating, factor=(rating / 100.0) ** params.inauthentic_power)
+    return Authenticity(flags=flags, rating=rating, factor=rating_factor(rating, params))
+
+
+def rating_factor(rating: np.ndarray, params: ScoreParams) -> np.ndarray:
+    """What an account's reactions and its own score keep of their value at this rating (0..100)."""
+    return (rating / 100.0) ** params.inauthentic_power

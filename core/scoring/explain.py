@@ -4,9 +4,9 @@ Score points are shared out in proportion to raw value, so for every person and 
 the signal rows add up to score - 1 (the floor): one row per reaction type (reactions, distinct reactors,
 their mean influence, the share removed by repetition / selectivity / inauthentic-reactor discounts, raw
 value, points), and an `authenticity` row with the (negative) points of the person's own discount when
-flagged. Top posts carry the points each post drove; a post's share weighs each reaction by its reactor
-(selectivity x authenticity x influence) but not by the per-reactor repetition cap, which belongs to the
-reactor, not to any one post.
+flagged. Top posts carry the points each post drove; a post's share values each reaction exactly as the score
+and topic influence do (signals.unit_values: a pair's repetition cap spread evenly over its reactions, times
+selectivity, authenticity and influence of the reactor), so a post's value here is its value in topic evidence.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import polars as pl
 
 from core.scoring.params import ScoreParams
 from core.scoring.reactions import Features
-from core.scoring.signals import PairValues, Scored
+from core.scoring.signals import PairValues, Scored, unit_values
 from core.vocabulary import INTERACTION_TYPES
 
 TOP_POSTS = 3
@@ -75,19 +75,24 @@ def _best(group: np.ndarray, order_key: np.ndarray) -> tuple[np.ndarray, np.ndar
 def top_posts(f: Features, pv: PairValues, weight: np.ndarray, scored: Scored, params: ScoreParams) -> pl.DataFrame:
     """The posts that drove each score most: rank, post, reactions, value and points, per person and network."""
     r = f.reactions
-    reactor = pv.reactor * weight[f.account_pidx] * f.window.scale
+    unit = unit_values(f, pv, weight)
     type_weight = np.array([params.type_weights()[t] for t in INTERACTION_TYPES])
     slot = r.post + 1  # slot 0 collects the reactions on no post, dropped below
     n_slots = len(r.post_ids) + 1
-    value = np.bincount(slot, weights=type_weight[r.kind] * reactor[r.actor], minlength=n_slots)[1:]
+    n_accounts = f.accounts.height
+    # Pairs are sorted by (actor, target), so each reaction finds its pair's unit value by its packed key.
+    pair = np.searchsorted(
+        f.actor.astype(np.int64) * n_accounts + f.target, r.actor.astype(np.int64) * n_accounts + r.target
+    )
+    value = np.bincount(slot, weights=type_weight[r.kind] * unit[pair], minlength=n_slots)[1:]
     reactions = np.bincount(slot, minlength=n_slots)[1:]
     owner = np.zeros(n_slots, dtype=np.int32)
     owner[slot] = r.target
     owner = owner[1:]
-    # A post's points share out its scope's points by its reactions at full (uncapped) weight, against all
-    # the reactions the scope received.
+    # A post's points share out its scope's points by its value, valued exactly as the score values reactions
+    # (signals.unit_values), against the value of all the reactions the scope received.
     pidx, scope, n_scopes = f.account_pidx, scored.scope_of_account, scored.n_scopes
-    nominal = np.bincount(f.target, weights=f.w * reactor[f.actor], minlength=f.accounts.height)
+    nominal = np.bincount(f.target, weights=f.w * unit, minlength=f.accounts.height)
     before = scored.scopes["score_before"].to_numpy() - 1
     per_value = [
         np.divide(points, total, out=np.zeros(len(total)), where=total > 0)

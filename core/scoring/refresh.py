@@ -124,7 +124,7 @@ def compute(
     progress(0.3, "Checking authenticity")
     with _timed(seconds, "authenticity"):
         auth = authenticity.detect(con, f, params)
-        pv = signals.pair_values(f, auth, params)
+        pv = signals.pair_values(f, auth.factor, params)
     progress(0.45, "Propagating reactor influence")
     with _timed(seconds, "influence"):
         influence, weight, steps = propagation.reactor_influence(f, pv, auth, params)

@@ -50,14 +50,22 @@ class Scored:
     n_scopes: int  # rows before the people's combined rows, which follow in pidx order
 
 
-def pair_values(f: Features, auth: Authenticity, params: ScoreParams) -> PairValues:
-    """Saturation, selectivity and reactor authenticity of every pair."""
+def pair_values(f: Features, factor: np.ndarray, params: ScoreParams) -> PairValues:
+    """Saturation, selectivity and reactor authenticity (`factor`, per account) of every pair."""
     sat = params.reactor_cap * -np.expm1(-f.w / params.reactor_cap)
     selectivity = np.minimum(1.0, params.selectivity_pivot / np.maximum(f.all_targets, 1))
-    reactor = selectivity * auth.factor
+    reactor = selectivity * factor
     base = sat * reactor[f.actor]
     unit = np.divide(base, f.w, out=np.zeros_like(base), where=f.w > 0)
     return PairValues(sat=sat, base=base, unit=unit, reactor=reactor)
+
+
+def unit_values(f: Features, pv: PairValues, weight: np.ndarray) -> np.ndarray:
+    """Per pair: what one repost-equivalent of its reactions adds to the reacted-to person's raw value.
+
+    The one definition of a reaction's value: the score sums it per account and type, topic influence per post.
+    """
+    return pv.unit * (weight[f.account_pidx] * f.window.scale)[f.actor]
 
 
 def _significant(x: np.ndarray, digits: int = 10) -> np.ndarray:
@@ -75,13 +83,12 @@ def _per_account(f: Features, pv: PairValues, influence: np.ndarray, weight: np.
     slot = f.target[pair].astype(np.int64) * N_TYPES + f.run_kind
     size = n * N_TYPES
     count = f.run_count.astype(np.float64)
-    kept = count * pv.unit[pair]
     measures = {
         "reactions": np.bincount(slot, weights=count, minlength=size),
         "reactors": np.bincount(slot, minlength=size).astype(np.float64),
         "infl": np.bincount(slot, weights=influence[src][pair], minlength=size),
-        "kept": np.bincount(slot, weights=kept, minlength=size),
-        "value": np.bincount(slot, weights=kept * (weight[src] * f.window.scale)[pair], minlength=size),
+        "kept": np.bincount(slot, weights=count * pv.unit[pair], minlength=size),
+        "value": np.bincount(slot, weights=count * unit_values(f, pv, weight)[pair], minlength=size),
     }
     columns = {
         f"{measure}_{t}": np.ascontiguousarray(values.reshape(n, N_TYPES)[:, i])
@@ -101,6 +108,11 @@ def _lowest(values: np.ndarray, group: np.ndarray, size: int, start: float) -> n
     out = np.full(size, start, dtype=np.float64)
     np.minimum.at(out, group, values)
     return out
+
+
+def own_factor(f: Features, factor: np.ndarray) -> np.ndarray:
+    """Per person: the authenticity factor their combined raw value is multiplied by (their least authentic account)."""
+    return _lowest(factor, f.account_pidx, f.window.people, 1.0)
 
 
 def score(
@@ -139,7 +151,7 @@ def score(
         pl.DataFrame(_roll_up(columns, pidx, n_people)).with_columns(
             pidx=pl.Series(np.arange(n_people, dtype=np.int32)),
             network=pl.lit("all"),
-            own_factor=pl.Series(_lowest(auth.factor, pidx, n_people, 1.0)),
+            own_factor=pl.Series(own_factor(f, auth.factor)),
             authenticity=pl.Series(_lowest(auth.rating, pidx, n_people, 100.0)),
         ),
     ]

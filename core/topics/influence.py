@@ -1,10 +1,11 @@
 """Topic influence: who moves people in which topic, from the reactions their posts on it drew, with evidence.
 
-A person's influence in a topic is the score's reaction value (core/scoring) counted only over their posts on
-that topic, mapped to 1..100 with the score's own mapping, so "Fitness 60" and "Score 60" mean the same amount
-of weighted reactions. A topic is attributed only with evidence: enough distinct posts on it that drew
-reactions from enough distinct people, and a real share of the person's reaction value. Mentioning a topic
-without drawing reactions gives nothing; one post, however viral, is never enough.
+A person's influence in a topic is the score's reaction value, per post from scoring itself
+(core/scoring/post_values.py), counted only over their posts on that topic and mapped to 1..100 with the
+score's own mapping, so "Fitness 60" and "Score 60" mean the same amount of weighted reactions. A topic is
+attributed only with evidence: enough distinct posts on it that drew reactions from enough distinct people, and
+a real share of the person's reaction value. Mentioning a topic without drawing reactions gives nothing; one
+post, however viral, is never enough.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from core.db.warehouse import rows, scalar, set_meta, transaction
 from core.progress import Progress, scaled, silent
 from core.scoring.mapping import SCORE_SQL, mapping_params
 from core.scoring.params import ScoringError
+from core.scoring.post_values import run_post_values
 from core.scoring.runs import RunRecord, latest_ok_run
 from core.topics.model import TopicModel
 from core.topics.model_file import load_or_train
-from core.topics.reactions import post_reaction_values
 from core.topics.tagging import tag_posts
 
 
@@ -122,8 +123,12 @@ def require_scores(con: duckdb.DuckDBPyConnection) -> RunRecord:
 
 
 def _post_reactions(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
-    """Temp table _topic_reactions: per post and reacting person, the reactions' value weighted as in the score."""
-    con.register("_reaction_values", post_reaction_values(con, run))
+    """Temp table _topic_reactions: per post and reacting person, the reactions' value as the score run summed it."""
+    try:
+        values = run_post_values(con, run)
+    except ScoringError as exc:  # the score's own reasons (e.g. unknown accounts), as the error the pages show
+        raise TopicRefreshError(str(exc)) from exc
+    con.register("_reaction_values", values)
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE _topic_reactions AS SELECT * FROM _reaction_values")
     finally:

@@ -3,7 +3,6 @@ the score's weighting of reactions, evidence rows, and the clear error without s
 on the small demo world."""
 
 import json
-import math
 import shutil
 from datetime import datetime, timedelta
 
@@ -11,12 +10,14 @@ import duckdb
 import pytest
 
 from core.db import warehouse
-from core.db.warehouse import rows
+from core.db.warehouse import rows, scalar
 from core.scoring.mapping import score_exact
+from core.scoring.params import ScoreParams, ScoringError
 from core.scoring.refresh import refresh
 from core.topics.corrections import correct_post
 from core.topics.influence import TopicParams, TopicRefreshError, attribute, refresh_topics
 from core.workspace.access import LOCAL
+from tests.unit.scoring_world import World, warehouse_with
 from tests.unit.topics_small import small_model
 
 AS_OF = datetime(2024, 3, 31, 12, 0)
@@ -31,7 +32,6 @@ AUTHORS = (VIRAL, STEADY, COTERIE, UNSURE, FLAGGED)
 REACTORS = tuple(range(100, 140))  # forty people who only react; person p has account p * 10
 FLAGGED_REACTORS = REACTORS[-5:]
 FLAGGED_RATING = 50
-LIKE_WEIGHT = 0.4  # ScoreParams default
 
 
 def account(person: int) -> int:
@@ -110,13 +110,6 @@ def build(*, scored: bool = True, reactor_weight: float = 1.0) -> duckdb.DuckDBP
     return con
 
 
-def like_value(reactor_weight: float = 1.0, rating: int = 100) -> float:
-    """What one like from an account that liked nothing else of that author's is worth (score's formula)."""
-    cap = 3.0
-    saturation = cap * (1 - math.exp(-LIKE_WEIGHT / cap)) / LIKE_WEIGHT
-    return LIKE_WEIGHT * saturation * (rating / 100) ** 2 * reactor_weight
-
-
 def attributed(con: duckdb.DuckDBPyConnection, **params) -> set[tuple[int, str]]:
     attribute(con, params=TopicParams(**params))
     return set(rows(con, "SELECT person_id, topic FROM topic_influence"))
@@ -157,26 +150,136 @@ def test_bad_parameters_are_refused(params, message):
         TopicParams(**params)
 
 
-def test_influence_weighs_reactions_as_the_score_does():
+def one_topic_world() -> tuple[duckdb.DuckDBPyConnection, int, int]:
+    """A scored world in which all posts of two people are on one topic each: (warehouse, star, pod member).
+
+    The star posts on two networks and draws what the score discounts: repeat reactions (the repetition cap),
+    a reactor who reacts to nearly everyone (selectivity), a flagged reactor, a follow (worth something in the
+    score, but not a reaction to a post) and a follow-back (dropped by the score, so it neither earns value nor
+    saturates the follower's repost). The pod member is flagged, so the score discounts their own value too. The
+    window holds less than its 90 days of data, so raw values are scaled to the whole window.
+    """
+    w = World()
+    crowd = [w.person(f"c{i}") for i in range(60)]
+    for i, p in enumerate(crowd):
+        w.react(crowd[(i + 1) % 60], p, kind="like", day=2 + i % 9)
+        w.react(crowd[(i + 3) % 60], p, kind="repost", day=3 + i % 7)
+    pod = [w.person(f"pod{i}") for i in range(5)]
+    for day in range(10, 40, 3):
+        for author in pod:
+            post = w.post(author, day=day)
+            for member in pod:
+                if member != author:
+                    w.react(member, author, kind="like", post=post, day=day + 0.01)
+            if author == pod[0] and day < 20:
+                w.react(crowd[50 + day % 10], author, kind="repost", post=post, day=day + 0.5)
+    star = w.person("star")
+    posts = [w.post(star, day=day) for day in (10, 12, 14, 16)]
+    for i, fan in enumerate(crowd[:8]):
+        for post in posts[: 1 + i % 4]:
+            w.react(fan, star, kind=("like", "repost", "reply", "mention")[i % 4], post=post, day=20 + i / 10)
+    superfan, broad, followed_back, follower = crowd[10], crowd[20], crowd[30], crowd[31]
+    for post in posts:
+        w.react(superfan, star, kind="repost", post=post, day=21)
+        w.react(superfan, star, kind="repost", post=post, day=22)
+    for p in crowd[21:]:
+        w.react(broad, p, kind="like", day=5)
+    w.react(broad, star, kind="like", post=posts[0], day=23)
+    w.react(star, followed_back, kind="follow", day=5)
+    w.react(followed_back, star, kind="follow", day=6)
+    w.react(followed_back, star, kind="repost", post=posts[1], day=24)
+    w.react(follower, star, kind="follow", day=7)
+    w.react(follower, star, kind="like", post=posts[2], day=24)
+    w.react(pod[1], star, kind="like", post=posts[3], day=25)
+    instagram = w.account(star, network="instagram")
+    photo = w.post(instagram, day=18)
+    for p in crowd[40:46]:
+        w.react(w.account(p, network="instagram"), instagram, kind="like", post=photo, day=26)
+    con = warehouse_with(w)
+    tagged = [
+        (post["post_id"], "fitness_&_health" if post["account_id"] in (star, instagram) else "music", 0.9, 1, False)
+        for post in w.posts
+        if post["account_id"] in (star, instagram, pod[0])
+    ]
+    con.executemany("INSERT INTO post_topics VALUES (?, ?, ?, ?, ?)", tagged)
+    refresh(con)
+    return con, star, pod[0]
+
+
+def score_raw_from_posts(con: duckdb.DuckDBPyConnection, person: int) -> float:
+    """The person's combined raw score less the share follows earned (follows react to a person, not a post)."""
+    raw = scalar(con, "SELECT raw FROM scores WHERE person_id = ? AND network = 'all'", [person])
+    values = dict(
+        rows(
+            con,
+            "SELECT signal, value FROM score_explanations "
+            "WHERE person_id = ? AND network = 'all' AND signal <> 'authenticity'",
+            [person],
+        )
+    )
+    return raw * (sum(values.values()) - values.get("follow", 0.0)) / sum(values.values())
+
+
+def test_topic_influence_is_the_score_over_the_topics_posts():
+    con, star, pod_member = one_topic_world()
+    attribute(con)
+    found = dict(rows(con, "SELECT person_id, raw FROM topic_influence"))
+    assert set(found) == {star, pod_member}
+    # The world exercises what it should: follows earned value, the pod member's own score is discounted.
+    follow = "SELECT value FROM score_explanations WHERE person_id = ? AND network = 'all' AND signal = 'follow'"
+    assert scalar(con, follow, [star]) > 0
+    assert scalar(con, "SELECT min(rating) FROM authenticity WHERE person_id = ?", [pod_member]) < 100
+    for person in (star, pod_member):
+        assert found[person] == pytest.approx(score_raw_from_posts(con, person), rel=1e-9)
+        assert rows(con, "SELECT influence FROM topic_influence WHERE person_id = ?", [person]) == [
+            (round(float(score_exact(found[person]))),)
+        ]
+    # A post is worth the same on the Profile's top posts as in its topic evidence (the star is unflagged, so
+    # no own-authenticity factor sets the two apart).
+    both = rows(
+        con,
+        "SELECT e.value, t.value FROM topic_evidence e JOIN score_top_posts t USING (person_id, post_id) "
+        "WHERE e.person_id = ? AND t.network = 'all'",
+        [star],
+    )
+    assert both
+    for evidence, top in both:
+        assert evidence == pytest.approx(top, rel=1e-9)
+
+
+def test_topic_influence_fails_on_an_unknown_account_as_the_score_does():
+    con, star, _ = one_topic_world()
+    con.execute(
+        "INSERT INTO interactions SELECT 999999, ?, NULL, 'like', max(occurred_at), 'twitter' FROM interactions",
+        [star],
+    )
+    unknown = "refer to accounts the warehouse does not hold"
+    with pytest.raises(ScoringError, match=unknown):
+        attribute(con)
+    with pytest.raises(ScoringError, match=unknown):
+        refresh(con)
+
+
+def test_the_score_runs_ratings_and_reactor_weights_weigh_the_reactions():
     con = build()
     attribute(con)
-    raw, influence, posts, reactions, reactors, share = rows(
+    counted = rows(
         con,
-        "SELECT raw, influence, posts, reactions, distinct_reactors, share FROM topic_influence "
+        "SELECT posts, reactions, distinct_reactors, share FROM topic_influence "
         "WHERE person_id = ? AND topic = 'fitness_&_health'",
         [STEADY],
-    )[0]
-    assert (posts, reactions, reactors, share) == (3, 5, 5, pytest.approx(1.0))
-    assert raw == pytest.approx(5 * like_value())
-    assert influence == round(float(score_exact(raw)))
-    # Reactions from accounts rated 50 weigh (50/100)^2 of a clean one's, as in the score.
-    sports = rows(con, "SELECT raw FROM topic_influence WHERE person_id = ?", [FLAGGED])[0][0]
-    assert sports == pytest.approx(5 * like_value(rating=FLAGGED_RATING))
-    # Reactor weights come from the score run: doubling them doubles every topic's raw value.
+    )
+    assert counted == [(3, 5, 5, pytest.approx(1.0))]
+    fitness, sports = (
+        rows(con, "SELECT raw FROM topic_influence WHERE person_id = ?", [person])[0][0] for person in (STEADY, FLAGGED)
+    )
+    # The same likes from accounts the run rated 50 weigh (50/100)^inauthentic_power of clean ones.
+    assert sports == pytest.approx(fitness * (FLAGGED_RATING / 100) ** ScoreParams().inauthentic_power)
+    # Doubling the run's reactor weights doubles every topic's raw value.
     heavier = build(reactor_weight=2.0)
     attribute(heavier)
     assert rows(heavier, "SELECT raw FROM topic_influence WHERE person_id = ?", [STEADY])[0][0] == pytest.approx(
-        2 * raw
+        2 * fitness
     )
 
 
@@ -191,7 +294,7 @@ def test_evidence_keeps_the_best_posts_first():
     )
     # Posts 21 and 22 drew two likes each (tie broken toward the newer post id), post 23 one; two kept.
     assert [(r, p, n, d) for r, p, n, d, _ in evidence] == [(1, 22, 2, 2), (2, 21, 2, 2)]
-    assert evidence[0][4] == pytest.approx(2 * like_value())
+    assert evidence[0][4] > 0 and evidence[0][4] == pytest.approx(evidence[1][4])  # two likes each, alike
     viral = rows(con, "SELECT DISTINCT topic FROM topic_evidence WHERE person_id = ?", [VIRAL])
     assert viral == [("music",)]  # no evidence stored for a topic that was not attributed
 
