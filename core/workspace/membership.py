@@ -1,7 +1,8 @@
 """Workspaces and their members: who may act where, with which role.
 
-Every Access a page works with comes from `access_for`, which looks the membership up in the warehouse, so
-a user can only ever act in a workspace they belong to, with the role they were granted there.
+Every Access a page works with comes from `access_for`, which looks the membership up in the warehouse, and
+every change is checked again by core.workspace.authorize against the stored membership, so a user can only
+ever act in a workspace they belong to, with the role they were granted there.
 """
 
 from __future__ import annotations
