@@ -2,7 +2,7 @@
 
 Starts `streamlit run app.py` on a private demo warehouse, drives N headless Chromium sessions (one browser,
 a context each) through the pages several times, and starts `python -m core refresh` from the command line
-once they are all busy: the running app takes the refresh over (core.ops.jobs) while the sessions keep reading.
+once they are all busy: the running app takes the refresh over (core.ops.handoff) while the sessions keep reading.
 Each session renames its own campaign on every round; afterwards every rename the page confirmed must be
 stored (final name and audit entries). Prints requests, errors, p50/p95 page times and lost edits; the last
 line is one JSON object for scripts.

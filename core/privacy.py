@@ -17,6 +17,7 @@ import polars as pl
 from core.db.warehouse import get_meta, rows, scalar, set_meta, transaction
 from core.workspace import audit
 from core.workspace.access import Access
+from core.workspace.authorize import authorize
 
 SECRET_KEY = "suppression_secret"  # noqa: S105 - the name of a warehouse_meta key
 
@@ -92,10 +93,8 @@ def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 
 def erase_person(con: duckdb.DuckDBPyConnection, access: Access, person_id: int) -> ErasureReport:
     """Remove person `person_id` and everything derived from them, suppress their keys; admins only."""
-    from core.workspace.membership import require
-
-    require(con, access, "admin", "erasing a person")
     with transaction(con):
+        authorize(con, access, "admin", "erasing a person")
         if not scalar(con, "SELECT count(*) FROM people WHERE person_id = ?", [person_id]):
             raise ErasureError(f"There is no person {person_id} in Sway. Check the id on their profile page.")
         secret = _ensure_secret(con)

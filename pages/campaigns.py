@@ -1,5 +1,8 @@
 """Campaigns page: create a perk campaign, get a suggested list that fills the budget, add people from Discover,
-move them through invited → accepted → perk shipped → posted, export the list, delete (with undo)."""
+move them through invited → accepted → perk shipped → posted, export the list, delete (with undo).
+
+Each action is one core call (core.ops.campaigns for the multi-step ones); the page only renders. Opened as
+/campaigns?campaign=ID, or /campaigns?campaign=new&people=1,2,3 for a new campaign with those people."""
 
 from datetime import date, timedelta
 
@@ -10,13 +13,12 @@ from core import discover
 from core.campaigns import export, members, records, suggest
 from core.campaigns.model import STATUSES, TRANSITIONS, CampaignError, CampaignNotFound, CampaignSpec
 from core.campaigns.terms import parse_terms, terms_text
+from core.ops import campaigns as campaign_ops
 from core.vocabulary import NETWORKS, topic_label, topic_labels
 from ui import auth, backend, exports, shell
 
 shell.ensure_app_shell()
 
-PENDING = "campaign_pending_people"  # person ids Discover hands over for a new campaign
-OPEN_NEW = "campaign_open_new"  # Discover asks for the new-campaign form
 GOTO = "campaign_goto"  # the campaign to show after this rerun (the selectbox's own key is set before it is drawn)
 NEW = "new"
 
@@ -129,15 +131,26 @@ def _spec_form(prefix: str, start: CampaignSpec | None, topics: list[str]) -> Ca
     return None if spec.problems() else spec
 
 
-def _refill(campaign_id: int, version: int) -> int:
-    """Refresh the suggested list with a progress bar; returns the new version."""
-    bar = st.progress(0.0, text="Building the suggested list…")
-    report = suggest.suggest_list(cursor, access, campaign_id, version, progress=lambda f, m: bar.progress(f, text=m))
-    bar.empty()
+def _pending(text: str | None) -> list[int]:
+    """The person ids of ?people=1,2,3 (what Discover hands over for a new campaign); junk is left out."""
+    return [int(p) for p in (text or "").split(",") if p.strip().isdigit()]
+
+
+def _flash(report: suggest.SuggestReport) -> None:
     st.session_state["campaign_flash"] = (
         f"Suggested {report.suggested} people ({report.kept} kept from before); expected mentions in total: "
         f"{report.expected_total:.1f}. {report.explanation}"
     )
+
+
+def _refill(campaign_id: int, version: int) -> int:
+    """Refresh the suggested list with a progress bar; returns the new version."""
+    bar = st.progress(0.0, text="Building the suggested list…")
+    report = campaign_ops.refresh_suggestions(
+        cursor, access, campaign_id, version, progress=lambda f, m: bar.progress(min(f, 1.0), text=m)
+    )
+    bar.empty()
+    _flash(report)
     return report.version
 
 
@@ -155,9 +168,7 @@ st.title("Campaigns")
 access = auth.access()
 cursor = backend.cursor()
 can_edit = access.allows("editor")
-if discover.is_stale(cursor):
-    with st.spinner("Preparing the Discover tables for the current data (once per data change)…"):
-        discover.ensure_built(cursor)
+backend.discover_build()
 topics = discover.facets(cursor).topics
 
 for key, show in (("campaign_flash", st.success), ("campaign_error", st.error)):
@@ -169,11 +180,14 @@ names = dict(zip(listing["campaign_id"], listing["name"], strict=True))
 options = [*names, NEW] if can_edit else list(names)
 asked = st.query_params.get("campaign")
 goto = st.session_state.pop(GOTO, None)
-if st.session_state.pop(OPEN_NEW, False) and can_edit:
-    st.session_state["campaign_pick"] = NEW
-elif goto in options:
+# Streamlit forgets a widget's value while another page is shown: no pick means the user just came here,
+# so the link they came by (?campaign=...) chooses what is shown.
+arrived = "campaign_pick" not in st.session_state
+if goto in options:
     st.session_state["campaign_pick"] = goto
-elif asked and asked.isdigit() and int(asked) in names and "campaign_pick" not in st.session_state:
+elif arrived and asked == NEW and can_edit:
+    st.session_state["campaign_pick"] = NEW
+elif arrived and asked and asked.isdigit() and int(asked) in names:
     st.session_state["campaign_pick"] = int(asked)
 if not options:
     st.info("There are no campaigns in this workspace yet, and your role cannot create one.")
@@ -183,26 +197,26 @@ picked = st.selectbox(
 )
 
 if picked == NEW:
-    pending = st.session_state.get(PENDING, [])
+    pending = _pending(st.query_params.get("people"))
     st.subheader("New campaign")
     if pending:
         st.info(f"{len(pending)} people you selected in Discover will be put on the list.")
     with st.form("campaign_new"):
         spec = _spec_form("new_", None, topics)
     if spec is not None:
+        bar = st.progress(0.0, text="Creating the campaign…")
         try:
-            campaign_id = records.create_campaign(cursor, access, spec)
-            version = 1
-            if pending:
-                expected = suggest.expected_for(cursor, access, campaign_id, pending)
-                _, version = members.add_members(cursor, access, campaign_id, pending, version, expected=expected)
-            version = _refill(campaign_id, version)
+            created = campaign_ops.create_campaign(
+                cursor, access, spec, pending, progress=lambda f, m: bar.progress(min(f, 1.0), text=m)
+            )
         except CampaignError as exc:
-            st.error(str(exc))
+            bar.empty()
+            st.error(f"{exc} Nothing was created.")
             st.stop()
-        st.session_state.pop(PENDING, None)
-        st.session_state[_seen_key(campaign_id)] = version
-        st.session_state[GOTO] = campaign_id
+        _flash(created.suggestions)
+        st.session_state[_seen_key(created.campaign_id)] = created.suggestions.version
+        st.session_state[GOTO] = created.campaign_id
+        st.query_params.pop("people", None)
         backend.data_changed()
         st.rerun()
     st.stop()
@@ -212,7 +226,10 @@ try:
 except CampaignNotFound as exc:
     st.error(f"{exc} Reload the page.")
     st.stop()
+if arrived:  # just opened: what this user sees now is the current version
+    st.session_state[_seen_key(picked)] = campaign.version
 seen = st.session_state.setdefault(_seen_key(picked), campaign.version)
+st.query_params.pop("people", None)
 st.query_params["campaign"] = str(picked)
 if seen != campaign.version:
     who = "You (in another tab or page)" if campaign.updated_by == access.user else campaign.updated_by

@@ -1,10 +1,13 @@
-"""Data page: what the warehouse holds, importing files, rebuilding the demo world."""
+"""Data page: what the warehouse holds, refreshing scores, importing files, rebuilding the demo world.
+
+Like every page it is UI only: each button calls one core/ops function and renders its result."""
 
 import altair as alt
 import streamlit as st
 
 from core.ingest.errors import InputError
-from core.ops import bootstrap, jobs
+from core.ops import bootstrap, imports, rebuild, refresh
+from core.ops.lock import Busy
 from core.scoring.params import ScoringError
 from core.workspace.access import PermissionDenied
 from ui import auth, backend, shell
@@ -74,13 +77,13 @@ st.caption(
 if st.button("Refresh scores and topics", icon=":material/autorenew:", disabled=not is_admin):
     bar = st.progress(0.0, text="Starting the refresh…")
     try:
-        lines = jobs.refresh(
+        lines = refresh.refresh(
             backend.cursor(),
             access,
             db=backend.shared_warehouse().path,
             progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
         )
-    except (ScoringError, jobs.Busy, PermissionDenied) as problem:
+    except (ScoringError, Busy, PermissionDenied) as problem:
         bar.empty()
         st.error(
             f"The refresh did not finish; the previous results are unchanged.\n\n{problem}", icon=":material/error:"
@@ -129,13 +132,14 @@ uploads = st.file_uploader("Files to import", accept_multiple_files=True, key="i
 if st.button("Import", type="primary", disabled=not (uploads and is_admin), icon=":material/upload:"):
     bar = st.progress(0.0, text="Reading files…")
     try:
-        report = jobs.import_uploads(
+        report = imports.import_uploads(
             backend.cursor(),
             access,
             [(f.name, f.getvalue()) for f in uploads],
+            db=backend.shared_warehouse().path,
             progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
         )
-    except (InputError, PermissionDenied) as problem:
+    except (InputError, Busy, PermissionDenied) as problem:
         bar.empty()
         st.error(f"Nothing was imported — the warehouse is unchanged.\n\n{problem}", icon=":material/error:")
     else:
@@ -161,14 +165,14 @@ if submitted and not confirmed:
 elif submitted:
     bar = st.progress(0.0, text="Starting…")
     try:
-        bootstrap.rebuild_demo(
+        rebuild.rebuild_demo(
             backend.shared_warehouse(),
+            access,
             people=int(people),
             seed=int(seed),
-            access=access,
             progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
         )
-    except (jobs.Busy, PermissionDenied) as problem:
+    except (Busy, PermissionDenied) as problem:
         bar.empty()
         st.error(f"The demo world was not rebuilt; nothing changed.\n\n{problem}", icon=":material/error:")
     else:

@@ -1,14 +1,14 @@
 """Discover page: find people by score, topic, audience, engagement, authenticity, place and words; open a
-profile; export the selection or the whole result. The filters live in the URL, so a link restores the search."""
+profile; export the selection or the whole result; put the selection on a campaign (one core/ops call). The
+filters live in the URL, so a link restores the search."""
 
 import polars as pl
 import streamlit as st
 
 from core import discover
-from core.campaigns import members as campaign_members
 from core.campaigns import records as campaign_records
-from core.campaigns import suggest as campaign_suggest
 from core.campaigns.model import CampaignError
+from core.ops import campaigns as campaign_ops
 from core.vocabulary import NETWORKS, topic_label, topic_labels
 from ui import auth, backend, exports, shell
 
@@ -41,10 +41,7 @@ def _query_params() -> dict[str, list[str]]:
 
 st.title("Discover")
 cursor = backend.cursor()
-if discover.is_stale(cursor):
-    with st.spinner("Preparing Discover for the current data (once per data change)…"):
-        discover.ensure_built(cursor)
-build = discover.build_info(cursor)
+build = backend.discover_build()
 key = (*backend.data_key(), build)
 facets = _facets(key)
 
@@ -253,16 +250,18 @@ if access.allows("editor"):
     if add_col.button("Add to campaign", disabled=not ids or target is None, width="stretch"):
         try:
             version = int(campaigns.filter(campaigns["campaign_id"] == target)["version"][0])
-            expected = campaign_suggest.expected_for(cursor, access, target, ids)
-            added, new_version = campaign_members.add_members(cursor, access, target, ids, version, expected=expected)
+            added, _ = campaign_ops.add_people(cursor, access, target, ids, version)
         except CampaignError as exc:
             st.error(str(exc))
         else:
             st.success(f"Added {added} of {len(ids)} to “{titles[target]}” (the others were already on its list).")
-            seen = f"campaign_seen_version_{target}"  # the Campaigns page's record of the version this user saw
-            if st.session_state.get(seen) == version:
-                st.session_state[seen] = new_version
+            st.page_link(
+                "pages/campaigns.py",
+                label=f"Open “{titles[target]}”",
+                icon=":material/campaign:",
+                query_params={"campaign": str(target)},
+            )
             backend.data_changed()
     if new_col.button("New campaign with them", disabled=not ids, width="stretch", icon=":material/campaign:"):
-        st.session_state.update({"campaign_pending_people": ids, "campaign_open_new": True})
-        st.switch_page("pages/campaigns.py")
+        # The Campaigns page reads ?campaign=new&people=1,2,3 (the same link works from anywhere).
+        st.switch_page("pages/campaigns.py", query_params={"campaign": "new", "people": ",".join(map(str, ids))})

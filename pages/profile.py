@@ -7,7 +7,6 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from core import discover
 from core import profile as profiles
 from core.vocabulary import topic_label
 from ui import auth, backend, shell
@@ -35,10 +34,7 @@ except ValueError:
     st.stop()
 
 cursor = backend.cursor()
-if discover.is_stale(cursor):
-    with st.spinner("Preparing profiles for the current data (once per data change)…"):
-        discover.ensure_built(cursor)
-key = (*backend.data_key(), discover.build_info(cursor))
+key = (*backend.data_key(), backend.discover_build())
 try:
     p = _profile(key, person_id)
 except profiles.ProfileNotFound as missing:

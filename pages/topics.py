@@ -7,14 +7,14 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from core import discover
 from core.ingest.errors import InputError
+from core.ops.lock import Busy
+from core.ops.retrain import retrain
 from core.topics import model_file, overview
 from core.topics.card import card_markdown
 from core.topics.corrections import CorrectionError, correct_post, post_for_correction, workspace_corrections
 from core.topics.influence import TopicRefreshError
 from core.topics.model import LABELS, TopicModel, shipped_evaluation
-from core.topics.retrain import retrain
 from core.vocabulary import topic_label
 from core.workspace.access import PermissionDenied
 from ui import auth, backend, shell
@@ -249,20 +249,20 @@ if st.button(
     help=None if can_retrain else "The model is shared by all workspaces: retraining needs the admin role.",
 ):
     bar = st.progress(0.0, text="Starting…")
-
-    def show(fraction: float, message: str) -> None:
-        bar.progress(min(fraction, 1.0), text=message)
-
     try:
-        report = retrain(cursor, access, progress=lambda f, msg: show(0.9 * f, msg))
-    except (TopicRefreshError, InputError) as problem:
+        report = retrain(
+            cursor,
+            access,
+            db=backend.shared_warehouse().path,
+            progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
+        )
+    except (TopicRefreshError, InputError, Busy, PermissionDenied) as problem:
         bar.empty()
         st.error(
             f"The retrain did not finish; the topics in the warehouse are unchanged.\n\n{problem}",
             icon=":material/error:",
         )
     else:
-        discover.build_discovery(cursor, progress=lambda f, msg: show(0.9 + 0.1 * f, msg))
         backend.data_changed()
         st.session_state["topics_messages"] = [report.summary()]
         st.rerun()

@@ -4,7 +4,8 @@ erasing a person on request and the audit log."""
 import streamlit as st
 
 from core import privacy
-from core.ops import jobs
+from core.ops import erase
+from core.ops.lock import Busy
 from core.workspace import audit, membership
 from core.workspace.access import PermissionDenied
 from ui import auth, backend, shell
@@ -98,8 +99,8 @@ elif label:
     confirmed = st.checkbox("I have checked that this is the person who asked to be erased")
     if st.button("Erase this person", type="primary", disabled=not confirmed, icon=":material/delete_forever:"):
         try:
-            lines = jobs.erase(cursor, access, db=backend.shared_warehouse().path, person_id=int(person_id))
-        except (jobs.Busy, privacy.ErasureError, PermissionDenied) as problem:
+            lines = erase.erase(cursor, access, db=backend.shared_warehouse().path, person_id=int(person_id))
+        except (Busy, privacy.ErasureError, PermissionDenied) as problem:
             st.error(f"Nothing was erased.\n\n{problem}", icon=":material/error:")
         else:
             backend.data_changed()

@@ -11,7 +11,7 @@ import threading
 
 import streamlit as st
 
-from core.ops import jobs
+from core.ops import handoff
 from core.workspace import membership
 from core.workspace.access import LOCAL, Access, PermissionDenied
 from ui import backend
@@ -88,7 +88,7 @@ def _job_worker() -> threading.Event:
     stop = threading.Event()
     shared = backend.shared_warehouse()
     worker = threading.Thread(
-        target=jobs.serve_requests, args=(shared.cursor, lambda: shared.path, stop), name="sway-jobs", daemon=True
+        target=handoff.serve_requests, args=(shared.cursor, lambda: shared.path, stop), name="sway-jobs", daemon=True
     )
     worker.start()
     return stop

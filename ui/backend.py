@@ -12,7 +12,8 @@ import streamlit as st
 
 from core.db import status, warehouse
 from core.db.connections import SharedWarehouse
-from core.ops import bootstrap
+from core.discover import BuildInfo, current_build
+from core.ops import bootstrap, rebuild
 from core.scoring import runs
 
 
@@ -36,6 +37,12 @@ def data_key() -> tuple:
     """Cache key for query results: changes when the file is swapped or data is loaded."""
     shared = shared_warehouse()
     return (*warehouse.file_identity(shared.path)[:2], *warehouse.data_version(cursor()))
+
+
+def discover_build() -> BuildInfo:
+    """The current Discover build, rebuilt first (with a spinner) if data changed; pages reading it call this once."""
+    with st.spinner("Preparing Discover for the current data (once per data change)…"):
+        return current_build(cursor())
 
 
 def data_changed() -> None:
@@ -63,7 +70,7 @@ def ensure_warehouse() -> None:
             "It takes about a minute and happens only once."
         )
         bar = st.progress(0.0, text="Starting…")
-        bootstrap.ensure_ready(shared, progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
+        rebuild.ensure_ready(shared, progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
         data_changed()
         bar.empty()
     st.rerun()

@@ -26,6 +26,7 @@ from core.campaigns.terms import KINDS, Term
 from core.db.warehouse import rows, scalar, transaction
 from core.workspace import audit
 from core.workspace.access import Access
+from core.workspace.authorize import authorize
 
 _COLUMNS = (
     "campaign_id, workspace_id, name, brand, perk, cost_per_perk, budget, perks, target_topics, min_score, networks, "
@@ -86,8 +87,8 @@ def create_campaign(
     con: duckdb.DuckDBPyConnection, access: Access, spec: CampaignSpec, *, source: str | None = None
 ) -> int:
     """Store a new campaign in the caller's workspace (editors only); returns its id."""
-    access.require("editor", "creating a campaign")
     with transaction(con):
+        authorize(con, access, "editor", "creating a campaign")
         campaign_id = insert_campaign(con, access, spec, source=source)
         audit.record(con, access, "campaign.create", {"campaign_id": campaign_id, "name": spec.name})
     return campaign_id
@@ -96,7 +97,8 @@ def create_campaign(
 def insert_campaign(
     con: duckdb.DuckDBPyConnection, access: Access, spec: CampaignSpec, *, source: str | None = None
 ) -> int:
-    """The INSERT of create_campaign, for callers that hold their own transaction (e.g. the demo import)."""
+    """The INSERT of create_campaign, for callers that hold their own transaction and have authorized the
+    change (the demo import acts for the local workspace at build time)."""
     _check(spec)
     now = datetime.now()
     campaign_id = scalar(
@@ -184,9 +186,9 @@ def editing(
     The version bump comes first, so a concurrent writer either finds the version moved (StaleCampaign) or
     collides in DuckDB's own conflict check, which is reported the same way; either way nothing is written.
     """
-    access.require("editor", action)
     try:
         with transaction(con):
+            authorize(con, access, "editor", action)
             now = datetime.now()
             bumped = rows(
                 con,
@@ -248,8 +250,8 @@ def archive_campaign(con: duckdb.DuckDBPyConnection, access: Access, campaign_id
 
 def restore_campaign(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) -> int:
     """Undo a delete: the archived campaign comes back as it was; returns its new version."""
-    access.require("editor", "restoring a campaign")
     with transaction(con):
+        authorize(con, access, "editor", "restoring a campaign")
         restored = rows(
             con,
             "UPDATE campaigns SET archived_at = NULL, archived_by = NULL, version = version + 1, updated_by = ?, "

@@ -25,7 +25,6 @@ from core.campaigns.mentions import data_span, mention_posts
 from core.campaigns.model import Campaign, CampaignError, CampaignSpec
 from core.campaigns.records import editing, get_campaign
 from core.db.warehouse import rows
-from core.discover import ensure_built
 from core.discover.columns import network_mask
 from core.progress import Progress, silent
 from core.workspace import audit
@@ -157,10 +156,11 @@ def suggest_list(
     *,
     progress: Progress = silent,
 ) -> SuggestReport:
-    """Refill the campaign's suggested list up to its perk limit; locked, added and contacted people stay."""
+    """Refill the campaign's suggested list up to its perk limit; locked, added and contacted people stay.
+
+    Reads the Discover tables as they are: core.ops.campaigns brings them up to date first.
+    """
     campaign: Campaign = get_campaign(con, access, campaign_id)
-    progress(0.05, "Preparing the Discover tables")
-    ensure_built(con)
     progress(0.3, "Finding people who match the targeting")
     pool = targeted(con, campaign.spec)
     if not pool:

@@ -1,7 +1,8 @@
 """Command-line subcommands for operators: workspaces and members, erasure, backup and restore.
 
 Registered by add_subcommands. The operator has the warehouse file itself, so acts as the local admin.
-Refresh, backup and erasure go through core.ops.jobs: while the app holds the warehouse they are handed to it.
+Backup and erasure run the core/ops functions through core.ops.handoff: while the app holds the warehouse,
+they are handed to it.
 """
 
 from __future__ import annotations
@@ -11,18 +12,17 @@ import sys
 from pathlib import Path
 
 from core import progress
+from core.backups.folder import restore
 from core.db import warehouse
-from core.ops import jobs
+from core.ops import handoff
 from core.privacy import ErasureError
 from core.workspace.access import PermissionDenied
-from core.workspace.membership import WorkspaceError
+from core.workspace.membership import WorkspaceError, all_workspaces, bootstrap
 
 USER_ERRORS = (WorkspaceError, PermissionDenied, ErasureError)  # one line on stderr, exit code 1
 
 
 def _cmd_workspace_add(args: argparse.Namespace) -> int:
-    from core.workspace.membership import bootstrap
-
     con = warehouse.connect()
     try:
         workspace_id = bootstrap(con, args.name, args.admin, "admin")
@@ -33,8 +33,6 @@ def _cmd_workspace_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_workspace_grant(args: argparse.Namespace) -> int:
-    from core.workspace.membership import bootstrap
-
     con = warehouse.connect()
     try:
         bootstrap(con, args.workspace, args.email, args.role)
@@ -45,8 +43,6 @@ def _cmd_workspace_grant(args: argparse.Namespace) -> int:
 
 
 def _cmd_workspace_list(args: argparse.Namespace) -> int:
-    from core.workspace.membership import all_workspaces
-
     con = warehouse.connect()
     try:
         found = all_workspaces(con)
@@ -57,7 +53,7 @@ def _cmd_workspace_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(outcome: jobs.Outcome) -> int:
+def _report(outcome: handoff.Outcome) -> int:
     stream = sys.stdout if outcome.ok else sys.stderr
     for line in outcome.lines:
         print(line if outcome.ok else f"error: {line}", file=stream)
@@ -65,17 +61,15 @@ def _report(outcome: jobs.Outcome) -> int:
 
 
 def _cmd_erase(args: argparse.Namespace) -> int:
-    return _report(jobs.run("erase", {"person_id": args.person}, progress=progress.to_stderr))
+    return _report(handoff.run("erase", {"person_id": args.person}, progress=progress.to_stderr))
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
     target = str(Path(args.path).expanduser().resolve())
-    return _report(jobs.run("backup", {"target": target}, progress=progress.to_stderr))
+    return _report(handoff.run("backup", {"target": target}, progress=progress.to_stderr))
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from core.db.backup import restore
-
     info = restore(Path(args.path))
     print(f"Restored {info.tables} tables ({info.rows:,} rows) from {info.folder} into {warehouse.warehouse_path()}")
     return 0

@@ -1,5 +1,6 @@
-"""Sway's command line: build the demo world, import data, show status.
+"""Sway's command line: build the demo world, import data, refresh, show status.
 
+Commands that change the warehouse call the same core/ops functions as the app's pages, as the local operator.
 Exit codes: 0 ok, 1 bad input or unusable warehouse (one line on stderr says why), 2 bad usage.
 """
 
@@ -12,30 +13,42 @@ from datetime import datetime
 from pathlib import Path
 
 from core import progress
+from core.cli.admin import USER_ERRORS
+from core.cli.admin import add_subcommands as add_admin
+from core.cli.scores import add_subcommands as add_scoring
+from core.cli.topics import add_subcommands as add_topics
 from core.db import warehouse
+from core.db.connections import SharedWarehouse
+from core.db.status import status
+from core.demo.world import build_demo_warehouse
+from core.ingest.errors import InputError
+from core.ops import handoff, imports
+from core.ops.rebuild import rebuild_demo
 from core.scoring import runs
+from core.scoring.params import ScoringError
+from core.workspace.access import LOCAL
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from core.demo.world import build_demo_warehouse
-    from core.ops.bootstrap import write_demo_warehouse
-
     path = warehouse.warehouse_path()
     if args.no_refresh:
         build_demo_warehouse(path, people=args.people, seed=args.seed, progress=progress.to_stderr)
         print(f"Built the demo world ({args.people:,} people, seed {args.seed}) in {path}, not yet scored")
     else:
-        write_demo_warehouse(path, people=args.people, seed=args.seed, progress=progress.to_stderr)
+        shared = SharedWarehouse(path)
+        try:
+            rebuild_demo(shared, LOCAL, people=args.people, seed=args.seed, progress=progress.to_stderr)
+        finally:
+            shared.close()
         print(f"Built and scored the demo world ({args.people:,} people, seed {args.seed}) in {path}")
     return 0
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from core.ingest import import_files
-
-    con = warehouse.connect()
+    path = warehouse.warehouse_path()
+    con = warehouse.connect(path)
     try:
-        report = import_files(con, [Path(p) for p in args.paths], progress=progress.to_stderr)
+        report = imports.import_files(con, LOCAL, [Path(p) for p in args.paths], db=path, progress=progress.to_stderr)
     finally:
         con.close()
     print(report.summary())
@@ -51,23 +64,19 @@ def _as_of(text: str) -> datetime:
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
-    from core.ops import jobs
-
     params = {
         "window_days": args.window_days,
         "as_of": args.as_of.isoformat() if args.as_of else None,
         "backfill_days": args.backfill_days,
         "step_days": args.step_days,
     }
-    outcome = jobs.run("refresh", params, progress=progress.to_stderr)
+    outcome = handoff.run("refresh", params, progress=progress.to_stderr)
     for line in outcome.lines:
         print(line if outcome.ok else f"error: {line}", file=sys.stdout if outcome.ok else sys.stderr)
     return 0 if outcome.ok else 1
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from core.db.status import status
-
     path = warehouse.warehouse_path()
     if not path.exists():
         print(f"No warehouse at {path} yet. Build one with: python -m core demo")
@@ -130,10 +139,6 @@ def build_parser() -> argparse.ArgumentParser:
     ref.add_argument("--step-days", type=int, default=1, help="backfill every N days (default 1)")
     ref.set_defaults(run=_cmd_refresh)
 
-    from core.cli.admin import add_subcommands as add_admin
-    from core.cli.scores import add_subcommands as add_scoring
-    from core.cli.topics import add_subcommands as add_topics
-
     add_scoring(sub)
     add_topics(sub)
     add_admin(sub)
@@ -142,10 +147,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; user-facing errors become one line on stderr and exit code 1."""
-    from core.cli.admin import USER_ERRORS
-    from core.ingest.errors import InputError
-    from core.scoring.params import ScoringError
-
     args = build_parser().parse_args(argv)
     if getattr(args, "people", 1) < 1:
         print("error: --people must be at least 1", file=sys.stderr)

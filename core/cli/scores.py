@@ -9,6 +9,8 @@ import polars as pl
 
 from core.db import warehouse
 from core.scoring.params import ScoreParams, ScoringError
+from core.scoring.preview import preview
+from core.scoring.runs import latest_ok_run
 
 
 def _overrides(pairs: list[str]) -> dict[str, str]:
@@ -22,9 +24,6 @@ def _overrides(pairs: list[str]) -> dict[str, str]:
 
 
 def _cmd_preview(args: argparse.Namespace) -> int:
-    from core.scoring.preview import preview
-    from core.scoring.runs import latest_ok_run
-
     con = warehouse.connect()
     try:
         current = latest_ok_run(con)

@@ -58,10 +58,10 @@ OWNERS: dict[str, str] = {
 # only once it is complete, so no reader ever sees their rows half written and there is nothing to match:
 # - the demo generator fills the core tables (build_demo refuses a file that holds any);
 # - a restore loads every table from the backup's checked files, and a demo rebuild puts back the workspaces,
-#   members, audit log and suppressions it keeps across (core/db/backup.py).
+#   members, audit log and suppressions it keeps across (core/backups/folder.py).
 FRESH_WAREHOUSE_BUILDERS: dict[str, frozenset[str]] = {
     "core.demo.write": frozenset(CORE_TABLES),
-    "core.db.backup": frozenset(OWNERS),
+    "core.backups.folder": frozenset(OWNERS),
 }
 # Erasure deletes a person's rows from every table that refers to them (and unlinks replies to their posts), found
 # by reading the catalog, so a new person-keyed table is covered without anyone remembering to add it.

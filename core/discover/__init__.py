@@ -1,6 +1,6 @@
 """Discover: the precomputed discovery tables, parameterised searches over them, shareable filters and exports."""
 
-from core.discover.build import BuildInfo, build_discovery, build_info, ensure_built, is_stale
+from core.discover.build import BuildInfo, build_discovery, build_info, current_build, ensure_built, is_stale
 from core.discover.export import export_csv, export_xlsx, readable
 from core.discover.filters import PAGE_SIZES, SORT_KEYS, Filters, filters_from_params, filters_to_params
 from core.discover.search import Facets, facets, pages, result_rows, search
@@ -13,6 +13,7 @@ __all__ = [
     "Filters",
     "build_discovery",
     "build_info",
+    "current_build",
     "ensure_built",
     "export_csv",
     "export_xlsx",

@@ -210,3 +210,14 @@ def ensure_built(con: duckdb.DuckDBPyConnection, *, progress: Progress = silent)
             return False
         build_discovery(con, progress=progress)
         return True
+
+
+def current_build(con: duckdb.DuckDBPyConnection, *, progress: Progress = silent) -> BuildInfo:
+    """The build that Discover, profiles and campaigns read, rebuilt first if data changed since it was made.
+
+    Every page that reads these tables calls this once per run; the rebuild happens once per data change.
+    """
+    ensure_built(con, progress=progress)
+    info = build_info(con)
+    assert info is not None  # ensure_built has just built it if there was none
+    return info

@@ -12,7 +12,10 @@ from datetime import datetime
 
 import duckdb
 
+from core.discover.build import build_discovery
 from core.progress import Progress, scaled, silent
+from core.scoring.refresh import backfill_history, refresh
+from core.topics.influence import refresh_topics
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,6 @@ def refresh_all(
     Each step stores its results in one transaction, so readers see the previous results until a step is
     complete; a failing step raises with the reason and leaves its own previous results in place.
     """
-    from core.discover.build import build_discovery
-    from core.scoring.refresh import backfill_history, refresh
-    from core.topics.influence import refresh_topics
-
     start = time.perf_counter()
     scores_end = 0.6 if backfill_days else 0.3
     lines = [refresh(con, window_days=window_days, as_of=as_of, progress=scaled(progress, 0.0, 0.3)).summary()]

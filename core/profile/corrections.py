@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import duckdb
 
-from core.db.warehouse import rows
+from core.db.warehouse import rows, transaction
 from core.topics.corrections import record_corrections
 from core.workspace.access import Access
+from core.workspace.authorize import authorize
 
 
 def mark_topic_wrong(con: duckdb.DuckDBPyConnection, access: Access, person_id: int, topic: str) -> int:
@@ -16,10 +17,11 @@ def mark_topic_wrong(con: duckdb.DuckDBPyConnection, access: Access, person_id: 
     marketer judged. Posts whose latest correction in this workspace already says 'remove' are skipped, so a
     repeated click adds nothing. Needs the editor role.
     """
-    access.require("editor", "marking a topic as wrong")
-    posts = rows(
-        con,
-        "SELECT DISTINCT post_id FROM topic_evidence WHERE person_id = ? AND topic = ? ORDER BY post_id",
-        [person_id, topic],
-    )
-    return record_corrections(con, access, [(post_id, topic, "remove") for (post_id,) in posts])
+    with transaction(con):
+        authorize(con, access, "editor", "marking a topic as wrong")
+        posts = rows(
+            con,
+            "SELECT DISTINCT post_id FROM topic_evidence WHERE person_id = ? AND topic = ? ORDER BY post_id",
+            [person_id, topic],
+        )
+        return record_corrections(con, access, [(post_id, topic, "remove") for (post_id,) in posts])

@@ -14,6 +14,7 @@ from core.db.warehouse import rows, transaction
 from core.topics.model import LABELS, TopicModel
 from core.workspace import audit
 from core.workspace.access import Access
+from core.workspace.authorize import authorize
 
 ACTIONS = ("add", "remove")
 
@@ -22,18 +23,8 @@ class CorrectionError(ValueError):
     """A correction names an unknown post, topic or action; the message says what to do."""
 
 
-def record_corrections(
-    con: duckdb.DuckDBPyConnection, access: Access, corrections: Iterable[tuple[int, str, str]]
-) -> int:
-    """Store (post_id, topic, action) corrections for the workspace in one transaction; returns rows added.
-
-    A correction repeating the workspace's latest word on that post and topic is skipped, so a second click
-    adds nothing. Needs the editor role; unknown posts, topics or actions are refused with nothing stored.
-    """
-    access.require("editor", "correcting topics")
-    frame = pl.DataFrame(
-        list(corrections), schema={"post_id": pl.Int64, "topic": pl.String, "action": pl.String}, orient="row"
-    ).unique(maintain_order=True)
+def _check(frame: pl.DataFrame) -> None:
+    """Refuse unknown topics or actions, and a post gaining and losing the same topic at once."""
     unknown_topics = sorted(set(frame["topic"]) - set(LABELS))
     if unknown_topics:
         raise CorrectionError(f"Unknown topics {unknown_topics}; use one of: {', '.join(LABELS)}.")
@@ -44,9 +35,24 @@ def record_corrections(
     if both.height:
         post_id, topic, _ = both.row(0)
         raise CorrectionError(f"Post {post_id} cannot both gain and lose the topic {topic}; choose one.")
-    if not frame.height:
-        return 0
+
+
+def record_corrections(
+    con: duckdb.DuckDBPyConnection, access: Access, corrections: Iterable[tuple[int, str, str]]
+) -> int:
+    """Store (post_id, topic, action) corrections for the workspace in one transaction; returns rows added.
+
+    A correction repeating the workspace's latest word on that post and topic is skipped, so a second click
+    adds nothing. Needs the editor role; unknown posts, topics or actions are refused with nothing stored.
+    """
+    frame = pl.DataFrame(
+        list(corrections), schema={"post_id": pl.Int64, "topic": pl.String, "action": pl.String}, orient="row"
+    ).unique(maintain_order=True)
     with transaction(con):
+        authorize(con, access, "editor", "correcting topics")
+        _check(frame)
+        if not frame.height:
+            return 0
         con.register("_corrections", frame)
         try:
             missing = rows(con, "SELECT DISTINCT post_id FROM _corrections ANTI JOIN posts USING (post_id) ORDER BY 1")

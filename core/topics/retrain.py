@@ -7,23 +7,25 @@ from pathlib import Path
 
 import duckdb
 
-from core.db.warehouse import transaction
 from core.progress import Progress, scaled, silent
 from core.topics.corrections import latest_words, training_labels
 from core.topics.influence import TopicParams, TopicRefreshReport, refresh_topics, require_scores
 from core.topics.model import TopicModel, train
-from core.topics.model_file import load, model_path, save
-from core.workspace import audit
-from core.workspace.access import Access
+from core.topics.model_file import load, model_path
 
 
 @dataclass(frozen=True)
 class RetrainReport:
-    """What a retrain did: the new model's card and the topic refresh that used it."""
+    """What a retrain did: the new model (not yet saved), where it belongs, and the topic refresh that used it."""
 
-    card: dict
+    model: TopicModel
     path: Path
     topics: TopicRefreshReport
+
+    @property
+    def card(self) -> dict:
+        """The new model's card (training rows, corrections used, timings)."""
+        return self.model.card
 
     def summary(self) -> str:
         """A few lines for the page."""
@@ -59,31 +61,19 @@ def current_model(path: Path) -> TopicModel | None:
 
 def retrain(
     con: duckdb.DuckDBPyConnection,
-    access: Access,
     *,
     path: Path | None = None,
     params: TopicParams | None = None,
     progress: Progress = silent,
 ) -> RetrainReport:
-    """Retrain with all corrections, save the model, and re-run the topic step with it (admin role).
+    """Retrain with all corrections and re-run the topic step with the new model; the model is not saved yet.
 
-    The model is shared by every workspace, so retraining needs the admin role. Checks for scores first, so a
-    warehouse that cannot be re-tagged is reported before the model file changes.
+    A step of core.ops.retrain, which authorizes, locks, audits and saves the model to `report.path` last,
+    so a warehouse that cannot be re-tagged leaves the model file as it was. Checks for scores first.
     """
-    access.require("admin", "retraining the topic model")
     require_scores(con)
     path = Path(path) if path is not None else model_path()
     progress(0.0, "Reading the corrections")
     model = train_with_corrections(con, current=current_model(path), progress=scaled(progress, 0.0, 0.45))
-    progress(0.45, f"Saving the model to {path.name}")
-    save(model, path)
-    report = refresh_topics(con, model=model, params=params, progress=scaled(progress, 0.5, 1.0))
-    with transaction(con):
-        audit.record(
-            con,
-            access,
-            "topics.retrain",
-            {"training_rows": model.card["training_rows"], "corrections_used": model.card["corrections_used"]},
-            shared=True,
-        )
-    return RetrainReport(card=model.card, path=path, topics=report)
+    report = refresh_topics(con, model=model, params=params, progress=scaled(progress, 0.45, 1.0))
+    return RetrainReport(model=model, path=path, topics=report)

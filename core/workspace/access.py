@@ -1,7 +1,8 @@
 """Who is acting, in which workspace, with which role: the scope every workspace-owned read and write takes.
 
 Workspace data (campaigns, lists, notes, topic corrections) is only reached through core functions that
-take an `Access`, so a page cannot forget the scoping: it has no SQL of its own.
+take an `Access`, so a page cannot forget the scoping: it has no SQL of its own. What an Access may change is
+decided by core.workspace.authorize, from the stored membership, never from the role the Access claims.
 """
 
 from __future__ import annotations
@@ -27,16 +28,11 @@ class Access:
     role: Role
 
     def allows(self, role: Role) -> bool:
-        """True if this access has at least `role`."""
-        return ROLE_RANK[self.role] >= ROLE_RANK[role]
+        """True if this access claims at least `role`: only for deciding which buttons a page shows.
 
-    def require(self, role: Role, action: str) -> None:
-        """Raise PermissionDenied naming the action and the role it needs, unless allowed."""
-        if not self.allows(role):
-            raise PermissionDenied(
-                f"You are a {self.role} in this workspace; {action} needs the {role} role. "
-                "Ask a workspace admin to change your role."
-            )
+        It trusts the claimed role, so it never guards a change; core functions call authorize() for that.
+        """
+        return ROLE_RANK[self.role] >= ROLE_RANK[role]
 
 
 LOCAL = Access(user="local", workspace_id=LOCAL_WORKSPACE_ID, role="admin")

@@ -11,6 +11,7 @@ import polars as pl
 
 from core.db.warehouse import transaction
 from core.workspace.access import Access
+from core.workspace.authorize import authorize
 
 
 def record(
@@ -38,9 +39,7 @@ def entries(con: duckdb.DuckDBPyConnection, access: Access, *, limit: int = 200)
 
     Entries of other workspaces are never returned, whatever the caller asks for.
     """
-    from core.workspace.membership import require
-
-    require(con, access, "admin", "reading the audit log")
+    authorize(con, access, "admin", "reading the audit log")
     return con.sql(
         "SELECT happened_at, user_email, action, details, workspace_id IS NULL AS shared FROM audit_log "
         "WHERE workspace_id = ? OR workspace_id IS NULL ORDER BY audit_id DESC LIMIT ?",

@@ -1,7 +1,8 @@
 """Workspaces and their members: who may act where, with which role.
 
-Every Access a page works with comes from `access_for`, which looks the membership up in the warehouse, so
-a user can only ever act in a workspace they belong to, with the role they were granted there.
+Every Access a page works with comes from `access_for`, which looks the membership up in the warehouse, and
+every change is checked again by core.workspace.authorize against the stored membership, so a user can only
+ever act in a workspace they belong to, with the role they were granted there.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import duckdb
 from core.db.warehouse import rows, scalar, transaction
 from core.workspace import audit
 from core.workspace.access import LOCAL, ROLE_RANK, Access, PermissionDenied, Role
+from core.workspace.authorize import authorize, stored_role
 
 ROLES: tuple[Role, ...] = ("viewer", "editor", "admin")
 ROLE_HELP = {
@@ -66,32 +68,12 @@ def memberships(con: duckdb.DuckDBPyConnection, email: str) -> list[Membership]:
 def access_for(con: duckdb.DuckDBPyConnection, email: str, workspace_id: int) -> Access:
     """The Access of `email` in `workspace_id`, from the stored membership; PermissionDenied if there is none."""
     address = (email or "").strip().lower()
-    role = scalar(
-        con, "SELECT role FROM workspace_members WHERE workspace_id = ? AND email = ?", [workspace_id, address]
-    )
+    role = stored_role(con, address, workspace_id)
     if role is None:
         raise PermissionDenied(
             f"{address or 'This user'} is not a member of that workspace. Ask one of its admins to add you."
         )
     return Access(user=address, workspace_id=int(workspace_id), role=role)
-
-
-def verify(con: duckdb.DuckDBPyConnection, access: Access) -> None:
-    """Raise PermissionDenied unless `access` matches a stored membership (or is the local workspace's).
-
-    Core functions that change shared data call this, so an Access made up by hand gets nowhere.
-    """
-    if access == LOCAL:
-        return
-    stored = access_for(con, access.user, access.workspace_id)
-    if ROLE_RANK[stored.role] < ROLE_RANK[access.role]:
-        raise PermissionDenied(f"{access.user} is a {stored.role} in this workspace, not an {access.role}.")
-
-
-def require(con: duckdb.DuckDBPyConnection, access: Access, role: Role, action: str) -> None:
-    """Check both the role the Access claims and the stored membership behind it."""
-    access.require(role, action)
-    verify(con, access)
 
 
 def workspace_name(con: duckdb.DuckDBPyConnection, access: Access) -> str:
@@ -104,12 +86,12 @@ def create_workspace(con: duckdb.DuckDBPyConnection, access: Access, name: str, 
 
     Only an admin (of the workspace they act in) may create workspaces; the CLI acts as the local admin.
     """
-    require(con, access, "admin", "creating a workspace")
     title = (name or "").strip()
-    if not title or len(title) > MAX_NAME:
-        raise WorkspaceError(f"A workspace needs a name of 1 to {MAX_NAME} characters, such as the brand's name.")
-    email = normalise_email(admin_email)
     with transaction(con):
+        authorize(con, access, "admin", "creating a workspace")
+        if not title or len(title) > MAX_NAME:
+            raise WorkspaceError(f"A workspace needs a name of 1 to {MAX_NAME} characters, such as the brand's name.")
+        email = normalise_email(admin_email)
         if scalar(con, "SELECT count(*) FROM workspaces WHERE lower(name) = lower(?)", [title]):
             raise WorkspaceError(f"There is already a workspace called '{title}'. Choose another name.")
         workspace_id = scalar(con, "SELECT coalesce(max(workspace_id), 0) + 1 FROM workspaces")
@@ -121,7 +103,7 @@ def create_workspace(con: duckdb.DuckDBPyConnection, access: Access, name: str, 
 
 def members(con: duckdb.DuckDBPyConnection, access: Access) -> list[tuple[str, Role]]:
     """(email, role) of everyone in the workspace `access` acts in; any member may see who else is there."""
-    verify(con, access)
+    authorize(con, access, "viewer", "seeing the workspace's members")
     return [
         (email, role)
         for email, role in rows(
@@ -134,12 +116,13 @@ def members(con: duckdb.DuckDBPyConnection, access: Access) -> list[tuple[str, R
 
 def grant(con: duckdb.DuckDBPyConnection, access: Access, email: str, role: str) -> None:
     """Add `email` to the workspace `access` acts in, or change their role; admins only."""
-    require(con, access, "admin", "managing members")
-    _grant(con, access, normalise_email(email), _role(role))
+    with transaction(con):
+        authorize(con, access, "admin", "managing members")
+        _grant(con, access, normalise_email(email), _role(role))
 
 
 def _grant(con: duckdb.DuckDBPyConnection, access: Access, address: str, role: Role) -> None:
-    """Store the membership in access.workspace_id (checks done by the caller), keeping an admin."""
+    """Store the membership in access.workspace_id (authorized by the caller), keeping an admin."""
     with transaction(con):
         old = scalar(
             con, "SELECT role FROM workspace_members WHERE workspace_id = ? AND email = ?",
@@ -153,9 +136,9 @@ def _grant(con: duckdb.DuckDBPyConnection, access: Access, address: str, role: R
 
 def revoke(con: duckdb.DuckDBPyConnection, access: Access, email: str) -> None:
     """Remove `email` from the workspace `access` acts in; admins only, and never its last admin."""
-    require(con, access, "admin", "managing members")
     address = (email or "").strip().lower()
     with transaction(con):
+        authorize(con, access, "admin", "managing members")
         old = scalar(
             con, "SELECT role FROM workspace_members WHERE workspace_id = ? AND email = ?",
             [access.workspace_id, address],

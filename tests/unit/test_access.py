@@ -3,7 +3,7 @@
 import pytest
 
 from core.db import warehouse
-from core.ops import jobs
+from core.ops import imports, refresh
 from core.workspace import audit, membership
 from core.workspace.access import LOCAL, Access, PermissionDenied
 
@@ -124,24 +124,24 @@ def test_refresh_needs_an_admin(con, tmp_path):
     a, _ = _ids(con)
     viewer = membership.access_for(con, "bob@a.example", a)
     with pytest.raises(PermissionDenied, match="refreshing"):
-        jobs.refresh(con, viewer, db=tmp_path / "w.duckdb")
+        refresh.refresh(con, viewer, db=tmp_path / "w.duckdb")
 
 
-def test_imports_need_an_admin_and_are_audited_with_the_load(con):
+def test_imports_need_an_admin_and_are_audited_with_the_load(con, tmp_path):
     from core.ingest import InputError
 
     a, _ = _ids(con)
-    files = [("accounts.csv", b"network,account_id,handle\ntwitter,acc1,first\n")]
+    files, db = [("accounts.csv", b"network,account_id,handle\ntwitter,acc1,first\n")], tmp_path / "w.duckdb"
     with pytest.raises(PermissionDenied, match="importing data"):
-        jobs.import_uploads(con, membership.access_for(con, "bob@a.example", a), files)
+        imports.import_uploads(con, membership.access_for(con, "bob@a.example", a), files, db=db)
     assert warehouse.scalar(con, "SELECT count(*) FROM accounts") == 0
 
     alice = membership.access_for(con, "alice@a.example", a)
     with pytest.raises(InputError):
-        jobs.import_uploads(con, alice, [("accounts.csv", b"network,account_id,handle\nmyspace,x,y\n")])
+        imports.import_uploads(con, alice, [("accounts.csv", b"network,account_id,handle\nmyspace,x,y\n")], db=db)
     assert warehouse.scalar(con, "SELECT count(*) FROM audit_log WHERE action = 'import'") == 0
 
-    report = jobs.import_uploads(con, alice, files)
+    report = imports.import_uploads(con, alice, files, db=db)
     assert report.added["accounts"] == 1
     who, details = warehouse.rows(con, "SELECT user_email, details FROM audit_log WHERE action = 'import'")[0]
     assert who == "alice@a.example" and "accounts.csv" in details

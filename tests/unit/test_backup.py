@@ -15,7 +15,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from core.db import backup, warehouse
+from core.backups import folder as backup
+from core.db import warehouse
 from core.db.warehouse import REPO_ROOT, WarehouseError
 from core.workspace import membership
 

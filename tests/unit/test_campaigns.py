@@ -13,6 +13,7 @@ from core.campaigns.terms import parse_terms
 from core.db import warehouse
 from core.workspace.access import Access, PermissionDenied
 from tests.unit.campaign_world import ready_copy
+from tests.unit.workspace_world import store_members
 
 ALICE = Access(user="alice@brand.example", workspace_id=1, role="editor")
 BOB = Access(user="bob@brand.example", workspace_id=1, role="editor")
@@ -31,6 +32,7 @@ def con(ready_file, tmp_path):
     path.write_bytes(open(ready_file, "rb").read())  # noqa: SIM115 - a plain copy
     connection = warehouse.connect(path)
     connection.execute("INSERT INTO workspaces (workspace_id, name) VALUES (2, 'Rival')")
+    store_members(connection, ALICE, BOB, VIEWER, OTHER)
     yield connection
     connection.close()
 

@@ -14,7 +14,7 @@ import pytest
 from core.db import warehouse
 from core.db.warehouse import REPO_ROOT
 from core.ingest import import_files
-from core.ops import jobs
+from core.ops import refresh
 from core.workspace.access import LOCAL
 from tests.conftest import table_snapshot
 
@@ -101,7 +101,7 @@ def test_killed_import_leaves_before_or_after(demo_copy, tmp_path, marker):
 @pytest.mark.parametrize("marker", ["Loading the topic model", "Indexing the words"])
 def test_killed_refresh_leaves_the_previous_results(demo_copy, marker):
     con = warehouse.connect(demo_copy)
-    jobs.refresh(con, LOCAL, db=warehouse.warehouse_path())  # a first refresh: there are results to keep
+    refresh.refresh(con, LOCAL, db=warehouse.warehouse_path())  # a first refresh: there are results to keep
     con.close()
     before = _derived(demo_copy)
 

@@ -11,7 +11,8 @@ import pytest
 from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.db.warehouse import REPO_ROOT
-from core.ops import jobs
+from core.ops import handoff, lock, pipeline, refresh
+from core.workspace.access import LOCAL
 
 
 def _cli(db: str, *args: str) -> subprocess.CompletedProcess:
@@ -27,7 +28,7 @@ def app_process(demo_copy):
     shared = SharedWarehouse(demo_copy)
     shared.cursor()  # opened: other processes can no longer open the file
     stop = threading.Event()
-    worker = threading.Thread(target=jobs.serve_requests, args=(shared.cursor, lambda: shared.path, stop))
+    worker = threading.Thread(target=handoff.serve_requests, args=(shared.cursor, lambda: shared.path, stop))
     worker.start()
     yield shared
     stop.set()
@@ -71,45 +72,42 @@ def test_cli_backup_is_run_by_the_app(app_process, demo_copy, tmp_path):
 
 def test_a_second_refresh_is_refused_while_one_runs(demo_copy):
     path = warehouse.warehouse_path()
-    with jobs.exclusive(path, "refresh", "alice@a.example"):
+    with lock.exclusive(path, "refresh", "alice@a.example"):
         done = _cli(demo_copy, "refresh")
         with (
-            pytest.raises(jobs.Busy, match=r"A refresh started at .* by alice@a\.example"),
-            jobs.exclusive(path, "erasure", "bob@a.example"),
+            pytest.raises(lock.Busy, match=r"A refresh started at .* by alice@a\.example"),
+            lock.exclusive(path, "erasure", "bob@a.example"),
         ):
             pass
     assert done.returncode == 1
     assert "A refresh started at" in done.stderr and "was not started" in done.stderr
-    with jobs.exclusive(path, "refresh", "alice@a.example"):  # released again
+    with lock.exclusive(path, "refresh", "alice@a.example"):  # released again
         pass
 
 
 def test_a_process_that_does_not_take_requests_is_named(demo_copy, monkeypatch):
-    monkeypatch.setattr(jobs, "PICKUP_SECONDS", 1.0)
+    monkeypatch.setattr(handoff, "PICKUP_SECONDS", 1.0)
     holder = warehouse.connect(demo_copy)  # holds the file but runs no job worker
     try:
         with pytest.raises(warehouse.WarehouseError, match="does not take job requests"):
-            jobs.hand_off(warehouse.warehouse_path(), "refresh", {})
+            handoff.hand_off(warehouse.warehouse_path(), "refresh", {})
     finally:
         holder.close()
-    assert not list(jobs.requests_dir(warehouse.warehouse_path()).glob("*.json"))
+    assert not list(handoff.requests_dir(warehouse.warehouse_path()).glob("*.json"))
 
 
 def test_a_refresh_failing_in_its_last_step_keeps_every_previous_result(demo_copy, monkeypatch):
-    from core.discover import build as discover_build
-    from core.workspace.access import LOCAL
-
     con = warehouse.connect(demo_copy)
     try:
-        jobs.refresh(con, LOCAL, db=warehouse.warehouse_path())
+        refresh.refresh(con, LOCAL, db=warehouse.warehouse_path())
         before = {t: warehouse.rows(con, f"SELECT * FROM {t} ORDER BY ALL") for t in ("scores", "score_runs")}  # noqa: S608
 
         def out_of_disk(*args, **kwargs):
             raise OSError("No space left on device")
 
-        monkeypatch.setattr(discover_build, "build_discovery", out_of_disk)
+        monkeypatch.setattr(pipeline, "build_discovery", out_of_disk)
         with pytest.raises(OSError, match="No space left"):
-            jobs.refresh(con, LOCAL, db=warehouse.warehouse_path())
+            refresh.refresh(con, LOCAL, db=warehouse.warehouse_path())
         # The score step had finished before the failure; its results are rolled back with the rest.
         assert {t: warehouse.rows(con, f"SELECT * FROM {t} ORDER BY ALL") for t in before} == before  # noqa: S608
         reason = warehouse.scalar(con, "SELECT details FROM audit_log WHERE action = 'refresh.failed'")

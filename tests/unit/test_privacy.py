@@ -9,7 +9,7 @@ import pytest
 from core import privacy
 from core.db import warehouse
 from core.ingest import import_files
-from core.ops import jobs
+from core.ops import refresh
 from core.workspace import audit, membership
 from core.workspace.access import LOCAL, PermissionDenied
 from tests.conftest import table_snapshot
@@ -31,7 +31,7 @@ def refreshed_file(small_demo_file, tmp_path_factory) -> str:
     shutil.copy(small_demo_file, path)
     con = warehouse.connect(path)
     try:
-        jobs.refresh(con, LOCAL, db=path)
+        refresh.refresh(con, LOCAL, db=path)
     finally:
         con.close()
     return str(path)

@@ -13,6 +13,7 @@ from core.topics.corrections import correct_post
 from core.workspace.access import Access, PermissionDenied
 from tests.unit import discover_world as world
 from tests.unit.discover_world import AS_OF, CARL, EVIL, MIRA, QUIET, ZOE
+from tests.unit.workspace_world import store_members
 
 EDITOR = Access(user="ed@brand.example", workspace_id=1, role="editor")
 OTHER_WORKSPACE = Access(user="ann@agency.example", workspace_id=2, role="admin")
@@ -84,6 +85,7 @@ def test_topics_with_evidence_posts(con):
 
 def test_marking_a_topic_wrong_writes_remove_corrections_once():
     con = world.memory_warehouse()
+    store_members(con, EDITOR, OTHER_WORKSPACE)
     assert mark_topic_wrong(con, EDITOR, MIRA, "fitness_&_health") == 2
     assert mark_topic_wrong(con, EDITOR, MIRA, "fitness_&_health") == 0  # a second click adds nothing
     assert mark_topic_wrong(con, EDITOR, EVIL, "music") == 1
@@ -107,6 +109,7 @@ def test_marking_a_topic_wrong_writes_remove_corrections_once():
 def test_marking_a_topic_wrong_needs_the_editor_role():
     con = world.memory_warehouse()
     viewer = Access(user="vi@brand.example", workspace_id=1, role="viewer")
+    store_members(con, viewer)
     with pytest.raises(PermissionDenied, match="editor role"):
         mark_topic_wrong(con, viewer, MIRA, "fitness_&_health")
     assert rows(con, "SELECT count(*) FROM topic_corrections") == [(0,)]

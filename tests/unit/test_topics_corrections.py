@@ -11,6 +11,7 @@ import pytest
 from core.cli.topics import add_subcommands
 from core.db import warehouse
 from core.db.warehouse import rows
+from core.ops.retrain import retrain
 from core.scoring.refresh import refresh
 from core.topics import model as topic_model
 from core.topics import model_file
@@ -25,11 +26,12 @@ from core.topics.corrections import (
 )
 from core.topics.influence import TopicRefreshError
 from core.topics.model import LABELS
-from core.topics.retrain import retrain, train_with_corrections
+from core.topics.retrain import train_with_corrections
 from core.topics.tagging import topic_rows
 from core.workspace.access import Access, PermissionDenied
 from tests.conftest import table_snapshot
 from tests.unit.topics_small import small_model, small_sample
+from tests.unit.workspace_world import store_members
 
 EDITOR = Access(user="ed@brand.example", workspace_id=1, role="editor")
 VIEWER = Access(user="vi@brand.example", workspace_id=1, role="viewer")
@@ -39,6 +41,7 @@ AGENCY = Access(user="ann@agency.example", workspace_id=2, role="admin")
 @pytest.fixture
 def con(raw_demo_copy):
     con = warehouse.connect(raw_demo_copy)
+    store_members(con, EDITOR, VIEWER, AGENCY)
     yield con
     con.close()
 
@@ -206,18 +209,20 @@ def test_retrain_saves_and_retags_with_the_corrections(con, small_training, tmp_
     post = first_posts(con, 1)[0]
     correct_post(con, EDITOR, post, add=["gaming"], remove=["music"])
     path = tmp_path / "m.skops"
-    report = retrain(con, AGENCY, path=path)
+    report = retrain(con, AGENCY, db=warehouse.warehouse_path(), path=path)
     assert model_file.load(path).card["corrections_used"] == 1 == report.card["corrections_used"]
     tagged = rows(con, "SELECT topic, corrected FROM post_topics WHERE post_id = ? ORDER BY topic", [post])
     assert ("gaming", True) in tagged and all(topic != "music" for topic, _ in tagged)
     assert report.topics.posts == rows(con, "SELECT count(*) FROM posts")[0][0]
     assert rows(con, "SELECT count(*) FROM audit_log WHERE action = 'topics.retrain'") == [(1,)]
+    built = rows(con, "SELECT max(built_at) FROM discovery_builds")[0][0]
+    assert built is not None and rows(con, "SELECT count(*) FROM discovery")[0][0] > 0  # Discover rebuilt too
 
 
 def test_retrain_needs_the_admin_role_and_scores(con, small_training, tmp_path):
-    path = tmp_path / "m.skops"
+    path, db = tmp_path / "m.skops", warehouse.warehouse_path()
     with pytest.raises(PermissionDenied, match="admin role"):
-        retrain(con, EDITOR, path=path)
+        retrain(con, EDITOR, db=db, path=path)
     with pytest.raises(TopicRefreshError, match="Refresh the scores first"):
-        retrain(con, AGENCY, path=path)  # the small demo copy has not been scored
+        retrain(con, AGENCY, db=db, path=path)  # the small demo copy has not been scored
     assert not path.exists()

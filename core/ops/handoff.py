@@ -1,48 +1,40 @@
-"""Whole-warehouse jobs (refresh, backup, erasure): one at a time, all-or-nothing, wherever they are started.
+"""Handing whole-warehouse jobs from the command line to the running app.
 
 DuckDB lets only one process open the warehouse file. While the Streamlit app runs it holds the file, so a
 job started from the command line or cron cannot open it; instead it leaves a request in a folder beside the
 warehouse, the app's job worker runs it on the app's own connection, and the command prints its progress and
-result. A lock file beside the warehouse makes sure two such jobs never overlap, whoever started them.
+result. The job itself is the same core.ops function the app's pages call, under the same lock.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 
 from core.db import warehouse
 from core.db.warehouse import WarehouseError
+from core.ops.backup import backup
+from core.ops.erase import erase
+from core.ops.lock import is_free
+from core.ops.refresh import refresh
 from core.progress import Progress, silent
-from core.workspace import audit
-from core.workspace.access import LOCAL, Access
-
-if TYPE_CHECKING:
-    from core.ingest.report import ImportReport
+from core.workspace.access import LOCAL
 
 PICKUP_SECONDS = 20.0  # how long a command waits for a running app to take its request
 POLL_SECONDS = 0.5
 
-
-class Busy(WarehouseError):
-    """Another refresh, backup or erasure is running; the message says which, since when and by whom."""
-
-
-def lock_path(db: Path) -> Path:
-    """The lock file of the warehouse `db`."""
-    return db.with_name(db.name + ".lock")
+JOBS: dict[str, Callable[..., list[str]]] = {"refresh": refresh, "backup": backup, "erase": erase}
 
 
 def requests_dir(db: Path) -> Path:
@@ -50,141 +42,10 @@ def requests_dir(db: Path) -> Path:
     return db.with_name(db.name + ".requests")
 
 
-@contextlib.contextmanager
-def exclusive(db: Path, job: str, user: str) -> Iterator[None]:
-    """Hold the warehouse's job lock for the block; raise Busy at once if another job holds it.
-
-    An OS file lock (flock): it is released when the holder ends, even if it is killed, so a crash never
-    leaves the warehouse locked. Two threads of one process exclude each other too (separate opens).
-    """
-    path = lock_path(db)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a+", encoding="utf-8")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = _holder(handle.read())
-        handle.close()
-        raise Busy(
-            f"{holder} is still running, so this {job} was not started (two never run at once). "
-            "Try again when it has finished."
-        ) from None
-    try:
-        handle.seek(0)
-        handle.truncate()
-        handle.write(json.dumps({"job": job, "user": user, "pid": os.getpid(), "started": f"{datetime.now():%H:%M}"}))
-        handle.flush()
-        yield
-    finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
-
-
-def _holder(text: str) -> str:
-    try:
-        info = json.loads(text)
-        return f"A {info['job']} started at {info['started']} by {info['user']} (process {info['pid']})"
-    except (ValueError, KeyError, TypeError):
-        return "Another refresh, backup or erasure"
-
-
 def is_locked_by_other_process(exc: WarehouseError) -> bool:
     """True when `exc` says the warehouse file is held by another process (e.g. the running app)."""
     cause = exc.__cause__
     return isinstance(cause, duckdb.IOException) and "lock" in str(cause).lower()
-
-
-# ---- the jobs -----------------------------------------------------------------------------------------------
-
-
-def refresh(
-    con: duckdb.DuckDBPyConnection,
-    access: Access,
-    *,
-    db: Path,
-    progress: Progress = silent,
-    **params: Any,
-) -> list[str]:
-    """Refresh scores, topics and the Discover tables as one transaction; admins only. Returns the report lines.
-
-    Readers keep the previous results until the commit; a failure or a killed process leaves them in place.
-    """
-    from core.ops.pipeline import refresh_all
-    from core.workspace.membership import require
-
-    require(con, access, "admin", "refreshing scores and topics")
-    if isinstance(params.get("as_of"), str):  # handed over from the command line as ISO text
-        params["as_of"] = datetime.fromisoformat(params["as_of"])
-    with exclusive(db, "refresh", access.user):
-        try:
-            with warehouse.transaction(con):
-                report = refresh_all(con, progress=progress, **params)
-                audit.record(con, access, "refresh", {"seconds": round(report.seconds, 1)}, shared=True)
-        except Exception as exc:
-            _record_failure(con, access, "refresh.failed", exc)
-            raise
-    return report.summary().splitlines()
-
-
-def _record_failure(con: duckdb.DuckDBPyConnection, access: Access, action: str, exc: Exception) -> None:
-    """Note a failed job in the audit log (best effort: never hides the original error)."""
-    with contextlib.suppress(duckdb.Error), warehouse.transaction(con):
-        audit.record(con, access, action, {"reason": str(exc)[:500]}, shared=True)
-
-
-def backup(
-    con: duckdb.DuckDBPyConnection, access: Access, *, db: Path, target: str, progress: Progress = silent
-) -> list[str]:
-    """Write a Parquet backup of the whole warehouse to the folder `target`; admins only."""
-    from core.db.backup import export
-    from core.workspace.membership import require
-
-    require(con, access, "admin", "backing up the warehouse")
-    with exclusive(db, "backup", access.user):
-        progress(0.0, f"Writing the backup to {target}")
-        info = export(con, Path(target))
-        with warehouse.transaction(con):
-            audit.record(con, access, "backup", {"folder": str(target), "tables": info.tables}, shared=True)
-    progress(1.0, "Backup written")
-    return [info.summary()]
-
-
-def erase(
-    con: duckdb.DuckDBPyConnection, access: Access, *, db: Path, person_id: int, progress: Progress = silent
-) -> list[str]:
-    """Erase one person everywhere and suppress their accounts in later imports; admins only."""
-    from core.privacy import erase_person
-
-    with exclusive(db, "erasure", access.user):
-        progress(0.0, "Erasing")
-        report = erase_person(con, access, int(person_id))
-    progress(1.0, "Erased")
-    return [report.summary()]
-
-
-def import_uploads(
-    con: duckdb.DuckDBPyConnection,
-    access: Access,
-    files: Sequence[tuple[str, bytes]],
-    *,
-    progress: Progress = silent,
-) -> ImportReport:
-    """Import uploaded files all-or-nothing as an admin, with the audit entry in the same transaction."""
-    from core.ingest.uploads import import_uploads as load_uploads
-    from core.workspace.membership import require
-
-    require(con, access, "admin", "importing data")
-    with warehouse.transaction(con):
-        report = load_uploads(con, files, progress=progress)
-        audit.record(con, access, "import", {"files": [n for n, _ in files], "added": report.added}, shared=True)
-    return report
-
-
-JOBS: dict[str, Callable[..., list[str]]] = {"refresh": refresh, "backup": backup, "erase": erase}
-
-
-# ---- handing a job to the running app ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -253,7 +114,7 @@ def hand_off(db: Path, job: str, params: dict[str, Any], *, progress: Progress =
             last = state.get("message", "")
             progress(float(state.get("fraction", 0.0)), last)
         # Every job holds the lock while it runs; a lock that stays free means the app stopped mid-job.
-        if _lock_free(db):
+        if is_free(db):
             if time.monotonic() - idle_since > PICKUP_SECONDS:
                 raise WarehouseError(
                     "The app stopped before finishing the job (it was closed or crashed). Nothing was half done: "
@@ -262,16 +123,6 @@ def hand_off(db: Path, job: str, params: dict[str, Any], *, progress: Progress =
         else:
             idle_since = time.monotonic()
         time.sleep(POLL_SECONDS)
-
-
-def _lock_free(db: Path) -> bool:
-    """True when no job holds the warehouse's lock right now."""
-    try:
-        with lock_path(db).open("a+", encoding="utf-8") as handle:
-            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            return True
-    except BlockingIOError:
-        return False
 
 
 def serve_requests(

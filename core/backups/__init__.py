@@ -1,0 +1,1 @@
+"""Backup folders: every table as checksummed Parquet, restored without running anything from the folder."""

@@ -1,0 +1,51 @@
+"""The import operation: files added all-or-nothing, authorized and audited in the load's own transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+from core.db.warehouse import transaction
+from core.ingest import ImportReport
+from core.ingest import import_files as load_files
+from core.ingest.uploads import import_uploads as load_uploads
+from core.ops.lock import exclusive
+from core.progress import Progress, silent
+from core.workspace import audit
+from core.workspace.access import Access
+from core.workspace.authorize import authorize
+
+
+def import_uploads(
+    con: duckdb.DuckDBPyConnection,
+    access: Access,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    db: Path,
+    progress: Progress = silent,
+) -> ImportReport:
+    """Import uploaded (name, bytes) files as an admin (the Data page's uploader)."""
+    with exclusive(db, "import", access.user), transaction(con):
+        authorize(con, access, "admin", "importing data")
+        report = load_uploads(con, files, progress=progress)
+        audit.record(con, access, "import", {"files": [n for n, _ in files], "added": report.added}, shared=True)
+    return report
+
+
+def import_files(
+    con: duckdb.DuckDBPyConnection,
+    access: Access,
+    paths: Sequence[Path],
+    *,
+    db: Path,
+    progress: Progress = silent,
+) -> ImportReport:
+    """Import files from disk as an admin (the command line's `import`)."""
+    with exclusive(db, "import", access.user), transaction(con):
+        authorize(con, access, "admin", "importing data")
+        report = load_files(con, paths, progress=progress)
+        names = [Path(p).name for p in paths]
+        audit.record(con, access, "import", {"files": names, "added": report.added}, shared=True)
+    return report

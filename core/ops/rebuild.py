@@ -1,0 +1,50 @@
+"""The demo rebuild operation: replace the warehouse's data with a fresh demo world, and the app's first start."""
+
+from __future__ import annotations
+
+import duckdb
+
+from core.backups.folder import kept_tables, put_back
+from core.db import warehouse
+from core.db.connections import SharedWarehouse
+from core.ops import bootstrap
+from core.ops.lock import exclusive
+from core.progress import Progress, silent
+from core.workspace import audit
+from core.workspace.access import LOCAL, Access
+from core.workspace.authorize import authorize
+
+
+def rebuild_demo(
+    shared: SharedWarehouse, access: Access, *, people: int, seed: int, progress: Progress = silent
+) -> None:
+    """Replace the warehouse's data with a freshly generated, scored demo world (build, then swap); admins only.
+
+    Workspaces, their members, the audit log and the suppression list survive the rebuild, and no other
+    whole-warehouse job can run meanwhile.
+    """
+    with exclusive(shared.path, "demo rebuild", access.user):
+        had_data = warehouse.exists(shared.path)
+        current = shared.cursor()
+        with warehouse.transaction(current):
+            authorize(current, access, "admin", "rebuilding the demo world")
+            kept = kept_tables(current) if had_data else {}
+
+        def build(con: duckdb.DuckDBPyConnection) -> None:
+            bootstrap.build_ready_demo(con, people=people, seed=seed, progress=progress)
+            if kept:
+                put_back(con, kept)
+            with warehouse.transaction(con):
+                audit.record(con, access, "demo.rebuild", {"people": people, "seed": seed}, shared=True)
+
+        shared.rebuild(build)
+    progress(1.0, "Demo world ready")
+
+
+def ensure_ready(shared: SharedWarehouse, *, progress: Progress = silent) -> bool:
+    """On the app's first start (no warehouse with data yet), build the demo world as the local operator;
+    True if it built one."""
+    if warehouse.exists(shared.path):
+        return False
+    rebuild_demo(shared, LOCAL, people=bootstrap.DEMO_PEOPLE, seed=bootstrap.DEMO_SEED, progress=progress)
+    return True

@@ -1,0 +1,53 @@
+"""The refresh operation: scores, topics and the Discover tables recomputed as one audited transaction."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from core.db.warehouse import transaction
+from core.ops.lock import exclusive
+from core.ops.pipeline import refresh_all
+from core.progress import Progress, silent
+from core.workspace import audit
+from core.workspace.access import Access, PermissionDenied
+from core.workspace.authorize import authorize
+
+
+def refresh(
+    con: duckdb.DuckDBPyConnection,
+    access: Access,
+    *,
+    db: Path,
+    progress: Progress = silent,
+    **params: Any,
+) -> list[str]:
+    """Refresh scores, topics and the Discover tables as one transaction; admins only. Returns the report lines.
+
+    Readers keep the previous results until the commit; a failure or a killed process leaves them in place,
+    and a failure is noted in the audit log.
+    """
+    if isinstance(params.get("as_of"), str):  # handed over from the command line as ISO text
+        params["as_of"] = datetime.fromisoformat(params["as_of"])
+    with exclusive(db, "refresh", access.user):
+        try:
+            with transaction(con):
+                authorize(con, access, "admin", "refreshing scores and topics")
+                report = refresh_all(con, progress=progress, **params)
+                audit.record(con, access, "refresh", {"seconds": round(report.seconds, 1)}, shared=True)
+        except PermissionDenied:
+            raise  # a refused caller leaves no trace, not even a failure entry
+        except Exception as exc:
+            record_failure(con, access, "refresh.failed", exc)
+            raise
+    return report.summary().splitlines()
+
+
+def record_failure(con: duckdb.DuckDBPyConnection, access: Access, action: str, exc: Exception) -> None:
+    """Note a failed job in the audit log (best effort: never hides the original error)."""
+    with contextlib.suppress(duckdb.Error), transaction(con):
+        audit.record(con, access, action, {"reason": str(exc)[:500]}, shared=True)
