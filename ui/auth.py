@@ -1,36 +1,79 @@
 """Sign-in and the workspace picker: who is using this session and where (Streamlit glue, no SQL).
 
 With an [auth] section in .streamlit/secrets.toml, users sign in through that OpenID Connect provider
-(st.login) and act in one of the workspaces they are members of. Without one, Sway is a single local
-workspace and everyone using the server is its admin.
+(st.login) and act in one of the workspaces they are members of, matched by an e-mail address the provider
+has verified. Without any secrets file, Sway is a single local workspace and everyone using the server is its
+admin. A secrets file whose sign-in settings are unusable refuses to serve (core/workspace/signin.py).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+from pathlib import Path
 
 import streamlit as st
 
 from core.ops import handoff
 from core.workspace import membership
 from core.workspace.access import LOCAL, Access, PermissionDenied
+from core.workspace.signin import SignInCheck, check_sign_in
 from ui import backend
 
 _WORKSPACE_KEY = "workspace_id"
+_LOG = logging.getLogger("sway")
+_logged: set[str] = set()
+
+
+def _check() -> SignInCheck:
+    """How to serve, from the secrets files Streamlit reads and what it loaded from them."""
+    loaded = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else None
+    return check_sign_in([Path(p) for p in st.get_option("secrets.files")], loaded)
 
 
 def sign_in_configured() -> bool:
-    """True when secrets.toml has an [auth] section, i.e. users sign in through an identity provider."""
-    return st.secrets.load_if_toml_exists() and "auth" in st.secrets
+    """True when users sign in through an identity provider (the settings were checked by require_sign_in)."""
+    return _check().mode == "sign_in"
 
 
 def _email() -> str:
+    """The signed-in e-mail address, only when the provider says it verified it (else anyone could claim one)."""
+    if st.user.get("email_verified") is not True:
+        return ""
     return str(st.user.get("email") or "").strip().lower()
 
 
+def _refuse(problem: str) -> None:
+    if problem not in _logged:  # once per problem, not once per page view
+        _logged.add(problem)
+        _LOG.error("Sway refuses to serve: %s", problem)
+    st.title("Sway is not set up correctly")
+    st.error(f"{problem}\n\nAsk whoever runs this Sway server to fix it.", icon=":material/lock:")
+    st.stop()
+
+
+def _unverified() -> None:
+    st.title("E-mail address not verified")
+    st.warning(
+        "Your identity provider signed you in but did not confirm that the e-mail address on this account is "
+        "yours, so Sway cannot match it to a workspace. Verify the address with your provider (or ask its "
+        "administrator), then sign in again.",
+        icon=":material/mark_email_unread:",
+    )
+    st.button("Sign out", icon=":material/logout:", on_click=st.logout)
+    st.stop()
+
+
 def require_sign_in() -> None:
-    """Show the sign-in screen and stop unless sign-in is off or the user has signed in."""
-    if not sign_in_configured() or st.user.is_logged_in:
+    """Refuse to serve on unusable sign-in settings; show the sign-in screen until the user has signed in."""
+    check = _check()
+    if check.mode == "refuse":
+        _refuse(check.problem)
+    if check.mode == "local":
+        return
+    if st.user.is_logged_in:
+        if not _email() and st.user.get("email"):
+            _unverified()
         return
     st.title("Sway")
     st.write("Sign in with your work account to see your brands' campaigns and find influencers.")

@@ -42,8 +42,8 @@ def _app(user: dict | None, *, page: str | None = "pages/workspace.py") -> AppTe
     return at
 
 
-def _signed_in(email: str) -> dict:
-    return {"is_logged_in": True, "email": email, "name": email.split("@")[0]}
+def _signed_in(email: str, *, verified: bool = True) -> dict:
+    return {"is_logged_in": True, "email": email, "email_verified": verified, "name": email.split("@")[0]}
 
 
 def _member_emails(at: AppTest) -> set[str]:
@@ -154,3 +154,19 @@ def test_data_page_keeps_import_refresh_and_rebuild_for_admins(agency):
 
     admin = _app(_signed_in("alice@a.example"), page="pages/data.py")
     assert not next(b for b in admin.button if b.label == "Refresh scores and topics").disabled
+
+
+def test_an_unverified_address_is_not_matched_to_its_members_role(agency):
+    at = _app(_signed_in("alice@a.example", verified=False), page=None)
+    assert at.title[0].value == "E-mail address not verified"
+    assert not at.sidebar.selectbox  # no workspace picker: nothing of Brand A is reachable
+
+
+def test_a_placeholder_cookie_secret_refuses_to_serve(agency):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets = {"auth": {**AUTH["auth"], "cookie_secret": "replace-with-a-long-random-string"}}
+    at.user = _signed_in("alice@a.example")
+    at.run()
+    assert at.title[0].value == "Sway is not set up correctly"
+    assert "token_hex(32)" in at.error[0].value
+    assert not at.sidebar.selectbox

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import oidc_provider_mock
 import pytest
@@ -20,9 +21,32 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def provider() -> Iterator[str]:
-    """A mock OpenID Connect provider on a free loopback port; any e-mail typed in its form signs in."""
-    with oidc_provider_mock.run_server_in_thread() as server:
+    """A mock OpenID Connect provider on a free loopback port; any e-mail typed in its form signs in.
+
+    The listed people's provider has verified their address; anyone else typed in gets an unverified e-mail claim.
+    """
+    verified = ("alice@a.example", "bob@a.example", "dave@b.example", "stranger@elsewhere.example")
+    users = [oidc_provider_mock.User(sub=e, claims={"email": e, "email_verified": True}) for e in verified]
+    with oidc_provider_mock.run_server_in_thread(user_claims=users) as server:
         yield f"http://localhost:{server.server_port}"
+
+
+def _serve(db: str, secrets: Path, port: int) -> Iterator[str]:
+    """The real app on `port` with `secrets` as its only secrets file, until the test ends."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets)],
+        cwd=REPO_ROOT, env={**os.environ, "SWAY_DB": db},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    url = f"http://localhost:{port}"
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}", server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert not (REPO_ROOT / ".streamlit" / "secrets.toml").exists()
 
 
 @pytest.fixture
@@ -45,20 +69,7 @@ def signed_in_app(demo_copy, provider, tmp_path) -> Iterator[str]:
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
         encoding="utf-8",
     )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets)],
-        cwd=REPO_ROOT, env={**os.environ, "SWAY_DB": demo_copy},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    url = f"http://localhost:{port}"
-    try:
-        _wait_healthy(f"http://127.0.0.1:{port}", server)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-    assert not (REPO_ROOT / ".streamlit" / "secrets.toml").exists()
+    yield from _serve(demo_copy, secrets, port)
 
 
 def _sign_in(page: Page, url: str, email: str) -> None:
@@ -94,3 +105,38 @@ def test_a_stranger_signs_in_but_sees_no_workspace(signed_in_app, page: Page):
     page.get_by_role("button", name="Authorize").click()
     expect(page.get_by_text("no Sway workspace has you as a member")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("Brand A")).to_have_count(0)
+
+
+def test_an_address_the_provider_did_not_verify_gets_no_workspace(signed_in_app, page: Page):
+    # erin is an editor of Brand B, but her provider never confirmed the address: anyone could have typed it.
+    page.goto(signed_in_app)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_placeholder("sub").fill("erin@b.example")
+    page.get_by_role("button", name="Authorize").click()
+    expect(page.get_by_role("heading", name="E-mail address not verified")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Brand B")).to_have_count(0)
+    expect(page.get_by_role("combobox", name="Workspace")).to_have_count(0)
+
+
+EXAMPLE = REPO_ROOT / ".streamlit" / "secrets.toml.example"
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("the example with only the provider filled in", lambda text: text.replace("accounts.google", "idp.example")),
+        ("a file that does not parse", lambda text: text.replace('client_id = "your-client-id"', "client_id = ")),
+        ("a misspelt auth section", lambda text: text.replace("[auth]", "[Auth]")),
+    ],
+)
+def test_unusable_sign_in_settings_serve_no_workspace(demo_copy, tmp_path, page: Page, name, make):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(make(EXAMPLE.read_text(encoding="utf-8")), encoding="utf-8")
+    for url in _serve(demo_copy, secrets, _free_port()):
+        page.goto(url)
+        expect(page.get_by_role("heading", name="Sway is not set up correctly")).to_be_visible(timeout=60_000)
+        page.goto(f"{url}/discover")  # a deep link gets no further
+        expect(page.get_by_role("heading", name="Sway is not set up correctly")).to_be_visible(timeout=60_000)
+        expect(page.get_by_role("button", name="Sign in")).to_have_count(0)
+        expect(page.get_by_role("heading", name="Discover", exact=True)).to_have_count(0)
+        expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
