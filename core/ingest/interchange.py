@@ -14,16 +14,17 @@ from datetime import datetime
 from pathlib import PurePath
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from core.ingest.frames import Batch, Parsed
 from core.ingest.jsonl import read_json_lines
+from core.ingest.parquet import read_parquet
 from core.ingest.source import ACCEPTED, FileRef, SourceFile
 from core.ingest.values import (
     COUNT_FIX,
     INTERACTION_TYPES,
     ISO_EXAMPLE,
+    NESTED_FIX,
+    NESTED_PROBLEM,
     NETWORKS,
     POST_KINDS,
     Problems,
@@ -129,19 +130,7 @@ def _read(source: SourceFile, container: str) -> pl.DataFrame:
     """The file as text columns with normalised names, plus `line`."""
     if container == "csv":
         return _read_csv(source)
-    if container == "parquet":
-        # Through pyarrow with full validation, keeping only names and values: on a damaged file, bad
-        # UTF-8 or odd metadata, polars' own reader panics instead of raising an error we can report.
-        try:
-            table = pq.read_table(pa.BufferReader(source.data))
-            table.validate(full=True)
-            frame = pl.from_arrow(pa.Table.from_arrays(table.columns, names=table.column_names))
-        except (pa.ArrowException, pl.exceptions.PolarsError, OSError, ValueError) as exc:
-            raise source.ref.error(
-                f"this Parquet file can't be read ({str(exc).splitlines()[0]})", "Export it again, or save it as CSV."
-            ) from None
-    else:
-        frame = read_json_lines(source)
+    frame = read_parquet(source) if container == "parquet" else read_json_lines(source)
     names = _normalised(source.ref, frame.columns, None)
     frame = _as_text(source.ref, frame.rename(dict(zip(frame.columns, names, strict=True))))
     if "line" not in frame.columns:  # Parquet: rows count from 1, like lines
@@ -229,9 +218,7 @@ def _as_text(ref: FileRef, frame: pl.DataFrame) -> pl.DataFrame:
             converted.append(column)
             continue
         if dtype.is_nested():
-            raise ref.error(
-                "this column holds lists or records", "Put one plain value (text, number or date) in each.", field=name
-            )
+            raise ref.error(NESTED_PROBLEM, NESTED_FIX, field=name)
         if isinstance(dtype, pl.Datetime) and dtype.time_zone:
             column = column.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
         elif dtype.is_float():  # 1200.0 from a pandas/JSON export is still a whole number
