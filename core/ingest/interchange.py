@@ -16,6 +16,7 @@ from pathlib import PurePath
 import polars as pl
 
 from core.ingest.frames import Batch, Parsed
+from core.ingest.invisible import scrub
 from core.ingest.jsonl import read_json_lines
 from core.ingest.parquet import read_parquet
 from core.ingest.source import ACCEPTED, FileRef, SourceFile
@@ -95,12 +96,14 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 }
 
 _FORMAT_NAMES = {"csv": "CSV", "jsonl": "JSON Lines", "parquet": "Parquet"}
+_FREE_TEXT = ("text", "bio")  # keep their tabs and line breaks
+_NAMES = ("handle", "display_name")  # lose text-direction overrides too
 _UNNAMED = "column "  # header cells left blank are called "column N", as users count them
 
 
 def parse(source: SourceFile, container: str, now: datetime) -> Parsed:
     """Read and check one interchange file; every problem names its line (or row) and column."""
-    raw = _read(source, container)
+    raw, removed = scrub(_read(source, container), free_text=_FREE_TEXT, names=_NAMES)
     raw = _without_unnamed(source.ref, raw.with_columns(cleaned(pl.col(c)) for c in raw.columns if c != "line"))
     names = [c for c in raw.columns if c != "line"]
     kind = _kind(source, names, container)
@@ -117,13 +120,14 @@ def parse(source: SourceFile, container: str, now: datetime) -> Parsed:
     label = f"Sway {kind} ({_FORMAT_NAMES[container]})"
     if kind == "accounts":
         _refuse_duplicates(source.ref, rows, "account_id")
-        return Parsed(Batch.of(accounts=_accounts(rows, source.index)), label, raw.height)
+        return Parsed(Batch.of(accounts=_accounts(rows, source.index)), label, raw.height, removed=removed)
     if kind == "posts":
         _refuse_duplicates(source.ref, rows, "post_id")
-        return Parsed(Batch.of(posts=_posts(rows, source.index)), label, raw.height)
+        return Parsed(Batch.of(posts=_posts(rows, source.index)), label, raw.height, removed=removed)
     loops = pl.col("actor_account_id") == pl.col("target_account_id")
     interactions = _interactions(rows.filter(~loops), source.index)
-    return Parsed(Batch.of(interactions=interactions), label, raw.height, self_loops=raw.height - interactions.height)
+    loop_count = raw.height - interactions.height
+    return Parsed(Batch.of(interactions=interactions), label, raw.height, self_loops=loop_count, removed=removed)
 
 
 def _read(source: SourceFile, container: str) -> pl.DataFrame:

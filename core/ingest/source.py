@@ -129,5 +129,13 @@ def _refuse_binary(ref: FileRef, data: bytes) -> None:
         raise ref.error(
             "this file is saved as UTF-16 text", "Save it as UTF-8 instead (in Excel: Save As > 'CSV UTF-8')."
         )
-    if b"\x00" in data[:8192]:
-        raise ref.error("this is a binary file, not text or Parquet", f"{ACCEPTED}.")
+    # Anywhere, not just near the start: a NUL in text means a damaged or binary file, and one that got
+    # through would reach exports that refuse it (openpyxl), taking down the pages that export.
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ref.error(
+            "this line holds a NUL byte (character code 0), which text never contains: the file is binary, "
+            "damaged or saved as UTF-16",
+            f"Export the data again as UTF-8 text, or remove that character in a text editor. {ACCEPTED}.",
+            line=data.count(b"\n", 0, nul) + 1,
+        )
