@@ -161,3 +161,11 @@ def test_an_imported_name_with_control_characters_exports_to_xlsx(con, tmp_path)
 
     bio = "Home cook in Lisbon.\nEvery\tSunday\n\u202b"  # XML reads the carriage return back as a line break
     assert list(sheet.values)[1] == ("Mara Lind", "maracooks", bio)
+
+
+def test_names_stored_before_import_cleaning_still_export_to_xlsx():
+    """Warehouses filled before imports removed control characters still hold some: the export drops them,
+    before it neutralises formulas, so a formula hidden behind one is still made inert."""
+    frame = pl.DataFrame({"Name": ["Ma\x00ra\x07 Lind\x1b"], "Notes": ["\x01=1+1\x0b"], "Score": [80]})
+    sheet = openpyxl.load_workbook(io.BytesIO(export_xlsx(frame))).active
+    assert list(sheet.values)[1] == ("Mara Lind", "'=1+1", 80)
