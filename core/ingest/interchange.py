@@ -225,8 +225,12 @@ def _as_text(ref: FileRef, frame: pl.DataFrame) -> pl.DataFrame:
             raise ref.error(NESTED_PROBLEM, NESTED_FIX, field=name)
         if isinstance(dtype, pl.Datetime) and dtype.time_zone:
             column = column.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-        elif dtype.is_float():  # 1200.0 from a pandas/JSON export is still a whole number
-            column = pl.when(column == column.floor()).then(column.cast(pl.Int64, strict=False)).otherwise(column)
+        elif dtype.is_float():
+            # 1200.0 from a pandas/JSON export is still a whole number. Anything else (1.5, NaN, inf, or 1e20,
+            # past a 64-bit integer) keeps its own text, so the checks refuse it as they refuse it in a CSV.
+            whole = column.is_finite() & (column == column.floor()) & (column.abs() < 2.0**63)
+            as_integer = column.cast(pl.Int64, strict=False).cast(pl.String)
+            column = pl.when(whole).then(as_integer).otherwise(column.cast(pl.String))
         converted.append(column.cast(pl.String).alias(name))
     return frame.select(converted)
 

@@ -361,3 +361,49 @@ def test_gzipped_files_report_lines_of_the_unzipped_text(con, tmp_path):
     path.write_bytes(gzip.compress((ACCOUNTS + "twitter,1,a,1\nmyspace,2,b,1\n").encode()))
     error = refused(con, [path])
     assert (error.line, error.field) == (3, "network")
+
+
+def _accounts_file(folder: Path, form: str, followers: list) -> Path:
+    """An accounts file in `form` whose rows have these followers (a typed column in Parquet and JSON)."""
+    frame = pl.DataFrame({"network": "blog", "account_id": [f"f{n}" for n in range(len(followers))], "handle": "h",
+                          "followers": followers})  # fmt: skip
+    path = folder / f"accounts.{form}"
+    if form == "parquet":
+        frame.write_parquet(path)
+    elif form == "jsonl":
+        frame.write_ndjson(path)
+    else:
+        path.write_text(ACCOUNTS + "".join(f"blog,f{n},h,{v}\n" for n, v in enumerate(followers)), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("form", "value", "shown"),
+    [
+        ("csv", "NaN", "'NaN'"),
+        ("csv", "inf", "'inf'"),
+        ("csv", "1e20", "'1e20'"),
+        ("parquet", float("nan"), "'NaN'"),
+        ("parquet", float("inf"), "'inf'"),
+        ("parquet", float("-inf"), "'-inf'"),
+        ("parquet", 1e20, "'1e+20'"),
+        ("parquet", 1.5, "'1.5'"),
+        ("jsonl", 1e20, "'1e+20'"),  # NaN and Infinity are not JSON: see the JSON Lines cases
+        ("jsonl", 1.5, "'1.5'"),
+    ],
+)
+def test_followers_that_are_not_a_whole_number_are_refused_alike_in_every_format(con, tmp_path, form, value, shown):
+    followers = [10.0, value] if form != "csv" else ["10", value]
+    error = refused(con, [_accounts_file(tmp_path, form, followers)])
+    where = {"csv": 3, "jsonl": 2, "parquet": None}[form]
+    assert (error.line, error.field) == (where, "followers")
+    assert f"{shown} is not a whole number of 0 or more" in error.problem
+    assert form != "parquet" or error.problem.startswith("in row 2, ")
+
+
+@pytest.mark.parametrize("form", ["parquet", "jsonl"])
+def test_whole_numbers_stored_as_floats_are_whole_numbers(con, tmp_path, form):
+    """pandas writes a count column with gaps as floats (1200.0); JSON writers may too."""
+    import_files(con, [_accounts_file(tmp_path, form, [1200.0, None, 0.0])], now=NOW)
+    stored = warehouse.rows(con, "SELECT external_id, followers FROM accounts WHERE external_id LIKE 'f%' ORDER BY 1")
+    assert stored == [("f0", 1200), ("f1", None), ("f2", 0)]
