@@ -268,6 +268,48 @@ CASES = {
     "edge with too few values": Case(
         {"higgs.txt": b"1 2 1341100972 RT\n3 4\n"}, "higgs.txt", 2, None, ("fewer than 4 values",)
     ),
+    "a key twice in a JSON Lines row": Case(
+        {"accounts.jsonl": b'{"network": "blog", "account_id": "x", "handle": "x"}\n{"handle": "a", "handle": "b"}'},
+        "accounts.jsonl",
+        2,
+        "handle",
+        ("the key 'handle' appears twice in one object", "Keep one of them"),
+    ),
+    "a key twice in a tweet": Case(
+        {"tweets.jsonl": tweets(3, lambda t: json.dumps(t)[:-1] + ', "id_str": "1"}')},
+        "tweets.jsonl",
+        3,
+        "id_str",
+        ("'id_str' appears twice",),
+    ),
+    "a key twice in a tweet's author": Case(
+        {"tweets.jsonl": tweets(4, lambda t: json.dumps(t).replace('"user": {', '"user": {"screen_name": "x", ', 1))},
+        "tweets.jsonl",
+        4,
+        "screen_name",
+        ("'screen_name' appears twice",),
+    ),
+    "NaN in JSON Lines": Case(
+        {"accounts.jsonl": b'{"network": "blog", "account_id": "y", "handle": "h", "followers": NaN}\n'},
+        "accounts.jsonl",
+        1,
+        "followers",
+        ("NaN is not a number JSON allows", "digits"),
+    ),
+    "Infinity in a tweet": Case(
+        {"tweets.jsonl": tweets(2, lambda t: json.dumps(t | {"favorite_count": float("inf")}))},
+        "tweets.jsonl",
+        2,
+        "favorite_count",
+        ("Infinity is not a number JSON allows",),
+    ),
+    "-Infinity in a list of a tweet": Case(
+        {"tweets.jsonl": tweets(5, lambda t: json.dumps(t | {"coordinates": {"coordinates": [float("-inf"), 1.0]}}))},
+        "tweets.jsonl",
+        5,
+        "coordinates",
+        ("-Infinity is not a number JSON allows",),
+    ),
     "Parquet rows are named as rows": Case(
         {
             "accounts.parquet": parquet(
