@@ -268,6 +268,23 @@ CASES = {
     "edge with too few values": Case(
         {"higgs.txt": b"1 2 1341100972 RT\n3 4\n"}, "higgs.txt", 2, None, ("fewer than 4 values",)
     ),
+    "edge from a user id that is not a number": Case(
+        {"higgs.txt": b"1 2 1341100972 RT\n12x 99 1341100972 RT\n"},
+        "higgs.txt",
+        2,
+        "userA",
+        ("'12x' is not a SNAP user id", "userA userB unix_time TYPE"),
+    ),
+    "edge to a user id that is not a number": Case(
+        {"higgs.txt": b"# users\n1 2 1341100972 RT\n3 4 1341100973 MT\n5 -6 1341100974 RE\n"},
+        "higgs.txt",
+        4,
+        "userB",
+        ("'-6' is not a SNAP user id",),
+    ),
+    "first edge with a user id that is not a number": Case(
+        {"higgs.txt": b"u1 2 1341100972 RT\n3 4 1341100973 MT\n"}, "higgs.txt", 1, "userA", ("'u1'",)
+    ),
     "a key twice in a JSON Lines row": Case(
         {"accounts.jsonl": b'{"network": "blog", "account_id": "x", "handle": "x"}\n{"handle": "a", "handle": "b"}'},
         "accounts.jsonl",
