@@ -30,6 +30,8 @@ class Removed:
 
 @dataclass(frozen=True)
 class _Rules:
+    """Which fields keep tabs and line breaks, and which also lose text-direction characters."""
+
     free_text: Collection[str]
     names: Collection[str]
 

@@ -41,7 +41,7 @@ class Expansion:
         if self.total > MAX_EXPANDED_BYTES or (self.total > RATIO_FROM and self.total > MAX_RATIO * self.stored):
             raise self.ref.error(
                 f"{self.what} expands to more than {min(self.total, MAX_EXPANDED_BYTES) >> 20:,} MB "
-                f"(from {shown_size(self.stored)}): more than Sway imports at once, or a damaged or malicious file",
+                f"(from {_shown_size(self.stored)}): more than Sway imports at once, or a damaged or malicious file",
                 "Split the data into smaller files, or check where this file came from.",
             )
 
@@ -52,7 +52,7 @@ def refuse_many_rows(ref: FileRef, rows: int, unit: str) -> None:
         raise ref.error(f"the file has {rows:,} {unit}, more than Sway imports from one file ({MAX_ROWS:,})", SPLIT_FIX)
 
 
-def shown_size(size: int) -> str:
+def _shown_size(size: int) -> str:
     """A byte count as people read it: 18 KB, 3.2 MB."""
     if size < 1 << 20:
         return f"{max(1, round(size / 1024)):,} KB"

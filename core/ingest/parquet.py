@@ -41,6 +41,7 @@ class _Column:
 
     @property
     def text(self) -> bool:
+        """Whether it holds text (or bytes), the values that encodings can multiply."""
         return _is_text(self.type)
 
 
