@@ -2,7 +2,8 @@
 
 A text cell starting with =, +, -, @, tab or carriage return would run as a formula (or be read as one) when
 the file is opened in a spreadsheet; such cells get a leading apostrophe, which spreadsheets show as plain text.
-Numbers stay numbers. List cells (topics) become comma-separated text first.
+Numbers stay numbers. List cells (topics) become comma-separated text first. XLSX cells lose the control
+characters that openpyxl refuses: imports remove them, but names stored before they did may still hold some.
 """
 
 from __future__ import annotations
@@ -15,12 +16,18 @@ from openpyxl import Workbook
 from core.vocabulary import NETWORKS
 
 _FORMULA_PATTERN = r"^[=+\-@\t\r]"
+_NOT_IN_XLSX = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # openpyxl's ILLEGAL_CHARACTERS_RE: all controls but \t \n \r
 
 
-def _flat(frame: pl.DataFrame) -> pl.DataFrame:
-    """Lists joined into text, then every text column neutralised."""
+def _flat(frame: pl.DataFrame, *, remove: str | None = None) -> pl.DataFrame:
+    """Lists joined into text, characters matching `remove` deleted, then every text column neutralised.
+
+    Deleting comes first, so a formula hidden behind a deleted character is still caught.
+    """
     frame = frame.with_columns(pl.col(pl.List(pl.String)).list.join(", "))
     text = pl.col(pl.String)
+    if remove is not None:
+        frame = frame.with_columns(text.str.replace_all(remove, ""))
     return frame.with_columns(pl.when(text.str.contains(_FORMULA_PATTERN)).then("'" + text).otherwise(text).name.keep())
 
 
@@ -39,7 +46,7 @@ def export_xlsx_sheets(sheets: dict[str, pl.DataFrame]) -> bytes:
     book = Workbook(write_only=True)
     for name, frame in sheets.items():
         ws = book.create_sheet(name)
-        flat = _flat(frame)
+        flat = _flat(frame, remove=_NOT_IN_XLSX)
         ws.append(flat.columns)
         for row in flat.iter_rows():
             ws.append(row)

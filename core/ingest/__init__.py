@@ -66,6 +66,8 @@ def import_files(
         added=counts.added,
         skipped=counts.skipped,
         self_loops=sum(p.self_loops for p in parsed),
+        controls_removed=sum(p.removed.controls for p in parsed),
+        direction_removed=sum(p.removed.direction for p in parsed),
     )
     progress(1.0, report.summary())
     return report

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class InputError(ValueError):
     """Bad input, named precisely enough that a marketer can fix the file.
@@ -32,3 +34,17 @@ class InputError(ValueError):
         if self.field is not None:
             where += f", field '{self.field}'"
         return f"{where}: {self.problem}. {self.fix}"
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """How messages name one input file and point into it."""
+
+    name: str
+    rows_not_lines: bool = False  # Parquet has rows, not text lines
+
+    def error(self, problem: str, fix: str, *, line: int | None = None, field: str | None = None) -> InputError:
+        """An InputError about this file; Parquet positions are given as rows, not lines."""
+        if self.rows_not_lines and line is not None:
+            return InputError(self.name, f"in row {line}, {problem}", fix, field=field)
+        return InputError(self.name, problem, fix, line=line, field=field)

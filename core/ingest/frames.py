@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
+
+from core.ingest.invisible import Removed
 
 # Every frame carries `file` (the input's position in the import) and `line` (its line, or Parquet row)
 # so that a problem found later, e.g. an unknown reference, can still be traced to where it came from.
@@ -106,3 +108,4 @@ class Parsed:
     format: str  # as shown to users, e.g. "Twitter API v1.1 JSON"
     rows: int  # records read (lines, or rows of a table)
     self_loops: int = 0  # interactions of an account with itself, dropped
+    removed: Removed = field(default_factory=Removed)  # invisible characters taken out of its text

@@ -14,15 +14,18 @@ from datetime import datetime
 from pathlib import PurePath
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
 
+from core.ingest.errors import FileRef
 from core.ingest.frames import Batch, Parsed
+from core.ingest.invisible import scrub
 from core.ingest.jsonl import read_json_lines
-from core.ingest.source import ACCEPTED, FileRef, SourceFile
+from core.ingest.parquet import read_parquet
+from core.ingest.source import ACCEPTED, SourceFile
 from core.ingest.values import (
     COUNT_FIX,
     ISO_EXAMPLE,
+    NESTED_FIX,
+    NESTED_PROBLEM,
     Problems,
     cleaned,
     count,
@@ -92,12 +95,14 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 }
 
 _FORMAT_NAMES = {"csv": "CSV", "jsonl": "JSON Lines", "parquet": "Parquet"}
+_FREE_TEXT = ("text", "bio")  # keep their tabs and line breaks
+_NAMES = ("handle", "display_name")  # lose text-direction overrides too
 _UNNAMED = "column "  # header cells left blank are called "column N", as users count them
 
 
 def parse(source: SourceFile, container: str, now: datetime) -> Parsed:
     """Read and check one interchange file; every problem names its line (or row) and column."""
-    raw = _read(source, container)
+    raw, removed = scrub(_read(source, container), free_text=_FREE_TEXT, names=_NAMES)
     raw = _without_unnamed(source.ref, raw.with_columns(cleaned(pl.col(c)) for c in raw.columns if c != "line"))
     names = [c for c in raw.columns if c != "line"]
     kind = _kind(source, names, container)
@@ -114,32 +119,21 @@ def parse(source: SourceFile, container: str, now: datetime) -> Parsed:
     label = f"Sway {kind} ({_FORMAT_NAMES[container]})"
     if kind == "accounts":
         _refuse_duplicates(source.ref, rows, "account_id")
-        return Parsed(Batch.of(accounts=_accounts(rows, source.index)), label, raw.height)
+        return Parsed(Batch.of(accounts=_accounts(rows, source.index)), label, raw.height, removed=removed)
     if kind == "posts":
         _refuse_duplicates(source.ref, rows, "post_id")
-        return Parsed(Batch.of(posts=_posts(rows, source.index)), label, raw.height)
+        return Parsed(Batch.of(posts=_posts(rows, source.index)), label, raw.height, removed=removed)
     loops = pl.col("actor_account_id") == pl.col("target_account_id")
     interactions = _interactions(rows.filter(~loops), source.index)
-    return Parsed(Batch.of(interactions=interactions), label, raw.height, self_loops=raw.height - interactions.height)
+    loop_count = raw.height - interactions.height
+    return Parsed(Batch.of(interactions=interactions), label, raw.height, self_loops=loop_count, removed=removed)
 
 
 def _read(source: SourceFile, container: str) -> pl.DataFrame:
     """The file as text columns with normalised names, plus `line`."""
     if container == "csv":
         return _read_csv(source)
-    if container == "parquet":
-        # Through pyarrow with full validation, keeping only names and values: on a damaged file, bad
-        # UTF-8 or odd metadata, polars' own reader panics instead of raising an error we can report.
-        try:
-            table = pq.read_table(pa.BufferReader(source.data))
-            table.validate(full=True)
-            frame = pl.from_arrow(pa.Table.from_arrays(table.columns, names=table.column_names))
-        except (pa.ArrowException, pl.exceptions.PolarsError, OSError, ValueError) as exc:
-            raise source.ref.error(
-                f"this Parquet file can't be read ({str(exc).splitlines()[0]})", "Export it again, or save it as CSV."
-            ) from None
-    else:
-        frame = read_json_lines(source)
+    frame = read_parquet(source) if container == "parquet" else read_json_lines(source)
     names = _normalised(source.ref, frame.columns, None)
     frame = _as_text(source.ref, frame.rename(dict(zip(frame.columns, names, strict=True))))
     if "line" not in frame.columns:  # Parquet: rows count from 1, like lines
@@ -227,13 +221,15 @@ def _as_text(ref: FileRef, frame: pl.DataFrame) -> pl.DataFrame:
             converted.append(column)
             continue
         if dtype.is_nested():
-            raise ref.error(
-                "this column holds lists or records", "Put one plain value (text, number or date) in each.", field=name
-            )
+            raise ref.error(NESTED_PROBLEM, NESTED_FIX, field=name)
         if isinstance(dtype, pl.Datetime) and dtype.time_zone:
             column = column.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-        elif dtype.is_float():  # 1200.0 from a pandas/JSON export is still a whole number
-            column = pl.when(column == column.floor()).then(column.cast(pl.Int64, strict=False)).otherwise(column)
+        elif dtype.is_float():
+            # 1200.0 from a pandas/JSON export is still a whole number. Anything else (1.5, NaN, inf, or 1e20,
+            # past a 64-bit integer) keeps its own text, so the checks refuse it as they refuse it in a CSV.
+            whole = column.is_finite() & (column == column.floor()) & (column.abs() < 2.0**63)
+            as_integer = column.cast(pl.Int64, strict=False).cast(pl.String)
+            column = pl.when(whole).then(as_integer).otherwise(column.cast(pl.String))
         converted.append(column.cast(pl.String).alias(name))
     return frame.select(converted)
 

@@ -1,4 +1,10 @@
-"""JSON Lines into a polars frame, keeping each record's file line and naming the line that is broken."""
+"""JSON Lines into a polars frame, keeping each record's file line and naming the line that is broken.
+
+Every line is first read strictly, with Python's json: it must be one object, with no key twice in any
+object (readers disagree on which value wins: polars keeps the first, Python the last, so the file means
+different things to different tools) and no NaN or Infinity, which are not JSON. Polars then reads the
+checked lines.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +12,23 @@ import json
 
 import polars as pl
 
-from core.ingest.errors import InputError
 from core.ingest.source import SourceFile
 
 JSONL_FIX = 'Each line must be one complete JSON object, like {"a": 1}. Fix or remove that line.'
+_TWICE_FIX = "Keep one of them and delete the other: Sway can't tell which value is meant."
+_NUMBER_FIX = "Write the number with digits, or null when it is not known."
 
 
 def read_json_lines(source: SourceFile, schema: dict[str, pl.DataType] | None = None) -> pl.DataFrame:
     """Parse every non-blank line (all keys inferred when `schema` is None) and add its 1-based `line`."""
+    _check_lines(source)
     try:
         frame = pl.read_ndjson(source.data, schema=schema, infer_schema_length=None)
-    except pl.exceptions.PolarsError as exc:  # polars doesn't say which line it choked on
-        raise _locate(source, exc) from None
+    except pl.exceptions.PolarsError as exc:  # every line is a JSON object, so the values don't fit together
+        raise source.ref.error(
+            f"Sway could not read this JSON Lines file ({str(exc).splitlines()[0]})",
+            "Check that each field holds the same kind of value on every line (text, number, or list).",
+        ) from None
     return frame.with_columns(line=pl.Series("line", _record_lines(source.data), dtype=pl.Int64))
 
 
@@ -43,23 +54,58 @@ def first_objects(data: bytes, limit: int = 5) -> list[tuple[int, object]]:
     return found
 
 
-def _locate(source: SourceFile, exc: Exception) -> InputError:
-    """The error for the first line that is not a JSON object (polars only says that one exists)."""
+class _NotANumber(str):
+    """NaN, Infinity or -Infinity where a value was expected: kept as its name until its key is known."""
+
+
+class _Refused(Exception):
+    """A line is well-formed JSON but not acceptable; `key` is the field it concerns."""
+
+    def __init__(self, problem: str, fix: str, key: str) -> None:
+        super().__init__(problem)
+        self.problem, self.fix, self.key = problem, fix, key
+
+
+def _strict_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """An object's key-value pairs as a dict, refusing a key given twice or a value that is not a number."""
+    seen: set[str] = set()
+    for key, value in pairs:
+        if key in seen:
+            raise _Refused(f"the key '{key}' appears twice in one object", _TWICE_FIX, key)
+        constant = _not_a_number(value)
+        if constant is not None:
+            raise _Refused(f"{constant} is not a number JSON allows", _NUMBER_FIX, key)
+        seen.add(key)
+    return dict(pairs)
+
+
+def _not_a_number(value: object) -> _NotANumber | None:
+    """The first NaN or Infinity in a value or its lists (objects inside have been checked already)."""
+    if isinstance(value, _NotANumber):
+        return value
+    if isinstance(value, list):
+        return next((found for item in value if (found := _not_a_number(item)) is not None), None)
+    return None
+
+
+_STRICT = json.JSONDecoder(object_pairs_hook=_strict_object, parse_constant=_NotANumber)
+
+
+def _check_lines(source: SourceFile) -> None:
+    """Raise for the first line that is not one strictly valid JSON object, naming its line (and key)."""
     for number, text in enumerate(source.data.split(b"\n"), 1):
         if not text.strip():
             continue
         try:
-            value = json.loads(text)
+            value = _STRICT.decode(text.decode("utf-8"))
+        except _Refused as refused:
+            raise source.ref.error(refused.problem, refused.fix, line=number, field=refused.key) from None
         except ValueError as bad:
             detail = (
                 f"near character {bad.colno}: {bad.msg.removesuffix(' at').lower()}"
                 if isinstance(bad, json.JSONDecodeError)
                 else str(bad)  # e.g. a number too long for Python's parser
             )
-            return source.ref.error(f"this line is not valid JSON ({detail})", JSONL_FIX, line=number)
+            raise source.ref.error(f"this line is not valid JSON ({detail})", JSONL_FIX, line=number) from None
         if not isinstance(value, dict):
-            return source.ref.error("this line holds a JSON value that is not an object", JSONL_FIX, line=number)
-    return source.ref.error(
-        f"Sway could not read this JSON Lines file ({str(exc).splitlines()[0]})",
-        "Check that each field holds the same kind of value on every line (text, number, or list).",
-    )
+            raise source.ref.error("this line holds a JSON value that is not an object", JSONL_FIX, line=number)

@@ -6,10 +6,54 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from core.ingest.errors import FileRef
 from core.ingest.frames import Batch
-from core.ingest.source import FileRef
 
 MAX_FIELD_CHARS = 100_000  # a bio or a post is a few thousand characters at most; more is a broken file
+MAX_EXPANDED_BYTES = 1 << 30  # 1 GiB once decompressed or decoded
+MAX_RATIO = 100  # real CSV and JSON shrink 5-20 times in gzip, Parquet alike; far more means a bomb
+RATIO_FROM = 64 << 20  # the ratio is only judged past 64 MiB, so tiny repetitive files pass
+# Every record of a file is held in memory at a few hundred bytes each: 5 million is about the 1 GiB above.
+MAX_ROWS = 5_000_000
+
+SPLIT_FIX = "Split it into smaller files (for example one per month) and import them one after another."
+
+
+class Expansion:
+    """A running total of the bytes one file decodes to, refused as soon as it passes the limits.
+
+    Decoders add each piece before they keep it, so a small file that expands enormously (a gzip or
+    Parquet bomb) is refused long before it exhausts memory.
+    """
+
+    def __init__(self, ref: FileRef, stored: int, what: str) -> None:
+        self.ref = ref
+        self.stored = stored  # bytes as stored, for the ratio
+        self.what = what  # how the message names the file, e.g. "the compressed file"
+        self.total = 0
+
+    def add(self, size: int) -> None:
+        """Count `size` more decoded bytes; raise if the file now expands too far."""
+        self.total += size
+        if self.total > MAX_EXPANDED_BYTES or (self.total > RATIO_FROM and self.total > MAX_RATIO * self.stored):
+            raise self.ref.error(
+                f"{self.what} expands to more than {min(self.total, MAX_EXPANDED_BYTES) >> 20:,} MB "
+                f"(from {_shown_size(self.stored)}): more than Sway imports at once, or a damaged or malicious file",
+                "Split the data into smaller files, or check where this file came from.",
+            )
+
+
+def refuse_many_rows(ref: FileRef, rows: int, unit: str) -> None:
+    """Raise if a file holds more than MAX_ROWS records (`unit` names them: lines or rows)."""
+    if rows > MAX_ROWS:
+        raise ref.error(f"the file has {rows:,} {unit}, more than Sway imports from one file ({MAX_ROWS:,})", SPLIT_FIX)
+
+
+def _shown_size(size: int) -> str:
+    """A byte count as people read it: 18 KB, 3.2 MB."""
+    if size < 1 << 20:
+        return f"{max(1, round(size / 1024)):,} KB"
+    return f"{size / 2**20:,.1f} MB"
 
 
 def refuse_huge_fields(batch: Batch, files: Sequence[FileRef]) -> None:

@@ -15,8 +15,8 @@ import duckdb
 import polars as pl
 
 from core.db.warehouse import scalar
+from core.ingest.errors import FileRef
 from core.ingest.frames import Batch
-from core.ingest.source import FileRef
 from core.progress import Progress
 
 KEY = ["network", "external_id"]

@@ -19,13 +19,16 @@ class ImportReport:
     """Rows added per table (people, accounts, posts, interactions) and duplicates skipped per table.
 
     A duplicate is a row already in the warehouse or given earlier in the same import; stored rows are
-    never changed. Self-loops are interactions of an account with itself, which Sway drops.
+    never changed. Self-loops are interactions of an account with itself, which Sway drops. Control and
+    text-direction characters are removed from the text (see invisible.py) and counted here.
     """
 
     files: tuple[FileReport, ...]
     added: dict[str, int]
     skipped: dict[str, int]
     self_loops: int = 0
+    controls_removed: int = 0
+    direction_removed: int = 0
 
     def summary(self) -> str:
         """One human line, e.g. 'Imported 3 files: 1,204 accounts, 5,000 posts, 12 interactions added; …'."""
@@ -34,6 +37,10 @@ class ImportReport:
         text += f"; {_count(sum(self.skipped.values()), 'duplicate')} skipped"
         if self.self_loops:
             text += f"; {_count(self.self_loops, 'self-interaction')} skipped"
+        if self.controls_removed:
+            text += f"; {_count(self.controls_removed, 'control character')} removed"
+        if self.direction_removed:
+            text += f"; {_count(self.direction_removed, 'text-direction character')} removed from names"
         return text + "."
 
 

@@ -75,6 +75,15 @@ def _checked(source: SourceFile, frame: pl.DataFrame, now: datetime) -> pl.DataF
     """Edges with `time` as a timestamp, after checking every line; raises the earliest problem."""
     problems = Problems(source.ref, frame)
     problems.check(pl.col("code").is_null(), None, "this line has fewer than 4 values", _LINE_FIX)
+    for column, field in (("actor", "userA"), ("target", "userB")):
+        # SNAP ids are anonymous numbers; anything else is a shifted or damaged line, not an account.
+        problems.check(
+            pl.col(column).is_not_null() & ~pl.col(column).str.contains(r"^\d+$"),
+            field,
+            "{value} is not a SNAP user id (those are whole numbers)",
+            _LINE_FIX,
+            value=column,
+        )
     seconds = count(pl.col("time"))
     problems.check(
         pl.col("time").is_not_null() & (seconds.is_null() | (seconds < 0)),

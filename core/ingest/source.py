@@ -6,18 +6,15 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.ingest.errors import InputError
+from core.ingest.errors import FileRef
+from core.ingest.limits import SPLIT_FIX, Expansion, refuse_many_rows
 
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
-# Size limits, so a huge or maliciously compressed file is refused before it exhausts memory.
-MAX_FILE_BYTES = 1 << 30  # 1 GiB as stored (the app's upload limit is lower still)
-MAX_EXPANDED_BYTES = 1 << 30  # 1 GiB once decompressed
-MAX_RATIO = 100  # real CSV and JSON shrink 5-20 times in gzip; far more means a decompression bomb
-_RATIO_FROM = 64 << 20  # the ratio is only judged past 64 MiB, so tiny repetitive files pass
+MAX_FILE_BYTES = 1 << 30  # 1 GiB as stored (the app's upload limit is lower still); limits.py has the rest
 _CHUNK = 1 << 20
 
 ACCEPTED = (
@@ -36,20 +33,6 @@ _NOT_DATA = (
     (b"PK\x03\x04", "an Excel workbook or a ZIP archive"),
     (b"\xd0\xcf\x11\xe0", "an old-style Excel or Word document"),
 )
-
-
-@dataclass(frozen=True)
-class FileRef:
-    """How messages name one input file and point into it."""
-
-    name: str
-    rows_not_lines: bool = False  # Parquet has rows, not text lines
-
-    def error(self, problem: str, fix: str, *, line: int | None = None, field: str | None = None) -> InputError:
-        """An InputError about this file; Parquet positions are given as rows, not lines."""
-        if self.rows_not_lines and line is not None:
-            return InputError(self.name, f"in row {line}, {problem}", fix, field=field)
-        return InputError(self.name, problem, fix, line=line, field=field)
 
 
 @dataclass(frozen=True)
@@ -76,7 +59,7 @@ def read_source(path: Path, name: str, index: int) -> SourceFile:
     if size > MAX_FILE_BYTES:
         raise ref.error(
             f"the file is {size / 2**20:,.0f} MB, more than Sway imports at once ({MAX_FILE_BYTES >> 20:,} MB)",
-            "Split it into smaller files (for example one per month) and import them one after another.",
+            SPLIT_FIX,
         )
     data = path.read_bytes()
     if data.startswith(GZIP_MAGIC):
@@ -86,6 +69,7 @@ def read_source(path: Path, name: str, index: int) -> SourceFile:
     if data.startswith(PARQUET_MAGIC):
         return SourceFile(FileRef(name, rows_not_lines=True), index, data)
     _refuse_binary(ref, data)
+    refuse_many_rows(ref, data.count(b"\n") + (0 if data.endswith(b"\n") else 1), "lines")
     data = data.removeprefix(UTF8_BOM)  # Excel's "CSV UTF-8" starts with one
     try:
         data.decode("utf-8")
@@ -102,21 +86,14 @@ def _gunzip(ref: FileRef, data: bytes) -> bytes:
     """Decompress gzip data chunk by chunk, refusing it as soon as it grows past the limits."""
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     parts: list[bytes] = []
-    total = 0
+    expansion = Expansion(ref, len(data), "the compressed file")
     pending = data
     try:
         while True:
             part = inflater.decompress(pending, _CHUNK)
             pending = inflater.unconsumed_tail
-            total += len(part)
+            expansion.add(len(part))
             parts.append(part)
-            if total > MAX_EXPANDED_BYTES or (total > _RATIO_FROM and total > MAX_RATIO * len(data)):
-                raise ref.error(
-                    f"the compressed file expands to more than {min(total, MAX_EXPANDED_BYTES) >> 20:,} MB "
-                    f"(from {len(data) / 2**20:,.1f} MB): more than Sway imports at once, or a damaged or "
-                    "malicious archive",
-                    "Split the data into smaller files, or check where this file came from.",
-                )
             if inflater.eof:
                 if not inflater.unused_data.startswith(GZIP_MAGIC):
                     break
@@ -138,5 +115,13 @@ def _refuse_binary(ref: FileRef, data: bytes) -> None:
         raise ref.error(
             "this file is saved as UTF-16 text", "Save it as UTF-8 instead (in Excel: Save As > 'CSV UTF-8')."
         )
-    if b"\x00" in data[:8192]:
-        raise ref.error("this is a binary file, not text or Parquet", f"{ACCEPTED}.")
+    # Anywhere, not just near the start: a NUL in text means a damaged or binary file, and one that got
+    # through would reach exports that refuse it (openpyxl), taking down the pages that export.
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ref.error(
+            "this line holds a NUL byte (character code 0), which text never contains: the file is binary, "
+            "damaged or saved as UTF-16",
+            f"Export the data again as UTF-8 text, or remove that character in a text editor. {ACCEPTED}.",
+            line=data.count(b"\n", 0, nul) + 1,
+        )

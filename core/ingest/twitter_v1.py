@@ -7,6 +7,7 @@ from datetime import datetime
 import polars as pl
 
 from core.ingest.frames import Batch, Parsed
+from core.ingest.invisible import scrub
 from core.ingest.jsonl import read_json_lines
 from core.ingest.source import SourceFile
 from core.ingest.values import COUNT_FIX, Problems, cleaned, count, twitter_timestamp
@@ -46,11 +47,13 @@ SCHEMA: dict[str, pl.DataType] = {
 }
 
 _EXPORT_FIX = "Remove the line, or export the tweets again as full Twitter v1.1 JSON."
+_FREE_TEXT = ("text", "full_text", "description")  # keep their tabs and line breaks
+_NAMES = ("name", "screen_name", "in_reply_to_screen_name")  # lose text-direction overrides too
 
 
 def parse(source: SourceFile, now: datetime) -> Parsed:
     """Accounts, posts and interactions from a file of v1.1 tweets; duplicate tweets are merged, not refused."""
-    raw = read_json_lines(source, SCHEMA)
+    raw, removed = scrub(read_json_lines(source, SCHEMA), free_text=_FREE_TEXT, names=_NAMES)
     tweets = _checked(source, _flat(raw), now)
     accounts = _accounts(tweets)
     interactions = _interactions(tweets)
@@ -61,7 +64,7 @@ def parse(source: SourceFile, now: datetime) -> Parsed:
         posts=_posts(tweets).with_columns(file=pl.lit(source.index)),
         interactions=kept.with_columns(file=pl.lit(source.index), post_required=pl.lit(False)),
     )
-    return Parsed(batch, FORMAT, raw.height, self_loops=interactions.height - kept.height)
+    return Parsed(batch, FORMAT, raw.height, self_loops=interactions.height - kept.height, removed=removed)
 
 
 def _user_fields(user: pl.Expr, prefix: str) -> list[pl.Expr]:

@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from core.ingest.source import FileRef
+from core.ingest.errors import FileRef
 
 ISO_EXAMPLE = "2024-05-01T14:30:00Z or 2024-05-01"
 COUNT_FIX = "Write it with digits only, like 1200 (no commas, words or decimals)."
+NESTED_PROBLEM = "this column holds lists or records"
+NESTED_FIX = "Put one plain value (text, number or date) in each."
 
 
 def cutoff(now: datetime | None) -> datetime:

@@ -268,6 +268,65 @@ CASES = {
     "edge with too few values": Case(
         {"higgs.txt": b"1 2 1341100972 RT\n3 4\n"}, "higgs.txt", 2, None, ("fewer than 4 values",)
     ),
+    "edge from a user id that is not a number": Case(
+        {"higgs.txt": b"1 2 1341100972 RT\n12x 99 1341100972 RT\n"},
+        "higgs.txt",
+        2,
+        "userA",
+        ("'12x' is not a SNAP user id", "userA userB unix_time TYPE"),
+    ),
+    "edge to a user id that is not a number": Case(
+        {"higgs.txt": b"# users\n1 2 1341100972 RT\n3 4 1341100973 MT\n5 -6 1341100974 RE\n"},
+        "higgs.txt",
+        4,
+        "userB",
+        ("'-6' is not a SNAP user id",),
+    ),
+    "first edge with a user id that is not a number": Case(
+        {"higgs.txt": b"u1 2 1341100972 RT\n3 4 1341100973 MT\n"}, "higgs.txt", 1, "userA", ("'u1'",)
+    ),
+    "a key twice in a JSON Lines row": Case(
+        {"accounts.jsonl": b'{"network": "blog", "account_id": "x", "handle": "x"}\n{"handle": "a", "handle": "b"}'},
+        "accounts.jsonl",
+        2,
+        "handle",
+        ("the key 'handle' appears twice in one object", "Keep one of them"),
+    ),
+    "a key twice in a tweet": Case(
+        {"tweets.jsonl": tweets(3, lambda t: json.dumps(t)[:-1] + ', "id_str": "1"}')},
+        "tweets.jsonl",
+        3,
+        "id_str",
+        ("'id_str' appears twice",),
+    ),
+    "a key twice in a tweet's author": Case(
+        {"tweets.jsonl": tweets(4, lambda t: json.dumps(t).replace('"user": {', '"user": {"screen_name": "x", ', 1))},
+        "tweets.jsonl",
+        4,
+        "screen_name",
+        ("'screen_name' appears twice",),
+    ),
+    "NaN in JSON Lines": Case(
+        {"accounts.jsonl": b'{"network": "blog", "account_id": "y", "handle": "h", "followers": NaN}\n'},
+        "accounts.jsonl",
+        1,
+        "followers",
+        ("NaN is not a number JSON allows", "digits"),
+    ),
+    "Infinity in a tweet": Case(
+        {"tweets.jsonl": tweets(2, lambda t: json.dumps(t | {"favorite_count": float("inf")}))},
+        "tweets.jsonl",
+        2,
+        "favorite_count",
+        ("Infinity is not a number JSON allows",),
+    ),
+    "-Infinity in a list of a tweet": Case(
+        {"tweets.jsonl": tweets(5, lambda t: json.dumps(t | {"coordinates": {"coordinates": [float("-inf"), 1.0]}}))},
+        "tweets.jsonl",
+        5,
+        "coordinates",
+        ("-Infinity is not a number JSON allows",),
+    ),
     "Parquet rows are named as rows": Case(
         {
             "accounts.parquet": parquet(
@@ -361,3 +420,49 @@ def test_gzipped_files_report_lines_of_the_unzipped_text(con, tmp_path):
     path.write_bytes(gzip.compress((ACCOUNTS + "twitter,1,a,1\nmyspace,2,b,1\n").encode()))
     error = refused(con, [path])
     assert (error.line, error.field) == (3, "network")
+
+
+def _accounts_file(folder: Path, form: str, followers: list) -> Path:
+    """An accounts file in `form` whose rows have these followers (a typed column in Parquet and JSON)."""
+    frame = pl.DataFrame({"network": "blog", "account_id": [f"f{n}" for n in range(len(followers))], "handle": "h",
+                          "followers": followers})  # fmt: skip
+    path = folder / f"accounts.{form}"
+    if form == "parquet":
+        frame.write_parquet(path)
+    elif form == "jsonl":
+        frame.write_ndjson(path)
+    else:
+        path.write_text(ACCOUNTS + "".join(f"blog,f{n},h,{v}\n" for n, v in enumerate(followers)), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("form", "value", "shown"),
+    [
+        ("csv", "NaN", "'NaN'"),
+        ("csv", "inf", "'inf'"),
+        ("csv", "1e20", "'1e20'"),
+        ("parquet", float("nan"), "'NaN'"),
+        ("parquet", float("inf"), "'inf'"),
+        ("parquet", float("-inf"), "'-inf'"),
+        ("parquet", 1e20, "'1e+20'"),
+        ("parquet", 1.5, "'1.5'"),
+        ("jsonl", 1e20, "'1e+20'"),  # NaN and Infinity are not JSON: see the JSON Lines cases
+        ("jsonl", 1.5, "'1.5'"),
+    ],
+)
+def test_followers_that_are_not_a_whole_number_are_refused_alike_in_every_format(con, tmp_path, form, value, shown):
+    followers = [10.0, value] if form != "csv" else ["10", value]
+    error = refused(con, [_accounts_file(tmp_path, form, followers)])
+    where = {"csv": 3, "jsonl": 2, "parquet": None}[form]
+    assert (error.line, error.field) == (where, "followers")
+    assert f"{shown} is not a whole number of 0 or more" in error.problem
+    assert form != "parquet" or error.problem.startswith("in row 2, ")
+
+
+@pytest.mark.parametrize("form", ["parquet", "jsonl"])
+def test_whole_numbers_stored_as_floats_are_whole_numbers(con, tmp_path, form):
+    """pandas writes a count column with gaps as floats (1200.0); JSON writers may too."""
+    import_files(con, [_accounts_file(tmp_path, form, [1200.0, None, 0.0])], now=NOW)
+    stored = warehouse.rows(con, "SELECT external_id, followers FROM accounts WHERE external_id LIKE 'f%' ORDER BY 1")
+    assert stored == [("f0", 1200), ("f1", None), ("f2", 0)]
