@@ -14,7 +14,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from core.db.warehouse import get_meta, rows, scalar, set_meta, transaction
+from core.db.warehouse import base_table_columns, get_meta, rows, scalar, set_meta, transaction
 from core.workspace import audit
 from core.workspace.access import Access
 from core.workspace.authorize import authorize
@@ -78,17 +78,6 @@ def _ensure_secret(con: duckdb.DuckDBPyConnection) -> str:
     return found
 
 
-def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """Base tables of the main schema and their columns."""
-    found: dict[str, list[str]] = {}
-    for table, column in rows(
-        con,
-        "SELECT c.table_name, c.column_name FROM information_schema.columns c JOIN information_schema.tables t "
-        "USING (table_catalog, table_schema, table_name) WHERE c.table_schema = 'main' "
-        "AND t.table_type = 'BASE TABLE' AND c.table_catalog = current_database() ORDER BY c.table_name",
-    ):
-        found.setdefault(table, []).append(column)
-    return found
 
 
 def erase_person(con: duckdb.DuckDBPyConnection, access: Access, person_id: int) -> ErasureReport:
@@ -121,7 +110,7 @@ def erase_person(con: duckdb.DuckDBPyConnection, access: Access, person_id: int)
 def _delete_everywhere(con: duckdb.DuckDBPyConnection, person_id: int) -> dict[str, int]:
     """Delete every row that refers to the person, their accounts or posts; rows removed per table."""
     removed: dict[str, int] = {}
-    for table, columns in _columns(con).items():
+    for table, columns in base_table_columns(con).items():
         if table in _KEEP:
             continue
         conditions, params = [], []

@@ -31,7 +31,7 @@ import polars as pl
 
 from core import privacy
 from core.db import warehouse
-from core.db.warehouse import WarehouseError, rows, scalar
+from core.db.warehouse import WarehouseError, base_table_columns, rows, scalar
 
 MANIFEST = "sway-backup.json"
 FORMAT = 2  # 1: EXPORT DATABASE with schema.sql and load.sql, row counts only (no checksums): not restored
@@ -61,18 +61,6 @@ class BackupInfo:
         )
 
 
-def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """Every base table in the main schema and its columns: the only names that are formatted into SQL here."""
-    found: dict[str, list[str]] = {}
-    for table, column in rows(
-        con,
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main' "
-        "AND table_catalog = current_database() AND table_name IN (SELECT table_name FROM information_schema.tables "
-        "WHERE table_schema = 'main' AND table_type = 'BASE TABLE' AND table_catalog = current_database()) "
-        "ORDER BY table_name, ordinal_position",
-    ):
-        found.setdefault(table, []).append(column)
-    return found
 
 
 def _sha256(path: Path) -> str:
@@ -97,7 +85,7 @@ def export(con: duckdb.DuckDBPyConnection, folder: Path) -> BackupInfo:
     # One transaction: every file comes from the same snapshot.
     with warehouse.transaction(con):
         version = warehouse.schema_version(con)
-        for table in _columns(con):
+        for table in base_table_columns(con):
             file = partial / f"{table}.parquet"
             written = scalar(con, f'COPY (SELECT * FROM "{table}") TO ? (FORMAT parquet)', [str(file)])  # noqa: S608 - catalog name
             tables[table] = {"file": file.name, "rows": int(written)}
@@ -216,7 +204,7 @@ def _load(
 
     `complete`: the backup is of the current schema version, so it must hold every table.
     """
-    schema = _columns(con)
+    schema = base_table_columns(con)
     unknown = sorted(set(files) - set(schema))
     missing = sorted(set(schema) - set(files)) if complete else []
     if unknown or missing:

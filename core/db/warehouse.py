@@ -241,3 +241,21 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:
         # Every refresh and topic retrain ends by rebuilding the Discover tables.
         scalar(con, "SELECT coalesce(epoch_us(max(built_at)), 0) FROM discovery_builds"),
     )
+
+
+def base_table_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Every base table of the main schema with its columns in order, from the catalog.
+
+    The names that catalog-driven code (erasure, backup and restore) may format into SQL: they come from the
+    warehouse's own schema, never from a file or a user.
+    """
+    found: dict[str, list[str]] = {}
+    for table, column in rows(
+        con,
+        "SELECT c.table_name, c.column_name FROM information_schema.columns c JOIN information_schema.tables t "
+        "USING (table_catalog, table_schema, table_name) WHERE c.table_schema = 'main' "
+        "AND t.table_type = 'BASE TABLE' AND c.table_catalog = current_database() "
+        "ORDER BY c.table_name, c.ordinal_position",
+    ):
+        found.setdefault(table, []).append(column)
+    return found
