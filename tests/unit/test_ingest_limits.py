@@ -113,7 +113,7 @@ def test_a_parquet_decode_bomb_is_refused_without_decoding_it(tmp_path):
     script = (
         "import json, re, sys\n"
         "from pathlib import Path\n"
-        "from core import warehouse\n"
+        "from core.db import warehouse\n"
         "from core.ingest import InputError, import_files\n"
         "con = warehouse.connect(Path(sys.argv[1]))\n"
         "try:\n"
