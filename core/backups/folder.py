@@ -9,6 +9,8 @@ tables that schema has, by column name, re-applies the current warehouse's erasu
 was taken stay erased), and swaps it in. A refused, failed or interrupted restore leaves the current warehouse
 untouched.
 
+An erasure rewrites the warehouse with the same loading: every table copied whole into a new file (copy_tables).
+
 A backup of an older schema version is loaded into the current schema: tables it lacks stay as the migrations
 made them and columns it lacks take their defaults. A backup from a newer Sway, or with a column the current
 schema does not have, is refused.
