@@ -98,9 +98,16 @@ elif label:
     st.markdown(f"Person {int(person_id)}: **{label}**")
     confirmed = st.checkbox("I have checked that this is the person who asked to be erased")
     if st.button("Erase this person", type="primary", disabled=not confirmed, icon=":material/delete_forever:"):
+        bar = st.progress(0.0, text="Starting…")
         try:
-            lines = erase.erase(cursor, access, db=backend.shared_warehouse().path, person_id=int(person_id))
+            lines = erase.erase(
+                backend.shared_warehouse(),
+                access,
+                person_id=int(person_id),
+                progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
+            )
         except (Busy, privacy.ErasureError, PermissionDenied) as problem:
+            bar.empty()
             st.error(f"Nothing was erased.\n\n{problem}", icon=":material/error:")
         else:
             backend.data_changed()

@@ -130,8 +130,6 @@ def _job_worker() -> threading.Event:
     """Start the thread that runs refreshes, backups and erasures asked for on the command line (once)."""
     stop = threading.Event()
     shared = backend.shared_warehouse()
-    worker = threading.Thread(
-        target=handoff.serve_requests, args=(shared.cursor, lambda: shared.path, stop), name="sway-jobs", daemon=True
-    )
+    worker = threading.Thread(target=handoff.serve_requests, args=(shared, stop), name="sway-jobs", daemon=True)
     worker.start()
     return stop

@@ -9,6 +9,8 @@ tables that schema has, by column name, re-applies the current warehouse's erasu
 was taken stay erased), and swaps it in. A refused, failed or interrupted restore leaves the current warehouse
 untouched.
 
+An erasure rewrites the warehouse with the same loading: every table copied whole into a new file (copy_tables).
+
 A backup of an older schema version is loaded into the current schema: tables it lacks stay as the migrations
 made them and columns it lacks take their defaults. A backup from a newer Sway, or with a column the current
 schema does not have, is refused.
@@ -22,6 +24,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -243,20 +246,21 @@ def _load(
     return counts
 
 
-def _load_order(con: duckdb.DuckDBPyConnection, tables: dict[str, Path]) -> list[str]:
+def _load_order(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> list[str]:
     """`tables`, each after the tables its foreign keys refer to: DuckDB checks those keys as rows go in."""
-    refers: dict[str, set[str]] = {table: set() for table in tables}
+    names = set(tables)
+    refers: dict[str, set[str]] = {table: set() for table in names}
     for table, referenced in rows(
         con,
         "SELECT table_name, referenced_table FROM duckdb_constraints() "
         "WHERE constraint_type = 'FOREIGN KEY' AND database_name = current_database()",
     ):
         refers.setdefault(table, set()).add(referenced)
-    return [t for t in graphlib.TopologicalSorter(refers).static_order() if t in tables]
+    return [t for t in graphlib.TopologicalSorter(refers).static_order() if t in names]
 
 
 def _advance_sequences(con: duckdb.DuckDBPyConnection) -> None:
-    """Move every sequence past the largest restored id of the column it numbers, so no id is ever reused.
+    """Move every sequence past the largest restored or copied id of the column it numbers, so no id is reused.
 
     DuckDB sequences cannot be set; the staging file's are new (nothing drawn yet), so drawing max(id) values does.
     """
@@ -267,6 +271,27 @@ def _advance_sequences(con: duckdb.DuckDBPyConnection) -> None:
     ):
         top = scalar(con, f'SELECT coalesce(max("{column}"), 0) FROM "{table}"')  # noqa: S608 - catalog names
         scalar(con, "SELECT max(nextval(?)) FROM range(?)", [sequence, top])
+
+
+def copy_tables(source: duckdb.DuckDBPyConnection, target: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Copy every table of the warehouse `source` into `target`, a freshly migrated one, whole; rows per table.
+
+    Erasure rewrites the warehouse this way: DuckDB leaves a deleted row's bytes in its file until the blocks are
+    reused, and a new file holds only the rows that remain. The rows stream through Arrow, since one process cannot
+    attach a file it already holds. One transaction on each side: a consistent snapshot, written all or nothing.
+    """
+    counts = {}
+    with warehouse.transaction(source), warehouse.transaction(target):
+        for table in _load_order(target, base_table_columns(source)):
+            target.execute(f'DELETE FROM "{table}"')  # noqa: S608 - a name from the catalog
+            batches = source.sql(f'SELECT * FROM "{table}"').to_arrow_reader()  # noqa: S608 - catalog name
+            target.register("sway_copied_rows", batches)
+            try:
+                counts[table] = int(scalar(target, f'INSERT INTO "{table}" BY NAME SELECT * FROM sway_copied_rows'))  # noqa: S608
+            finally:
+                target.unregister("sway_copied_rows")
+        _advance_sequences(target)
+    return counts
 
 
 def _suppressions(target: Path) -> tuple[str | None, list[tuple]]:

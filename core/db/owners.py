@@ -57,8 +57,9 @@ OWNERS: dict[str, str] = {
 # Builders of a fresh warehouse write into a new, empty file that warehouse.rebuild (or the restore) swaps in
 # only once it is complete, so no reader ever sees their rows half written and there is nothing to match:
 # - the demo generator fills the core tables (build_demo refuses a file that holds any);
-# - a restore loads every table from the backup's checked files, and a demo rebuild puts back the workspaces,
-#   members, audit log and suppressions it keeps across (core/backups/folder.py).
+# - a restore loads every table from the backup's checked files, a demo rebuild puts back the workspaces,
+#   members, audit log and suppressions it keeps across, and an erasure copies every table into the new file it
+#   rewrites the warehouse into, so no byte of the erased rows is left (core/backups/folder.py).
 FRESH_WAREHOUSE_BUILDERS: dict[str, frozenset[str]] = {
     "core.demo.write": frozenset(CORE_TABLES),
     "core.backups.folder": frozenset(OWNERS),

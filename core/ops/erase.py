@@ -1,26 +1,36 @@
-"""The erasure operation: one person removed everywhere on request, never during another job."""
+"""The erasure operation: one person removed everywhere on request, never during another job, and the warehouse
+file rewritten so nothing of them is left in it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 
+from core.backups.folder import copy_tables
+from core.db.connections import SharedWarehouse
 from core.ops.lock import exclusive
 from core.privacy import erase_person
 from core.progress import Progress, silent
 from core.workspace.access import Access
 
+REWRITING = "Rewriting the warehouse so nothing of them remains"
 
-def erase(
-    con: duckdb.DuckDBPyConnection, access: Access, *, db: Path, person_id: int, progress: Progress = silent
-) -> list[str]:
+
+def erase(shared: SharedWarehouse, access: Access, *, person_id: int, progress: Progress = silent) -> list[str]:
     """Erase one person everywhere and suppress their accounts in later imports; admins only.
 
-    erase_person authorizes, erases and writes the audit entry in one transaction.
+    erase_person authorizes, erases and writes the audit entry in one transaction. DuckDB keeps deleted rows' bytes
+    in its file, so the warehouse is then copied table by table into a new file that replaces it (readers keep the
+    old one until the swap). The lock is held throughout, so no refresh, import or backup runs meanwhile.
     """
-    with exclusive(db, "erasure", access.user):
+    with exclusive(shared.path, "erasure", access.user):
         progress(0.0, "Erasing")
-        report = erase_person(con, access, int(person_id))
+        report = erase_person(shared.cursor(), access, int(person_id))
+        progress(0.2, REWRITING)
+        source = shared.cursor()
+
+        def build(con: duckdb.DuckDBPyConnection) -> None:
+            copy_tables(source, con)
+
+        shared.rebuild(build)
     progress(1.0, "Erased")
     return [report.summary()]

@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 
 from core.db import warehouse
+from core.db.connections import SharedWarehouse
 from core.db.warehouse import WarehouseError
 from core.ops.backup import backup
 from core.ops.erase import erase
@@ -34,7 +35,22 @@ from core.workspace.access import LOCAL
 PICKUP_SECONDS = 20.0  # how long a command waits for a running app to take its request
 POLL_SECONDS = 0.5
 
-JOBS: dict[str, Callable[..., list[str]]] = {"refresh": refresh, "backup": backup, "erase": erase}
+
+
+def _refresh(shared: SharedWarehouse, progress: Progress, **params: Any) -> list[str]:
+    return refresh(shared.cursor(), LOCAL, db=shared.path, progress=progress, **params)
+
+
+def _backup(shared: SharedWarehouse, progress: Progress, **params: Any) -> list[str]:
+    return backup(shared.cursor(), LOCAL, db=shared.path, progress=progress, **params)
+
+
+def _erase(shared: SharedWarehouse, progress: Progress, **params: Any) -> list[str]:
+    return erase(shared, LOCAL, progress=progress, **params)
+
+
+# Each job as the local operator, on the process's warehouse holder (an erasure rewrites the file through it).
+JOBS: dict[str, Callable[..., list[str]]] = {"refresh": _refresh, "backup": _backup, "erase": _erase}
 
 
 def requests_dir(db: Path) -> Path:
@@ -59,16 +75,17 @@ class Outcome:
 def run(job: str, params: dict[str, Any], *, db: Path | None = None, progress: Progress = silent) -> Outcome:
     """Run `job` as the command-line operator: directly, or through the running app when it holds the file."""
     path = db or warehouse.warehouse_path()
+    shared = SharedWarehouse(path)
     try:
-        con = warehouse.connect(path)
+        shared.cursor()  # opens the file, or finds the app holding it
     except WarehouseError as exc:
         if not is_locked_by_other_process(exc):
             raise
         return hand_off(path, job, params, progress=progress)
     try:
-        return Outcome(True, JOBS[job](con, LOCAL, db=path, progress=progress, **params))
+        return Outcome(True, JOBS[job](shared, progress, **params))
     finally:
-        con.close()
+        shared.close()
 
 
 def _write_json(path: Path, value: dict[str, Any]) -> None:
@@ -125,16 +142,14 @@ def hand_off(db: Path, job: str, params: dict[str, Any], *, progress: Progress =
         time.sleep(POLL_SECONDS)
 
 
-def serve_requests(
-    connect: Callable[[], duckdb.DuckDBPyConnection], path: Callable[[], Path], stop: threading.Event
-) -> None:
-    """The app's job worker: run each request left beside the warehouse `path()`, until `stop` is set.
+def serve_requests(shared: SharedWarehouse, stop: threading.Event) -> None:
+    """The app's job worker: run each request left beside the warehouse `shared` holds, until `stop` is set.
 
-    `connect` gives a cursor on the app's shared connection, so the job's transaction runs beside the
-    marketers' sessions: they keep reading the previous results until it commits.
+    Jobs run on cursors of the app's shared connection, so their transactions run beside the marketers'
+    sessions: they keep reading the previous results until a job commits (or, for an erasure, swaps the file).
     """
     while not stop.wait(POLL_SECONDS):
-        db = path()
+        db = shared.path
         folder = requests_dir(db)
         if not folder.is_dir():
             continue
@@ -144,10 +159,10 @@ def serve_requests(
                 os.replace(request, taken)  # claim it: the command now knows the app has it
             except FileNotFoundError:
                 continue
-            _serve_one(connect, db, taken)
+            _serve_one(shared, taken)
 
 
-def _serve_one(connect: Callable[[], duckdb.DuckDBPyConnection], db: Path, taken: Path) -> None:
+def _serve_one(shared: SharedWarehouse, taken: Path) -> None:
     status = taken.with_suffix(".status")
     asked = _read_json(taken) or {}
     taken.unlink(missing_ok=True)
@@ -160,7 +175,7 @@ def _serve_one(connect: Callable[[], duckdb.DuckDBPyConnection], db: Path, taken
         _write_json(status, {"state": "failed", "lines": [f"Unknown job {asked.get('job')!r}."]})
         return
     try:
-        lines = job(connect(), LOCAL, db=db, progress=report, **dict(asked.get("params") or {}))
+        lines = job(shared, report, **dict(asked.get("params") or {}))
     except Exception as exc:  # the command line shows why; the app keeps serving
         _write_json(status, {"state": "failed", "lines": [str(exc)]})
     else:

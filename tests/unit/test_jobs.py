@@ -28,7 +28,7 @@ def app_process(demo_copy):
     shared = SharedWarehouse(demo_copy)
     shared.cursor()  # opened: other processes can no longer open the file
     stop = threading.Event()
-    worker = threading.Thread(target=handoff.serve_requests, args=(shared.cursor, lambda: shared.path, stop))
+    worker = threading.Thread(target=handoff.serve_requests, args=(shared, stop))
     worker.start()
     yield shared
     stop.set()

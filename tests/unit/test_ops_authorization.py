@@ -140,7 +140,11 @@ def test_backup_is_refused_and_writes_no_folder(world, who):
 
 @FORGED
 def test_erasure_is_refused(world, who):
-    _refused(world, lambda: erase.erase(world.con, who, db=world.path, person_id=world.outsider))
+    shared = SharedWarehouse(world.path)
+    try:
+        _refused(world, lambda: erase.erase(shared, who, person_id=world.outsider))
+    finally:
+        shared.close()
 
 
 @FORGED
