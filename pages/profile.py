@@ -176,7 +176,9 @@ st.subheader("Authenticity")
 if not p.flags.height:
     st.success("No authenticity flags on their accounts.", icon=":material/verified:")
 for flag in p.flags.iter_rows(named=True):
-    with st.expander(f"{flag['flag'].replace('_', ' ')} on {flag['network']} (@{plain(flag['handle'])})", expanded=True):
+    with st.expander(
+        f"{flag['flag'].replace('_', ' ')} on {flag['network']} (@{plain(flag['handle'])})", expanded=True
+    ):
         st.caption(f"Severity {flag['severity']:.0%}: the account's rating keeps {1 - flag['severity']:.0%} per flag.")
         st.json(json.loads(flag["evidence"]))
 
@@ -218,7 +220,9 @@ if amp.table.height:
     picture, table = st.columns([3, 2])
     picture.altair_chart((edges + nodes + labels).properties(height=440), width="stretch")
     table.dataframe(
-        plain_cells(amp.table, "name").with_columns(profile="/profile?person=" + amp.table["person_id"].cast(str)).select(
+        plain_cells(amp.table, "name")
+        .with_columns(profile="/profile?person=" + amp.table["person_id"].cast(str))
+        .select(
             "profile", "name", "score", "reactions", "reposts", "replies", "mentions", "likes", "clicks", "follows"
         ),
         hide_index=True,
@@ -236,7 +240,9 @@ else:
 st.subheader("Recent posts")
 if p.recent_posts.height:
     st.dataframe(
-        web_links(p.recent_posts, "url").with_columns(correct=pl.format("/topics?post={}", "post_id")).select(
+        web_links(p.recent_posts, "url")
+        .with_columns(correct=pl.format("/topics?post={}", "post_id"))
+        .select(
             "posted_at",
             "post_network",
             "kind",

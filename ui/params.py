@@ -6,12 +6,13 @@ import re
 
 import streamlit as st
 
-_DIGITS = re.compile(r"[0-9]{1,19}")  # ASCII digits only: str.isdigit() also accepts '²', which int() refuses
-ID_MAX = 2**63 - 1  # the largest id the warehouse's BIGINT columns hold
+_DIGITS = re.compile(r"[0-9]{1,16}")  # ASCII digits only: str.isdigit() also accepts '²', which int() refuses
+# The largest id a browser number widget holds exactly; well within the warehouse's BIGINT ids.
+ID_MAX = 2**53 - 1
 
 
 def id_from(text: str | None) -> int | None:
-    """`text` as a positive id that fits the warehouse (1 … 2**63-1), else None."""
+    """`text` as a positive id that fits the warehouse (1 … ID_MAX), else None."""
     if text is None or not _DIGITS.fullmatch(text.strip()):
         return None
     value = int(text.strip())
