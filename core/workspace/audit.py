@@ -38,7 +38,7 @@ OUTSIDER = "someone outside this workspace"  # shown instead of who made another
 
 # Shared-data entries (imports, refreshes, backups, erasures) name files, folders and e-mail addresses; an
 # admin sees in full those made by members of their own workspace, and of the others only when and what.
-_ENTRIES = f"""
+_ENTRIES = """
     WITH seen AS (
         SELECT *, workspace_id = $workspace
                   OR user_email IN (SELECT email FROM workspace_members WHERE workspace_id = $workspace)
@@ -46,9 +46,9 @@ _ENTRIES = f"""
         FROM audit_log WHERE workspace_id = $workspace OR workspace_id IS NULL
     )
     SELECT happened_at,
-           CASE WHEN told THEN user_email ELSE '{OUTSIDER}' END AS user_email,
+           CASE WHEN told THEN user_email ELSE $outsider END AS user_email,
            action,
-           CASE WHEN told THEN details::VARCHAR ELSE '{{}}' END AS details,
+           CASE WHEN told THEN details::VARCHAR ELSE '{}' END AS details,
            workspace_id IS NULL AS shared
     FROM seen ORDER BY audit_id DESC LIMIT $limit
 """
@@ -64,7 +64,12 @@ def entries(con: duckdb.DuckDBPyConnection, access: Access, *, limit: int = 200)
     authorize(con, access, "admin", "reading the audit log")
     return con.sql(
         _ENTRIES,
-        params={"workspace": access.workspace_id, "everything": access.user == LOCAL.user, "limit": limit},
+        params={
+            "workspace": access.workspace_id,
+            "everything": access.user == LOCAL.user,
+            "outsider": OUTSIDER,
+            "limit": limit,
+        },
     ).pl()
 
 
