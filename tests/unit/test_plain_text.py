@@ -96,7 +96,7 @@ def test_exports_lose_direction_characters_in_names_and_handles():
     assert RLO not in csv and LRI not in csv
     assert "'=cmd" in csv  # the formula behind the override is still neutralised
     sheet = load_workbook(io.BytesIO(export_xlsx(frame))).active
-    assert [c.value for c in sheet[2]] == ["'=cmd|' /C calc'!A0", "@evil"]
+    assert [c.value for c in sheet[2]] == ["'=cmd|' /C calc'!A0", "'@evil"]
     people = pl.DataFrame(
         {"person_id": [1], "name": [f"{RLO}Mira"], "handles": [f"{LRI}@mira"], "status": ["invited"],
          "expected_mentions": [1.0], "topics": [["music"]]}
