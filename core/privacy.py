@@ -103,7 +103,14 @@ def erase_person(con: duckdb.DuckDBPyConnection, access: Access, person_id: int)
         con.execute("DROP TABLE erase_accounts")
         con.execute("DROP TABLE erase_posts")
         report = ErasureReport(removed)
-        audit.record(con, access, "erase", {"rows_removed": sum(removed.values()), **removed}, shared=True)
+        scrubbed = audit.forget_person(con, person_id)
+        audit.record(
+            con,
+            access,
+            "erase",
+            {"rows_removed": sum(removed.values()), **removed, "audit_entries_scrubbed": scrubbed},
+            shared=True,
+        )
     return report
 
 

@@ -15,7 +15,8 @@ from core.campaigns.model import STATUSES, TRANSITIONS, CampaignError, CampaignN
 from core.campaigns.terms import parse_terms, terms_text
 from core.ops import campaigns as campaign_ops
 from core.vocabulary import NETWORKS, topic_label, topic_labels
-from ui import auth, backend, exports, shell
+from ui import auth, backend, exports, params, shell
+from ui.text import plain, plain_cells
 
 shell.ensure_app_shell()
 
@@ -133,7 +134,7 @@ def _spec_form(prefix: str, start: CampaignSpec | None, topics: list[str]) -> Ca
 
 def _pending(text: str | None) -> list[int]:
     """The person ids of ?people=1,2,3 (what Discover hands over for a new campaign); junk is left out."""
-    return [int(p) for p in (text or "").split(",") if p.strip().isdigit()]
+    return [p for p in map(params.id_from, (text or "").split(",")) if p is not None]
 
 
 def _flash(report: suggest.SuggestReport) -> None:
@@ -173,12 +174,13 @@ topics = discover.facets(cursor).topics
 
 for key, show in (("campaign_flash", st.success), ("campaign_error", st.error)):
     if message := st.session_state.pop(key, None):
-        show(message)
+        show(plain(message))
 
 listing = records.list_campaigns(cursor, access)
 names = dict(zip(listing["campaign_id"], listing["name"], strict=True))
 options = [*names, NEW] if can_edit else list(names)
 asked = st.query_params.get("campaign")
+asked_id = params.id_param("campaign")
 goto = st.session_state.pop(GOTO, None)
 # Streamlit forgets a widget's value while another page is shown: no pick means the user just came here,
 # so the link they came by (?campaign=...) chooses what is shown.
@@ -187,8 +189,10 @@ if goto in options:
     st.session_state["campaign_pick"] = goto
 elif arrived and asked == NEW and can_edit:
     st.session_state["campaign_pick"] = NEW
-elif arrived and asked and asked.isdigit() and int(asked) in names:
-    st.session_state["campaign_pick"] = int(asked)
+elif arrived and asked_id in names:
+    st.session_state["campaign_pick"] = asked_id
+elif arrived and asked and asked != NEW:
+    st.info("No such campaign — pick one from the list.")
 if not options:
     st.info("There are no campaigns in this workspace yet, and your role cannot create one.")
     st.stop()
@@ -211,7 +215,7 @@ if picked == NEW:
             )
         except CampaignError as exc:
             bar.empty()
-            st.error(f"{exc} Nothing was created.")
+            st.error(f"{plain(exc)} Nothing was created.")
             st.stop()
         _flash(created.suggestions)
         st.session_state[_seen_key(created.campaign_id)] = created.suggestions.version
@@ -224,7 +228,7 @@ if picked == NEW:
 try:
     campaign = records.get_campaign(cursor, access, picked)
 except CampaignNotFound as exc:
-    st.error(f"{exc} Reload the page.")
+    st.error(f"{plain(exc)} Reload the page.")
     st.stop()
 if arrived:  # just opened: what this user sees now is the current version
     st.session_state[_seen_key(picked)] = campaign.version
@@ -233,15 +237,15 @@ st.query_params.pop("people", None)
 st.query_params["campaign"] = str(picked)
 if seen != campaign.version:
     who = "You (in another tab or page)" if campaign.updated_by == access.user else campaign.updated_by
-    st.warning(f"{who} changed this campaign at {campaign.updated_at:%H:%M:%S}, after you opened it here.")
+    st.warning(f"{plain(who)} changed this campaign at {campaign.updated_at:%H:%M:%S}, after you opened it here.")
     if st.button("Reload to see their changes", icon=":material/refresh:"):
         st.session_state[_seen_key(picked)] = campaign.version
         st.rerun()
 
 spec = campaign.spec
 st.caption(
-    f"{spec.brand} · {spec.perk} at {spec.cost_per_perk:,.2f} each · {spec.starts_on:%d %b %Y} – "
-    f"{spec.ends_on:%d %b %Y} (+{spec.follow_up_days} days follow-up) · tracking {terms_text(spec.terms)} · "
+    f"{plain(spec.brand)} · {plain(spec.perk)} at {spec.cost_per_perk:,.2f} each · {spec.starts_on:%d %b %Y} – "
+    f"{spec.ends_on:%d %b %Y} (+{spec.follow_up_days} days follow-up) · tracking {plain(terms_text(spec.terms))} · "
     f"up to {spec.perk_limit()} perks"
 )
 counts = st.columns(len(STATUSES))
@@ -250,11 +254,11 @@ for column, (status, label) in zip(counts, STATUSES.items(), strict=True):
 
 list_tab, settings_tab, history_tab = st.tabs(["List", "Settings", "History"])
 with list_tab:
-    people = members.members(cursor, access, picked)
+    people = plain_cells(members.members(cursor, access, picked), "name", "handles")
     total = float(people["expected_mentions"].fill_null(0).sum())
     st.markdown(f"**{people.height} people on the list · {total:.1f} expected mentions in total**")
     with st.expander("How expected mentions are estimated"):
-        st.write(_explanation(backend.data_key(), access.workspace_id, picked, campaign.version))
+        st.markdown(plain(_explanation(backend.data_key(), access.workspace_id, picked, campaign.version)))
         st.caption(
             "People are ranked by expected mentions per unit of perk cost and the list is cut where the budget "
             "(or the number of perks) ends. Flagged accounts are left out unless the settings include them."
@@ -371,7 +375,7 @@ with settings_tab:
 
 with history_tab:
     st.dataframe(
-        members.history(cursor, access, picked),
+        plain_cells(members.history(cursor, access, picked), "name", "old_value", "new_value"),
         hide_index=True,
         column_order=("changed_at", "changed_by", "name", "field", "old_value", "new_value"),
         column_config={
@@ -389,7 +393,7 @@ if can_edit and archived.height:
     with st.expander(f"Deleted campaigns ({archived.height})"):
         for campaign_id, name in zip(archived["campaign_id"], archived["name"], strict=True):
             text, button = st.columns([4, 1], vertical_alignment="center")
-            text.write(name)
+            text.markdown(plain(name))
             if button.button("Restore", key=f"campaign_restore_{campaign_id}", icon=":material/undo:"):
                 st.session_state[_seen_key(campaign_id)] = records.restore_campaign(cursor, access, campaign_id)
                 st.session_state[GOTO] = campaign_id

@@ -11,6 +11,7 @@ from core.ops.lock import Busy
 from core.scoring.params import ScoringError
 from core.workspace.access import PermissionDenied
 from ui import auth, backend, shell
+from ui.text import plain
 
 shell.ensure_app_shell()
 
@@ -27,7 +28,7 @@ if not is_admin:
     )
 
 for message in st.session_state.pop("data_messages", []):
-    st.success(message, icon=":material/check_circle:")
+    st.success(plain(message), icon=":material/check_circle:")
 
 info = backend.warehouse_status(backend.data_key())
 counts = info.table_counts
@@ -50,7 +51,7 @@ st.markdown(f"**Source:** {origin}. **Activity:** {period}.")
 if info.last_load:
     load = info.last_load
     verb = "Built the demo world" if load["kind"] == "demo" else "Imported"
-    st.caption(f"Last load: {verb} ({', '.join(load['sources'])}) on {load['finished_at']:%d %b %Y at %H:%M}.")
+    st.caption(f"Last load: {verb} ({plain(', '.join(load['sources']))}) on {load['finished_at']:%d %b %Y at %H:%M}.")
 st.caption(f"Warehouse file: `{info.path}`")
 
 st.subheader("Influence scores and topics")
@@ -63,11 +64,11 @@ elif run["status"] == "ok":
         f"{run['reactions']:,} reactions in the {run['window_days']} days up to {run['as_of']:%d %b %Y}."
     )
 else:
-    st.warning(f"The refresh on {run['refreshed_at']:%d %b %Y at %H:%M} failed: {run['message']}")
+    st.warning(f"The refresh on {run['refreshed_at']:%d %b %Y at %H:%M} failed: {plain(run['message'])}")
 if info.last_failure:
     st.warning(
         f"A refresh on {info.last_failure['at']:%d %b %Y at %H:%M} failed, so the results above are still the ones "
-        f"shown everywhere. Reason: {info.last_failure['reason']}",
+        f"shown everywhere. Reason: {plain(info.last_failure['reason'])}",
         icon=":material/warning:",
     )
 st.caption(
@@ -86,7 +87,8 @@ if st.button("Refresh scores and topics", icon=":material/autorenew:", disabled=
     except (ScoringError, Busy, PermissionDenied) as problem:
         bar.empty()
         st.error(
-            f"The refresh did not finish; the previous results are unchanged.\n\n{problem}", icon=":material/error:"
+            f"The refresh did not finish; the previous results are unchanged.\n\n{plain(problem)}",
+            icon=":material/error:",
         )
     else:
         backend.data_changed()
@@ -141,7 +143,7 @@ if st.button("Import", type="primary", disabled=not (uploads and is_admin), icon
         )
     except (InputError, Busy, PermissionDenied) as problem:
         bar.empty()
-        st.error(f"Nothing was imported — the warehouse is unchanged.\n\n{problem}", icon=":material/error:")
+        st.error(f"Nothing was imported — the warehouse is unchanged.\n\n{plain(problem)}", icon=":material/error:")
     else:
         backend.data_changed()
         st.session_state["data_messages"] = [report.summary()]

@@ -11,6 +11,7 @@ from core.campaigns.model import CampaignError
 from core.ops import campaigns as campaign_ops
 from core.vocabulary import NETWORKS, topic_label, topic_labels
 from ui import auth, backend, exports, shell
+from ui.text import plain, plain_cells
 
 EXPORT_LIMIT = 100_000  # rows in a result export; XLSX holds about a million, but nobody reads that many
 _WIDGETS = "discover_"  # prefix of this page's widget keys
@@ -145,6 +146,7 @@ if state.get(f"{_WIDGETS}last") not in (None, filters.on_page(1)):
 state[f"{_WIDGETS}last"] = filters.on_page(1)
 
 total, rows = _search(key, filters)
+rows = plain_cells(rows, "name", "handles", "location")
 pages = discover.pages(total, filters.page_size)
 page = min(filters.page, pages)
 state[f"{_WIDGETS}page"] = page
@@ -252,12 +254,14 @@ if access.allows("editor"):
             version = int(campaigns.filter(campaigns["campaign_id"] == target)["version"][0])
             added, _ = campaign_ops.add_people(cursor, access, target, ids, version)
         except CampaignError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
-            st.success(f"Added {added} of {len(ids)} to “{titles[target]}” (the others were already on its list).")
+            st.success(
+                f"Added {added} of {len(ids)} to “{plain(titles[target])}” (the others were already on its list)."
+            )
             st.page_link(
                 "pages/campaigns.py",
-                label=f"Open “{titles[target]}”",
+                label=f"Open “{plain(titles[target])}”",
                 icon=":material/campaign:",
                 query_params={"campaign": str(target)},
             )

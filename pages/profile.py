@@ -9,7 +9,8 @@ import streamlit as st
 
 from core import profile as profiles
 from core.vocabulary import topic_label
-from ui import auth, backend, shell
+from ui import auth, backend, params, shell
+from ui.text import plain, plain_cells, web_links
 
 shell.ensure_app_shell()
 
@@ -25,11 +26,14 @@ def _scope_label(scope: str) -> str:
     return "Combined" if scope == "all" else scope.capitalize()
 
 
-try:
-    person_id = int(st.query_params.get("person", ""))
-except ValueError:
+person_id = params.id_param("person")
+if person_id is None:
     st.title("Profile")
-    st.info("Open someone's profile from the Discover page.")
+    st.info(
+        "No such person — pick one from the list on the Discover page."
+        if st.query_params.get("person")
+        else "Open someone's profile from the Discover page."
+    )
     st.page_link("pages/discover.py", label="Go to Discover", icon=":material/search:")
     st.stop()
 
@@ -44,9 +48,8 @@ except profiles.ProfileNotFound as missing:
     st.stop()
 h = p.header
 
-st.title(h.name or f"Person {h.person_id}")
-place = " · ".join(x for x in (h.location, h.language) if x)
-st.caption(f"{h.handles}{' · ' + place if place else ''}")
+st.title(plain(h.name) or f"Person {h.person_id}")
+st.caption(" · ".join(plain(x) for x in (h.handles, h.location, h.language) if x))
 score, authenticity, audience, engagement, reach = st.columns(5)
 score.metric("Score", h.score, border=True, help="Combined influence score, 1–100")
 authenticity.metric(
@@ -114,7 +117,8 @@ if scopes:
     )
     chart, words = st.columns([2, 3])
     chart.altair_chart(bars, width="stretch")
-    words.markdown("\n".join(f"- {line}" for line in p.explanation[scope]))
+    # Plain text, not Markdown: the sentences quote the person's top post.
+    words.text("\n\n".join(f"• {line}" for line in p.explanation[scope]))
     top = p.breakdown.top_posts.filter(pl.col("network") == scope)
     if top.height:
         st.caption("The posts that drove the most of it")
@@ -172,13 +176,16 @@ st.subheader("Authenticity")
 if not p.flags.height:
     st.success("No authenticity flags on their accounts.", icon=":material/verified:")
 for flag in p.flags.iter_rows(named=True):
-    with st.expander(f"{flag['flag'].replace('_', ' ')} on {flag['network']} (@{flag['handle']})", expanded=True):
+    with st.expander(
+        f"{flag['flag'].replace('_', ' ')} on {flag['network']} (@{plain(flag['handle'])})", expanded=True
+    ):
         st.caption(f"Severity {flag['severity']:.0%}: the account's rating keeps {1 - flag['severity']:.0%} per flag.")
         st.json(json.loads(flag["evidence"]))
 
 st.subheader("Who amplifies them")
 amp = p.amplifiers
 if amp.table.height:
+    shown_nodes = plain_cells(amp.nodes, "name")
     edges = (
         alt.Chart(amp.edges)
         .mark_rule(color="#888", opacity=0.45)
@@ -193,7 +200,7 @@ if amp.table.height:
         )
     )
     nodes = (
-        alt.Chart(amp.nodes)
+        alt.Chart(shown_nodes)
         .mark_circle(opacity=0.9)
         .encode(
             x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-1.15, 1.15])),
@@ -206,14 +213,16 @@ if amp.table.height:
         )
     )
     labels = (
-        alt.Chart(amp.nodes)
+        alt.Chart(shown_nodes)
         .mark_text(dy=-14, fontSize=11)
         .encode(x=alt.X("x:Q", axis=None), y=alt.Y("y:Q", axis=None), text="name")
     )
     picture, table = st.columns([3, 2])
     picture.altair_chart((edges + nodes + labels).properties(height=440), width="stretch")
     table.dataframe(
-        amp.table.with_columns(profile="/profile?person=" + amp.table["person_id"].cast(str)).select(
+        plain_cells(amp.table, "name")
+        .with_columns(profile="/profile?person=" + amp.table["person_id"].cast(str))
+        .select(
             "profile", "name", "score", "reactions", "reposts", "replies", "mentions", "likes", "clicks", "follows"
         ),
         hide_index=True,
@@ -231,7 +240,9 @@ else:
 st.subheader("Recent posts")
 if p.recent_posts.height:
     st.dataframe(
-        p.recent_posts.with_columns(correct=pl.format("/topics?post={}", "post_id")).select(
+        web_links(p.recent_posts, "url")
+        .with_columns(correct=pl.format("/topics?post={}", "post_id"))
+        .select(
             "posted_at",
             "post_network",
             "kind",
@@ -251,7 +262,9 @@ if p.recent_posts.height:
             "post_network": "Network",
             "kind": "Kind",
             "text": st.column_config.TextColumn("Post", width="large"),
-            "url": st.column_config.LinkColumn("Link"),
+            "url": st.column_config.LinkColumn(
+                "Link ↗", display_text=r"^https?://([^/?#]+)", help="Opens the post on its network (external site)"
+            ),
             "reactions": st.column_config.NumberColumn("Reactions", help="In the scoring window, follows aside"),
             "correct": st.column_config.LinkColumn(
                 "Topics", display_text="Correct topics", help="Say what this post is about (Topics page)"

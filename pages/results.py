@@ -7,7 +7,8 @@ from core.campaigns import records
 from core.results import charts, report
 from core.results.compute import Results, campaign_results
 from core.results.lift import MIN_MENTIONS
-from ui import auth, backend, exports, shell
+from ui import auth, backend, exports, params, shell
+from ui.text import plain_cells
 
 shell.ensure_app_shell()
 
@@ -40,9 +41,12 @@ if listing.is_empty():
 
 names = dict(zip(listing["campaign_id"], listing["name"], strict=True))
 versions = dict(zip(listing["campaign_id"], listing["version"], strict=True))
-asked = st.query_params.get("campaign")
-if asked and asked.isdigit() and int(asked) in names and "results_pick" not in st.session_state:
-    st.session_state["results_pick"] = int(asked)
+asked = params.id_param("campaign")
+if "results_pick" not in st.session_state:
+    if asked in names:
+        st.session_state["results_pick"] = asked
+    elif st.query_params.get("campaign"):
+        st.info("No such campaign — pick one from the list.")
 picked = st.selectbox("Campaign", list(names), format_func=names.get, key="results_pick")
 st.query_params["campaign"] = str(picked)
 
@@ -92,7 +96,7 @@ st.write(report.prediction_text(results))
 st.altair_chart(charts.expected_vs_actual(results), width="stretch")
 
 st.subheader("Members")
-st.dataframe(report.member_rows(results), hide_index=True)
+st.dataframe(plain_cells(report.member_rows(results), "Name", "Handles"), hide_index=True)
 
 st.subheader("Download the report")
 xlsx_col, html_col = st.columns(2)

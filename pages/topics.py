@@ -18,6 +18,7 @@ from core.topics.model import LABELS, TopicModel, shipped_evaluation
 from core.vocabulary import topic_label
 from core.workspace.access import PermissionDenied
 from ui import auth, backend, shell
+from ui.text import plain
 
 shell.ensure_app_shell()
 
@@ -181,7 +182,7 @@ if post_id and post is None:
     st.warning(f"There is no post number {int(post_id)} in the warehouse. Check the number and try again.")
 elif post is not None:
     text, current = post
-    st.markdown(f"> {text}" if text else "_This post has no text._")
+    st.markdown(f"> {plain(text)}" if text else "_This post has no text._")
     chosen = st.multiselect(
         "This post is about",
         list(LABELS),
@@ -201,7 +202,7 @@ elif post is not None:
                 remove=[t for t in current if t not in chosen],
             )
         except (CorrectionError, PermissionDenied) as problem:
-            st.error(f"Nothing was saved.\n\n{problem}", icon=":material/error:")
+            st.error(f"Nothing was saved.\n\n{plain(problem)}", icon=":material/error:")
         else:
             backend.data_changed()
             st.session_state["topics_messages"] = [

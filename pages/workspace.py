@@ -8,7 +8,8 @@ from core.ops import erase
 from core.ops.lock import Busy
 from core.workspace import audit, membership
 from core.workspace.access import PermissionDenied
-from ui import auth, backend, shell
+from ui import auth, backend, params, shell
+from ui.text import plain
 
 shell.ensure_app_shell()
 
@@ -16,11 +17,11 @@ access = auth.access()
 cursor = backend.cursor()
 signed_in = auth.sign_in_configured()
 
-st.title(f"Workspace: {membership.workspace_name(cursor, access)}")
+st.title(f"Workspace: {plain(membership.workspace_name(cursor, access))}")
 st.caption(f"You are **{access.role}** here: you {membership.ROLE_HELP[access.role]}.")
 
 for message in st.session_state.pop("workspace_messages", []):
-    st.success(message, icon=":material/check_circle:")
+    st.success(plain(message), icon=":material/check_circle:")
 
 st.subheader("Members")
 if not signed_in:
@@ -46,7 +47,7 @@ if signed_in and admin:
             try:
                 membership.grant(cursor, access, email, role)
             except (membership.WorkspaceError, PermissionDenied) as problem:
-                st.error(str(problem), icon=":material/error:")
+                st.error(plain(problem), icon=":material/error:")
             else:
                 st.session_state["workspace_messages"] = [f"{email.strip()} is now {role} in this workspace."]
                 st.rerun()
@@ -58,7 +59,7 @@ if signed_in and admin:
             try:
                 membership.revoke(cursor, access, leaving)
             except (membership.WorkspaceError, PermissionDenied) as problem:
-                st.error(str(problem), icon=":material/error:")
+                st.error(plain(problem), icon=":material/error:")
             else:
                 st.session_state["workspace_messages"] = [f"{leaving} was removed from this workspace."]
                 st.rerun()
@@ -70,7 +71,7 @@ if signed_in and admin:
             try:
                 membership.create_workspace(cursor, access, name, access.user)
             except (membership.WorkspaceError, PermissionDenied) as problem:
-                st.error(str(problem), icon=":material/error:")
+                st.error(plain(problem), icon=":material/error:")
             else:
                 st.session_state["workspace_messages"] = [f"Created '{name.strip()}': pick it in the sidebar."]
                 st.rerun()
@@ -84,18 +85,21 @@ st.markdown(
     "(every workspace), and keeps them out of later imports. It cannot be undone. The audit log keeps only that "
     "an erasure happened and how many rows it removed."
 )
-asked = st.query_params.get("person", "")
+asked = params.id_param("person")
+if asked is None and st.query_params.get("person"):
+    st.info("No such person — type the id from their profile's address.")
 person_id = st.number_input(
     "Person id (the number after person= in their profile's address)",
     min_value=1,
+    max_value=params.ID_MAX,
     step=1,
-    value=int(asked) if asked.isdigit() else None,
+    value=asked,
 )
 label = privacy.person_label(cursor, int(person_id)) if person_id else None
 if person_id and label is None:
     st.warning(f"There is no person {int(person_id)} in Sway. Check the id on their profile page.")
 elif label:
-    st.markdown(f"Person {int(person_id)}: **{label}**")
+    st.markdown(f"Person {int(person_id)}: **{plain(label)}**")
     confirmed = st.checkbox("I have checked that this is the person who asked to be erased")
     if st.button("Erase this person", type="primary", disabled=not confirmed, icon=":material/delete_forever:"):
         bar = st.progress(0.0, text="Starting…")
@@ -108,7 +112,7 @@ elif label:
             )
         except (Busy, privacy.ErasureError, PermissionDenied) as problem:
             bar.empty()
-            st.error(f"Nothing was erased.\n\n{problem}", icon=":material/error:")
+            st.error(f"Nothing was erased.\n\n{plain(problem)}", icon=":material/error:")
         else:
             backend.data_changed()
             st.session_state["workspace_messages"] = lines

@@ -19,6 +19,7 @@ from core.workspace import membership
 from core.workspace.access import LOCAL, Access, PermissionDenied
 from core.workspace.signin import SignInCheck, check_sign_in
 from ui import backend
+from ui.text import plain
 
 _WORKSPACE_KEY = "workspace_id"
 _LOG = logging.getLogger("sway")
@@ -84,7 +85,7 @@ def require_sign_in() -> None:
 def _no_workspace(email: str) -> None:
     st.title("No workspace yet")
     st.warning(
-        f"You are signed in as **{email or 'an account without an e-mail address'}**, but no Sway workspace "
+        f"You are signed in as **{plain(email) or 'an account without an e-mail address'}**, but no Sway workspace "
         "has you as a member yet. Ask an admin of your brand's workspace to add you on its Workspace page, "
         "then reload this page.",
         icon=":material/group_off:",
@@ -109,7 +110,7 @@ def sidebar() -> None:
             st.session_state[_WORKSPACE_KEY] = ids[0]
         names = {m.workspace_id: f"{m.name} ({m.role})" for m in mine}
         st.selectbox("Workspace", ids, format_func=names.__getitem__, key=_WORKSPACE_KEY)
-        st.caption(f"Signed in as {email}")
+        st.caption(f"Signed in as {plain(email)}")
         st.button("Sign out", icon=":material/logout:", on_click=st.logout)
 
 
@@ -120,7 +121,7 @@ def access() -> Access:
     try:
         return membership.access_for(backend.cursor(), _email(), st.session_state.get(_WORKSPACE_KEY, -1))
     except PermissionDenied as denied:
-        st.error(f"{denied} Choose another workspace in the sidebar.", icon=":material/block:")
+        st.error(f"{plain(denied)} Choose another workspace in the sidebar.", icon=":material/block:")
         st.stop()
         raise  # st.stop() ends the run; this line only tells type checkers so
 

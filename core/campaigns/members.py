@@ -264,7 +264,7 @@ def set_notes(
             f"UPDATE campaign_members SET notes = ?, updated_at = ? WHERE {_SELECTED}",  # noqa: S608
             [notes, datetime.now(), campaign_id, ids],
         )
-        audit.record(con, access, "campaign.notes", {"campaign_id": campaign_id, "person_id": person_id})
+        audit.record(con, access, "campaign.notes", {"campaign_id": campaign_id, "people": 1})
     return version
 
 

@@ -127,7 +127,7 @@ def test_change_status_of_selected_people_and_refuse_a_bad_move(ready):
     at.run()
     at.selectbox(key="campaign_status").set_value("invited")
     at.button[[b.label for b in at.button].index("Apply to selected")].click().run()
-    assert any("cannot go from" in e.value and "Nobody's status was changed" in e.value for e in at.error)
+    assert any("cannot go from" in e.value and r"Nobody\'s status was changed" in e.value for e in at.error)
 
 
 def test_delete_then_restore(ready):

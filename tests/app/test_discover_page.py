@@ -133,4 +133,4 @@ def test_opening_a_profile_from_the_results(known_world):
     next(b for b in at.button if b.label == "Open profile").click()
     _changed(at)
     assert at.query_params == {"person": str(EVIL)}
-    assert at.title[0].value == "@Evil Corp"
+    assert at.title[0].value == r"\@Evil Corp"  # Markdown-escaped: it shows as written

@@ -156,3 +156,21 @@ def test_an_export_is_logged_in_the_workspace_that_made_it(con):
     assert logged == [("alice@a.example", a, "export", '{"file": "sway-result.csv"}')]
     dave = membership.access_for(con, "dave@b.example", b)
     assert all(e["action"] != "export" for e in audit.entries(con, dave).to_dicts())
+
+
+def test_shared_entries_of_other_workspaces_hide_who_and_details(con):
+    a, b = _ids(con)
+    alice, dave = membership.access_for(con, "alice@a.example", a), membership.access_for(con, "dave@b.example", b)
+    with warehouse.transaction(con):
+        audit.record(con, alice, "import", {"files": ["a-brand-people.csv"]}, shared=True)
+        audit.record(con, dave, "import", {"files": ["b-brand-secret-list.csv"]}, shared=True)
+        audit.record(con, dave, "backup", {"folder": "/srv/backups/brand-b"}, shared=True)
+    seen_by_a = audit.entries(con, alice)
+    text = " ".join([*seen_by_a["details"], *seen_by_a["user_email"]])
+    assert "a-brand-people.csv" in text and "alice@a.example" in text
+    assert "b-brand-secret-list.csv" not in text and "/srv/backups" not in text and "dave@b.example" not in text
+    assert set(seen_by_a.filter(user_email=audit.OUTSIDER)["action"]) == {"import", "backup"}
+    seen_by_b = " ".join(audit.entries(con, dave)["details"])
+    assert "b-brand-secret-list.csv" in seen_by_b and "a-brand-people.csv" not in seen_by_b
+    everything = " ".join(audit.entries(con, LOCAL)["details"])  # the operator of the whole server
+    assert "a-brand-people.csv" in everything and "b-brand-secret-list.csv" in everything

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from core import privacy
+from core.campaigns import members, records
 from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.ingest import import_files
@@ -275,3 +276,32 @@ def test_erasing_rewrites_the_file_so_no_byte_of_the_person_remains(world):
         _erase_and_check(shared, second, "QWVZ-unique-4410")  # ids go on past the copied ones
     finally:
         shared.close()
+
+
+def _mentions(details: object, person: int) -> bool:
+    """True if a person id field anywhere in the audit details names `person`."""
+    if isinstance(details, dict):
+        return any(
+            ("person" in k and (v == person or (isinstance(v, list) and person in v))) or _mentions(v, person)
+            for k, v in details.items()
+        )
+    return isinstance(details, list) and any(_mentions(v, person) for v in details)
+
+
+def test_erasing_a_person_with_a_note_leaves_no_audit_entry_naming_them(world):
+    con, _ = world
+    campaign_id, person = warehouse.rows(
+        con, "SELECT campaign_id, person_id FROM campaign_members ORDER BY campaign_id, person_id LIMIT 1"
+    )[0]
+    version = records.get_campaign(con, LOCAL, campaign_id).version
+    members.set_notes(con, LOCAL, campaign_id, person, "sent the perk twice", version)
+    # An entry written before campaign-member entries carried counts only.
+    with warehouse.transaction(con):
+        audit.record(con, LOCAL, "campaign.notes", {"campaign_id": campaign_id, "person_id": person})
+
+    privacy.erase_person(con, LOCAL, person)
+
+    logged = [json.loads(d) for (d,) in warehouse.rows(con, "SELECT details::VARCHAR FROM audit_log")]
+    assert not [d for d in logged if _mentions(d, person)]
+    notes = [d for d in logged if d.get("campaign_id") == campaign_id and "people" in d and len(d) == 2]
+    assert len(notes) >= 2  # both note entries kept, with a count instead of the id

@@ -1,0 +1,63 @@
+"""Text from the warehouse made safe for Streamlit's Markdown: shown literally, never as formatting or links.
+
+Titles, headers, captions, alerts, `st.markdown`, `st.write` and widget labels all render Markdown (and
+LaTeX, and coloured directives), so an imported name like `# Verify your login [click](http://evil.example)`
+would become a heading with a real link, and `![x](http://…)` would load a tracking image. Every imported
+value that reaches such a call goes through `plain`; a web address from the data becomes a link only
+through `web_url`, which accepts nothing but http(s).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+import polars as pl
+
+# Text-direction overrides and isolates make a name display as something else (imports remove them from
+# names and handles; rows stored before they did may still hold some).
+DIRECTION = "[\u202a-\u202e\u2066-\u2069]"
+_DIRECTION = re.compile(DIRECTION)
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character: all escapable in Markdown
+_LINE_BREAKS = re.compile(r"\s*[\n\r\x0b\x0c\x85\u2028\u2029]\s*")
+_WEB_SCHEMES = ("http", "https")
+
+
+def plain(text: object) -> str:
+    """`text` escaped so that Markdown shows it exactly as written, on one line, without direction overrides.
+
+    Backslash-escaping every ASCII punctuation character is what CommonMark offers for literal text; it
+    covers links, images, HTML tags, headings, emphasis, code, tables, quotes, lists, LaTeX (`$`) and
+    Streamlit's `:color[...]` directives. Line breaks become spaces: a line of its own could still start a
+    block (`===` under a line makes it a heading).
+    """
+    if text is None:
+        return ""
+    one_line = _LINE_BREAKS.sub(" ", _DIRECTION.sub("", str(text))).strip()
+    return _PUNCTUATION.sub(r"\\\1", one_line)
+
+
+def web_url(url: object) -> str | None:
+    """`url` if it is an http or https address with a host (scheme in lower case), else None.
+
+    Anything else — javascript:, data:, file:, relative paths, junk — must never become a link.
+    """
+    if not isinstance(url, str):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _WEB_SCHEMES or not parts.hostname:
+        return None
+    return urlunsplit(parts._replace(scheme=parts.scheme.lower()))
+
+
+def web_links(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """`frame` with `column` kept only where it is an http(s) address (else empty), for a LinkColumn."""
+    return frame.with_columns(pl.col(column).map_elements(web_url, return_dtype=pl.String, skip_nulls=True))
+
+
+def plain_cells(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """`frame` with direction overrides removed from the named text columns (tables show text literally)."""
+    return frame.with_columns(pl.col(c).str.replace_all(DIRECTION, "") for c in columns if c in frame.columns)
