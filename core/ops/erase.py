@@ -15,7 +15,8 @@ from core.workspace.access import Access
 def erase(
     con: duckdb.DuckDBPyConnection, access: Access, *, db: Path, person_id: int, progress: Progress = silent
 ) -> list[str]:
-    """Erase one person everywhere and suppress their accounts in later imports; admins only.
+    """Erase one person everywhere and suppress their accounts in later imports; instance
+    operators only (people are shared by every workspace).
 
     erase_person authorizes, erases and writes the audit entry in one transaction.
     """
