@@ -69,7 +69,7 @@ def authorize_operator(con: duckdb.DuckDBPyConnection, access: Access, action: s
     is one (LOCAL, or a user in the stored operator list: a workspace role, even admin, does not count)."""
     if not is_operator(con, access):
         raise PermissionDenied(
-            f"{action[:1].upper()}{action[1:]} changes data every workspace shares, so it needs the instance "
-            f"operator, and {access.user or 'this user'} is not one. Ask whoever runs the Sway server to do it "
-            "or to make you an operator."
+            f"{access.user or 'This user'} is not an instance operator, and {action} changes data every workspace "
+            "shares, so it needs the instance operator. Ask whoever runs the Sway server to do it or to make you "
+            "an operator."
         )
