@@ -21,6 +21,7 @@ from core.campaigns.model import CampaignSpec
 from core.campaigns.terms import parse_terms
 from core.db import warehouse
 from core.db.connections import SharedWarehouse
+from core.db.owners import OWNERS
 from core.demo.world import build_demo
 from core.ops import backup, campaigns, erase, imports, rebuild, refresh, retrain
 from core.topics.corrections import correct_post
@@ -112,6 +113,20 @@ def test_is_operator_reads_the_stored_list(world):
     assert not is_operator(con, admin)
     with pytest.raises(membership.WorkspaceError, match="not an instance operator"):
         operators.revoke(con, ADMIN)
+
+
+def test_no_page_or_ui_module_can_grant_the_role():
+    """The owners test keeps every write to instance_operators in core.workspace.operators; only the command line
+    imports that module, so nothing the app serves can make someone an operator."""
+    assert OWNERS["instance_operators"] == "core.workspace.operators"
+    importers = {
+        str(path.relative_to(warehouse.REPO_ROOT))
+        for path in warehouse.REPO_ROOT.glob("**/*.py")
+        if ".venv" not in path.parts
+        and path.parts[len(warehouse.REPO_ROOT.parts)] in {"core", "ui", "pages", "app.py"}
+        and "core.workspace import operators" in path.read_text(encoding="utf-8")
+    }
+    assert importers == {"core/cli/admin.py"}
 
 
 def _sway(*args: str, db: str) -> subprocess.CompletedProcess:
