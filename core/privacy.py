@@ -17,7 +17,7 @@ import polars as pl
 from core.db.warehouse import base_table_columns, get_meta, rows, scalar, set_meta, transaction
 from core.workspace import audit
 from core.workspace.access import Access
-from core.workspace.authorize import authorize
+from core.workspace.authorize import authorize_operator
 
 SECRET_KEY = "suppression_secret"  # noqa: S105 - the name of a warehouse_meta key
 
@@ -81,9 +81,9 @@ def _ensure_secret(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def erase_person(con: duckdb.DuckDBPyConnection, access: Access, person_id: int) -> ErasureReport:
-    """Remove person `person_id` and everything derived from them, suppress their keys; admins only."""
+    """Remove person `person_id` and everything derived from them, suppress their keys; instance operators only."""
     with transaction(con):
-        authorize(con, access, "admin", "erasing a person")
+        authorize_operator(con, access, "erasing a person")
         if not scalar(con, "SELECT count(*) FROM people WHERE person_id = ?", [person_id]):
             raise ErasureError(f"There is no person {person_id} in Sway. Check the id on their profile page.")
         secret = _ensure_secret(con)

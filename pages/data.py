@@ -19,11 +19,12 @@ st.title("Data")
 st.caption("What Sway knows about: people, their accounts on each network, their posts and the reactions to them.")
 
 access = auth.access()
-is_admin = access.allows("admin")
-if not is_admin:
+is_operator = auth.operator(access)
+if not is_operator:
     st.info(
-        "You can look at what the warehouse holds; importing, refreshing and rebuilding need the admin role. "
-        "Ask a workspace admin if you need it.",
+        "You can look at what the warehouse holds. Refreshing scores, importing files and rebuilding the demo world "
+        "change the people, posts and scores every workspace shares, so only an instance operator can do them: "
+        "ask whoever runs this Sway server.",
         icon=":material/lock:",
     )
 
@@ -75,7 +76,7 @@ st.caption(
     "A refresh recomputes every influence score from the last 90 days of reactions, the authenticity flags, "
     "topic influence and the Discover tables. Everyone keeps seeing the previous results until it is complete."
 )
-if st.button("Refresh scores and topics", icon=":material/autorenew:", disabled=not is_admin):
+if is_operator and st.button("Refresh scores and topics", icon=":material/autorenew:"):
     bar = st.progress(0.0, text="Starting the refresh…")
     try:
         lines = refresh.refresh(
@@ -123,6 +124,9 @@ st.dataframe(
     },
 )
 
+if not is_operator:
+    st.stop()
+
 st.subheader("Import your own data")
 st.markdown(
     "Upload one or more files; they are imported **all together or not at all**, and files you imported before are "
@@ -131,7 +135,7 @@ st.markdown(
     "and SNAP activity edge lists (`userA userB timestamp RT|MT|RE`). Compressed `.gz` files are fine."
 )
 uploads = st.file_uploader("Files to import", accept_multiple_files=True, key="import_files")
-if st.button("Import", type="primary", disabled=not (uploads and is_admin), icon=":material/upload:"):
+if st.button("Import", type="primary", disabled=not uploads, icon=":material/upload:"):
     bar = st.progress(0.0, text="Reading files…")
     try:
         report = imports.import_uploads(
@@ -152,16 +156,18 @@ if st.button("Import", type="primary", disabled=not (uploads and is_admin), icon
 st.subheader("Rebuild the demo world")
 with st.form("rebuild_demo"):
     st.markdown(
-        "Replaces **everything** in the warehouse with a freshly generated demo world. The current data stays in "
-        "use until the new world is complete."
+        "Replaces the people, posts, scores and imported files in the warehouse with a freshly generated demo "
+        "world. Workspaces, members, and each workspace's own campaigns and topic corrections are kept (list "
+        "entries of people who are not in the new world are dropped). The current data stays in use until the new "
+        "world is complete."
     )
     people_col, seed_col = st.columns(2)
     people = people_col.number_input(
         "People", min_value=100, max_value=1_000_000, value=bootstrap.DEMO_PEOPLE, step=1000
     )
     seed = seed_col.number_input("Seed", min_value=0, value=bootstrap.DEMO_SEED, step=1, help="Same seed, same world.")
-    confirmed = st.checkbox("I understand that all current data, including imported files, will be replaced")
-    submitted = st.form_submit_button("Rebuild demo world", icon=":material/refresh:", disabled=not is_admin)
+    confirmed = st.checkbox("I understand that all people, posts and imported files will be replaced")
+    submitted = st.form_submit_button("Rebuild demo world", icon=":material/refresh:")
 if submitted and not confirmed:
     st.warning("Tick the box to confirm that all current data may be replaced, then press Rebuild again.")
 elif submitted:

@@ -241,14 +241,14 @@ st.markdown(
     f"({corrections['post_id'].n_unique():,} posts from your workspace), then re-tags all posts and recomputes "
     "who is influential in which topic. It takes under a minute for the demo world, a few minutes for a million people."
 )
-can_retrain = access.allows("admin")
-if st.button(
-    "Retrain and re-tag posts",
-    type="primary",
-    icon=":material/model_training:",
-    disabled=not can_retrain,
-    help=None if can_retrain else "The model is shared by all workspaces: retraining needs the admin role.",
-):
+can_retrain = auth.operator(access)
+if not can_retrain:
+    st.info(
+        "The model and the topics are shared by every workspace, so only an instance operator can retrain: ask "
+        "whoever runs this Sway server. Your corrections are used the next time they do.",
+        icon=":material/lock:",
+    )
+if can_retrain and st.button("Retrain and re-tag posts", type="primary", icon=":material/model_training:"):
     bar = st.progress(0.0, text="Starting…")
     try:
         report = retrain(

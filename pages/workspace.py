@@ -80,44 +80,51 @@ if not admin:
     st.stop()
 
 st.subheader("Erase a person on request")
-st.markdown(
-    "Removes the person's accounts, posts, reactions, scores, topics and campaign list entries **everywhere** "
-    "(every workspace), and keeps them out of later imports. It cannot be undone. The audit log keeps only that "
-    "an erasure happened and how many rows it removed."
-)
-asked = params.id_param("person")
-if asked is None and st.query_params.get("person"):
-    st.info("No such person — type the id from their profile's address.")
-person_id = st.number_input(
-    "Person id (the number after person= in their profile's address)",
-    min_value=1,
-    max_value=params.ID_MAX,
-    step=1,
-    value=asked,
-)
-label = privacy.person_label(cursor, int(person_id)) if person_id else None
-if person_id and label is None:
-    st.warning(f"There is no person {int(person_id)} in Sway. Check the id on their profile page.")
-elif label:
-    st.markdown(f"Person {int(person_id)}: **{plain(label)}**")
-    confirmed = st.checkbox("I have checked that this is the person who asked to be erased")
-    if st.button("Erase this person", type="primary", disabled=not confirmed, icon=":material/delete_forever:"):
-        bar = st.progress(0.0, text="Starting…")
-        try:
-            lines = erase.erase(
-                backend.shared_warehouse(),
-                access,
-                person_id=int(person_id),
-                progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
-            )
-        except (Busy, privacy.ErasureError, PermissionDenied) as problem:
-            bar.empty()
-            st.error(f"Nothing was erased.\n\n{plain(problem)}", icon=":material/error:")
-        else:
-            backend.data_changed()
-            st.session_state["workspace_messages"] = lines
-            st.query_params.pop("person", None)
-            st.rerun()
+if not auth.operator(access):
+    st.info(
+        "Erasing a person removes them from every workspace, so only an instance operator can do it: ask whoever "
+        "runs this Sway server, giving them the person's id (the number after person= in their profile's address).",
+        icon=":material/lock:",
+    )
+else:
+    st.markdown(
+        "Removes the person's accounts, posts, reactions, scores, topics and campaign list entries **everywhere** "
+        "(every workspace), and keeps them out of later imports. It cannot be undone. The audit log keeps only that "
+        "an erasure happened and how many rows it removed."
+    )
+    asked = params.id_param("person")
+    if asked is None and st.query_params.get("person"):
+        st.info("No such person — type the id from their profile's address.")
+    person_id = st.number_input(
+        "Person id (the number after person= in their profile's address)",
+        min_value=1,
+        max_value=params.ID_MAX,
+        step=1,
+        value=asked,
+    )
+    label = privacy.person_label(cursor, int(person_id)) if person_id else None
+    if person_id and label is None:
+        st.warning(f"There is no person {int(person_id)} in Sway. Check the id on their profile page.")
+    elif label:
+        st.markdown(f"Person {int(person_id)}: **{plain(label)}**")
+        confirmed = st.checkbox("I have checked that this is the person who asked to be erased")
+        if st.button("Erase this person", type="primary", disabled=not confirmed, icon=":material/delete_forever:"):
+            bar = st.progress(0.0, text="Starting…")
+            try:
+                lines = erase.erase(
+                    backend.shared_warehouse(),
+                    access,
+                    person_id=int(person_id),
+                    progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
+                )
+            except (Busy, privacy.ErasureError, PermissionDenied) as problem:
+                bar.empty()
+                st.error(f"Nothing was erased.\n\n{plain(problem)}", icon=":material/error:")
+            else:
+                backend.data_changed()
+                st.session_state["workspace_messages"] = lines
+                st.query_params.pop("person", None)
+                st.rerun()
 
 st.subheader("Audit log")
 st.caption("Who did what in this workspace, and every import, refresh, backup and erasure (shared by all).")

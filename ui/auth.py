@@ -17,6 +17,7 @@ import streamlit as st
 from core.ops import handoff
 from core.workspace import membership
 from core.workspace.access import LOCAL, Access, PermissionDenied
+from core.workspace.authorize import is_operator
 from core.workspace.signin import SignInCheck, check_sign_in
 from ui import backend
 from ui.text import plain
@@ -124,6 +125,12 @@ def access() -> Access:
         st.error(f"{plain(denied)} Choose another workspace in the sidebar.", icon=":material/block:")
         st.stop()
         raise  # st.stop() ends the run; this line only tells type checkers so
+
+
+def operator(access: Access) -> bool:
+    """True when `access` may change the data every workspace shares (no sign-in configured, or a stored instance
+    operator): only for deciding what a page shows, as core authorizes every such change again."""
+    return is_operator(backend.cursor(), access)
 
 
 @st.cache_resource(on_release=lambda stop: stop.set())

@@ -30,7 +30,6 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 from core import privacy
 from core.db import warehouse
@@ -345,44 +344,3 @@ def _refuse_if_in_use(target: Path) -> None:
             "then restore: restoring under a running app would lose what its users change meanwhile."
         ) from None
     con.close()
-
-
-# Who may use the warehouse and what happened to it: a rebuild of the demo world must not lose these.
-KEPT_ACROSS_REBUILDS = ("workspaces", "workspace_members", "audit_log", "suppressed_keys")
-
-
-def kept_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
-    """Workspaces, members, the audit log and the suppression list (with its secret), read before a rebuild."""
-    kept = {t: con.sql(f"SELECT * FROM {t}").pl() for t in KEPT_ACROSS_REBUILDS}  # noqa: S608 - fixed names
-    kept["warehouse_meta"] = con.sql("SELECT * FROM warehouse_meta WHERE key = ?", params=[privacy.SECRET_KEY]).pl()
-    return kept
-
-
-def put_back(con: duckdb.DuckDBPyConnection, kept: dict[str, pl.DataFrame]) -> None:
-    """Write `kept` into a freshly built warehouse (before it is swapped in), replacing its own rows.
-
-    The new world's own audit entries (e.g. the demo campaigns it loaded) follow the kept ones.
-    """
-    with warehouse.transaction(con):
-        own_audit = con.sql("SELECT * EXCLUDE (audit_id) FROM audit_log ORDER BY audit_id").pl()
-        for table, frame in kept.items():
-            con.register("sway_kept_rows", frame)
-            try:
-                if table == "warehouse_meta":
-                    con.execute("INSERT OR REPLACE INTO warehouse_meta SELECT * FROM sway_kept_rows")
-                else:
-                    con.execute(f"DELETE FROM {table}")  # noqa: S608 - names from KEPT_ACROSS_REBUILDS
-                    con.execute(f"INSERT INTO {table} SELECT * FROM sway_kept_rows")  # noqa: S608
-            finally:
-                con.unregister("sway_kept_rows")
-        top = scalar(con, "SELECT coalesce(max(audit_id), 0) FROM audit_log")
-        # DuckDB sequences cannot be set: draw ids until the next one is past every kept entry.
-        scalar(con, "SELECT max(nextval('audit_ids')) FROM range(?)", [top])
-        con.register("sway_own_audit", own_audit)
-        try:
-            con.execute(
-                "INSERT INTO audit_log (happened_at, user_email, workspace_id, action, details) "
-                "SELECT happened_at, user_email, workspace_id, action, details FROM sway_own_audit"
-            )
-        finally:
-            con.unregister("sway_own_audit")

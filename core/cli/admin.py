@@ -1,4 +1,4 @@
-"""Command-line subcommands for operators: workspaces and members, erasure, backup and restore.
+"""Command-line subcommands for operators: workspaces and members, instance operators, erasure, backup, restore.
 
 Registered by add_subcommands. The operator has the warehouse file itself, so acts as the local admin.
 Backup and erasure run the core/ops functions through core.ops.handoff: while the app holds the warehouse,
@@ -16,6 +16,7 @@ from core.backups.folder import restore
 from core.db import warehouse
 from core.ops import handoff
 from core.privacy import ErasureError
+from core.workspace import operators
 from core.workspace.access import PermissionDenied
 from core.workspace.membership import WorkspaceError, all_workspaces, bootstrap
 
@@ -53,6 +54,39 @@ def _cmd_workspace_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_operator_grant(args: argparse.Namespace) -> int:
+    con = warehouse.connect()
+    try:
+        added = operators.grant(con, args.email)
+    finally:
+        con.close()
+    print(f"{args.email} is {'now' if added else 'already'} an instance operator.")
+    return 0
+
+
+def _cmd_operator_revoke(args: argparse.Namespace) -> int:
+    con = warehouse.connect()
+    try:
+        operators.revoke(con, args.email)
+    finally:
+        con.close()
+    print(f"{args.email} is no longer an instance operator.")
+    return 0
+
+
+def _cmd_operator_list(args: argparse.Namespace) -> int:
+    con = warehouse.connect()
+    try:
+        found = operators.operators(con)
+    finally:
+        con.close()
+    if not found:
+        print("No instance operators: only this command line can rebuild, import, erase, refresh, retrain and back up.")
+    for email, granted_at in found:
+        print(f"{email}  (since {granted_at:%Y-%m-%d %H:%M})")
+    return 0
+
+
 def _report(outcome: handoff.Outcome) -> int:
     stream = sys.stdout if outcome.ok else sys.stderr
     for line in outcome.lines:
@@ -76,7 +110,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
-    """Add `workspace`, `erase`, `backup` and `restore` to the `python -m core` parser."""
+    """Add `workspace`, `operator`, `erase`, `backup` and `restore` to the `python -m core` parser."""
     ws = sub.add_parser("workspace", help="create workspaces and give people roles in them (sign-in mode)")
     ws_sub = ws.add_subparsers(dest="workspace_command", required=True, metavar="ACTION")
     add = ws_sub.add_parser("add", help="create a workspace (or reuse one of that name) with an admin")
@@ -90,6 +124,20 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     grant.set_defaults(run=_cmd_workspace_grant)
     lst = ws_sub.add_parser("list", help="list every workspace with its number of members")
     lst.set_defaults(run=_cmd_workspace_list)
+
+    op = sub.add_parser(
+        "operator",
+        help="who may change data every workspace shares: rebuild, import, erase, refresh, retrain, back up",
+    )
+    op_sub = op.add_subparsers(dest="operator_command", required=True, metavar="ACTION")
+    op_grant = op_sub.add_parser("grant", help="make someone an instance operator (signs in with this e-mail)")
+    op_grant.add_argument("email", help="the e-mail address they sign in with")
+    op_grant.set_defaults(run=_cmd_operator_grant)
+    op_revoke = op_sub.add_parser("revoke", help="take the instance operator role away")
+    op_revoke.add_argument("email")
+    op_revoke.set_defaults(run=_cmd_operator_revoke)
+    op_list = op_sub.add_parser("list", help="list the instance operators")
+    op_list.set_defaults(run=_cmd_operator_list)
 
     erase = sub.add_parser(
         "erase", help="erase a person on request: accounts, posts, reactions, scores, list entries (cannot be undone)"

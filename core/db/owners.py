@@ -46,6 +46,8 @@ OWNERS: dict[str, str] = {
     "workspaces": "core.workspace.membership",
     "workspace_members": "core.workspace.membership",
     "audit_log": "core.workspace.audit",
+    # Granted on the command line only: no page or ui module may write it.
+    "instance_operators": "core.workspace.operators",
     "campaigns": "core.campaigns.records",
     "campaign_terms": "core.campaigns.records",
     "campaign_members": "core.campaigns.members",
@@ -57,12 +59,28 @@ OWNERS: dict[str, str] = {
 # Builders of a fresh warehouse write into a new, empty file that warehouse.rebuild (or the restore) swaps in
 # only once it is complete, so no reader ever sees their rows half written and there is nothing to match:
 # - the demo generator fills the core tables (build_demo refuses a file that holds any);
-# - a restore loads every table from the backup's checked files, a demo rebuild puts back the workspaces,
-#   members, audit log and suppressions it keeps across, and an erasure copies every table into the new file it
-#   rewrites the warehouse into, so no byte of the erased rows is left (core/backups/folder.py).
+# - a restore loads every table from the backup's checked files, and an erasure copies every table into the new
+#   file it rewrites the warehouse into, so no byte of the erased rows is left (core/backups/folder.py);
+# - a demo rebuild puts back the workspaces, members, operators, audit log and suppressions it keeps across, and
+#   the workspaces' own campaigns and topic corrections re-keyed to the new world (core/backups/carry.py).
 FRESH_WAREHOUSE_BUILDERS: dict[str, frozenset[str]] = {
     "core.demo.write": frozenset(CORE_TABLES),
     "core.backups.folder": frozenset(OWNERS),
+    "core.backups.carry": frozenset(
+        {
+            "workspaces",
+            "workspace_members",
+            "instance_operators",
+            "audit_log",
+            "suppressed_keys",
+            "warehouse_meta",
+            "campaigns",
+            "campaign_terms",
+            "campaign_members",
+            "campaign_member_history",
+            "topic_corrections",
+        }
+    ),
 }
 # Erasure deletes a person's rows from every table that refers to them (and unlinks replies to their posts), found
 # by reading the catalog, so a new person-keyed table is covered without anyone remembering to add it.

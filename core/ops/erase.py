@@ -16,7 +16,8 @@ REWRITING = "Rewriting the warehouse so nothing of them remains"
 
 
 def erase(shared: SharedWarehouse, access: Access, *, person_id: int, progress: Progress = silent) -> list[str]:
-    """Erase one person everywhere and suppress their accounts in later imports; admins only.
+    """Erase one person everywhere and suppress their accounts in later imports; instance operators only (people
+    are shared by every workspace).
 
     erase_person authorizes, erases and writes the audit entry in one transaction. DuckDB keeps deleted rows' bytes
     in its file, so the warehouse is then copied table by table into a new file that replaces it (readers keep the

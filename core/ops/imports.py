@@ -1,4 +1,5 @@
-"""The import operation: files added all-or-nothing, authorized and audited in the load's own transaction."""
+"""The import operation: files added all-or-nothing to the people and posts every workspace shares, so only
+an instance operator may import; authorized and audited in the load's own transaction."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from core.ops.lock import exclusive
 from core.progress import Progress, silent
 from core.workspace import audit
 from core.workspace.access import Access
-from core.workspace.authorize import authorize
+from core.workspace.authorize import authorize_operator
 
 
 def import_uploads(
@@ -26,9 +27,9 @@ def import_uploads(
     db: Path,
     progress: Progress = silent,
 ) -> ImportReport:
-    """Import uploaded (name, bytes) files as an admin (the Data page's uploader)."""
+    """Import uploaded (name, bytes) files as an instance operator (the Data page's uploader)."""
     with exclusive(db, "import", access.user), transaction(con):
-        authorize(con, access, "admin", "importing data")
+        authorize_operator(con, access, "importing data")
         report = load_uploads(con, files, progress=progress)
         audit.record(con, access, "import", {"files": [n for n, _ in files], "added": report.added}, shared=True)
     return report
@@ -42,9 +43,9 @@ def import_files(
     db: Path,
     progress: Progress = silent,
 ) -> ImportReport:
-    """Import files from disk as an admin (the command line's `import`)."""
+    """Import files from disk as an instance operator (the command line's `import`)."""
     with exclusive(db, "import", access.user), transaction(con):
-        authorize(con, access, "admin", "importing data")
+        authorize_operator(con, access, "importing data")
         report = load_files(con, paths, progress=progress)
         names = [Path(p).name for p in paths]
         audit.record(con, access, "import", {"files": names, "added": report.added}, shared=True)

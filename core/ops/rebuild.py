@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from core.backups.folder import kept_tables, put_back
+from core.backups.carry import kept_tables, put_back
 from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.ops import bootstrap
@@ -12,27 +12,29 @@ from core.ops.lock import exclusive
 from core.progress import Progress, silent
 from core.workspace import audit
 from core.workspace.access import LOCAL, Access
-from core.workspace.authorize import authorize
+from core.workspace.authorize import authorize_operator
 
 
 def rebuild_demo(
     shared: SharedWarehouse, access: Access, *, people: int, seed: int, progress: Progress = silent
 ) -> None:
-    """Replace the warehouse's data with a freshly generated, scored demo world (build, then swap); admins only.
+    """Replace the warehouse's data with a freshly generated, scored demo world (build, then swap).
 
-    Workspaces, their members, the audit log and the suppression list survive the rebuild, and no other
-    whole-warehouse job can run meanwhile.
+    It replaces the people, posts and scores every workspace shares, so only an instance operator may do it.
+    Workspaces, their members, the operators, the audit log and the suppression list survive the rebuild, and
+    so does every workspace's own campaigns and topic corrections (core/backups/carry.py says how they follow
+    their people and posts into the new world). No other whole-warehouse job can run meanwhile.
     """
     with exclusive(shared.path, "demo rebuild", access.user):
         had_data = warehouse.exists(shared.path)
         current = shared.cursor()
         with warehouse.transaction(current):
-            authorize(current, access, "admin", "rebuilding the demo world")
-            kept = kept_tables(current) if had_data else {}
+            authorize_operator(current, access, "rebuilding the demo world")
+            kept = kept_tables(current) if had_data else None
 
         def build(con: duckdb.DuckDBPyConnection) -> None:
             bootstrap.build_ready_demo(con, people=people, seed=seed, progress=progress)
-            if kept:
+            if kept is not None:
                 put_back(con, kept)
             with warehouse.transaction(con):
                 audit.record(con, access, "demo.rebuild", {"people": people, "seed": seed}, shared=True)

@@ -15,7 +15,7 @@ from core.ops.pipeline import refresh_all
 from core.progress import Progress, silent
 from core.workspace import audit
 from core.workspace.access import Access, PermissionDenied
-from core.workspace.authorize import authorize
+from core.workspace.authorize import authorize_operator
 
 
 def refresh(
@@ -26,7 +26,8 @@ def refresh(
     progress: Progress = silent,
     **params: Any,
 ) -> list[str]:
-    """Refresh scores, topics and the Discover tables as one transaction; admins only. Returns the report lines.
+    """Refresh scores, topics and the Discover tables as one transaction; instance operators only
+    (the scores are shared by every workspace). Returns the report lines.
 
     Readers keep the previous results until the commit; a failure or a killed process leaves them in place,
     and a failure is noted in the audit log.
@@ -36,7 +37,7 @@ def refresh(
     with exclusive(db, "refresh", access.user):
         try:
             with transaction(con):
-                authorize(con, access, "admin", "refreshing scores and topics")
+                authorize_operator(con, access, "refreshing scores and topics")
                 report = refresh_all(con, progress=progress, **params)
                 audit.record(con, access, "refresh", {"seconds": round(report.seconds, 1)}, shared=True)
         except PermissionDenied:

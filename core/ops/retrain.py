@@ -17,7 +17,7 @@ from core.topics.retrain import RetrainReport
 from core.topics.retrain import retrain as retrain_model
 from core.workspace import audit
 from core.workspace.access import Access
-from core.workspace.authorize import authorize
+from core.workspace.authorize import authorize_operator
 
 
 def retrain(
@@ -31,11 +31,11 @@ def retrain(
 ) -> RetrainReport:
     """Retrain the topic model with all corrections, re-tag every post and rebuild the Discover tables.
 
-    The model is shared by every workspace, so this needs the admin role. Readers keep the previous topics
+    The model is shared by every workspace, so this needs the instance operator. Readers keep the previous topics
     until the commit; if a step fails, the warehouse and the model file stay as they were.
     """
     with exclusive(db, "topic retrain", access.user), transaction(con):
-        authorize(con, access, "admin", "retraining the topic model")
+        authorize_operator(con, access, "retraining the topic model")
         report = retrain_model(con, path=path, params=params, progress=scaled(progress, 0.0, 0.9))
         build_discovery(con, progress=scaled(progress, 0.9, 0.97))
         audit.record(

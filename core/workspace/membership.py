@@ -21,7 +21,7 @@ ROLES: tuple[Role, ...] = ("viewer", "editor", "admin")
 ROLE_HELP = {
     "viewer": "sees the workspace's campaigns and results",
     "editor": "also creates and changes campaigns",
-    "admin": "also manages members, imports data, refreshes scores and erases people",
+    "admin": "also manages members and reads the audit log",
 }
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_NAME = 80

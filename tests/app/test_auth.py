@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.db import warehouse
-from core.workspace import membership
+from core.workspace import membership, operators
 
 APP = str(warehouse.REPO_ROOT / "app.py")
 AUTH = {
@@ -129,7 +129,23 @@ def test_admin_bad_email_is_refused_with_a_clear_message(agency):
     assert _member_emails(at) == {"alice@a.example", "carol@a.example", "bob@both.example"}
 
 
-def test_admin_erases_a_person_after_confirming(agency):
+def _make_operator(path: str, email: str) -> None:
+    con = warehouse.connect(path)
+    try:
+        operators.grant(con, email)
+    finally:
+        con.close()
+
+
+def test_an_admin_who_is_not_an_operator_cannot_erase_and_is_told_whom_to_ask(agency):
+    at = _app(_signed_in("alice@a.example"))
+    assert not any(n.label.startswith("Person id") for n in at.number_input)
+    assert any("only an instance operator" in i.value and "runs this Sway server" in i.value for i in at.info)
+    assert at.dataframe  # she still reads her workspace's audit log
+
+
+def test_an_operator_erases_a_person_after_confirming(agency):
+    _make_operator(agency, "alice@a.example")
     at = _app(_signed_in("alice@a.example"))
     person = next(n for n in at.number_input if n.label.startswith("Person id"))
     person.set_value(3).run()
@@ -146,14 +162,22 @@ def test_admin_erases_a_person_after_confirming(agency):
         con.close()
 
 
-def test_data_page_keeps_import_refresh_and_rebuild_for_admins(agency):
-    editor = _app(_signed_in("carol@a.example"), page="pages/data.py")
-    assert any("need the admin role" in i.value for i in editor.info)
-    for label in ("Import", "Refresh scores and topics", "Rebuild demo world"):
-        assert next(b for b in editor.button if b.label == label).disabled, label
+SHARED_DATA_CONTROLS = ("Import", "Refresh scores and topics", "Rebuild demo world")
 
-    admin = _app(_signed_in("alice@a.example"), page="pages/data.py")
-    assert not next(b for b in admin.button if b.label == "Refresh scores and topics").disabled
+
+def test_data_page_shows_import_refresh_and_rebuild_to_operators_only(agency):
+    for email in ("alice@a.example", "carol@a.example"):  # a workspace admin, an editor: neither is an operator
+        at = _app(_signed_in(email), page="pages/data.py")
+        assert any("only an instance operator" in i.value for i in at.info), email
+        assert not {b.label for b in at.button} & set(SHARED_DATA_CONTROLS), email
+        assert not at.get("file_uploader"), email
+
+    _make_operator(agency, "dave@b.example")
+    operator = _app(_signed_in("dave@b.example"), page="pages/data.py")
+    assert not any("only an instance operator" in i.value for i in operator.info)
+    for label in SHARED_DATA_CONTROLS:
+        assert any(b.label == label for b in operator.button), label
+    assert operator.get("file_uploader")
 
 
 def test_an_unverified_address_is_not_matched_to_its_members_role(agency):

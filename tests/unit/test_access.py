@@ -4,7 +4,7 @@ import pytest
 
 from core.db import warehouse
 from core.ops import imports, refresh
-from core.workspace import audit, membership
+from core.workspace import audit, membership, operators
 from core.workspace.access import LOCAL, Access, PermissionDenied
 
 
@@ -120,14 +120,14 @@ def test_audit_entries_are_scoped_to_the_workspace_and_shared_data(con):
         audit.entries(con, membership.access_for(con, "bob@a.example", a))
 
 
-def test_refresh_needs_an_admin(con, tmp_path):
+def test_refresh_needs_an_operator(con, tmp_path):
     a, _ = _ids(con)
     viewer = membership.access_for(con, "bob@a.example", a)
     with pytest.raises(PermissionDenied, match="refreshing"):
         refresh.refresh(con, viewer, db=tmp_path / "w.duckdb")
 
 
-def test_imports_need_an_admin_and_are_audited_with_the_load(con, tmp_path):
+def test_imports_need_an_operator_and_are_audited_with_the_load(con, tmp_path):
     from core.ingest import InputError
 
     a, _ = _ids(con)
@@ -137,6 +137,9 @@ def test_imports_need_an_admin_and_are_audited_with_the_load(con, tmp_path):
     assert warehouse.scalar(con, "SELECT count(*) FROM accounts") == 0
 
     alice = membership.access_for(con, "alice@a.example", a)
+    with pytest.raises(PermissionDenied, match="instance operator"):
+        imports.import_uploads(con, alice, files, db=db)  # an admin of her workspace only
+    operators.grant(con, "alice@a.example")
     with pytest.raises(InputError):
         imports.import_uploads(con, alice, [("accounts.csv", b"network,account_id,handle\nmyspace,x,y\n")], db=db)
     assert warehouse.scalar(con, "SELECT count(*) FROM audit_log WHERE action = 'import'") == 0

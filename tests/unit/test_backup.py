@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from core.backups import carry
 from core.backups import folder as backup
 from core.db import warehouse
 from core.db.warehouse import REPO_ROOT, WarehouseError
@@ -156,7 +157,7 @@ def test_a_rebuilt_world_keeps_workspaces_members_audit_and_suppressions(demo_co
     con = warehouse.connect(demo_copy)
     membership.bootstrap(con, "Brand A", "alice@a.example")
     privacy.erase_person(con, LOCAL, 3)
-    kept = backup.kept_tables(con)
+    kept = carry.kept_tables(con)
     members = warehouse.rows(con, "SELECT * FROM workspace_members ORDER BY ALL")
     entries = warehouse.rows(con, "SELECT * FROM audit_log ORDER BY audit_id")
     suppressed = warehouse.rows(con, "SELECT * FROM suppressed_keys ORDER BY ALL")
@@ -166,7 +167,7 @@ def test_a_rebuilt_world_keeps_workspaces_members_audit_and_suppressions(demo_co
         build_demo(new, people=150, seed=3)
         with warehouse.transaction(new):
             audit.record(new, LOCAL, "rebuild", {"people": 150}, shared=True)  # the new world's own entry
-        backup.put_back(new, kept)
+        carry.put_back(new, kept)
 
     warehouse.rebuild(demo_copy, build)
     con = warehouse.connect(demo_copy)

@@ -1,4 +1,5 @@
-"""Every operation that changes data authorizes against the stored membership, never the role an Access claims.
+"""Every operation that changes data authorizes against the stored membership (or, for data every workspace
+shares, the stored instance operators), never the role an Access claims.
 
 Each case runs one mutating operation as a caller whose stored membership lacks the role it needs (a viewer
 claiming to be an admin, and someone who is not a member at all) and checks that it is refused with
@@ -250,8 +251,11 @@ def test_creating_a_workspace_is_refused(world, who):
 def test_the_stored_role_is_what_counts_and_the_message_says_what_to_do(world):
     viewer = membership.access_for(world.con, VIEWER_CLAIMING_ADMIN.user, LOCAL_WORKSPACE_ID)
     assert viewer.role == "viewer"
-    needs_admin = r"refreshing scores and topics needs the admin role\. Ask a workspace admin"
+    needs_admin = r"managing members needs the admin role\. Ask a workspace admin"
     with pytest.raises(PermissionDenied, match=needs_admin):
+        membership.grant(world.con, viewer, "eve@x.example", "viewer")
+    needs_operator = r"refreshing scores and topics changes data every workspace shares, so it needs the instance "
+    with pytest.raises(PermissionDenied, match=needs_operator + r"operator\. Ask whoever runs the Sway server"):
         refresh.refresh(world.con, viewer, db=world.path)
     with pytest.raises(PermissionDenied, match="not a member of this workspace"):
         membership.members(world.con, NOT_A_MEMBER)

@@ -12,7 +12,7 @@ from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.ingest import import_files
 from core.ops import erase, refresh
-from core.workspace import audit, membership
+from core.workspace import audit, membership, operators
 from core.workspace.access import LOCAL, PermissionDenied
 from tests.conftest import table_snapshot
 
@@ -202,13 +202,16 @@ def test_a_failed_erasure_changes_nothing(world, monkeypatch):
     assert table_snapshot(str(path)) == before
 
 
-def test_only_admins_erase_and_unknown_people_are_refused(world):
+def test_only_operators_erase_and_unknown_people_are_refused(world):
     con, _ = world
     membership.bootstrap(con, "Brand A", "alice@a.example")
     membership.bootstrap(con, "Brand A", "bob@a.example", "editor")
     brand = membership.memberships(con, "bob@a.example")[0].workspace_id
     with pytest.raises(PermissionDenied):
         privacy.erase_person(con, membership.access_for(con, "bob@a.example", brand), 3)
+    with pytest.raises(PermissionDenied, match="instance operator"):  # admin of her workspace, not an operator
+        privacy.erase_person(con, membership.access_for(con, "alice@a.example", brand), 3)
+    operators.grant(con, "alice@a.example")
     with pytest.raises(privacy.ErasureError, match="no person 999999"):
         privacy.erase_person(con, membership.access_for(con, "alice@a.example", brand), 999_999)
     assert warehouse.scalar(con, "SELECT count(*) FROM people WHERE person_id = 3") == 1

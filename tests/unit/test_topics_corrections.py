@@ -28,6 +28,7 @@ from core.topics.influence import TopicRefreshError
 from core.topics.model import LABELS
 from core.topics.retrain import train_with_corrections
 from core.topics.tagging import topic_rows
+from core.workspace import operators
 from core.workspace.access import Access, PermissionDenied
 from tests.conftest import table_snapshot
 from tests.unit.topics_small import small_model, small_sample
@@ -209,6 +210,7 @@ def test_retrain_saves_and_retags_with_the_corrections(con, small_training, tmp_
     post = first_posts(con, 1)[0]
     correct_post(con, EDITOR, post, add=["gaming"], remove=["music"])
     path = tmp_path / "m.skops"
+    operators.grant(con, AGENCY.user)  # the model is shared: retraining needs the instance operator
     report = retrain(con, AGENCY, db=warehouse.warehouse_path(), path=path)
     assert model_file.load(path).card["corrections_used"] == 1 == report.card["corrections_used"]
     tagged = rows(con, "SELECT topic, corrected FROM post_topics WHERE post_id = ? ORDER BY topic", [post])
@@ -219,10 +221,12 @@ def test_retrain_saves_and_retags_with_the_corrections(con, small_training, tmp_
     assert built is not None and rows(con, "SELECT count(*) FROM discovery")[0][0] > 0  # Discover rebuilt too
 
 
-def test_retrain_needs_the_admin_role_and_scores(con, small_training, tmp_path):
+def test_retrain_needs_the_instance_operator_and_scores(con, small_training, tmp_path):
     path, db = tmp_path / "m.skops", warehouse.warehouse_path()
-    with pytest.raises(PermissionDenied, match="admin role"):
-        retrain(con, EDITOR, db=db, path=path)
+    for refused in (EDITOR, AGENCY):  # a workspace admin is not enough: the model is shared
+        with pytest.raises(PermissionDenied, match="instance operator"):
+            retrain(con, refused, db=db, path=path)
+    operators.grant(con, AGENCY.user)
     with pytest.raises(TopicRefreshError, match="Refresh the scores first"):
         retrain(con, AGENCY, db=db, path=path)  # the small demo copy has not been scored
     assert not path.exists()
