@@ -83,6 +83,13 @@ def require_sign_in() -> None:
     st.stop()
 
 
+def _refused_account(problem: str) -> None:
+    st.title("This account cannot use that address")
+    st.error(problem, icon=":material/no_accounts:")
+    st.button("Sign out", icon=":material/logout:", on_click=st.logout)
+    st.stop()
+
+
 def _no_workspace(email: str) -> None:
     st.title("No workspace yet")
     st.warning(
@@ -102,6 +109,10 @@ def sidebar() -> None:
         st.sidebar.caption("Local workspace — no sign-in configured, everyone using this server sees the same data.")
         return
     email = _email()
+    try:
+        membership.bind_subject(backend.cursor(), email, str(st.user.get("sub") or ""))
+    except PermissionDenied as denied:
+        _refused_account(str(denied))
     mine = membership.memberships(backend.cursor(), email)
     if not mine:
         _no_workspace(email)

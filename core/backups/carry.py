@@ -28,7 +28,14 @@ from core.db import warehouse
 from core.db.warehouse import scalar
 
 # Who may use the warehouse and what happened to it: a rebuild of the demo world must not lose these.
-KEPT_ACROSS_REBUILDS = ("workspaces", "workspace_members", "instance_operators", "audit_log", "suppressed_keys")
+KEPT_ACROSS_REBUILDS = (
+    "workspaces",
+    "workspace_members",
+    "sign_in_subjects",
+    "instance_operators",
+    "audit_log",
+    "suppressed_keys",
+)
 _OWN_CAMPAIGNS = "SELECT campaign_id FROM campaigns WHERE source IS NULL"
 
 

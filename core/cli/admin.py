@@ -18,7 +18,7 @@ from core.ops import handoff
 from core.privacy import ErasureError
 from core.workspace import operators
 from core.workspace.access import PermissionDenied
-from core.workspace.membership import WorkspaceError, all_workspaces, bootstrap
+from core.workspace.membership import WorkspaceError, all_workspaces, bootstrap, release_subject
 
 USER_ERRORS = (WorkspaceError, PermissionDenied, ErasureError)  # one line on stderr, exit code 1
 
@@ -40,6 +40,20 @@ def _cmd_workspace_grant(args: argparse.Namespace) -> int:
     finally:
         con.close()
     print(f"{args.email} is now {args.role} in '{args.workspace}'.")
+    return 0
+
+
+def _cmd_workspace_release(args: argparse.Namespace) -> int:
+    con = warehouse.connect()
+    try:
+        released = release_subject(con, args.email)
+    finally:
+        con.close()
+    print(
+        f"{args.email} is released: the next account to sign in with it is bound to it."
+        if released
+        else f"{args.email} was not bound to any account; nothing to release."
+    )
     return 0
 
 
@@ -124,6 +138,11 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     grant.set_defaults(run=_cmd_workspace_grant)
     lst = ws_sub.add_parser("list", help="list every workspace with its number of members")
     lst.set_defaults(run=_cmd_workspace_list)
+    release = ws_sub.add_parser(
+        "release", help="let another identity-provider account sign in with an address (it moved to someone else)"
+    )
+    release.add_argument("email", help="the e-mail address to release")
+    release.set_defaults(run=_cmd_workspace_release)
 
     op = sub.add_parser(
         "operator",

@@ -45,6 +45,7 @@ OWNERS: dict[str, str] = {
     ),
     "workspaces": "core.workspace.membership",
     "workspace_members": "core.workspace.membership",
+    "sign_in_subjects": "core.workspace.membership",
     "audit_log": "core.workspace.audit",
     # Granted on the command line only: no page or ui module may write it.
     "instance_operators": "core.workspace.operators",
@@ -70,6 +71,7 @@ FRESH_WAREHOUSE_BUILDERS: dict[str, frozenset[str]] = {
         {
             "workspaces",
             "workspace_members",
+            "sign_in_subjects",
             "instance_operators",
             "audit_log",
             "suppressed_keys",

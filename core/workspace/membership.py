@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 import duckdb
 
@@ -63,6 +64,40 @@ def memberships(con: duckdb.DuckDBPyConnection, email: str) -> list[Membership]:
         [(email or "").strip().lower()],
     )
     return [Membership(int(ws), name, role) for ws, name, role in found]
+
+
+def bind_subject(con: duckdb.DuckDBPyConnection, email: str, subject: str) -> None:
+    """Tie a verified e-mail address to the identity provider's stable subject at its first sign-in; afterwards
+    refuse any other account presenting the same address (PermissionDenied, nothing written).
+
+    Providers can reassign an address (a departed colleague's mailbox, a re-registered domain); the subject
+    stays with the account, so roles granted to the address keep going to the person who first used them.
+    """
+    address, sub = (email or "").strip().lower(), (subject or "").strip()
+    if not address or not sub:
+        raise PermissionDenied("Your identity provider sent no account id with this sign-in. Sign in again.")
+    with transaction(con):
+        bound = scalar(con, "SELECT subject FROM sign_in_subjects WHERE email = ?", [address])
+        if bound is None:
+            con.execute("INSERT INTO sign_in_subjects VALUES (?, ?, ?)", [address, sub, datetime.now()])
+            audit.record(con, Access(address, LOCAL.workspace_id, "viewer"), "sign_in.bind", {}, shared=True)
+        elif bound != sub:
+            raise PermissionDenied(
+                f"{address} already signs in to Sway with another account at your identity provider, so this "
+                "account gets none of its roles. If the address really moved to you, ask whoever runs this Sway "
+                "server to release it (python -m core workspace release EMAIL)."
+            )
+
+
+def release_subject(con: duckdb.DuckDBPyConnection, email: str) -> bool:
+    """For the operator's command line: forget which account an address is bound to; True if it was bound."""
+    address = (email or "").strip().lower()
+    with transaction(con):
+        found = scalar(con, "SELECT count(*) FROM sign_in_subjects WHERE email = ?", [address])
+        con.execute("DELETE FROM sign_in_subjects WHERE email = ?", [address])
+        if found:
+            audit.record(con, LOCAL, "sign_in.release", {"email": address}, shared=True)
+    return bool(found)
 
 
 def access_for(con: duckdb.DuckDBPyConnection, email: str, workspace_id: int) -> Access:

@@ -42,8 +42,14 @@ def _app(user: dict | None, *, page: str | None = "pages/workspace.py") -> AppTe
     return at
 
 
-def _signed_in(email: str, *, verified: bool = True) -> dict:
-    return {"is_logged_in": True, "email": email, "email_verified": verified, "name": email.split("@")[0]}
+def _signed_in(email: str, *, verified: bool = True, sub: str | None = None) -> dict:
+    return {
+        "is_logged_in": True,
+        "email": email,
+        "email_verified": verified,
+        "sub": sub or f"idp|{email}",
+        "name": email.split("@")[0],
+    }
 
 
 def _member_emails(at: AppTest) -> set[str]:
@@ -193,4 +199,13 @@ def test_a_placeholder_cookie_secret_refuses_to_serve(agency):
     at.run()
     assert at.title[0].value == "Sway is not set up correctly"
     assert "token_hex(32)" in at.error[0].value
+    assert not at.sidebar.selectbox
+
+
+def test_another_account_presenting_a_bound_address_gets_no_role(agency):
+    first = _app(_signed_in("alice@a.example"), page=None)  # alice's own account binds the address
+    assert first.sidebar.selectbox
+    at = _app(_signed_in("alice@a.example", sub="idp|someone-else"), page=None)
+    assert at.title[0].value == "This account cannot use that address"
+    assert "workspace release" in at.error[0].value
     assert not at.sidebar.selectbox

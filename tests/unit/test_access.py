@@ -177,3 +177,14 @@ def test_shared_entries_of_other_workspaces_hide_who_and_details(con):
     assert "b-brand-secret-list.csv" in seen_by_b and "a-brand-people.csv" not in seen_by_b
     everything = " ".join(audit.entries(con, LOCAL)["details"])  # the operator of the whole server
     assert "a-brand-people.csv" in everything and "b-brand-secret-list.csv" in everything
+
+
+def test_an_address_is_bound_to_the_first_account_that_signs_in_with_it(con):
+    membership.bind_subject(con, "Alice@A.example", "idp|1")
+    membership.bind_subject(con, "alice@a.example", "idp|1")  # the same account again: fine
+    with pytest.raises(PermissionDenied, match="another account"):
+        membership.bind_subject(con, "alice@a.example", "idp|2")
+    assert membership.release_subject(con, "alice@a.example")
+    membership.bind_subject(con, "alice@a.example", "idp|2")  # released: the next account binds it
+    with pytest.raises(PermissionDenied, match="no account id"):
+        membership.bind_subject(con, "bob@a.example", "")
