@@ -4,8 +4,9 @@ A text cell starting with =, +, -, @, tab or carriage return would run as a form
 the file is opened in a spreadsheet; such cells get a leading apostrophe, which spreadsheets show as plain text.
 Numbers stay numbers. List cells (topics) become comma-separated text first. XLSX cells lose the control
 characters that openpyxl refuses: imports remove them, but names stored before they did may still hold some.
-Every cell loses text-direction overrides and isolates, which make a name or handle read as something else
-(and could hide a formula's first character from the check).
+Names and handles lose text-direction overrides and isolates, which make them read as something else (and
+could hide a formula's first character from the check); free text such as bios keeps them for right-to-left
+writing.
 """
 
 from __future__ import annotations
@@ -20,16 +21,17 @@ from core.vocabulary import NETWORKS
 _FORMULA_PATTERN = r"^[=+\-@\t\r]"
 _NOT_IN_XLSX = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # openpyxl's ILLEGAL_CHARACTERS_RE: all controls but \t \n \r
 _DIRECTION = r"[\x{202A}-\x{202E}\x{2066}-\x{2069}]"
+_NAME_COLUMNS = ("Name", "Handles")  # the export headers of names and handles (see `readable`)
 
 
 def _flat(frame: pl.DataFrame, *, remove: str | None = None) -> pl.DataFrame:
-    """Lists joined into text, direction and `remove` characters deleted, then every text column neutralised.
+    """Lists joined into text, direction (in names) and `remove` characters deleted, then text neutralised.
 
     Deleting comes first, so a formula hidden behind a deleted character is still caught.
     """
     frame = frame.with_columns(pl.col(pl.List(pl.String)).list.join(", "))
     text = pl.col(pl.String)
-    frame = frame.with_columns(text.str.replace_all(_DIRECTION, ""))
+    frame = frame.with_columns(pl.col(c).str.replace_all(_DIRECTION, "") for c in _NAME_COLUMNS if c in frame.columns)
     if remove is not None:
         frame = frame.with_columns(text.str.replace_all(remove, ""))
     return frame.with_columns(pl.when(text.str.contains(_FORMULA_PATTERN)).then("'" + text).otherwise(text).name.keep())
