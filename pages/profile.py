@@ -117,8 +117,8 @@ if scopes:
     )
     chart, words = st.columns([2, 3])
     chart.altair_chart(bars, width="stretch")
-    # Plain text, not Markdown: the sentences quote the person's top post.
-    words.text("\n\n".join(f"• {line}" for line in p.explanation[scope]))
+    # The sentences quote the person's top post: escaped, so it shows literally inside the list.
+    words.markdown("\n".join(f"- {plain(line)}" for line in p.explanation[scope]))
     top = p.breakdown.top_posts.filter(pl.col("network") == scope)
     if top.height:
         st.caption("The posts that drove the most of it")

@@ -42,7 +42,7 @@ def test_header_history_breakdown_and_network(known_world):
     assert len(_charts(at)) == 3  # score history, why this score, amplifier network
     history = _charts(at)[0].proto.spec
     assert '"strokeDash"' in history and "Scoring model changed" in history  # the rule at the model change
-    text = " ".join(t.value for t in at.text)
+    text = " ".join(t.value for t in at.markdown).replace("\\", "")  # as shown: the escapes are not displayed
     assert "62% of the points come from reposts: 410 by 140 distinct accounts" in text
     assert any("scoring model changed" in c.value for c in at.caption)
 
@@ -51,7 +51,7 @@ def test_switching_the_breakdown_to_a_network(known_world):
     at = _profile(str(MIRA))
     at.segmented_control[0].set_value("twitter").run()
     assert not at.exception, at.exception
-    assert any("Score 75 of 100" in t.value for t in at.text)
+    assert any("Score 75 of 100" in t.value for t in at.markdown)
 
 
 def test_marking_a_topic_wrong_records_a_correction(known_world):
