@@ -24,31 +24,22 @@ USER_ERRORS = (WorkspaceError, PermissionDenied, ErasureError)  # one line on st
 
 
 def _cmd_workspace_add(args: argparse.Namespace) -> int:
-    con = warehouse.connect()
-    try:
+    with warehouse.connect() as con:
         workspace_id = bootstrap(con, args.name, args.admin, "admin")
-    finally:
-        con.close()
     print(f"Workspace '{args.name}' (id {workspace_id}): {args.admin} is an admin.")
     return 0
 
 
 def _cmd_workspace_grant(args: argparse.Namespace) -> int:
-    con = warehouse.connect()
-    try:
+    with warehouse.connect() as con:
         bootstrap(con, args.workspace, args.email, args.role)
-    finally:
-        con.close()
     print(f"{args.email} is now {args.role} in '{args.workspace}'.")
     return 0
 
 
 def _cmd_workspace_release(args: argparse.Namespace) -> int:
-    con = warehouse.connect()
-    try:
+    with warehouse.connect() as con:
         released = release_subject(con, args.email)
-    finally:
-        con.close()
     print(
         f"{args.email} is released: the next account to sign in with it is bound to it."
         if released
@@ -58,42 +49,30 @@ def _cmd_workspace_release(args: argparse.Namespace) -> int:
 
 
 def _cmd_workspace_list(args: argparse.Namespace) -> int:
-    con = warehouse.connect()
-    try:
+    with warehouse.connect() as con:
         found = all_workspaces(con)
-    finally:
-        con.close()
     for workspace_id, name, members in found:
         print(f"{workspace_id:>4}  {name}  ({members} member{'s' if members != 1 else ''})")
     return 0
 
 
 def _cmd_operator_grant(args: argparse.Namespace) -> int:
-    con = warehouse.connect()
-    try:
+    with warehouse.connect() as con:
         added = operators.grant(con, args.email)
-    finally:
-        con.close()
     print(f"{args.email} is {'now' if added else 'already'} an instance operator.")
     return 0
 
 
 def _cmd_operator_revoke(args: argparse.Namespace) -> int:
-    con = warehouse.connect()
-    try:
+    with warehouse.connect() as con:
         operators.revoke(con, args.email)
-    finally:
-        con.close()
     print(f"{args.email} is no longer an instance operator.")
     return 0
 
 
 def _cmd_operator_list(args: argparse.Namespace) -> int:
-    con = warehouse.connect()
-    try:
+    with warehouse.connect() as con:
         found = operators.operators(con)
-    finally:
-        con.close()
     if not found:
         print("No instance operators: only this command line can rebuild, import, erase, refresh, retrain and back up.")
     for email, granted_at in found:

@@ -46,11 +46,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     path = warehouse.warehouse_path()
-    con = warehouse.connect(path)
-    try:
+    with warehouse.connect(path) as con:
         report = imports.import_files(con, LOCAL, [Path(p) for p in args.paths], db=path, progress=progress.to_stderr)
-    finally:
-        con.close()
     print(report.summary())
     return 0
 
@@ -81,11 +78,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"No warehouse at {path} yet. Build one with: python -m core demo")
         return 0
-    con = warehouse.connect(path)
-    try:
+    with warehouse.connect(path) as con:
         s = status(con, str(path), last_refresh=runs.latest_refresh(con))
-    finally:
-        con.close()
     print(f"Warehouse: {s.path}  (schema version {s.schema_version}, origin: {s.origin})")
     for table, count in s.table_counts.items():
         print(f"  {table:<13}{count:>14,}")

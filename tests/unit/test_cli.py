@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 from core.db import warehouse
+from core.workspace import membership
 
 
 def sway(*args: str, db: str) -> subprocess.CompletedProcess:
@@ -59,3 +60,14 @@ def test_bad_input_exits_1_with_one_line_naming_file_line_and_field(tmp_path):
 def test_bad_usage_exits_2(tmp_path):
     assert sway("demo", "--people", "0", db=str(tmp_path / "w.duckdb")).returncode == 2
     assert sway("no-such-command", db=str(tmp_path / "w.duckdb")).returncode == 2
+
+
+def test_workspace_release_frees_a_bound_address_for_another_account(tmp_path):
+    db = str(tmp_path / "w.duckdb")
+    with warehouse.connect(db) as con:
+        membership.bind_subject(con, "alice@a.example", "idp|old")
+    assert "nothing to release" not in sway("workspace", "release", "Alice@A.example", db=db).stdout
+    with warehouse.connect(db) as con:
+        membership.bind_subject(con, "alice@a.example", "idp|new")  # refused before the release
+    again = sway("workspace", "release", "nobody@a.example", db=db)
+    assert again.returncode == 0 and "nothing to release" in again.stdout
