@@ -6,7 +6,8 @@ complete; its manifest names each table's file with its row count and SHA-256.
 A restore never runs SQL from the backup (its files could have been edited). It checks every file's hash before
 reading any, builds a new warehouse file beside the current one from Sway's own migrations, loads into it only the
 tables that schema has, by column name, re-applies the current warehouse's erasures (people erased after the backup
-was taken stay erased), and swaps it in. A refused, failed or interrupted restore leaves the current warehouse
+was taken stay erased), keeps the current instance's operators and sign-in bindings (who runs this instance is not
+the backup's to say: an operator revoked since the backup stays revoked), and swaps it in. A refused, failed or interrupted restore leaves the current warehouse
 untouched.
 
 An erasure rewrites the warehouse with the same loading: every table copied whole into a new file (copy_tables).
@@ -178,6 +179,7 @@ def restore(folder: Path, db: Path | None = None) -> BackupInfo:
     target = Path(db) if db is not None else warehouse.warehouse_path()
     _refuse_if_in_use(target)
     secret, suppressed_keys = _suppressions(target)
+    instance = _instance_rows(target)
     staging = target.with_name(target.name + ".restoring")
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)
@@ -187,6 +189,7 @@ def restore(folder: Path, db: Path | None = None) -> BackupInfo:
             counts = _load(con, source, manifest, files, complete=manifest["schema_version"] == current)
             _advance_sequences(con)
             _keep_suppressions(con, source, secret, suppressed_keys)
+            _keep_instance(con, instance)
             privacy.erase_suppressed(con)
         con.execute("CHECKPOINT")
     except BaseException:
@@ -311,6 +314,35 @@ def _suppressions(target: Path) -> tuple[str | None, list[tuple]]:
         return secret, rows(con, "SELECT key_hash, suppressed_at FROM suppressed_keys")
     finally:
         con.close()
+
+
+# Who runs this instance: the current warehouse's lists replace the backup's (none kept if there is no current one).
+_INSTANCE_TABLES = ("instance_operators", "sign_in_subjects")
+
+
+def _instance_rows(target: Path) -> dict[str, list[tuple]] | None:
+    """The current warehouse's instance operators and sign-in bindings, or None if it has none to keep."""
+    if not target.exists():
+        return None
+    con = duckdb.connect(str(target), read_only=True)  # _suppressions has read it already: it opens
+    try:
+        present = {t for (t,) in rows(con, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'")}
+        if not set(_INSTANCE_TABLES) <= present:
+            return None  # a warehouse from before these lists existed
+        return {t: rows(con, f"SELECT * FROM {t}") for t in _INSTANCE_TABLES}  # noqa: S608 - fixed names
+    finally:
+        con.close()
+
+
+def _keep_instance(con: duckdb.DuckDBPyConnection, instance: dict[str, list[tuple]] | None) -> None:
+    """Put the current instance's operators and sign-in bindings in place of the backup's."""
+    if instance is None:
+        return
+    for table, kept in instance.items():
+        con.execute(f"DELETE FROM {table}")  # noqa: S608 - names from _INSTANCE_TABLES
+        if kept:
+            marks = ", ".join("?" * len(kept[0]))
+            con.executemany(f"INSERT INTO {table} VALUES ({marks})", kept)  # noqa: S608
 
 
 def _keep_suppressions(

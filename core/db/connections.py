@@ -2,6 +2,11 @@
 
 DuckDB caches database instances by path inside a process, so after a rebuild swaps in a new
 file the old connection must be closed before the new file can be opened; this class does that.
+
+It is also the write gate of whole-file replacements: while its lock is held and the connection closed, no one
+in this process can read or write (cursor() waits), and no other process can hold the file while the app does.
+What a replacement copies from the old file (a demo rebuild's kept tables, an erasure's whole copy) is copied
+then, so an edit a marketer saves during a long build is carried over, never lost.
 """
 
 from __future__ import annotations
@@ -40,9 +45,49 @@ class SharedWarehouse:
                 self._identity = warehouse.file_identity(self.path)[:2]
             return self._con.cursor()
 
-    def rebuild(self, build: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
-        """Build a new warehouse file and swap it in; other threads wait only for the swap itself."""
-        warehouse.rebuild(self.path, build, swap_guard=self._closed_while_swapping())
+    def rebuild(
+        self,
+        build: Callable[[duckdb.DuckDBPyConnection], None],
+        *,
+        carry: Callable[[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection], None] | None = None,
+    ) -> None:
+        """Build a new warehouse file and swap it in; other threads wait only for the swap itself.
+
+        `build(new)` makes the new file from nothing of the old one; `carry(old, new)` then copies from the old
+        file what must survive, behind the write gate, so nothing written meanwhile is left behind.
+        """
+        self._replace(build, carry)
+
+    def rewrite(self, copy: Callable[[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection], None]) -> None:
+        """Replace the file with `copy(old, new)` of itself (an erasure's rewrite), losing no concurrent write.
+
+        The copy runs while everyone keeps reading and writing; if anything was committed meanwhile (the file's
+        write marks moved), it is made again behind the write gate before the swap. `copy` must replace every
+        table it writes, so a second run leaves no trace of the first.
+        """
+        source = self.cursor()
+        source.execute("CHECKPOINT")  # an empty log: from here on, any commit moves the marks
+        marks = warehouse.write_marks(self.path)
+        self._replace(
+            lambda new: copy(source, new), copy, needed=lambda: warehouse.write_marks(self.path) != marks
+        )
+
+    def _replace(
+        self,
+        build: Callable[[duckdb.DuckDBPyConnection], None],
+        carry: Callable[[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection], None] | None,
+        needed: Callable[[], bool] = lambda: True,
+    ) -> None:
+        def finish(new: duckdb.DuckDBPyConnection) -> None:
+            if carry is None or not needed():  # `needed` looks at the file before anything opens it again
+                return
+            old = warehouse.connect(self.path)
+            try:
+                carry(old, new)
+            finally:
+                old.close()
+
+        warehouse.rebuild(self.path, build, swap_guard=self._closed_while_swapping(), finish=finish)
 
     @contextmanager
     def _closed_while_swapping(self) -> Iterator[None]:

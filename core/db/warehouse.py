@@ -150,12 +150,14 @@ def rebuild(
     build: Callable[[duckdb.DuckDBPyConnection], None],
     *,
     swap_guard: AbstractContextManager[object] | None = None,
+    finish: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> None:
     """Build a whole new warehouse beside `path`, then swap it in atomically.
 
     Readers of the old file keep a consistent view until they reconnect, and a crash
     mid-build leaves the old warehouse untouched (only a stray `.building` file).
-    `swap_guard` is held only around the swap itself, e.g. to close shared connections.
+    `swap_guard` is held only around the swap itself, e.g. to close shared connections; `finish` runs on the new
+    file inside it, for what must be copied from the old file with no one writing to it (see SharedWarehouse).
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -170,10 +172,35 @@ def rebuild(
         con.close()
         staging.unlink(missing_ok=True)
         raise
-    con.close()
     with swap_guard or nullcontext():
+        try:
+            if finish is not None:
+                finish(con)
+                con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            staging.unlink(missing_ok=True)
+            raise
+        con.close()
         target.with_name(target.name + ".wal").unlink(missing_ok=True)
         os.replace(staging, target)
+
+
+def write_marks(path: Path | str) -> tuple[tuple[int, int] | None, ...]:
+    """(size, mtime_ns) of the warehouse file and of its write-ahead log: every commit changes one of them.
+
+    DuckDB appends each commit to the log and folds the log into the file at a checkpoint, so after a CHECKPOINT
+    equal marks mean nothing was committed since; this lets a copy of the file notice writes made during it.
+    """
+    marks = []
+    for file in (Path(path), Path(str(path) + ".wal")):
+        try:
+            st = file.stat()
+        except FileNotFoundError:
+            marks.append(None)
+            continue
+        marks.append((st.st_size, st.st_mtime_ns))
+    return tuple(marks)
 
 
 def file_identity(path: Path | str | None = None) -> tuple[str, int, int]:

@@ -3,8 +3,6 @@ file rewritten so nothing of them is left in it."""
 
 from __future__ import annotations
 
-import duckdb
-
 from core.backups.folder import copy_tables
 from core.db.connections import SharedWarehouse
 from core.ops.lock import exclusive
@@ -21,17 +19,12 @@ def erase(shared: SharedWarehouse, access: Access, *, person_id: int, progress: 
 
     erase_person authorizes, erases and writes the audit entry in one transaction. DuckDB keeps deleted rows' bytes
     in its file, so the warehouse is then copied table by table into a new file that replaces it (readers keep the
-    old one until the swap). The lock is held throughout, so no refresh, import or backup runs meanwhile.
+    old one until the swap, and an edit saved during the copy is copied too: SharedWarehouse.rewrite). The lock is held throughout, so no refresh, import or backup runs meanwhile.
     """
     with exclusive(shared.path, "erasure", access.user):
         progress(0.0, "Erasing")
         report = erase_person(shared.cursor(), access, int(person_id))
         progress(0.2, REWRITING)
-        source = shared.cursor()
-
-        def build(con: duckdb.DuckDBPyConnection) -> None:
-            copy_tables(source, con)
-
-        shared.rebuild(build)
+        shared.rewrite(copy_tables)
     progress(1.0, "Erased")
     return [report.summary()]

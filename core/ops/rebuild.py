@@ -30,16 +30,18 @@ def rebuild_demo(
         current = shared.cursor()
         with warehouse.transaction(current):
             authorize_operator(current, access, "rebuilding the demo world")
-            kept = kept_tables(current) if had_data else None
 
         def build(con: duckdb.DuckDBPyConnection) -> None:
             bootstrap.build_ready_demo(con, people=people, seed=seed, progress=progress)
-            if kept is not None:
-                put_back(con, kept)
-            with warehouse.transaction(con):
-                audit.record(con, access, "demo.rebuild", {"people": people, "seed": seed}, shared=True)
 
-        shared.rebuild(build)
+        def carry(old: duckdb.DuckDBPyConnection, new: duckdb.DuckDBPyConnection) -> None:
+            # Read behind the write gate, after the long build: an edit saved during the build is carried too.
+            if had_data:
+                put_back(new, kept_tables(old))
+            with warehouse.transaction(new):
+                audit.record(new, access, "demo.rebuild", {"people": people, "seed": seed}, shared=True)
+
+        shared.rebuild(build, carry=carry)
     progress(1.0, "Demo world ready")
 
 

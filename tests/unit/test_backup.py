@@ -396,3 +396,29 @@ def test_a_backup_whose_erasures_use_another_key_is_refused(demo_copy, tmp_path)
     with pytest.raises(WarehouseError, match="another warehouse"):
         backup.restore(tmp_path / "b", demo_copy)
     assert _sha256(demo_copy) == before
+
+
+def test_a_restore_keeps_the_current_operators_and_sign_in_bindings(demo_copy, tmp_path):
+    from core.workspace import operators
+
+    con = warehouse.connect(demo_copy)
+    operators.grant(con, "old-operator@a.example")
+    membership.bind_subject(con, "alice@a.example", "subject-before")
+    con.close()
+    _backup(demo_copy, tmp_path / "b")
+    con = warehouse.connect(demo_copy)
+    operators.revoke(con, "old-operator@a.example")  # revoked since the backup: must stay revoked
+    operators.grant(con, "new-operator@a.example")
+    membership.release_subject(con, "alice@a.example")
+    membership.bind_subject(con, "alice@a.example", "subject-after")  # the address was handed to someone else
+    con.close()
+
+    backup.restore(tmp_path / "b", demo_copy)
+    con = warehouse.connect(demo_copy)
+    try:
+        assert [email for email, _ in operators.operators(con)] == ["new-operator@a.example"]
+        assert warehouse.rows(con, "SELECT email, subject FROM sign_in_subjects") == [
+            ("alice@a.example", "subject-after")
+        ]
+    finally:
+        con.close()

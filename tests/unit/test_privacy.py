@@ -308,3 +308,57 @@ def test_erasing_a_person_with_a_note_leaves_no_audit_entry_naming_them(world):
     assert not [d for d in logged if _mentions(d, person)]
     notes = [d for d in logged if d.get("campaign_id") == campaign_id and "people" in d and len(d) == 2]
     assert len(notes) >= 2  # both note entries kept, with a count instead of the id
+
+
+def _note_saved_during(monkeypatch, shared: SharedWarehouse, note: str) -> list[int]:
+    """Make erasure's copy save a marketer's note on another cursor once its snapshot is taken; copies made."""
+    made = []
+    real = erase.copy_tables
+
+    def copy_then_edit(source, target):
+        counts = real(source, target)
+        if not made:
+            con = shared.cursor()
+            campaign_id, person = warehouse.rows(
+                con, "SELECT campaign_id, person_id FROM campaign_members ORDER BY ALL LIMIT 1"
+            )[0]
+            version = records.get_campaign(con, LOCAL, campaign_id).version
+            members.set_notes(con, LOCAL, campaign_id, person, note, version)
+        made.append(len(counts))
+        return counts
+
+    monkeypatch.setattr(erase, "copy_tables", copy_then_edit)
+    return made
+
+
+def test_a_note_saved_while_an_erasure_rewrites_the_file_is_kept(world, monkeypatch):
+    con, path = world
+    person = _busiest_person(con)
+    con.close()
+    shared = SharedWarehouse(path)
+    try:
+        made = _note_saved_during(monkeypatch, shared, "saved during the rewrite")
+        erase.erase(shared, LOCAL, person_id=person)
+        assert len(made) == 2  # the copy was stale, so it was made again behind the write gate
+        kept = warehouse.scalar(
+            shared.cursor(), "SELECT count(*) FROM campaign_members WHERE notes = ?", ["saved during the rewrite"]
+        )
+        assert kept == 1
+        assert warehouse.scalar(shared.cursor(), "SELECT count(*) FROM people WHERE person_id = ?", [person]) == 0
+    finally:
+        shared.close()
+
+
+def test_an_erasure_with_no_concurrent_write_copies_once(world, monkeypatch):
+    con, path = world
+    person = _busiest_person(con)
+    con.close()
+    made = []
+    real = erase.copy_tables
+    monkeypatch.setattr(erase, "copy_tables", lambda source, target: made.append(1) or real(source, target))
+    shared = SharedWarehouse(path)
+    try:
+        erase.erase(shared, LOCAL, person_id=person)
+    finally:
+        shared.close()
+    assert made == [1]
