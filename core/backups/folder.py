@@ -7,8 +7,8 @@ A restore never runs SQL from the backup (its files could have been edited). It 
 reading any, builds a new warehouse file beside the current one from Sway's own migrations, loads into it only the
 tables that schema has, by column name, re-applies the current warehouse's erasures (people erased after the backup
 was taken stay erased), keeps the current instance's operators and sign-in bindings (who runs this instance is not
-the backup's to say: an operator revoked since the backup stays revoked), and swaps it in. A refused, failed or interrupted restore leaves the current warehouse
-untouched.
+the backup's to say: an operator revoked since the backup stays revoked), and swaps it in. A refused, failed or
+interrupted restore leaves the current warehouse untouched.
 
 An erasure rewrites the warehouse with the same loading: every table copied whole into a new file (copy_tables).
 

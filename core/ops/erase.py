@@ -19,7 +19,8 @@ def erase(shared: SharedWarehouse, access: Access, *, person_id: int, progress: 
 
     erase_person authorizes, erases and writes the audit entry in one transaction. DuckDB keeps deleted rows' bytes
     in its file, so the warehouse is then copied table by table into a new file that replaces it (readers keep the
-    old one until the swap, and an edit saved during the copy is copied too: SharedWarehouse.rewrite). The lock is held throughout, so no refresh, import or backup runs meanwhile.
+    old one until the swap, and an edit saved during the copy is copied too: SharedWarehouse.rewrite). The lock
+    is held throughout, so no refresh, import or backup runs meanwhile.
     """
     with exclusive(shared.path, "erasure", access.user):
         progress(0.0, "Erasing")
