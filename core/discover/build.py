@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import duckdb
+import polars as pl
 
 from core.db.warehouse import latest_load_id, rows, scalar, transaction
 from core.discover.columns import SCORE_COLUMNS, TOPIC_SLOTS, topic_column
-from core.discover.words import split_sql, stem_sql
+from core.discover.words import split_sql, stem
 from core.progress import Progress, silent
 from core.scoring.runs import stored_run
 from core.vocabulary import NETWORKS
@@ -32,6 +33,8 @@ _TABLES = (
     "profile_reactions",
     "discovery_builds",
 )
+_TOKENS = "_discover_tokens"  # scratch: every word occurrence of the documents being indexed
+_STEMS = "_discover_stems"  # scratch: each distinct word with its index form
 _building = threading.RLock()  # one build at a time per process; ensure_built holds it across check and build
 
 
@@ -158,25 +161,33 @@ def _insert_terms(con: duckdb.DuckDBPyConnection, start: datetime | None, end: d
     """The word index over each person's name, handles and bios and their posts in the window, and its totals."""
     con.execute(
         f"""
-        INSERT INTO discovery_terms
+        CREATE OR REPLACE TEMP TABLE {_TOKENS} AS
         WITH docs AS (
             SELECT person_id, NULL::BIGINT AS post_id, {split_sql("search_text")} AS words FROM discovery
             UNION ALL
             SELECT a.person_id, p.post_id, {split_sql("p.text")} FROM posts p JOIN accounts a USING (account_id)
             WHERE p.posted_at > $start AND p.posted_at <= $end
-        ), tokens AS MATERIALIZED (
-            SELECT person_id, post_id, len(words) AS length, unnest(words) AS token FROM docs
-        ), stems AS (
-            -- Stemming each distinct word once instead of every occurrence.
-            SELECT token, {stem_sql("token")} AS word FROM (SELECT DISTINCT token FROM tokens WHERE token <> '')
         )
-        SELECT hash(s.word) AS bucket, s.word, t.person_id, t.post_id, count(*), any_value(t.length)
-        FROM tokens t JOIN stems s USING (token)
-        GROUP BY ALL
-        ORDER BY bucket  -- an integer sort costs a third of sorting the words themselves
+        SELECT person_id, post_id, len(words) AS length, unnest(words) AS token FROM docs
         """,  # noqa: S608 - fixed SQL expressions from core.discover.words
         {"start": start, "end": end},
     )
+    # Each distinct word is stemmed once, by the same expression a search uses.
+    tokens = con.sql(f"SELECT DISTINCT token FROM {_TOKENS} WHERE token <> ''").pl()  # noqa: S608 - fixed name
+    con.register(_STEMS, tokens.with_columns(word=stem(pl.col("token"))))
+    try:
+        con.execute(
+            f"""
+            INSERT INTO discovery_terms
+            SELECT hash(s.word) AS bucket, s.word, t.person_id, t.post_id, count(*), any_value(t.length)
+            FROM {_TOKENS} t JOIN {_STEMS} s USING (token)
+            GROUP BY ALL
+            ORDER BY bucket  -- an integer sort costs a third of sorting the words themselves
+            """  # noqa: S608 - fixed names
+        )
+    finally:
+        con.unregister(_STEMS)
+        con.execute(f"DROP TABLE {_TOKENS}")
     con.execute(
         """
         INSERT INTO discovery_text_stats

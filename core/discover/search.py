@@ -23,7 +23,7 @@ import polars as pl
 from core.db.warehouse import rows
 from core.discover.columns import SCORE_COLUMNS, network_mask, topic_column
 from core.discover.filters import Filters
-from core.discover.words import RANKING, split_sql, stem_sql
+from core.discover.words import RANKING, search_words
 from core.vocabulary import NETWORKS
 
 # The columns of a result page, in display order.
@@ -53,23 +53,21 @@ class _Query:
     params: list
 
 
-def words(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
-    """The distinct index words of a free-text search, cut and stemmed exactly as the index was built."""
-    sql = f"SELECT DISTINCT {stem_sql('w')} FROM (SELECT unnest({split_sql('?')}) AS w) WHERE w <> ''"  # noqa: S608
-    return sorted(word for (word,) in rows(con, sql, [text]))
-
-
 def _text_matches(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame | None:
-    """(person_id, relevance, post_id) of the people whose documents hold every word; None without words."""
-    wanted = words(con, text)
+    """(person_id, relevance, post_id) of the people whose documents hold every word; None without words.
+
+    The text is cut and stemmed exactly as the index was (core/discover/words.py).
+    """
+    wanted = search_words(text)
     if not wanted:
         return None
     return con.sql(
         """
-        WITH stats AS (SELECT documents, avg_length FROM discovery_text_stats),
+        WITH wanted AS (SELECT unnest($words::VARCHAR[]) AS word),
+        stats AS (SELECT documents, avg_length FROM discovery_text_stats),
         hit AS (
             SELECT * FROM discovery_terms
-            WHERE bucket IN (SELECT hash(unnest($words::VARCHAR[]))) AND word IN (SELECT unnest($words::VARCHAR[]))
+            WHERE bucket IN (SELECT hash(word) FROM wanted) AND word IN (SELECT word FROM wanted)
         ),
         df AS (SELECT word, count(*) AS docs FROM hit GROUP BY word),
         part AS (
@@ -79,7 +77,10 @@ def _text_matches(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame | N
             FROM hit h JOIN df USING (word) CROSS JOIN stats s
         ),
         doc AS (SELECT person_id, post_id, sum(value) AS relevance FROM part GROUP BY ALL),
-        everyword AS (SELECT person_id FROM part GROUP BY person_id HAVING count(DISTINCT word) = len($words))
+        everyword AS (
+            SELECT person_id FROM part GROUP BY person_id
+            HAVING count(DISTINCT word) = (SELECT count(*) FROM wanted)
+        )
         SELECT person_id, max(relevance) AS relevance,
                arg_max(post_id, relevance) FILTER (WHERE post_id IS NOT NULL) AS post_id
         FROM doc SEMI JOIN everyword USING (person_id) GROUP BY person_id
@@ -199,6 +200,8 @@ def _page(con: duckdb.DuckDBPyConnection, q: _Query, limit: int, offset: int) ->
         f"SELECT {columns} FROM {q.source} WHERE {q.where} ORDER BY {q.order} LIMIT ? OFFSET ?",  # noqa: S608
         params=[*q.params, limit, offset],
     ).pl()
+    if not q.text_match:
+        return page.with_columns(matching_post=pl.lit(None, pl.String)).select(RESULT_COLUMNS)
     posts = con.sql(
         "SELECT post_id AS matching_post_id, text AS matching_post FROM posts WHERE post_id IN (SELECT unnest(?))",
         params=[page["matching_post_id"].drop_nulls().to_list()],
