@@ -188,12 +188,13 @@ shown = rows.with_columns(
     profile="/profile?person=" + rows["person_id"].cast(str),
     followers=followers_text({n: f"followers_{n}" for n in NETWORKS}),
 )
+columns = [c for c in _COLUMNS if c != "matching_post" or filters.text.strip()]
 chosen = selection.people_table(
-    shown,
+    shown.select("person_id", *dict.fromkeys(["name", *columns])),  # only what is shown goes to the browser
     key=_TABLE,
     keep_hidden=True,
     hide_index=True,
-    column_order=[c for c in _COLUMNS if c != "matching_post" or filters.text.strip()],
+    column_order=columns,
     column_config={
         "profile": st.column_config.LinkColumn("Profile", display_text="Open", width="small"),
         "name": "Name",
