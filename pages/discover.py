@@ -20,8 +20,8 @@ EXPORT_LIMIT = 100_000  # rows in a result export; XLSX holds about a million, b
 _WIDGETS = "discover_"  # prefix of this page's widget keys
 _TABLE = f"{_WIDGETS}results"  # the results table's key (its ticks: ui/selection)
 _COLUMNS = (
-    "profile", "name", "handles", "score", "topics", "topic_influence", "followers", "audience", "engagement_rate",
-    "matching_post", "authenticity", "flagged", "location", "language", *(f"score_{n}" for n in NETWORKS),
+    "profile", "name", "matching_post", "score", "followers", "topics", "topic_influence", "audience",
+    "engagement_rate", "handles", "authenticity", "flagged", "location", "language", *(f"score_{n}" for n in NETWORKS),
 )  # fmt: skip
 
 shell.ensure_app_shell()
@@ -238,7 +238,7 @@ if rows.height:
     if go.button("Open profile", type="primary", width="stretch"):
         st.switch_page("pages/profile.py", query_params={"person": str(person)})
 
-st.subheader("Selected people")
+st.subheader("Your selection")
 ids = sorted(chosen)
 hidden = len(set(ids) - set(rows["person_id"].to_list()))
 who, clear = st.columns([4, 1], vertical_alignment="center")
