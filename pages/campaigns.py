@@ -15,7 +15,7 @@ from core.campaigns.model import STATUSES, TRANSITIONS, CampaignError, CampaignN
 from core.campaigns.terms import parse_terms, terms_text
 from core.ops import campaigns as campaign_ops
 from core.vocabulary import NETWORKS, topic_label, topic_labels
-from ui import auth, backend, exports, params, shell
+from ui import auth, backend, exports, params, selection, shell
 from ui.text import plain, plain_cells
 
 shell.ensure_app_shell()
@@ -269,11 +269,11 @@ with list_tab:
         help="Refill up to the budget; locked, added and contacted people stay.",
     ):
         _act(picked, lambda v: _refill(picked, v))
-    event = st.dataframe(
+    # Ticks belong to people: after a removal or a status change they never move to the next rows.
+    ticked = selection.people_table(
         people.with_columns(topic_labels(pl.col("topics")), pl.col("status").replace_strict(STATUSES)),
         key=f"campaign_list_{picked}",
-        on_select="rerun",
-        selection_mode="multi-row",
+        keep_hidden=False,
         hide_index=True,
         column_order=(
             "name",
@@ -306,9 +306,9 @@ with list_tab:
             "posted_at": "Posted",
         },
     )
-    chosen = [people["person_id"][i] for i in event.selection.rows if i < people.height]
+    chosen = sorted(ticked)
     if can_edit:
-        st.caption(f"{len(chosen)} selected — tick rows in the table to change them.")
+        st.caption(f"The buttons below act on {selection.whom(ticked)}." if ticked else "Tick rows to act on them.")
         status_col, apply_col = st.columns([3, 1], vertical_alignment="bottom")
         current = set(people.filter(pl.col("person_id").is_in(chosen))["status"])
         offered = [s for s in STATUSES if any(s in TRANSITIONS[c] for c in current)] or list(STATUSES)

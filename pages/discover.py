@@ -1,6 +1,7 @@
-"""Discover page: find people by score, topic, audience, engagement, authenticity, place and words; open a
-profile; export the selection or the whole result; put the selection on a campaign (one core/ops call). The
-filters live in the URL, so a link restores the search."""
+"""Discover page: find people by score, topic, audience, engagement, authenticity, place and words (in names,
+bios and posts, best match first); open a profile; export the selection or the whole result; put the selection
+on a campaign (one core/ops call). The filters live in the URL, so a link restores the search. Ticks belong to
+people (ui/selection): they follow them through filters, sorting and pages, and every action names them."""
 
 import polars as pl
 import streamlit as st
@@ -8,16 +9,19 @@ import streamlit as st
 from core import discover
 from core.campaigns import records as campaign_records
 from core.campaigns.model import CampaignError
+from core.discover.columns import NETWORK_LABELS
+from core.discover.followers import followers_text
 from core.ops import campaigns as campaign_ops
 from core.vocabulary import NETWORKS, topic_label, topic_labels
-from ui import auth, backend, exports, shell
+from ui import auth, backend, exports, selection, shell
 from ui.text import plain, plain_cells
 
 EXPORT_LIMIT = 100_000  # rows in a result export; XLSX holds about a million, but nobody reads that many
 _WIDGETS = "discover_"  # prefix of this page's widget keys
+_TABLE = f"{_WIDGETS}results"  # the results table's key (its ticks: ui/selection)
 _COLUMNS = (
-    "profile", "name", "handles", "score", "topics", "topic_influence", "audience", "engagement_rate",
-    "authenticity", "flagged", "location", "language", *(f"score_{n}" for n in NETWORKS),
+    "profile", "name", "matching_post", "score", "followers", "topics", "topic_influence", "audience",
+    "engagement_rate", "handles", "authenticity", "flagged", "location", "language", *(f"score_{n}" for n in NETWORKS),
 )  # fmt: skip
 
 shell.ensure_app_shell()
@@ -27,6 +31,12 @@ shell.ensure_app_shell()
 def _search(key: tuple, filters: discover.Filters) -> tuple[int, pl.DataFrame]:
     """(matches, page) of a search, cached per data version and build (`key`) and filters."""
     return discover.search(backend.cursor(), filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _people(key: tuple, ids: tuple[int, ...]) -> pl.DataFrame:
+    """Result rows of these people (a selection can reach beyond the page shown), cached like searches."""
+    return discover.people_rows(backend.cursor(), list(ids))
 
 
 @st.cache_data(show_spinner=False)
@@ -83,11 +93,17 @@ if not build.scored:
 
 with st.sidebar:
     st.header("Filters")
-    st.text_input("Name, handle or bio", key=f"{_WIDGETS}text", placeholder="e.g. runner, @mira")
+    st.text_input(
+        "Words in names, bios or posts",
+        key=f"{_WIDGETS}text",
+        placeholder="e.g. running shoes, mira",
+        help="Whole words (running also finds run and runs) in names, handles, bios and posts of the window; "
+        "every word must occur. Best matches first when sorted by best match.",
+    )
     st.selectbox(
         "Score on",
         ["all", *NETWORKS],
-        format_func=lambda n: "Combined score" if n == "all" else n.capitalize(),
+        format_func=lambda n: "Combined score" if n == "all" else NETWORK_LABELS[n],
         key=f"{_WIDGETS}on",
     )
     st.slider("Score", 1, 100, key=f"{_WIDGETS}score")
@@ -104,7 +120,15 @@ with st.sidebar:
         required=True,
     )
     st.slider("Minimum topic influence", 1, 100, key=f"{_WIDGETS}min_topic")
-    st.multiselect("On networks", list(NETWORKS), format_func=str.capitalize, key=f"{_WIDGETS}networks")
+    st.multiselect(
+        "On networks",
+        list(NETWORKS),
+        format_func=NETWORK_LABELS.get,
+        key=f"{_WIDGETS}networks",
+        help="With networks chosen, audience and engagement are those of an account on one of them.",
+    )
+    on_networks = " · ".join(NETWORK_LABELS[n] for n in st.session_state[f"{_WIDGETS}networks"])
+    st.caption(f"Audience and engagement: {f'of one account on {on_networks}' if on_networks else 'all networks'}")
     low, high = st.columns(2)
     low.number_input("Audience from", min_value=0, step=1000, key=f"{_WIDGETS}aud_min")
     high.number_input("to", min_value=0, step=1000, key=f"{_WIDGETS}aud_max")
@@ -146,7 +170,7 @@ if state.get(f"{_WIDGETS}last") not in (None, filters.on_page(1)):
 state[f"{_WIDGETS}last"] = filters.on_page(1)
 
 total, rows = _search(key, filters)
-rows = plain_cells(rows, "name", "handles", "location")
+rows = plain_cells(rows, "name", "handles", "location", "matching_post")
 pages = discover.pages(total, filters.page_size)
 page = min(filters.page, pages)
 state[f"{_WIDGETS}page"] = page
@@ -159,14 +183,18 @@ count.markdown(f"### {total:,} {'person' if total == 1 else 'people'}")
 sort.selectbox("Sort by", list(discover.SORT_KEYS), format_func=discover.SORT_KEYS.get, key=f"{_WIDGETS}sort")
 size.selectbox("Per page", discover.PAGE_SIZES, key=f"{_WIDGETS}page_size")
 
-shown = rows.with_columns(topic_labels(pl.col("topics")), profile="/profile?person=" + rows["person_id"].cast(str))
-event = st.dataframe(
-    shown,
-    key=f"{_WIDGETS}results",
-    on_select="rerun",
-    selection_mode="multi-row",
+shown = rows.with_columns(
+    topic_labels(pl.col("topics")),
+    profile="/profile?person=" + rows["person_id"].cast(str),
+    followers=followers_text({n: f"followers_{n}" for n in NETWORKS}),
+)
+columns = [c for c in _COLUMNS if c != "matching_post" or filters.text.strip()]
+chosen = selection.people_table(
+    shown.select("person_id", *dict.fromkeys(["name", *columns])),  # only what is shown goes to the browser
+    key=_TABLE,
+    keep_hidden=True,
     hide_index=True,
-    column_order=_COLUMNS,
+    column_order=columns,
     column_config={
         "profile": st.column_config.LinkColumn("Profile", display_text="Open", width="small"),
         "name": "Name",
@@ -174,15 +202,19 @@ event = st.dataframe(
         "score": st.column_config.ProgressColumn("Score", min_value=1, max_value=100, format="%d"),
         "topics": st.column_config.ListColumn("Topics"),
         "topic_influence": st.column_config.NumberColumn("Topic influence", help="Best influence in the chosen topics"),
-        "audience": st.column_config.NumberColumn("Audience", format="compact"),
+        "followers": st.column_config.TextColumn("Followers", help="Followers of their account on each network"),
+        "audience": st.column_config.NumberColumn(
+            "Audience", format="compact", help="Followers summed over all their networks"
+        ),
         "engagement_rate": st.column_config.NumberColumn(
             "Engagement", format="percent", help="Reactions in the window / (posts in the window × audience)"
         ),
+        "matching_post": st.column_config.TextColumn("Matching post", help="Their post that best matches the words"),
         "authenticity": st.column_config.NumberColumn("Authenticity"),
         "flagged": st.column_config.CheckboxColumn("Flagged"),
         "location": "Location",
         "language": "Language",
-        **{f"score_{n}": st.column_config.NumberColumn(n.capitalize()) for n in NETWORKS},
+        **{f"score_{n}": st.column_config.NumberColumn(f"{NETWORK_LABELS[n]} score") for n in NETWORKS},
     },
 )
 
@@ -206,38 +238,52 @@ if rows.height:
     if go.button("Open profile", type="primary", width="stretch"):
         st.switch_page("pages/profile.py", query_params={"person": str(person)})
 
+st.subheader("Your selection")
+ids = sorted(chosen)
+hidden = len(set(ids) - set(rows["person_id"].to_list()))
+who, clear = st.columns([4, 1], vertical_alignment="center")
+who.markdown(f"**{selection.whom(chosen)}**" if chosen else "Nobody selected — tick rows in the table.")
+if hidden:
+    who.caption(
+        f"{hidden:,} of them {'is' if hidden == 1 else 'are'} not among the rows shown (another page or filter): "
+        "ticks stay with people, and the actions below include them."
+    )
+if clear.button("Clear selection", disabled=not chosen, width="stretch", icon=":material/deselect:"):
+    selection.clear(_TABLE)
+    st.rerun()
+
 st.subheader("Export")
-chosen = [i for i in event.selection.rows if i < rows.height]  # a selection can outlive a smaller new page
-selected = rows[chosen] if chosen else rows.clear()
 left, right = st.columns(2)
 with left:
-    st.caption(f"Selected rows ({selected.height}) — tick rows in the table.")
+    st.caption(f"The selected people ({len(ids):,}).")
     exports.export_button(
         "Selection as CSV",
-        discover.export_csv(discover.readable(selected)),
+        lambda: discover.export_csv(discover.readable(_people(key, tuple(ids)))),
         file_name="sway-selection.csv",
-        disabled=not selected.height,
+        disabled=not ids,
     )
     exports.export_button(
         "Selection as XLSX",
-        discover.export_xlsx(discover.readable(selected)),
+        lambda: discover.export_xlsx(discover.readable(_people(key, tuple(ids)))),
         file_name="sway-selection.xlsx",
-        disabled=not selected.height,
+        disabled=not ids,
     )
 with right:
     cut = ", the first ones" if total > EXPORT_LIMIT else ""
     st.caption(f"The whole result ({min(total, EXPORT_LIMIT):,} rows{cut}).")
     exports.export_button(
         "Result as CSV",
-        lambda: discover.export_csv(discover.readable(discover.result_rows(cursor, filters, EXPORT_LIMIT))),
+        lambda con: discover.export_csv(discover.readable(discover.result_rows(con, filters, EXPORT_LIMIT))),
         file_name="sway-result.csv",
         disabled=not total,
+        reads_warehouse=True,
     )
     exports.export_button(
         "Result as XLSX",
-        lambda: discover.export_xlsx(discover.readable(discover.result_rows(cursor, filters, EXPORT_LIMIT))),
+        lambda con: discover.export_xlsx(discover.readable(discover.result_rows(con, filters, EXPORT_LIMIT))),
         file_name="sway-result.xlsx",
         disabled=not total,
+        reads_warehouse=True,
     )
 
 access = auth.access()
@@ -248,7 +294,8 @@ if access.allows("editor"):
     target_col, add_col, new_col = st.columns([2, 1, 1], vertical_alignment="bottom")
     target = target_col.selectbox("Campaign", list(titles), format_func=titles.get, key=f"{_WIDGETS}campaign",
                                   placeholder="No campaigns yet — create one")  # fmt: skip
-    ids = selected["person_id"].to_list()
+    if ids and target is not None:
+        st.caption(f"“Add to campaign” puts {selection.whom(chosen)} on “{plain(titles[target])}”.")
     if add_col.button("Add to campaign", disabled=not ids or target is None, width="stretch"):
         try:
             version = int(campaigns.filter(campaigns["campaign_id"] == target)["version"][0])

@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from core import profile as profiles
+from core.discover.followers import network_followers
 from core.vocabulary import topic_label
 from ui import auth, backend, params, shell
 from ui.text import plain, plain_cells, web_links
@@ -55,7 +56,7 @@ score.metric("Score", h.score, border=True, help="Combined influence score, 1–
 authenticity.metric(
     "Authenticity", h.authenticity, border=True, help="Lowest rating of their accounts; 100 = nothing found"
 )
-audience.metric("Audience", f"{h.audience:,}", border=True, help="Followers summed over their accounts")
+audience.metric("Audience", f"{h.audience:,}", border=True, help="Followers summed over all their networks")
 engagement.metric(
     "Engagement rate",
     "–" if h.engagement_rate is None else f"{h.engagement_rate:.2%}",
@@ -65,6 +66,8 @@ engagement.metric(
 reach.metric("Reactions received", f"{h.reactions:,}", border=True, help=f"On {h.posts:,} posts in the window")
 if h.network_scores:
     st.markdown(" · ".join(f"**{n.capitalize()}** {s}" for n, s in h.network_scores.items()))
+if followers := network_followers(p.accounts):
+    st.markdown(f"Followers: {followers}")
 if h.flagged:
     st.warning("Some of their accounts are flagged as inauthentic — see Authenticity below.", icon=":material/flag:")
 

@@ -40,7 +40,15 @@ OWNERS: dict[str, str] = {
     "topic_evidence": "core.topics.influence",
     "topic_corrections": "core.topics.corrections",
     **dict.fromkeys(
-        ("discovery", "discovery_topic_slots", "discovery_words", "profile_reactions", "discovery_builds"),
+        (
+            "discovery",
+            "discovery_topic_slots",
+            "discovery_accounts",
+            "discovery_terms",
+            "discovery_text_stats",
+            "profile_reactions",
+            "discovery_builds",
+        ),
         "core.discover.build",
     ),
     "workspaces": "core.workspace.membership",

@@ -3,7 +3,7 @@
 from core.discover.build import BuildInfo, build_discovery, build_info, current_build, ensure_built, is_stale
 from core.discover.export import export_csv, export_xlsx, readable
 from core.discover.filters import PAGE_SIZES, SORT_KEYS, Filters, filters_from_params, filters_to_params
-from core.discover.search import Facets, facets, pages, result_rows, search
+from core.discover.search import Facets, facets, pages, people_rows, result_rows, search
 
 __all__ = [
     "PAGE_SIZES",
@@ -22,6 +22,7 @@ __all__ = [
     "filters_to_params",
     "is_stale",
     "pages",
+    "people_rows",
     "readable",
     "result_rows",
     "search",

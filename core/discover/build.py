@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import duckdb
+import polars as pl
 
 from core.db.warehouse import latest_load_id, rows, scalar, transaction
 from core.discover.columns import SCORE_COLUMNS, TOPIC_SLOTS, topic_column
+from core.discover.words import split_sql, stem
 from core.progress import Progress, silent
 from core.scoring.runs import stored_run
 from core.vocabulary import NETWORKS
@@ -22,7 +24,17 @@ from core.vocabulary import NETWORKS
 # The refresh's default window; used for posts and engagement until a refresh has defined the window.
 DEFAULT_WINDOW_DAYS = 90
 
-_TABLES = ("discovery", "discovery_topic_slots", "discovery_words", "profile_reactions", "discovery_builds")
+_TABLES = (
+    "discovery",
+    "discovery_topic_slots",
+    "discovery_accounts",
+    "discovery_terms",
+    "discovery_text_stats",
+    "profile_reactions",
+    "discovery_builds",
+)
+_TOKENS = "_discover_tokens"  # scratch: every word occurrence of the documents being indexed
+_STEMS = "_discover_stems"  # scratch: each distinct word with its index form
 _building = threading.RLock()  # one build at a time per process; ensure_built holds it across check and build
 
 
@@ -65,11 +77,30 @@ def _scores_sql(scored: bool) -> str:
     return f"SELECT person_id, {per_scope} FROM scores GROUP BY ALL"  # noqa: S608 - fixed names
 
 
-def _insert_discovery(
-    con: duckdb.DuckDBPyConnection, scored: bool, start: datetime | None, end: datetime | None
-) -> None:
+def _insert_accounts(con: duckdb.DuckDBPyConnection, start: datetime | None, end: datetime | None) -> None:
+    """One row per account with its window's posts, reactions and engagement (needs profile_reactions)."""
+    con.execute(
+        """
+        INSERT INTO discovery_accounts
+        WITH posted AS (
+            SELECT account_id, count(*) AS n FROM posts WHERE posted_at > $start AND posted_at <= $end GROUP BY ALL
+        ), reacted AS (
+            SELECT target_account_id AS account_id, count(*) AS n FROM profile_reactions
+            WHERE type <> 'follow' GROUP BY ALL
+        )
+        SELECT a.person_id, a.account_id, a.network, coalesce(a.followers, 0), coalesce(p.n, 0), coalesce(r.n, 0),
+               CASE WHEN p.n > 0 AND a.followers > 0 THEN coalesce(r.n, 0) / (p.n * a.followers) END
+        FROM accounts a LEFT JOIN posted p USING (account_id) LEFT JOIN reacted r USING (account_id)
+        ORDER BY a.person_id, a.account_id
+        """,
+        {"start": start, "end": end},
+    )
+
+
+def _insert_discovery(con: duckdb.DuckDBPyConnection, scored: bool) -> None:
     # One handle per network (the alphabetically first when a person has several there), in enum order.
     handles = ", ".join(f"min(a.handle) FILTER (WHERE a.network = '{n}') || ' ({n})' AS handle_{n}" for n in NETWORKS)
+    followers = ", ".join(f"sum(d.followers) FILTER (WHERE a.network = '{n}') AS followers_{n}" for n in NETWORKS)
     # A network the person is on but without a score row yet (imported after the refresh) scores the floor.
     network_scores = ", ".join(
         f"CASE WHEN a.networks & {1 << i} <> 0 THEN coalesce(s.{SCORE_COLUMNS[n]}, 1) END"
@@ -81,25 +112,18 @@ def _insert_discovery(
     con.execute(
         f"""
         INSERT INTO discovery
-        WITH posted AS (
-            SELECT account_id, count(*) AS n FROM posts WHERE posted_at > $start AND posted_at <= $end GROUP BY ALL
-        ), reacted AS (
-            SELECT target_account_id AS account_id, count(*) AS n FROM profile_reactions
-            WHERE type <> 'follow' GROUP BY ALL
-        ), acc AS (
+        WITH acc AS (
             -- Only unordered aggregates: ordered ones and per-row list sorting cost seconds at a million people.
-            SELECT a.person_id, {handles},
+            SELECT a.person_id, {handles}, {followers},
                    list(a.account_id) AS account_ids,
                    string_agg(a.handle || ' ' || coalesce(a.bio, ''), ' ') AS text,
                    bit_or((1 << enum_code(a.network))::UTINYINT) AS networks,
-                   sum(coalesce(a.followers, 0)) AS audience,
-                   sum(coalesce(p.n, 0)) AS posts,
-                   sum(coalesce(r.n, 0)) AS reactions,
+                   sum(d.followers) AS audience,
+                   sum(d.posts) AS posts,
+                   sum(d.reactions) AS reactions,
                    arg_max(a.location, a.followers) FILTER (WHERE a.location IS NOT NULL) AS location,
                    arg_max(a.language, a.followers) FILTER (WHERE a.language IS NOT NULL) AS language
-            FROM accounts a
-            LEFT JOIN posted p USING (account_id)
-            LEFT JOIN reacted r USING (account_id)
+            FROM accounts a JOIN discovery_accounts d USING (account_id)
             GROUP BY a.person_id
         ), s AS ({_scores_sql(scored)}
         ), auth AS (
@@ -120,15 +144,56 @@ def _insert_discovery(
                a.location, a.language,
                coalesce(tp.topics, []), tp.top,
                trim(regexp_replace(lower(concat_ws(' ', p.name, a.text)), '[^\\pL\\pN]+', ' ', 'g')),
-               coalesce(tp.mask, 0), {", ".join(f"tp.{topic_column(i)}" for i in range(TOPIC_SLOTS))}
+               coalesce(tp.mask, 0), {", ".join(f"tp.{topic_column(i)}" for i in range(TOPIC_SLOTS))},
+               -- migration 018 appended these columns after the topic slots
+               {", ".join(f"a.followers_{n}" for n in NETWORKS)}
         FROM people p
         LEFT JOIN acc a USING (person_id)
         LEFT JOIN s USING (person_id)
         LEFT JOIN auth USING (person_id)
         LEFT JOIN tp USING (person_id)
         ORDER BY 6 DESC, p.person_id
-        """,  # noqa: S608 - only fixed network and slot column names are formatted in; values are bound
+        """  # noqa: S608 - only fixed network and slot column names are formatted in
+    )
+
+
+def _insert_terms(con: duckdb.DuckDBPyConnection, start: datetime | None, end: datetime | None) -> None:
+    """The word index over each person's name, handles and bios and their posts in the window, and its totals."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {_TOKENS} AS
+        WITH docs AS (
+            SELECT person_id, NULL::BIGINT AS post_id, {split_sql("search_text")} AS words FROM discovery
+            UNION ALL
+            SELECT a.person_id, p.post_id, {split_sql("p.text")} FROM posts p JOIN accounts a USING (account_id)
+            WHERE p.posted_at > $start AND p.posted_at <= $end
+        )
+        SELECT person_id, post_id, len(words) AS length, unnest(words) AS token FROM docs
+        """,  # noqa: S608 - fixed SQL expressions from core.discover.words
         {"start": start, "end": end},
+    )
+    # Each distinct word is stemmed once, by the same expression a search uses.
+    tokens = con.sql(f"SELECT DISTINCT token FROM {_TOKENS} WHERE token <> ''").pl()  # noqa: S608 - fixed name
+    con.register(_STEMS, tokens.with_columns(word=stem(pl.col("token"))))
+    try:
+        con.execute(
+            f"""
+            INSERT INTO discovery_terms
+            SELECT hash(s.word) AS bucket, s.word, t.person_id, t.post_id, count(*), any_value(t.length)
+            FROM {_TOKENS} t JOIN {_STEMS} s USING (token)
+            GROUP BY ALL
+            ORDER BY bucket  -- an integer sort costs a third of sorting the words themselves
+            """  # noqa: S608 - fixed names
+        )
+    finally:
+        con.unregister(_STEMS)
+        con.execute(f"DROP TABLE {_TOKENS}")
+    con.execute(
+        """
+        INSERT INTO discovery_text_stats
+        SELECT count(*), coalesce(avg(length), 1) FROM (SELECT any_value(length) AS length FROM discovery_terms
+                                                        GROUP BY person_id, post_id)
+        """
     )
 
 
@@ -156,16 +221,10 @@ def _write(con: duckdb.DuckDBPyConnection, progress: Progress) -> tuple[int | No
         """,
         [TOPIC_SLOTS],
     )
-    _insert_discovery(con, run_id is not None, start, end)
-    progress(0.85, "Indexing the words of names, handles and bios")
-    con.execute(
-        """
-        INSERT INTO discovery_words
-        SELECT word, person_id FROM (SELECT unnest(list_distinct(string_split(search_text, ' '))) AS word, person_id
-                                     FROM discovery)
-        WHERE word <> '' ORDER BY word
-        """
-    )
+    _insert_accounts(con, start, end)
+    _insert_discovery(con, run_id is not None)
+    progress(0.7, "Indexing the words of names, handles, bios and posts")
+    _insert_terms(con, start, end)
     return run_id, start, end
 
 

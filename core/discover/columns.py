@@ -20,3 +20,13 @@ def topic_column(slot: int) -> str:
     if not 0 <= slot < TOPIC_SLOTS:
         raise ValueError(f"Topic slot {slot} is outside 0..{TOPIC_SLOTS - 1}.")
     return f"topic_{slot}"
+
+
+# Plain names of the networks, as the screens and exports show them.
+NETWORK_LABELS: dict[str, str] = {
+    "twitter": "Twitter",
+    "instagram": "Instagram",
+    "youtube": "YouTube",
+    "tiktok": "TikTok",
+    "blog": "Blog",
+}

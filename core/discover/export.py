@@ -7,6 +7,8 @@ characters that openpyxl refuses: imports remove them, but names stored before t
 Names and handles lose text-direction overrides and isolates, which make them read as something else (and
 could hide a formula's first character from the check); free text such as bios keeps them for right-to-left
 writing.
+Headers, topics and networks read as on the screen; percentages are shown as percentages (CSV text like
+'2.35%', XLSX numbers with a percent format, so a spreadsheet still sorts them).
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ import io
 
 import polars as pl
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
-from core.vocabulary import NETWORKS
+from core.discover.columns import NETWORK_LABELS
+from core.vocabulary import NETWORKS, topic_labels
 
 _FORMULA_PATTERN = r"^[=+\-@\t\r]"
 _NOT_IN_XLSX = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # openpyxl's ILLEGAL_CHARACTERS_RE: all controls but \t \n \r
 _DIRECTION = r"[\x{202A}-\x{202E}\x{2066}-\x{2069}]"
 _NAME_COLUMNS = ("Name", "Handles")  # the export headers of names and handles (see `readable`)
+_PERCENT_COLUMNS = ("Engagement",)  # export headers of fractions shown as percentages (see `readable`)
 
 
 def _flat(frame: pl.DataFrame, *, remove: str | None = None) -> pl.DataFrame:
@@ -39,7 +44,12 @@ def _flat(frame: pl.DataFrame, *, remove: str | None = None) -> pl.DataFrame:
 
 def export_csv(frame: pl.DataFrame) -> bytes:
     """The rows as UTF-8 CSV (with a byte-order mark, so spreadsheets detect the encoding)."""
-    return b"\xef\xbb\xbf" + _flat(frame).write_csv().encode("utf-8")
+    percent = [
+        pl.when(pl.col(c).is_not_null()).then(pl.format("{}%", (pl.col(c) * 100).round(2))).alias(c)
+        for c in _PERCENT_COLUMNS
+        if c in frame.columns
+    ]
+    return b"\xef\xbb\xbf" + _flat(frame.with_columns(percent)).write_csv().encode("utf-8")
 
 
 def export_xlsx(frame: pl.DataFrame, *, sheet: str = "Sway") -> bytes:
@@ -54,22 +64,40 @@ def export_xlsx_sheets(sheets: dict[str, pl.DataFrame]) -> bytes:
         ws = book.create_sheet(name)
         flat = _flat(frame, remove=_NOT_IN_XLSX)
         ws.append(flat.columns)
+        percent = {i for i, c in enumerate(flat.columns) if c in _PERCENT_COLUMNS}
         for row in flat.iter_rows():
-            ws.append(row)
+            ws.append([_percent_cell(ws, v) if i in percent else v for i, v in enumerate(row)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
+def _percent_cell(ws: object, value: object) -> object:
+    """A fraction as an XLSX number shown as a percentage."""
+    if value is None:
+        return None
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = "0.00%"
+    return cell
+
+
 def readable(frame: pl.DataFrame) -> pl.DataFrame:
-    """Result rows with spreadsheet-friendly headers, engagement in percent and the internal id last."""
+    """Result rows with the screen's headers, topic names and yes/no, followers per network, the id last."""
     labels = {
         "name": "Name", "handles": "Handles", "score": "Score",
-        **{f"score_{n}": f"Score {n}" for n in NETWORKS},
-        "audience": "Audience", "engagement_rate": "Engagement rate (%)", "authenticity": "Authenticity",
+        **{f"score_{n}": f"{NETWORK_LABELS[n]} score" for n in NETWORKS},
+        **{f"followers_{n}": f"{NETWORK_LABELS[n]} followers" for n in NETWORKS},
+        "audience": "Audience (all networks)", "engagement_rate": "Engagement", "authenticity": "Authenticity",
         "flagged": "Flagged", "location": "Location", "language": "Language", "topics": "Topics",
-        "topic_influence": "Topic influence", "person_id": "Sway person id",
+        "topic_influence": "Topic influence", "matching_post": "Matching post", "person_id": "Sway person id",
     }  # fmt: skip
-    return frame.with_columns((pl.col("engagement_rate") * 100).round(4)).select(
+    shown = []
+    if "topics" in frame.columns:
+        shown.append(topic_labels(pl.col("topics")))
+    if "flagged" in frame.columns:
+        shown.append(pl.col("flagged").replace_strict({True: "Yes", False: "No"}, return_dtype=pl.String))
+    if "matching_post" in frame.columns and frame["matching_post"].null_count() == frame.height:
+        frame = frame.drop("matching_post")  # not a word search
+    return frame.with_columns(shown).select(
         [pl.col(c).alias(label) for c, label in labels.items() if c in frame.columns]
     )

@@ -10,6 +10,7 @@ from core.discover.columns import SCORE_COLUMNS
 from core.vocabulary import NETWORKS
 
 SORT_KEYS: dict[str, str] = {
+    "relevance": "Best match to the words, then score",
     "score": "Score",
     "topic_influence": "Topic influence",
     "audience": "Audience",
@@ -32,6 +33,8 @@ class Filters:
     topic_mode: str = "any"  # 'any' or 'all' of the topics
     min_topic_influence: int = 1
     networks: tuple[str, ...] = ()  # an account on any of them; empty = any network
+    # With networks chosen, audience and engagement apply to each account on them (one must meet all four);
+    # without, to the person's followers summed over networks and their overall engagement.
     audience_min: int | None = None
     audience_max: int | None = None
     engagement_min: float | None = None
@@ -40,8 +43,8 @@ class Filters:
     min_authenticity: int = 0
     location: str = ""  # case-insensitive part of the location, e.g. 'london'
     languages: tuple[str, ...] = ()
-    text: str = ""  # every word must start a word of the name, a handle or a bio
-    sort: str = "score"
+    text: str = ""  # every word (stemmed) must be a word of the name, a handle, a bio or a post in the window
+    sort: str = "relevance"  # without text, relevance is the score order
     page: int = 1
     page_size: int = 50
 

@@ -2,36 +2,37 @@
 
 A search is a count and one sorted page over the flat `discovery` table, which is stored sorted by combined
 score (score ranges skip row groups; the default order is a plain top-N). Topics are columns of it (one per
-topic slot, plus a bit mask), so a topic filter is a column test rather than a join. Free text first looks
-its words up in `discovery_words` (sorted by word, so a prefix reads a row group or two) and joins only the
-matching people.
+topic slot, plus a bit mask), so a topic filter is a column test rather than a join. With networks chosen,
+audience and engagement test `discovery_accounts` (one account on a chosen network must meet them all).
+Free text is cut into words exactly as the index was (core/discover/words.py), looked up in `discovery_terms`
+(sorted by the word's hash, so a word reads a row group or two) and ranked by BM25: a person's relevance is that of
+their best-matching document (their profile text or one post), every word must occur somewhere in their
+documents, and the best-matching post is shown with them.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
-import numpy as np
 import polars as pl
 
 from core.db.warehouse import rows
 from core.discover.columns import SCORE_COLUMNS, network_mask, topic_column
 from core.discover.filters import Filters
+from core.discover.words import RANKING, search_words
 from core.vocabulary import NETWORKS
 
 # The columns of a result page, in display order.
 RESULT_COLUMNS = (
     "person_id", "name", "handles", "score", *(SCORE_COLUMNS[n] for n in NETWORKS), "audience",
     "engagement_rate", "authenticity", "flagged", "location", "language", "topics", "topic_influence",
+    *(f"followers_{n}" for n in NETWORKS), "relevance", "matching_post",
 )  # fmt: skip
-_WORD = re.compile(r"[^\W_]+")  # letters and digits, as the build's [^\pL\pN]+ split keeps them
 _CANDIDATES = "_discover_text_matches"
-_LAST_CHAR = "\U0010ffff"  # every word starting with a prefix sorts below prefix + this
 
 
 @dataclass(frozen=True)
@@ -46,28 +47,46 @@ class Facets:
 class _Query:
     source: str  # FROM: discovery, joined to the people whose words match the free text
     topic_influence: str  # expression: best influence among the chosen topics (else the top topic's)
+    text_match: bool  # the source carries relevance and the best-matching post
     where: str
     order: str
     params: list
 
 
-def words(text: str) -> list[str]:
-    """The distinct lower-cased words of a free-text search; each must start a word of the name, a handle or a bio."""
-    return list(dict.fromkeys(_WORD.findall(text.lower())))
+def _text_matches(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame | None:
+    """(person_id, relevance, post_id) of the people whose documents hold every word; None without words.
 
-
-def _text_matches(con: duckdb.DuckDBPyConnection, text: str) -> np.ndarray | None:
-    """Person ids matching every word of the text (None when there is no text)."""
-    found = None
-    for word in words(text):
-        ids = con.sql(
-            "SELECT DISTINCT person_id FROM discovery_words WHERE word >= ? AND word < ?",
-            params=[word, word + _LAST_CHAR],
-        ).fetchnumpy()["person_id"]
-        found = ids if found is None else np.intersect1d(found, ids, assume_unique=True)
-        if not len(found):
-            break
-    return found
+    The text is cut and stemmed exactly as the index was (core/discover/words.py).
+    """
+    wanted = search_words(text)
+    if not wanted:
+        return None
+    return con.sql(
+        """
+        WITH wanted AS (SELECT unnest($words::VARCHAR[]) AS word),
+        stats AS (SELECT documents, avg_length FROM discovery_text_stats),
+        hit AS (
+            SELECT * FROM discovery_terms
+            WHERE bucket IN (SELECT hash(word) FROM wanted) AND word IN (SELECT word FROM wanted)
+        ),
+        df AS (SELECT word, count(*) AS docs FROM hit GROUP BY word),
+        part AS (
+            SELECT h.person_id, h.post_id, h.word,
+                   ln(1 + (s.documents - df.docs + 0.5) / (df.docs + 0.5))
+                   * h.hits * ($k1 + 1) / (h.hits + $k1 * (1 - $b + $b * h.length / s.avg_length)) AS value
+            FROM hit h JOIN df USING (word) CROSS JOIN stats s
+        ),
+        doc AS (SELECT person_id, post_id, sum(value) AS relevance FROM part GROUP BY ALL),
+        everyword AS (
+            SELECT person_id FROM part GROUP BY person_id
+            HAVING count(DISTINCT word) = (SELECT count(*) FROM wanted)
+        )
+        SELECT person_id, max(relevance) AS relevance,
+               arg_max(post_id, relevance) FILTER (WHERE post_id IS NOT NULL) AS post_id
+        FROM doc SEMI JOIN everyword USING (person_id) GROUP BY person_id
+        """,
+        params={"words": wanted, "k1": RANKING.k1, "b": RANKING.b},
+    ).pl()
 
 
 def _topic_clauses(con: duckdb.DuckDBPyConnection, filters: Filters, params: list) -> tuple[list[str], str]:
@@ -101,15 +120,26 @@ def _clauses(filters: Filters, params: list) -> list[str]:
     if filters.networks:
         clauses.append("networks & ? <> 0")
         params.append(network_mask(filters.networks))
+    audience = "followers" if filters.networks else "audience"
+    tests, values = [], []
     for column, value, op in (
-        ("audience", filters.audience_min, ">="),
-        ("audience", filters.audience_max, "<="),
+        (audience, filters.audience_min, ">="),
+        (audience, filters.audience_max, "<="),
         ("engagement_rate", filters.engagement_min, ">="),
         ("engagement_rate", filters.engagement_max, "<="),
     ):
         if value is not None:
-            clauses.append(f"{column} {op} ?")
-            params.append(value / 100 if column == "engagement_rate" else value)
+            tests.append(f"{column} {op} ?")
+            values.append(value / 100 if column == "engagement_rate" else value)
+    if tests and filters.networks:
+        # One account on a chosen network must meet every test: followers elsewhere do not count.
+        chosen = ", ".join("?" for _ in filters.networks)
+        accounts = f"SELECT person_id FROM discovery_accounts WHERE network::VARCHAR IN ({chosen})"  # noqa: S608
+        clauses.append(f"person_id IN ({accounts} AND {' AND '.join(tests)})")
+        params += [*filters.networks, *values]
+    else:
+        clauses += tests
+        params += values
     if filters.hide_flagged:
         clauses.append("NOT flagged")
     if filters.min_authenticity > 0:
@@ -135,18 +165,22 @@ def _prepared(con: duckdb.DuckDBPyConnection, filters: Filters) -> Iterator[_Que
     if matches is not None and not len(matches):
         clauses.append("false")
     elif matches is not None:
-        con.register(_CANDIDATES, pl.DataFrame({"person_id": matches}))
+        con.register(_CANDIDATES, matches)
         source = f"discovery JOIN {_CANDIDATES} USING (person_id)"
+    text_match = source != "discovery"
+    score = f"{SCORE_COLUMNS[filters.score_network]} DESC NULLS LAST"
     sort = {
-        "score": f"{SCORE_COLUMNS[filters.score_network]} DESC NULLS LAST",
+        "relevance": f"relevance DESC, {score}" if text_match else score,
+        "score": score,
         "topic_influence": f"{influence} DESC NULLS LAST",
         "audience": "audience DESC",
         "engagement": "engagement_rate DESC NULLS LAST",
     }[filters.sort]
     try:
-        yield _Query(source, influence, " AND ".join(clauses) or "true", f"{sort}, score DESC, person_id", params)
+        where = " AND ".join(clauses) or "true"
+        yield _Query(source, influence, text_match, where, f"{sort}, score DESC, person_id", params)
     finally:
-        if source != "discovery":
+        if text_match:
             con.unregister(_CANDIDATES)
 
 
@@ -155,13 +189,24 @@ def _count(con: duckdb.DuckDBPyConnection, q: _Query) -> int:
 
 
 def _page(con: duckdb.DuckDBPyConnection, q: _Query, limit: int, offset: int) -> pl.DataFrame:
-    columns = ", ".join(
-        f"{q.topic_influence} AS topic_influence" if c == "topic_influence" else c for c in RESULT_COLUMNS
-    )
-    return con.sql(
+    """One sorted page in RESULT_COLUMNS, with the text of each person's best-matching post."""
+    computed = {
+        "topic_influence": f"{q.topic_influence} AS topic_influence",
+        "relevance": "relevance" if q.text_match else "NULL::DOUBLE AS relevance",
+        "matching_post": "post_id AS matching_post_id" if q.text_match else "NULL::BIGINT AS matching_post_id",
+    }
+    columns = ", ".join(computed.get(c, c) for c in RESULT_COLUMNS)
+    page = con.sql(
         f"SELECT {columns} FROM {q.source} WHERE {q.where} ORDER BY {q.order} LIMIT ? OFFSET ?",  # noqa: S608
         params=[*q.params, limit, offset],
     ).pl()
+    if not q.text_match:
+        return page.with_columns(matching_post=pl.lit(None, pl.String)).select(RESULT_COLUMNS)
+    posts = con.sql(
+        "SELECT post_id AS matching_post_id, text AS matching_post FROM posts WHERE post_id IN (SELECT unnest(?))",
+        params=[page["matching_post_id"].drop_nulls().to_list()],
+    ).pl()
+    return page.join(posts, on="matching_post_id", how="left", maintain_order="left").select(RESULT_COLUMNS)
 
 
 def pages(total: int, page_size: int) -> int:
@@ -181,6 +226,13 @@ def result_rows(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int) ->
     """The first `limit` matches in the search's order, ignoring paging (for exports)."""
     with _prepared(con, filters) as q:
         return _page(con, q, limit, 0)
+
+
+def people_rows(con: duckdb.DuckDBPyConnection, ids: list[int]) -> pl.DataFrame:
+    """The result rows of these people (a selection spanning pages and searches), best score first."""
+    q = _Query("discovery", "top_topic_influence", False, "person_id IN (SELECT unnest(?::BIGINT[]))",
+               "score DESC, person_id", [ids])  # fmt: skip
+    return _page(con, q, max(len(ids), 1), 0)
 
 
 def facets(con: duckdb.DuckDBPyConnection) -> Facets:

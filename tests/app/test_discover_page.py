@@ -90,7 +90,7 @@ def test_the_url_holds_the_search_and_restores_it(known_world):
 def test_a_broken_link_falls_back_to_defaults(known_world):
     at = _discover({"score": "lots", "sort": "';--", "page": "x", "per": "3", "topic": "no such topic"})
     assert _count(at) == "### 5 people"
-    assert at.selectbox(key="discover_sort").value == "score"
+    assert at.selectbox(key="discover_sort").value == "relevance"  # the default: best match, else score
 
 
 def test_paging_moves_through_the_result(known_world):
@@ -104,7 +104,7 @@ def test_exports_contain_the_rows_with_formulas_neutralised(known_world, downloa
     at = _discover()
     at.session_state["discover_results"] = {"selection": {"rows": [1, 2], "columns": [], "cells": []}}
     _changed(at)
-    selection = downloads["Selection as CSV"].decode("utf-8-sig").splitlines()
+    selection = downloads["Selection as CSV"]().decode("utf-8-sig").splitlines()  # made on click
     assert selection[0].startswith("Name,Handles,Score")
     assert [line.split(",")[0] for line in selection[1:]] == ["'@Evil Corp", "Zoë Müller"]
     assert "'=HYPERLINK" in selection[1]
@@ -115,7 +115,7 @@ def test_exports_contain_the_rows_with_formulas_neutralised(known_world, downloa
     cells = [c for row in book.active.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert {"'@Evil Corp", "Zoë Müller", "Quiet Person"} <= {c.value for c in cells}
-    chosen = openpyxl.load_workbook(io.BytesIO(downloads["Selection as XLSX"]))
+    chosen = openpyxl.load_workbook(io.BytesIO(downloads["Selection as XLSX"]()))
     assert [r[0] for r in chosen.active.iter_rows(min_row=2, values_only=True)] == ["'@Evil Corp", "Zoë Müller"]
 
 

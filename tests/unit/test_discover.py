@@ -1,5 +1,6 @@
 """Discover on a small known warehouse: the build, every filter, sorting, paging, injection-proof text, exports."""
 
+import csv
 import io
 
 import openpyxl
@@ -22,7 +23,6 @@ from core.discover import (
     result_rows,
     search,
 )
-from core.discover.search import words
 from tests.unit import discover_world as world
 from tests.unit.discover_world import CARL, EVIL, MIRA, QUIET, ZOE
 
@@ -84,6 +84,11 @@ def test_default_search_sorts_by_combined_score(con):
         ({"networks": ("instagram", "blog")}, [MIRA, CARL]),
         ({"audience_min": 1000}, [MIRA, EVIL]),
         ({"audience_max": 400}, [ZOE, CARL, QUIET]),
+        # With networks chosen, one account on them must meet every audience and engagement bound.
+        ({"networks": ("twitter",), "audience_min": 600}, [MIRA]),
+        ({"networks": ("instagram",), "audience_min": 600}, []),  # 500 there; her 1,500 in all does not count
+        ({"networks": ("instagram",), "engagement_min": 0.19}, [MIRA]),  # 0.2% there, 0.15% on Twitter
+        ({"networks": ("twitter", "instagram"), "audience_min": 600, "engagement_min": 0.19}, []),
         ({"engagement_min": 0.09}, [EVIL]),
         ({"engagement_max": 0.09}, [MIRA]),
         ({"hide_flagged": True}, [MIRA, ZOE, CARL, QUIET]),
@@ -91,10 +96,14 @@ def test_default_search_sorts_by_combined_score(con):
         ({"location": "berlin"}, [EVIL, ZOE]),
         ({"languages": ("en",)}, [MIRA]),
         ({"text": "runner"}, [MIRA]),
-        ({"text": "RUN trail"}, [MIRA]),
+        ({"text": "RUNNER trail"}, [MIRA]),
         ({"text": "@zoe_m"}, [ZOE]),
         ({"text": "müller"}, [ZOE]),
-        ({"text": "unner"}, []),  # words are matched from their start
+        ({"text": "unner"}, []),  # whole words only
+        ({"text": "mir"}, []),  # a name is matched by its words, not their first letters
+        ({"text": "photo"}, [MIRA]),  # her post 'Trail photos': plurals meet
+        ({"text": "days race"}, [MIRA]),  # 'Race day!'
+        ({"text": "race music"}, []),  # every word must occur
         ({"text": "hyperlink"}, [EVIL]),
         ({"text": "call", "topics": ("music",), "score_min": 40}, [EVIL]),
     ],
@@ -124,8 +133,8 @@ def test_filter_values_are_only_ever_text(con, hostile):
     for filters in (Filters(location=hostile), Filters(languages=(hostile,)), Filters(topics=(hostile,))):
         total, page = search(con, filters)
         assert total == page.height == 0
-    # Free text keeps only its words: punctuation alone filters nothing, and these words start no word here.
-    assert search(con, Filters(text=hostile))[0] == (0 if words(hostile) else 5)
+    # Free text keeps only its words: punctuation alone filters nothing, and these words are nobody's.
+    assert search(con, Filters(text=hostile))[0] == (0 if any(c.isalnum() for c in hostile) else 5)
     assert scalar(con, "SELECT count(*) FROM discovery") == 5
 
 
@@ -179,7 +188,7 @@ def test_filters_round_trip_through_query_params():
 def test_bad_query_params_fall_back_to_defaults_without_crashing(con, params):
     filters = filters_from_params(params)
     assert 1 <= filters.score_min <= filters.score_max <= 100
-    assert filters.sort == "score" and filters.score_network == "all" and filters.page_size == 50
+    assert filters.sort == "relevance" and filters.score_network == "all" and filters.page_size == 50
     assert set(filters.networks) <= {"tiktok"} and len(filters.text) <= 200
     search(con, filters)
 
@@ -229,10 +238,29 @@ def test_exports_neutralise_formulas_and_keep_numbers(con):
     values = [c.value for c in cells]
     assert "'@Evil Corp" in values and any(str(v).startswith("'=HYPERLINK") for v in values)
     header = [c.value for c in next(book.active.iter_rows())]
-    assert header[:3] == ["Name", "Handles", "Score"] and "Engagement rate (%)" in header
+    assert header[:3] == ["Name", "Handles", "Score"]
     mira = next(row for row in book.active.iter_rows(values_only=True) if row[0] == "Mira Torvalen")
     assert mira[2] == 80 and isinstance(mira[2], int)
-    assert mira[header.index("Topics")] == "fitness_&_health, food_&_dining"
+
+
+def test_exports_read_like_the_screen(con):
+    """Screen labels, not column names: topic names, yes/no, percentages, followers per network."""
+    frame = readable(result_rows(con, Filters(), 10))
+    assert not [h for h in frame.columns if "_" in h or h != h.strip()]
+    assert {"Twitter followers", "Instagram followers", "TikTok followers", "Engagement", "YouTube score"} <= set(
+        frame.columns
+    )
+    table = list(csv.DictReader(io.StringIO(export_csv(frame).decode("utf-8-sig"))))
+    mira = next(row for row in table if row["Name"] == "Mira Torvalen")
+    assert (mira["Twitter followers"], mira["Instagram followers"], mira["TikTok followers"]) == ("1000", "500", "")
+    assert mira["Engagement"] == "0.08%" and mira["Flagged"] == "No"  # 5 / (4 posts × 1,500)
+    assert mira["Topics"] == "Fitness & health, Food & dining"
+    book = openpyxl.load_workbook(io.BytesIO(export_xlsx(frame)))
+    header = [c.value for c in next(book.active.iter_rows())]
+    row = next(r for r in book.active.iter_rows(min_row=2) if r[0].value == "Mira Torvalen")
+    engagement = row[header.index("Engagement")]
+    assert engagement.value == pytest.approx(5 / 6000) and engagement.number_format == "0.00%"
+    assert row[header.index("Topics")].value == "Fitness & health, Food & dining"
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])

@@ -40,6 +40,7 @@ _WRITES = [
     )
 ]
 _MIGRATED = re.compile(r"\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
+_DROPPED = re.compile(r"\bDROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -139,9 +140,12 @@ MODULES = [_scan(path) for path in SOURCES]
 
 
 def _migrated_tables() -> set[str]:
-    return {
-        name.lower() for path in MIGRATIONS_DIR.glob("*.sql") for name in _MIGRATED.findall(path.read_text("utf-8"))
-    }
+    """Tables the migrations leave, applied in order (a later migration may drop what an earlier one made)."""
+    tables: set[str] = set()
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        sql = path.read_text("utf-8")
+        tables = (tables - {n.lower() for n in _DROPPED.findall(sql)}) | {n.lower() for n in _MIGRATED.findall(sql)}
+    return tables
 
 
 def _created_in_code() -> set[str]:

@@ -1,0 +1,49 @@
+"""Followers per network in a few characters, e.g. 'Instagram 156 · TikTok 166k', for tables and profiles.
+
+A sum over networks hides where an audience is (156 on Instagram and 166k on TikTok is not an Instagram
+creator), so every screen that shows a person's audience shows it per network too.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from core.discover.columns import NETWORK_LABELS
+from core.vocabulary import NETWORKS
+
+
+def _trimmed(value: pl.Expr, suffix: str) -> pl.Expr:
+    """One decimal without a trailing '.0', then the suffix: 1.2k, 2k."""
+    return value.round(1).cast(pl.String).str.replace(r"\.0$", "") + pl.lit(suffix)
+
+
+def compact(count: pl.Expr) -> pl.Expr:
+    """A follower count as 156, 1.2k, 166k, 2.5M or 12M."""
+    return (
+        pl.when(count < 1_000)
+        .then(count.cast(pl.Int64).cast(pl.String))
+        .when(count < 10_000)
+        .then(_trimmed(count / 1_000, "k"))
+        .when(count < 999_500)
+        .then((count / 1_000).round(0).cast(pl.Int64).cast(pl.String) + pl.lit("k"))
+        .when(count < 9_950_000)
+        .then(_trimmed(count / 1_000_000, "M"))
+        .otherwise((count / 1_000_000).round(0).cast(pl.Int64).cast(pl.String) + pl.lit("M"))
+    )
+
+
+def followers_text(columns: dict[str, str]) -> pl.Expr:
+    """'Instagram 156 · TikTok 166k' from the followers column of each network (`columns`: network -> column);
+    networks without an account (null) are left out."""
+    parts = [pl.lit(f"{NETWORK_LABELS[n]} ") + compact(pl.col(columns[n])) for n in NETWORKS if n in columns]
+    return pl.concat_str(parts, separator=" · ", ignore_nulls=True)
+
+
+def network_followers(accounts: pl.DataFrame) -> str:
+    """'Instagram 156 · TikTok 166k' from a person's accounts (network, followers), summed per network."""
+    if accounts.is_empty():
+        return ""
+    per_network = accounts.group_by("network").agg(pl.col("followers").fill_null(0).sum())
+    wide = {row["network"]: row["followers"] for row in per_network.iter_rows(named=True)}
+    frame = pl.DataFrame({n: [wide.get(n)] for n in NETWORKS}, schema=dict.fromkeys(NETWORKS, pl.Int64))
+    return frame.select(followers_text({n: n for n in NETWORKS}))[0, 0]
