@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 
 from core.corpus.samples import TOPICS
-from core.demo.accounts import Accounts
+from core.demo.accounts import CREATOR_MIN, Accounts
 from core.demo.common import GroupSampler, Window, rhythm_times, stream
 from core.demo.people import People, Role
 from core.demo.posts import Corpus, Posts, new_posts
@@ -81,8 +81,8 @@ def _start_days(rng: np.random.Generator, brand: np.ndarray, days: int) -> np.nd
     return np.concatenate([start_first, start_second])
 
 
-def generate_campaigns(people: People, window: Window, seed: int) -> Campaigns:
-    """Twelve ~14-day perk campaigns of the eight brands, each with 20-80 interested members."""
+def generate_campaigns(people: People, accounts: Accounts, window: Window, seed: int) -> Campaigns:
+    """Twelve ~14-day perk campaigns of the eight brands, each with 20-80 interested creators as members."""
     if window.days < MIN_DAYS:
         raise ValueError(f"The demo world needs at least {MIN_DAYS} days to fit its campaigns; got {window.days}.")
     rng = stream(seed, STAGE)
@@ -94,12 +94,14 @@ def generate_campaigns(people: People, window: Window, seed: int) -> Campaigns:
     order = np.lexsort((brand, start))
     brand, start, lift, perk = brand[order], start[order], lift[order], perk[order]
 
+    # Brands send perks to creators (an account with at least CREATOR_MIN followers), not to everyday accounts.
+    creator = np.bincount(accounts.person, accounts.followers >= CREATOR_MIN, minlength=people.n) > 0
     member_campaign, member_person = [], []
     taken: dict[int, np.ndarray] = {}
     for c, b in enumerate(brand):  # twelve campaigns: a loop over them is cheap
         topic = TOPICS.index(BRANDS[b][4])
         already = taken.get(int(b), np.zeros(0, dtype=np.int64))
-        eligible = people.interest[:, topic] & (people.role == Role.NORMAL)
+        eligible = people.interest[:, topic] & (people.role == Role.NORMAL) & creator
         eligible[already] = False
         candidates = np.flatnonzero(eligible)
         size = min(int(rng.integers(MEMBERS_MIN, MEMBERS_MAX + 1)), len(candidates))
