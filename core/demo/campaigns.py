@@ -43,6 +43,7 @@ BASELINE_DAYS = 21  # campaigns start no earlier, so every one has a pre-period 
 MIN_DAYS = BASELINE_DAYS + CAMPAIGN_DAYS + FOLLOW_UP_DAYS
 MEMBERS_MIN, MEMBERS_MAX = 20, 80
 MEMBER_ACTIVITY_EXPONENT = 2.0
+CREATORS_FIRST = 1e6  # added to a creator's draw key, so every creator outranks every everyday account
 MENTION_RATE = 0.006  # brand mentions per interested person per day, at activity 1
 MARK_P = np.array([0.5, 0.3, 0.2])  # a mention uses the #hashtag, the @handle or a link
 
@@ -94,20 +95,22 @@ def generate_campaigns(people: People, accounts: Accounts, window: Window, seed:
     order = np.lexsort((brand, start))
     brand, start, lift, perk = brand[order], start[order], lift[order], perk[order]
 
-    # Brands send perks to creators (an account with at least CREATOR_MIN followers), not to everyday accounts.
+    # Brands send perks to creators (an account with at least CREATOR_MIN followers); only a small world, short
+    # of creators, tops a list up with everyday accounts.
     creator = np.bincount(accounts.person, accounts.followers >= CREATOR_MIN, minlength=people.n) > 0
     member_campaign, member_person = [], []
     taken: dict[int, np.ndarray] = {}
     for c, b in enumerate(brand):  # twelve campaigns: a loop over them is cheap
         topic = TOPICS.index(BRANDS[b][4])
         already = taken.get(int(b), np.zeros(0, dtype=np.int64))
-        eligible = people.interest[:, topic] & (people.role == Role.NORMAL) & creator
+        eligible = people.interest[:, topic] & (people.role == Role.NORMAL)
         eligible[already] = False
         candidates = np.flatnonzero(eligible)
         size = min(int(rng.integers(MEMBERS_MIN, MEMBERS_MAX + 1)), len(candidates))
         # Brands recruit the most active posters: a draw by activity squared without replacement (Gumbel
         # top-k), which also gives members enough mentions for their lift to be measurable.
         keys = MEMBER_ACTIVITY_EXPONENT * np.log(people.activity[candidates]) + rng.gumbel(size=len(candidates))
+        keys = np.where(creator[candidates], keys + CREATORS_FIRST, keys)
         chosen = np.sort(candidates[np.argsort(-keys, kind="stable")[:size]])
         taken[int(b)] = np.concatenate([already, chosen])
         member_campaign.append(np.full(size, c, dtype=np.int64))
