@@ -26,7 +26,7 @@ REACT_RATE = np.array([1.0, 1.0, 0.6, 1.0, 0.3])  # relative weight as a reactor
 FOLLOWER_MIN = np.array([25, 40, 15, 50, 8])
 FOLLOWER_ALPHA = 1.2
 FOLLOWER_NOISE = 1.3
-CREATOR_SHARE = np.array([0.10, 0.12, 0.15, 0.12, 0.08])  # of each network's accounts
+CREATOR_SHARE = np.array([0.10, 0.12, 0.15, 0.16, 0.08])  # of each network's accounts
 CREATOR_MIN = 1_000
 # Creator tiers (nano 1k-10k, micro 10k-100k, mid 100k-500k, macro 500k-1M, mega 1M+; the last capped at 20M):
 # the shares of Instagram influencer accounts per tier in HypeAuditor's "State of Influencer Marketing 2023"
