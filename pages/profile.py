@@ -1,7 +1,6 @@
 """Profile page: one person's headline numbers, score history, why they score what they score, topics with
 evidence, authenticity flags, who amplifies them and their recent posts. Opened as /profile?person=ID."""
 
-import json
 
 import altair as alt
 import polars as pl
@@ -180,10 +179,10 @@ if not p.flags.height:
     st.success("No authenticity flags on their accounts.", icon=":material/verified:")
 for flag in p.flags.iter_rows(named=True):
     with st.expander(
-        f"{flag['flag'].replace('_', ' ')} on {flag['network']} (@{plain(flag['handle'])})", expanded=True
+        f"{profiles.flag_name(flag['flag'])} on {flag['network']} (@{plain(flag['handle'])})", expanded=True
     ):
+        st.markdown("\n".join(f"- {plain(line)}" for line in profiles.flag_sentences(flag["flag"], flag["evidence"])))
         st.caption(f"Severity {flag['severity']:.0%}: the account's rating keeps {1 - flag['severity']:.0%} per flag.")
-        st.json(json.loads(flag["evidence"]))
 
 st.subheader("Who amplifies them")
 amp = p.amplifiers

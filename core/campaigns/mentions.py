@@ -23,14 +23,16 @@ def mention_posts(
     """Every post in [start, end) mentioning any term: MENTION_COLUMNS, oldest first.
 
     `followers` is the writing account's audience (the post's potential reach); `reactions` counts the
-    reposts, replies, mentions, likes and clicks other accounts gave the post.
+    reposts, replies, mentions, likes and clicks other accounts gave the post, or what the network reports
+    (likes plus reposts) when that is more: a creator's audience is mostly people Sway does not track.
     """
     link = url_pattern(terms)
     return con.sql(
         """
         WITH hits AS (
             SELECT p.post_id, a.person_id, p.account_id, p.network::VARCHAR AS network, p.posted_at,
-                   coalesce(a.followers, 0) AS followers, p.text
+                   coalesce(a.followers, 0) AS followers, p.text,
+                   coalesce(p.reported_likes, 0) + coalesce(p.reported_reposts, 0) AS reported
             FROM posts p JOIN accounts a USING (account_id)
             WHERE p.posted_at >= ? AND p.posted_at < ?
               AND (regexp_matches(lower(p.text), ?) OR (? AND regexp_matches(lower(coalesce(p.url, '')), ?)))
@@ -41,7 +43,7 @@ def mention_posts(
             GROUP BY i.post_id
         )
         SELECT h.post_id, h.person_id, h.account_id, h.network, h.posted_at, h.followers,
-               coalesce(r.reactions, 0) AS reactions, h.text
+               greatest(coalesce(r.reactions, 0), h.reported) AS reactions, h.text
         FROM hits h LEFT JOIN reacted r USING (post_id)
         ORDER BY h.posted_at, h.post_id
         """,

@@ -19,11 +19,21 @@ POST_RATE = np.array([0.05, 0.03, 0.01, 0.035, 0.012])  # posts per day at activ
 MIN_POST_RATE = 3 / 90
 REACT_RATE = np.array([1.0, 1.0, 0.6, 1.0, 0.3])  # relative weight as a reactor
 
-# Followers are Pareto(alpha) by a noisy rank of influence: a straight log-log rank plot, but a loose
-# link to latent influence (the noise is as large as the signal), so follower counts rank people badly.
+# Followers follow a noisy rank of influence (the noise is as large as the signal), so follower counts rank
+# people badly. On each network the top CREATOR_SHARE of that rank are creators with at least 1,000 followers,
+# split into the industry's tiers by published shares; everyone else is an everyday account below 1,000 that
+# mostly reacts (a Pareto(alpha) from FOLLOWER_MIN, cut at 1,000).
 FOLLOWER_MIN = np.array([25, 40, 15, 50, 8])
 FOLLOWER_ALPHA = 1.2
 FOLLOWER_NOISE = 1.3
+CREATOR_SHARE = np.array([0.10, 0.12, 0.15, 0.16, 0.08])  # of each network's accounts
+CREATOR_MIN = 1_000
+# Creator tiers (nano 1k-10k, micro 10k-100k, mid 100k-500k, macro 500k-1M, mega 1M+; the last capped at 20M):
+# the shares of Instagram influencer accounts per tier in HypeAuditor's "State of Influencer Marketing 2023"
+# report (65.39%, 27.73%, 5.53%, 0.94%, 0.40%); used for every network, as no report gives them all alike.
+TIER_BOUNDS = np.array([1_000, 10_000, 100_000, 500_000, 1_000_000, 20_000_000])
+TIER_SHARES = np.array([0.6539, 0.2773, 0.0553, 0.0094, 0.0040])
+TIER_NAMES = ("nano", "micro", "mid", "macro", "mega")
 FOLLOWING_MEDIAN = 150
 FOLLOWING_MAX = 4_000
 # Years an account existed before the window opened (so nobody posts before their account exists).
@@ -49,6 +59,40 @@ class Accounts:
         return len(self.person)
 
 
+def _rank_in_network(network: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Each account's rank by `key` among its own network's accounts, as a fraction in [0, 1)."""
+    q = np.empty(len(key))
+    for net in range(len(NETWORKS)):  # five networks
+        on = np.flatnonzero(network == net)
+        q[on] = percentile_rank(key[on])
+    return q
+
+
+def follower_counts(network: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Followers by rank of `key` within each network: everyday accounts below CREATOR_MIN, then creator tiers
+    in TIER_SHARES, log-uniform inside each tier (so a tier's share of creators is exact)."""
+    q = _rank_in_network(network, key)
+    share = CREATOR_SHARE[network]
+    everyday = q < 1 - share
+    # Everyday: Pareto from FOLLOWER_MIN truncated below CREATOR_MIN (inverse of its CDF at the rank).
+    low = FOLLOWER_MIN[network].astype(np.float64)
+    cut = 1 - (low / CREATOR_MIN) ** FOLLOWER_ALPHA
+    u = np.minimum(q / (1 - share), 1 - 1e-12)
+    plain = low * (1 - u * cut) ** (-1 / FOLLOWER_ALPHA)
+    # Creators: their position among the network's creators picks the tier and the place inside it.
+    c = np.clip((q - (1 - share)) / share, 0, 1 - 1e-12)
+    edges = np.concatenate([[0.0], np.cumsum(TIER_SHARES) / TIER_SHARES.sum()])
+    tier = np.clip(np.searchsorted(edges, c, side="right") - 1, 0, len(TIER_SHARES) - 1)
+    inside = (c - edges[tier]) / (edges[tier + 1] - edges[tier])
+    creator = TIER_BOUNDS[tier] * (TIER_BOUNDS[tier + 1] / TIER_BOUNDS[tier]) ** inside
+    return np.floor(np.where(everyday, np.minimum(plain, CREATOR_MIN - 1), creator)).astype(np.int64)
+
+
+def tier_of(followers: np.ndarray) -> np.ndarray:
+    """Creator tier index per follower count (into TIER_NAMES), -1 below CREATOR_MIN."""
+    return np.where(followers < CREATOR_MIN, -1, np.searchsorted(TIER_BOUNDS[1:-1], followers, side="right"))
+
+
 def generate_accounts(people: People, window: Window, seed: int) -> Accounts:
     """Give each person 1-3 network accounts with heavy-tailed follower counts."""
     rng = stream(seed, STAGE)
@@ -62,9 +106,7 @@ def generate_accounts(people: People, window: Window, seed: int) -> Accounts:
     a = len(person)
 
     z = np.log(people.influence[person]) / INFLUENCE_SIGMA
-    q = percentile_rank(z + FOLLOWER_NOISE * rng.standard_normal(a))
-    pareto = (1.0 - q) ** (-1.0 / FOLLOWER_ALPHA) * np.exp(0.1 * rng.standard_normal(a))
-    followers = np.floor(FOLLOWER_MIN[network] * pareto).astype(np.int64)
+    followers = follower_counts(network, z + FOLLOWER_NOISE * rng.standard_normal(a))
     following = np.minimum(np.floor(FOLLOWING_MEDIAN * np.exp(0.9 * rng.standard_normal(a))), FOLLOWING_MAX).astype(
         np.int64
     )

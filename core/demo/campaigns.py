@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 
 from core.corpus.samples import TOPICS
-from core.demo.accounts import Accounts
+from core.demo.accounts import CREATOR_MIN, Accounts
 from core.demo.common import GroupSampler, Window, rhythm_times, stream
 from core.demo.people import People, Role
 from core.demo.posts import Corpus, Posts, new_posts
@@ -43,6 +43,7 @@ BASELINE_DAYS = 21  # campaigns start no earlier, so every one has a pre-period 
 MIN_DAYS = BASELINE_DAYS + CAMPAIGN_DAYS + FOLLOW_UP_DAYS
 MEMBERS_MIN, MEMBERS_MAX = 20, 80
 MEMBER_ACTIVITY_EXPONENT = 2.0
+CREATORS_FIRST = 1e6  # added to a creator's draw key, so every creator outranks every everyday account
 MENTION_RATE = 0.006  # brand mentions per interested person per day, at activity 1
 MARK_P = np.array([0.5, 0.3, 0.2])  # a mention uses the #hashtag, the @handle or a link
 
@@ -81,8 +82,8 @@ def _start_days(rng: np.random.Generator, brand: np.ndarray, days: int) -> np.nd
     return np.concatenate([start_first, start_second])
 
 
-def generate_campaigns(people: People, window: Window, seed: int) -> Campaigns:
-    """Twelve ~14-day perk campaigns of the eight brands, each with 20-80 interested members."""
+def generate_campaigns(people: People, accounts: Accounts, window: Window, seed: int) -> Campaigns:
+    """Twelve ~14-day perk campaigns of the eight brands, each with 20-80 interested creators as members."""
     if window.days < MIN_DAYS:
         raise ValueError(f"The demo world needs at least {MIN_DAYS} days to fit its campaigns; got {window.days}.")
     rng = stream(seed, STAGE)
@@ -94,6 +95,9 @@ def generate_campaigns(people: People, window: Window, seed: int) -> Campaigns:
     order = np.lexsort((brand, start))
     brand, start, lift, perk = brand[order], start[order], lift[order], perk[order]
 
+    # Brands send perks to creators (an account with at least CREATOR_MIN followers); only a small world, short
+    # of creators, tops a list up with everyday accounts.
+    creator = np.bincount(accounts.person, accounts.followers >= CREATOR_MIN, minlength=people.n) > 0
     member_campaign, member_person = [], []
     taken: dict[int, np.ndarray] = {}
     for c, b in enumerate(brand):  # twelve campaigns: a loop over them is cheap
@@ -106,6 +110,7 @@ def generate_campaigns(people: People, window: Window, seed: int) -> Campaigns:
         # Brands recruit the most active posters: a draw by activity squared without replacement (Gumbel
         # top-k), which also gives members enough mentions for their lift to be measurable.
         keys = MEMBER_ACTIVITY_EXPONENT * np.log(people.activity[candidates]) + rng.gumbel(size=len(candidates))
+        keys = np.where(creator[candidates], keys + CREATORS_FIRST, keys)
         chosen = np.sort(candidates[np.argsort(-keys, kind="stable")[:size]])
         taken[int(b)] = np.concatenate([already, chosen])
         member_campaign.append(np.full(size, c, dtype=np.int64))

@@ -69,7 +69,7 @@ def _generate(people: int, seed: int, window: Window, progress: Progress) -> Wor
     _step(progress, 0.03, 2, "Generating accounts")
     accounts = generate_accounts(folk, window, seed)
     gaming = plant_schemers(folk, accounts, seed)
-    campaigns = generate_campaigns(folk, window, seed)
+    campaigns = generate_campaigns(folk, accounts, window, seed)
     _step(progress, 0.06, 3, "Generating posts and brand mentions")
     corpus = Corpus()
     parts = [
@@ -145,7 +145,7 @@ def build_demo(
         _step(progress, 0.75, 5, "Writing people and accounts")
         write_people(con, world.people, true_influence(world, window), seed)
         write_accounts(con, world.people, world.accounts, seed)
-        write_posts(con, world.posts, world.corpus, window, seen, seed, scaled(progress, 0.82, 0.96))
+        write_posts(con, world.posts, world.accounts, world.corpus, window, seen, seed, scaled(progress, 0.82, 0.96))
         _step(progress, 0.96, 5, "Writing the ground truth")
         write_gaming(con, world.gaming)
         write_campaigns(con, world.campaigns, window)

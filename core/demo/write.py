@@ -9,12 +9,13 @@ import numpy as np
 import polars as pl
 
 from core.corpus.samples import TOPICS
-from core.demo.accounts import Accounts
+from core.demo.accounts import Accounts, tier_of
 from core.demo.campaigns import BRANDS, CAMPAIGN_DAYS, PERKS, Campaigns, brands_frame
 from core.demo.common import (
     BLOG,
     DEMO_END,
     INTERACTION_TYPES,
+    KIND_POST,
     NETWORKS,
     POST_KINDS,
     TIKTOK,
@@ -31,6 +32,21 @@ from core.progress import Progress
 
 STAGE = 8
 REPORTED_EXTRA = 0.15  # networks count reactions Sway never sees
+# A creator's audience lives mostly outside the tracked world, so what a network reports for a creator's post is
+# their followers times the tier's engagement rate (per network: twitter, instagram, youtube, tiktok, blog;
+# tiers nano..mega), as published by Statista / HypeAuditor / Influencer Marketing Hub and compiled at
+# organicmediabuying.com/blog/micro-vs-nano-vs-macro-influencers.html (YouTube's rates stand in for Twitter's).
+TIER_ENGAGEMENT = np.array(
+    [
+        [0.032, 0.021, 0.015, 0.012, 0.009],
+        [0.048, 0.024, 0.018, 0.015, 0.012],
+        [0.032, 0.021, 0.015, 0.012, 0.009],
+        [0.103, 0.081, 0.063, 0.055, 0.049],
+        [0.0, 0.0, 0.0, 0.0, 0.0],
+    ]
+)
+AUDIENCE_REPOST_SHARE = 0.05  # of that engagement, reposts (where the network reports them)
+POST_LUCK_SHAPE = 1.3  # gamma noise per post, as for the tracked reactions
 FRAME = "demo_frame"
 POSTS_PER_INSERT = 500_000
 GAMING_KINDS = ("follow_farm", "react_all", "pod", "bought_burst")
@@ -139,6 +155,7 @@ def _brand_marks(part: pl.DataFrame) -> pl.DataFrame:
 def write_posts(
     con: duckdb.DuckDBPyConnection,
     posts: Posts,
+    accounts: Accounts,
     corpus: Corpus,
     window: Window,
     reactions: tuple[np.ndarray, np.ndarray],
@@ -150,8 +167,12 @@ def write_posts(
     likes, reposts = reactions
     # What the networks themselves report: a little more than Sway saw; blogs report nothing,
     # and only twitter and tiktok have reposts to report.
-    reported_likes = likes + rng.poisson(REPORTED_EXTRA * likes)
-    reported_reposts = reposts + rng.poisson(REPORTED_EXTRA * reposts)
+    followers = accounts.followers[posts.account]
+    tier = tier_of(followers)
+    rate = np.where((tier >= 0) & (posts.kind == KIND_POST), TIER_ENGAGEMENT[posts.network, np.maximum(tier, 0)], 0.0)
+    audience = rng.poisson(followers * rate * rng.gamma(POST_LUCK_SHAPE, 1 / POST_LUCK_SHAPE, len(posts)))
+    reported_likes = likes + rng.poisson(REPORTED_EXTRA * likes) + audience
+    reported_reposts = reposts + rng.poisson(REPORTED_EXTRA * reposts) + np.floor(AUDIENCE_REPOST_SHARE * audience)
     frame = pl.DataFrame(
         {
             "post_id": np.arange(1, len(posts) + 1),

@@ -7,6 +7,7 @@ in the same order with one progress bar.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from core.discover.build import build_discovery
 from core.progress import Progress, scaled, silent
 from core.scoring.refresh import backfill_history, refresh
 from core.topics.influence import refresh_topics
+from core.topics.model import TopicModel
 
 
 @dataclass(frozen=True)
@@ -37,12 +39,15 @@ def refresh_all(
     as_of: datetime | None = None,
     backfill_days: int = 0,
     step_days: int = 1,
+    topic_model: Callable[[Progress], TopicModel] | None = None,
     progress: Progress = silent,
 ) -> PipelineReport:
     """Refresh scores (and optionally their history), topic influence and the Discover tables, in that order.
 
     Each step stores its results in one transaction, so readers see the previous results until a step is
     complete; a failing step raises with the reason and leaves its own previous results in place.
+    `topic_model`, when given, supplies the topic model once the scores are done (the first start fits it
+    meanwhile); otherwise the saved one is used.
     """
     start = time.perf_counter()
     scores_end = 0.6 if backfill_days else 0.3
@@ -57,7 +62,8 @@ def refresh_all(
                 progress=scaled(progress, 0.3, scores_end),
             ).summary()
         )
-    lines.append(refresh_topics(con, progress=scaled(progress, scores_end, 0.9)).summary())
+    model = topic_model(scaled(progress, scores_end, scores_end + 0.05)) if topic_model else None
+    lines.append(refresh_topics(con, model=model, progress=scaled(progress, scores_end, 0.9)).summary())
     info = build_discovery(con, progress=scaled(progress, 0.9, 1.0))
     lines.append(f"Discover tables rebuilt for {info.people:,} people.")
     progress(1.0, "Refresh finished")

@@ -3,5 +3,6 @@ authenticity flags, who amplifies them and their recent posts."""
 
 from core.profile.assemble import Header, Profile, ProfileNotFound, profile
 from core.profile.corrections import mark_topic_wrong
+from core.profile.flags import flag_name, flag_sentences
 
-__all__ = ["Header", "Profile", "ProfileNotFound", "mark_topic_wrong", "profile"]
+__all__ = ["Header", "Profile", "ProfileNotFound", "flag_name", "flag_sentences", "mark_topic_wrong", "profile"]
