@@ -56,7 +56,7 @@ def test_ticks_follow_people_when_the_rows_are_sorted_again(demo_copy, app_url, 
 def test_a_second_download_right_after_the_first_works(demo_copy, app_url, page: Page):
     _open_discover(page, app_url)
     downloads = []
-    page.on("download", downloads.append)
+    page.on("download", lambda download: downloads.append(download))
     button = page.get_by_role("button", name="Result as CSV")
     button.click()
     page.wait_for_timeout(300)  # the second click comes while the first one's answer is on its way
