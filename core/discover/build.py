@@ -1,4 +1,5 @@
-"""Builds the discovery tables (migration 005) from people, accounts, scores, authenticity and topic influence.
+"""Builds the discovery tables (migrations 005, 018) from people, accounts, posts, scores, authenticity and topic
+influence: one row per person, one per account (for network-scoped audience filters) and the word index.
 
 Runs after a score refresh or a topic refresh, inside one transaction, so a search or profile reads the old
 build or the new one, never a mix. Before the first refresh everyone gets the floor score 1 and no topics.
