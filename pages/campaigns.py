@@ -301,15 +301,12 @@ with list_tab:
         power_box(checked.power.verdict(), icon=":material/query_stats:")
         st.markdown(f"**Unique reach.** {plain(checked.reach.verdict())}")
         if checked.reach.pairs.height:
-            st.dataframe(
-                plain_cells(checked.reach.pairs, "name_a", "name_b"),
-                hide_index=True,
-                column_config={
-                    "name_a": "Member",
-                    "name_b": "Shares audience with",
-                    "shared": st.column_config.NumberColumn("People in both audiences", format="%d"),
-                    "share": st.column_config.NumberColumn("Share of the smaller audience", format="percent"),
-                },
+            st.markdown(
+                "Most overlapping audiences:\n"
+                + "\n".join(
+                    f"- {plain(a)} and {plain(b)}: {shared:,} people in both, {share:.0%} of the smaller audience"
+                    for a, b, shared, share in checked.reach.pairs.iter_rows()
+                )
             )
     with st.expander("How expected mentions are estimated"):
         st.markdown(plain(_explanation(backend.data_key(), access.workspace_id, picked, campaign.version)))

@@ -10,6 +10,8 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
+from core.db.warehouse import rows
+
 TOP_PAIRS = 5
 POD_SHARE = 0.5  # two members sharing at least half of the smaller audience are flagged as overlapping
 
@@ -67,10 +69,11 @@ def unique_reach(con: duckdb.DuckDBPyConnection, person_ids: list[int], since: d
     """Distinct people who reacted (any interaction) to any of the people's accounts in [since, until),
     themselves left out, with the most overlapping pairs of members."""
     params = [person_ids, since, until]
-    unique, summed = con.sql(
+    unique, summed = rows(
+        con,
         _REACTED + "SELECT count(DISTINCT reactor), (SELECT coalesce(sum(size), 0) FROM sizes) FROM reacted",  # noqa: S608
-        params=params,
-    ).fetchone()
+        params,
+    )[0]
     pairs = con.sql(
         _REACTED  # noqa: S608 - fixed text
         + """

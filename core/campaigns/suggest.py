@@ -125,7 +125,7 @@ def targeted(con: duckdb.DuckDBPyConnection, spec: CampaignSpec) -> list[int]:
     return [pid for (pid,) in found]
 
 
-def _prior_weight(posts: np.ndarray, brand_posts: np.ndarray) -> float:
+def prior_weight(posts: np.ndarray, brand_posts: np.ndarray) -> float:
     """k of the beta-binomial prior by the method of moments: how many posts of the group's average a person's
     own record is worth, from how much more their shares vary than chance alone would make them."""
     seen = posts > 0
@@ -182,7 +182,7 @@ def estimate(
     total_posts, total_brand = int(people["posts"].sum()), int(people["brand_posts"].sum())
     fallback = total_brand == 0 or total_posts == 0
     group = FALLBACK_SHARE if fallback else total_brand / total_posts
-    k = MAX_PRIOR_POSTS if fallback else _prior_weight(people["posts"].to_numpy(), people["brand_posts"].to_numpy())
+    k = MAX_PRIOR_POSTS if fallback else prior_weight(people["posts"].to_numpy(), people["brand_posts"].to_numpy())
     by_topic = people.group_by("topic").agg(pl.col("posts").sum(), pl.col("brand_posts").sum())
     # A topic's own share, itself shrunk towards the group's with the same weight (small topics say little).
     topic_shares = {

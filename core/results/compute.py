@@ -296,8 +296,10 @@ def _control(
         control_lift(
             int(members["mentions"].sum()),
             int(members["before"].sum()),
-            int(picked["during"].sum()),
-            int(picked["before"].sum()),
+            # Controls are drawn with replacement, CONTROLS_PER_MEMBER per member: their counts are scaled to one
+            # control per member, so a person picked many times is not counted as many independent ones.
+            round(picked["during"].sum() / control.CONTROLS_PER_MEMBER),
+            round(picked["before"].sum() / control.CONTROLS_PER_MEMBER),
             span.measured_days,
             span.baseline_days,
         ),

@@ -39,10 +39,10 @@ class Lift:
 
     @property
     def measurable(self) -> bool:
-        """Enough mentions to say anything: from the members and, for the control estimate, from the controls."""
-        enough_controls = self.method == "baseline" or (self.control_during or 0) + (self.control_before or 0) >= (
-            MIN_MENTIONS
-        )
+        """Enough mentions to say anything: from the members and, for the control estimate, from the controls in
+        both periods (an empty one makes the controls' own change unbounded, and the comparison meaningless)."""
+        during, before = self.control_during or 0, self.control_before or 0
+        enough_controls = self.method == "baseline" or (during + before >= MIN_MENTIONS and during > 0 and before > 0)
         return self.lift is not None and self.during + self.before >= MIN_MENTIONS and enough_controls
 
     @property

@@ -32,9 +32,7 @@ def detectable_difference(se: float, *, alpha: float = ALPHA, power: float = POW
     return (stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)) * se
 
 
-def detectable_lift(
-    during: float, before: float, *, alpha: float = ALPHA, power: float = POWER
-) -> float | None:
+def detectable_lift(during: float, before: float, *, alpha: float = ALPHA, power: float = POWER) -> float | None:
     """The smallest lift (rate ratio minus one) detectable with `power`, given the mentions expected without the
     perk during the campaign (`during`) and in the baseline window (`before`); None when none are expected."""
     if during <= 0 or before <= 0:

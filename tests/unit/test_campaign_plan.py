@@ -107,23 +107,25 @@ def test_expected_mentions_come_from_each_persons_brand_posts_shrunk_to_their_to
     assert not est.share_is_fallback and "1%" not in est.explanation()
     assert (people["expected_low"] <= people["expected_mentions"] + 1e-9).all()
     assert (people["expected_mentions"] <= people["expected_high"] + 1e-9).all()
-    # Everyone's share lies between their own record and their topic's share (shrinkage)...
+    # Everyone's share lies between their own record and their topic's share (shrinkage).
     own = people.filter(pl.col("posts") > 0).with_columns(raw=pl.col("brand_posts") / pl.col("posts"))
     prior = own["topic"].replace_strict(est.topic_shares, return_dtype=pl.Float64)
     lo, hi = np.minimum(own["raw"], prior), np.maximum(own["raw"], prior)
     assert ((own["share"] >= lo - 1e-12) & (own["share"] <= hi + 1e-12)).all()
-    # ... and the more posts, the closer to their own record.
-    busy = own.sort("posts", descending=True).head(20)
-    quiet = own.filter(pl.col("posts") <= 3)
-
-    def pulled(f: pl.DataFrame) -> pl.Series:  # how far towards the topic's share a record was moved (0 to 1)
-        topic = f["topic"].replace_strict(est.topic_shares, return_dtype=pl.Float64)
-        return (f["share"] - f["raw"]).abs() / ((f["raw"] - topic).abs() + 1e-12)
-
-    assert pulled(busy).median() < pulled(quiet).median()
     # Someone who posted about brands more than their topic is expected to mention more than a peer who did not.
     ranked = own.sort("share")
     assert ranked["expected_mentions"][-1] / ranked["posts"][-1] > ranked["expected_mentions"][0] / ranked["posts"][0]
+
+
+def test_the_prior_weight_recovers_how_much_people_really_differ():
+    rng = np.random.default_rng(5)
+    posts = np.full(400, 200)
+    # Shares drawn from a beta prior with a + b = 10: the method of moments finds a weight of about 10 posts.
+    varied = rng.binomial(posts, rng.beta(0.5, 9.5, size=400))
+    assert 6 <= suggest.prior_weight(posts, varied) <= 16
+    # Everyone alike: differences are chance alone, so each person counts as the group's average.
+    alike = rng.binomial(posts, 0.05)
+    assert suggest.prior_weight(posts, alike) >= 1000
 
 
 def test_the_plan_shows_the_range_power_reach_and_cost(con):
