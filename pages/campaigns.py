@@ -304,7 +304,8 @@ with list_tab:
             st.markdown(
                 "Most overlapping audiences:\n"
                 + "\n".join(
-                    f"- {plain(a)} and {plain(b)}: {shared:,} people in both, {share:.0%} of the smaller audience"
+                    f"- {plain(a)} and {plain(b)}: {shared:,} {'person' if shared == 1 else 'people'} in both, "
+                    f"{share:.0%} of the smaller audience"
                     for a, b, shared, share in checked.reach.pairs.iter_rows()
                 )
             )

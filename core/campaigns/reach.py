@@ -13,7 +13,8 @@ import polars as pl
 from core.db.warehouse import rows
 
 TOP_PAIRS = 5
-POD_SHARE = 0.5  # two members sharing at least half of the smaller audience are flagged as overlapping
+POD_SHARE = 0.5  # two members sharing at least half of the smaller audience are flagged as overlapping ...
+POD_MIN_SHARED = 10  # ... when at least this many people are in both (two tiny audiences overlap by chance)
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Reach:
     summed: int  # members' audiences added up (a person reacting to three members counts three times)
     since: datetime
     until: datetime
-    pairs: pl.DataFrame  # name_a, name_b, shared, share (of the smaller audience), most overlapping first
+    pairs: pl.DataFrame  # name_a, name_b, shared, share (of the smaller audience), most people in both first
 
     @property
     def overlap(self) -> float:
@@ -44,11 +45,12 @@ class Reach:
             f"{self.since:%d %b %Y} and {self.until:%d %b %Y}; their audiences added up make {self.summed:,}, so "
             f"{self.overlap:.0%} of that is the same people counted again."
         )
-        pods = self.pairs.filter(pl.col("share") >= POD_SHARE)
+        pods = self.pairs.filter((pl.col("share") >= POD_SHARE) & (pl.col("shared") >= POD_MIN_SHARED))
         if pods.height:
             text += (
                 f" {pods.height} pair{'s' if pods.height > 1 else ''} of members share at least "
-                f"{POD_SHARE:.0%} of their audience (listed below): a possible pod, and less reach than it looks."
+                f"{POD_SHARE:.0%} of their audience ({POD_MIN_SHARED} people or more, listed below): a possible pod, "
+                "and less reach than it looks."
             )
         return text
 
@@ -82,7 +84,7 @@ def unique_reach(con: duckdb.DuckDBPyConnection, person_ids: list[int], since: d
               FROM reacted a JOIN reacted b ON a.reactor = b.reactor AND a.member < b.member GROUP BY ALL) p
         JOIN sizes sa ON sa.member = p.a JOIN sizes sb ON sb.member = p.b
         LEFT JOIN people pa ON pa.person_id = p.a LEFT JOIN people pb ON pb.person_id = p.b
-        ORDER BY share DESC, p.shared DESC, p.a, p.b LIMIT ?
+        ORDER BY p.shared DESC, share DESC, p.a, p.b LIMIT ?
         """,
         params=[*params, TOP_PAIRS],
     ).pl()
