@@ -3,7 +3,8 @@
 -- currency a workspace's money is in.
 --
 -- campaign_members is rebuilt because DuckDB cannot change a CHECK constraint in place; its rows are copied over.
-CREATE TABLE campaign_members_011 (
+ALTER TABLE campaign_members RENAME TO campaign_members_010;
+CREATE TABLE campaign_members (
     campaign_id       BIGINT NOT NULL,
     person_id         BIGINT NOT NULL,
     status            VARCHAR NOT NULL CHECK (status IN ('suggested', 'invited', 'accepted', 'declined',
@@ -25,9 +26,8 @@ CREATE TABLE campaign_members_011 (
     updated_at        TIMESTAMP NOT NULL,
     PRIMARY KEY (campaign_id, person_id)
 );
-INSERT INTO campaign_members_011 BY NAME SELECT * FROM campaign_members;
-DROP TABLE campaign_members;
-ALTER TABLE campaign_members_011 RENAME TO campaign_members;
+INSERT INTO campaign_members BY NAME SELECT * FROM campaign_members_010;
+DROP TABLE campaign_members_010;
 
 -- ISO 4217 code of the money a workspace's campaigns are priced in (changed by its admins only).
 ALTER TABLE workspaces ADD COLUMN currency VARCHAR DEFAULT 'USD';
