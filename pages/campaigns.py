@@ -1,5 +1,7 @@
-"""Campaigns page: create a perk campaign, get a suggested list that fills the budget, add people from Discover,
-move them through invited → accepted → perk shipped → posted, export the list, delete (with undo).
+"""Campaigns page: create a perk campaign (dated where the data can measure it), get a suggested list that fills
+the budget, check what the list can show before perks go out (expected range, smallest detectable lift, unique
+reach), add people from Discover, give members their own cost, move them through invited → accepted → perk
+shipped → posted or didn't post (a step back undoes a mis-click), export the list, delete (with undo).
 
 Each action is one core call (core.ops.campaigns for the multi-step ones); the page only renders. Opened as
 /campaigns?campaign=ID, or /campaigns?campaign=new&people=1,2,3 for a new campaign with those people."""

@@ -1,10 +1,10 @@
 """Load the demo world's past perk campaigns (demo_campaigns) as campaigns of the local workspace.
 
 So Results has something true to show on the first start: each demo campaign becomes a campaign with its
-brand's hashtag, handle, domain and name as tracking terms, its members as people who got the perk
-('posted', linked to their first post, if they mentioned the brand during the campaign or its follow-up, else
-"didn't post" once the follow-up is over and 'perk shipped' before), and the
-expected mentions Sway would have estimated at the campaign's start. Loading twice adds nothing.
+brand's hashtag, handle, domain and name as tracking terms, its members as people who got the perk ('posted',
+linked to their first post, if they mentioned the brand during the campaign or its follow-up, else "didn't
+post" once the follow-up is over and 'perk shipped' before it is), and the expected mentions Sway would have
+estimated at the campaign's start (every demo brand counted as a tracked brand). Loading twice adds nothing.
 """
 
 from __future__ import annotations
