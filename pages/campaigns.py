@@ -1,5 +1,7 @@
-"""Campaigns page: create a perk campaign, get a suggested list that fills the budget, add people from Discover,
-move them through invited → accepted → perk shipped → posted, export the list, delete (with undo).
+"""Campaigns page: create a perk campaign (dated where the data can measure it), get a suggested list that fills
+the budget, check what the list can show before perks go out (expected range, smallest detectable lift, unique
+reach), add people from Discover, give members their own cost, move them through invited → accepted → perk
+shipped → posted or didn't post (a step back undoes a mis-click), export the list, delete (with undo).
 
 Each action is one core call (core.ops.campaigns for the multi-step ones); the page only renders. Opened as
 /campaigns?campaign=ID, or /campaigns?campaign=new&people=1,2,3 for a new campaign with those people."""
@@ -10,11 +12,15 @@ import polars as pl
 import streamlit as st
 
 from core import discover
-from core.campaigns import export, members, records, suggest
+from core.campaigns import dates, export, members, records, suggest
 from core.campaigns.model import STATUSES, TRANSITIONS, CampaignError, CampaignNotFound, CampaignSpec
+from core.campaigns.money import CURRENCIES, money
 from core.campaigns.terms import parse_terms, terms_text
 from core.ops import campaigns as campaign_ops
+from core.results.plan import Plan, plan
 from core.vocabulary import NETWORKS, topic_label, topic_labels
+from core.workspace import membership
+from core.workspace.access import PermissionDenied
 from ui import auth, backend, exports, params, selection, shell
 from ui.text import plain, plain_cells
 
@@ -30,12 +36,21 @@ def _explanation(key: tuple, workspace_id: int, campaign_id: int, version: int) 
     return suggest.explain(backend.cursor(), auth.access(), campaign_id)
 
 
+@st.cache_data(show_spinner="Checking what this list can show…", max_entries=64)
+def _plan(key: tuple, workspace_id: int, campaign_id: int, version: int) -> Plan:
+    """Expected range, power, reach and date check of the list, cached per data and campaign version."""
+    return plan(backend.cursor(), auth.access(), campaign_id)
+
+
 def _seen_key(campaign_id: int) -> str:
     return f"campaign_seen_version_{campaign_id}"
 
 
-def _spec_form(prefix: str, start: CampaignSpec | None, topics: list[str]) -> CampaignSpec | None:
-    """The settings widgets (inside a form); returns the settings on submit, or None after showing what is wrong."""
+def _spec_form(
+    prefix: str, start: CampaignSpec | None, topics: list[str], defaults: dates.Dates | None = None
+) -> CampaignSpec | None:
+    """The settings widgets (inside a form); returns the settings on submit, or None after showing what is wrong.
+    A new campaign (no `start`) begins with `defaults`: dates the data can measure."""
     today = date.today()
     name = st.text_input("Campaign name", start.name if start else "", key=f"{prefix}name")
     left, right = st.columns(2)
@@ -45,10 +60,14 @@ def _spec_form(prefix: str, start: CampaignSpec | None, topics: list[str]) -> Ca
     )
     cost_col, budget_col, perks_col = st.columns(3)
     cost = cost_col.number_input(
-        "Cost per perk", min_value=0.0, value=start.cost_per_perk if start else 50.0, step=5.0, key=f"{prefix}cost"
+        f"Cost per perk ({currency})",
+        min_value=0.0,
+        value=start.cost_per_perk if start else 50.0,
+        step=5.0,
+        key=f"{prefix}cost",
     )
     budget = budget_col.number_input(
-        "Budget (or leave 0)",
+        f"Budget in {currency} (or leave 0)",
         min_value=0.0,
         value=float(start.budget or 0) if start else 1000.0,
         step=100.0,
@@ -86,10 +105,11 @@ def _spec_form(prefix: str, start: CampaignSpec | None, topics: list[str]) -> Ca
         key=f"{prefix}networks",
     )
     left, right, follow = st.columns(3)
-    starts_on = left.date_input("Starts on", start.starts_on if start else today, key=f"{prefix}starts")
-    ends_on = right.date_input("Ends on", start.ends_on if start else today + timedelta(days=13), key=f"{prefix}ends")
+    first = start or defaults
+    starts_on = left.date_input("Starts on", first.starts_on if first else today, key=f"{prefix}starts")
+    ends_on = right.date_input("Ends on", first.ends_on if first else today + timedelta(days=13), key=f"{prefix}ends")
     follow_up = follow.number_input(
-        "Follow-up days", 0, 90, start.follow_up_days if start else 14, key=f"{prefix}follow"
+        "Follow-up days", 0, 90, first.follow_up_days if first else 14, key=f"{prefix}follow"
     )
     left, right = st.columns(2)
     lift = left.number_input(
@@ -155,10 +175,13 @@ def _refill(campaign_id: int, version: int) -> int:
     return report.version
 
 
-def _act(campaign_id: int, action) -> None:
-    """Run a change with the version this user saw; on success remember the new one, else say what to do."""
+def _act(campaign_id: int, action, done: str | None = None) -> None:
+    """Run a change with the version this user saw; on success remember the new one (and confirm it with `done`),
+    else say what to do."""
     try:
         st.session_state[_seen_key(campaign_id)] = action(st.session_state[_seen_key(campaign_id)])
+        if done:
+            st.session_state["campaign_flash"] = done
     except CampaignError as exc:  # StaleCampaign included: its message says to reload
         st.session_state["campaign_error"] = str(exc)
     backend.data_changed()
@@ -172,7 +195,9 @@ can_edit = access.allows("editor")
 backend.discover_build()
 topics = discover.facets(cursor).topics
 
-for key, show in (("campaign_flash", st.success), ("campaign_error", st.error)):
+currency = membership.currency(cursor, access)
+
+for key, show in (("campaign_flash", st.success), ("campaign_warning", st.warning), ("campaign_error", st.error)):
     if message := st.session_state.pop(key, None):
         show(plain(message))
 
@@ -196,7 +221,11 @@ elif arrived and asked and asked != NEW:
 if not options:
     st.info("There are no campaigns in this workspace yet, and your role cannot create one.")
     st.stop()
-picked = st.selectbox(
+pick_col, new_col = st.columns([4, 1], vertical_alignment="bottom")
+if can_edit and new_col.button("New campaign", icon=":material/add:", type="primary", width="stretch"):
+    st.session_state[GOTO] = NEW
+    st.rerun()
+picked = pick_col.selectbox(
     "Campaign", options, format_func=lambda c: "➕ New campaign" if c == NEW else names[c], key="campaign_pick"
 )
 
@@ -205,8 +234,11 @@ if picked == NEW:
     st.subheader("New campaign")
     if pending:
         st.info(f"{len(pending)} people you selected in Discover will be put on the list.")
+    defaults = dates.default_dates(cursor, date.today())
+    if defaults.note:
+        st.info(defaults.note, icon=":material/event:")
     with st.form("campaign_new"):
-        spec = _spec_form("new_", None, topics)
+        spec = _spec_form("new_", None, topics, defaults)
     if spec is not None:
         bar = st.progress(0.0, text="Creating the campaign…")
         try:
@@ -218,6 +250,8 @@ if picked == NEW:
             st.error(f"{plain(exc)} Nothing was created.")
             st.stop()
         _flash(created.suggestions)
+        if created.warnings:
+            st.session_state["campaign_warning"] = " ".join(created.warnings)
         st.session_state[_seen_key(created.campaign_id)] = created.suggestions.version
         st.session_state[GOTO] = created.campaign_id
         st.query_params.pop("people", None)
@@ -244,7 +278,8 @@ if seen != campaign.version:
 
 spec = campaign.spec
 st.caption(
-    f"{plain(spec.brand)} · {plain(spec.perk)} at {spec.cost_per_perk:,.2f} each · {spec.starts_on:%d %b %Y} – "
+    f"{plain(spec.brand)} · {plain(spec.perk)} at {money(spec.cost_per_perk, currency)} each (unless a member has "
+    f"their own cost) · {spec.starts_on:%d %b %Y} – "
     f"{spec.ends_on:%d %b %Y} (+{spec.follow_up_days} days follow-up) · tracking {plain(terms_text(spec.terms))} · "
     f"up to {spec.perk_limit()} perks"
 )
@@ -255,8 +290,27 @@ for column, (status, label) in zip(counts, STATUSES.items(), strict=True):
 list_tab, settings_tab, history_tab = st.tabs(["List", "Settings", "History"])
 with list_tab:
     people = plain_cells(members.members(cursor, access, picked), "name", "handles")
-    total = float(people["expected_mentions"].fill_null(0).sum())
-    st.markdown(f"**{people.height} people on the list · {total:.1f} expected mentions in total**")
+    checked = _plan(backend.data_key(), access.workspace_id, picked, campaign.version)
+    st.markdown(
+        f"**{people.height} people on the list · {plain(checked.expected_text())} · "
+        f"{money(checked.cost, currency)} in perks and fees**"
+    )
+    for warning in checked.warnings:
+        st.warning(warning, icon=":material/event_busy:")
+    with st.container(border=True):
+        st.markdown("**Before you send perks: can this list show a result?**")
+        power_box = st.success if checked.power.enough else st.warning
+        power_box(checked.power.verdict(), icon=":material/query_stats:")
+        st.markdown(f"**Unique reach.** {plain(checked.reach.verdict())}")
+        if checked.reach.pairs.height:
+            st.markdown(
+                "Most overlapping audiences:\n"
+                + "\n".join(
+                    f"- {plain(a)} and {plain(b)}: {shared:,} {'person' if shared == 1 else 'people'} in both, "
+                    f"{share:.0%} of the smaller audience"
+                    for a, b, shared, share in checked.reach.pairs.iter_rows()
+                )
+            )
     with st.expander("How expected mentions are estimated"):
         st.markdown(plain(_explanation(backend.data_key(), access.workspace_id, picked, campaign.version)))
         st.caption(
@@ -281,6 +335,9 @@ with list_tab:
             "status",
             "locked",
             "expected_mentions",
+            "expected_low",
+            "expected_high",
+            "cost",
             "score",
             "audience",
             "topics",
@@ -289,6 +346,7 @@ with list_tab:
             "invited_at",
             "shipped_at",
             "posted_at",
+            "post_url",
         ),
         column_config={
             "name": "Name",
@@ -296,6 +354,10 @@ with list_tab:
             "status": "Status",
             "locked": "Locked",
             "expected_mentions": st.column_config.NumberColumn("Expected mentions", format="%.2f"),
+            "expected_low": st.column_config.NumberColumn("Expected at least (80%)", format="%.2f"),
+            "expected_high": st.column_config.NumberColumn("Expected at most (80%)", format="%.2f"),
+            "cost": st.column_config.NumberColumn(f"Cost ({currency})", format="%.2f"),
+            "post_url": st.column_config.LinkColumn("Post", display_text="Open post"),
             "score": "Score",
             "audience": st.column_config.NumberColumn("Audience", format="compact"),
             "topics": st.column_config.ListColumn("Topics"),
@@ -327,7 +389,33 @@ with list_tab:
             with st.form("campaign_notes"):
                 note = st.text_area("Notes for the selected person", old)
                 if st.form_submit_button("Save notes"):
-                    _act(picked, lambda v: members.set_notes(cursor, access, picked, chosen[0], note, v))
+                    who = people.filter(pl.col("person_id") == chosen[0])["name"][0]
+                    _act(
+                        picked,
+                        lambda v: members.set_notes(cursor, access, picked, chosen[0], note, v),
+                        done=f"Saved the note for {who}.",
+                    )
+        if chosen:
+            cost_col, set_col, reset_col = st.columns([2, 1, 1], vertical_alignment="bottom")
+            own_cost = cost_col.number_input(
+                f"Fee or perk value for the {len(chosen)} selected ({currency})",
+                min_value=0.01,
+                value=float(spec.cost_per_perk),
+                step=5.0,
+                key="campaign_member_cost",
+            )
+            if set_col.button("Set cost", width="stretch", icon=":material/payments:"):
+                _act(
+                    picked,
+                    lambda v: campaign_ops.set_member_cost(cursor, access, picked, chosen, own_cost, v),
+                    done=f"{len(chosen)} people now cost {money(own_cost, currency)} each.",
+                )
+            if reset_col.button("Use campaign's cost", width="stretch"):
+                _act(
+                    picked,
+                    lambda v: campaign_ops.set_member_cost(cursor, access, picked, chosen, None, v),
+                    done=f"{len(chosen)} people cost the campaign's {money(spec.cost_per_perk, currency)} again.",
+                )
     csv_col, xlsx_col = st.columns(2)
     with csv_col:
         exports.export_button(
@@ -358,7 +446,24 @@ with settings_tab:
         with st.form(f"campaign_edit_{picked}_{campaign.version}"):
             changed = _spec_form(f"edit_{picked}_{campaign.version}_", spec, topics)
         if changed is not None:
-            _act(picked, lambda v: records.update_campaign(cursor, access, picked, changed, v))
+            _act(picked, lambda v: records.update_campaign(cursor, access, picked, changed, v), done="Settings saved.")
+        if access.allows("admin"):
+            st.divider()
+            code_col, save_col = st.columns([3, 1], vertical_alignment="bottom")
+            code = code_col.selectbox(
+                "Currency of this workspace's money (admins)",
+                list(CURRENCIES),
+                index=list(CURRENCIES).index(currency) if currency in CURRENCIES else 0,
+                key="campaign_currency",
+            )
+            if save_col.button("Save currency", width="stretch") and code != currency:
+                try:
+                    campaign_ops.set_currency(cursor, access, code)
+                    st.session_state["campaign_flash"] = f"Money in this workspace is now in {code}."
+                except (CampaignError, PermissionDenied) as exc:
+                    st.session_state["campaign_error"] = str(exc)
+                backend.data_changed()
+                st.rerun()
         st.divider()
         sure = st.checkbox("Yes, delete this campaign (you can restore it below)", key="campaign_delete_sure")
         if st.button("Delete campaign", disabled=not sure, icon=":material/delete:"):
@@ -375,7 +480,12 @@ with settings_tab:
 
 with history_tab:
     st.dataframe(
-        plain_cells(members.history(cursor, access, picked), "name", "old_value", "new_value"),
+        plain_cells(
+            members.history(cursor, access, picked).with_columns(pl.col("old_value", "new_value").replace(STATUSES)),
+            "name",
+            "old_value",
+            "new_value",
+        ),
         hide_index=True,
         column_order=("changed_at", "changed_by", "name", "field", "old_value", "new_value"),
         column_config={

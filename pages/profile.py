@@ -70,6 +70,38 @@ if followers := network_followers(p.accounts):
 if h.flagged:
     st.warning("Some of their accounts are flagged as inauthentic — see Authenticity below.", icon=":material/flag:")
 
+st.subheader("Campaigns")
+in_campaigns = profiles.campaigns_of(cursor, auth.access(), person_id)
+if in_campaigns.height:
+    st.dataframe(
+        plain_cells(in_campaigns, "name", "brand"),
+        hide_index=True,
+        column_order=(
+            "name",
+            "brand",
+            "starts_on",
+            "ends_on",
+            "status",
+            "expected_mentions",
+            "posted_at",
+            "post_url",
+            "link",
+        ),
+        column_config={
+            "name": "Campaign",
+            "link": st.column_config.LinkColumn("Open", display_text="Open campaign"),
+            "brand": "Brand",
+            "starts_on": st.column_config.DateColumn("Starts", format="D MMM YYYY"),
+            "ends_on": st.column_config.DateColumn("Ends", format="D MMM YYYY"),
+            "status": "Status",
+            "expected_mentions": st.column_config.NumberColumn("Expected mentions", format="%.2f"),
+            "posted_at": st.column_config.DatetimeColumn("Posted", format="D MMM YYYY"),
+            "post_url": st.column_config.LinkColumn("Post", display_text="Open post"),
+        },
+    )
+else:
+    st.caption("Not on any of this workspace's campaigns yet.")
+
 st.subheader("Score history")
 if p.history.height:
     history = p.history.with_columns(pl.col("network").replace("all", "combined"))

@@ -4,6 +4,7 @@ predicted who delivered — with charts and a report to download (XLSX, one-page
 import streamlit as st
 
 from core.campaigns import records
+from core.campaigns.money import money
 from core.results import charts, report
 from core.results.compute import Results, campaign_results
 from core.results.lift import MIN_MENTIONS
@@ -53,13 +54,14 @@ st.query_params["campaign"] = str(picked)
 key = (backend.data_key(), access.workspace_id, picked, versions[picked])
 results = _results(*key)
 
-verdict = results.verdict()
-if not results.lift.measurable:
-    st.warning(verdict, icon=":material/help:")
-elif results.detected:
-    st.success(verdict, icon=":material/trending_up:")
-else:
-    st.info(verdict, icon=":material/trending_flat:")
+# Colour and icon follow the trusted estimate's direction: only a rise is a success, a fall is a warning.
+show, icon = {
+    "up": (st.success, ":material/trending_up:"),
+    "down": (st.warning, ":material/trending_down:"),
+    "none": (st.info, ":material/trending_flat:"),
+    "unknown": (st.warning, ":material/help:"),
+}[results.direction]
+show(results.verdict(), icon=icon)
 for note in results.notes:
     st.caption(note)
 
@@ -71,10 +73,10 @@ row[2].metric("Reach", f"{t['reach']:,}", help="Audience of the accounts that po
 row[3].metric("Reactions", f"{t['reactions']:,}")
 row[4].metric("Engagement rate", "n/a" if t["engagement_rate"] is None else f"{t['engagement_rate']:.2%}")
 row = st.columns(5)
-row[0].metric("Perk cost", f"{t['cost']:,.2f}")
-row[1].metric("Cost per mention", "n/a" if t["cost_per_mention"] is None else f"{t['cost_per_mention']:,.2f}")
-row[2].metric("Cost per engagement", "n/a" if t["cost_per_engagement"] is None else f"{t['cost_per_engagement']:,.2f}")
-row[3].metric("Earned media value", f"{t['emv']:,.0f}", help=dict(report.summary_rows(results))["EMV method"])
+row[0].metric("Perk cost", money(t["cost"], results.currency), help="Each member's own cost, else the campaign's")
+row[1].metric("Cost per mention", money(t["cost_per_mention"], results.currency))
+row[2].metric("Cost per engagement", money(t["cost_per_engagement"], results.currency))
+row[3].metric("Earned media value", money(t["emv"], "USD"), help=dict(report.summary_rows(results))["EMV method"])
 row[4].metric("Members who posted", f"{t['members_posting']} of {t['members']}")
 
 st.subheader("Lift")

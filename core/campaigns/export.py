@@ -17,11 +17,15 @@ _LABELS = {
     "audience": "Audience",
     "topics": "Topics",
     "expected_mentions": "Expected mentions",
+    "expected_low": "Expected at least (80%)",
+    "expected_high": "Expected at most (80%)",
+    "cost": "Cost",
     "notes": "Notes",
     "invited_at": "Invited",
     "responded_at": "Responded",
     "shipped_at": "Perk shipped",
     "posted_at": "Posted",
+    "post_url": "Post",
     "person_id": "Sway person id",
 }
 
@@ -30,7 +34,7 @@ def outreach_rows(members: pl.DataFrame) -> pl.DataFrame:
     """The list with readable headers and statuses, ready for a spreadsheet."""
     return members.with_columns(
         pl.col("status").replace_strict(STATUSES, default=pl.col("status")),
-        pl.col("expected_mentions").round(2),
+        *(pl.col(c).round(2) for c in ("expected_mentions", "expected_low", "expected_high") if c in members.columns),
         topic_labels(pl.col("topics")),
     ).select([pl.col(c).alias(label) for c, label in _LABELS.items() if c in members.columns])
 

@@ -18,17 +18,21 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from core.campaigns.model import STATUS_DATES, STATUSES, TRANSITIONS, CampaignError, InvalidTransition
+from core.campaigns.model import BACK, STATUS_DATES, STATUSES, TRANSITIONS, CampaignError, InvalidTransition
 from core.campaigns.records import editing, get_campaign
 from core.db.warehouse import rows
 from core.workspace import audit
 from core.workspace.access import Access
 
 _SELECTED = "campaign_members.campaign_id = ? AND campaign_members.person_id IN (SELECT unnest(?::BIGINT[]))"
-# Who counts as a campaign member when measuring results: people who were contacted and did not decline.
-COUNTED = ("invited", "accepted", "perk_shipped", "posted")
-# Members whose perk counts as spent: they accepted it.
-PERK_GIVEN = ("accepted", "perk_shipped", "posted")
+# Who counts as a campaign member when measuring results: people who were contacted and did not decline
+# (those who did not post count too, with no mentions: leaving them out would flatter the campaign).
+COUNTED = ("invited", "accepted", "perk_shipped", "posted", "no_post")
+# Members whose perk (or fee) counts as spent: they accepted it.
+PERK_GIVEN = ("accepted", "perk_shipped", "posted", "no_post")
+# Members a tracked mention marks as posted: they have the perk (or agreed to it) and have not been marked yet.
+AWAITING_POST = ("accepted", "perk_shipped", "no_post")
+TRACKER = "Sway (tracked mention)"  # who the history names when a tracked mention marked someone posted
 
 
 def members(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) -> pl.DataFrame:
@@ -37,8 +41,9 @@ def members(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) ->
     return con.sql(
         """
         SELECT m.person_id, coalesce(d.name, p.name) AS name, d.handles, d.score, d.audience, d.flagged, d.topics,
-               m.status, m.locked, m.origin, m.suggested_rank, m.expected_mentions, m.notes, m.added_at,
-               m.invited_at, m.responded_at, m.shipped_at, m.posted_at, m.updated_at
+               m.status, m.locked, m.origin, m.suggested_rank, m.expected_mentions, m.expected_low,
+               m.expected_high, coalesce(m.cost, c.cost_per_perk) AS cost, m.cost IS NOT NULL AS own_cost, m.notes,
+               m.added_at, m.invited_at, m.responded_at, m.shipped_at, m.posted_at, m.post_url, m.updated_at
         FROM campaign_members m
         JOIN campaigns c USING (campaign_id)
         LEFT JOIN people p USING (person_id)
@@ -52,11 +57,11 @@ def members(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) ->
 
 def counted_members(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) -> pl.DataFrame:
     """The members results measure (status in COUNTED): person_id, name, handles, status, suggested_rank,
-    expected_mentions. Empty for a campaign of another workspace."""
+    expected_mentions, cost (their own, else the campaign's cost per perk). Empty for another workspace's."""
     return con.sql(
         """
         SELECT m.person_id, coalesce(d.name, p.name) AS name, d.handles, m.status, m.suggested_rank,
-               m.expected_mentions
+               m.expected_mentions, coalesce(m.cost, c.cost_per_perk) AS cost
         FROM campaign_members m JOIN campaigns c USING (campaign_id) LEFT JOIN people p USING (person_id)
         LEFT JOIN discovery d USING (person_id)
         WHERE m.campaign_id = ? AND c.workspace_id = ? AND m.status IN (SELECT unnest(?::VARCHAR[]))
@@ -176,7 +181,7 @@ def add_members(
     person_ids: Sequence[int],
     expected_version: int,
     *,
-    expected: dict[int, float] | None = None,
+    expected: dict[int, tuple[float, float, float]] | None = None,
 ) -> tuple[int, int]:
     """Put people on the list (as 'suggested', origin 'added'), e.g. a Discover selection; people already on it
     stay as they are, and removed people come back. Returns (how many were added, the new version)."""
@@ -194,16 +199,16 @@ def add_members(
         new = [i for i in ids if i not in on_list]
         if new:
             now = datetime.now()
-            estimate = [(expected or {}).get(i) for i in new]
+            estimate = [(expected or {}).get(i, (None, None, None)) for i in new]
             con.execute(
                 "DELETE FROM campaign_members WHERE campaign_id = ? AND person_id IN (SELECT unnest(?::BIGINT[]))",
                 [campaign_id, new],
             )
             con.execute(
                 "INSERT INTO campaign_members (campaign_id, person_id, status, locked, origin, expected_mentions, "
-                "notes, added_at, updated_at) SELECT ?, unnest(?::BIGINT[]), 'suggested', false, 'added', "
-                "unnest(?::DOUBLE[]), '', ?, ?",
-                [campaign_id, new, estimate, now, now],
+                "expected_low, expected_high, notes, added_at, updated_at) SELECT ?, unnest(?::BIGINT[]), "
+                "'suggested', false, 'added', unnest(?::DOUBLE[]), unnest(?::DOUBLE[]), unnest(?::DOUBLE[]), '', ?, ?",
+                [campaign_id, new, *(list(column) for column in zip(*estimate, strict=True)), now, now],
             )
             _log(con, access, campaign_id, new, "added", "NULL", "suggested")
         audit.record(con, access, "campaign.add_members", {"campaign_id": campaign_id, "added": len(new)})
@@ -273,9 +278,17 @@ def transition_problems(current: dict[int, tuple[str, bool, str]], status: str) 
     problems = []
     for old, _locked, name in current.values():
         if status not in TRANSITIONS[old]:
-            allowed = " or ".join(STATUSES[s] for s in TRANSITIONS[old]) or "nothing (it is the last step)"
-            problems.append(f"{name} cannot go from {STATUSES[old]} to {STATUSES[status]}: next is {allowed}.")
+            allowed = " or ".join(STATUSES[s] for s in TRANSITIONS[old])
+            problems.append(f"{name} cannot go from {STATUSES[old]} to {STATUSES[status]}: allowed is {allowed}.")
     return problems
+
+
+def _cleared(old_statuses: set[str], status: str) -> list[str]:
+    """Date columns to empty when members step back to `status`: those of the statuses they leave behind."""
+    if not any(BACK.get(old) == status for old in old_statuses):
+        return []
+    keep = STATUS_DATES.get(status)
+    return sorted({STATUS_DATES[old] for old in old_statuses if old in STATUS_DATES and STATUS_DATES[old] != keep})
 
 
 def set_status(
@@ -286,7 +299,8 @@ def set_status(
     status: str,
     expected_version: int,
 ) -> int:
-    """Move members to the next status (one or many at once); an invalid move for anyone refuses them all."""
+    """Move members to the next status, or one step back to undo a mis-click (one or many at once; the history
+    records either); an invalid move for anyone refuses them all."""
     if status not in STATUSES:
         raise InvalidTransition(f"Unknown status {status!r}; use one of {', '.join(STATUSES.values())}.")
     ids = _ids(person_ids)
@@ -299,19 +313,27 @@ def set_status(
         _log(con, access, campaign_id, ids, "status", "status", status)
         date_column = STATUS_DATES.get(status)
         stamp = f", {date_column} = ?" if date_column else ""
+        # Only a tracked post links to one: any change of status by hand leaves no post link behind.
+        cleared = "".join(
+            f", {column} = NULL" for column in (*_cleared({old for old, _, _ in current.values()}, status), "post_url")
+        )
         now = datetime.now()
         con.execute(
-            f"UPDATE campaign_members SET status = ?, updated_at = ?{stamp} WHERE {_SELECTED}",  # noqa: S608
+            f"UPDATE campaign_members SET status = ?, updated_at = ?{stamp}{cleared} WHERE {_SELECTED}",  # noqa: S608
             [status, now, *([now] if date_column else []), campaign_id, ids],
         )
         audit.record(con, access, "campaign.status", {"campaign_id": campaign_id, "people": len(ids), "status": status})
     return version
 
 
+_ESTIMATE_COLUMNS = ("person_id", "suggested_rank", "expected_mentions", "expected_low", "expected_high")
+
+
 def replace_suggestions(
     con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int, old: list[int], chosen: pl.DataFrame
 ) -> None:
-    """Swap the old unlocked suggestions for the new ones (`chosen`: person_id, suggested_rank, expected_mentions)
+    """Swap the old unlocked suggestions for the new ones (`chosen`: person_id, suggested_rank, expected_mentions,
+    expected_low, expected_high)
     inside the caller's transaction: people suggested again keep their row (and the date they were first
     suggested) with the new rank and estimate; who came and who went is logged."""
     new_ids = chosen["person_id"].to_list()
@@ -329,29 +351,18 @@ def replace_suggestions(
     )
     con.execute(
         "UPDATE campaign_members SET suggested_rank = n.suggested_rank, expected_mentions = n.expected, "
-        "updated_at = ? FROM (SELECT unnest(?::BIGINT[]) AS person_id, unnest(?::INTEGER[]) AS suggested_rank, "
-        "unnest(?::DOUBLE[]) AS expected) n WHERE campaign_members.campaign_id = ? "
-        "AND campaign_members.person_id = n.person_id",
-        [
-            now,
-            again["person_id"].to_list(),
-            again["suggested_rank"].to_list(),
-            again["expected_mentions"].to_list(),
-            campaign_id,
-        ],
+        "expected_low = n.low, expected_high = n.high, updated_at = ? "
+        "FROM (SELECT unnest(?::BIGINT[]) AS person_id, unnest(?::INTEGER[]) AS suggested_rank, "
+        "unnest(?::DOUBLE[]) AS expected, unnest(?::DOUBLE[]) AS low, unnest(?::DOUBLE[]) AS high) n "
+        "WHERE campaign_members.campaign_id = ? AND campaign_members.person_id = n.person_id",
+        [now, *(again[c].to_list() for c in _ESTIMATE_COLUMNS), campaign_id],
     )
     con.execute(
         "INSERT INTO campaign_members (campaign_id, person_id, status, locked, origin, suggested_rank, "
-        "expected_mentions, notes, added_at, updated_at) SELECT ?, unnest(?::BIGINT[]), 'suggested', false, "
-        "'suggested', unnest(?::INTEGER[]), unnest(?::DOUBLE[]), '', ?, ?",
-        [
-            campaign_id,
-            fresh["person_id"].to_list(),
-            fresh["suggested_rank"].to_list(),
-            fresh["expected_mentions"].to_list(),
-            now,
-            now,
-        ],
+        "expected_mentions, expected_low, expected_high, notes, added_at, updated_at) SELECT ?, "
+        "unnest(?::BIGINT[]), 'suggested', false, 'suggested', unnest(?::INTEGER[]), unnest(?::DOUBLE[]), "
+        "unnest(?::DOUBLE[]), unnest(?::DOUBLE[]), '', ?, ?",
+        [campaign_id, *(fresh[c].to_list() for c in _ESTIMATE_COLUMNS), now, now],
     )
     con.execute(
         "INSERT INTO campaign_member_history SELECT ?, unnest(?::BIGINT[]), ?, ?, 'added', NULL, 'suggested'",
@@ -363,20 +374,115 @@ def add_finished_list(con: duckdb.DuckDBPyConnection, campaign_id: int, listed: 
     """Put a whole list, statuses and dates included, on a new campaign inside the caller's transaction (the demo
     world's past campaigns): origin 'suggested', unlocked, no notes and no history, as nobody changed it here.
 
-    `listed`: person_id, status, suggested_rank, expected_mentions, added_at, invited_at, responded_at,
-    shipped_at, posted_at, updated_at.
+    `listed`: person_id, status, suggested_rank, expected_mentions, expected_low, expected_high, added_at,
+    invited_at, responded_at, shipped_at, posted_at, post_url, updated_at.
     """
     con.register("_finished_list", listed)
     try:
         con.execute(
             """
             INSERT INTO campaign_members (campaign_id, person_id, status, locked, origin, suggested_rank,
-                expected_mentions, notes, added_at, invited_at, responded_at, shipped_at, posted_at, updated_at)
-            SELECT ?, person_id, status, false, 'suggested', suggested_rank, expected_mentions, '', added_at,
-                   invited_at, responded_at, shipped_at, posted_at, updated_at
+                expected_mentions, expected_low, expected_high, notes, added_at, invited_at, responded_at,
+                shipped_at, posted_at, post_url, updated_at)
+            SELECT ?, person_id, status, false, 'suggested', suggested_rank, expected_mentions, expected_low,
+                   expected_high, '', added_at, invited_at, responded_at, shipped_at, posted_at, post_url, updated_at
             FROM _finished_list
             """,
             [campaign_id],
         )
     finally:
         con.unregister("_finished_list")
+
+
+def set_cost(
+    con: duckdb.DuckDBPyConnection,
+    access: Access,
+    campaign_id: int,
+    person_ids: Sequence[int],
+    cost: float | None,
+    expected_version: int,
+) -> int:
+    """Give members their own fee or perk value (None: back to the campaign's cost per perk)."""
+    if cost is not None and not cost > 0:
+        raise CampaignError("A member's cost must be more than 0 (or clear it to use the campaign's cost per perk).")
+    ids = _ids(person_ids)
+    with editing(con, access, campaign_id, expected_version, "setting what members cost") as version:
+        _require_on_list(_on_list(con, campaign_id, ids), ids)
+        _log(con, access, campaign_id, ids, "cost", "cost::VARCHAR", None if cost is None else f"{cost:g}")
+        con.execute(
+            f"UPDATE campaign_members SET cost = ?, updated_at = ? WHERE {_SELECTED}",  # noqa: S608
+            [cost, datetime.now(), campaign_id, ids],
+        )
+        audit.record(con, access, "campaign.cost", {"campaign_id": campaign_id, "people": len(ids), "cost": cost})
+    return version
+
+
+def spent(con: duckdb.DuckDBPyConnection, campaign_id: int) -> float:
+    """What the people still on the list cost who are not open suggestions (their own cost, else the campaign's)."""
+    return float(
+        rows(
+            con,
+            "SELECT coalesce(sum(coalesce(m.cost, c.cost_per_perk)), 0) FROM campaign_members m "
+            "JOIN campaigns c USING (campaign_id) WHERE m.campaign_id = ? AND m.status <> 'removed' "
+            "AND NOT (m.status = 'suggested' AND NOT m.locked AND m.origin = 'suggested')",
+            [campaign_id],
+        )[0][0]
+    )
+
+
+def awaiting_post(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Members of live campaigns who have (or agreed to) the perk and are not marked posted yet: campaign_id,
+    person_id, and the period a mention of theirs counts in ([starts, ends) incl. the follow-up)."""
+    return con.sql(
+        """
+        SELECT m.campaign_id, m.person_id, c.starts_on::TIMESTAMP AS starts,
+               c.ends_on::TIMESTAMP + to_days(1 + c.follow_up_days) AS ends
+        FROM campaign_members m JOIN campaigns c USING (campaign_id)
+        WHERE c.archived_at IS NULL AND m.status IN (SELECT unnest(?::VARCHAR[]))
+        """,
+        params=[list(AWAITING_POST)],
+    ).pl()
+
+
+def mark_posted(con: duckdb.DuckDBPyConnection, found: pl.DataFrame) -> int:
+    """Mark members posted by the tracked post that shows it, inside the caller's transaction (a refresh or an
+    import that brought the post): `found` holds campaign_id, person_id, posted_at and post_url of each one's first
+    tracked mention. Each change is in the history as made by TRACKER and bumps the campaign's version.
+    Returns how many members were marked."""
+    if found.is_empty():
+        return 0
+    now = datetime.now()
+    con.register("_tracked_posts", found)
+    try:
+        con.execute(
+            "INSERT INTO campaign_member_history SELECT m.campaign_id, m.person_id, ?, ?, 'status', m.status, "
+            "'posted' FROM campaign_members m JOIN _tracked_posts f USING (campaign_id, person_id) "
+            "WHERE m.status IN (SELECT unnest(?::VARCHAR[]))",
+            [now, TRACKER, list(AWAITING_POST)],
+        )
+        marked = rows(
+            con,
+            "UPDATE campaign_members SET status = 'posted', posted_at = f.posted_at, post_url = f.post_url, "
+            "updated_at = ? FROM _tracked_posts f WHERE campaign_members.campaign_id = f.campaign_id "
+            "AND campaign_members.person_id = f.person_id AND campaign_members.status IN "
+            "(SELECT unnest(?::VARCHAR[])) RETURNING campaign_members.campaign_id",
+            [now, list(AWAITING_POST)],
+        )
+    finally:
+        con.unregister("_tracked_posts")
+    return len(marked)
+
+
+def person_campaigns(con: duckdb.DuckDBPyConnection, access: Access, person_id: int) -> pl.DataFrame:
+    """The campaigns of the caller's workspace the person is on (removed left out, archived too), newest first:
+    campaign_id, name, brand, starts_on, ends_on, status, expected_mentions, cost, posted_at, post_url."""
+    return con.sql(
+        """
+        SELECT c.campaign_id, c.name, c.brand, c.starts_on, c.ends_on, m.status, m.expected_mentions,
+               coalesce(m.cost, c.cost_per_perk) AS cost, m.posted_at, m.post_url
+        FROM campaign_members m JOIN campaigns c USING (campaign_id)
+        WHERE m.person_id = ? AND c.workspace_id = ? AND c.archived_at IS NULL AND m.status <> 'removed'
+        ORDER BY c.starts_on DESC, c.campaign_id DESC
+        """,
+        params=[person_id, access.workspace_id],
+    ).pl()

@@ -14,24 +14,40 @@ STATUSES: dict[str, str] = {
     "declined": "Declined",
     "perk_shipped": "Perk shipped",
     "posted": "Posted",
+    "no_post": "Didn't post",
 }
-# suggested → invited → accepted / declined → perk shipped → posted. A declined person may be invited again,
-# and someone who accepted may still back out.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
+# suggested → invited → accepted / declined → perk shipped → posted / didn't post. A declined person may be
+# invited again, someone who accepted may still back out, and "didn't post" becomes "posted" if they do.
+FORWARD: dict[str, tuple[str, ...]] = {
     "suggested": ("invited",),
     "invited": ("accepted", "declined"),
     "accepted": ("perk_shipped", "declined"),
     "declined": ("invited",),
-    "perk_shipped": ("posted",),
+    "perk_shipped": ("posted", "no_post"),
     "posted": (),
+    "no_post": ("posted",),
 }
-# The timestamp column a status sets when a member reaches it.
+# One step back, to undo a mis-click (recorded in the history like any change).
+BACK: dict[str, str] = {
+    "invited": "suggested",
+    "accepted": "invited",
+    "declined": "invited",
+    "perk_shipped": "accepted",
+    "posted": "perk_shipped",
+    "no_post": "perk_shipped",
+}
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    status: (*ahead, *((BACK[status],) if status in BACK and BACK[status] not in ahead else ()))
+    for status, ahead in FORWARD.items()
+}
+# The timestamp column a status sets when a member reaches it (and clears when they step back from it).
 STATUS_DATES = {
     "invited": "invited_at",
     "accepted": "responded_at",
     "declined": "responded_at",
     "perk_shipped": "shipped_at",
     "posted": "posted_at",
+    "no_post": "posted_at",
 }
 DEFAULT_FOLLOW_UP_DAYS = 14
 DEFAULT_EXPECTED_LIFT = 1.0
@@ -106,6 +122,14 @@ class CampaignSpec:
         if not 0 <= self.expected_lift <= 20:
             found.append("Expected lift must be between 0 and 20 (1 means members mention the brand twice as often).")
         return found
+
+    def open_slots(self, kept: int, spent: float) -> int:
+        """How many more people at the campaign's cost per perk fit beside the `kept` people, who cost `spent`
+        in total (each their own fee or perk value, else the campaign's cost per perk)."""
+        limits = [self.perks - kept] if self.perks is not None else []
+        if self.budget is not None:
+            limits.append(int((self.budget - spent) // self.cost_per_perk))
+        return max(0, min(limits))
 
     def perk_limit(self) -> int:
         """How many perks the campaign hands out: the number given, the budget's worth, or the smaller of both."""

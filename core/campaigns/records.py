@@ -262,3 +262,41 @@ def restore_campaign(con: duckdb.DuckDBPyConnection, access: Access, campaign_id
             raise CampaignNotFound(f"There is no deleted campaign {campaign_id} in this workspace to restore.")
         audit.record(con, access, "campaign.restore", {"campaign_id": campaign_id})
     return restored[0][0]
+
+
+def tracking_terms(con: duckdb.DuckDBPyConnection, campaign_ids: list[int]) -> dict[int, tuple[Term, ...]]:
+    """campaign_id -> its tracking terms, for the mention tracker that serves every workspace after a refresh or
+    an import (it reads no settings beyond the terms and writes only through core.campaigns.members)."""
+    found: dict[int, list[Term]] = {c: [] for c in campaign_ids}
+    for campaign_id, kind, term in rows(
+        con,
+        "SELECT campaign_id, kind, term FROM campaign_terms WHERE campaign_id IN (SELECT unnest(?::BIGINT[])) "
+        "ORDER BY ALL",
+        [campaign_ids],
+    ):
+        found[campaign_id].append(Term(kind, term))
+    return {c: tuple(terms) for c, terms in found.items()}
+
+
+def touch(con: duckdb.DuckDBPyConnection, campaign_ids: list[int], by: str) -> None:
+    """Bump the version of campaigns changed by Sway itself (a tracked mention marked members posted), inside the
+    caller's transaction, so a marketer who loaded one before is told to reload rather than overwrite it."""
+    con.execute(
+        "UPDATE campaigns SET version = version + 1, updated_by = ?, updated_at = ? "
+        "WHERE campaign_id IN (SELECT unnest(?::BIGINT[]))",
+        [by, datetime.now(), campaign_ids],
+    )
+
+
+def workspace_terms(con: duckdb.DuckDBPyConnection, access: Access) -> tuple[Term, ...]:
+    """Every tracking term of the workspace's campaigns (deleted ones too): the brands it follows, whose mentions
+    tell how often a person posts about brands at all."""
+    return tuple(
+        Term(kind, term)
+        for kind, term in rows(
+            con,
+            "SELECT DISTINCT t.kind, t.term FROM campaign_terms t JOIN campaigns c USING (campaign_id) "
+            "WHERE c.workspace_id = ? ORDER BY ALL",
+            [access.workspace_id],
+        )
+    )

@@ -2,14 +2,15 @@
 
 How a person's expected mentions are estimated (shown to the marketer with the numbers filled in):
   1. History: the HISTORY_DAYS before the estimate date (the campaign start, or the latest data if it starts
-     later). Their own tracked mentions m and their posts n in that period are counted.
-  2. Market share: among everyone matching the targeting, the share of posts that mention the brand,
-     s = sum(m) / sum(n) (FALLBACK_SHARE when nobody mentioned it yet).
-  3. Their daily mention rate blends their own record with what their posting predicts, weighting the
-     prediction like PRIOR_DAYS of history (a Gamma-Poisson shrinkage):
-     rate = (m + s·n·PRIOR_DAYS/H) / (H + PRIOR_DAYS).
-  4. Expected mentions = rate × (campaign days + follow-up days) × (1 + expected lift).
-People with more expected mentions per unit of perk cost come first; the list is cut where the budget ends.
+     later). Their posts n and their brand posts b (posts mentioning any brand the workspace tracks, this
+     campaign's included) in that period are counted.
+  2. Their share of brand posts is shrunk towards their main topic's share r (empirical Bayes, a
+     beta-binomial): share = (b + k·r) / (n + k). The prior weight k (in posts) is estimated from how much
+     people in the target group really differ beyond chance (method of moments), so someone with few posts
+     counts as their topic's typical member and someone with many as themselves.
+  3. Expected mentions = posts per day (n / HISTORY_DAYS) × share × (campaign days + follow-up days) ×
+     (1 + expected lift). The 80% range (RANGE) comes from the uncertainty of the share (its beta posterior).
+People with more expected mentions per unit of their cost come first; the list is cut where the budget ends.
 """
 
 from __future__ import annotations
@@ -18,49 +19,67 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import duckdb
+import numpy as np
 import polars as pl
+from scipy import stats
 
 from core.campaigns import members
 from core.campaigns.mentions import data_span, mention_posts
 from core.campaigns.model import Campaign, CampaignError, CampaignSpec
-from core.campaigns.records import editing, get_campaign
+from core.campaigns.records import editing, get_campaign, workspace_terms
+from core.campaigns.terms import Term
 from core.db.warehouse import rows
 from core.discover.columns import network_mask
 from core.progress import Progress, silent
+from core.vocabulary import topic_label
 from core.workspace import audit
 from core.workspace.access import Access
 
 HISTORY_DAYS = 90
-PRIOR_DAYS = 30
-FALLBACK_SHARE = 0.01  # one post in a hundred, when the brand has never been mentioned
+RANGE = (0.1, 0.9)  # the expected-mentions range shown: 10th to 90th percentile
+FALLBACK_SHARE = 0.01  # one post in a hundred, only when nobody in the target group ever mentioned a tracked brand
+MIN_PRIOR_POSTS, MAX_PRIOR_POSTS = 5.0, 5000.0  # bounds of the estimated prior weight k
+NO_TOPIC = ""
 
 
 @dataclass(frozen=True)
 class Estimate:
     """Expected mentions per person and the numbers behind them."""
 
-    people: pl.DataFrame  # person_id, posts, past_mentions, expected_mentions
+    people: pl.DataFrame  # person_id, topic, posts, brand_posts, share, expected_mentions, expected_low/high
     as_of: datetime
     history_days: int
-    mention_share: float
+    brands: int  # distinct tracked brand terms counted as brand mentions
+    group_share: float  # the target group's share of posts mentioning a tracked brand
+    topic_shares: dict[str, float]  # main topic -> its share (shrunk towards the group's)
+    prior_posts: float  # k: how many posts of the topic's average a person's own record is blended with
     share_is_fallback: bool
     period_days: int
     expected_lift: float
 
     def explanation(self) -> str:
         """The estimate in plain words with its numbers."""
-        share = (
-            f"nobody in the target group mentioned the brand in the {self.history_days} days before "
-            f"{self.as_of:%d %b %Y}, so Sway assumes {FALLBACK_SHARE:.0%} of their posts would"
-            if self.share_is_fallback
-            else f"in the {self.history_days} days before {self.as_of:%d %b %Y}, {self.mention_share:.2%} of the "
-            "target group's posts mentioned the brand"
-        )
+        if self.share_is_fallback:
+            share = (
+                f"nobody in the target group mentioned any of the {self.brands} brand terms this workspace tracks "
+                f"in the {self.history_days} days before {self.as_of:%d %b %Y}, so Sway assumes {FALLBACK_SHARE:.0%} "
+                "of each person's posts would mention the brand"
+            )
+        else:
+            topics = sorted(self.topic_shares.items(), key=lambda kv: -kv[1])[:3]
+            named = ", ".join(f"{topic_label(t) if t else 'no topic'} {v:.2%}" for t, v in topics)
+            share = (
+                f"each person's own share of posts that mention a brand this workspace tracks ({self.brands} "
+                f"terms) over the {self.history_days} days before {self.as_of:%d %b %Y}, blended with their main "
+                f"topic's share ({named}; the whole group {self.group_share:.2%}) as if they had "
+                f"{self.prior_posts:,.0f} more posts at that share, so a person with little history counts like "
+                "a typical member of their topic"
+            )
         return (
-            f"Expected mentions: {share}. Each person's daily rate blends their own past mentions with that share "
-            f"of their own posts (weighted like {PRIOR_DAYS} days of history), times the {self.period_days} days "
+            f"Expected mentions: {share}. That share times their posts per day, times the {self.period_days} days "
             f"of campaign and follow-up, times {1 + self.expected_lift:g} for the assumed lift of "
-            f"{self.expected_lift:.0%} from the perk."
+            f"{self.expected_lift:.0%} from the perk. The range is where the expectation lies with 80% certainty "
+            "(wider for people with little history)."
         )
 
 
@@ -106,46 +125,106 @@ def targeted(con: duckdb.DuckDBPyConnection, spec: CampaignSpec) -> list[int]:
     return [pid for (pid,) in found]
 
 
+def prior_weight(posts: np.ndarray, brand_posts: np.ndarray) -> float:
+    """k of the beta-binomial prior by the method of moments: how many posts of the group's average a person's
+    own record is worth, from how much more their shares vary than chance alone would make them."""
+    seen = posts > 0
+    if seen.sum() < 2:
+        return MAX_PRIOR_POSTS
+    n, b = posts[seen].astype(float), brand_posts[seen].astype(float)
+    mean = b.sum() / n.sum()
+    if mean <= 0 or mean >= 1:
+        return MAX_PRIOR_POSTS
+    weights = n / n.sum()
+    observed = float((weights * (b / n - mean) ** 2).sum())
+    chance = mean * (1 - mean) * float((weights / n).sum())
+    between = observed - chance
+    if between <= 0:
+        return MAX_PRIOR_POSTS  # no real difference between people: everyone gets the group's share
+    return float(np.clip(mean * (1 - mean) / between - 1, MIN_PRIOR_POSTS, MAX_PRIOR_POSTS))
+
+
 def estimate(
-    con: duckdb.DuckDBPyConnection, spec: CampaignSpec, pool: list[int], *, as_of: datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    spec: CampaignSpec,
+    pool: list[int],
+    *,
+    as_of: datetime | None = None,
+    brands: tuple[Term, ...] = (),
 ) -> Estimate:
-    """Expected mentions of each person in `pool` (the market share is measured on the pool itself)."""
+    """Expected mentions of each person in `pool`, with their 80% range; `brands` are the other tracked brand
+    terms whose mentions count as brand posts (the shares are measured on the pool itself)."""
     as_of = as_of or estimate_as_of(con, spec)
     since = as_of - timedelta(days=HISTORY_DAYS)
+    tracked = tuple(dict.fromkeys((*spec.terms, *brands)))
     posts = con.sql(
         "SELECT a.person_id, count(*) AS posts FROM posts p JOIN accounts a USING (account_id) "
         "WHERE p.posted_at >= ? AND p.posted_at < ? AND a.person_id IN (SELECT unnest(?::BIGINT[])) GROUP BY 1",
         params=[since, as_of, pool],
     ).pl()
-    said = mention_posts(con, spec.terms, since, as_of).group_by("person_id").agg(past_mentions=pl.len())
+    topics = con.sql(
+        "SELECT person_id, coalesce(topics[1], ?) AS topic FROM discovery WHERE person_id IN "
+        "(SELECT unnest(?::BIGINT[]))",
+        params=[NO_TOPIC, pool],
+    ).pl()
+    said = mention_posts(con, tracked, since, as_of).group_by("person_id").agg(brand_posts=pl.len())
     people = (
         pl.DataFrame({"person_id": pool}, schema={"person_id": pl.Int64})
         .join(posts, on="person_id", how="left")
         .join(said, on="person_id", how="left")
-        .with_columns(pl.col("posts").fill_null(0), pl.col("past_mentions").fill_null(0))
+        .join(topics, on="person_id", how="left")
+        .with_columns(
+            pl.col("posts").fill_null(0),
+            pl.col("brand_posts").fill_null(0),
+            pl.col("topic").fill_null(NO_TOPIC),
+        )
     )
-    total_posts = people["posts"].sum()
-    total_mentions = people["past_mentions"].sum()
-    fallback = total_mentions == 0 or total_posts == 0
-    share = FALLBACK_SHARE if fallback else total_mentions / total_posts
+    total_posts, total_brand = int(people["posts"].sum()), int(people["brand_posts"].sum())
+    fallback = total_brand == 0 or total_posts == 0
+    group = FALLBACK_SHARE if fallback else total_brand / total_posts
+    k = MAX_PRIOR_POSTS if fallback else prior_weight(people["posts"].to_numpy(), people["brand_posts"].to_numpy())
+    by_topic = people.group_by("topic").agg(pl.col("posts").sum(), pl.col("brand_posts").sum())
+    # A topic's own share, itself shrunk towards the group's with the same weight (small topics say little).
+    topic_shares = {
+        t: (b + k * group) / (n + k)
+        for t, n, b in zip(by_topic["topic"], by_topic["posts"], by_topic["brand_posts"], strict=True)
+    }
     days = period_days(spec)
-    rate = (pl.col("past_mentions") + share * pl.col("posts") * PRIOR_DAYS / HISTORY_DAYS) / (HISTORY_DAYS + PRIOR_DAYS)
-    people = people.with_columns(expected_mentions=rate * days * (1 + spec.expected_lift))
-    return Estimate(people, as_of, HISTORY_DAYS, share, fallback, days, spec.expected_lift)
+    prior = people["topic"].replace_strict(topic_shares, return_dtype=pl.Float64).to_numpy()
+    posts_n, brand_n = people["posts"].to_numpy(), people["brand_posts"].to_numpy()
+    alpha, beta = brand_n + k * prior, posts_n - brand_n + k * (1 - prior)  # the share's beta posterior
+    scale = people["posts"].to_numpy() / HISTORY_DAYS * days * (1 + spec.expected_lift)
+    share = alpha / (alpha + beta)
+    people = people.with_columns(
+        share=pl.Series(share),
+        expected_mentions=pl.Series(scale * share),
+        expected_low=pl.Series(scale * stats.beta.ppf(RANGE[0], alpha, beta)),
+        expected_high=pl.Series(scale * stats.beta.ppf(RANGE[1], alpha, beta)),
+    )
+    return Estimate(
+        people, as_of, HISTORY_DAYS, len(tracked), group, topic_shares, k, fallback, days, spec.expected_lift
+    )
 
 
 def explain(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) -> str:
     """How the campaign's expected mentions are estimated, with today's numbers filled in."""
     campaign = get_campaign(con, access, campaign_id)
-    return estimate(con, campaign.spec, targeted(con, campaign.spec)).explanation()
+    spec = campaign.spec
+    return estimate(con, spec, targeted(con, spec), brands=workspace_terms(con, access)).explanation()
 
 
-def expected_for(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int, person_ids: list[int]) -> dict:
-    """person_id -> expected mentions for people a marketer adds by hand (e.g. from Discover)."""
+def expected_for(
+    con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int, person_ids: list[int]
+) -> dict[int, tuple[float, float, float]]:
+    """person_id -> (expected mentions, low, high) for people a marketer adds by hand (e.g. from Discover)."""
     campaign = get_campaign(con, access, campaign_id)
     pool = sorted(set(targeted(con, campaign.spec)) | set(person_ids))
-    est = estimate(con, campaign.spec, pool).people.filter(pl.col("person_id").is_in(person_ids))
-    return dict(zip(est["person_id"], est["expected_mentions"], strict=True))
+    est = estimate(con, campaign.spec, pool, brands=workspace_terms(con, access)).people
+    est = est.filter(pl.col("person_id").is_in(person_ids))
+    return {
+        pid: (mean, low, high)
+        for pid, mean, low, high in est.select("person_id", "expected_mentions", "expected_low", "expected_high").rows()
+    }
 
 
 def suggest_list(
@@ -169,7 +248,7 @@ def suggest_list(
             "and refresh the list."
         )
     progress(0.5, "Estimating expected mentions")
-    est = estimate(con, campaign.spec, pool)
+    est = estimate(con, campaign.spec, pool, brands=workspace_terms(con, access))
     cost = campaign.spec.cost_per_perk
     ranked = est.people.with_columns(per_cost=pl.col("expected_mentions") / cost).sort(
         ["per_cost", "person_id"], descending=[True, False]
@@ -178,7 +257,7 @@ def suggest_list(
     progress(0.8, "Saving the list")
     with editing(con, access, campaign_id, expected_version, "refreshing the suggested list") as version:
         state = members.refill(con, campaign_id)
-        slots = max(0, campaign.spec.perk_limit() - state.kept)
+        slots = campaign.spec.open_slots(state.kept, members.spent(con, campaign_id))
         eligible = ~pl.col("person_id").is_in(list(state.taken)) & (pl.col("expected_mentions") > 0)
         chosen = ranked.filter(eligible).head(slots)
         members.replace_suggestions(con, access, campaign_id, state.replaceable, chosen)

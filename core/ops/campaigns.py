@@ -9,19 +9,24 @@ from dataclasses import dataclass
 import duckdb
 
 from core.campaigns import members, records, suggest
-from core.campaigns.model import CampaignSpec
+from core.campaigns.dates import date_warnings
+from core.campaigns.model import CampaignError, CampaignSpec
+from core.campaigns.money import check_currency
 from core.db.warehouse import transaction
 from core.discover import current_build
 from core.progress import Progress, scaled, silent
+from core.workspace import membership
 from core.workspace.access import Access
 
 
 @dataclass(frozen=True)
 class Created:
-    """A new campaign: its id, and the suggested list it was given (with its version after the list)."""
+    """A new campaign: its id, the suggested list it was given (with its version after the list), and what the
+    marketer should know about measuring it (dates the data does not reach)."""
 
     campaign_id: int
     suggestions: suggest.SuggestReport
+    warnings: list[str]
 
 
 def create_campaign(
@@ -43,7 +48,7 @@ def create_campaign(
             progress(0.1, f"Putting the {len(people)} people you chose on the list")
             version = _add(con, access, campaign_id, list(people), version)[1]
         report = suggest.suggest_list(con, access, campaign_id, version, progress=scaled(progress, 0.2, 1.0))
-    return Created(campaign_id, report)
+    return Created(campaign_id, report, date_warnings(con, spec))
 
 
 def add_people(
@@ -76,3 +81,25 @@ def refresh_suggestions(
     progress(0.0, "Preparing the Discover tables")
     current_build(con)
     return suggest.suggest_list(con, access, campaign_id, expected_version, progress=progress)
+
+
+def set_member_cost(
+    con: duckdb.DuckDBPyConnection,
+    access: Access,
+    campaign_id: int,
+    people: Sequence[int],
+    cost: float | None,
+    expected_version: int,
+) -> int:
+    """Give members their own fee or perk value, or (None) the campaign's again (editors only); new version."""
+    return members.set_cost(con, access, campaign_id, list(people), cost, expected_version)
+
+
+def set_currency(con: duckdb.DuckDBPyConnection, access: Access, code: str) -> str:
+    """Set the currency the workspace's campaign money is in (admins only); returns the stored code."""
+    try:
+        cleaned = check_currency(code)
+    except ValueError as exc:
+        raise CampaignError(str(exc)) from exc
+    membership.set_currency(con, access, cleaned)
+    return cleaned

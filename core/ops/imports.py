@@ -1,5 +1,6 @@
 """The import operation: files added all-or-nothing to the people and posts every workspace shares, so only
-an instance operator may import; authorized and audited in the load's own transaction."""
+an instance operator may import; authorized and audited in the load's own transaction, which also marks campaign
+members whose tracked mention the files brought as posted."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from core.campaigns.tracking import mark_posted_from_mentions
 from core.db.warehouse import transaction
 from core.ingest import ImportReport
 from core.ingest import import_files as load_files
@@ -31,7 +33,9 @@ def import_uploads(
     with exclusive(db, "import", access.user), transaction(con):
         authorize_operator(con, access, "importing data")
         report = load_uploads(con, files, progress=progress)
-        audit.record(con, access, "import", {"files": [n for n, _ in files], "added": report.added}, shared=True)
+        names = [n for n, _ in files]
+        details = {"files": names, "added": report.added, "marked_posted": mark_posted_from_mentions(con)}
+        audit.record(con, access, "import", details, shared=True)
     return report
 
 
@@ -48,5 +52,6 @@ def import_files(
         authorize_operator(con, access, "importing data")
         report = load_files(con, paths, progress=progress)
         names = [Path(p).name for p in paths]
-        audit.record(con, access, "import", {"files": names, "added": report.added}, shared=True)
+        details = {"files": names, "added": report.added, "marked_posted": mark_posted_from_mentions(con)}
+        audit.record(con, access, "import", details, shared=True)
     return report

@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 
+from core.campaigns.tracking import mark_posted_from_mentions
 from core.db.warehouse import transaction
 from core.ops.lock import exclusive
 from core.ops.pipeline import refresh_all
@@ -39,7 +40,9 @@ def refresh(
             with transaction(con):
                 authorize_operator(con, access, "refreshing scores and topics")
                 report = refresh_all(con, progress=progress, **params)
-                audit.record(con, access, "refresh", {"seconds": round(report.seconds, 1)}, shared=True)
+                posted = mark_posted_from_mentions(con)
+                details = {"seconds": round(report.seconds, 1), "marked_posted": posted}
+                audit.record(con, access, "refresh", details, shared=True)
         except PermissionDenied:
             raise  # a refused caller leaves no trace, not even a failure entry
         except Exception as exc:

@@ -26,6 +26,7 @@ from core.campaigns.records import get_campaign
 from core.progress import Progress, silent
 from core.results import control
 from core.results.lift import Lift, baseline_lift, control_lift
+from core.workspace import membership
 from core.workspace.access import Access
 
 BASELINE_DAYS = 28
@@ -68,33 +69,46 @@ class Results:
     controls: int
     spearman: float | None
     notes: list[str] = field(default_factory=list)
+    currency: str = "USD"  # of the workspace: costs are in it (EMV stays in USD, the currency of its rates)
 
     @property
     def lift(self) -> Lift:
-        """The headline estimate: members against their own baseline (the most precise); the control group
-        estimate is shown beside it as the check against market-wide changes."""
-        return self.lift_baseline
+        """The estimate to trust: the matched control group comparison when it can be measured, since it accounts
+        for trends the own-baseline estimate cannot (a season, news, anything that moved everyone's mentions);
+        else members against their own baseline."""
+        return self.lift_control if self.lift_control.measurable else self.lift_baseline
+
+    @property
+    def direction(self) -> str:
+        """The trusted estimate's direction: 'up', 'down', 'none' (no detectable change) or 'unknown'."""
+        return self.lift.direction
 
     @property
     def detected(self) -> bool:
-        """A change is claimed only when the own-baseline interval excludes no change and the control group
-        comparison, when it can be measured, agrees in direction and also excludes it."""
-        own, control = self.lift_baseline, self.lift_control
-        if not own.detected:
-            return False
-        return not control.measurable or (control.detected and (control.lift > 0) == (own.lift > 0))
+        """The trusted estimate's interval excludes no change."""
+        return self.lift.detected
 
     def verdict(self) -> str:
-        """The campaign's lift in one or two plain sentences."""
+        """The campaign's lift in plain sentences: the trusted estimate, and why it is the one to trust."""
         own, control = self.lift_baseline, self.lift_control
-        if own.detected and not self.detected:
+        if not control.measurable:
+            if not own.measurable:
+                return own.verdict()
             return (
-                f"No detectable lift: against their own baseline members changed by {own.lift:+.0%} "
-                f"(95% interval {own.low:+.0%} to {own.high:+.0%}), but the matched control group comparison "
-                f"({control.lift:+.0%}, {control.low:+.0%} to {control.high:+.0%}) does not confirm it, so the change "
-                "cannot be credited to the campaign."
+                f"{own.verdict()} This compares members only with their own baseline, as no matched control group "
+                "could be measured: a trend that moved everyone's mentions (a season, news) would show here too."
             )
-        return own.verdict()
+        why = (
+            "This is the matched control group comparison, the one to trust: it sets members against similar "
+            "people who were not invited over the same days, so it accounts for trends (a season, news, anything "
+            "that moved everyone's mentions) that the members' own before-and-after comparison cannot"
+        )
+        if own.direction == control.direction:
+            return f"{control.verdict()} {why}; that comparison agrees ({own.summary()})."
+        return (
+            f"{control.verdict()} {why}. Against their own baseline alone members changed by {own.summary()}, "
+            "which includes such trends."
+        )
 
 
 def _midnight(day) -> datetime:
@@ -207,6 +221,7 @@ def campaign_results(
         n_controls,
         rho,
         notes,
+        membership.currency(con, access),
     )
 
 
@@ -214,7 +229,7 @@ def _totals(campaign: Campaign, members: pl.DataFrame, others: pl.DataFrame) -> 
     mentions = int(members["mentions"].sum())
     reach = int(members["reach"].sum())
     reactions = int(members["reactions"].sum())
-    cost = campaign.spec.cost_per_perk * members.filter(pl.col("status").is_in(PERK_GIVEN)).height
+    cost = float(members.filter(pl.col("status").is_in(PERK_GIVEN))["cost"].sum())  # each their own or the default
     return {
         "members": members.height,
         "members_posting": members.filter(pl.col("mentions") > 0).height,
@@ -281,8 +296,10 @@ def _control(
         control_lift(
             int(members["mentions"].sum()),
             int(members["before"].sum()),
-            int(picked["during"].sum()),
-            int(picked["before"].sum()),
+            # Controls are drawn with replacement, CONTROLS_PER_MEMBER per member: their counts are scaled to one
+            # control per member, so a person picked many times is not counted as many independent ones.
+            round(picked["during"].sum() / control.CONTROLS_PER_MEMBER),
+            round(picked["before"].sum() / control.CONTROLS_PER_MEMBER),
             span.measured_days,
             span.baseline_days,
         ),

@@ -9,6 +9,8 @@ mix of people, which makes the intervals exact in the pooled counts rather than 
   invited (a difference-in-differences on the log scale), which removes anything that moved the whole market,
   such as a TV spot or a season. Its interval uses the Poisson variance of the four log counts.
 Lift is the ratio minus one: 0 means no change, 1 means members mentioned the brand twice as often.
+Each estimate carries its own verdict: a direction ('up', 'down', 'none' when the interval spans no change,
+'unknown' when too small to tell) that decides the words, colour and icon a page shows.
 """
 
 from __future__ import annotations
@@ -37,16 +39,31 @@ class Lift:
 
     @property
     def measurable(self) -> bool:
-        """Enough mentions to say anything: from the members and, for the control estimate, from the controls."""
-        enough_controls = self.method == "baseline" or (self.control_during or 0) + (self.control_before or 0) >= (
-            MIN_MENTIONS
-        )
+        """Enough mentions to say anything: from the members and, for the control estimate, from the controls in
+        both periods (an empty one makes the controls' own change unbounded, and the comparison meaningless)."""
+        during, before = self.control_during or 0, self.control_before or 0
+        enough_controls = self.method == "baseline" or (during + before >= MIN_MENTIONS and during > 0 and before > 0)
         return self.lift is not None and self.during + self.before >= MIN_MENTIONS and enough_controls
 
     @property
     def detected(self) -> bool:
         """The interval excludes 'no change' (so the campaign did move mentions)."""
         return self.measurable and self.low is not None and (self.low > 0 or (self.high or 0) < 0)
+
+    @property
+    def direction(self) -> str:
+        """'up' or 'down' when the interval excludes no change, 'none' when it spans it, 'unknown' when too small."""
+        if not self.measurable:
+            return "unknown"
+        if not self.detected:
+            return "none"
+        return "up" if self.lift > 0 else "down"
+
+    def summary(self) -> str:
+        """'+25% (95% interval +3% to +51%)', or 'n/a' when it cannot be estimated."""
+        if self.lift is None:
+            return "n/a"
+        return f"{_pct(self.lift)} (95% interval {_pct(self.low)} to {_pct(self.high)})"
 
     def verdict(self) -> str:
         """The estimate in one plain sentence."""
@@ -61,10 +78,17 @@ class Lift:
                 f"before it{controls}; at least {MIN_MENTIONS} on each side are needed to measure a change."
             )
         span = f"95% interval {_pct(self.low)} to {_pct(self.high)}"
-        if not self.detected:
-            return f"No detectable lift: {_pct(self.lift)} ({span}), which is consistent with no change at all."
-        direction = "more" if self.lift > 0 else "fewer"
-        return f"Members mentioned the brand {_pct(abs(self.lift), signed=False)} {direction} ({span})."
+        if self.direction == "none":
+            return (
+                f"No detectable change: {self.summary()}. The interval includes no change at all, so the "
+                "data cannot tell a rise from a fall."
+            )
+        if self.direction == "up":
+            return f"Members mentioned the brand {_pct(self.lift, signed=False)} more ({span})."
+        return (
+            f"Members mentioned the brand {_pct(-self.lift, signed=False)} less often ({span}): their mentions fell, "
+            "so the campaign did not raise them."
+        )
 
 
 def _pct(value: float | None, *, signed: bool = True) -> str:

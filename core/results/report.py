@@ -13,6 +13,7 @@ import polars as pl
 import vl_convert
 
 from core.campaigns.model import STATUSES
+from core.campaigns.money import money
 from core.campaigns.terms import terms_text
 from core.discover.export import export_xlsx_sheets
 from core.results.charts import all_charts
@@ -61,11 +62,11 @@ def summary_rows(results: Results) -> list[tuple[str, str]]:
         ("Reach", _number(t["reach"])),
         ("Reactions", _number(t["reactions"])),
         ("Engagement rate", "n/a" if t["engagement_rate"] is None else f"{t['engagement_rate']:.2%}"),
-        ("Perk cost", _number(t["cost"], ",.2f")),
-        ("Cost per mention", _number(t["cost_per_mention"], ",.2f")),
-        ("Cost per engagement", _number(t["cost_per_engagement"], ",.2f")),
-        ("Earned media value (estimate)", _number(t["emv"], ",.2f")),
-        ("EMV method", f"reach / 1000 × {CPM_USD:g} CPM + reactions × {ENGAGEMENT_USD:g} per engagement"),
+        ("Perk cost", money(t["cost"], results.currency)),
+        ("Cost per mention", money(t["cost_per_mention"], results.currency)),
+        ("Cost per engagement", money(t["cost_per_engagement"], results.currency)),
+        ("Earned media value (estimate)", money(t["emv"], "USD")),
+        ("EMV method", f"reach / 1000 × {CPM_USD:g} USD CPM + reactions × {ENGAGEMENT_USD:g} USD per engagement"),
         ("Verdict", results.verdict()),
         ("Lift against own baseline", results.lift_baseline.verdict()),
         ("Lift against control group", _control_text(results)),

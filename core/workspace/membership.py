@@ -116,6 +116,20 @@ def workspace_name(con: duckdb.DuckDBPyConnection, access: Access) -> str:
     return scalar(con, "SELECT name FROM workspaces WHERE workspace_id = ?", [access.workspace_id]) or "?"
 
 
+def currency(con: duckdb.DuckDBPyConnection, access: Access) -> str:
+    """The ISO 4217 code of the currency the workspace's money (costs, budgets) is in."""
+    return scalar(con, "SELECT currency FROM workspaces WHERE workspace_id = ?", [access.workspace_id]) or "USD"
+
+
+def set_currency(con: duckdb.DuckDBPyConnection, access: Access, code: str) -> None:
+    """Store the currency of the workspace `access` acts in (admins only; core.ops.campaigns checks the code)."""
+    with transaction(con):
+        authorize(con, access, "admin", "changing the workspace's currency")
+        old = currency(con, access)
+        con.execute("UPDATE workspaces SET currency = ? WHERE workspace_id = ?", [code, access.workspace_id])
+        audit.record(con, access, "workspace.currency", {"currency": code, "was": old})
+
+
 def create_workspace(con: duckdb.DuckDBPyConnection, access: Access, name: str, admin_email: str) -> int:
     """Create a workspace named `name` with `admin_email` as its first admin; returns its id.
 

@@ -1,5 +1,7 @@
 """AppTest of the Campaigns page on the small demo world with its past campaigns loaded."""
 
+from datetime import timedelta
+
 import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -70,7 +72,7 @@ def test_shows_a_demo_campaign_with_its_list(ready):
     listed = _read(ready, lambda con: members.members(con, LOCAL, picked.value))
     assert at.dataframe[0].value.shape[0] == listed.height
     metrics = {m.label: m.value for m in at.metric}
-    assert int(metrics["Posted"]) + int(metrics["Perk shipped"]) == listed.height
+    assert int(metrics["Posted"]) + int(metrics["Perk shipped"]) + int(metrics["Didn't post"]) == listed.height
     assert any(b.label == "List as CSV" for b in at.get("download_button"))
 
 
@@ -105,11 +107,12 @@ def test_change_status_of_selected_people_and_refuse_a_bad_move(ready):
     campaign_id = at.selectbox(key="campaign_pick").value
     assert campaign_id == _busiest(ready)
     table = at.dataframe[0].value
-    row = int((table["status"] == "Perk shipped").to_numpy().argmax())  # demo members already got the perk
+    row = int((table["status"] == "Didn't post").to_numpy().argmax())  # the demo campaign is over
+    assert table["status"].iloc[row] == "Didn't post"
     person = table["person_id"].iloc[row]
     at.session_state[f"campaign_list_{campaign_id}"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
     at.run()
-    assert at.selectbox(key="campaign_status").options == ["Posted"]  # the only next step offered
+    assert at.selectbox(key="campaign_status").options == ["Perk shipped", "Posted"]  # one step back, or forward
     at.selectbox(key="campaign_status").set_value("posted")
     at.button[[b.label for b in at.button].index("Apply to selected")].click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
@@ -123,9 +126,13 @@ def test_change_status_of_selected_people_and_refuse_a_bad_move(ready):
     changed = _read(ready, lambda con: members.history(con, LOCAL, campaign_id))
     assert changed.filter((changed["person_id"] == person) & (changed["field"] == "status")).height == 1
 
-    at.session_state[f"campaign_list_{campaign_id}"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    # With someone who did not post: "Posted" is a step for them, not for the one who already posted.
+    table = at.dataframe[0].value
+    other = int((table["status"] == "Didn't post").to_numpy().argmax())
+    rows = [row, other]
+    at.session_state[f"campaign_list_{campaign_id}"] = {"selection": {"rows": rows, "columns": [], "cells": []}}
     at.run()
-    at.selectbox(key="campaign_status").set_value("invited")
+    at.selectbox(key="campaign_status").set_value("posted")
     at.button[[b.label for b in at.button].index("Apply to selected")].click().run()
     assert any("cannot go from" in e.value and r"Nobody\'s status was changed" in e.value for e in at.error)
 
@@ -172,3 +179,34 @@ def test_switching_campaign_shows_that_campaigns_settings_not_the_previous_ones(
     pick.set_value(other).run()
     assert not at.exception, at.exception
     assert next(t for t in at.text_input if t.label == "Campaign name").value == names[other]
+
+
+def test_new_campaign_is_a_button_and_defaults_to_dates_the_data_reaches(ready):
+    at = _campaigns(_busiest(ready))
+    at.button[[b.label for b in at.button].index("New campaign")].click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="campaign_pick").value == "new"
+    last = _read(ready, lambda con: warehouse.scalar(con, "SELECT max(posted_at) FROM posts")).date()
+    ends = at.date_input(key="new_ends").value
+    assert ends + timedelta(days=at.number_input(key="new_follow").value) <= last
+    assert any("The data in Sway ends on" in i.value for i in at.info)
+
+
+def test_the_list_shows_the_plan_check_before_perks_are_sent(ready):
+    at = _campaigns(_busiest(ready))
+    texts = [m.value for m in at.markdown]
+    assert any("Before you send perks" in t for t in texts)
+    assert any("Unique reach." in t and "different people reacted" in t for t in texts)
+    assert any("smallest change the results could reliably show" in b.value for b in (*at.success, *at.warning))
+
+
+def test_saving_a_note_is_confirmed(ready):
+    at = _campaigns(_busiest(ready))
+    campaign_id = at.selectbox(key="campaign_pick").value
+    at.session_state[f"campaign_list_{campaign_id}"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    name = at.dataframe[0].value["name"].iloc[0]
+    at.text_area[[t.label for t in at.text_area].index("Notes for the selected person")].input("Sent the box")
+    at.button[[b.label for b in at.button].index("Save notes")].click().run()
+    assert not at.exception, at.exception
+    assert any(s.value == f"Saved the note for {name}." for s in at.success), [s.value for s in at.success]

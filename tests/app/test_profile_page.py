@@ -1,11 +1,16 @@
 """AppTest of the Profile page on the small known warehouse."""
 
 import json
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.campaigns import members, records
+from core.campaigns.model import CampaignSpec
+from core.campaigns.terms import parse_terms
 from core.db import warehouse
+from core.workspace.access import LOCAL
 from tests.unit import discover_world as world
 from tests.unit.discover_world import EVIL, MIRA
 
@@ -86,3 +91,29 @@ def test_without_a_person_the_page_points_to_discover(known_world, person):
 def test_an_unknown_person_is_a_clear_message(known_world):
     at = _profile("424242")
     assert any("no person 424242" in e.value for e in at.error)
+
+
+def test_the_campaigns_the_person_is_in_are_shown(known_world):
+    con = warehouse.connect(known_world)
+    try:
+        campaign_id = records.create_campaign(
+            con,
+            LOCAL,
+            CampaignSpec(
+                name="Trail week",
+                brand="Trailmark",
+                perk="boots",
+                cost_per_perk=80,
+                perks=3,
+                starts_on=date(2026, 9, 1),
+                ends_on=date(2026, 9, 14),
+                terms=parse_terms("#trailmark"),
+            ),
+        )
+        members.add_members(con, LOCAL, campaign_id, [MIRA], 1)
+    finally:
+        con.close()
+    at = _profile(str(MIRA))
+    assert "Campaigns" in [s.value for s in at.subheader]
+    shown = at.dataframe[0].value
+    assert shown["name"].tolist() == ["Trail week"] and shown["status"].tolist() == ["Suggested"]

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.campaigns import records
+from core.campaigns.mentions import mention_posts
 from core.db import warehouse
 from core.results.compute import campaign_results
 from core.workspace.access import LOCAL
@@ -84,3 +85,31 @@ def test_no_campaigns_says_where_to_start(ready):
     at.switch_page("pages/results.py").run()
     assert not at.exception
     assert any("no campaigns in this workspace" in i.value for i in at.info)
+
+
+def test_a_fall_in_mentions_is_a_warning_not_a_success(ready):
+    campaign_id = _busiest(ready)
+    con = warehouse.connect(ready)
+    try:
+        # Members' mentions move from the campaign weeks to the same weeks before it: mentions fell.
+        shown = campaign_results(con, LOCAL, campaign_id)
+        days = (shown.periods.planned_end - shown.periods.start).days
+        con.execute(
+            "UPDATE posts SET posted_at = posted_at - to_days(?::INTEGER) WHERE post_id IN "
+            "(SELECT unnest(?::BIGINT[]))",
+            [days, _member_mentions(con, campaign_id)],
+        )
+        fell = campaign_results(con, LOCAL, campaign_id)
+    finally:
+        con.close()
+    assert fell.direction == "down"
+    at = _results(campaign_id)
+    assert not any("more" in s.value for s in at.success)
+    assert any(fell.verdict() == w.value and "less often" in w.value for w in at.warning)
+
+
+def _member_mentions(con, campaign_id: int) -> list[int]:
+    """Post ids of the members' brand mentions during the campaign and its follow-up."""
+    results = campaign_results(con, LOCAL, campaign_id)
+    found = mention_posts(con, results.campaign.spec.terms, results.periods.start, results.periods.planned_end)
+    return found.filter(found["person_id"].is_in(results.members["person_id"].to_list()))["post_id"].to_list()

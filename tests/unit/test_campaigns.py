@@ -141,7 +141,7 @@ def test_invalid_transitions_are_refused_for_everyone_in_the_bulk(con):
     campaign_id, version = _suggested(con)
     a, b = _listed(con, campaign_id)["person_id"].to_list()[:2]
     version = members.set_status(con, ALICE, campaign_id, [a], "invited", version)
-    with pytest.raises(InvalidTransition, match="cannot go from Suggested to Accepted: next is Invited"):
+    with pytest.raises(InvalidTransition, match="cannot go from Suggested to Accepted: allowed is Invited"):
         members.set_status(con, ALICE, campaign_id, [a, b], "accepted", version)
     statuses = dict(_listed(con, campaign_id).select("person_id", "status").iter_rows())
     assert statuses[a] == "invited" and statuses[b] == "suggested"

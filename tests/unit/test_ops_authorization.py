@@ -211,16 +211,25 @@ def test_changing_member_statuses_is_refused(world, who):
 
 @FORGED
 def test_writing_member_notes_is_refused(world, who):
-    _refused(
-        world, lambda: members.set_notes(world.con, who, world.campaign, world.listed[0], "forged", world.version)
-    )
+    _refused(world, lambda: members.set_notes(world.con, who, world.campaign, world.listed[0], "forged", world.version))
 
 
 @FORGED
 def test_locking_members_is_refused(world, who):
+    _refused(world, lambda: members.set_locked(world.con, who, world.campaign, world.listed[:1], True, world.version))
+
+
+@FORGED
+def test_setting_a_members_cost_is_refused(world, who):
     _refused(
-        world, lambda: members.set_locked(world.con, who, world.campaign, world.listed[:1], True, world.version)
+        world,
+        lambda: campaigns.set_member_cost(world.con, who, world.campaign, world.listed[:1], 99.0, world.version),
     )
+
+
+@FORGED
+def test_changing_the_workspace_currency_is_refused(world, who):
+    _refused(world, lambda: campaigns.set_currency(world.con, who, "EUR"))
 
 
 @FORGED

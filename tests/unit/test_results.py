@@ -54,7 +54,7 @@ def test_baseline_lift_is_the_rate_ratio_with_the_exact_interval():
 def test_no_change_and_too_small_are_said_plainly():
     flat = baseline_lift(30, 30, 28, 28)
     assert flat.low < 0 < flat.high and not flat.detected
-    assert flat.verdict().startswith("No detectable lift")
+    assert flat.verdict().startswith("No detectable change") and flat.direction == "none"
     tiny = baseline_lift(4, 1, 28, 28)
     assert not tiny.measurable and tiny.verdict().startswith("Too small to tell")
     assert str(MIN_MENTIONS) in tiny.verdict()
@@ -228,16 +228,21 @@ def test_report_files(con):
     assert report.chart_image(results, "lift", "svg").startswith(b"<svg")
 
 
-def test_a_lift_is_claimed_only_when_the_control_group_agrees(con):
+def test_the_matched_control_is_the_estimate_to_trust_and_the_verdict_says_why(con):
     results = campaign_results(con, LOCAL, _busiest(con))
     rise = baseline_lift(60, 20, 28, 28)
-    confirmed = dataclasses.replace(results, lift_baseline=rise, lift_control=control_lift(60, 20, 100, 100, 28, 28))
-    assert confirmed.detected and confirmed.verdict() == rise.verdict()
+    agreeing = control_lift(60, 20, 100, 100, 28, 28)
+    confirmed = dataclasses.replace(results, lift_baseline=rise, lift_control=agreeing)
+    assert confirmed.detected and confirmed.direction == "up"
+    assert confirmed.verdict().startswith(agreeing.verdict()) and "the one to trust" in confirmed.verdict()
+    # The whole market tripled: the members' own rise is the trend, and the verdict says so.
     market = dataclasses.replace(results, lift_baseline=rise, lift_control=control_lift(60, 20, 300, 100, 28, 28))
-    assert not market.detected
-    assert market.verdict().startswith("No detectable lift") and "does not confirm it" in market.verdict()
+    assert not market.detected and market.direction == "none"
+    assert market.verdict().startswith("No detectable change")
+    assert "Against their own baseline alone" in market.verdict()
     alone = dataclasses.replace(results, lift_baseline=rise, lift_control=control_lift(0, 0, 0, 0, 0, 0))
-    assert alone.detected  # no control group to contradict it
+    assert alone.detected and alone.lift is rise  # no control group: the own baseline, with its caveat
+    assert "no matched control group could be measured" in alone.verdict()
 
 
 def test_report_of_an_empty_or_unbounded_campaign(con):

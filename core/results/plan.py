@@ -1,0 +1,79 @@
+"""A campaign's plan check, before perks are sent: expected mentions with their range, the smallest lift the list
+could detect (core.results.power), its unique reach and audience overlap (core.campaigns.reach), what it costs,
+and whether the data reaches its dates (core.campaigns.dates)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+import duckdb
+import polars as pl
+from scipy import stats
+
+from core.campaigns import members
+from core.campaigns.dates import date_warnings
+from core.campaigns.reach import Reach, unique_reach
+from core.campaigns.records import get_campaign
+from core.campaigns.suggest import HISTORY_DAYS, RANGE, estimate_as_of, period_days
+from core.results.compute import BASELINE_DAYS
+from core.results.power import Power, power_check
+from core.workspace.access import Access
+
+# Statuses that will not (or no longer) get the perk: left out of the plan.
+NOT_PLANNED = ("declined",)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the list, as it stands, can be expected to deliver and to show."""
+
+    people: int
+    expected: float  # expected mentions in total
+    low: float  # 80% range of the total (RANGE)
+    high: float
+    cost: float  # everyone's own cost or the campaign's cost per perk, in the workspace's currency
+    power: Power
+    reach: Reach
+    warnings: list[str]
+
+    def expected_text(self) -> str:
+        """Expected mentions with the range in words."""
+        return (
+            f"{self.expected:.1f} expected mentions from {self.people} people "
+            f"({RANGE[1] - RANGE[0]:.0%} range {self.low:.0f} to {self.high:.0f})"
+        )
+
+
+def total_range(expected: pl.Series, low: pl.Series, high: pl.Series) -> tuple[float, float]:
+    """The 80% range of the list's total mentions: each person's count is Poisson around an expectation that is
+    itself uncertain (their low-high range); the sum of many is close to normal."""
+    z = stats.norm.ppf(RANGE[1])
+    mean = float(expected.fill_null(0).sum())
+    spread = ((high - low).fill_null(0) / (2 * z)) ** 2
+    sd = math.sqrt(mean + float(spread.sum()))
+    return max(0.0, mean - z * sd), mean + z * sd
+
+
+def plan(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) -> Plan:
+    """The plan check of one campaign of the caller's workspace (CampaignNotFound for any other)."""
+    campaign = get_campaign(con, access, campaign_id)
+    spec = campaign.spec
+    listed = members.members(con, access, campaign_id).filter(~pl.col("status").is_in(NOT_PLANNED))
+    low, high = total_range(listed["expected_mentions"], listed["expected_low"], listed["expected_high"])
+    days = period_days(spec)
+    expected = float(listed["expected_mentions"].fill_null(0).sum())
+    # Without the perk: the expectation divided by the lift it assumes.
+    daily = expected / (1 + spec.expected_lift) / days
+    until = estimate_as_of(con, spec)
+    return Plan(
+        listed.height,
+        expected,
+        low,
+        high,
+        float(listed["cost"].sum()),
+        power_check(listed.height, daily, days, BASELINE_DAYS, spec.expected_lift),
+        unique_reach(con, listed["person_id"].to_list(), until - timedelta(days=HISTORY_DAYS), until),
+        date_warnings(con, spec),
+    )
