@@ -75,9 +75,10 @@ if topics_guide["posts"].sum():
     st.dataframe(
         topics_guide.drop("topic"),
         hide_index=True,
+        height=36 * (topics_guide.height + 1),  # every topic at once, no inner scrolling
         column_config={
             "label": st.column_config.TextColumn("Topic"),
-            "covers": st.column_config.TextColumn("Covers", width="large"),
+            "covers": st.column_config.TextColumn("Covers", width="medium"),
             "people": st.column_config.NumberColumn("People with influence in it", format="localized"),
             "posts": st.column_config.NumberColumn("Posts", format="localized"),
             "sure": st.column_config.ProgressColumn(
@@ -87,7 +88,7 @@ if topics_guide["posts"].sum():
                 format="percent",
                 help=f"Share of the topic's posts tagged with at least {guide.SURE:.0%} probability",
             ),
-            "clarity": st.column_config.TextColumn("How clear its tags are", width="large"),
+            "clarity": st.column_config.TextColumn("How clear its tags are", width="medium"),
         },
     )
 else:

@@ -86,8 +86,9 @@ def refresh_all(
             window_days=window_days,
             progress=scaled(progress, 0.3, scores_end),
         )
-    model = topic_model(scaled(progress, scores_end, scores_end + 0.05)) if topic_model else None
-    topics = refresh_topics(con, model=model, progress=scaled(progress, scores_end, 0.9))
+    model_end = scores_end + 0.05 if topic_model else scores_end  # the bar never steps back after the wait
+    model = topic_model(scaled(progress, scores_end, model_end)) if topic_model else None
+    topics = refresh_topics(con, model=model, progress=scaled(progress, model_end, 0.9))
     info = build_discovery(con, progress=scaled(progress, 0.9, 1.0))
     progress(1.0, "Refresh finished")
     return PipelineReport(scores, history, topics, info.people, time.perf_counter() - start)

@@ -17,9 +17,9 @@ from core.vocabulary import topic_label
 SURE = 0.5  # a top topic at this probability or more is one the model is sure of
 # (share of a topic's posts the model is sure of, words), the first whose share is reached
 CLEAR_WORDS: tuple[tuple[float, str], ...] = (
-    (0.6, "Clear-cut: the model is sure of most of these posts"),
-    (0.45, "Mostly clear: about half its posts are a confident call"),
-    (0.0, "Often a guess: read the evidence posts before relying on it"),
+    (0.6, "Clear-cut"),
+    (0.45, "Mostly clear"),
+    (0.0, "Often a guess: check the evidence posts"),
 )
 # (macro-F1 on real tweets, words), the first reached
 RIGHT_WORDS: tuple[tuple[float, str], ...] = (
