@@ -5,6 +5,7 @@ Like every page it is UI only: each button calls one core/ops function and rende
 import altair as alt
 import streamlit as st
 
+from core.ingest import templates
 from core.ingest.errors import InputError
 from core.ops import bootstrap, imports, rebuild, refresh
 from core.ops.lock import Busy
@@ -134,6 +135,19 @@ st.markdown(
     "(CSV, Parquet or JSONL — columns in `core/ingest/INTERCHANGE.md`), Twitter API v1.1 tweets (JSON, one per line), "
     "and SNAP activity edge lists (`userA userB timestamp RT|MT|RE`). Compressed `.gz` files are fine."
 )
+st.caption(
+    "Start from a template: each has every column Sway reads, in order, with example rows to replace by your own "
+    "(required columns first; leave an optional cell empty when you don't know it)."
+)
+for column, kind in zip(st.columns(len(templates.KINDS)), templates.KINDS, strict=True):
+    column.download_button(
+        f"{kind.capitalize()} template (CSV)",
+        templates.template_csv(kind),
+        file_name=templates.file_name(kind),
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"template_{kind}",
+    )
 uploads = st.file_uploader("Files to import", accept_multiple_files=True, key="import_files")
 if st.button("Import", type="primary", disabled=not uploads, icon=":material/upload:"):
     bar = st.progress(0.0, text="Reading files…")

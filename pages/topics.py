@@ -10,7 +10,7 @@ import streamlit as st
 from core.ingest.errors import InputError
 from core.ops.lock import Busy
 from core.ops.retrain import retrain
-from core.topics import model_file, overview
+from core.topics import guide, model_file, overview
 from core.topics.card import card_markdown
 from core.topics.corrections import CorrectionError, correct_post, post_for_correction, workspace_corrections
 from core.topics.influence import TopicRefreshError
@@ -33,6 +33,12 @@ def _model(path: str, version: int) -> TopicModel:
 def _distribution(key: tuple) -> pl.DataFrame:
     """Posts and people per topic, cached per data version."""
     return overview.label_distribution(backend.cursor())
+
+
+@st.cache_data(show_spinner=False)
+def _guide(key: tuple) -> pl.DataFrame:
+    """What each topic covers and how clear its tags are, cached per data version."""
+    return guide.topic_guide(backend.cursor())
 
 
 @st.cache_data(show_spinner=False)
@@ -61,42 +67,68 @@ cursor = backend.cursor()
 access = auth.access()
 key = backend.data_key()
 
-st.subheader("The topic model")
-trained, rows, corrected, quality = st.columns(4)
-trained.metric("Trained", str(card.get("trained_at", "unknown"))[:10], border=True)
-rows.metric("Training texts", f"{card.get('training_rows', 0):,}", border=True)
-corrected.metric(
-    "Corrections used",
-    f"{card.get('corrections_used', 0):,}",
-    border=True,
-    help="Distinct post texts corrected by marketers",
-)
-cv = evaluation.get("metrics", {}).get("xtopic_cv")
-quality.metric(
-    "Macro-F1 on real tweets",
-    f"{cv['macro_f1']:.2f}" if cv else "–",
-    border=True,
-    help="Average over the 19 topics of how well the model finds each topic in 200 real labelled tweets it never "
-    "trained on (1 = perfect). The simple baseline scores lower; see the table.",
-)
-metrics = overview.metrics_table(evaluation)
-if metrics.height:
+st.subheader("What each topic covers, and how far to trust it")
+if sentence := guide.overall_reliability(evaluation):
+    st.markdown(sentence)
+topics_guide = _guide(key)
+if topics_guide["posts"].sum():
     st.dataframe(
-        metrics,
+        topics_guide.drop("topic"),
         hide_index=True,
+        height=36 * (topics_guide.height + 1),  # every topic at once, no inner scrolling
         column_config={
-            "measured_on": st.column_config.TextColumn("Measured on", width="large"),
-            "micro_f1": st.column_config.NumberColumn("Micro-F1", format="%.3f", help="Over all tagged topics"),
-            "macro_f1": st.column_config.NumberColumn("Macro-F1", format="%.3f", help="Average over the 19 topics"),
+            "label": st.column_config.TextColumn("Topic"),
+            "covers": st.column_config.TextColumn("Covers", width="medium"),
+            "people": st.column_config.NumberColumn("People with influence in it", format="localized"),
+            "posts": st.column_config.NumberColumn("Posts", format="localized"),
+            "sure": st.column_config.ProgressColumn(
+                "Posts the model is sure of",
+                min_value=0.0,
+                max_value=1.0,
+                format="percent",
+                help=f"Share of the topic's posts tagged with at least {guide.SURE:.0%} probability",
+            ),
+            "clarity": st.column_config.TextColumn("How clear its tags are", width="medium"),
         },
     )
-    comparison = overview.baseline_comparison(evaluation) or ""
-    st.caption(
-        f"From the last evaluation, {evaluation.get('evaluated_at', 'date unknown')} (bench.topics_eval). {comparison}"
-    )
 else:
-    st.info("The model has not been evaluated yet: run `python -m bench.topics_eval --save`.")
-with st.expander("Model card: training data, decision rule and limits"):
+    st.info("Posts have not been tagged with topics yet: refresh the scores on the Data page (topics follow).")
+
+with st.expander("How the model was measured: F1 scores and the model card"):
+    trained, rows, corrected, quality = st.columns(4)
+    trained.metric("Trained", str(card.get("trained_at", "unknown"))[:10], border=True)
+    rows.metric("Training texts", f"{card.get('training_rows', 0):,}", border=True)
+    corrected.metric(
+        "Corrections used",
+        f"{card.get('corrections_used', 0):,}",
+        border=True,
+        help="Distinct post texts corrected by marketers",
+    )
+    cv = evaluation.get("metrics", {}).get("xtopic_cv")
+    quality.metric(
+        "Macro-F1 on real tweets",
+        f"{cv['macro_f1']:.2f}" if cv else "–",
+        border=True,
+        help="Average over the 19 topics of how well the model finds each topic in 200 real labelled tweets it never "
+        "trained on (1 = perfect). The simple baseline scores lower; see the table.",
+    )
+    metrics = overview.metrics_table(evaluation)
+    if metrics.height:
+        st.dataframe(
+            metrics,
+            hide_index=True,
+            column_config={
+                "measured_on": st.column_config.TextColumn("Measured on", width="large"),
+                "micro_f1": st.column_config.NumberColumn("Micro-F1", format="%.3f", help="Over all tagged topics"),
+                "macro_f1": st.column_config.NumberColumn("Macro-F1", format="%.3f", help="Average over the 19 topics"),
+            },
+        )
+        comparison = overview.baseline_comparison(evaluation) or ""
+        evaluated = evaluation.get("evaluated_at", "date unknown")
+        st.caption(f"From the last evaluation, {evaluated} (bench.topics_eval). {comparison}")
+    else:
+        st.info("The model has not been evaluated yet: run `python -m bench.topics_eval --save`.")
+    st.markdown("**Model card: training data, decision rule and limits**")
     st.markdown(card_markdown(card) if card else "This model file has no card; retrain it to get one.")
 
 st.subheader("Topics in the warehouse")

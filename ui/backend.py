@@ -57,6 +57,11 @@ def warehouse_status(key: tuple) -> status.WarehouseStatus:
     return status.status(con, str(shared_warehouse().path), last_refresh=runs.latest_refresh(con))
 
 
+def needs_first_start() -> bool:
+    """True until the demo warehouse of the first start exists (the app then shows only its progress)."""
+    return not warehouse.exists(shared_warehouse().path)
+
+
 def ensure_warehouse() -> None:
     """On the first start, build the demo world with a visible progress bar, then continue."""
     shared = shared_warehouse()

@@ -31,18 +31,24 @@ class ImportReport:
     direction_removed: int = 0
 
     def summary(self) -> str:
-        """One human line, e.g. 'Imported 3 files: 1,204 accounts, 5,000 posts, 12 interactions added; …'."""
-        added = ", ".join(_count(self.added.get(t + "s", 0), t) for t in ("account", "post", "interaction"))
-        text = f"Imported {_count(len(self.files), 'file')}: {added} added"
-        text += f"; {_count(sum(self.skipped.values()), 'duplicate')} skipped"
+        """What the import changed, in the app's words ('reactions' for interactions), e.g. 'Imported 3 files:
+        2 new people, 3 accounts, 2 posts and 2 reactions added; 0 duplicates skipped. …'."""
+        added = [_count(self.added.get("people", 0), "new person", "new people")]
+        added += [_count(self.added.get(t + "s", 0), t) for t in ("account", "post")]
+        added.append(_count(self.added.get("interactions", 0), "reaction"))
+        text = f"Imported {_count(len(self.files), 'file')}: {', '.join(added[:-1])} and {added[-1]} added"
+        text += f"; {_count(sum(self.skipped.values()), 'duplicate')} skipped (already in Sway)"
         if self.self_loops:
-            text += f"; {_count(self.self_loops, 'self-interaction')} skipped"
+            text += f"; {_count(self.self_loops, 'reaction')} of an account to itself skipped"
         if self.controls_removed:
-            text += f"; {_count(self.controls_removed, 'control character')} removed"
+            text += f"; {_count(self.controls_removed, 'invisible control character')} removed from text"
         if self.direction_removed:
             text += f"; {_count(self.direction_removed, 'text-direction character')} removed from names"
-        return text + "."
+        text += "."
+        if any(self.added.get(t, 0) for t in ("accounts", "posts", "interactions")):
+            text += " Scores, topics and Discover include them after the next refresh."
+        return text
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

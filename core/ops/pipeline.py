@@ -14,22 +14,47 @@ from datetime import datetime
 import duckdb
 
 from core.discover.build import build_discovery
+from core.profile.flags import flag_name
 from core.progress import Progress, scaled, silent
-from core.scoring.refresh import backfill_history, refresh
-from core.topics.influence import refresh_topics
+from core.scoring.refresh import BackfillReport, RefreshReport, backfill_history, refresh
+from core.topics.influence import TopicRefreshReport, refresh_topics
 from core.topics.model import TopicModel
 
 
 @dataclass(frozen=True)
 class PipelineReport:
-    """What a full refresh did, step by step, for the CLI and the Data page."""
+    """What a full refresh did, step by step: the steps' own reports and how long it all took."""
 
-    lines: tuple[str, ...]
+    scores: RefreshReport
+    history: BackfillReport | None
+    topics: TopicRefreshReport
+    discover_people: int
     seconds: float
 
     def summary(self) -> str:
-        """Several lines: one per step, then the total time."""
-        return "\n".join((*self.lines, f"Refresh finished in {self.seconds:.1f} s."))
+        """What changed for the marketer, one line per thing they will see, in plain words."""
+        s = self.scores
+        lines = [
+            f"Scored {s.people:,} people from {s.reactions:,} reactions in the {s.window_days} days up to "
+            f"{s.as_of:%d %b %Y}: half score {s.median_score:g} or more, {s.share_50_plus:.1%} score 50 or more."
+        ]
+        if flagged := sum(s.flagged.values()):
+            kinds = ", ".join(f"{flag_name(code).lower()} {n:,}" for code, n in sorted(s.flagged.items()))
+            lines.append(f"{flagged:,} accounts show signs of inauthentic activity ({kinds}); their scores count less.")
+        else:
+            lines.append("No account shows signs of inauthentic activity.")
+        if self.history is not None and self.history.days:
+            days = self.history.days
+            lines.append(f"Backfilled score history for {len(days)} earlier days ({days[0]} to {days[-1]}).")
+        t = self.topics
+        lines.append(f"Topics found for {t.posts:,} posts; {t.people:,} people now have influence in a topic.")
+        lines.append(f"Discover and the profiles show the new results for {self.discover_people:,} people.")
+        return "\n".join((*lines, f"Refresh finished in {self.seconds:.0f} s."))
+
+    def details(self) -> str:
+        """Every step's own technical report (run ids, step timings), for the command line and the logs."""
+        steps = [self.scores.summary(), *([self.history.summary()] if self.history else []), self.topics.summary()]
+        return "\n".join((*steps, f"Refresh finished in {self.seconds:.1f} s."))
 
 
 def refresh_all(
@@ -51,20 +76,19 @@ def refresh_all(
     """
     start = time.perf_counter()
     scores_end = 0.6 if backfill_days else 0.3
-    lines = [refresh(con, window_days=window_days, as_of=as_of, progress=scaled(progress, 0.0, 0.3)).summary()]
+    scores = refresh(con, window_days=window_days, as_of=as_of, progress=scaled(progress, 0.0, 0.3))
+    history = None
     if backfill_days:
-        lines.append(
-            backfill_history(
-                con,
-                days=backfill_days,
-                step_days=step_days,
-                window_days=window_days,
-                progress=scaled(progress, 0.3, scores_end),
-            ).summary()
+        history = backfill_history(
+            con,
+            days=backfill_days,
+            step_days=step_days,
+            window_days=window_days,
+            progress=scaled(progress, 0.3, scores_end),
         )
-    model = topic_model(scaled(progress, scores_end, scores_end + 0.05)) if topic_model else None
-    lines.append(refresh_topics(con, model=model, progress=scaled(progress, scores_end, 0.9)).summary())
+    model_end = scores_end + 0.05 if topic_model else scores_end  # the bar never steps back after the wait
+    model = topic_model(scaled(progress, scores_end, model_end)) if topic_model else None
+    topics = refresh_topics(con, model=model, progress=scaled(progress, model_end, 0.9))
     info = build_discovery(con, progress=scaled(progress, 0.9, 1.0))
-    lines.append(f"Discover tables rebuilt for {info.people:,} people.")
     progress(1.0, "Refresh finished")
-    return PipelineReport(lines=tuple(lines), seconds=time.perf_counter() - start)
+    return PipelineReport(scores, history, topics, info.people, time.perf_counter() - start)

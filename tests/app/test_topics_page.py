@@ -138,3 +138,16 @@ def test_an_unknown_post_number_says_so(topics_world):
     at.run()
     at.switch_page("pages/topics.py").run()
     assert any("no post number 999999999" in w.value for w in at.warning)
+
+
+def test_the_page_leads_with_what_topics_cover_and_keeps_f1_in_an_expander(topics_world):
+    at = _topics_page()
+    assert at.subheader[0].value.startswith("What each topic covers")
+    guide = at.dataframe[0].value
+    assert {"covers", "clarity"} <= set(guide.columns) and guide["covers"].str.len().min() > 10
+    assert "_&_" not in " ".join(guide["label"])
+    assert any("tags" in m.value and "real tweets" in m.value for m in at.markdown)
+    measured = at.expander[0]
+    assert measured.label.startswith("How the model was measured")
+    assert {m.label for m in measured.metric} >= {"Macro-F1 on real tweets"}
+    assert any("Real tweets (X-Topic, 200)" in str(df.value) for df in measured.dataframe)

@@ -43,7 +43,9 @@ def test_imports_accounts_posts_and_interactions(con):
     assert report.added == {"people": 3, "accounts": 5, "posts": 4, "interactions": 3}
     assert report.self_loops == 1
     assert report.summary() == (
-        "Imported 3 files: 5 accounts, 4 posts, 3 interactions added; 0 duplicates skipped; 1 self-interaction skipped."
+        "Imported 3 files: 3 new people, 5 accounts, 4 posts and 3 reactions added; 0 duplicates skipped (already "
+        "in Sway); 1 reaction of an account to itself skipped. Scores, topics and Discover include them after the "
+        "next refresh."
     )
     accounts = {
         row[0]: row[1:]
