@@ -38,8 +38,8 @@ def test_demo_campaigns_reach_engage_and_mention_like_creator_campaigns_of_their
     campaigns = [c for (c,) in warehouse.rows(con, "SELECT campaign_id FROM campaigns ORDER BY 1")]
     assert len(campaigns) == 12
     totals = [campaign_results(con, LOCAL, c).totals for c in campaigns]
-    # 20-80 creators: a handful of mentions or more, reaching a few hundred thousand people or more, engaging
-    # 0.3-6% of them (the published engagement rates of nano to mid-tier creators).
+    # 20-80 creators: a handful of mentions or more, reaching a hundred thousand people or more, engaging
+    # 0.3-10% of them (the published engagement rates of nano to mid-tier creators; TikTok's nano reach 10%).
     assert all(t["member_mentions"] >= 5 for t in totals), [t["member_mentions"] for t in totals]
     assert all(t["reach"] >= 100_000 for t in totals), [t["reach"] for t in totals]
-    assert all(0.003 <= t["engagement_rate"] <= 0.06 for t in totals), [t["engagement_rate"] for t in totals]
+    assert all(0.003 <= t["engagement_rate"] <= 0.10 for t in totals), [t["engagement_rate"] for t in totals]
