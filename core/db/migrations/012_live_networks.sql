@@ -41,7 +41,6 @@ CREATE TABLE collect_segments (
     first_time_us BIGINT NOT NULL,      -- the stream cursor (microseconds since 1970) of its first and last event
     last_time_us  BIGINT NOT NULL,
     events        BIGINT NOT NULL,
-    malformed     BIGINT NOT NULL,      -- events in it the loader could not use (counted, never fatal)
     ingested_at   TIMESTAMP NOT NULL,
     PRIMARY KEY (network, segment)
 );
