@@ -61,9 +61,7 @@ def pending_segments(con: duckdb.DuckDBPyConnection, lake: Path, network: str) -
     return [s for s in lakes.segments(lake, network) if s.name not in done][:MAX_SEGMENTS]
 
 
-def ingest(
-    con: duckdb.DuckDBPyConnection, lake: Path, network: str, *, progress: Progress = silent
-) -> IngestReport:
+def ingest(con: duckdb.DuckDBPyConnection, lake: Path, network: str, *, progress: Progress = silent) -> IngestReport:
     """Load every new segment of `network`; call inside a transaction (all of it lands, or none)."""
     chosen = pending_segments(con, lake, network)
     if not chosen:

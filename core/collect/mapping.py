@@ -81,19 +81,23 @@ def interactions(events: pl.DataFrame) -> pl.DataFrame:
 def profiles(events: pl.DataFrame) -> pl.DataFrame:
     """The latest profile fields per account from identity events (handle) and profiles (the rest)."""
     known = events.filter(pl.col("kind").is_in(["identity", "profile"])).sort("time_us")
-    return known.group_by("network", "did").agg(
-        *(
-            pl.col(c).drop_nulls().last().alias(out)
-            for c, out in (
-                ("handle", "handle"),
-                ("display_name", "display_name"),
-                ("bio", "bio"),
-                ("followers", "followers"),
-                ("following", "following"),
-                ("account_created_at", "created_at"),
+    return (
+        known.group_by("network", "did")
+        .agg(
+            *(
+                pl.col(c).drop_nulls().last().alias(out)
+                for c, out in (
+                    ("handle", "handle"),
+                    ("display_name", "display_name"),
+                    ("bio", "bio"),
+                    ("followers", "followers"),
+                    ("following", "following"),
+                    ("account_created_at", "created_at"),
+                )
             )
         )
-    ).rename({"did": "external_id"})
+        .rename({"did": "external_id"})
+    )
 
 
 def accounts(events: pl.DataFrame, reactions: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:

@@ -109,7 +109,8 @@ def test_identity_and_profile_events_update_the_account(loaded):
     assert handles[FRANK] == FRANK  # known only by its DID until a profile look-up
     assert DAVE not in handles  # his only mapped event, a like, was deleted before it was loaded
     jonas = warehouse.rows(
-        con, "SELECT a.display_name, a.bio, p.name FROM accounts a JOIN people p USING (person_id) WHERE a.external_id = ?",
+        con,
+        "SELECT a.display_name, a.bio, p.name FROM accounts a JOIN people p USING (person_id) WHERE a.external_id = ?",
         [JONAS],
     )
     assert jonas == [("Jonas Berg", "Runner, coffee, mountains.", "Jonas Berg")]
@@ -119,12 +120,20 @@ def test_a_taken_down_account_is_hidden_until_active_again(loaded):
     con, root, report, _ = loaded
     assert report.hidden == 1
     assert warehouse.rows(con, "SELECT external_id, status FROM collect_hidden") == [(SPAMMER, "takendown")]
-    assert warehouse.scalar(
-        con,
-        "SELECT count(*) FROM interactions i JOIN accounts a ON a.account_id = i.actor_account_id "
-        "WHERE a.external_id = ?",
-        [SPAMMER],
-    ) == 0
+    assert (
+        warehouse.scalar(
+            con,
+            "SELECT count(*) FROM interactions i JOIN accounts a ON a.account_id = i.actor_account_id "
+            "WHERE a.external_id = ?",
+            [SPAMMER],
+        )
+        == 0
+    )
+    back = '{"did":"%s","time_us":1764921700000000,"kind":"account","account":{"active":true,"did":"%s","seq":1}}'
+    lake.write_segment(root, "bluesky", to_batch([bluesky.parse(back % (SPAMMER, SPAMMER), Tally())]))
+    with warehouse.transaction(con):
+        ingest(con, root, "bluesky")
+    assert warehouse.rows(con, "SELECT * FROM collect_hidden") == []
 
 
 def test_replayed_segments_add_nothing_and_deleted_records_stay_deleted(loaded):
