@@ -19,15 +19,15 @@ ALTER TABLE authenticity_flags ALTER COLUMN network TYPE network_name;
 -- discovery gets a score column per new network right after score_blog, where core/discover/build.py writes
 -- the per-network scores (its INSERT is positional). The table is rebuilt whole by every refresh, so a copy keeps
 -- what it holds until then.
-CREATE TABLE discovery_with_live_networks AS
+ALTER TABLE discovery RENAME TO discovery_before_012;
+CREATE TABLE discovery AS
 SELECT person_id, name, handles, account_ids, networks, score,
        score_twitter, score_instagram, score_youtube, score_tiktok, score_blog,
        NULL::SMALLINT AS score_bluesky, NULL::SMALLINT AS score_mastodon,
        * EXCLUDE (person_id, name, handles, account_ids, networks, score,
                   score_twitter, score_instagram, score_youtube, score_tiktok, score_blog)
-FROM discovery;
-DROP TABLE discovery;
-ALTER TABLE discovery_with_live_networks RENAME TO discovery;
+FROM discovery_before_012;
+DROP TABLE discovery_before_012;
 ALTER TABLE discovery ALTER COLUMN person_id SET NOT NULL;
 ALTER TABLE discovery ALTER COLUMN account_ids SET NOT NULL;
 ALTER TABLE discovery ALTER COLUMN networks SET NOT NULL;
