@@ -42,7 +42,6 @@ class Profiles:
         self.sleep = sleep
         self.pending: OrderedDict[str, None] = OrderedDict()
         self.fetched: dict[str, float] = {}  # DID -> time.monotonic() of its last look-up
-        self.rate_limited = 0
 
     def saw(self, row: Row) -> None:
         """Note the people a stream row names, so their profiles are looked up when due."""
@@ -78,7 +77,7 @@ class Profiles:
             try:
                 return method(params)
             except RateLimitExceededError as exc:
-                self.rate_limited += 1
+                self.link.rate_limited += 1
                 self.sleep(_reset_wait(exc, wait))
                 wait = min(wait * 2, MAX_RATE_LIMIT_WAIT)
             except AtProtocolError as exc:

@@ -17,6 +17,7 @@ class Link:
     connected: bool = False
     last_error: str | None = None
     reconnects: int = 0
+    rate_limited: int = 0  # look-ups the network refused for now (HTTP 429), then retried
     tally: Tally = field(default_factory=Tally)
 
 

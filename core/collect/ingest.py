@@ -68,6 +68,7 @@ def ingest(con: duckdb.DuckDBPyConnection, lake: Path, network: str, *, progress
         return IngestReport(network, 0, 0)
     progress(0.1, f"Reading {len(chosen):,} new segments")
     events = pl.from_arrow(lakes.read_segments(lake, chosen))
+    read = events.height
     hidden = _apply_statuses(con, events)
     events = _without_hidden_and_deleted(con, events)
     mapped = map_events(events)
@@ -82,7 +83,7 @@ def ingest(con: duckdb.DuckDBPyConnection, lake: Path, network: str, *, progress
         record_load(con, "collect", [f"{network} stream"], counts.added)
     progress(1.0, "Loaded")
     return IngestReport(
-        network, len(chosen), events.height, counts.added, deleted, hidden, max(s.last_us for s in chosen)
+        network, len(chosen), read, counts.added, deleted, hidden, max(s.last_us for s in chosen)
     )
 
 
