@@ -113,7 +113,8 @@ class Collector:
                 if now - last_report >= self.params.report_seconds:
                     last_report = now
                     self._report()
-                if self.stop_after_idle is not None and now - last_event >= self.stop_after_idle:
+                heard = max(last_event, self.connector.link.heard_at)  # replayed frames it skipped count too
+                if self.stop_after_idle is not None and now - heard >= self.stop_after_idle:
                     break
                 for task in tasks:
                     if task.done() and task.exception() is not None:

@@ -18,6 +18,7 @@ class Link:
     last_error: str | None = None
     reconnects: int = 0
     rate_limited: int = 0  # look-ups the network refused for now (HTTP 429), then retried
+    heard_at: float = 0.0  # time.monotonic() of the last frame received, used or not (for --stop-after-idle)
     tally: Tally = field(default_factory=Tally)
 
 

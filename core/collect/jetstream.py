@@ -66,6 +66,7 @@ class BlueskyConnector:
                 ) as socket:
                     self.link.connected, attempt = True, 0
                     async for frame in socket:
+                        self.link.heard_at = time.monotonic()
                         row = bluesky.parse(frame, self.link.tally)
                         if row is None:
                             continue

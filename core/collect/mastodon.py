@@ -94,6 +94,8 @@ class MastodonConnector:
                 rows, attempt = [], attempt + 1
             else:
                 self.link.connected, attempt = True, 0
+                if rows:
+                    self.link.heard_at = time.monotonic()
             for row in rows:
                 await out.put(row)
             backoff = min(self.params.backoff_seconds * 2**attempt, self.params.backoff_max_seconds) if attempt else 0
