@@ -10,7 +10,11 @@ import json
 import os
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
+
+from core.collect.lake import lake_dir
+from core.vocabulary import LIVE_NETWORKS
 
 MINUTES_KEPT = 24 * 60  # per-minute event counts for the last day
 STALE_SECONDS = 30.0  # a collector that has not written its state for this long is shown as not running
@@ -86,3 +90,47 @@ def read_state(lake: Path, network: str) -> CollectorState | None:
 def read_states(lake: Path, networks: tuple[str, ...]) -> list[CollectorState]:
     """The states of every collector of `networks` that ever ran beside this warehouse."""
     return [s for n in networks if (s := read_state(lake, n)) is not None]
+
+
+@dataclass(frozen=True)
+class CollectorView:
+    """One collector as the Data page shows it, in plain words and numbers."""
+
+    network: str
+    state: str  # "collecting", "reconnecting", "stopped" or "not running (last seen …)"
+    lag_seconds: float | None
+    events_last_minute: int
+    events_last_day: int
+    skipped: int
+    endpoint: str
+    last_error: str | None
+    last_load: str
+    updated_at: datetime
+
+
+def overview(db: Path) -> list[CollectorView]:
+    """The collectors that ever ran beside the warehouse `db`, for the Data page."""
+    now = time.time()
+    views = []
+    for state in read_states(lake_dir(db), LIVE_NETWORKS):
+        if state.running(now):
+            word = "collecting" if state.connected else "reconnecting"
+        elif state.stopped:
+            word = "stopped"
+        else:
+            word = "not running (it ended without stopping: restart it)"
+        views.append(
+            CollectorView(
+                network=state.network,
+                state=word,
+                lag_seconds=state.lag_seconds,
+                events_last_minute=state.events_since(60, now),
+                events_last_day=state.events_since(86_400, now),
+                skipped=sum(state.skipped.values()),
+                endpoint=state.endpoint,
+                last_error=state.last_error,
+                last_load=state.last_ingest,
+                updated_at=datetime.fromtimestamp(state.updated_at),
+            )
+        )
+    return views
