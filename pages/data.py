@@ -131,11 +131,10 @@ collectors = collectors_overview(backend.shared_warehouse().path)
 for view in collectors:
     with st.container(border=True, key=f"collector_{view.network}"):
         st.markdown(f"**{view.network.capitalize()}** — {view.state} (last report {view.updated_at:%d %b %H:%M:%S})")
-        lag = "–" if view.lag_seconds is None else f"{view.lag_seconds:,.0f} s"
         for col, (label, value) in zip(
             st.columns(4),
             [
-                ("Behind live", lag),
+                ("Behind live", view.lag_text),
                 ("Events, last minute", f"{view.events_last_minute:,}"),
                 ("Events, last day", f"{view.events_last_day:,}"),
                 ("Skipped (malformed or unknown)", f"{view.skipped:,}"),

@@ -107,6 +107,17 @@ class CollectorView:
     last_load: str
     updated_at: datetime
 
+    @property
+    def lag_text(self) -> str:
+        """How far behind live, in the unit a person reads best ('–' before the first event)."""
+        lag = self.lag_seconds
+        if lag is None:
+            return "–"
+        for limit, unit, size in ((120, "s", 1), (7_200, "min", 60), (172_800, "h", 3_600)):
+            if lag < limit:
+                return f"{lag / size:,.0f} {unit}"
+        return f"{lag / 86_400:,.0f} days"
+
 
 def overview(db: Path) -> list[CollectorView]:
     """The collectors that ever ran beside the warehouse `db`, for the Data page."""
