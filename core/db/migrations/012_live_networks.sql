@@ -28,10 +28,19 @@ SELECT person_id, name, handles, account_ids, networks, score,
                   score_twitter, score_instagram, score_youtube, score_tiktok, score_blog)
 FROM discovery_before_012;
 DROP TABLE discovery_before_012;
+-- (a copy keeps the values, not the NOT NULL constraints of 005: set them again)
 ALTER TABLE discovery ALTER COLUMN person_id SET NOT NULL;
 ALTER TABLE discovery ALTER COLUMN account_ids SET NOT NULL;
 ALTER TABLE discovery ALTER COLUMN networks SET NOT NULL;
 ALTER TABLE discovery ALTER COLUMN score SET NOT NULL;
+ALTER TABLE discovery ALTER COLUMN audience SET NOT NULL;
+ALTER TABLE discovery ALTER COLUMN posts SET NOT NULL;
+ALTER TABLE discovery ALTER COLUMN reactions SET NOT NULL;
+ALTER TABLE discovery ALTER COLUMN authenticity SET NOT NULL;
+ALTER TABLE discovery ALTER COLUMN flagged SET NOT NULL;
+ALTER TABLE discovery ALTER COLUMN topics SET NOT NULL;
+ALTER TABLE discovery ALTER COLUMN search_text SET NOT NULL;
+ALTER TABLE discovery ALTER COLUMN topic_mask SET NOT NULL;
 
 -- Raw-event lake segments already loaded into the warehouse (core/collect/ingest.py): loading is keyed by the
 -- segment's name, so a segment is never loaded twice, and the rows in it by their at:// URI or status URL.
