@@ -24,7 +24,7 @@ from core.collect.lake import lake_dir, stored_cursor, write_segment
 from core.collect.params import DEFAULT_PARAMS, CollectParams
 from core.collect.status import CollectorState, read_state, write_state
 
-QUEUE_ROWS = 200_000  # back-pressure: the connector waits when this many rows are not yet written
+QUEUE_ROWS = 20_000  # back-pressure (one segment): beyond it the connector, and so the socket, waits
 
 # Runs a warehouse job by name for the collector: (warehouse, job, params) -> (ok, report lines); never raises.
 JobRunner = Callable[[Path, str, dict[str, Any]], tuple[bool, list[str]]]
