@@ -1,9 +1,10 @@
 """Collector throughput end to end: a generated Bluesky stream replayed through the fake Jetstream (its own
-process, stamping each frame with the time it is sent) into a new warehouse by the real collector.
+process, stamping each frame with the time it is sent) into a new warehouse by the real collector (its own
+process too: `python -m core collect bluesky`, loading every 2 s).
 
 Prints the sustained events/s from the first event received to the last one queryable in the warehouse, the
-collector's peak memory, and the delay from an event being sent to its row being committed (per segment, from its
-oldest event: an upper bound); the last line is one JSON object for scripts.
+collector process's peak memory (VmHWM), and the delay from an event being sent to its row being committed (per
+segment, from its oldest event: an upper bound); the last line is one JSON object for scripts.
 
     python -m bench.collect [--events 300000] [--people 50000]
 """
@@ -11,10 +12,8 @@ oldest event: an upper bound); the last line is one JSON object for scripts.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import io
 import json
-import resource
+import os
 import socket
 import subprocess
 import sys
@@ -22,15 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from core.cli.collect import run_job
-from core.collect.collector import Collector, Schedule
-from core.collect.jetstream import BlueskyConnector
-from core.collect.params import CollectParams
 from core.db import warehouse
 from tests.fakes.stream import generate
 
-# Load every 2 s so an event is queryable within seconds; segments every second or 20,000 events.
-PARAMS = CollectParams(ingest_seconds=2.0, segment_seconds=1.0, report_seconds=5.0)
+INGEST_SECONDS = "2"  # load every 2 s so an event is queryable within seconds (segments: every second)
 
 
 def _free_port() -> int:
@@ -47,6 +41,17 @@ def _wait_listening(port: int, timeout: float = 60) -> None:
                 return
         time.sleep(0.2)
     raise RuntimeError("the fake Jetstream did not start")
+
+
+def _peak_kb(pid: int) -> int:
+    """The process's peak resident memory so far (VmHWM), in kB; 0 once it has ended."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def main() -> int:
@@ -68,19 +73,21 @@ def main() -> int:
         )
         try:
             _wait_listening(port)
-            connector = BlueskyConnector(
-                jetstreams=[f"ws://127.0.0.1:{port}/subscribe"], appview_url=None, params=PARAMS
-            )
-            log = io.StringIO()
-            collector = Collector(
-                connector, db, run_job, params=PARAMS, schedule=Schedule(refresh=False), stop_after_idle=1.0, log=log
-            )
-            asyncio.run(collector.run())
+            collector = subprocess.Popen(
+                [sys.executable, "-m", "core", "collect", "bluesky", "--jetstream", f"ws://127.0.0.1:{port}/subscribe",
+                 "--appview", "none", "--no-refresh", "--stop-after-idle", "1", "--ingest-every", INGEST_SECONDS],
+                cwd=warehouse.REPO_ROOT, env={**os.environ, "SWAY_DB": str(db)},
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            peak_kb = 0
+            while collector.poll() is None:
+                peak_kb = max(peak_kb, _peak_kb(collector.pid))
+                time.sleep(0.2)
             finished = time.time()
         finally:
             server.terminate()
             server.wait(10)
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak_mb = peak_kb / 1024
         with warehouse.connect(db) as con:
             posts, interactions = (
                 warehouse.scalar(con, f"SELECT count(*) FROM {t} WHERE network = 'bluesky'")  # noqa: S608

@@ -1,7 +1,7 @@
 """A generated Jetstream stream in the wire's shape, with the counts a warehouse should end up with.
 
 Posts (some replies, some with hashtags and mentions), likes and reposts of earlier posts, follows, and deletions
-of some earlier likes; every frame's time_us is one millisecond after the last.
+of some earlier likes; frames are `step_us` apart (a millisecond by default).
 """
 
 from __future__ import annotations
@@ -36,15 +36,17 @@ def _commit(did: str, us: int, collection: str, rkey: str, record: dict | None, 
     return json.dumps({"did": did, "time_us": us, "kind": "commit", "commit": commit}, separators=(",", ":"))
 
 
-def generate(events: int, *, people: int = 2_000, seed: int = 1, start_us: int = START_US) -> Stream:
-    """`events` frames of a busy network of `people` accounts."""
+def generate(
+    events: int, *, people: int = 2_000, seed: int = 1, start_us: int = START_US, step_us: int = 1_000
+) -> Stream:
+    """`events` frames of a busy network of `people` accounts, `step_us` apart."""
     rng = random.Random(seed)
     frames: list[str] = []
     posts: list[tuple[str, str]] = []  # (uri, author)
     live: set[str] = set()  # records that make an interaction and are not deleted
     likes: list[tuple[str, str]] = []  # (actor, rkey) of likes that may still be deleted
     for n in range(events):
-        us = start_us + n * 1_000
+        us = start_us + n * step_us
         did = _did(rng.randrange(people))
         rkey = f"3k{n:011d}"
         roll = rng.random()

@@ -43,7 +43,7 @@ def collect_command(db: Path, url: str, *extra: str) -> list[str]:
 
 
 def test_a_collector_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path):
-    stream = generate(4_000, people=300)
+    stream = generate(4_000, people=300, step_us=10_000)  # 40 s of stream: the 5 s rewind replays a part
     server = FakeJetstream(stream.frames, pace_seconds=0.001).start()
     db = tmp_path / "sway.duckdb"
     env = {**os.environ, "SWAY_DB": str(db)}
