@@ -3,7 +3,7 @@
 Frames whose time_us is below the requested cursor are skipped, as the real service does; frames without a
 readable time_us (the fixture's malformed ones) are only sent to a connection without a cursor. It can drop a
 connection after a number of frames (once) to test reconnection, and pace frames to look like a live stream.
-Run as a process for benchmarks: python -m tests.fakes.jetstream FRAMES_FILE --port N [--rate EVENTS_PER_S].
+Run as a process for benchmarks: python -m tests.fakes.jetstream FRAMES_FILE --port N [--live] [--rate EVENTS_PER_S].
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class FakeJetstream:
         *,
         drop_after: int | None = None,
         pace_seconds: float = 0.0,
+        rate: float | None = None,
         port: int = 0,
         live: bool = False,
     ) -> None:
@@ -44,6 +45,7 @@ class FakeJetstream:
         self.times = [frame_time(f) for f in frames]
         self.drop_after = drop_after  # close the first connection after this many frames
         self.pace_seconds = pace_seconds
+        self.rate = rate  # events per second per connection (None: as fast as the socket takes them)
         self.live = live  # stamp frames with the time they are sent (for delay measurements)
         self.port = port
         self.cursors: list[int | None] = []  # the cursor each connection asked for, in order
@@ -63,6 +65,7 @@ class FakeJetstream:
         self.cursors.append(cursor)
         first_connection = len(self.cursors) == 1
         sent_here = 0
+        started = time.monotonic()
         for frame, at in zip(self.frames, self.times, strict=True):
             if cursor is not None and (at is None or at < cursor):
                 continue
@@ -76,6 +79,8 @@ class FakeJetstream:
                 return
             if self.pace_seconds:
                 await asyncio.sleep(self.pace_seconds)
+            if self.rate and sent_here % 100 == 0:  # pace in steps of 100: asyncio sleeps are too coarse per frame
+                await asyncio.sleep(max(0.0, started + sent_here / self.rate - time.monotonic()))
         await connection.wait_closed()
 
     async def _serve(self) -> None:
@@ -111,9 +116,10 @@ def main() -> None:
     parser.add_argument("frames", type=Path)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--live", action="store_true", help="stamp frames with the time they are sent")
+    parser.add_argument("--rate", type=float, default=None, help="events per second (default: as fast as possible)")
     args = parser.parse_args()
     frames = args.frames.read_text(encoding="utf-8").splitlines()
-    server = FakeJetstream(frames, port=args.port, live=args.live)
+    server = FakeJetstream(frames, port=args.port, live=args.live, rate=args.rate)
     asyncio.run(server._serve())
 
 
