@@ -82,9 +82,7 @@ def ingest(con: duckdb.DuckDBPyConnection, lake: Path, network: str, *, progress
     if any(counts.added.values()) or deleted or hidden:
         record_load(con, "collect", [f"{network} stream"], counts.added)
     progress(1.0, "Loaded")
-    return IngestReport(
-        network, len(chosen), read, counts.added, deleted, hidden, max(s.last_us for s in chosen)
-    )
+    return IngestReport(network, len(chosen), read, counts.added, deleted, hidden, max(s.last_us for s in chosen))
 
 
 def _apply_statuses(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> int:
