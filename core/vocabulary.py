@@ -1,14 +1,18 @@
 """Sway's vocabulary: the networks, interaction types and post kinds the warehouse stores, and their plain names.
 
-The tuples are the SQL enums of migration 001 in their order (enum_code indexes them); a test checks that the
-two never drift apart. Everything else in Sway that lists networks or interaction types imports them from here.
+The tuples are the SQL enums of migration 001 (networks: and 012) in their order (enum_code indexes them); a test
+checks that the two never drift apart.
+Everything else in Sway that lists networks or interaction types imports them from here.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-NETWORKS: tuple[str, ...] = ("twitter", "instagram", "youtube", "tiktok", "blog")  # enum network_name
+# The demo world's networks (also those of imported files), then the live ones a collector follows (since 012).
+DEMO_NETWORKS: tuple[str, ...] = ("twitter", "instagram", "youtube", "tiktok", "blog")
+LIVE_NETWORKS: tuple[str, ...] = ("bluesky", "mastodon")
+NETWORKS: tuple[str, ...] = DEMO_NETWORKS + LIVE_NETWORKS  # enum network_name
 # Every interaction is a reaction of one account to another; a follow reacts to the person, not a post.
 INTERACTION_TYPES: tuple[str, ...] = ("repost", "reply", "mention", "like", "click", "follow")  # enum interaction_type
 POST_KINDS: tuple[str, ...] = ("post", "reply", "repost")  # enum post_kind

@@ -5,6 +5,7 @@ Like every page it is UI only: each button calls one core/ops function and rende
 import altair as alt
 import streamlit as st
 
+from core.collect.status import overview as collectors_overview
 from core.ingest import templates
 from core.ingest.errors import InputError
 from core.ops import bootstrap, imports, rebuild, refresh
@@ -45,14 +46,15 @@ for col, (label, table) in zip(
 origin = {
     "demo": "the built-in demo world (generated, realistic, with planted gaming accounts and past campaigns)",
     "import": "imported files",
-    "mixed": "the demo world plus imported files",
+    "mixed": "several sources (the demo world, imported files, a live network)",
+    "collect": "a live network, collected as it happens",
     "empty": "nothing yet",
 }[info.origin]
 period = f"{info.first_activity:%d %b %Y} – {info.last_activity:%d %b %Y}" if info.first_activity else "no activity yet"
 st.markdown(f"**Source:** {origin}. **Activity:** {period}.")
 if info.last_load:
     load = info.last_load
-    verb = "Built the demo world" if load["kind"] == "demo" else "Imported"
+    verb = {"demo": "Built the demo world", "collect": "Loaded collected posts"}.get(load["kind"], "Imported")
     st.caption(f"Last load: {verb} ({plain(', '.join(load['sources']))}) on {load['finished_at']:%d %b %Y at %H:%M}.")
 st.caption(f"Warehouse file: `{info.path}`")
 
@@ -124,6 +126,42 @@ st.dataframe(
         "interactions": st.column_config.NumberColumn("Reactions", format="localized"),
     },
 )
+
+st.subheader("Live networks")
+collectors = collectors_overview(backend.shared_warehouse().path)
+for view in collectors:
+    with st.container(border=True, key=f"collector_{view.network}"):
+        st.markdown(f"**{view.network.capitalize()}** — {view.state} (last report {view.updated_at:%d %b %H:%M:%S})")
+        for col, (label, value) in zip(
+            st.columns(4),
+            [
+                ("Behind live", view.lag_text),
+                ("Events, last minute", f"{view.events_last_minute:,}"),
+                ("Events, last day", f"{view.events_last_day:,}"),
+                ("Skipped (malformed or unknown)", f"{view.skipped:,}"),
+            ],
+            strict=True,
+        ):
+            col.metric(label, value)
+        if view.last_load:
+            st.caption(f"Last load into Sway: {plain(view.last_load)}")
+        if view.last_error:
+            st.warning(f"Last problem: {plain(view.last_error)}", icon=":material/warning:")
+if not collectors:
+    st.markdown("No live network is being collected for this warehouse.")
+with st.expander("How to switch this warehouse to a live network", expanded=not collectors):
+    st.markdown(
+        "The demo world stays the default. To follow **Bluesky** as it happens, run beside the app, on the same "
+        "machine:\n\n"
+        "`python -m core collect bluesky` — the whole public network, or `--dids watch.txt` for a list of "
+        "accounts (one DID per line; their last 90 days are filled in first).\n\n"
+        "It collects posts (text, languages, hashtags, mentions, links), replies, quotes, likes, reposts, follows, "
+        "handle and profile changes (names, bios, follower counts), and honours deletions and deactivated "
+        "accounts. New posts reach Sway within a minute, so campaign mentions appear on Results by themselves; "
+        "scores, flags and topics refresh once a day. For **Mastodon**: `python -m core collect mastodon "
+        "--instance https://mastodon.social --tag yourtag --account name@host`. Stop a collector with Ctrl+C; "
+        "started again, it continues where it stopped without losing or doubling anything."
+    )
 
 if not is_operator:
     st.stop()

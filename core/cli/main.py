@@ -15,6 +15,7 @@ from pathlib import Path
 from core import progress
 from core.cli.admin import USER_ERRORS
 from core.cli.admin import add_subcommands as add_admin
+from core.cli.collect import add_subcommands as add_collect
 from core.cli.scores import add_subcommands as add_scoring
 from core.cli.topics import add_subcommands as add_topics
 from core.db import warehouse
@@ -136,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_scoring(sub)
     add_topics(sub)
     add_admin(sub)
+    add_collect(sub)
     return parser
 
 

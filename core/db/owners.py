@@ -62,6 +62,11 @@ OWNERS: dict[str, str] = {
     "campaign_members": "core.campaigns.members",
     "campaign_member_history": "core.campaigns.members",
     "suppressed_keys": "core.privacy",
+    # A live network's bookkeeping: which lake segments are loaded, the record behind each collected interaction,
+    # deletions seen, accounts hidden. The collected rows themselves go through core.ingest.load like an import's.
+    **dict.fromkeys(
+        ("collect_segments", "collect_records", "collect_deleted", "collect_hidden"), "core.collect.ingest"
+    ),
 }
 
 # The exceptions: module -> tables it may write besides its own, each with why. Keep them few.

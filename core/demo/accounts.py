@@ -8,7 +8,7 @@ import numpy as np
 
 from core.demo.common import DAY, Window, percentile_rank, pick_distinct, stream
 from core.demo.people import INFLUENCE_SIGMA, People, Role
-from core.vocabulary import NETWORKS
+from core.vocabulary import DEMO_NETWORKS
 
 STAGE = 2
 N_ACCOUNTS_P = np.array([0.5, 0.33, 0.17])  # 1, 2 or 3 networks per person
@@ -62,7 +62,7 @@ class Accounts:
 def _rank_in_network(network: np.ndarray, key: np.ndarray) -> np.ndarray:
     """Each account's rank by `key` among its own network's accounts, as a fraction in [0, 1)."""
     q = np.empty(len(key))
-    for net in range(len(NETWORKS)):  # five networks
+    for net in range(len(DEMO_NETWORKS)):
         on = np.flatnonzero(network == net)
         q[on] = percentile_rank(key[on])
     return q
@@ -100,9 +100,9 @@ def generate_accounts(people: People, window: Window, seed: int) -> Accounts:
     count = rng.choice(3, size=n, p=N_ACCOUNTS_P) + 1
     chosen = pick_distinct(rng, NETWORK_WEIGHTS, count, len(N_ACCOUNTS_P))
     # Network order within a person (padding last), so accounts sort by person then network.
-    chosen = np.sort(np.where(chosen < 0, len(NETWORKS), chosen), axis=1)
+    chosen = np.sort(np.where(chosen < 0, len(DEMO_NETWORKS), chosen), axis=1)
     person = np.repeat(np.arange(n), count)
-    network = chosen[chosen < len(NETWORKS)].astype(np.int8)
+    network = chosen[chosen < len(DEMO_NETWORKS)].astype(np.int8)
     a = len(person)
 
     z = np.log(people.influence[person]) / INFLUENCE_SIGMA

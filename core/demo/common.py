@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from core.corpus.samples import TOPICS
-from core.vocabulary import INTERACTION_TYPES, NETWORKS, POST_KINDS
+from core.vocabulary import DEMO_NETWORKS, INTERACTION_TYPES, POST_KINDS
 
 DEMO_END = datetime(2026, 10, 31, 23, 59, 59)
 DAY = 86_400
 
-TWITTER, INSTAGRAM, YOUTUBE, TIKTOK, BLOG = range(len(NETWORKS))
+TWITTER, INSTAGRAM, YOUTUBE, TIKTOK, BLOG = range(len(DEMO_NETWORKS))
 REPOST, REPLY, MENTION, LIKE, CLICK, FOLLOW = range(len(INTERACTION_TYPES))
 KIND_POST, KIND_REPLY, KIND_REPOST = range(len(POST_KINDS))
 N_TOPICS = len(TOPICS)

@@ -12,12 +12,12 @@ import numpy as np
 
 from core.demo.accounts import Accounts
 from core.demo.common import (
+    DEMO_NETWORKS,
     FOLLOW,
     INSTAGRAM,
     KIND_POST,
     KIND_REPOST,
     LIKE,
-    NETWORKS,
     REPLY,
     REPOST,
     TIKTOK,
@@ -103,8 +103,8 @@ def plant_buyers(
     """Choose accounts that buy a like burst for 1-3 of their posts, among low-influence ordinary posters."""
     rng = stream(seed, STAGE, 1)
     # Likes are bought where there are bots to deliver them, on the networks that count likes most.
-    bots = np.bincount(accounts.network[people.role[accounts.person] == Role.BOT], minlength=len(NETWORKS))
-    sold = (bots > 0) & np.isin(np.arange(len(NETWORKS)), BURST_NETWORKS)
+    bots = np.bincount(accounts.network[people.role[accounts.person] == Role.BOT], minlength=len(DEMO_NETWORKS))
+    sold = (bots > 0) & np.isin(np.arange(len(DEMO_NETWORKS)), BURST_NETWORKS)
     person = accounts.person[posts.account]
     boostable = (
         (posts.kind == KIND_POST)

@@ -14,11 +14,11 @@ import numpy as np
 
 from core.demo.accounts import Accounts
 from core.demo.common import (
+    DEMO_NETWORKS,
     FOLLOW,
     KIND_REPLY,
     KIND_REPOST,
     N_TOPICS,
-    NETWORKS,
     REPLY,
     REPOST,
     Batch,
@@ -202,7 +202,7 @@ def expected_follows(people: People, accounts: Accounts, window: Window) -> np.n
     """Per account, the mean number of organic follows it receives in the window (what organic_follows draws from)."""
     expected = np.zeros(accounts.n)
     groups = np.arange(N_TOPICS + 1)
-    for net in range(len(NETWORKS)):  # five networks
+    for net in range(len(DEMO_NETWORKS)):  # five networks
         pool = _follow_pool(net, people, accounts)
         if not pool.has(np.array([ANY_TOPIC]))[0]:
             continue

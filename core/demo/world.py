@@ -39,7 +39,7 @@ from core.demo.reactions import (
 )
 from core.demo.write import write_accounts, write_campaigns, write_gaming, write_interactions, write_people, write_posts
 from core.progress import Progress, scaled, silent
-from core.vocabulary import NETWORKS
+from core.vocabulary import DEMO_NETWORKS
 
 __all__ = ["DEMO_END", "build_demo", "build_demo_warehouse"]
 
@@ -90,8 +90,8 @@ def _interactions(
     likes = np.zeros(len(posts), dtype=np.int64)
     reposts = np.zeros(len(posts), dtype=np.int64)
     written_total = 0
-    for net, name in enumerate(NETWORKS):  # one network at a time bounds memory
-        progress(net / len(NETWORKS), f"Generating reactions on {name} (4 of {STEPS})")
+    for net, name in enumerate(DEMO_NETWORKS):  # one network at a time bounds memory
+        progress(net / len(DEMO_NETWORKS), f"Generating reactions on {name} (4 of {STEPS})")
         batch = Batch.concat(
             [
                 organic_reactions(net, world.people, world.accounts, posts, seed),
@@ -100,7 +100,7 @@ def _interactions(
                 gaming_interactions(net, world.people, world.accounts, posts, world.gaming, window, seed),
             ]
         )
-        progress((net + 0.6) / len(NETWORKS), f"Writing reactions on {name} (4 of {STEPS})")
+        progress((net + 0.6) / len(DEMO_NETWORKS), f"Writing reactions on {name} (4 of {STEPS})")
         # Reactions due after DEMO_END have not happened yet.
         batch = batch.keep((batch.t < window.seconds) & (batch.actor != batch.target))
         written = write_interactions(con, net, batch, window)

@@ -14,9 +14,9 @@ from core.demo.campaigns import BRANDS, CAMPAIGN_DAYS, PERKS, Campaigns, brands_
 from core.demo.common import (
     BLOG,
     DEMO_END,
+    DEMO_NETWORKS,
     INTERACTION_TYPES,
     KIND_POST,
-    NETWORKS,
     POST_KINDS,
     TIKTOK,
     TWITTER,
@@ -57,7 +57,7 @@ def _enum(codes: str, names: tuple[str, ...], enum: str) -> str:
     return f"({list(names)!r})[{codes} + 1]::{enum}"
 
 
-NETWORK_SQL = _enum("network", NETWORKS, "network_name")
+NETWORK_SQL = _enum("network", DEMO_NETWORKS, "network_name")
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, select: str = "*") -> None:
@@ -130,7 +130,7 @@ def write_interactions(con: duckdb.DuckDBPyConnection, net: int, batch: Batch, w
         ),
         "actor AS actor_account_id, target AS target_account_id, post AS post_id, "
         f"{_enum('type', INTERACTION_TYPES, 'interaction_type')} AS type, occurred_at, "
-        f"{_enum(str(net), NETWORKS, 'network_name')} AS network",
+        f"{_enum(str(net), DEMO_NETWORKS, 'network_name')} AS network",
     )
     return frame.select("post", "type")
 

@@ -244,3 +244,75 @@ def _refuse_unknown(files: Sequence[FileRef], *found: _Unknown | None) -> None:
         line=first.line,
         field=first.field,
     )
+
+
+# A live network (core/collect/ingest.py) also changes what is stored: profiles and handles change, records are
+# deleted, accounts are deactivated. These are the only edits of the core tables besides an erasure.
+_RENAME_PEOPLE = """
+    UPDATE people p SET name = coalesce(k.display_name, a.display_name, k.handle, a.handle)
+    FROM accounts a JOIN sway_import_rows k ON a.network = k.network::network_name AND a.external_id = k.external_id
+    WHERE p.person_id = a.person_id AND (p.name IS NULL OR p.name IN (a.external_id, a.handle, a.display_name))
+"""
+_UPDATE_ACCOUNTS = """
+    UPDATE accounts a SET handle = coalesce(k.handle, a.handle),
+           display_name = coalesce(k.display_name, a.display_name),
+           bio = coalesce(k.bio, a.bio), followers = coalesce(k.followers, a.followers),
+           following = coalesce(k.following, a.following), created_at = coalesce(k.created_at, a.created_at)
+    FROM sway_import_rows k WHERE a.network = k.network::network_name AND a.external_id = k.external_id
+"""
+_REMOVE_INTERACTIONS = """
+    DELETE FROM interactions i USING sway_import_rows k
+    WHERE i.actor_account_id = k.actor_account_id AND i.target_account_id = k.target_account_id
+      AND i.post_id IS NOT DISTINCT FROM k.post_id AND i.type = k.type::interaction_type
+      AND i.network = k.network::network_name AND i.occurred_at = k.occurred_at
+"""
+_POSTS_OF = "SELECT p.post_id FROM posts p JOIN sway_import_rows k ON p.network = k.network::network_name AND {}"
+_REMOVE_POSTS = (
+    "DELETE FROM interactions WHERE post_id IN (SELECT post_id FROM doomed)",
+    "UPDATE posts SET parent_post_id = NULL WHERE parent_post_id IN (SELECT post_id FROM doomed)",
+    "DELETE FROM posts WHERE post_id IN (SELECT post_id FROM doomed)",
+)
+
+
+def update_profiles(con: duckdb.DuckDBPyConnection, profiles: pl.DataFrame) -> None:
+    """Set the stored accounts' handle, display name, bio, follower counts and creation time where `profiles`
+    (network, external_id and those columns; null = unknown) knows them, and name their people after them."""
+    with _registered(con, profiles):
+        con.execute(_RENAME_PEOPLE)
+        con.execute(_UPDATE_ACCOUNTS)
+
+
+def remove_interactions(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> None:
+    """Delete the interactions with these keys (INTERACTION_KEY columns, internal ids)."""
+    with _registered(con, keys):
+        con.execute(_REMOVE_INTERACTIONS)
+
+
+def remove_posts(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> None:
+    """Delete the posts with these keys (network, external_id), the reactions to them, and unlink replies to them."""
+    _remove(con, keys, "p.external_id = k.external_id")
+
+
+def remove_account_activity(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> None:
+    """Delete everything these accounts (network, external_id) posted, and every interaction by or with them."""
+    _remove(con, keys, "p.account_id IN (SELECT account_id FROM accounts a WHERE a.external_id = k.external_id)")
+    with _registered(con, keys):
+        con.execute(
+            "DELETE FROM interactions WHERE actor_account_id IN (SELECT a.account_id FROM accounts a JOIN "
+            "sway_import_rows k ON a.network = k.network::network_name AND a.external_id = k.external_id) "
+            "OR target_account_id IN (SELECT a.account_id FROM accounts a JOIN sway_import_rows k "
+            "ON a.network = k.network::network_name AND a.external_id = k.external_id)"
+        )
+
+
+def _remove(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame, match: str) -> None:
+    """Delete the posts `match` finds for `keys`, with the reactions to them; replies to them lose their parent."""
+    with _registered(con, keys):
+        doomed = con.sql(_POSTS_OF.format(match)).pl()
+    con.register("doomed", doomed)
+    try:
+        for statement in _REMOVE_POSTS:
+            con.execute(statement)
+    finally:
+        with suppress(duckdb.Error):
+            con.unregister("doomed")

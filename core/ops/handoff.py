@@ -26,6 +26,7 @@ from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.db.warehouse import WarehouseError
 from core.ops.backup import backup
+from core.ops.collect import ingest_collected
 from core.ops.erase import erase
 from core.ops.lock import is_free
 from core.ops.refresh import refresh
@@ -49,8 +50,17 @@ def _erase(shared: SharedWarehouse, progress: Progress, **params: Any) -> list[s
     return erase(shared, LOCAL, progress=progress, **params)
 
 
+def _ingest_collected(shared: SharedWarehouse, progress: Progress, **params: Any) -> list[str]:
+    return ingest_collected(shared.cursor(), LOCAL, db=shared.path, progress=progress, **params)
+
+
 # Each job as the local operator, on the process's warehouse holder (an erasure rewrites the file through it).
-JOBS: dict[str, Callable[..., list[str]]] = {"refresh": _refresh, "backup": _backup, "erase": _erase}
+JOBS: dict[str, Callable[..., list[str]]] = {
+    "refresh": _refresh,
+    "backup": _backup,
+    "erase": _erase,
+    "ingest_collected": _ingest_collected,
+}
 
 
 def requests_dir(db: Path) -> Path:

@@ -1,0 +1,208 @@
+"""Loading new lake segments into the warehouse, idempotently; the owner of the collect_* tables.
+
+Which segments are loaded is recorded by name in the same transaction as their rows, so a crash loads them
+again from scratch and a finished load never repeats. Inside, rows are keyed by their record URI: posts by
+posts.external_id, interactions by collect_records, so a replayed event (a collector restarted with a rewound
+cursor writes some twice) changes nothing. Deletions are applied after creates of the same load; a deleted
+record is remembered, so its create replayed later stays deleted. Accounts reported deactivated, taken down or
+deleted are hidden: their activity is removed and nothing new of theirs is loaded until they are active again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from core.collect import lake as lakes
+from core.collect.mapping import map_events
+from core.db.warehouse import record_load, rows
+from core.ingest.errors import FileRef
+from core.ingest.load import (
+    load,
+    remove_account_activity,
+    remove_interactions,
+    remove_posts,
+    update_profiles,
+)
+from core.progress import Progress, silent
+
+MAX_SEGMENTS = 2_000  # per run, bounding memory after a long outage; the next run takes the rest
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ingest run loaded."""
+
+    network: str
+    segments: int
+    events: int
+    added: dict[str, int] = field(default_factory=dict)
+    deleted: int = 0
+    hidden: int = 0
+    last_time_us: int | None = None
+
+    def summary(self) -> str:
+        """One line for the command line and the collector's log."""
+        if not self.segments:
+            return f"{self.network}: nothing new in the lake."
+        added = ", ".join(f"{n:,} {t}" for t, n in self.added.items() if n) or "nothing new"
+        return (
+            f"{self.network}: loaded {self.segments:,} segments ({self.events:,} events): {added}; "
+            f"{self.deleted:,} deletions, {self.hidden:,} accounts hidden."
+        )
+
+
+def pending_segments(con: duckdb.DuckDBPyConnection, lake: Path, network: str) -> list[lakes.Segment]:
+    """Segments of `network` in the lake not yet loaded, oldest first."""
+    done = {name for (name,) in rows(con, "SELECT segment FROM collect_segments WHERE network = ?", [network])}
+    return [s for s in lakes.segments(lake, network) if s.name not in done][:MAX_SEGMENTS]
+
+
+def ingest(con: duckdb.DuckDBPyConnection, lake: Path, network: str, *, progress: Progress = silent) -> IngestReport:
+    """Load every new segment of `network`; call inside a transaction (all of it lands, or none)."""
+    chosen = pending_segments(con, lake, network)
+    if not chosen:
+        return IngestReport(network, 0, 0)
+    progress(0.1, f"Reading {len(chosen):,} new segments")
+    events = pl.from_arrow(lakes.read_segments(lake, chosen))
+    read = events.height
+    hidden = _apply_statuses(con, events)
+    events = _without_hidden_and_deleted(con, events)
+    mapped = map_events(events)
+    progress(0.4, f"Loading {events.height:,} events")
+    counts = load(con, mapped.batch, [FileRef(f"{network} stream")], silent)
+    _remember_records(con, mapped.records)
+    if mapped.profiles.height:
+        update_profiles(con, mapped.profiles)
+    deleted = _apply_deletes(con, mapped.deletes)
+    _record_segments(con, lake, chosen)
+    if any(counts.added.values()) or deleted or hidden:
+        record_load(con, "collect", [f"{network} stream"], counts.added)
+    progress(1.0, "Loaded")
+    return IngestReport(network, len(chosen), read, counts.added, deleted, hidden, max(s.last_us for s in chosen))
+
+
+def _apply_statuses(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> int:
+    """Hide accounts reported inactive (removing their activity), unhide reactivated ones; return how many hidden."""
+    latest = (
+        events.filter(pl.col("kind") == "account")
+        .sort("time_us")
+        .group_by("network", "did")
+        .agg(pl.col("active").last(), pl.col("status").last(), pl.col("time_us").last())
+        .rename({"did": "external_id"})
+    )
+    if not latest.height:
+        return 0
+    con.register("collect_status_rows", latest)
+    try:
+        con.execute(
+            "DELETE FROM collect_hidden h USING collect_status_rows s "
+            "WHERE h.network = s.network::network_name AND h.external_id = s.external_id"
+        )
+        con.execute(
+            "INSERT INTO collect_hidden SELECT network::network_name, external_id, status, time_us "
+            "FROM collect_status_rows WHERE NOT active"
+        )
+    finally:
+        con.unregister("collect_status_rows")
+    gone = latest.filter(~pl.col("active")).select("network", "external_id")
+    if gone.height:
+        remove_account_activity(con, gone)
+    return gone.height
+
+
+def _without_hidden_and_deleted(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> pl.DataFrame:
+    """Events minus those of hidden accounts and the creates of records deleted (now, in this load, or before)."""
+    hidden = con.sql("SELECT network::VARCHAR AS network, external_id AS did FROM collect_hidden").pl()
+    creates = events.filter(pl.col("uri").is_not_null() & (pl.col("kind") != "delete")).select("network", "uri")
+    con.register("collect_create_rows", creates)
+    try:
+        stored = con.sql(
+            "SELECT d.network::VARCHAR AS network, d.uri FROM collect_deleted d JOIN collect_create_rows c "
+            "ON d.network = c.network::network_name AND d.uri = c.uri"
+        ).pl()
+    finally:
+        con.unregister("collect_create_rows")
+    deleted = pl.concat([stored, events.filter(pl.col("kind") == "delete").select("network", "uri")])
+    kept = events.join(hidden, on=["network", "did"], how="anti")
+    gone = kept.filter(pl.col("kind") != "delete").join(deleted, on=["network", "uri"], how="semi")
+    return kept.join(gone.select("network", "uri", "time_us"), on=["network", "uri", "time_us"], how="anti")
+
+
+def _remember_records(con: duckdb.DuckDBPyConnection, records: pl.DataFrame) -> None:
+    """Note which record made each new interaction (once per record, reaction type and target)."""
+    if not records.height:
+        return
+    con.register("collect_record_rows", records)
+    try:
+        con.execute(
+            """
+            INSERT INTO collect_records
+            SELECT r.network::network_name, r.uri, r.type::interaction_type, r.actor_key, r.target_key, r.post_key,
+                   r.occurred_at
+            FROM collect_record_rows r ANTI JOIN collect_records c
+            ON c.network = r.network::network_name AND c.uri = r.uri AND c.type = r.type::interaction_type
+               AND c.target_key = r.target_key
+            """
+        )
+    finally:
+        con.unregister("collect_record_rows")
+
+
+_DELETED_INTERACTIONS = """
+    SELECT c.network::VARCHAR AS network, actor.account_id AS actor_account_id,
+           target.account_id AS target_account_id, p.post_id, c.type::VARCHAR AS type, c.occurred_at
+    FROM collect_records c JOIN collect_delete_rows d ON c.network = d.network::network_name AND c.uri = d.uri
+    JOIN accounts actor ON actor.network = c.network AND actor.external_id = c.actor_key
+    JOIN accounts target ON target.network = c.network AND target.external_id = c.target_key
+    LEFT JOIN posts p ON p.network = c.network AND p.external_id = c.post_key
+"""
+
+
+def _apply_deletes(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame) -> int:
+    """Remove deleted posts and the interactions deleted records made; remember the deletions."""
+    if not deletes.height:
+        return 0
+    deletes = deletes.unique(["network", "uri"], keep="last")
+    con.register("collect_delete_rows", deletes)
+    try:
+        keys = con.sql(_DELETED_INTERACTIONS).pl()
+        con.execute(
+            "DELETE FROM collect_records c USING collect_delete_rows d "
+            "WHERE c.network = d.network::network_name AND c.uri = d.uri"
+        )
+        con.execute(
+            "INSERT INTO collect_deleted SELECT d.network::network_name, d.uri, d.deleted_us "
+            "FROM collect_delete_rows d ANTI JOIN collect_deleted k ON k.network = d.network::network_name "
+            "AND k.uri = d.uri"
+        )
+    finally:
+        con.unregister("collect_delete_rows")
+    if keys.height:
+        remove_interactions(con, keys)
+    remove_posts(con, deletes.select("network", external_id="uri"))
+    return deletes.height
+
+
+def _record_segments(con: duckdb.DuckDBPyConnection, lake: Path, chosen: list[lakes.Segment]) -> None:
+    """Mark the segments loaded, in the load's own transaction."""
+    frame = pl.DataFrame(
+        {
+            "network": [s.network for s in chosen],
+            "segment": [s.name for s in chosen],
+            "first_time_us": [s.first_us for s in chosen],
+            "last_time_us": [s.last_us for s in chosen],
+            "events": [lakes.event_count(lake, s) for s in chosen],
+        }
+    )
+    con.register("collect_segment_rows", frame)
+    try:
+        con.execute(
+            "INSERT INTO collect_segments SELECT network::network_name, segment, first_time_us, last_time_us, "
+            "events, now()::TIMESTAMP FROM collect_segment_rows"
+        )
+    finally:
+        con.unregister("collect_segment_rows")

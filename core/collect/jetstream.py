@@ -1,0 +1,101 @@
+"""The Bluesky connector: the live stream from Jetstream over a WebSocket, profiles and backfill from the AppView."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
+import websockets
+
+from core.collect import appview, bluesky
+from core.collect.connector import Link
+from core.collect.events import Row
+from core.collect.params import APPVIEW, DEFAULT_PARAMS, JETSTREAMS, CollectParams
+
+# Jetstream's frames are small JSON objects; a larger one is broken, not a reason to drop the connection.
+MAX_FRAME_BYTES = 4 * 1024 * 1024
+
+
+def subscribe_url(endpoint: str, collections: Sequence[str], dids: Sequence[str], cursor: int | None) -> str:
+    """The /subscribe URL with Jetstream's v1 query parameters (wantedCollections, wantedDids, cursor)."""
+    query: list[tuple[str, str]] = [("wantedCollections", c) for c in collections]
+    query += [("wantedDids", d) for d in dids]
+    if cursor is not None:
+        query.append(("cursor", str(cursor)))
+    return f"{endpoint}?{urlencode(query)}" if query else endpoint
+
+
+class BlueskyConnector:
+    """Jetstream's live events (failing over between instances) and AppView look-ups, as lake rows."""
+
+    network = bluesky.NETWORK
+
+    def __init__(
+        self,
+        *,
+        jetstreams: Sequence[str] = JETSTREAMS,
+        appview_url: str | None = APPVIEW,
+        collections: Sequence[str] = bluesky.COLLECTIONS,
+        dids: Sequence[str] = (),
+        params: CollectParams = DEFAULT_PARAMS,
+    ) -> None:
+        self.jetstreams = tuple(jetstreams)
+        self.collections = tuple(collections)
+        self.dids = tuple(dids)
+        self.params = params
+        self.link = Link(endpoint=self.jetstreams[0])
+        self.profiles = appview.Profiles(appview_url, params, self.link) if appview_url else None
+        self.last_seen_us: int | None = None
+
+    async def stream(self, cursor: int | None, out: asyncio.Queue[Row]) -> None:
+        """Put Jetstream's events on `out` from `cursor` (rewound a little) until cancelled; reconnect with backoff."""
+        rewind = int(self.params.rewind_seconds * 1e6)
+        resume = None if cursor is None else cursor - rewind
+        attempt, index = 0, 0
+        while True:
+            endpoint = self.jetstreams[index % len(self.jetstreams)]
+            self.link.endpoint = endpoint
+            try:
+                async with websockets.connect(
+                    subscribe_url(endpoint, self.collections, self.dids, resume),
+                    max_size=MAX_FRAME_BYTES,
+                    open_timeout=10,
+                    compression=None,
+                ) as socket:
+                    self.link.connected, attempt = True, 0
+                    async for frame in socket:
+                        self.link.heard_at = time.monotonic()
+                        row = bluesky.parse(frame, self.link.tally)
+                        if row is None:
+                            continue
+                        if cursor is not None and row["time_us"] < cursor:
+                            continue  # already stored before the restart: the rewind only guards the boundary
+                        self.last_seen_us = row["time_us"]
+                        if self.profiles is not None:
+                            self.profiles.saw(row)
+                        await out.put(row)
+                self.link.last_error = f"{endpoint} closed the connection"
+            except (OSError, TimeoutError, websockets.WebSocketException) as exc:
+                self.link.last_error = f"{endpoint}: {type(exc).__name__}: {exc}"[:300]
+            self.link.connected = False
+            self.link.reconnects += 1
+            attempt += 1
+            index += 1  # fail over to the next public instance
+            if self.last_seen_us is not None:
+                cursor, resume = self.last_seen_us, self.last_seen_us - rewind
+            await asyncio.sleep(min(self.params.backoff_seconds * 2 ** (attempt - 1), self.params.backoff_max_seconds))
+
+    async def lookups(self, out: asyncio.Queue[Row]) -> None:
+        """Backfill watched people once, then fetch due profiles from the AppView, until cancelled."""
+        if self.profiles is None:
+            return
+        if self.dids:
+            for row in await asyncio.to_thread(self.profiles.backfill, self.dids):
+                await out.put(row)
+        while True:
+            started = time.monotonic()
+            for row in await asyncio.to_thread(self.profiles.fetch_due):
+                await out.put(row)
+            await asyncio.sleep(max(0.0, 60.0 / self.params.profile_calls_per_minute - (time.monotonic() - started)))

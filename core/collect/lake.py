@@ -1,0 +1,104 @@
+"""The raw-event lake: immutable, time-partitioned Parquet segments beside the warehouse.
+
+A collector never opens the warehouse (DuckDB lets one process write it, and that is the app or a job); it
+appends segments here. A segment is written under a temporary name, flushed to disk and then renamed, so a
+reader (the ingest, a Spark job) sees whole segments or none, and a `kill -9` leaves at most a stray temporary
+file. Segment names carry the first and last stream cursor they hold, so the collector's resume point is the
+newest segment's last cursor: it only moves once the events it covers are durably stored.
+
+Layout: <warehouse>.lake/<network>/date=YYYY-MM-DD/hour=HH/<first_us>-<last_us>-<source><id>.parquet (Hive-style,
+UTC). <source> is `s` for the live stream, whose segments carry the resume cursor, and `b` for look-ups (backfill,
+profiles), whose times are the records' own and must not move it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from core.collect.events import LAKE_SCHEMA
+
+SUFFIX = ".parquet"
+PARTIAL = ".partial"
+STREAM, LOOKUP = "s", "b"
+
+
+def lake_dir(db: Path) -> Path:
+    """The lake of the warehouse file `db`: a folder beside it."""
+    return db.with_name(db.name + ".lake")
+
+
+@dataclass(frozen=True, order=True)
+class Segment:
+    """One stored segment: its cursor range and where it is (relative to the lake, which names it)."""
+
+    first_us: int
+    last_us: int
+    name: str  # relative path, e.g. bluesky/date=2026-12-05/hour=05/…parquet
+    network: str
+    stream: bool  # from the live stream (its cursor range is the resume point), not a look-up
+
+
+def write_segment(lake: Path, network: str, batch: pa.RecordBatch, *, stream: bool = True) -> Segment:
+    """Store `batch` (lake schema) as a new segment; durable when this returns. `stream`: from the live stream."""
+    times = batch.column("time_us")
+    first, last = pc.min(times).as_py(), pc.max(times).as_py()
+    start = datetime.fromtimestamp(first / 1e6, UTC)
+    folder = lake / network / f"date={start:%Y-%m-%d}" / f"hour={start:%H}"
+    folder.mkdir(parents=True, exist_ok=True)
+    source = STREAM if stream else LOOKUP
+    final = folder / f"{first:016d}-{last:016d}-{source}{uuid.uuid4().hex[:8]}{SUFFIX}"
+    partial = final.with_name(final.name + PARTIAL)
+    with partial.open("wb") as handle:
+        pq.write_table(pa.Table.from_batches([batch], schema=LAKE_SCHEMA), handle, compression="zstd")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, final)
+    _fsync_dir(folder)
+    return Segment(first, last, final.relative_to(lake).as_posix(), network, stream)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (the directory entry), not only the file's bytes."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def segments(lake: Path, network: str) -> list[Segment]:
+    """Every complete segment of `network`, oldest first (temporary files of an interrupted write are ignored)."""
+    root = lake / network
+    if not root.is_dir():
+        return []
+    found = []
+    for path in root.glob(f"date=*/hour=*/*{SUFFIX}"):
+        first, last, rest = path.stem.split("-", 2)
+        found.append(Segment(int(first), int(last), path.relative_to(lake).as_posix(), network, rest[:1] == STREAM))
+    return sorted(found)
+
+
+def stored_cursor(lake: Path, network: str) -> int | None:
+    """The last stream cursor durably stored for `network`, or None before the first segment."""
+    stored = [s.last_us for s in segments(lake, network) if s.stream]
+    return max(stored) if stored else None
+
+
+def read_segments(lake: Path, chosen: list[Segment]) -> pa.Table:
+    """The rows of `chosen` segments as one Arrow table, in the lake's schema."""
+    if not chosen:
+        return LAKE_SCHEMA.empty_table()
+    return pa.concat_tables(pq.read_table(lake / s.name, schema=LAKE_SCHEMA) for s in chosen)
+
+
+def event_count(lake: Path, segment: Segment) -> int:
+    """Events stored in `segment` (from its Parquet footer)."""
+    return pq.ParquetFile(lake / segment.name).metadata.num_rows

@@ -1,0 +1,138 @@
+"""Lake rows onto the warehouse's shapes: accounts, posts and interactions, plus what a stream adds to an import —
+the record key behind each interaction, deletions, and handle and profile changes.
+
+Pure polars over a frame of lake rows (core/collect/events.py), so the mapping is tested without a warehouse:
+a post is a post (a reply when it has a parent), a reply reacts to the parent's author, a quote mentions the
+quoted post's author, each mentioned account is mentioned, a like or repost reacts to the subject post's author,
+a follow to the followed account. An account reacting to itself is no reaction and is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from core.ingest.frames import Batch
+
+_AT_DID = r"^at://([^/]+)/"
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """One ingest's worth of lake rows in the warehouse's shapes."""
+
+    batch: Batch  # accounts (stubs and profiles), posts, interactions, as an import would give them
+    records: pl.DataFrame  # network, uri, type, actor_key, target_key, post_key, occurred_at
+    profiles: pl.DataFrame  # latest known profile fields per account (nulls: not known, keep what is stored)
+    deletes: pl.DataFrame  # network, uri, deleted_us
+
+
+def posts(events: pl.DataFrame) -> pl.DataFrame:
+    """Posts and replies, keyed by their record URI."""
+    return events.filter(pl.col("kind") == "post").select(
+        "network",
+        external_id="uri",
+        account_key="did",
+        posted_at="created_at",
+        text="text",
+        # The first link the post carries is its url (campaign link matching reads it); else the post itself.
+        url=pl.coalesce(pl.col("links").list.first(), "web_url"),
+        kind=pl.when(pl.col("parent_uri").is_not_null()).then(pl.lit("reply")).otherwise(pl.lit("post")),
+        parent_key="parent_uri",
+    )
+
+
+def interactions(events: pl.DataFrame) -> pl.DataFrame:
+    """Every reaction an event makes, with the record (uri) that makes it."""
+    base = ("network", "uri", pl.col("did").alias("actor_key"), pl.col("created_at").alias("occurred_at"))
+    posts_ = events.filter(pl.col("kind") == "post")
+    replies = posts_.filter(pl.col("parent_uri").is_not_null()).select(
+        *base, target_key="subject_did", post_key="parent_uri", type=pl.lit("reply")
+    )
+    quotes = posts_.filter(pl.col("quote_uri").is_not_null()).select(
+        *base,
+        target_key=pl.col("quote_uri").str.extract(_AT_DID),
+        post_key="quote_uri",
+        type=pl.lit("mention"),
+    )
+    mentions = (
+        posts_.select(*base, "mentions")
+        .explode("mentions")
+        .select(
+            "network", "uri", "actor_key", "occurred_at",
+            target_key="mentions", post_key=pl.lit(None, pl.String), type=pl.lit("mention"),
+        )
+    )  # fmt: skip
+    reactions = events.filter(pl.col("kind").is_in(["like", "repost"])).select(
+        *base, target_key="subject_did", post_key="subject", type="kind"
+    )
+    follows = events.filter(pl.col("kind") == "follow").select(
+        *base, target_key="subject_did", post_key=pl.lit(None, pl.String), type=pl.lit("follow")
+    )
+    return (
+        pl.concat([replies, quotes, mentions, reactions, follows])
+        .filter(pl.col("target_key").is_not_null() & (pl.col("target_key") != pl.col("actor_key")))
+        .unique(["network", "uri", "type", "target_key"], keep="first", maintain_order=True)
+        .with_columns(post_required=pl.lit(False))  # a post Sway never saw (older, or unwatched) is left empty
+    )
+
+
+def profiles(events: pl.DataFrame) -> pl.DataFrame:
+    """The latest profile fields per account from identity events (handle) and profiles (the rest)."""
+    known = events.filter(pl.col("kind").is_in(["identity", "profile"])).sort("time_us")
+    return (
+        known.group_by("network", "did")
+        .agg(
+            *(
+                pl.col(c).drop_nulls().last().alias(out)
+                for c, out in (
+                    ("handle", "handle"),
+                    ("display_name", "display_name"),
+                    ("bio", "bio"),
+                    ("followers", "followers"),
+                    ("following", "following"),
+                    ("account_created_at", "created_at"),
+                )
+            )
+        )
+        .rename({"did": "external_id"})
+    )
+
+
+def accounts(events: pl.DataFrame, reactions: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
+    """Every account the events name: with its profile when one came, else a stub named by its id."""
+    named = pl.concat(
+        [
+            events.filter(~pl.col("kind").is_in(["delete", "account"])).select("network", external_id="did"),
+            reactions.select("network", external_id="target_key"),
+        ]
+    ).unique()
+    return named.join(known, on=["network", "external_id"], how="left").with_columns(
+        handle=pl.coalesce("handle", "external_id"),
+        stub=pl.col("display_name").is_null() & pl.col("followers").is_null(),
+    )
+
+
+def map_events(events: pl.DataFrame) -> Mapped:
+    """Everything ingest needs from `events` (lake rows, already rid of deleted records and hidden accounts)."""
+    events = events.sort("time_us")
+    reactions = interactions(events)
+    known = profiles(events)
+    batch = Batch.of(
+        accounts=_numbered(accounts(events, reactions, known)),
+        posts=_numbered(posts(events)),
+        interactions=_numbered(reactions),
+    )
+    deletes = events.filter(pl.col("kind") == "delete").select("network", "uri", deleted_us="time_us")
+    return Mapped(
+        batch=batch,
+        records=reactions.select("network", "uri", "type", "actor_key", "target_key", "post_key", "occurred_at"),
+        profiles=known,
+        deletes=deletes,
+    )
+
+
+def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with the file and line columns every batch carries (one stream, rows in time order)."""
+    return frame.with_columns(file=pl.lit(0, pl.Int32), line=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))

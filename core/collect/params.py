@@ -1,0 +1,50 @@
+"""Every tunable of the collector in one place, with why it has its value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Bluesky's public Jetstream instances (v1 JSON wire at /subscribe) and AppView; a collector fails over between them.
+JETSTREAMS = (
+    "wss://jetstream1.us-east.bsky.network/subscribe",
+    "wss://jetstream2.us-east.bsky.network/subscribe",
+    "wss://jetstream1.us-west.bsky.network/subscribe",
+    "wss://jetstream2.us-west.bsky.network/subscribe",
+)
+APPVIEW = "https://public.api.bsky.app"
+
+
+@dataclass(frozen=True)
+class CollectParams:
+    """How a collector batches, resumes, reconnects, looks up and hands over to the warehouse."""
+
+    # A segment is written when this many events are waiting or the oldest has waited this long: large enough
+    # for efficient Parquet, small enough that an event is queryable within seconds.
+    segment_events: int = 20_000
+    segment_seconds: float = 1.0
+    # Resume this far before the stored cursor: Jetstream instances stamp time_us independently, so after a
+    # failover the same event can carry a slightly different time. Replays are de-duplicated by record key.
+    rewind_seconds: float = 5.0
+    # Reconnect backoff: base * 2^attempt, capped, with the next public instance tried on every failure.
+    backoff_seconds: float = 0.5
+    backoff_max_seconds: float = 30.0
+    # Load new segments into the warehouse this often: the Results page is then at most this (plus a segment)
+    # behind the network (the issue asks for 5 minutes).
+    ingest_seconds: float = 30.0
+    # Scores, authenticity and topics are refreshed once a day by the collector itself.
+    refresh_hours: float = 24.0
+    # Profiles: at most once a day per person, 25 per AppView call (the lexicon's maximum), and a budget per
+    # minute well under the public AppView's limit so collecting never starves the app's own look-ups.
+    profile_max_age_hours: float = 24.0
+    profiles_per_call: int = 25
+    profile_calls_per_minute: int = 30
+    # When a rate-limited AppView sends no reset time, wait this long before trying again (doubling each time).
+    rate_limit_wait_seconds: float = 2.0
+    # Backfill: posts of watched people within the scoring window, and who reacted to them.
+    backfill_days: int = 90
+    backfill_posts_per_person: int = 200
+    # Progress lines on the command line, and the status file the Data page reads, are written this often.
+    report_seconds: float = 5.0
+
+
+DEFAULT_PARAMS = CollectParams()

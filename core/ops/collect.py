@@ -1,0 +1,33 @@
+"""Loading what a collector stored in the raw-event lake into the warehouse: the people and posts every workspace
+shares, so only an instance operator may; one transaction under the warehouse's job lock.
+
+The collector process runs it through core.ops.handoff (directly when no app holds the warehouse, else by the
+app's job worker), so the collector never needs the warehouse file while the app serves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from core.collect.ingest import ingest
+from core.collect.lake import lake_dir
+from core.db.warehouse import transaction
+from core.ops.lock import exclusive
+from core.progress import Progress, silent
+from core.workspace.access import Access
+from core.workspace.authorize import authorize_operator
+
+
+def ingest_collected(
+    con: duckdb.DuckDBPyConnection, access: Access, *, db: Path, network: str, progress: Progress = silent
+) -> list[str]:
+    """Load the new lake segments of `network` (all or nothing); instance operators only. Returns report lines.
+
+    Campaign results read the posts as they are, so a mention loaded here is on the Results page at once.
+    """
+    with exclusive(db, f"{network} load", access.user), transaction(con):
+        authorize_operator(con, access, "loading collected posts")
+        report = ingest(con, lake_dir(db), network, progress=progress)
+    return [report.summary()]
