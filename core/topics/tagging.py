@@ -83,21 +83,25 @@ def model_key(model: TopicModel) -> str:
 
 
 def _forget_outdated(con: duckdb.DuckDBPyConnection, key: str) -> None:
-    """Drop the tagging of posts another model tagged, corrected posts and posts gone; their topics go with it."""
+    """Drop the tagging and topics of posts another model tagged, of corrected posts and of posts gone."""
     if not scalar(con, "SELECT count(*) FROM post_tagging WHERE model_key = ?", [key]):
-        con.execute("DELETE FROM post_tagging")  # a new model: everything again, without a 10M-row join
-    else:
-        con.execute("DELETE FROM post_tagging WHERE model_key <> ?", [key])
-        # Corrections may have changed since: those few posts are tagged again with the latest word.
-        con.execute("DELETE FROM post_tagging WHERE post_id IN (SELECT post_id FROM topic_corrections)")
-        gone = "SELECT post_id FROM post_tagging ANTI JOIN posts USING (post_id)"
-        con.execute(f"DELETE FROM post_tagging WHERE post_id IN ({gone})")  # noqa: S608 - a fixed subquery
-    if not scalar(con, "SELECT count(*) FROM post_tagging"):
+        # A new model (or a warehouse tagged before migration 013): everything again, without a join.
+        con.execute("DELETE FROM post_tagging")
         con.execute("DELETE FROM post_topics")
-    else:
-        # Also removes the topics of posts tagged before post_tagging existed (migration 013): they are tagged again.
-        untagged = "SELECT post_id FROM post_topics ANTI JOIN post_tagging USING (post_id)"
-        con.execute(f"DELETE FROM post_topics WHERE post_id IN ({untagged})")  # noqa: S608 - a fixed subquery
+        return
+    # Corrections may have changed since: those few posts are tagged again with the latest word.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _outdated AS
+        SELECT post_id FROM post_tagging WHERE model_key <> $key
+        UNION SELECT post_id FROM topic_corrections
+        UNION SELECT post_id FROM post_tagging ANTI JOIN posts USING (post_id)
+        """,
+        {"key": key},
+    )
+    con.execute("DELETE FROM post_tagging WHERE post_id IN (SELECT post_id FROM _outdated)")
+    con.execute("DELETE FROM post_topics WHERE post_id IN (SELECT post_id FROM _outdated)")
+    con.execute("DROP TABLE _outdated")
 
 
 def _write(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:

@@ -138,3 +138,22 @@ def test_an_unknown_post_number_says_so(topics_world):
     at.run()
     at.switch_page("pages/topics.py").run()
     assert any("no post number 999999999" in w.value for w in at.warning)
+
+
+def test_the_languages_covered_and_posts_not_covered_are_shown(topics_world):
+    path_db, model_path = topics_world
+    con = warehouse.connect(path_db)
+    try:
+        con.execute(
+            "INSERT INTO posts (post_id, account_id, network, external_id, posted_at, text, kind, language) "
+            "SELECT 10**9, account_id, network, 'es-1', posted_at, 'Hola a todos', 'post', 'es' FROM posts LIMIT 1"
+        )
+        refresh_topics(con, model=model_file.load(model_path))
+        not_covered = warehouse.scalar(con, "SELECT count(*) FROM post_tagging WHERE NOT covered")
+    finally:
+        con.close()
+    at = _topics_page()
+    assert any(m.value.startswith("**Languages covered:** English.") for m in at.markdown)
+    assert any(f"{not_covered:,} posts in the warehouse are in languages" in c.value for c in at.caption)
+    languages = next(df.value for df in at.dataframe if "covered" in df.value.columns)
+    assert ("Spanish", False) in list(zip(languages["language"], languages["covered"], strict=True))

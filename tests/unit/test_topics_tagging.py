@@ -70,6 +70,7 @@ def test_each_post_is_tagged_once_with_the_model_that_tagged_it(con):
 def test_posts_in_languages_not_covered_get_no_topics(con):
     model = small_model()
     tag(con, model)
+    before = {language: n for language, _, n in language_counts(con).iter_rows()}
     add_posts(con)
     report = tag(con, model)
     assert report.not_covered == 2
@@ -78,7 +79,7 @@ def test_posts_in_languages_not_covered_get_no_topics(con):
         assert tagging_of(con, post_id) == [(language, covered)]
         assert bool(topics_of(con, post_id)) == covered
     counts = {language: (covered, n) for language, covered, n in language_counts(con).iter_rows()}
-    assert counts["es"] == (False, 1) and counts["pt"] == (False, 1)
+    assert counts["es"] == (False, before.get("es", 0) + 1) and counts["pt"] == (False, before.get("pt", 0) + 1)
 
 
 def test_a_marketers_topic_on_a_post_not_covered_counts(con):
