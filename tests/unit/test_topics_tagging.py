@@ -23,9 +23,9 @@ NEW_POSTS = {
 
 
 @pytest.fixture
-def con(small_demo_file, tmp_path):
+def con(raw_demo_file, tmp_path):
     path = tmp_path / "demo.duckdb"
-    shutil.copy(small_demo_file, path)
+    shutil.copy(raw_demo_file, path)
     con = warehouse.connect(path)
     yield con
     con.close()
