@@ -42,6 +42,12 @@ def _guide(key: tuple) -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def _coverage(key: tuple) -> overview.LanguageCoverage:
+    """Languages the model covers and posts per language, cached per data version."""
+    return overview.language_coverage(backend.cursor())
+
+
+@st.cache_data(show_spinner=False)
 def _state(key: tuple) -> overview.TaggingState:
     """When posts were last tagged, cached per data version."""
     return overview.tagging_state(backend.cursor())
@@ -171,6 +177,26 @@ if state.tagged_posts:
     st.caption("A post's top topic is its most likely one; extra topics are others the model is confident enough in.")
 else:
     st.info("Posts have not been tagged with topics yet: refresh the scores on the Data page (topics follow).")
+
+st.subheader("Languages")
+coverage = _coverage(key)
+st.markdown(
+    f"**Languages covered:** {', '.join(coverage.covered)}. The model was trained on posts in "
+    f"{' and '.join(coverage.covered)} only, so a post in another language (from the language its network "
+    "gives, or else recognised from its words and writing) is marked **language not covered** and gets no "
+    "topics, rather than a guess."
+)
+if coverage.not_covered:
+    st.caption(f"{coverage.not_covered:,} posts in the warehouse are in languages the model does not cover.")
+    st.dataframe(
+        coverage.posts,
+        hide_index=True,
+        column_config={
+            "language": "Language",
+            "covered": st.column_config.CheckboxColumn("Covered", help="Tagged with topics"),
+            "posts": st.column_config.NumberColumn("Posts", format="localized"),
+        },
+    )
 
 st.subheader("See how the model reads a post")
 with st.form("read_text"):

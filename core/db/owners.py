@@ -36,6 +36,7 @@ OWNERS: dict[str, str] = {
         "core.scoring.runs",
     ),
     "post_topics": "core.topics.tagging",
+    "post_tagging": "core.topics.tagging",
     "topic_influence": "core.topics.influence",
     "topic_evidence": "core.topics.influence",
     "topic_corrections": "core.topics.corrections",

@@ -1,7 +1,10 @@
 """The refresh pipeline: scores, then topics (which weigh reactions by the new scores), then the Discover tables.
 
 One entry point for the CLI, the Data page's button and the first start, so all three run the same steps
-in the same order with one progress bar.
+in the same order with one progress bar. A refresh costs what changed where the math allows: posts are tagged
+with topics once per model (core/topics/tagging.py), so a daily refresh classifies only the day's new posts;
+scores, reactor influence and topic influence are recomputed set-based over the window, because the window
+slides (a day enters, a day leaves) and PageRank couples every person's score to everyone else's.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ class PipelineReport:
     history: BackfillReport | None
     topics: TopicRefreshReport
     discover_people: int
+    discover_seconds: float
     seconds: float
 
     def summary(self) -> str:
@@ -50,6 +54,19 @@ class PipelineReport:
         lines.append(f"Topics found for {t.posts:,} posts; {t.people:,} people now have influence in a topic.")
         lines.append(f"Discover and the profiles show the new results for {self.discover_people:,} people.")
         return "\n".join((*lines, f"Refresh finished in {self.seconds:.0f} s."))
+
+    @property
+    def step_seconds(self) -> dict[str, float]:
+        """Seconds per step, in order, for the benchmarks."""
+        steps = {"scores": self.scores.seconds}
+        if self.history is not None:
+            steps["history"] = self.history.seconds
+        tagging = self.topics.step_seconds.get("tagging", 0.0)
+        influence = self.topics.step_seconds.get("influence", 0.0)
+        steps |= {"topic tagging": tagging, "topic influence": influence}
+        steps["topic model"] = self.topics.seconds - tagging - influence  # loading it
+        steps["discover"] = self.discover_seconds
+        return steps
 
     def details(self) -> str:
         """Every step's own technical report (run ids, step timings), for the command line and the logs."""
@@ -91,4 +108,4 @@ def refresh_all(
     topics = refresh_topics(con, model=model, progress=scaled(progress, model_end, 0.9))
     info = build_discovery(con, progress=scaled(progress, 0.9, 1.0))
     progress(1.0, "Refresh finished")
-    return PipelineReport(scores, history, topics, info.people, time.perf_counter() - start)
+    return PipelineReport(scores, history, topics, info.people, info.seconds, time.perf_counter() - start)

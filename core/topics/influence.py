@@ -83,8 +83,9 @@ class TopicRefreshReport:
     """What a topic refresh did."""
 
     run_id: int  # score run whose reactor weights were used
-    posts: int  # posts run through the model
+    posts: int  # posts tagged now
     kept: int  # posts whose topics from the same model were kept
+    not_covered: int  # of the posts tagged now, those in a language the model does not cover (no topics)
     post_topics: int  # post_topics rows
     people: int  # people with at least one attributed topic
     attributions: int  # topic_influence rows
@@ -99,7 +100,8 @@ class TopicRefreshReport:
         steps = ", ".join(f"{k} {v:.1f}s" for k, v in self.step_seconds.items())
         return (
             f"Tagged {self.posts:,} posts with topics"
-            f"{f' (kept the topics of {self.kept:,} posts the same model tagged before)' if self.kept else ''}; "
+            f"{f' ({self.not_covered:,} in languages the model does not cover: no topics)' if self.not_covered else ''}"
+            f"{f' and kept the topics of {self.kept:,} posts the same model tagged before' if self.kept else ''}; "
             f"{self.post_topics:,} post-topic rows.\n"
             f"{self.people:,} people have influence in {self.attributions:,} topics with evidence (at least "
             f"{p.min_posts} posts that drew reactions from {p.min_reactors}+ people), weighted by score run "
@@ -270,6 +272,7 @@ def refresh_topics(
         run_id=run_id,
         posts=tagging.tagged,
         kept=tagging.kept,
+        not_covered=tagging.not_covered,
         post_topics=tag_rows,
         people=people,
         attributions=attributions,

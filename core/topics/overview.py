@@ -11,7 +11,9 @@ import numpy as np
 import polars as pl
 
 from core.db.warehouse import get_meta, scalar
+from core.topics.language import COVERED, NAMES
 from core.topics.model import LABELS, TopicModel, choose
+from core.topics.tagging import language_counts
 from core.vocabulary import topic_label
 
 # The evaluation's F1 rows (bench.topics_eval), in the order and words a marketer reads them.
@@ -47,6 +49,25 @@ def tagging_state(con: duckdb.DuckDBPyConnection) -> TaggingState:
         refreshed_at=meta.get("topics_refreshed_at"),
         model_trained_at=meta.get("topics_model_trained_at"),
     )
+
+
+@dataclass(frozen=True)
+class LanguageCoverage:
+    """The languages the model reads, and the warehouse's posts per language as last tagged."""
+
+    covered: tuple[str, ...]  # names of the languages the model is trained on
+    posts: pl.DataFrame  # language (its name), covered, posts; most posts first
+
+    @property
+    def not_covered(self) -> int:
+        """Posts in languages the model does not read: marked "language not covered", without topics."""
+        return int(self.posts.filter(~pl.col("covered"))["posts"].sum())
+
+
+def language_coverage(con: duckdb.DuckDBPyConnection) -> LanguageCoverage:
+    """Which languages the topic model covers and how many posts are in each language (Topics page)."""
+    counts = language_counts(con).with_columns(language=pl.col("language").replace(NAMES))
+    return LanguageCoverage(covered=tuple(NAMES[code] for code in COVERED), posts=counts)
 
 
 def label_distribution(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

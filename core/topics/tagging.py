@@ -1,4 +1,9 @@
-"""Tagging the warehouse's posts with topics: every post through the classifier, in batches, into post_topics."""
+"""Tagging the warehouse's posts with topics, once per post and model: new posts through the classifier in batches.
+
+post_tagging remembers which model tagged each post and in which language it is, so a refresh tags only posts
+it has not seen (and all again only after a retrain), and a post in a language the model does not cover is
+marked, never guessed (core/topics/language.py).
+"""
 
 from __future__ import annotations
 
@@ -9,29 +14,36 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from core.db.warehouse import get_meta, scalar, set_meta
+from core.db.warehouse import scalar
 from core.progress import Progress, silent
 from core.topics.corrections import latest_actions
+from core.topics.language import languages
 from core.topics.model import LABELS, TopicModel, choose
 
 # Posts read, classified and written per step: bounds memory (texts, a sparse matrix, 19 probabilities each)
 # while keeping each step long enough that per-batch overheads vanish next to ~1 s of classifying.
 BATCH = 65_536
-MODEL_KEY = "topics_model_key"  # warehouse_meta: model_key() of the model that tagged the stored posts
 
 
 def topic_rows(
-    post_ids: np.ndarray, proba: np.ndarray, thresholds: np.ndarray, corrections: pl.DataFrame | None = None
+    post_ids: np.ndarray,
+    proba: np.ndarray,
+    thresholds: np.ndarray,
+    corrections: pl.DataFrame | None = None,
+    covered: np.ndarray | None = None,
 ) -> pl.DataFrame:
     """Rows (post_id, topic, probability, rank, corrected) of the model's choice with corrections applied.
 
-    The model's choice is the top label plus every one over its threshold; `corrections` (post_id, topic,
-    action) then removes or adds topics of the posts they name. `post_ids` must be sorted.
+    The model's choice is the top label plus every one over its threshold; posts not `covered` (their language
+    is not the model's) get none. `corrections` (post_id, topic, action) then removes or adds topics of the
+    posts they name, covered or not. `post_ids` must be sorted.
     """
     order = np.argsort(-proba, axis=1, kind="stable")
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(1, proba.shape[1] + 1), axis=1)
     chosen = choose(proba, thresholds)
+    if covered is not None:
+        chosen[~covered] = False
     corrected = np.zeros_like(chosen)
     if corrections is not None and corrections.height:
         wanted = corrections["post_id"].to_numpy()
@@ -58,9 +70,10 @@ def topic_rows(
 class Tagging:
     """What a tagging pass did."""
 
-    tagged: int  # posts run through the model now
-    kept: int  # posts whose topics from the same model were kept
+    tagged: int  # posts tagged now (run through the model, or marked as in a language it does not cover)
+    kept: int  # posts whose tagging by the same model was kept
     rows: int  # post_topics rows written now
+    not_covered: int  # of the posts tagged now, those in a language the model does not cover
 
 
 def model_key(model: TopicModel) -> str:
@@ -69,45 +82,97 @@ def model_key(model: TopicModel) -> str:
     return f"{model.card.get('trained_at', 'unknown')}|{model.card.get('training_rows', 0)}|{thresholds}"
 
 
-def tag_posts(con: duckdb.DuckDBPyConnection, model: TopicModel, *, progress: Progress = silent) -> Tagging:
-    """Give every post its topics in post_topics (caller's transaction): the model's, overridden by corrections.
+def _forget_outdated(con: duckdb.DuckDBPyConnection, key: str) -> None:
+    """Drop the tagging and topics of posts another model tagged, of corrected posts and of posts gone."""
+    if not scalar(con, "SELECT count(*) FROM post_tagging WHERE model_key = ?", [key]):
+        # A new model (or a warehouse tagged before migration 013): everything again, without a join.
+        con.execute("DELETE FROM post_tagging")
+        con.execute("DELETE FROM post_topics")
+        return
+    # Corrections may have changed since: those few posts are tagged again with the latest word.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _outdated AS
+        SELECT post_id FROM post_tagging WHERE model_key <> $key
+        UNION SELECT post_id FROM topic_corrections
+        UNION SELECT post_id FROM post_tagging ANTI JOIN posts USING (post_id)
+        """,
+        {"key": key},
+    )
+    con.execute("DELETE FROM post_tagging WHERE post_id IN (SELECT post_id FROM _outdated)")
+    con.execute("DELETE FROM post_topics WHERE post_id IN (SELECT post_id FROM _outdated)")
+    con.execute("DROP TABLE _outdated")
 
-    Stored posts never change, so when the model is the one that tagged last time, only posts without topics
-    (new ones) and corrected posts go through it again; a new model re-tags everything. Posts are read in
-    post_id order one batch at a time (keyset pages), so memory stays flat at millions of posts.
+
+def _write(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Append a batch's rows to post_topics or post_tagging (columns in table order)."""
+    con.register("_tagged", frame)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM _tagged")  # noqa: S608 - one of two fixed table names
+    finally:
+        con.unregister("_tagged")
+
+
+def tag_posts(con: duckdb.DuckDBPyConnection, model: TopicModel, *, progress: Progress = silent) -> Tagging:
+    """Tag every post not yet tagged by this model (caller's transaction): its language, and if the model covers
+    it, its topics in post_topics; corrections override the model.
+
+    A post is tagged once per model: a refresh tags only new posts (and corrected ones, whose corrections may
+    have changed); a new model tags everything again; posts no longer in the warehouse lose their rows. Posts
+    are read in post_id order one batch at a time, so memory stays flat at millions of posts.
     """
     key = model_key(model)
-    same_model = get_meta(con).get(MODEL_KEY) == key
-    if same_model:
-        con.execute("DELETE FROM post_topics WHERE post_id IN (SELECT post_id FROM topic_corrections)")
-        source = "posts SEMI JOIN (SELECT post_id FROM posts ANTI JOIN post_topics USING (post_id)) USING (post_id)"
-    else:
-        con.execute("DELETE FROM post_topics")
-        source = "posts"
-    kept = scalar(con, "SELECT count(DISTINCT post_id) FROM post_topics")
-    total = scalar(con, f"SELECT count(*) FROM {source}")  # noqa: S608 - one of two fixed sources
+    _forget_outdated(con, key)
+    kept = scalar(con, "SELECT count(*) FROM post_tagging")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _untagged AS "
+        "SELECT post_id FROM posts ANTI JOIN post_tagging USING (post_id) ORDER BY post_id"
+    )
+    total = scalar(con, "SELECT count(*) FROM _untagged")
     corrections = latest_actions(con)
-    done = written = 0
+    done = written = not_covered = 0
     after = -(2**63)
     progress(0.0, f"Tagging {total:,} posts with topics" + (f" ({kept:,} keep theirs)" if kept else ""))
     while done < total:
-        batch = con.sql(
-            f"SELECT post_id, text FROM {source} WHERE post_id > $after ORDER BY post_id LIMIT $batch",  # noqa: S608
+        ids = con.sql(
+            "SELECT post_id FROM _untagged WHERE post_id > $after ORDER BY post_id LIMIT $batch",
             params={"after": after, "batch": BATCH},
-        ).pl()
-        if not batch.height:
+        ).fetchnumpy()["post_id"]
+        if not len(ids):
             break
+        # The id range lets the scan skip the posts table's blocks outside this batch.
+        batch = con.sql(
+            "SELECT post_id, text, language FROM posts WHERE post_id BETWEEN $low AND $high "
+            "AND post_id IN (SELECT post_id FROM _untagged WHERE post_id BETWEEN $low AND $high) ORDER BY post_id",
+            params={"low": int(ids[0]), "high": int(ids[-1])},
+        ).pl()
         post_ids = batch["post_id"].to_numpy()
-        proba = model.predict_proba(batch["text"].to_list())
-        rows = topic_rows(post_ids, proba, model.thresholds, corrections)
-        con.register("_tagged", rows)
-        try:
-            con.execute("INSERT INTO post_topics SELECT post_id, topic, probability, rank, corrected FROM _tagged")
-        finally:
-            con.unregister("_tagged")
+        found = languages(batch["language"], batch["text"])
+        covered = found["covered"].to_numpy()
+        proba = np.zeros((batch.height, len(LABELS)))
+        if covered.any():
+            proba[covered] = model.predict_proba(batch["text"].filter(found["covered"]).to_list())
+        rows = topic_rows(post_ids, proba, model.thresholds, corrections, covered)
+        _write(con, "post_topics", rows)
+        _write(
+            con,
+            "post_tagging",
+            pl.DataFrame({"post_id": post_ids}).with_columns(
+                model_key=pl.lit(key), language=found["language"], covered=found["covered"]
+            ),
+        )
         done += batch.height
         written += rows.height
-        after = int(post_ids[-1])
+        not_covered += int((~covered).sum())
+        after = int(ids[-1])
         progress(done / max(total, 1), f"Tagged {done:,} of {total:,} posts")
-    set_meta(con, {MODEL_KEY: key})
-    return Tagging(tagged=done, kept=kept, rows=written)
+    con.execute("DROP TABLE _untagged")
+    return Tagging(tagged=done, kept=kept, rows=written, not_covered=not_covered)
+
+
+def language_counts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Posts per language as last tagged: language, covered, posts; most posts first."""
+    return con.sql(
+        "SELECT language, bool_or(covered) AS covered, count(*) AS posts FROM post_tagging "
+        "GROUP BY language ORDER BY posts DESC, language"
+    ).pl()

@@ -84,7 +84,8 @@ def test_retrain_uses_the_corrections_and_retags(topics_world):
     finally:
         con.close()
     at = _topics_page()
-    assert len(at.dataframe) == 2  # metrics and this workspace's corrections
+    # Metrics, posts per language (the demo has a few posts not in English) and this workspace's corrections.
+    assert len(at.dataframe) == 3 and "model_agrees" in at.dataframe[2].value.columns
     next(b for b in at.button if b.label == "Retrain and re-tag posts").click().run()
     assert not at.exception, at.exception
     assert any("Retrained the topic model" in s.value and "1 of them corrected" in s.value for s in at.success)
@@ -151,3 +152,22 @@ def test_the_page_leads_with_what_topics_cover_and_keeps_f1_in_an_expander(topic
     assert measured.label.startswith("How the model was measured")
     assert {m.label for m in measured.metric} >= {"Macro-F1 on real tweets"}
     assert any("Real tweets (X-Topic, 200)" in str(df.value) for df in measured.dataframe)
+
+
+def test_the_languages_covered_and_posts_not_covered_are_shown(topics_world):
+    path_db, model_path = topics_world
+    con = warehouse.connect(path_db)
+    try:
+        con.execute(
+            "INSERT INTO posts (post_id, account_id, network, external_id, posted_at, text, kind, language) "
+            "SELECT 10**9, account_id, network, 'es-1', posted_at, 'Hola a todos', 'post', 'es' FROM posts LIMIT 1"
+        )
+        refresh_topics(con, model=model_file.load(model_path))
+        not_covered = warehouse.scalar(con, "SELECT count(*) FROM post_tagging WHERE NOT covered")
+    finally:
+        con.close()
+    at = _topics_page()
+    assert any(m.value.startswith("**Languages covered:** English.") for m in at.markdown)
+    assert any(f"{not_covered:,} posts in the warehouse are in languages" in c.value for c in at.caption)
+    languages = next(df.value for df in at.dataframe if "covered" in df.value.columns)
+    assert ("Spanish", False) in list(zip(languages["language"], languages["covered"], strict=True))

@@ -320,9 +320,12 @@ def small_demo_topics(small_demo_file, tmp_path_factory):
 def test_topic_step_on_the_small_demo_tags_every_post(small_demo_topics):
     con, report = small_demo_topics
     posts = rows(con, "SELECT count(*) FROM posts")[0][0]
-    assert report.posts == posts
+    covered = rows(con, "SELECT count(*) FILTER (WHERE covered) FROM post_tagging")[0][0]
+    assert report.posts == posts == rows(con, "SELECT count(DISTINCT post_id) FROM post_tagging")[0][0]
+    assert report.not_covered == posts - covered < posts / 100  # the demo's posts are English texts, a few not
+    # Every post in a covered language has a top topic; the others have none.
     assert rows(con, "SELECT count(DISTINCT post_id), count(*) FILTER (WHERE rank = 1) FROM post_topics") == [
-        (posts, posts)
+        (covered, covered)
     ]
     assert report.post_topics == rows(con, "SELECT count(*) FROM post_topics")[0][0]
     run_id = rows(con, "SELECT max(run_id) FROM score_runs WHERE status = 'ok'")[0][0]
