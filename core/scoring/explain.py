@@ -84,7 +84,7 @@ def top_posts(f: Features, pv: PairValues, weight: np.ndarray, scored: Scored, p
     pair = np.searchsorted(
         f.actor.astype(np.int64) * n_accounts + f.target, r.actor.astype(np.int64) * n_accounts + r.target
     )
-    value = np.bincount(slot, weights=type_weight[r.kind] * unit[pair], minlength=n_slots)[1:]
+    value = np.bincount(slot, weights=type_weight[r.kind] * r.fresh * unit[pair], minlength=n_slots)[1:]
     reactions = np.bincount(slot, minlength=n_slots)[1:]
     owner = np.zeros(n_slots, dtype=np.int32)
     owner[slot] = r.target

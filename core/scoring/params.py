@@ -25,6 +25,9 @@ class ScoreParams:
     weight_like: float = 0.4
     weight_click: float = 0.2
     weight_follow: float = 1.0
+    # Recency: a reaction's weight halves every (this share of the window) before the window's end, so the
+    # score leans on what people react to now (0 = every reaction in the window weighs the same).
+    recency_half_life_share: float = 0.0
     # Most repost-equivalents one reactor account can add to one account in the window: the first reaction
     # counts almost fully, the tenth from the same account barely (unique reactors beat repeated reactions).
     reactor_cap: float = 3.0

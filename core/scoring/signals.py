@@ -82,13 +82,13 @@ def _per_account(f: Features, pv: PairValues, influence: np.ndarray, weight: np.
     pair = f.run_pair
     slot = f.target[pair].astype(np.int64) * N_TYPES + f.run_kind
     size = n * N_TYPES
-    count = f.run_count.astype(np.float64)
+    count, fresh = f.run_count.astype(np.float64), f.run_fresh
     measures = {
         "reactions": np.bincount(slot, weights=count, minlength=size),
         "reactors": np.bincount(slot, minlength=size).astype(np.float64),
         "infl": np.bincount(slot, weights=influence[src][pair], minlength=size),
-        "kept": np.bincount(slot, weights=count * pv.unit[pair], minlength=size),
-        "value": np.bincount(slot, weights=count * unit_values(f, pv, weight)[pair], minlength=size),
+        "kept": np.bincount(slot, weights=fresh * pv.unit[pair], minlength=size),
+        "value": np.bincount(slot, weights=fresh * unit_values(f, pv, weight)[pair], minlength=size),
     }
     columns = {
         f"{measure}_{t}": np.ascontiguousarray(values.reshape(n, N_TYPES)[:, i])
