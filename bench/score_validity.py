@@ -30,8 +30,8 @@ import polars as pl
 from scipy.stats import rankdata, spearmanr
 
 from core.db import warehouse
-from core.scoring.params import ScoreParams
 from core.ingest import import_files
+from core.scoring.params import ScoreParams
 from core.scoring.refresh import backfill_history, compute, refresh
 
 SHARED = Path(os.environ.get("SWAY_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
