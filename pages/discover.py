@@ -16,7 +16,7 @@ from ui.text import plain, plain_cells
 EXPORT_LIMIT = 100_000  # rows in a result export; XLSX holds about a million, but nobody reads that many
 _WIDGETS = "discover_"  # prefix of this page's widget keys
 _COLUMNS = (
-    "profile", "name", "handles", "score", "topics", "topic_influence", "audience", "engagement_rate",
+    "profile", "name", "handles", "score", "too_little_data", "topics", "topic_influence", "audience", "engagement_rate",
     "authenticity", "flagged", "location", "language", *(f"score_{n}" for n in NETWORKS),
 )  # fmt: skip
 
@@ -69,6 +69,7 @@ if f"{_WIDGETS}text" not in st.session_state:
             f"{_WIDGETS}eng_min": start.engagement_min,
             f"{_WIDGETS}eng_max": start.engagement_max,
             f"{_WIDGETS}hide_flagged": start.hide_flagged,
+            f"{_WIDGETS}hide_uncertain": start.hide_uncertain,
             f"{_WIDGETS}min_auth": start.min_authenticity,
             f"{_WIDGETS}location": start.location,
             f"{_WIDGETS}languages": [lang for lang in start.languages if lang in facets.languages],
@@ -112,6 +113,7 @@ with st.sidebar:
     low.number_input("Engagement % from", min_value=0.0, step=0.1, format="%.2f", key=f"{_WIDGETS}eng_min")
     high.number_input("to ", min_value=0.0, step=0.1, format="%.2f", key=f"{_WIDGETS}eng_max")
     st.toggle("Hide flagged accounts", key=f"{_WIDGETS}hide_flagged")
+    st.toggle("Hide scores with too little data", key=f"{_WIDGETS}hide_uncertain")
     st.slider("Minimum authenticity", 0, 100, key=f"{_WIDGETS}min_auth")
     st.text_input("Location", key=f"{_WIDGETS}location", placeholder="e.g. London")
     st.multiselect("Languages", facets.languages, key=f"{_WIDGETS}languages")
@@ -132,6 +134,7 @@ filters = discover.Filters(
     engagement_min=state[f"{_WIDGETS}eng_min"],
     engagement_max=state[f"{_WIDGETS}eng_max"],
     hide_flagged=state[f"{_WIDGETS}hide_flagged"],
+    hide_uncertain=state[f"{_WIDGETS}hide_uncertain"],
     min_authenticity=state[f"{_WIDGETS}min_auth"],
     location=state[f"{_WIDGETS}location"],
     languages=tuple(state[f"{_WIDGETS}languages"]),
@@ -180,6 +183,7 @@ event = st.dataframe(
         ),
         "authenticity": st.column_config.NumberColumn("Authenticity"),
         "flagged": st.column_config.CheckboxColumn("Flagged"),
+        "too_little_data": st.column_config.CheckboxColumn("Too little data"),
         "location": "Location",
         "language": "Language",
         **{f"score_{n}": st.column_config.NumberColumn(n.capitalize()) for n in NETWORKS},

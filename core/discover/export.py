@@ -68,7 +68,8 @@ def readable(frame: pl.DataFrame) -> pl.DataFrame:
         **{f"score_{n}": f"Score {n}" for n in NETWORKS},
         "audience": "Audience", "engagement_rate": "Engagement rate (%)", "authenticity": "Authenticity",
         "flagged": "Flagged", "location": "Location", "language": "Language", "topics": "Topics",
-        "topic_influence": "Topic influence", "person_id": "Sway person id",
+        "topic_influence": "Topic influence", "score_low": "Score range from", "score_high": "Score range to",
+        "too_little_data": "Too little data", "person_id": "Sway person id",
     }  # fmt: skip
     return frame.with_columns((pl.col("engagement_rate") * 100).round(4)).select(
         [pl.col(c).alias(label) for c, label in labels.items() if c in frame.columns]

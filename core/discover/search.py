@@ -28,6 +28,7 @@ from core.vocabulary import NETWORKS
 RESULT_COLUMNS = (
     "person_id", "name", "handles", "score", *(SCORE_COLUMNS[n] for n in NETWORKS), "audience",
     "engagement_rate", "authenticity", "flagged", "location", "language", "topics", "topic_influence",
+    "score_low", "score_high", "too_little_data",
 )  # fmt: skip
 _WORD = re.compile(r"[^\W_]+")  # letters and digits, as the build's [^\pL\pN]+ split keeps them
 _CANDIDATES = "_discover_text_matches"
@@ -112,6 +113,8 @@ def _clauses(filters: Filters, params: list) -> list[str]:
             params.append(value / 100 if column == "engagement_rate" else value)
     if filters.hide_flagged:
         clauses.append("NOT flagged")
+    if filters.hide_uncertain:
+        clauses.append("NOT too_little_data")
     if filters.min_authenticity > 0:
         clauses.append("authenticity >= ?")
         params.append(filters.min_authenticity)

@@ -37,6 +37,12 @@ class ScoreParams:
     # Reactor influence: weighted PageRank damping; a reaction weighs influence ** influence_power (0 = all equal).
     damping: float = 0.85
     influence_power: float = 0.25
+    # Uncertainty (core/scoring/uncertainty.py): the interval is +-interval_z log-normal deviations of a bootstrap
+    # over reactors; a score is "too little data" with fewer reactors than min_reactors or an interval wider
+    # than uncertain_width points.
+    interval_z: float = 1.96
+    min_reactors: int = 3
+    uncertain_width: int = 25
     # A flagged account's reactions and its own score are scaled by (rating / 100) ** this.
     inauthentic_power: float = 2.0
     # Follow-back farm: follows thousands and about as many follow back (following / followers at most
