@@ -16,8 +16,8 @@ from ui.text import plain, plain_cells
 EXPORT_LIMIT = 100_000  # rows in a result export; XLSX holds about a million, but nobody reads that many
 _WIDGETS = "discover_"  # prefix of this page's widget keys
 _COLUMNS = (
-    "profile", "name", "handles", "score", "too_little_data", "topics", "topic_influence", "audience", "engagement_rate",
-    "authenticity", "flagged", "location", "language", *(f"score_{n}" for n in NETWORKS),
+    "profile", "name", "handles", "score", "too_little_data", "topics", "topic_influence", "audience",
+    "engagement_rate", "authenticity", "flagged", "location", "language", *(f"score_{n}" for n in NETWORKS),
 )  # fmt: skip
 
 shell.ensure_app_shell()

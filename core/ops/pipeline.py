@@ -14,6 +14,7 @@ import duckdb
 
 from core.discover.build import build_discovery
 from core.progress import Progress, scaled, silent
+from core.scoring.params import ScoreParams
 from core.scoring.refresh import backfill_history, refresh
 from core.topics.influence import refresh_topics
 
@@ -37,6 +38,7 @@ def refresh_all(
     as_of: datetime | None = None,
     backfill_days: int = 0,
     step_days: int = 1,
+    params: ScoreParams | None = None,
     progress: Progress = silent,
 ) -> PipelineReport:
     """Refresh scores (and optionally their history), topic influence and the Discover tables, in that order.
@@ -46,7 +48,8 @@ def refresh_all(
     """
     start = time.perf_counter()
     scores_end = 0.6 if backfill_days else 0.3
-    lines = [refresh(con, window_days=window_days, as_of=as_of, progress=scaled(progress, 0.0, 0.3)).summary()]
+    scored = refresh(con, window_days=window_days, as_of=as_of, params=params, progress=scaled(progress, 0.0, 0.3))
+    lines = [scored.summary()]
     if backfill_days:
         lines.append(
             backfill_history(
@@ -54,6 +57,7 @@ def refresh_all(
                 days=backfill_days,
                 step_days=step_days,
                 window_days=window_days,
+                params=params,
                 progress=scaled(progress, 0.3, scores_end),
             ).summary()
         )

@@ -65,7 +65,8 @@ class Profile:
 def _header(con: duckdb.DuckDBPyConnection, person_id: int) -> tuple[Header, list[int]]:
     found = con.sql(
         f"""
-        SELECT person_id, name, handles, score, score_low, score_high, too_little_data, {", ".join(SCORE_COLUMNS[n] for n in NETWORKS)}, authenticity, flagged,
+        SELECT person_id, name, handles, score, score_low, score_high, too_little_data,
+               {", ".join(SCORE_COLUMNS[n] for n in NETWORKS)}, authenticity, flagged,
                audience, posts, reactions, engagement_rate, location, language, account_ids
         FROM discovery WHERE person_id = ?
         """,  # noqa: S608 - fixed column names

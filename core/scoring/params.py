@@ -98,6 +98,14 @@ class ScoreParams:
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in json.loads(text).items() if k in known})
 
+    def changes_from(self, other: ScoreParams) -> dict[str, list[float]]:
+        """name -> [other's value, this one's] of every parameter that differs."""
+        return {
+            f.name: [getattr(other, f.name), getattr(self, f.name)]
+            for f in dataclasses.fields(self)
+            if getattr(other, f.name) != getattr(self, f.name)
+        }
+
     def with_overrides(self, overrides: dict[str, Any]) -> ScoreParams:
         """A copy with some parameters changed; string values (from the command line) are converted."""
         fields = {f.name: f for f in dataclasses.fields(self)}
