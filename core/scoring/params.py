@@ -123,3 +123,14 @@ class ScoreParams:
                 number = int(number)
             changes[name] = number
         return dataclasses.replace(self, **changes)
+
+
+def parse_settings(pairs: list[str]) -> dict[str, str]:
+    """name -> value of each 'name=value' (from --set or the Data page); raises ScoringError on a malformed one."""
+    found = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ScoringError(f"A setting needs name=value (got {pair!r}), e.g. weight_like=0.2.")
+        found[name.strip()] = value.strip()
+    return found
