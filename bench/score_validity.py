@@ -252,16 +252,19 @@ def load_higgs(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 @dataclass(frozen=True)
 class Split:
-    """Score people on (start, end], then count the reactions they receive in (end, future_end]."""
+    """Score people on (start, end], then count the reactions they receive in (future_start, future_end]."""
 
     start: datetime
     end: datetime
+    future_start: datetime
     future_end: datetime
 
     @property
     def name(self) -> str:
-        """e.g. '07-01 00h..07-04 00h >07-08 00h': scored window, then the end of the later one."""
-        return f"{self.start:%m-%d %H}h..{self.end:%m-%d %H}h >{self.future_end:%m-%d %H}h"
+        """e.g. '07-01 00h..07-04 00h > 07-05 00h..07-08 00h': the scored window, then the later one."""
+        return (
+            f"{self.start:%m-%d %H}h..{self.end:%m-%d %H}h > {self.future_start:%m-%d %H}h..{self.future_end:%m-%d %H}h"
+        )
 
     @property
     def window_days(self) -> float:
@@ -272,16 +275,16 @@ class Split:
 # Several early/late pairs per dataset, so a change is not tuned to one of them. Higgs: the announcement on
 # 4 July multiplies activity tenfold; PHEME: the shooting on 7 January, with most threads in its first 3 days.
 HIGGS_SPLITS = (
-    Split(datetime(2012, 7, 1), datetime(2012, 7, 4), datetime(2012, 7, 8)),  # the issue's split: 1-3 -> 5-7 July
-    Split(datetime(2012, 7, 1), datetime(2012, 7, 3), datetime(2012, 7, 5)),
-    Split(datetime(2012, 7, 3), datetime(2012, 7, 5), datetime(2012, 7, 7)),
-    Split(datetime(2012, 7, 4), datetime(2012, 7, 6), datetime(2012, 7, 8)),
+    Split(datetime(2012, 7, 1), datetime(2012, 7, 4), datetime(2012, 7, 5), datetime(2012, 7, 8)),  # the issue's
+    Split(datetime(2012, 7, 1), datetime(2012, 7, 3), datetime(2012, 7, 3), datetime(2012, 7, 5)),
+    Split(datetime(2012, 7, 3), datetime(2012, 7, 5), datetime(2012, 7, 5), datetime(2012, 7, 7)),
+    Split(datetime(2012, 7, 4), datetime(2012, 7, 6), datetime(2012, 7, 6), datetime(2012, 7, 8)),
 )
 PHEME_SPLITS = (
-    Split(datetime(2015, 1, 7), datetime(2015, 1, 8), datetime(2015, 1, 9)),
-    Split(datetime(2015, 1, 7, 12), datetime(2015, 1, 8, 12), datetime(2015, 1, 10)),
-    Split(datetime(2015, 1, 7), datetime(2015, 1, 9), datetime(2015, 1, 23)),
-    Split(datetime(2015, 1, 8, 12), datetime(2015, 1, 9, 12), datetime(2015, 1, 23)),
+    Split(datetime(2015, 1, 7), datetime(2015, 1, 8), datetime(2015, 1, 8), datetime(2015, 1, 9)),
+    Split(datetime(2015, 1, 7, 12), datetime(2015, 1, 8, 12), datetime(2015, 1, 8, 12), datetime(2015, 1, 10)),
+    Split(datetime(2015, 1, 7), datetime(2015, 1, 9), datetime(2015, 1, 9), datetime(2015, 1, 23)),
+    Split(datetime(2015, 1, 8, 12), datetime(2015, 1, 9, 12), datetime(2015, 1, 9, 12), datetime(2015, 1, 23)),
 )
 BASELINES = {"reactions": "reactions", "distinct reactors": "reactors", "posts that drew reactions": "posts"}
 OUTCOMES = {"reactions": "future_reactions", "distinct reactors": "future_reactors"}
@@ -326,15 +329,16 @@ def split_people(con: duckdb.DuckDBPyConnection, split: Split, params: ScorePara
             UNION SELECT a.person_id FROM interactions i JOIN accounts a ON a.account_id = i.target_account_id
             WHERE i.occurred_at > $start AND i.occurred_at <= $end
         ), reactions AS (
-            SELECT t.person_id, i.occurred_at > $end AS later, i.actor_account_id AS reactor, i.post_id
+            SELECT t.person_id, i.occurred_at > $future_start AS later, i.occurred_at <= $end AS early,
+                   i.actor_account_id AS reactor, i.post_id
             FROM interactions i JOIN accounts t ON t.account_id = i.target_account_id
             JOIN accounts s ON s.account_id = i.actor_account_id
             WHERE i.occurred_at > $start AND i.occurred_at <= $future_end AND s.person_id <> t.person_id
         ), received AS (
             SELECT person_id,
-                   count(*) FILTER (WHERE NOT later) AS reactions,
-                   count(DISTINCT reactor) FILTER (WHERE NOT later) AS reactors,
-                   count(DISTINCT post_id) FILTER (WHERE NOT later) AS posts,
+                   count(*) FILTER (WHERE early) AS reactions,
+                   count(DISTINCT reactor) FILTER (WHERE early) AS reactors,
+                   count(DISTINCT post_id) FILTER (WHERE early) AS posts,
                    count(*) FILTER (WHERE later) AS future_reactions,
                    count(DISTINCT reactor) FILTER (WHERE later) AS future_reactors
             FROM reactions GROUP BY person_id
@@ -344,7 +348,7 @@ def split_people(con: duckdb.DuckDBPyConnection, split: Split, params: ScorePara
                coalesce(future_reactors, 0) AS future_reactors
         FROM active LEFT JOIN received USING (person_id)
         """,
-        params={"start": start, "end": split.end, "future_end": split.future_end},
+        params={"start": start, "end": split.end, "future_start": split.future_start, "future_end": split.future_end},
     ).pl()
     return counts.join(raw, on="person_id", how="left").with_columns(pl.col("raw").fill_null(0.0))
 
