@@ -1,15 +1,21 @@
 """How well the influence score finds real influence: on the demo world's planted truth and on real Twitter data.
 
-    python -m bench.score_validity [--people 20000] [--seed 7]
+    python -m bench.score_validity [--people 20000] [--seed 7] [--set NAME=VALUE ...] [--real-only]
 
 Demo world (built into a temp file): Spearman of score vs planted latent influence (the organic reactions each
 person can expect in the window, see core.demo.world; against follower count and raw reaction count, overall
 and by how much people posted, next to the ceiling a model fitted to the truth reaches), how many people sit
 tied at the floor score of 1, planted gaming accounts among the top 1% by each, precision and recall of each
 authenticity flag against truth_gaming, and the first-start time (demo build + refresh + history backfill).
-SNAP Higgs (../shared/data/snap-higgs-twitter): score people on 1-3 July 2012, then check how well that ranks the
-reactions they receive on 5-7 July (Spearman and top-100 overlap), against raw reaction count and in-degree.
-Prints tables, then one JSON line of all metrics. Exits 1 when the Higgs data is missing.
+Real data, on several early/late splits of each (so nothing is tuned to one): SNAP Higgs
+(../shared/data/snap-higgs-twitter; the issue's split scores 1-3 July 2012 and counts 5-7 July) and PHEME Charlie
+Hebdo (../shared/data/pheme-rnr-charliehebdo, imported by the product's own Twitter v1.1 importer; splits in time
+across its threads). People active in the early window are ranked by the score's raw value and by each counting
+baseline (reactions, distinct reactors, posts that drew reactions); against the reactions and the distinct reactors
+each receives in the later window: Spearman, the difference to the best baseline with its 95% paired bootstrap
+interval (people resampled), and top-100 overlap. --set scores with other parameters (to measure a candidate).
+Prints tables, then one JSON line of all metrics. Exits 1 when real data is missing (SWAY_SHARED_DATA points
+elsewhere).
 """
 
 from __future__ import annotations
@@ -162,6 +168,14 @@ def _demo_compare(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     _table("Demo world: rankings vs planted latent influence (all people)", pl.DataFrame(rows))
     floor = people.filter(pl.col("score") == 1)
     metrics["demo_share_at_floor"] = round(floor.height / people.height, 4)
+    # What the floor lacks: reactions at all, or reactions that survive the discounts (follow-backs, flagged reactors).
+    nothing = floor.filter((pl.col("reactions") == 0) & (pl.col("follows_in") == 0)).height
+    metrics["demo_floor_share_without_reactions"] = round(nothing / max(floor.height, 1), 4)
+    print(
+        f"Of those at the floor, {nothing:,} ({nothing / max(floor.height, 1):.1%}) received no reaction at all in the "
+        "window; the rest only reactions that the discounts remove (follow-backs, flagged reactors, their own other "
+        "accounts). Their Profile says so in words, and every one of them is marked 'too little data'."
+    )
     print(
         f"{floor.height:,} people ({floor.height / people.height:.1%}) sit tied at the floor score of 1 (their median "
         f"true influence is {floor['latent_influence'].median():.2f} expected reactions, against "
