@@ -28,6 +28,9 @@ class ScoreParams:
     # Recency: a reaction's weight halves every (this share of the window) before the window's end, so the
     # score leans on what people react to now (0 = every reaction in the window weighs the same).
     recency_half_life_share: float = 0.0
+    # Cascades started vs reactions collected in others' threads: a reaction to a reply the person wrote in someone
+    # else's thread, or a mention inside a reply, counts this much of a reaction to a post they started (1 = same).
+    thread_weight: float = 1.0
     # Most repost-equivalents one reactor account can add to one account in the window: the first reaction
     # counts almost fully, the tenth from the same account barely (unique reactors beat repeated reactions).
     reactor_cap: float = 3.0

@@ -25,6 +25,8 @@ from core.vocabulary import INTERACTION_TYPES
 
 N_TYPES = len(INTERACTION_TYPES)
 FOLLOW = INTERACTION_TYPES.index("follow")
+REPLY = INTERACTION_TYPES.index("reply")
+MENTION = INTERACTION_TYPES.index("mention")
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,8 @@ class Reactions:
     post: np.ndarray  # index of the post reacted to in `post_ids`, -1 for none (follows, some mentions)
     post_ids: np.ndarray  # the distinct posts reacted to, sorted
     t: np.ndarray  # seconds after the window start
-    fresh: np.ndarray  # recency weight: 1 at the window's end, halving every half-life before it (1 when off)
+    fresh: np.ndarray  # credit: recency weight (1 at the window's end, halving every half-life before it) times
+    # thread_weight for reactions collected in others' threads; 1 when both are off
 
 
 @dataclass
@@ -178,6 +181,28 @@ def follow_backs(actor: np.ndarray, target: np.ndarray, kind: np.ndarray, t: np.
     return back
 
 
+def reply_mentions(
+    actor: np.ndarray, target: np.ndarray, kind: np.ndarray, t: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(mentions made inside a reply, those of them naming the account the reply answers) among the interactions.
+
+    A mention is inside a reply when its actor replied at the same second; an importer of tweets records a reply's
+    leading @ as a mention of the account it answers, besides the reply itself.
+    """
+    mention = kind == MENTION
+    if not mention.any() or not (kind == REPLY).any():
+        return mention & False, mention & False
+    frame = pl.DataFrame({"actor": actor, "target": target, "t": t, "kind": kind, "row": np.arange(len(kind))})
+    replies = frame.filter(pl.col("kind") == REPLY)
+    mentions = frame.filter(pl.col("kind") == MENTION)
+    inside = mentions.join(replies.select("actor", "t").unique(), on=["actor", "t"], how="semi")["row"].to_numpy()
+    echoes = mentions.join(replies.select("actor", "target", "t").unique(), on=["actor", "target", "t"], how="semi")
+    in_reply, echo = np.zeros(len(kind), dtype=bool), np.zeros(len(kind), dtype=bool)
+    in_reply[inside] = True
+    echo[echoes["row"].to_numpy()] = True
+    return in_reply, echo
+
+
 def freshness(t: np.ndarray, window_seconds: float, half_life_share: float) -> np.ndarray:
     """Recency weight of reactions `t` seconds after the window start: 1 at its end, halving every half-life.
 
@@ -197,9 +222,11 @@ def _reactions(
     code_to_kind = np.array([INTERACTION_TYPES.index(label) for (label,) in labels], dtype=np.int8)
     raw = con.sql(
         """
-        SELECT actor_account_id AS actor, target_account_id AS target, enum_code(type) AS code,
-               coalesce(post_id, -1) AS post_id, (epoch(occurred_at) - epoch($start::TIMESTAMP))::INTEGER AS t
-        FROM interactions WHERE occurred_at > $start AND occurred_at <= $as_of
+        SELECT i.actor_account_id AS actor, i.target_account_id AS target, enum_code(i.type) AS code,
+               coalesce(i.post_id, -1) AS post_id, (epoch(i.occurred_at) - epoch($start::TIMESTAMP))::INTEGER AS t,
+               coalesce(p.kind = 'reply', false) AS on_reply
+        FROM interactions i LEFT JOIN posts p ON p.post_id = i.post_id
+        WHERE i.occurred_at > $start AND i.occurred_at <= $as_of
         """,
         params={"start": start, "as_of": as_of},
     ).pl()
@@ -215,16 +242,23 @@ def _reactions(
             "every actor and target is a known account, then refresh."
         )
     pidx = accounts["pidx"].to_numpy()
-    kind, post_id, t = code_to_kind[raw["code"]], raw["post_id"], raw["t"]
-    # Reacting to one's own other account is not influence, and following back is courtesy, not influence.
-    own = (pidx[actor] == pidx[target]) | follow_backs(actor, target, kind, t)
+    kind, post_id, t, on_reply = code_to_kind[raw["code"]], raw["post_id"], raw["t"], raw["on_reply"]
+    in_reply, echo = reply_mentions(actor, target, kind, t)
+    # Reacting to one's own other account is not influence, following back is courtesy, not influence, and the
+    # @ a reply carries of the account it answers is that reply, not a second reaction.
+    own = (pidx[actor] == pidx[target]) | follow_backs(actor, target, kind, t) | echo
     if own.any():
         keep = ~own
         actor, target, kind, post_id, t = actor[keep], target[keep], kind[keep], post_id[keep], t[keep]
+        on_reply, in_reply = on_reply[keep], in_reply[keep]
     on_post = post_id >= 0
     post = np.full(len(post_id), -1, dtype=np.int32)
     post[on_post], post_ids = dense_index(post_id[on_post])
-    fresh = freshness(t, (as_of - start).total_seconds(), params.recency_half_life_share)
+    # Reactions to a reply the person wrote in someone else's thread, and mentions inside replies (a reply names
+    # everyone up its chain), were collected in others' threads: they count thread_weight of a reaction to a
+    # conversation the person started.
+    collected = np.where(on_reply | in_reply, params.thread_weight, 1.0)
+    fresh = freshness(t, (as_of - start).total_seconds(), params.recency_half_life_share) * collected
     return Reactions(actor=actor, target=target, kind=kind, post=post, post_ids=post_ids, t=t, fresh=fresh)
 
 
