@@ -4,7 +4,7 @@ import numpy as np
 
 from core.db.warehouse import rows
 from core.scoring.params import ScoreParams
-from core.scoring.reactions import freshness
+from core.scoring.reactions import MENTION, REPLY, freshness, reply_mentions
 from core.scoring.refresh import refresh
 from core.scoring.uncertainty import evidence_note, interval, reactor_variance
 from tests.unit.scoring_world import World, warehouse_with
@@ -96,3 +96,33 @@ def test_what_a_score_lacks_is_said_in_words():
     assert "only 2 accounts reacted" in evidence_note(5, 2, 3, 40, True, params)
     assert "anywhere from 10 to 50" in evidence_note(30, 12, 10, 50, True, params)
     assert evidence_note(300, 120, 40, 48, False, params).startswith("Likely range 40-48")
+
+
+def test_a_replys_own_mention_is_not_a_second_reaction_and_mentions_inside_replies_are_found():
+    actor = np.array([1, 1, 1, 2, 2])
+    target = np.array([5, 5, 6, 5, 7])
+    kind = np.array([REPLY, MENTION, MENTION, MENTION, MENTION])
+    t = np.array([10, 10, 10, 10, 99])
+    in_reply, echo = reply_mentions(actor, target, kind, t)
+    assert echo.tolist() == [False, True, False, False, False]  # 1's @5 is its reply to 5
+    assert in_reply.tolist() == [False, True, True, False, False]  # 2 replied to no one: its mentions stand alone
+
+
+def test_with_a_thread_weight_a_conversation_started_beats_the_same_replies_collected_in_another_thread():
+    w = World()
+    starter, chatter, host = w.person("starter"), w.person("chatter"), w.person("host")
+    own = w.post(starter, day=3)
+    w.post(host, day=3)
+    in_thread = w.post(chatter, day=3.5)
+    w.posts[-1]["kind"] = "reply"  # chatter's post answers the host's: a reply in someone else's thread
+    for i in range(6):
+        fan = w.person(f"fan{i}")
+        w.react(fan, starter, kind="reply", post=own, day=4)
+        w.react(fan, chatter, kind="reply", post=in_thread, day=4)
+    con = warehouse_with(w)
+    refresh(con, params=ScoreParams())
+    same = _combined(con)
+    assert same[starter]["raw"] == same[chatter]["raw"]
+    refresh(con, params=ScoreParams(thread_weight=0.25))
+    weighted = _combined(con)
+    assert weighted[starter]["raw"] > 3 * weighted[chatter]["raw"] > 0
