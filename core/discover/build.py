@@ -129,7 +129,8 @@ def _insert_discovery(
                coalesce(tp.topics, []), tp.top,
                trim(regexp_replace(lower(concat_ws(' ', p.name, a.text)), '[^\\pL\\pN]+', ' ', 'g')),
                coalesce(tp.mask, 0), {", ".join(f"tp.{topic_column(i)}" for i in range(TOPIC_SLOTS))},
-               coalesce(s.score_low, 1), coalesce(s.score_high, 1), coalesce(s.too_little_data, true)
+               coalesce(s.score_low, s.score, 1), coalesce(s.score_high, s.score, 1),
+               coalesce(s.too_little_data, coalesce(s.score, 1) = 1)
         FROM people p
         LEFT JOIN acc a USING (person_id)
         LEFT JOIN s USING (person_id)
