@@ -49,3 +49,17 @@ def test_an_unknown_setting_is_refused_and_the_scores_stay(demo_copy):
         assert warehouse.scalar(con, "SELECT count(*) FROM audit_log WHERE action = 'refresh.failed'") == 1
     finally:
         con.close()
+
+
+def test_a_parameter_added_to_the_model_later_is_not_marked_as_a_change(demo_copy):
+    con = warehouse.connect(demo_copy)
+    try:
+        stored = json.loads(current_params(con).to_json())
+        del stored["thread_weight"]  # as a run stored before the parameter existed
+        marked = model_changes(con).height
+        con.execute(
+            "UPDATE score_runs SET params = ? WHERE run_id = (SELECT min(run_id) FROM score_runs)", [json.dumps(stored)]
+        )
+        assert model_changes(con).height == marked
+    finally:
+        con.close()
