@@ -168,19 +168,20 @@ def _demo_compare(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     _table("Demo world: rankings vs planted latent influence (all people)", pl.DataFrame(rows))
     floor = people.filter(pl.col("score") == 1)
     metrics["demo_share_at_floor"] = round(floor.height / people.height, 4)
-    # What the floor lacks: reactions at all, or reactions that survive the discounts (follow-backs, flagged reactors).
-    nothing = floor.filter((pl.col("reactions") == 0) & (pl.col("follows_in") == 0)).height
-    metrics["demo_floor_share_without_reactions"] = round(nothing / max(floor.height, 1), 4)
-    print(
-        f"Of those at the floor, {nothing:,} ({nothing / max(floor.height, 1):.1%}) received no reaction at all in the "
-        "window; the rest only reactions that the discounts remove (follow-backs, flagged reactors, their own other "
-        "accounts). Their Profile says so in words, and every one of them is marked 'too little data'."
-    )
     print(
         f"{floor.height:,} people ({floor.height / people.height:.1%}) sit tied at the floor score of 1 (their median "
         f"true influence is {floor['latent_influence'].median():.2f} expected reactions, against "
         f"{people['latent_influence'].median():.2f} for everyone): the 1-100 score's ties cost "
         f"{metrics['demo_spearman_score_raw'] - metrics['demo_spearman_score']:+.4f} of Spearman against its raw value."
+    )
+
+    # What the floor lacks: any reaction at all, or reactions worth enough to lift the score above 1.
+    nothing = floor.filter((pl.col("reactions") == 0) & (pl.col("follows_in") == 0)).height
+    metrics["demo_floor_share_without_reactions"] = round(nothing / max(floor.height, 1), 4)
+    print(
+        f"Of those at the floor, {nothing:,} ({nothing / max(floor.height, 1):.1%}) received no reaction at all in the "
+        "window; the rest drew too little to lift them above 1 (a like or two, often from accounts that react to "
+        "hundreds, or reactions the discounts remove). Their Profile says so in words; all are marked too little data."
     )
 
     levels = []

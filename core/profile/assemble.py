@@ -141,6 +141,7 @@ def _evidence(con: duckdb.DuckDBPyConnection, header: Header, explained: Breakdo
     combined = explained.scores.filter(pl.col("network") == "all")
     reactions, reactors = combined.select("reactions", "distinct_reactors").row(0) if combined.height else (0, 0)
     return evidence_note(
+        header.score,
         reactions or 0,
         reactors or 0,
         header.score_low,

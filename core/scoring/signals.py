@@ -190,7 +190,7 @@ def score(
         score=pl.Series(np.round(exact).astype(np.int16)),
         score_low=pl.Series(low),
         score_high=pl.Series(high),
-        too_little_data=pl.Series(uncertainty.too_little_data(reactors, low, high, params)),
+        too_little_data=pl.Series(uncertainty.too_little_data(np.round(exact), reactors, low, high, params)),
         influence=pl.Series(np.where(combined, influence[order], np.nan)).fill_nan(None),
         reactor_weight=pl.Series(np.where(combined, weight[order], np.nan)).fill_nan(None),
     )

@@ -5,8 +5,8 @@ reactors with Poisson(1) counts (the Poisson bootstrap) gives replicates whose v
 the squared reactor values, so the bootstrap needs no replicates at all: one bincount of squares per scope.
 The interval is the 95% range of a log-normal with the raw value as its centre and that variance (raw values
 are positive and skewed), mapped to 1-100 like the score. One reactor gives a wide range, a hundred similar ones
-a narrow one. A score is marked "too little data" when fewer than `min_reactors` accounts reacted, or when its
-interval spans more than `uncertain_width` points.
+a narrow one. A score is marked "too little data" at the floor of 1, when fewer than `min_reactors` accounts
+reacted, or when its interval spans more than `uncertain_width` points.
 """
 
 from __future__ import annotations
@@ -32,12 +32,16 @@ def interval(raw: np.ndarray, variance: np.ndarray, z: float) -> tuple[np.ndarra
     return np.floor(low).astype(np.int16), np.ceil(high).astype(np.int16)
 
 
-def too_little_data(reactors: np.ndarray, low: np.ndarray, high: np.ndarray, params: ScoreParams) -> np.ndarray:
-    """True where the score rests on too few reactors or its interval is too wide to rank on."""
-    return (reactors < params.min_reactors) | (high - low > params.uncertain_width)
+def too_little_data(
+    score: np.ndarray, reactors: np.ndarray, low: np.ndarray, high: np.ndarray, params: ScoreParams
+) -> np.ndarray:
+    """True where the score sits at the floor, rests on too few reactors, or its interval is too wide to rank on."""
+    return (score <= 1) | (reactors < params.min_reactors) | (high - low > params.uncertain_width)
 
 
-def evidence_note(reactions: int, reactors: int, low: int, high: int, uncertain: bool, params: ScoreParams) -> str:
+def evidence_note(
+    score: int, reactions: int, reactors: int, low: int, high: int, uncertain: bool, params: ScoreParams
+) -> str:
     """In words: what a score rests on and, when marked too little data, what it lacks."""
     if reactions == 0:
         return (
@@ -46,6 +50,12 @@ def evidence_note(reactions: int, reactors: int, low: int, high: int, uncertain:
             "good they are, only that there is nothing to rank them on."
         )
     people = f"{reactors:,} account{'s' if reactors != 1 else ''}"
+    if score <= 1:
+        return (
+            f"Too little data: the {reactions:,} reaction{'s' if reactions != 1 else ''} from {people} in the window "
+            "add up to too little to lift the score above the floor of 1 (reactions from accounts that react to "
+            "hundreds of others, from flagged accounts or from follow-backs count little or nothing)."
+        )
     if reactors < params.min_reactors:
         return (
             f"Too little data: only {people} reacted in the window (at least {params.min_reactors} are needed to "

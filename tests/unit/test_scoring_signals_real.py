@@ -92,10 +92,11 @@ def test_a_score_from_many_reactors_has_a_narrower_range_than_the_same_score_fro
 
 def test_what_a_score_lacks_is_said_in_words():
     params = ScoreParams()
-    assert "no one reacted" in evidence_note(0, 0, 1, 1, True, params)
-    assert "only 2 accounts reacted" in evidence_note(5, 2, 3, 40, True, params)
-    assert "anywhere from 10 to 50" in evidence_note(30, 12, 10, 50, True, params)
-    assert evidence_note(300, 120, 40, 48, False, params).startswith("Likely range 40-48")
+    assert "no one reacted" in evidence_note(1, 0, 0, 1, 1, True, params)
+    assert "the 4 reactions from 3 accounts" in evidence_note(1, 4, 3, 1, 2, True, params)
+    assert "only 2 accounts reacted" in evidence_note(20, 5, 2, 3, 40, True, params)
+    assert "anywhere from 10 to 50" in evidence_note(30, 30, 12, 10, 50, True, params)
+    assert evidence_note(44, 300, 120, 40, 48, False, params).startswith("Likely range 40-48")
 
 
 def test_a_replys_own_mention_is_not_a_second_reaction_and_mentions_inside_replies_are_found():
