@@ -78,6 +78,8 @@ def _ensure_secret(con: duckdb.DuckDBPyConnection) -> str:
     return found
 
 
+
+
 def erase_person(con: duckdb.DuckDBPyConnection, access: Access, person_id: int) -> ErasureReport:
     """Remove person `person_id` and everything derived from them, suppress their keys; instance operators only."""
     with transaction(con):

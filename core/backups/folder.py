@@ -63,6 +63,8 @@ class BackupInfo:
         )
 
 
+
+
 def _sha256(path: Path) -> str:
     """Hex SHA-256 of the file, read in chunks (table files can be large)."""
     digest = hashlib.sha256()

@@ -36,6 +36,7 @@ PICKUP_SECONDS = 20.0  # how long a command waits for a running app to take its 
 POLL_SECONDS = 0.5
 
 
+
 def _refresh(shared: SharedWarehouse, progress: Progress, **params: Any) -> list[str]:
     return refresh(shared.cursor(), LOCAL, db=shared.path, progress=progress, **params)
 
