@@ -102,8 +102,12 @@ if is_operator:
             "Preview who would move most, then apply the change with a refresh. The settings are stored with the "
             "run, noted in the audit log, and marked on every Profile's score history."
         )
-        setting = st.text_input("Settings, one name=value per line or comma-separated", key="data_score_settings")
-        chosen = [part.strip() for part in setting.replace("\n", ",").split(",") if part.strip()]
+        setting = st.text_input(
+            "Settings (name=value, comma-separated)",
+            key="data_score_settings",
+            placeholder="e.g. weight_like=0.2, recency_half_life_share=0.5",
+        )
+        chosen = [part.strip() for part in setting.split(",") if part.strip()]
         preview_col, apply_col = st.columns(2)
         try:
             settings = parse_settings(chosen)
