@@ -10,10 +10,10 @@ from core.ingest import templates
 from core.ingest.errors import InputError
 from core.ops import bootstrap, imports, rebuild, refresh
 from core.ops.lock import Busy
-from core.scoring.params import ScoringError
+from core.scoring.params import ScoringError, parse_settings
 from core.workspace.access import PermissionDenied
 from ui import auth, backend, shell
-from ui.text import plain
+from ui.text import plain, plain_cells
 
 shell.ensure_app_shell()
 
@@ -98,6 +98,45 @@ if is_operator and st.button("Refresh scores and topics", icon=":material/autore
         backend.data_changed()
         st.session_state["data_messages"] = lines
         st.rerun()
+
+if is_operator:
+    with st.expander("Change how scores are computed", icon=":material/tune:"):
+        st.caption(
+            "Preview who would move most, then apply the change with a refresh. The settings are stored with the "
+            "run, noted in the audit log, and marked on every Profile's score history."
+        )
+        setting = st.text_input(
+            "Settings (name=value, comma-separated)",
+            key="data_score_settings",
+            placeholder="e.g. weight_like=0.2, recency_half_life_share=0.5",
+        )
+        chosen = [part.strip() for part in setting.split(",") if part.strip()]
+        preview_col, apply_col = st.columns(2)
+        try:
+            settings = parse_settings(chosen)
+            if preview_col.button("Preview", disabled=not chosen, icon=":material/visibility:"):
+                st.session_state["data_score_preview"] = (
+                    tuple(chosen),
+                    refresh.preview_settings(backend.cursor(), access, settings),
+                )
+            previewed = st.session_state.get("data_score_preview")
+            if previewed and previewed[0] == tuple(chosen):
+                st.dataframe(plain_cells(previewed[1], "name"), hide_index=True)
+                if apply_col.button("Apply and refresh", type="primary", icon=":material/check:"):
+                    bar = st.progress(0.0, text="Starting the refresh…")
+                    lines = refresh.refresh(
+                        backend.cursor(),
+                        access,
+                        db=backend.shared_warehouse().path,
+                        settings=settings,
+                        progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
+                    )
+                    del st.session_state["data_score_preview"]
+                    backend.data_changed()
+                    st.session_state["data_messages"] = lines
+                    st.rerun()
+        except (ScoringError, Busy, PermissionDenied) as problem:
+            st.error(f"Nothing was changed.\n\n{plain(problem)}", icon=":material/error:")
 
 st.subheader("By network")
 labels = {"accounts": "Accounts", "posts": "Posts", "interactions": "Reactions"}

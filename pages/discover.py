@@ -20,8 +20,9 @@ EXPORT_LIMIT = 100_000  # rows in a result export; XLSX holds about a million, b
 _WIDGETS = "discover_"  # prefix of this page's widget keys
 _TABLE = f"{_WIDGETS}results"  # the results table's key (its ticks: ui/selection)
 _COLUMNS = (
-    "profile", "name", "matching_post", "score", "followers", "topics", "topic_influence", "audience",
-    "engagement_rate", "handles", "authenticity", "flagged", "location", "language", *(f"score_{n}" for n in NETWORKS),
+    "profile", "name", "matching_post", "score", "too_little_data", "followers", "topics", "topic_influence",
+    "audience", "engagement_rate", "handles", "authenticity", "flagged", "location", "language",
+    *(f"score_{n}" for n in NETWORKS),
 )  # fmt: skip
 
 shell.ensure_app_shell()
@@ -79,6 +80,7 @@ if f"{_WIDGETS}text" not in st.session_state:
             f"{_WIDGETS}eng_min": start.engagement_min,
             f"{_WIDGETS}eng_max": start.engagement_max,
             f"{_WIDGETS}hide_flagged": start.hide_flagged,
+            f"{_WIDGETS}hide_uncertain": start.hide_uncertain,
             f"{_WIDGETS}min_auth": start.min_authenticity,
             f"{_WIDGETS}location": start.location,
             f"{_WIDGETS}languages": [lang for lang in start.languages if lang in facets.languages],
@@ -136,6 +138,7 @@ with st.sidebar:
     low.number_input("Engagement % from", min_value=0.0, step=0.1, format="%.2f", key=f"{_WIDGETS}eng_min")
     high.number_input("to ", min_value=0.0, step=0.1, format="%.2f", key=f"{_WIDGETS}eng_max")
     st.toggle("Hide flagged accounts", key=f"{_WIDGETS}hide_flagged")
+    st.toggle("Hide scores with too little data", key=f"{_WIDGETS}hide_uncertain")
     st.slider("Minimum authenticity", 0, 100, key=f"{_WIDGETS}min_auth")
     st.text_input("Location", key=f"{_WIDGETS}location", placeholder="e.g. London")
     st.multiselect("Languages", facets.languages, key=f"{_WIDGETS}languages")
@@ -156,6 +159,7 @@ filters = discover.Filters(
     engagement_min=state[f"{_WIDGETS}eng_min"],
     engagement_max=state[f"{_WIDGETS}eng_max"],
     hide_flagged=state[f"{_WIDGETS}hide_flagged"],
+    hide_uncertain=state[f"{_WIDGETS}hide_uncertain"],
     min_authenticity=state[f"{_WIDGETS}min_auth"],
     location=state[f"{_WIDGETS}location"],
     languages=tuple(state[f"{_WIDGETS}languages"]),
@@ -212,6 +216,7 @@ chosen = selection.people_table(
         "matching_post": st.column_config.TextColumn("Matching post", help="Their post that best matches the words"),
         "authenticity": st.column_config.NumberColumn("Authenticity"),
         "flagged": st.column_config.CheckboxColumn("Flagged"),
+        "too_little_data": st.column_config.CheckboxColumn("Too little data"),
         "location": "Location",
         "language": "Language",
         **{f"score_{n}": st.column_config.NumberColumn(f"{NETWORK_LABELS[n]} score") for n in NETWORKS},

@@ -51,7 +51,14 @@ h = p.header
 st.title(plain(h.name) or f"Person {h.person_id}")
 st.caption(" · ".join(plain(x) for x in (h.handles, h.location, h.language) if x))
 score, authenticity, audience, engagement, reach = st.columns(5)
-score.metric("Score", h.score, border=True, help="Combined influence score, 1–100")
+score.metric(
+    "Score",
+    h.score,
+    delta="too little data" if h.too_little_data else f"likely {h.score_low}–{h.score_high}",
+    delta_color="off",
+    border=True,
+    help="Combined influence score, 1–100, with its likely range (a bootstrap over the people who reacted)",
+)
 authenticity.metric(
     "Authenticity", h.authenticity, border=True, help="Lowest rating of their accounts; 100 = nothing found"
 )
@@ -127,6 +134,7 @@ else:
     st.info("No score history yet — scores appear after a refresh on the Data page.")
 
 st.subheader("Why this score")
+(st.warning if h.too_little_data else st.caption)(plain(h.evidence))
 scopes = list(p.explanation)
 if scopes:
     scope = st.segmented_control("Score", scopes, format_func=_scope_label, default="all", required=True)

@@ -26,7 +26,7 @@ from core.ingest.errors import InputError
 from core.ops import handoff, imports
 from core.ops.rebuild import rebuild_demo
 from core.scoring import runs
-from core.scoring.params import ScoringError
+from core.scoring.params import ScoringError, parse_settings
 from core.workspace.access import LOCAL
 
 
@@ -67,6 +67,7 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
         "as_of": args.as_of.isoformat() if args.as_of else None,
         "backfill_days": args.backfill_days,
         "step_days": args.step_days,
+        "settings": parse_settings(args.set),
     }
     outcome = handoff.run("refresh", params, progress=progress.to_stderr)
     for line in outcome.lines:
@@ -132,6 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--backfill-days", type=int, default=0, help="also write score history for this many past days (default 0)"
     )
     ref.add_argument("--step-days", type=int, default=1, help="backfill every N days (default 1)")
+    ref.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change a scoring parameter from the current run's, as previewed with `scores preview` (repeatable)",
+    )
     ref.set_defaults(run=_cmd_refresh)
 
     add_scoring(sub)

@@ -8,26 +8,16 @@ import sys
 import polars as pl
 
 from core.db import warehouse
-from core.scoring.params import ScoreParams, ScoringError
+from core.scoring.params import ScoreParams, ScoringError, parse_settings
 from core.scoring.preview import preview
 from core.scoring.runs import latest_ok_run
-
-
-def _overrides(pairs: list[str]) -> dict[str, str]:
-    found = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise ScoringError(f"--set needs name=value (got {pair!r}), e.g. --set weight_like=0.2.")
-        found[name.strip()] = value.strip()
-    return found
 
 
 def _cmd_preview(args: argparse.Namespace) -> int:
     con = warehouse.connect()
     try:
         current = latest_ok_run(con)
-        params = (current.params if current else ScoreParams()).with_overrides(_overrides(args.set))
+        params = (current.params if current else ScoreParams()).with_overrides(parse_settings(args.set))
         moved = preview(con, params, window_days=args.window_days, limit=args.limit)
     except ScoringError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -35,7 +25,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
     finally:
         con.close()
     changes = ", ".join(args.set) or "no change"
-    print(f"Who would move most with {changes} (nothing was written; run `refresh` with these to apply):")
+    print(f"Who would move most with {changes} (nothing written; apply with `refresh --set ...`):")
     with pl.Config(tbl_rows=-1, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True, float_precision=1):
         print(moved)
     return 0

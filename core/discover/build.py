@@ -69,13 +69,21 @@ def _window(con: duckdb.DuckDBPyConnection) -> tuple[int | None, datetime | None
     return None, end - timedelta(days=DEFAULT_WINDOW_DAYS), end
 
 
+UNCERTAINTY_COLUMNS = ("score_low", "score_high", "too_little_data")
+
+
 def _scores_sql(scored: bool) -> str:
     """Per person: the combined score and one column per network (no rows before the first refresh)."""
     if not scored:
         nothing = ", ".join(f"NULL::SMALLINT AS {c}" for c in SCORE_COLUMNS.values())
-        return f"SELECT NULL::BIGINT AS person_id, {nothing} WHERE false"
+        return (
+            f"SELECT NULL::BIGINT AS person_id, {nothing}, NULL::SMALLINT AS score_low, "
+            "NULL::SMALLINT AS score_high, NULL::BOOLEAN AS too_little_data WHERE false"
+        )
     per_scope = ", ".join(f"max(score) FILTER (WHERE network = '{scope}') AS {c}" for scope, c in SCORE_COLUMNS.items())
-    return f"SELECT person_id, {per_scope} FROM scores GROUP BY ALL"  # noqa: S608 - fixed names
+    # The combined score's interval and mark (core/scoring/uncertainty.py).
+    sure = ", ".join(f"any_value({c}) FILTER (WHERE network = 'all') AS {c}" for c in UNCERTAINTY_COLUMNS)
+    return f"SELECT person_id, {per_scope}, {sure} FROM scores GROUP BY ALL"  # noqa: S608 - fixed names
 
 
 def _insert_accounts(con: duckdb.DuckDBPyConnection, start: datetime | None, end: datetime | None) -> None:
@@ -146,7 +154,9 @@ def _insert_discovery(con: duckdb.DuckDBPyConnection, scored: bool) -> None:
                coalesce(tp.topics, []), tp.top,
                trim(regexp_replace(lower(concat_ws(' ', p.name, a.text)), '[^\\pL\\pN]+', ' ', 'g')),
                coalesce(tp.mask, 0), {", ".join(f"tp.{topic_column(i)}" for i in range(TOPIC_SLOTS))},
-               -- migration 018 appended these columns after the topic slots
+               coalesce(s.score_low, s.score, 1), coalesce(s.score_high, s.score, 1),
+               coalesce(s.too_little_data, coalesce(s.score, 1) = 1),
+               -- migration 014 appended the score's interval after the topic slots, then 018 these
                {", ".join(f"a.followers_{n}" for n in NETWORKS)}
         FROM people p
         LEFT JOIN acc a USING (person_id)

@@ -89,7 +89,8 @@ def readable(frame: pl.DataFrame) -> pl.DataFrame:
         **{f"followers_{n}": f"{NETWORK_LABELS[n]} followers" for n in NETWORKS},
         "audience": "Audience (all networks)", "engagement_rate": "Engagement", "authenticity": "Authenticity",
         "flagged": "Flagged", "location": "Location", "language": "Language", "topics": "Topics",
-        "topic_influence": "Topic influence", "matching_post": "Matching post", "person_id": "Sway person id",
+        "topic_influence": "Topic influence", "score_low": "Score range from", "score_high": "Score range to",
+        "too_little_data": "Too little data", "matching_post": "Matching post", "person_id": "Sway person id",
     }  # fmt: skip
     shown = []
     if "topics" in frame.columns:

@@ -40,6 +40,7 @@ class Filters:
     engagement_min: float | None = None
     engagement_max: float | None = None
     hide_flagged: bool = False
+    hide_uncertain: bool = False  # hide scores marked too little data (core/scoring/uncertainty.py)
     min_authenticity: int = 0
     location: str = ""  # case-insensitive part of the location, e.g. 'london'
     languages: tuple[str, ...] = ()
@@ -100,6 +101,8 @@ def filters_to_params(filters: Filters) -> dict[str, str | list[str]]:
             params[key] = _number(value) if isinstance(value, int | float) else str(value)
     if filters.hide_flagged:
         params["hide_flagged"] = "1"
+    if filters.hide_uncertain:
+        params["hide_uncertain"] = "1"
     return params
 
 
@@ -145,6 +148,7 @@ def filters_from_params(params: Mapping[str, str | list[str]]) -> Filters:
             text = _last(params[key])
             values[name] = text[:MAX_TEXT] if kinds[name] is str else _parse(text, kinds[name])
     values["hide_flagged"] = _last(params.get("hide_flagged", "")).lower() in {"1", "true", "yes"}
+    values["hide_uncertain"] = _last(params.get("hide_uncertain", "")).lower() in {"1", "true", "yes"}
     if values.get("page_size") not in PAGE_SIZES:
         values.pop("page_size", None)  # the page offers only these
     return _tolerant(values)

@@ -30,6 +30,7 @@ from core.vocabulary import NETWORKS
 RESULT_COLUMNS = (
     "person_id", "name", "handles", "score", *(SCORE_COLUMNS[n] for n in NETWORKS), "audience",
     "engagement_rate", "authenticity", "flagged", "location", "language", "topics", "topic_influence",
+    "score_low", "score_high", "too_little_data",
     *(f"followers_{n}" for n in NETWORKS), "relevance", "matching_post",
 )  # fmt: skip
 _CANDIDATES = "_discover_text_matches"
@@ -142,6 +143,8 @@ def _clauses(filters: Filters, params: list) -> list[str]:
         params += values
     if filters.hide_flagged:
         clauses.append("NOT flagged")
+    if filters.hide_uncertain:
+        clauses.append("NOT too_little_data")
     if filters.min_authenticity > 0:
         clauses.append("authenticity >= ?")
         params.append(filters.min_authenticity)

@@ -19,6 +19,7 @@ import duckdb
 from core.discover.build import build_discovery
 from core.profile.flags import flag_name
 from core.progress import Progress, scaled, silent
+from core.scoring.params import ScoreParams
 from core.scoring.refresh import BackfillReport, RefreshReport, backfill_history, refresh
 from core.topics.influence import TopicRefreshReport, refresh_topics
 from core.topics.model import TopicModel
@@ -82,6 +83,7 @@ def refresh_all(
     backfill_days: int = 0,
     step_days: int = 1,
     topic_model: Callable[[Progress], TopicModel] | None = None,
+    params: ScoreParams | None = None,
     progress: Progress = silent,
 ) -> PipelineReport:
     """Refresh scores (and optionally their history), topic influence and the Discover tables, in that order.
@@ -93,7 +95,7 @@ def refresh_all(
     """
     start = time.perf_counter()
     scores_end = 0.6 if backfill_days else 0.3
-    scores = refresh(con, window_days=window_days, as_of=as_of, progress=scaled(progress, 0.0, 0.3))
+    scores = refresh(con, window_days=window_days, as_of=as_of, params=params, progress=scaled(progress, 0.0, 0.3))
     history = None
     if backfill_days:
         history = backfill_history(
@@ -101,6 +103,7 @@ def refresh_all(
             days=backfill_days,
             step_days=step_days,
             window_days=window_days,
+            params=params,
             progress=scaled(progress, 0.3, scores_end),
         )
     model_end = scores_end + 0.05 if topic_model else scores_end  # the bar never steps back after the wait

@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import polars as pl
 
 from core.campaigns.tracking import mark_posted_from_mentions
 from core.db.warehouse import transaction
 from core.ops.lock import exclusive
 from core.ops.pipeline import refresh_all
 from core.progress import Progress, silent
+from core.scoring.preview import preview
+from core.scoring.runs import current_params
 from core.workspace import audit
 from core.workspace.access import Access, PermissionDenied
 from core.workspace.authorize import authorize_operator
@@ -25,11 +28,14 @@ def refresh(
     *,
     db: Path,
     progress: Progress = silent,
+    settings: dict[str, str] | None = None,
     **params: Any,
 ) -> list[str]:
     """Refresh scores, topics and the Discover tables as one transaction; instance operators only
     (the scores are shared by every workspace). Returns the report lines.
 
+    `settings` changes scoring parameters (name -> value, as previewed with `scores preview --set`) from the
+    current run's; the run stores the parameters it used and the audit entry names what changed.
     Readers keep the previous results until the commit; a failure or a killed process leaves them in place,
     and a failure is noted in the audit log.
     """
@@ -39,9 +45,13 @@ def refresh(
         try:
             with transaction(con):
                 authorize_operator(con, access, "refreshing scores and topics")
-                report = refresh_all(con, progress=progress, **params)
+                current = current_params(con)
+                chosen = current.with_overrides(settings or {})
+                report = refresh_all(con, progress=progress, params=chosen, **params)
                 posted = mark_posted_from_mentions(con)
-                details = {"seconds": round(report.seconds, 1), "marked_posted": posted}
+                details: dict[str, Any] = {"seconds": round(report.seconds, 1), "marked_posted": posted}
+                if chosen != current:
+                    details["changed"] = chosen.changes_from(current)
                 audit.record(con, access, "refresh", details, shared=True)
         except PermissionDenied:
             raise  # a refused caller leaves no trace, not even a failure entry
@@ -49,6 +59,15 @@ def refresh(
             record_failure(con, access, "refresh.failed", exc)
             raise
     return report.summary().splitlines()
+
+
+def preview_settings(
+    con: duckdb.DuckDBPyConnection, access: Access, settings: dict[str, str], *, limit: int = 30
+) -> pl.DataFrame:
+    """Who would move most if the scoring parameters changed (writes nothing); instance operators only, as the
+    change it previews would be (its settings are then applied with refresh(..., settings=...))."""
+    authorize_operator(con, access, "previewing a change of the scoring parameters")
+    return preview(con, current_params(con).with_overrides(settings), limit=limit)
 
 
 def record_failure(con: duckdb.DuckDBPyConnection, access: Access, action: str, exc: Exception) -> None:

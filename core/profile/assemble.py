@@ -12,6 +12,9 @@ from core.profile.amplifiers import Amplifiers, amplifiers
 from core.profile.breakdown import Breakdown, breakdown, sentences
 from core.profile.history import model_changes, score_history
 from core.profile.posts import post_texts, recent_posts
+from core.scoring.params import ScoreParams
+from core.scoring.runs import latest_ok_run
+from core.scoring.uncertainty import evidence_note
 from core.vocabulary import NETWORKS
 
 
@@ -27,6 +30,9 @@ class Header:
     name: str | None
     handles: str
     score: int
+    score_low: int  # the score's likely range (core/scoring/uncertainty.py)
+    score_high: int
+    too_little_data: bool
     network_scores: dict[str, int]  # the networks the person has accounts on
     authenticity: int
     flagged: bool
@@ -36,6 +42,7 @@ class Header:
     engagement_rate: float | None  # reactions / (posts * audience)
     location: str | None
     language: str | None
+    evidence: str = ""  # in words: what the score rests on, or what it lacks
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,8 @@ class Profile:
 def _header(con: duckdb.DuckDBPyConnection, person_id: int) -> tuple[Header, list[int]]:
     found = con.sql(
         f"""
-        SELECT person_id, name, handles, score, {", ".join(SCORE_COLUMNS[n] for n in NETWORKS)}, authenticity, flagged,
+        SELECT person_id, name, handles, score, score_low, score_high, too_little_data,
+               {", ".join(SCORE_COLUMNS[n] for n in NETWORKS)}, authenticity, flagged,
                audience, posts, reactions, engagement_rate, location, language, account_ids
         FROM discovery WHERE person_id = ?
         """,  # noqa: S608 - fixed column names
@@ -73,6 +81,9 @@ def _header(con: duckdb.DuckDBPyConnection, person_id: int) -> tuple[Header, lis
         name=r["name"],
         handles=r["handles"] or "",
         score=r["score"],
+        score_low=r["score_low"],
+        score_high=r["score_high"],
+        too_little_data=r["too_little_data"],
         network_scores=scores,
         authenticity=r["authenticity"],
         flagged=r["flagged"],
@@ -124,11 +135,28 @@ def _flags(con: duckdb.DuckDBPyConnection, person_id: int, accounts: pl.DataFram
     )
 
 
+def _evidence(con: duckdb.DuckDBPyConnection, header: Header, explained: Breakdown) -> str:
+    """The combined score's evidence in words, judged with the stored run's thresholds."""
+    run = latest_ok_run(con)
+    combined = explained.scores.filter(pl.col("network") == "all")
+    reactions, reactors = combined.select("reactions", "distinct_reactors").row(0) if combined.height else (0, 0)
+    return evidence_note(
+        header.score,
+        reactions or 0,
+        reactors or 0,
+        header.score_low,
+        header.score_high,
+        header.too_little_data,
+        run.params if run else ScoreParams(),
+    )
+
+
 def profile(con: duckdb.DuckDBPyConnection, person_id: int) -> Profile:
     """Assemble one person's profile; raises ProfileNotFound for an unknown id."""
     header, account_ids = _header(con, person_id)
     accounts = _accounts(con, person_id, account_ids)
     explained = breakdown(con, person_id)
+    header = replace(header, evidence=_evidence(con, header, explained))
     topics, evidence = _topics(con, person_id)
     recent = recent_posts(con, account_ids)
     # One text lookup for every post the page shows.

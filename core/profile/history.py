@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from itertools import pairwise
 
 import duckdb
 import polars as pl
 
+from core.scoring.params import ScoreParams
 from core.scoring.runs import parameters_by_day
 
 
@@ -22,9 +24,14 @@ def _describe(before: dict, after: dict) -> str:
 
 
 def model_changes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """day, run_id, change: each successful run whose parameters differ from the run before it."""
+    """day, run_id, change: each successful run whose parameters differ from the run before it.
+
+    A parameter a run did not store (added to the model later) had its default value, so it is no change.
+    """
     found = []
+    defaults = json.loads(ScoreParams().to_json())
     for (_, _, old), (run_id, day, new) in pairwise(parameters_by_day(con)):
+        old, new = defaults | old, defaults | new
         if old != new:
             found.append({"day": day, "run_id": run_id, "change": _describe(old, new)})
     return pl.DataFrame(found, schema={"day": pl.Date, "run_id": pl.Int64, "change": pl.String})

@@ -2,7 +2,7 @@
 
 Score points are shared out in proportion to raw value, so for every person and network the points of
 the signal rows add up to score - 1 (the floor): one row per reaction type (reactions, distinct reactors,
-their mean influence, the share removed by repetition / selectivity / inauthentic-reactor discounts, raw
+their mean influence, the share removed by repetition / selectivity / inauthentic-reactor / age (recency) discounts, raw
 value, points), and an `authenticity` row with the (negative) points of the person's own discount when
 flagged. Top posts carry the points each post drove; a post's share values each reaction exactly as the score
 and topic influence do (signals.unit_values: a pair's repetition cap spread evenly over its reactions, times
@@ -84,7 +84,7 @@ def top_posts(f: Features, pv: PairValues, weight: np.ndarray, scored: Scored, p
     pair = np.searchsorted(
         f.actor.astype(np.int64) * n_accounts + f.target, r.actor.astype(np.int64) * n_accounts + r.target
     )
-    value = np.bincount(slot, weights=type_weight[r.kind] * unit[pair], minlength=n_slots)[1:]
+    value = np.bincount(slot, weights=type_weight[r.kind] * r.fresh * unit[pair], minlength=n_slots)[1:]
     reactions = np.bincount(slot, minlength=n_slots)[1:]
     owner = np.zeros(n_slots, dtype=np.int32)
     owner[slot] = r.target

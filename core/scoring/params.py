@@ -25,6 +25,12 @@ class ScoreParams:
     weight_like: float = 0.4
     weight_click: float = 0.2
     weight_follow: float = 1.0
+    # Recency: a reaction's weight halves every (this share of the window) before the window's end, so the
+    # score leans on what people react to now (0 = every reaction in the window weighs the same).
+    recency_half_life_share: float = 0.0
+    # Cascades started vs reactions collected in others' threads: a reaction to a reply the person wrote in someone
+    # else's thread, or a mention inside a reply, counts this much of a reaction to a post they started (1 = same).
+    thread_weight: float = 1.0
     # Most repost-equivalents one reactor account can add to one account in the window: the first reaction
     # counts almost fully, the tenth from the same account barely (unique reactors beat repeated reactions).
     reactor_cap: float = 3.0
@@ -34,6 +40,12 @@ class ScoreParams:
     # Reactor influence: weighted PageRank damping; a reaction weighs influence ** influence_power (0 = all equal).
     damping: float = 0.85
     influence_power: float = 0.25
+    # Uncertainty (core/scoring/uncertainty.py): the interval is +-interval_z log-normal deviations of a bootstrap
+    # over reactors; a score is "too little data" with fewer reactors than min_reactors or an interval wider
+    # than uncertain_width points.
+    interval_z: float = 1.96
+    min_reactors: int = 3
+    uncertain_width: int = 25
     # A flagged account's reactions and its own score are scaled by (rating / 100) ** this.
     inauthentic_power: float = 2.0
     # Follow-back farm: follows thousands and about as many follow back (following / followers at most
@@ -89,6 +101,14 @@ class ScoreParams:
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in json.loads(text).items() if k in known})
 
+    def changes_from(self, other: ScoreParams) -> dict[str, list[float]]:
+        """name -> [other's value, this one's] of every parameter that differs."""
+        return {
+            f.name: [getattr(other, f.name), getattr(self, f.name)]
+            for f in dataclasses.fields(self)
+            if getattr(other, f.name) != getattr(self, f.name)
+        }
+
     def with_overrides(self, overrides: dict[str, Any]) -> ScoreParams:
         """A copy with some parameters changed; string values (from the command line) are converted."""
         fields = {f.name: f for f in dataclasses.fields(self)}
@@ -106,3 +126,14 @@ class ScoreParams:
                 number = int(number)
             changes[name] = number
         return dataclasses.replace(self, **changes)
+
+
+def parse_settings(pairs: list[str]) -> dict[str, str]:
+    """name -> value of each 'name=value' (from --set or the Data page); raises ScoringError on a malformed one."""
+    found = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ScoringError(f"A setting needs name=value (got {pair!r}), e.g. weight_like=0.2.")
+        found[name.strip()] = value.strip()
+    return found

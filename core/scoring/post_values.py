@@ -36,7 +36,7 @@ def post_values(f: Features, pv: PairValues, weight: np.ndarray, own: np.ndarray
     type_weight = np.array([params.type_weights()[t] for t in INTERACTION_TYPES])
     pidx = f.account_pidx
     reactor, author = pidx[actor].astype(np.int64), pidx[target]
-    value = type_weight[r.kind[on_post]] * unit_values(f, pv, weight)[pair] * own[author]
+    value = type_weight[r.kind[on_post]] * r.fresh[on_post] * unit_values(f, pv, weight)[pair] * own[author]
     n_people = f.window.people
     group, keys = dense_index(r.post[on_post].astype(np.int64) * n_people + reactor)
     group_author = np.zeros(len(keys), dtype=np.int64)

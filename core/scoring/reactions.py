@@ -25,6 +25,8 @@ from core.vocabulary import INTERACTION_TYPES
 
 N_TYPES = len(INTERACTION_TYPES)
 FOLLOW = INTERACTION_TYPES.index("follow")
+REPLY = INTERACTION_TYPES.index("reply")
+MENTION = INTERACTION_TYPES.index("mention")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class Reactions:
     post: np.ndarray  # index of the post reacted to in `post_ids`, -1 for none (follows, some mentions)
     post_ids: np.ndarray  # the distinct posts reacted to, sorted
     t: np.ndarray  # seconds after the window start
+    fresh: np.ndarray  # credit: recency weight (1 at the window's end, halving every half-life before it) times
+    # thread_weight for reactions collected in others' threads; 1 when both are off
 
 
 @dataclass
@@ -74,8 +78,9 @@ class Features:
     run_pair: np.ndarray  # per (pair, type) run: the pair
     run_kind: np.ndarray  # ... the reaction type (index into INTERACTION_TYPES)
     run_count: np.ndarray  # ... how many reactions of that type the pair has
+    run_fresh: np.ndarray  # ... the same reactions summed by their recency weight (run_count when recency is off)
     given: np.ndarray  # per pair: reactions other than follows
-    w: np.ndarray  # per pair: repost-equivalents (type-weighted reactions)
+    w: np.ndarray  # per pair: repost-equivalents (type-weighted reactions, each by its recency weight)
     all_targets: np.ndarray  # per account: distinct accounts reacted to or followed
     distinct_targets: np.ndarray  # per account: distinct accounts reacted to (follows aside)
     once_targets: np.ndarray  # per account: ... of which reacted to only once
@@ -176,15 +181,52 @@ def follow_backs(actor: np.ndarray, target: np.ndarray, kind: np.ndarray, t: np.
     return back
 
 
-def _reactions(con: duckdb.DuckDBPyConnection, accounts: pl.DataFrame, start: datetime, as_of: datetime) -> Reactions:
+def reply_mentions(
+    actor: np.ndarray, target: np.ndarray, kind: np.ndarray, t: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(mentions made inside a reply, those of them naming the account the reply answers) among the interactions.
+
+    A mention is inside a reply when its actor replied at the same second; an importer of tweets records a reply's
+    leading @ as a mention of the account it answers, besides the reply itself.
+    """
+    mention = kind == MENTION
+    if not mention.any() or not (kind == REPLY).any():
+        return mention & False, mention & False
+    frame = pl.DataFrame({"actor": actor, "target": target, "t": t, "kind": kind, "row": np.arange(len(kind))})
+    replies = frame.filter(pl.col("kind") == REPLY)
+    mentions = frame.filter(pl.col("kind") == MENTION)
+    inside = mentions.join(replies.select("actor", "t").unique(), on=["actor", "t"], how="semi")["row"].to_numpy()
+    echoes = mentions.join(replies.select("actor", "target", "t").unique(), on=["actor", "target", "t"], how="semi")
+    in_reply, echo = np.zeros(len(kind), dtype=bool), np.zeros(len(kind), dtype=bool)
+    in_reply[inside] = True
+    echo[echoes["row"].to_numpy()] = True
+    return in_reply, echo
+
+
+def freshness(t: np.ndarray, window_seconds: float, half_life_share: float) -> np.ndarray:
+    """Recency weight of reactions `t` seconds after the window start: 1 at its end, halving every half-life.
+
+    The half-life is a share of the window, so the same setting means the same for a 3-day and a 90-day window:
+    a reaction last week says more about next week than one two months ago. A share of 0 weighs all alike.
+    """
+    if half_life_share <= 0:
+        return np.ones(len(t))
+    return np.exp2(-(window_seconds - t) / (half_life_share * window_seconds))
+
+
+def _reactions(
+    con: duckdb.DuckDBPyConnection, accounts: pl.DataFrame, start: datetime, as_of: datetime, params: ScoreParams
+) -> Reactions:
     """All interactions of the window on dense indices; fails if one names an unknown account."""
     labels = rows(con, "SELECT unnest(enum_range(NULL::interaction_type))")
     code_to_kind = np.array([INTERACTION_TYPES.index(label) for (label,) in labels], dtype=np.int8)
     raw = con.sql(
         """
-        SELECT actor_account_id AS actor, target_account_id AS target, enum_code(type) AS code,
-               coalesce(post_id, -1) AS post_id, (epoch(occurred_at) - epoch($start::TIMESTAMP))::INTEGER AS t
-        FROM interactions WHERE occurred_at > $start AND occurred_at <= $as_of
+        SELECT i.actor_account_id AS actor, i.target_account_id AS target, enum_code(i.type) AS code,
+               coalesce(i.post_id, -1) AS post_id, (epoch(i.occurred_at) - epoch($start::TIMESTAMP))::INTEGER AS t,
+               coalesce(p.kind = 'reply', false) AS on_reply
+        FROM interactions i LEFT JOIN posts p ON p.post_id = i.post_id
+        WHERE i.occurred_at > $start AND i.occurred_at <= $as_of
         """,
         params={"start": start, "as_of": as_of},
     ).pl()
@@ -200,25 +242,33 @@ def _reactions(con: duckdb.DuckDBPyConnection, accounts: pl.DataFrame, start: da
             "every actor and target is a known account, then refresh."
         )
     pidx = accounts["pidx"].to_numpy()
-    kind, post_id, t = code_to_kind[raw["code"]], raw["post_id"], raw["t"]
-    # Reacting to one's own other account is not influence, and following back is courtesy, not influence.
-    own = (pidx[actor] == pidx[target]) | follow_backs(actor, target, kind, t)
+    kind, post_id, t, on_reply = code_to_kind[raw["code"]], raw["post_id"], raw["t"], raw["on_reply"]
+    in_reply, echo = reply_mentions(actor, target, kind, t)
+    # Reacting to one's own other account is not influence, following back is courtesy, not influence, and the
+    # @ a reply carries of the account it answers is that reply, not a second reaction.
+    own = (pidx[actor] == pidx[target]) | follow_backs(actor, target, kind, t) | echo
     if own.any():
         keep = ~own
         actor, target, kind, post_id, t = actor[keep], target[keep], kind[keep], post_id[keep], t[keep]
+        on_reply, in_reply = on_reply[keep], in_reply[keep]
     on_post = post_id >= 0
     post = np.full(len(post_id), -1, dtype=np.int32)
     post[on_post], post_ids = dense_index(post_id[on_post])
-    return Reactions(actor=actor, target=target, kind=kind, post=post, post_ids=post_ids, t=t)
+    # Reactions to a reply the person wrote in someone else's thread, and mentions inside replies (a reply names
+    # everyone up its chain), were collected in others' threads: they count thread_weight of a reaction to a
+    # conversation the person started.
+    collected = np.where(on_reply | in_reply, params.thread_weight, 1.0)
+    fresh = freshness(t, (as_of - start).total_seconds(), params.recency_half_life_share) * collected
+    return Reactions(actor=actor, target=target, kind=kind, post=post, post_ids=post_ids, t=t, fresh=fresh)
 
 
 def _pairs(r: Reactions, n_accounts: int) -> tuple[np.ndarray, ...]:
-    """Unique (actor, target) pairs in sorted order, and the (pair, type) runs with their reaction counts."""
+    """Unique (actor, target) pairs in sorted order, and the (pair, type) runs with their counts and recency sums."""
     bits = max(int(n_accounts - 1).bit_length(), 1)
-    packed = r.actor.astype(np.int64) << (bits + 3)  # (actor, target, type) in one sortable integer
-    packed |= r.target.astype(np.int64) << 3
-    packed |= r.kind
-    packed.sort()
+    key = r.actor.astype(np.int64) << (bits + 3)  # (actor, target, type) in one sortable integer
+    key |= r.target.astype(np.int64) << 3
+    key |= r.kind
+    packed = np.sort(key)
     change = np.empty(len(packed), dtype=bool)
     change[:1] = True
     np.not_equal(packed[1:], packed[:-1], out=change[1:])
@@ -233,7 +283,11 @@ def _pairs(r: Reactions, n_accounts: int) -> tuple[np.ndarray, ...]:
     pair = pair_key[new_pair]
     actor = (pair >> bits).astype(np.int32)
     target = (pair & ((1 << bits) - 1)).astype(np.int32)
-    return actor, target, run_pair, (run_key & 7).astype(np.int8), run_count
+    if (r.fresh == 1).all():
+        run_fresh = run_count.astype(np.float64)
+    else:  # each reaction finds its run by its key in the sorted run keys
+        run_fresh = np.bincount(np.searchsorted(run_key, key), weights=r.fresh, minlength=len(run_key))
+    return actor, target, run_pair, (run_key & 7).astype(np.int8), run_count, run_fresh
 
 
 def load_features(
@@ -244,7 +298,7 @@ def load_features(
         raise ScoringError(f"The scoring window must be at least 1 day (got {window_days}).")
     start = as_of - timedelta(days=window_days)
     people, accounts = _indices(con)
-    r = _reactions(con, accounts, start, as_of)
+    r = _reactions(con, accounts, start, as_of, params)
     if not len(r.actor):
         raise ScoringError(
             f"No reactions (reposts, replies, mentions, likes, clicks, follows) between {start:%Y-%m-%d %H:%M} and "
@@ -252,7 +306,7 @@ def load_features(
             "interactions for this period, then refresh."
         )
     n = accounts.height
-    actor, target, run_pair, run_kind, run_count = _pairs(r, n)
+    actor, target, run_pair, run_kind, run_count, run_fresh = _pairs(r, n)
     n_pairs = len(actor)
     given = np.bincount(run_pair, weights=run_count * (run_kind != FOLLOW), minlength=n_pairs).astype(np.int32)
     weights = np.array([params.type_weights()[t] for t in INTERACTION_TYPES])
@@ -286,8 +340,9 @@ def load_features(
         run_pair=run_pair,
         run_kind=run_kind,
         run_count=run_count,
+        run_fresh=run_fresh,
         given=given,
-        w=np.bincount(run_pair, weights=run_count * weights[run_kind], minlength=n_pairs),
+        w=np.bincount(run_pair, weights=run_fresh * weights[run_kind], minlength=n_pairs),
         all_targets=np.bincount(actor, minlength=n).astype(np.int32),
         distinct_targets=np.bincount(actor[given > 0], minlength=n).astype(np.int32),
         once_targets=np.bincount(actor[given == 1], minlength=n).astype(np.int32),

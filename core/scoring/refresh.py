@@ -35,6 +35,9 @@ SCORE_COLUMNS = (
     "authenticity",
     "influence",
     "reactor_weight",
+    "score_low",
+    "score_high",
+    "too_little_data",
 )
 
 

@@ -141,6 +141,12 @@ def latest_ok_run(con: duckdb.DuckDBPyConnection) -> RunRecord | None:
     )
 
 
+def current_params(con: duckdb.DuckDBPyConnection) -> ScoreParams:
+    """The parameters of the current scores (the defaults before the first refresh): what a change starts from."""
+    run = latest_ok_run(con)
+    return run.params if run else ScoreParams()
+
+
 def stored_run(con: duckdb.DuckDBPyConnection) -> RunRecord | None:
     """The run whose scores are stored: the latest successful refresh, unless it left no scores (or has no as-of)."""
     run = latest_ok_run(con)

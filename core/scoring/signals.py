@@ -11,7 +11,8 @@ split over the pair's reaction types in proportion to their weights. A person's 
 the sum over the pairs of their accounts there; the combined raw value sums all networks. Raw values
 are scaled by window / covered days when the warehouse holds less history than the window (a young
 warehouse or the early days of a history backfill), so a score measures a rate, not data age, and are
-then multiplied by the person's own authenticity factor and mapped to 1-100 (mapping.py).
+then multiplied by the person's own authenticity factor and mapped to 1-100 (mapping.py), with an interval
+and a "too little data" mark from a bootstrap over the reactors (uncertainty.py).
 Per-account sums are numpy.bincount group-bys over the dense account index.
 """
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from core.scoring import uncertainty
 from core.scoring.authenticity import Authenticity
 from core.scoring.mapping import score_exact
 from core.scoring.params import ScoreParams
@@ -82,13 +84,13 @@ def _per_account(f: Features, pv: PairValues, influence: np.ndarray, weight: np.
     pair = f.run_pair
     slot = f.target[pair].astype(np.int64) * N_TYPES + f.run_kind
     size = n * N_TYPES
-    count = f.run_count.astype(np.float64)
+    count, fresh = f.run_count.astype(np.float64), f.run_fresh
     measures = {
         "reactions": np.bincount(slot, weights=count, minlength=size),
         "reactors": np.bincount(slot, minlength=size).astype(np.float64),
         "infl": np.bincount(slot, weights=influence[src][pair], minlength=size),
-        "kept": np.bincount(slot, weights=count * pv.unit[pair], minlength=size),
-        "value": np.bincount(slot, weights=count * unit_values(f, pv, weight)[pair], minlength=size),
+        "kept": np.bincount(slot, weights=fresh * pv.unit[pair], minlength=size),
+        "value": np.bincount(slot, weights=fresh * unit_values(f, pv, weight)[pair], minlength=size),
     }
     columns = {
         f"{measure}_{t}": np.ascontiguousarray(values.reshape(n, N_TYPES)[:, i])
@@ -159,8 +161,18 @@ def score(
     scopes = pl.concat(frames)
     order = scopes["pidx"].to_numpy()
     raw_before = _significant(sum(scopes[f"value_{t}"].to_numpy() for t in INTERACTION_TYPES))
-    raw = _significant(raw_before * scopes["own_factor"].to_numpy())
+    own = scopes["own_factor"].to_numpy()
+    raw = _significant(raw_before * own)
     exact = score_exact(raw)
+    # Uncertainty: a Poisson bootstrap over reactor accounts, each pair's value as the score sums it.
+    pair_value = f.w * unit_values(f, pv, weight)
+    variance = np.concatenate(
+        [
+            uncertainty.reactor_variance(pair_value, scope[f.target], n_scopes),
+            uncertainty.reactor_variance(pair_value, pidx[f.target], n_people),
+        ]
+    ) * (own * own)
+    low, high = uncertainty.interval(raw, variance, params.interval_z)
     reactors = scopes["reactors"].to_numpy()
     combined = (scopes["network"] == "all").to_numpy()
     scopes = scopes.with_columns(
@@ -176,6 +188,9 @@ def score(
         score_before=pl.Series(score_exact(raw_before)),
         score_exact=pl.Series(exact),
         score=pl.Series(np.round(exact).astype(np.int16)),
+        score_low=pl.Series(low),
+        score_high=pl.Series(high),
+        too_little_data=pl.Series(uncertainty.too_little_data(np.round(exact), reactors, low, high, params)),
         influence=pl.Series(np.where(combined, influence[order], np.nan)).fill_nan(None),
         reactor_weight=pl.Series(np.where(combined, weight[order], np.nan)).fill_nan(None),
     )

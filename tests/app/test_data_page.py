@@ -70,3 +70,24 @@ def test_refresh_button_rescores_and_is_logged(demo_copy):
         assert warehouse.scalar(con, "SELECT count(*) FROM score_runs WHERE kind = 'refresh'") == 2
     finally:
         con.close()
+
+
+def test_a_scoring_change_is_previewed_then_applied(demo_copy):
+    at = _run_app()
+    assert not any(b.label == "Apply and refresh" for b in at.button)
+    next(t for t in at.text_input if t.label.startswith("Settings")).input("weight_like=0.1").run()
+    next(b for b in at.button if b.label == "Preview").click().run()
+    assert not at.exception, at.exception
+    assert any(b.label == "Apply and refresh" for b in at.button)  # only once previewed
+    next(b for b in at.button if b.label == "Apply and refresh").click().run()
+    assert not at.exception, at.exception
+    con = warehouse.connect(demo_copy)
+    try:
+        [(params,)] = warehouse.rows(
+            con, "SELECT params FROM score_runs WHERE kind = 'refresh' AND status = 'ok' ORDER BY run_id DESC LIMIT 1"
+        )
+        assert '"weight_like": 0.1' in params
+        [(details,)] = warehouse.rows(con, "SELECT details FROM audit_log WHERE action = 'refresh'")
+        assert "weight_like" in details
+    finally:
+        con.close()

@@ -71,3 +71,21 @@ def test_workspace_release_frees_a_bound_address_for_another_account(tmp_path):
         membership.bind_subject(con, "alice@a.example", "idp|new")  # refused before the release
     again = sway("workspace", "release", "nobody@a.example", db=db)
     assert again.returncode == 0 and "nothing to release" in again.stdout
+
+
+def test_refresh_with_a_setting_applies_it_and_a_bad_one_says_what_to_do(demo_copy):
+    bad = sway("refresh", "--set", "weight_lik=0.1", db=demo_copy)
+    assert bad.returncode == 1
+    assert "Unknown scoring parameter 'weight_lik'" in bad.stderr.strip().splitlines()[-1]
+    malformed = sway("refresh", "--set", "weight_like", db=demo_copy)
+    assert malformed.returncode == 1 and "name=value" in malformed.stderr
+    good = sway("refresh", "--set", "weight_like=0.1", db=demo_copy)
+    assert good.returncode == 0, good.stderr
+    con = warehouse.connect(demo_copy)
+    try:
+        [(params,)] = warehouse.rows(
+            con, "SELECT params FROM score_runs WHERE kind = 'refresh' AND status = 'ok' ORDER BY run_id DESC LIMIT 1"
+        )
+        assert '"weight_like": 0.1' in params
+    finally:
+        con.close()

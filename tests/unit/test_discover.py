@@ -272,3 +272,15 @@ def test_every_formula_start_is_made_inert(start):
     name, score = next(book.active.iter_rows(min_row=2, values_only=False))
     assert name.data_type == "s" and name.value.startswith("'")
     assert score.value == -3 and score.data_type == "n"
+
+
+def test_hiding_uncertain_scores_leaves_out_those_marked_too_little_data():
+    con = world.memory_warehouse()
+    con.execute(
+        "UPDATE scores SET too_little_data = (person_id = ?), score_low = score - 5, score_high = score + 5", [ZOE]
+    )
+    build_discovery(con)
+    everyone, sure = _ids(con), _ids(con, hide_uncertain=True)
+    assert ZOE in everyone and ZOE not in sure and MIRA in sure
+    _, page = search(con, Filters(hide_uncertain=True))
+    assert not page["too_little_data"].any() and (page["score_low"] <= page["score"]).all()

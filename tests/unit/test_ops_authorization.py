@@ -125,6 +125,12 @@ def test_refresh_is_refused(world, who):
 
 
 @FORGED
+def test_previewing_and_applying_a_scoring_change_are_refused(world, who):
+    _refused(world, lambda: refresh.preview_settings(world.con, who, {"weight_like": "0.1"}))
+    _refused(world, lambda: refresh.refresh(world.con, who, db=world.path, settings={"weight_like": "0.1"}))
+
+
+@FORGED
 def test_import_of_uploads_and_of_files_is_refused(world, who):
     _refused(world, lambda: imports.import_uploads(world.con, who, [("accounts.csv", ACCOUNTS_CSV)], db=world.path))
     file = world.tmp / "accounts.csv"

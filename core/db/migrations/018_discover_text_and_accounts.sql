@@ -8,6 +8,8 @@ ALTER TABLE discovery ADD COLUMN followers_instagram BIGINT;
 ALTER TABLE discovery ADD COLUMN followers_youtube BIGINT;
 ALTER TABLE discovery ADD COLUMN followers_tiktok BIGINT;
 ALTER TABLE discovery ADD COLUMN followers_blog BIGINT;
+ALTER TABLE discovery ADD COLUMN followers_bluesky BIGINT;
+ALTER TABLE discovery ADD COLUMN followers_mastodon BIGINT;
 
 -- One row per account: with networks chosen, audience and engagement filters test these rows, so a person
 -- qualifies through one account on a chosen network that meets them all (not through followers elsewhere).

@@ -1,0 +1,65 @@
+"""Applying a previewed change of scoring parameters: stored with the run, audited, marked on the score history."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from core.db import warehouse
+from core.ops import refresh
+from core.profile.history import model_changes
+from core.scoring.params import ScoringError
+from core.scoring.runs import current_params
+from core.workspace.access import LOCAL
+
+
+def _refresh_audits(con) -> list[dict]:
+    found = warehouse.rows(con, "SELECT details FROM audit_log WHERE action = 'refresh' ORDER BY audit_id")
+    return [json.loads(details) for (details,) in found]
+
+
+def test_a_previewed_change_is_applied_stored_audited_and_marked(demo_copy):
+    con = warehouse.connect(demo_copy)
+    try:
+        before = current_params(con)
+        moved = refresh.preview_settings(con, LOCAL, {"weight_like": "0.1"})
+        assert moved.height and current_params(con) == before  # the preview wrote nothing
+        refresh.refresh(con, LOCAL, db=Path(demo_copy), settings={"weight_like": "0.1"})
+        after = current_params(con)
+        assert after.weight_like == 0.1 and after.weight_repost == before.weight_repost
+        assert _refresh_audits(con)[-1]["changed"] == {"weight_like": [before.weight_like, 0.1]}
+        changes = model_changes(con)
+        assert changes.height >= 1 and f"weight_like {before.weight_like} → 0.1" in changes["change"][-1]
+        # A later refresh without settings keeps the applied parameters: nothing changed, nothing marked.
+        refresh.refresh(con, LOCAL, db=Path(demo_copy))
+        assert current_params(con).weight_like == 0.1
+        assert "changed" not in _refresh_audits(con)[-1]
+        assert model_changes(con).height == changes.height
+    finally:
+        con.close()
+
+
+def test_an_unknown_setting_is_refused_and_the_scores_stay(demo_copy):
+    con = warehouse.connect(demo_copy)
+    try:
+        runs_before = warehouse.scalar(con, "SELECT count(*) FROM score_runs WHERE status = 'ok'")
+        with pytest.raises(ScoringError, match="Unknown scoring parameter 'weight_lik'"):
+            refresh.refresh(con, LOCAL, db=Path(demo_copy), settings={"weight_lik": "0.1"})
+        assert warehouse.scalar(con, "SELECT count(*) FROM score_runs WHERE status = 'ok'") == runs_before
+        assert warehouse.scalar(con, "SELECT count(*) FROM audit_log WHERE action = 'refresh.failed'") == 1
+    finally:
+        con.close()
+
+
+def test_a_parameter_added_to_the_model_later_is_not_marked_as_a_change(demo_copy):
+    con = warehouse.connect(demo_copy)
+    try:
+        stored = json.loads(current_params(con).to_json())
+        del stored["thread_weight"]  # as a run stored before the parameter existed
+        marked = model_changes(con).height
+        con.execute(
+            "UPDATE score_runs SET params = ? WHERE run_id = (SELECT min(run_id) FROM score_runs)", [json.dumps(stored)]
+        )
+        assert model_changes(con).height == marked
+    finally:
+        con.close()
