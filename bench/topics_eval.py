@@ -31,6 +31,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import KFold, train_test_split
 
 from bench.build_corpus_sample import HUFFPOST, HUFFPOST_MAP, REDDIT
+from bench.shared_data import SHARED
 from core.corpus.samples import labelled_posts, training_posts
 from core.db import warehouse
 from core.topics.influence import TopicParams, refresh_topics
@@ -45,7 +46,6 @@ from core.topics.model import (
     training_rows,
 )
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 XTOPIC_EN = SHARED / "x-topic-tweettopicxl" / "en"
 XTOPIC_FILES = [XTOPIC_EN / "en_train.jsonl.gz", XTOPIC_EN / "en_validation.jsonl.gz"]
 BLIND_TEST = XTOPIC_EN / "en_test.jsonl.gz"

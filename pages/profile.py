@@ -40,7 +40,7 @@ if person_id is None:
 cursor = backend.cursor()
 key = (*backend.data_key(), backend.discover_build())
 try:
-    p = _profile(key, person_id)
+    p = profiles.in_workspace(cursor, _profile(key, person_id), auth.access().workspace_id)
 except profiles.ProfileNotFound as missing:
     st.title("Profile")
     st.error(str(missing), icon=":material/person_off:")
@@ -154,11 +154,11 @@ for topic in p.topics.iter_rows(named=True):
             help=None if can_correct else "Correcting topics needs the editor role in this workspace.",
         ):
             added = profiles.mark_topic_wrong(cursor, auth.access(), person_id, topic["topic"])
-            st.success(
-                f"Noted: {added} evidence post{'s' if added != 1 else ''} sent to the topic classifier's corrections."
-                if added
-                else "Already noted — the classifier will learn from it on its next training run."
+            st.toast(
+                f"{topic_label(topic['topic'])} removed from this person in your workspace; "
+                f"{added} evidence post{'s' if added != 1 else ''} sent to the topic classifier's corrections."
             )
+            st.rerun()
         evidence = p.evidence.filter(pl.col("topic") == topic["topic"])
         st.dataframe(
             evidence.select("post_network", "posted_at", "text", "reactions", "distinct_reactors"),
@@ -171,6 +171,21 @@ for topic in p.topics.iter_rows(named=True):
                 "distinct_reactors": "Distinct accounts",
             },
         )
+
+for removed in p.removed_topics:
+    with st.container(border=True):
+        name, action = st.columns([4, 2], vertical_alignment="center")
+        name.markdown(f"~~{topic_label(removed)}~~ · marked as wrong in your workspace")
+        can_correct = auth.access().allows("editor")
+        if action.button(
+            "Undo",
+            key=f"undo_{removed}",
+            icon=":material/undo:",
+            disabled=not can_correct,
+            help=None if can_correct else "Undoing a correction needs the editor role in this workspace.",
+        ):
+            profiles.undo_topic_wrong(cursor, auth.access(), person_id, removed)
+            st.rerun()
 
 st.subheader("Authenticity")
 if not p.flags.height:

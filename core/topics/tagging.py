@@ -21,17 +21,22 @@ MODEL_KEY = "topics_model_key"  # warehouse_meta: model_key() of the model that 
 
 
 def topic_rows(
-    post_ids: np.ndarray, proba: np.ndarray, thresholds: np.ndarray, corrections: pl.DataFrame | None = None
+    post_ids: np.ndarray,
+    proba: np.ndarray,
+    thresholds: np.ndarray,
+    corrections: pl.DataFrame | None = None,
+    texts: list[str] | None = None,
 ) -> pl.DataFrame:
     """Rows (post_id, topic, probability, rank, corrected) of the model's choice with corrections applied.
 
     The model's choice is the top label plus every one over its threshold; `corrections` (post_id, topic,
-    action) then removes or adds topics of the posts they name. `post_ids` must be sorted.
+    action) then removes or adds topics of the posts they name. Given the `texts`, posts with too little text
+    get no topic from the model (see has_content). `post_ids` must be sorted.
     """
     order = np.argsort(-proba, axis=1, kind="stable")
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(1, proba.shape[1] + 1), axis=1)
-    chosen = choose(proba, thresholds)
+    chosen = choose(proba, thresholds, texts)
     corrected = np.zeros_like(chosen)
     if corrections is not None and corrections.height:
         wanted = corrections["post_id"].to_numpy()
@@ -98,8 +103,8 @@ def tag_posts(con: duckdb.DuckDBPyConnection, model: TopicModel, *, progress: Pr
         if not batch.height:
             break
         post_ids = batch["post_id"].to_numpy()
-        proba = model.predict_proba(batch["text"].to_list())
-        rows = topic_rows(post_ids, proba, model.thresholds, corrections)
+        texts = batch["text"].to_list()
+        rows = topic_rows(post_ids, model.predict_proba(texts), model.thresholds, corrections, texts)
         con.register("_tagged", rows)
         try:
             con.execute("INSERT INTO post_topics SELECT post_id, topic, probability, rank, corrected FROM _tagged")
