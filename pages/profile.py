@@ -138,6 +138,8 @@ else:
     st.info("Scores have not been computed yet — run a refresh on the Data page.")
 
 st.subheader("Topics")
+if note := st.session_state.pop("topic_note", None):
+    st.success(note, icon=":material/check:")
 if not p.topics.height:
     st.info("No topics with enough evidence for this person (or the topic step has not run yet).")
 for topic in p.topics.iter_rows(named=True):
@@ -154,9 +156,9 @@ for topic in p.topics.iter_rows(named=True):
             help=None if can_correct else "Correcting topics needs the editor role in this workspace.",
         ):
             added = profiles.mark_topic_wrong(cursor, auth.access(), person_id, topic["topic"])
-            st.toast(
-                f"{topic_label(topic['topic'])} removed from this person in your workspace; "
-                f"{added} evidence post{'s' if added != 1 else ''} sent to the topic classifier's corrections."
+            st.session_state["topic_note"] = (
+                f"Noted: {topic_label(topic['topic'])} is removed from this person in your workspace until you undo "
+                f"it; {added} evidence post{'s' if added != 1 else ''} sent to the topic classifier's corrections."
             )
             st.rerun()
         evidence = p.evidence.filter(pl.col("topic") == topic["topic"])
@@ -185,6 +187,7 @@ for removed in p.removed_topics:
             help=None if can_correct else "Undoing a correction needs the editor role in this workspace.",
         ):
             profiles.undo_topic_wrong(cursor, auth.access(), person_id, removed)
+            st.session_state["topic_note"] = f"{topic_label(removed)} is back on this person in your workspace."
             st.rerun()
 
 st.subheader("Authenticity")
