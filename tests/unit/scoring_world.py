@@ -67,7 +67,7 @@ class World:
         *,
         day: float = 1.0,
         kind: str = "post",
-        url: str | None = None,
+        text: str = "hello",
         reported_likes: int | None = None,
     ) -> int:
         """Add a post by an account at START + day; returns its id."""
@@ -80,9 +80,8 @@ class World:
                 "network": network,
                 "external_id": str(post_id),
                 "posted_at": START + timedelta(days=day),
-                "text": "hello",
+                "text": text,
                 "kind": kind,
-                "url": url,
                 "reported_likes": reported_likes,
             }
         )
@@ -115,7 +114,6 @@ class World:
                 self.posts,
                 schema_overrides={
                     "posted_at": pl.Datetime("us"),
-                    "url": pl.String,
                     "reported_likes": pl.Int64,
                 },
             ),

@@ -59,13 +59,13 @@ def _world() -> tuple[World, int, int, int]:
     quiet_bot = w.person("quiet", followers=40, following=400, created_at=START - timedelta(days=60))
     fan = w.person("fan")
     for i in range(300):  # 30 link posts a day for 10 days
-        w.post(bot, day=1 + i / 30, url=f"https://spam.example/{i}", reported_likes=0)
+        w.post(bot, day=1 + i / 30, text=f"Deal of the day https://spam.example/{i}", reported_likes=0)
     for i in range(25):
         post = w.post(human, day=1 + i * 0.4, reported_likes=5)
         w.react(fan, human, kind="like", post=post, day=1.2 + i * 0.4)
     w.react(fan, human, kind="like", day=12)  # the data runs past the bot's last post
     for i in range(5):  # posts like the bot, but too few to judge
-        w.post(quiet_bot, day=1 + i, url=f"https://spam.example/q{i}", reported_likes=0)
+        w.post(quiet_bot, day=1 + i, text=f"Deal https://spam.example/q{i}", reported_likes=0)
     return w, bot, human, quiet_bot
 
 
