@@ -14,9 +14,9 @@ from pathlib import Path
 
 import polars as pl
 
+from bench.shared_data import SHARED
 from core.corpus.samples import CORPUS_PATH, HEADLINES_PATH
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 REDDIT = SHARED / "reddit-top-2.5m-niches" / "reddit_top2013_niches.jsonl.gz"
 HUFFPOST = SHARED / "huffpost-news-category" / "News_Category_Dataset_v3_first10000.jsonl.gz"
 HUFFPOST_MAP = SHARED / "huffpost-news-category" / "category_to_tweettopic.csv"

@@ -40,7 +40,7 @@ if person_id is None:
 cursor = backend.cursor()
 key = (*backend.data_key(), backend.discover_build())
 try:
-    p = _profile(key, person_id)
+    p = profiles.in_workspace(cursor, _profile(key, person_id), auth.access().workspace_id)
 except profiles.ProfileNotFound as missing:
     st.title("Profile")
     st.error(str(missing), icon=":material/person_off:")
@@ -180,6 +180,8 @@ else:
     st.info("Scores have not been computed yet — run a refresh on the Data page.")
 
 st.subheader("Topics")
+if note := st.session_state.pop("topic_note", None):
+    st.success(note, icon=":material/check:")
 if not p.topics.height:
     st.info("No topics with enough evidence for this person (or the topic step has not run yet).")
 for topic in p.topics.iter_rows(named=True):
@@ -196,11 +198,11 @@ for topic in p.topics.iter_rows(named=True):
             help=None if can_correct else "Correcting topics needs the editor role in this workspace.",
         ):
             added = profiles.mark_topic_wrong(cursor, auth.access(), person_id, topic["topic"])
-            st.success(
-                f"Noted: {added} evidence post{'s' if added != 1 else ''} sent to the topic classifier's corrections."
-                if added
-                else "Already noted — the classifier will learn from it on its next training run."
+            st.session_state["topic_note"] = (
+                f"Noted: {topic_label(topic['topic'])} is removed from this person in your workspace until you undo "
+                f"it; {added} evidence post{'s' if added != 1 else ''} sent to the topic classifier's corrections."
             )
+            st.rerun()
         evidence = p.evidence.filter(pl.col("topic") == topic["topic"])
         st.dataframe(
             evidence.select("post_network", "posted_at", "text", "reactions", "distinct_reactors"),
@@ -213,6 +215,22 @@ for topic in p.topics.iter_rows(named=True):
                 "distinct_reactors": "Distinct accounts",
             },
         )
+
+for removed in p.removed_topics:
+    with st.container(border=True):
+        name, action = st.columns([4, 2], vertical_alignment="center")
+        name.markdown(f"~~{topic_label(removed)}~~ · marked as wrong in your workspace")
+        can_correct = auth.access().allows("editor")
+        if action.button(
+            "Undo",
+            key=f"undo_{removed}",
+            icon=":material/undo:",
+            disabled=not can_correct,
+            help=None if can_correct else "Undoing a correction needs the editor role in this workspace.",
+        ):
+            profiles.undo_topic_wrong(cursor, auth.access(), person_id, removed)
+            st.session_state["topic_note"] = f"{topic_label(removed)} is back on this person in your workspace."
+            st.rerun()
 
 st.subheader("Authenticity")
 if not p.flags.height:

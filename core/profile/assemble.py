@@ -10,6 +10,7 @@ import polars as pl
 from core.discover.columns import SCORE_COLUMNS
 from core.profile.amplifiers import Amplifiers, amplifiers
 from core.profile.breakdown import Breakdown, breakdown, sentences
+from core.profile.corrections import removed_topics
 from core.profile.history import model_changes, score_history
 from core.profile.posts import post_texts, recent_posts
 from core.scoring.params import ScoreParams
@@ -60,6 +61,7 @@ class Profile:
     flags: pl.DataFrame  # network, handle, flag, severity, evidence (JSON text)
     amplifiers: Amplifiers
     recent_posts: pl.DataFrame  # post_id, kind, reactions, one column per type, post_network, posted_at, text, url
+    removed_topics: tuple[str, ...] = ()  # topics the viewing workspace marked as wrong (see in_workspace)
 
 
 def _header(con: duckdb.DuckDBPyConnection, person_id: int) -> tuple[Header, list[int]]:
@@ -178,4 +180,19 @@ def profile(con: duckdb.DuckDBPyConnection, person_id: int) -> Profile:
         flags=_flags(con, person_id, accounts),
         amplifiers=amplifiers(con, person_id, account_ids, header.reactions),
         recent_posts=recent.join(texts, on="post_id", how="left", maintain_order="left"),
+    )
+
+
+def in_workspace(con: duckdb.DuckDBPyConnection, p: Profile, workspace_id: int) -> Profile:
+    """The profile as one workspace sees it: topics its marketers marked as wrong are set apart until undone.
+
+    Read at serving time (not stored in the shared topic tables), so a removal holds across refreshes and
+    retraining, and other workspaces keep seeing the topic.
+    """
+    removed = removed_topics(con, workspace_id, p.header.person_id)
+    return replace(
+        p,
+        topics=p.topics.filter(~pl.col("topic").is_in(removed)),
+        evidence=p.evidence.filter(~pl.col("topic").is_in(removed)),
+        removed_topics=tuple(removed),
     )

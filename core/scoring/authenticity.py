@@ -7,7 +7,9 @@
 - pod: a small group whose members each react to most of the others' posts, mutually, and who get a large
   share of all their reactions from the group (connected components of mutual "dedicated" pairs);
 - bought_burst (the account whose post got the burst) and burst_reactor (the near-silent accounts that
-  delivered it): many reactions to one post within minutes, mostly from accounts that do little else.
+  delivered it): many reactions to one post within minutes, mostly from accounts that do little else;
+- automated: the account's own posting looks like a bot's to a model fitted on real labelled accounts
+  (core/scoring/automation.py, with its own tunables and a sentence of evidence).
 Each flag keeps the numbers that triggered it as JSON evidence. A flag cuts the account's rating by its
 severity (rating = 100 x product of (1 - severity)); the account's reactions and its own score are then
 scaled by its factor, (rating / 100) ** inauthentic_power.
@@ -23,6 +25,7 @@ import polars as pl
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from core.scoring import automation
 from core.scoring.params import ScoreParams
 from core.scoring.reactions import FOLLOW, Features, index_of
 
@@ -343,7 +346,13 @@ def _bought_bursts(con: duckdb.DuckDBPyConnection, f: Features, params: ScorePar
 def detect(con: duckdb.DuckDBPyConnection, f: Features, params: ScoreParams) -> Authenticity:
     """Run every detector over the window's features and rate the accounts."""
     flags = pl.concat(
-        [_follow_farms(con, f, params), _react_all(f, params), _pods(f, params), _bought_bursts(con, f, params)]
+        [
+            _follow_farms(con, f, params),
+            _react_all(f, params),
+            _pods(f, params),
+            _bought_bursts(con, f, params),
+            automation.flags(con, f.accounts, f.window.start, f.window.as_of, f.window.coverage_days),
+        ]
     ).sort("aidx", "flag")
     kept = np.ones(f.accounts.height)
     np.multiply.at(kept, flags["aidx"].to_numpy(), 1.0 - flags["severity"].to_numpy())

@@ -92,6 +92,23 @@ def record_corrections(
     return len(added)
 
 
+def withdraw_corrections(con: duckdb.DuckDBPyConnection, access: Access, correction_ids: Sequence[int]) -> int:
+    """Delete the workspace's own corrections with these ids (an undone "topic is wrong"); returns rows deleted."""
+    if not correction_ids:
+        return 0
+    with transaction(con):
+        authorize(con, access, "editor", "withdrawing topic corrections")
+        gone = rows(
+            con,
+            "DELETE FROM topic_corrections WHERE workspace_id = ? AND list_contains(?, correction_id) "
+            "RETURNING correction_id",
+            [access.workspace_id, list(correction_ids)],
+        )
+        if gone:
+            audit.record(con, access, "topic.withdraw", {"corrections": len(gone)})
+    return len(gone)
+
+
 def correct_post(
     con: duckdb.DuckDBPyConnection,
     access: Access,

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
@@ -24,6 +24,7 @@ from core.corpus.samples import TOPICS, training_posts
 from core.progress import Progress, silent
 from core.topics.card import build_card
 from core.topics.features import PostVectorizer
+from core.topics.tokenize import token_lists
 
 LABELS: tuple[str, ...] = TOPICS
 # Written by `python -m bench.topics_eval --save`: the recipe's last evaluation and the thresholds tuned there.
@@ -49,10 +50,41 @@ _REDDIT_META = (
 )
 
 
-def choose(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
-    """Boolean (n, 19): the most likely label of each row plus every label at or above its threshold."""
+# A post needs this many letters in words that carry meaning (not stop words or chat fillers, not @mentions) to
+# get a topic: "ok", "lol 😂" or "yes!!" say nothing about one, and the model's best guess for them is noise.
+# Letters rather than words, so a Japanese or Chinese post (one long unspaced token) is not mistaken for empty.
+MIN_CONTENT_LETTERS = 6
+_FILLERS = frozenset(ENGLISH_STOP_WORDS) | {
+    "ok", "okay", "lol", "lmao", "haha", "hahaha", "omg", "wow", "yes", "yeah", "yep", "nope", "thanks", "thank",
+    "thx", "pls", "please", "cool", "nice", "good", "great", "hey", "hello", "hmm",
+}  # fmt: skip
+
+
+def has_content(texts: Sequence[str]) -> np.ndarray:
+    """Boolean per text: enough meaningful letters (MIN_CONTENT_LETTERS) for a topic to be more than a guess."""
+    letters = (
+        token_lists(texts)
+        .list.eval(
+            pl.element()
+            .filter(~pl.element().str.starts_with("@") & ~pl.element().is_in(list(_FILLERS)))
+            .str.count_matches(r"[^\W\d_]")
+            .sum()
+        )
+        .list.first()
+        .fill_null(0)
+    )
+    return letters.to_numpy() >= MIN_CONTENT_LETTERS
+
+
+def choose(proba: np.ndarray, thresholds: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
+    """Boolean (n, 19): the most likely label of each row plus every label at or above its threshold.
+
+    Given the texts, rows without enough content (has_content) get no label at all.
+    """
     chosen = proba >= thresholds
     chosen[np.arange(len(proba)), proba.argmax(axis=1)] = True
+    if texts is not None:
+        chosen[~has_content(texts)] = False
     return chosen
 
 
@@ -77,11 +109,12 @@ class TopicModel:
 
     def predict(self, texts: Sequence[str]) -> list[list[str]]:
         """Topics of each text: the most likely label plus every label whose probability reaches its threshold."""
-        return self.topics_from_proba(self.predict_proba(texts))
+        texts = list(texts)
+        return self.topics_from_proba(self.predict_proba(texts), texts)
 
-    def topics_from_proba(self, proba: np.ndarray) -> list[list[str]]:
+    def topics_from_proba(self, proba: np.ndarray, texts: Sequence[str] | None = None) -> list[list[str]]:
         """Apply the decision rule to probabilities already computed; labels come most likely first."""
-        chosen = choose(proba, self.thresholds)
+        chosen = choose(proba, self.thresholds, texts)
         order = np.argsort(-proba, axis=1, kind="stable")
         picked = np.take_along_axis(chosen, order, axis=1)
         names = iter(np.asarray(LABELS, dtype=object)[order[picked]].tolist())

@@ -31,17 +31,19 @@ def topic_rows(
     thresholds: np.ndarray,
     corrections: pl.DataFrame | None = None,
     covered: np.ndarray | None = None,
+    texts: list[str] | None = None,
 ) -> pl.DataFrame:
     """Rows (post_id, topic, probability, rank, corrected) of the model's choice with corrections applied.
 
     The model's choice is the top label plus every one over its threshold; posts not `covered` (their language
-    is not the model's) get none. `corrections` (post_id, topic, action) then removes or adds topics of the
-    posts they name, covered or not. `post_ids` must be sorted.
+    is not the model's) get none, and given the `texts`, neither do posts with too little text (see
+    has_content). `corrections` (post_id, topic, action) then removes or adds topics of the posts they name,
+    covered or not. `post_ids` must be sorted.
     """
     order = np.argsort(-proba, axis=1, kind="stable")
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(1, proba.shape[1] + 1), axis=1)
-    chosen = choose(proba, thresholds)
+    chosen = choose(proba, thresholds, texts)
     if covered is not None:
         chosen[~covered] = False
     corrected = np.zeros_like(chosen)
@@ -152,7 +154,8 @@ def tag_posts(con: duckdb.DuckDBPyConnection, model: TopicModel, *, progress: Pr
         proba = np.zeros((batch.height, len(LABELS)))
         if covered.any():
             proba[covered] = model.predict_proba(batch["text"].filter(found["covered"]).to_list())
-        rows = topic_rows(post_ids, proba, model.thresholds, corrections, covered)
+        texts = batch["text"].to_list()
+        rows = topic_rows(post_ids, proba, model.thresholds, corrections, covered, texts)
         _write(con, "post_topics", rows)
         _write(
             con,

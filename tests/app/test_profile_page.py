@@ -59,11 +59,17 @@ def test_switching_the_breakdown_to_a_network(known_world):
     assert any("Score 75 of 100" in t.value for t in at.markdown)
 
 
-def test_marking_a_topic_wrong_records_a_correction(known_world):
+def test_marking_a_topic_wrong_removes_it_until_undone(known_world):
     at = _profile(str(MIRA))
     assert [b.label for b in at.button].count("Mark topic as wrong") == 2
     at.button(key="wrong_fitness_&_health").click().run()
-    assert any("Noted: 2 evidence posts" in s.value for s in at.success)
+    assert any(
+        "removed from this person in your workspace" in s.value and "2 evidence posts" in s.value for s in at.success
+    )
+    assert [b.label for b in at.button].count("Mark topic as wrong") == 1  # the topic left the profile
+    at.button(key="undo_fitness_&_health").click().run()
+    assert any("is back on this person" in s.value for s in at.success)
+    assert [b.label for b in at.button].count("Mark topic as wrong") == 2
     con = warehouse.connect(known_world)
     try:
         found = warehouse.rows(
@@ -71,8 +77,8 @@ def test_marking_a_topic_wrong_records_a_correction(known_world):
         )
     finally:
         con.close()
-    # Without sign-in the session acts in the local workspace (1).
-    assert found == [(1, 101, "fitness_&_health", "remove"), (1, 103, "fitness_&_health", "remove")]
+    # Without sign-in the session acts in the local workspace (1); the undo withdrew its corrections again.
+    assert found == []
 
 
 def test_flags_show_their_evidence(known_world):

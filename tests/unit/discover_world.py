@@ -177,6 +177,13 @@ def _topics(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def rewrite_topics(con: duckdb.DuckDBPyConnection) -> None:
+    """What a topic refresh does to the topic tables: replace every row (here with the same, freshly written)."""
+    con.execute("DELETE FROM topic_evidence")
+    con.execute("DELETE FROM topic_influence")
+    _topics(con)
+
+
 def fill(con: duckdb.DuckDBPyConnection, *, scored: bool = True, topics: bool = True) -> None:
     """Load the world into a migrated, empty warehouse and build the discovery tables."""
     _people_and_posts(con)

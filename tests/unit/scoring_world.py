@@ -21,14 +21,30 @@ class World:
         self.posts: list[dict] = []
         self.interactions: list[dict] = []
 
-    def person(self, name: str, *, followers: int = 100, following: int = 100, network: str = "twitter") -> int:
+    def person(
+        self,
+        name: str,
+        *,
+        followers: int = 100,
+        following: int = 100,
+        network: str = "twitter",
+        created_at: datetime | None = None,
+    ) -> int:
         """Add a person with one account; returns the account id (= person id)."""
         pid = len(self.people) + 1
         self.people.append({"person_id": pid, "external_id": name, "name": name})
-        self.account(pid, network=network, followers=followers, following=following)
+        self.account(pid, network=network, followers=followers, following=following, created_at=created_at)
         return pid
 
-    def account(self, person_id: int, *, network: str, followers: int = 100, following: int = 100) -> int:
+    def account(
+        self,
+        person_id: int,
+        *,
+        network: str,
+        followers: int = 100,
+        following: int = 100,
+        created_at: datetime | None = None,
+    ) -> int:
         """Add an account for an existing person; returns its id."""
         aid = person_id if network == "twitter" else 1000 + len(self.accounts)
         self.accounts.append(
@@ -40,11 +56,20 @@ class World:
                 "handle": f"h{aid}",
                 "followers": followers,
                 "following": following,
+                "created_at": created_at,
             }
         )
         return aid
 
-    def post(self, account: int, *, day: float = 1.0) -> int:
+    def post(
+        self,
+        account: int,
+        *,
+        day: float = 1.0,
+        kind: str = "post",
+        text: str = "hello",
+        reported_likes: int | None = None,
+    ) -> int:
         """Add a post by an account at START + day; returns its id."""
         post_id = len(self.posts) + 1
         network = next(a["network"] for a in self.accounts if a["account_id"] == account)
@@ -55,8 +80,9 @@ class World:
                 "network": network,
                 "external_id": str(post_id),
                 "posted_at": START + timedelta(days=day),
-                "text": "hello",
-                "kind": "post",
+                "text": text,
+                "kind": kind,
+                "reported_likes": reported_likes,
             }
         )
         return post_id
@@ -83,8 +109,14 @@ class World:
         """Insert everything into a migrated warehouse connection."""
         frames = {
             "people": pl.DataFrame(self.people),
-            "accounts": pl.DataFrame(self.accounts),
-            "posts": pl.DataFrame(self.posts, schema_overrides={"posted_at": pl.Datetime("us")}),
+            "accounts": pl.DataFrame(self.accounts, schema_overrides={"created_at": pl.Datetime("us")}),
+            "posts": pl.DataFrame(
+                self.posts,
+                schema_overrides={
+                    "posted_at": pl.Datetime("us"),
+                    "reported_likes": pl.Int64,
+                },
+            ),
             "interactions": pl.DataFrame(self.interactions, schema_overrides={"post_id": pl.Int64}),
         }
         for table, frame in frames.items():

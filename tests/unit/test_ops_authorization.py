@@ -20,7 +20,7 @@ from core.campaigns.terms import parse_terms
 from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.ops import backup, campaigns, erase, imports, lock, rebuild, refresh, retrain
-from core.profile import mark_topic_wrong
+from core.profile import mark_topic_wrong, undo_topic_wrong
 from core.topics.corrections import correct_post
 from core.workspace import membership
 from core.workspace.access import LOCAL, LOCAL_WORKSPACE_ID, Access, PermissionDenied
@@ -36,6 +36,7 @@ WATCHED = (
     "campaign_members",
     "campaign_member_history",
     "topic_corrections",
+    "person_topic_removals",
     "workspaces",
     "workspace_members",
     "load_log",
@@ -246,6 +247,12 @@ def test_correcting_a_posts_topics_is_refused(world, who):
 @FORGED
 def test_marking_a_topic_wrong_is_refused(world, who):
     _refused(world, lambda: mark_topic_wrong(world.con, who, world.topic_person, world.topic))
+
+
+@FORGED
+def test_undoing_a_topic_marked_wrong_is_refused(world, who):
+    mark_topic_wrong(world.con, LOCAL, world.topic_person, world.topic)
+    _refused(world, lambda: undo_topic_wrong(world.con, who, world.topic_person, world.topic))
 
 
 @FORGED

@@ -7,7 +7,14 @@ import numpy as np
 import pytest
 
 from core.db.warehouse import rows
-from core.profile import ProfileNotFound, mark_topic_wrong, profile
+from core.profile import (
+    ProfileNotFound,
+    TopicCorrectionError,
+    in_workspace,
+    mark_topic_wrong,
+    profile,
+    undo_topic_wrong,
+)
 from core.profile.layout import force_layout
 from core.topics.corrections import correct_post
 from core.workspace.access import Access, PermissionDenied
@@ -100,10 +107,11 @@ def test_marking_a_topic_wrong_writes_remove_corrections_once():
         (3, 1, 201, "music", "remove", "Buy followers here", "ed@brand.example"),
     ]
     correct_post(con, EDITOR, 101, add=["fitness_&_health"])
-    assert mark_topic_wrong(con, EDITOR, MIRA, "fitness_&_health") == 1  # the latest word was 'add' again
+    # The topic is already removed from the person in this workspace: marking it again changes nothing.
+    assert mark_topic_wrong(con, EDITOR, MIRA, "fitness_&_health") == 0
     # Another workspace's word is its own: its first click is recorded even though workspace 1 said the same.
     assert mark_topic_wrong(con, OTHER_WORKSPACE, MIRA, "fitness_&_health") == 2
-    assert rows(con, "SELECT count(*) FROM audit_log WHERE action = 'topic.correct'") == [(5,)]
+    assert rows(con, "SELECT count(*) FROM audit_log WHERE action = 'topic.correct'") == [(4,)]
 
 
 def test_marking_a_topic_wrong_needs_the_editor_role():
@@ -155,3 +163,42 @@ def test_layout_is_deterministic_centred_and_bounded():
     assert distances.min() > 0.1  # no two nodes on top of each other
     assert np.linalg.norm(a[1]) < np.linalg.norm(a[8])  # the strongest amplifier sits closer
     assert force_layout(1, []).tolist() == [[0.0, 0.0]] and force_layout(0, []).shape == (0, 2)
+
+
+def test_a_topic_marked_wrong_stays_removed_in_that_workspace_until_undone():
+    con = world.memory_warehouse()
+    store_members(con, EDITOR, OTHER_WORKSPACE)
+    mark_topic_wrong(con, EDITOR, MIRA, "fitness_&_health")
+    world.rewrite_topics(con)  # a refresh recomputes the person's topics: the marketer's word still holds
+    seen = in_workspace(con, profile(con, MIRA), EDITOR.workspace_id)
+    assert seen.topics["topic"].to_list() == ["food_&_dining"]
+    assert set(seen.evidence["topic"]) == {"food_&_dining"}
+    assert seen.removed_topics == ("fitness_&_health",)
+    other = in_workspace(con, profile(con, MIRA), OTHER_WORKSPACE.workspace_id)
+    assert other.topics["topic"].to_list() == ["fitness_&_health", "food_&_dining"]
+    assert other.removed_topics == ()
+    # The evidence posts still feed training while the removal holds.
+    assert rows(con, "SELECT post_id FROM topic_corrections WHERE action = 'remove' ORDER BY 1") == [(101,), (103,)]
+
+    assert undo_topic_wrong(con, EDITOR, MIRA, "fitness_&_health") == 2
+    back = in_workspace(con, profile(con, MIRA), EDITOR.workspace_id)
+    assert back.topics["topic"].to_list() == ["fitness_&_health", "food_&_dining"]
+    assert back.removed_topics == ()
+    assert rows(con, "SELECT count(*) FROM topic_corrections") == [(0,)]
+    actions = rows(con, "SELECT action FROM audit_log WHERE action LIKE 'topic.%' ORDER BY 1")
+    assert actions == [("topic.correct",), ("topic.person_remove",), ("topic.person_restore",), ("topic.withdraw",)]
+
+
+def test_undo_keeps_other_workspaces_corrections_and_refuses_when_nothing_is_removed():
+    con = world.memory_warehouse()
+    store_members(con, EDITOR, OTHER_WORKSPACE)
+    mark_topic_wrong(con, EDITOR, MIRA, "fitness_&_health")
+    mark_topic_wrong(con, OTHER_WORKSPACE, MIRA, "fitness_&_health")
+    assert mark_topic_wrong(con, EDITOR, MIRA, "fitness_&_health") == 0  # a second click changes nothing
+    undo_topic_wrong(con, EDITOR, MIRA, "fitness_&_health")
+    assert rows(con, "SELECT DISTINCT workspace_id FROM topic_corrections") == [(2,)]
+    assert in_workspace(con, profile(con, MIRA), 2).removed_topics == ("fitness_&_health",)
+    with pytest.raises(TopicCorrectionError, match="nothing to undo"):
+        undo_topic_wrong(con, EDITOR, MIRA, "fitness_&_health")
+    with pytest.raises(TopicCorrectionError, match="Unknown topic"):
+        mark_topic_wrong(con, EDITOR, MIRA, "astrology")
