@@ -21,6 +21,7 @@ from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.db.status import status
 from core.demo.world import build_demo_warehouse
+from core.engines import ENGINES
 from core.ingest.errors import InputError
 from core.ops import handoff, imports
 from core.ops.rebuild import rebuild_demo
@@ -66,6 +67,8 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
         "as_of": args.as_of.isoformat() if args.as_of else None,
         "backfill_days": args.backfill_days,
         "step_days": args.step_days,
+        "engine": args.engine,
+        "master": args.master,
     }
     outcome = handoff.run("refresh", params, progress=progress.to_stderr)
     for line in outcome.lines:
@@ -131,6 +134,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--backfill-days", type=int, default=0, help="also write score history for this many past days (default 0)"
     )
     ref.add_argument("--step-days", type=int, default=1, help="backfill every N days (default 1)")
+    ref.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="local",
+        help="where the data-sized steps run: local (DuckDB + numpy, default) or spark (needs requirements-spark.txt)",
+    )
+    ref.add_argument(
+        "--master", default=None, help="Spark master URL (spark://..., k8s://..., yarn); default: Spark local mode"
+    )
     ref.set_defaults(run=_cmd_refresh)
 
     add_scoring(sub)

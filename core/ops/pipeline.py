@@ -14,6 +14,7 @@ import duckdb
 
 from core.discover.build import build_discovery
 from core.progress import Progress, scaled, silent
+from core.scoring.engine import LOCAL, Engine
 from core.scoring.refresh import backfill_history, refresh
 from core.topics.influence import refresh_topics
 
@@ -38,15 +39,20 @@ def refresh_all(
     backfill_days: int = 0,
     step_days: int = 1,
     progress: Progress = silent,
+    engine: Engine = LOCAL,
 ) -> PipelineReport:
     """Refresh scores (and optionally their history), topic influence and the Discover tables, in that order.
 
     Each step stores its results in one transaction, so readers see the previous results until a step is
-    complete; a failing step raises with the reason and leaves its own previous results in place.
+    complete; a failing step raises with the reason and leaves its own previous results in place. `engine` runs
+    the reaction features and PageRank of the scores, their history and topic influence (the Discover tables are
+    per-person SQL over the stored results, in the warehouse).
     """
     start = time.perf_counter()
     scores_end = 0.6 if backfill_days else 0.3
-    lines = [refresh(con, window_days=window_days, as_of=as_of, progress=scaled(progress, 0.0, 0.3)).summary()]
+    lines = [
+        refresh(con, window_days=window_days, as_of=as_of, progress=scaled(progress, 0.0, 0.3), engine=engine).summary()
+    ]
     if backfill_days:
         lines.append(
             backfill_history(
@@ -55,9 +61,10 @@ def refresh_all(
                 step_days=step_days,
                 window_days=window_days,
                 progress=scaled(progress, 0.3, scores_end),
+                engine=engine,
             ).summary()
         )
-    lines.append(refresh_topics(con, progress=scaled(progress, scores_end, 0.9)).summary())
+    lines.append(refresh_topics(con, progress=scaled(progress, scores_end, 0.9), engine=engine).summary())
     info = build_discovery(con, progress=scaled(progress, 0.9, 1.0))
     lines.append(f"Discover tables rebuilt for {info.people:,} people.")
     progress(1.0, "Refresh finished")

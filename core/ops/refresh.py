@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 
 from core.db.warehouse import transaction
+from core.engines import open_engine
 from core.ops.lock import exclusive
 from core.ops.pipeline import refresh_all
 from core.progress import Progress, silent
@@ -24,10 +25,14 @@ def refresh(
     *,
     db: Path,
     progress: Progress = silent,
+    engine: str = "local",
+    master: str | None = None,
     **params: Any,
 ) -> list[str]:
     """Refresh scores, topics and the Discover tables as one transaction; instance operators only
     (the scores are shared by every workspace). Returns the report lines.
+
+    `engine` is 'local' or 'spark' (`master`: the Spark cluster's URL; none runs Spark in local mode).
 
     Readers keep the previous results until the commit; a failure or a killed process leaves them in place,
     and a failure is noted in the audit log.
@@ -38,7 +43,8 @@ def refresh(
         try:
             with transaction(con):
                 authorize_operator(con, access, "refreshing scores and topics")
-                report = refresh_all(con, progress=progress, **params)
+                with open_engine(engine, db=db, master=master, progress=progress) as chosen:
+                    report = refresh_all(con, progress=progress, engine=chosen, **params)
                 audit.record(con, access, "refresh", {"seconds": round(report.seconds, 1)}, shared=True)
         except PermissionDenied:
             raise  # a refused caller leaves no trace, not even a failure entry
