@@ -10,7 +10,7 @@ Without a master URL Spark runs in local mode on this machine's cores; with one,
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -50,8 +50,9 @@ SETTINGS = {
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     "spark.ui.showConsoleProgress": "false",
 }
-# Local mode only: the driver is the executor, so it gets the memory, and few shuffle partitions suit 2-16 cores.
-LOCAL_SETTINGS = {"spark.driver.memory": "4g", "spark.sql.shuffle.partitions": "8", "spark.ui.enabled": "false"}
+# Local mode only: the driver is the executor, so it gets the memory; few shuffle partitions suit a few cores
+# (adaptive execution coalesces them further).
+LOCAL_SETTINGS = {"spark.driver.memory": "4g", "spark.sql.shuffle.partitions": "4", "spark.ui.enabled": "false"}
 
 
 class SparkJobError(ScoringError):
@@ -186,7 +187,7 @@ class SparkRun:
         window = self._view(
             "window_reactions", self._sql(sql.WINDOW_REACTIONS, [start_us, start_us, as_of_us]).localCheckpoint()
         )
-        reactions = window.orderBy("actor", "target", "t", "post_id").toArrow()
+        reactions = window.toArrow()
         if not reactions.num_rows:
             raise no_reactions(start, as_of, window_days)
         runs = self._view("pair_runs", self._sql(sql.PAIR_RUNS).localCheckpoint())
@@ -310,26 +311,16 @@ class SparkRun:
 
 
 @contextmanager
-def spark_engine(
-    *,
-    master: str | None,
-    lake_folder: Path,
-    progress: Progress = silent,
-    session: SparkSession | None = None,
-    on_run: Callable[[SparkRun], None] | None = None,
-) -> Iterator[Engine]:
-    """A Spark engine for one refresh: starts a session (local mode without `master`) unless given, then stops it."""
+def spark_engine(*, master: str | None, lake_folder: Path, progress: Progress = silent) -> Iterator[Engine]:
+    """A Spark engine for one refresh, on the process's running Spark session if it has one (left running), or
+    on a new one (local mode without `master`) that is stopped afterwards."""
+    session = SparkSession.getActiveSession()
+    owned = session is None
     if session is None:
         progress(0.0, f"Starting Spark ({f'master {master}' if master else 'local mode, every core'})")
         session = start_session(master)
-        owned = True
-    else:
-        owned = False
-    run = SparkRun(session=session, lake=lake_folder)
-    if on_run is not None:
-        on_run(run)
     try:
-        yield run.engine()
+        yield SparkRun(session=session, lake=lake_folder).engine()
     finally:
         if owned:
             session.stop()
