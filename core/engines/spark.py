@@ -111,6 +111,8 @@ class SparkRun:
     lake: Path
     exported: bool = False  # the export is written once per refresh, from the refresh's own transaction
     seconds: dict[str, float] = field(default_factory=dict)
+    # Features per (as_of, window_days, params): the scores and topic influence of one refresh read the same window.
+    loaded: dict[tuple[datetime, int, ScoreParams], Features] = field(default_factory=dict)
 
     def engine(self) -> Engine:
         """This run's steps as an engine for the scoring pipeline."""
@@ -143,6 +145,9 @@ class SparkRun:
         self, con: duckdb.DuckDBPyConnection, *, as_of: datetime, window_days: int, params: ScoreParams
     ) -> Features:
         """The window's features as reactions.load_features computes them, with the SQL-shaped steps on Spark."""
+        key = (as_of, window_days, params)
+        if key in self.loaded:
+            return self.loaded[key]
         start = window_start(as_of, window_days)
         people, accounts = indices(con)
         with _spark_failures("reading the warehouse's Parquet export"):
@@ -151,6 +156,7 @@ class SparkRun:
         with _spark_failures("collecting the window's reactions"):
             features = self._features(accounts, people, as_of, start, window_days, params)
         self._timed("features", since)
+        self.loaded[key] = features
         return features
 
     def _features(
