@@ -67,7 +67,7 @@ def test_the_shared_sql_run_by_duckdb_gives_the_local_engines_features(demo_copy
     np.testing.assert_array_equal(pairs["target"], expected.target)
     np.testing.assert_array_equal(pairs["given"], expected.given)
     np.testing.assert_allclose(pairs["w"], expected.w, rtol=1e-12)
-    activity = other.execute(sql.REACTOR_ACTIVITY).pl()
+    activity = other.sql(sql.REACTOR_ACTIVITY).pl()
     at = activity["aidx"].to_numpy()
     for name in ("all_targets", "distinct_targets", "once_targets", "reactions_given"):
         np.testing.assert_array_equal(activity[name].to_numpy(), getattr(expected, name)[at], err_msg=name)
