@@ -111,7 +111,8 @@ class SparkRun:
     lake: Path
     exported: bool = False  # the export is written once per refresh, from the refresh's own transaction
     seconds: dict[str, float] = field(default_factory=dict)
-    # Features per (as_of, window_days, params): the scores and topic influence of one refresh read the same window.
+    # The latest features by (as_of, window_days, params): a refresh's topic step reads the window its scores read
+    # (only the latest is kept, so a history backfill does not hold every day's features).
     loaded: dict[tuple[datetime, int, ScoreParams], Features] = field(default_factory=dict)
 
     def engine(self) -> Engine:
@@ -156,7 +157,7 @@ class SparkRun:
         with _spark_failures("collecting the window's reactions"):
             features = self._features(accounts, people, as_of, start, window_days, params)
         self._timed("features", since)
-        self.loaded[key] = features
+        self.loaded = {key: features}
         return features
 
     def _features(
