@@ -29,5 +29,7 @@ test: $(PY)
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	@# Browser tests drive Debian's Chromium through Playwright (Playwright's own browser download is not used).
 	command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+	@# The Spark engine's test runs Spark in local mode, which needs Java 17 or later.
+	command -v java >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q openjdk-17-jre-headless; }
 	$(PY) -m ruff check .
 	$(PY) -m pytest

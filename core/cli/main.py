@@ -22,6 +22,7 @@ from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.db.status import status
 from core.demo.world import build_demo_warehouse
+from core.engines import ENGINES
 from core.ingest.errors import InputError
 from core.ops import handoff, imports
 from core.ops.rebuild import rebuild_demo
@@ -68,6 +69,8 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
         "backfill_days": args.backfill_days,
         "step_days": args.step_days,
         "settings": parse_settings(args.set),
+        "engine": args.engine,
+        "master": args.master,
     }
     outcome = handoff.run("refresh", params, progress=progress.to_stderr)
     for line in outcome.lines:
@@ -139,6 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME=VALUE",
         help="change a scoring parameter from the current run's, as previewed with `scores preview` (repeatable)",
+    )
+    ref.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="local",
+        help="where the data-sized steps run: local (DuckDB + numpy, default) or spark (needs requirements-spark.txt)",
+    )
+    ref.add_argument(
+        "--master", default=None, help="Spark master URL (spark://..., k8s://..., yarn); default: Spark local mode"
     )
     ref.set_defaults(run=_cmd_refresh)
 

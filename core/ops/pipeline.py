@@ -19,6 +19,7 @@ import duckdb
 from core.discover.build import build_discovery
 from core.profile.flags import flag_name
 from core.progress import Progress, scaled, silent
+from core.scoring.engine import LOCAL, Engine
 from core.scoring.params import ScoreParams
 from core.scoring.refresh import BackfillReport, RefreshReport, backfill_history, refresh
 from core.topics.influence import TopicRefreshReport, refresh_topics
@@ -85,17 +86,22 @@ def refresh_all(
     topic_model: Callable[[Progress], TopicModel] | None = None,
     params: ScoreParams | None = None,
     progress: Progress = silent,
+    engine: Engine = LOCAL,
 ) -> PipelineReport:
     """Refresh scores (and optionally their history), topic influence and the Discover tables, in that order.
 
     Each step stores its results in one transaction, so readers see the previous results until a step is
     complete; a failing step raises with the reason and leaves its own previous results in place.
     `topic_model`, when given, supplies the topic model once the scores are done (the first start fits it
-    meanwhile); otherwise the saved one is used.
+    meanwhile); otherwise the saved one is used. `engine` runs the reaction features and PageRank of the scores,
+    their history and topic influence (the Discover tables are per-person SQL over the stored results, in the
+    warehouse).
     """
     start = time.perf_counter()
     scores_end = 0.6 if backfill_days else 0.3
-    scores = refresh(con, window_days=window_days, as_of=as_of, params=params, progress=scaled(progress, 0.0, 0.3))
+    scores = refresh(
+        con, window_days=window_days, as_of=as_of, params=params, progress=scaled(progress, 0.0, 0.3), engine=engine
+    )
     history = None
     if backfill_days:
         history = backfill_history(
@@ -105,10 +111,11 @@ def refresh_all(
             window_days=window_days,
             params=params,
             progress=scaled(progress, 0.3, scores_end),
+            engine=engine,
         )
     model_end = scores_end + 0.05 if topic_model else scores_end  # the bar never steps back after the wait
     model = topic_model(scaled(progress, scores_end, model_end)) if topic_model else None
-    topics = refresh_topics(con, model=model, progress=scaled(progress, model_end, 0.9))
+    topics = refresh_topics(con, model=model, progress=scaled(progress, model_end, 0.9), engine=engine)
     info = build_discovery(con, progress=scaled(progress, 0.9, 1.0))
     progress(1.0, "Refresh finished")
     return PipelineReport(scores, history, topics, info.people, info.seconds, time.perf_counter() - start)

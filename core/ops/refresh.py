@@ -12,6 +12,7 @@ import polars as pl
 
 from core.campaigns.tracking import mark_posted_from_mentions
 from core.db.warehouse import transaction
+from core.engines import open_engine
 from core.ops.lock import exclusive
 from core.ops.pipeline import refresh_all
 from core.progress import Progress, silent
@@ -29,6 +30,8 @@ def refresh(
     db: Path,
     progress: Progress = silent,
     settings: dict[str, str] | None = None,
+    engine: str = "local",
+    master: str | None = None,
     **params: Any,
 ) -> list[str]:
     """Refresh scores, topics and the Discover tables as one transaction; instance operators only
@@ -36,6 +39,8 @@ def refresh(
 
     `settings` changes scoring parameters (name -> value, as previewed with `scores preview --set`) from the
     current run's; the run stores the parameters it used and the audit entry names what changed.
+    `engine` is 'local' or 'spark' (`master`: the Spark cluster's URL; none runs Spark in local mode).
+
     Readers keep the previous results until the commit; a failure or a killed process leaves them in place,
     and a failure is noted in the audit log.
     """
@@ -47,7 +52,8 @@ def refresh(
                 authorize_operator(con, access, "refreshing scores and topics")
                 current = current_params(con)
                 chosen = current.with_overrides(settings or {})
-                report = refresh_all(con, progress=progress, params=chosen, **params)
+                with open_engine(engine, db=db, master=master, progress=progress) as running:
+                    report = refresh_all(con, progress=progress, params=chosen, engine=running, **params)
                 posted = mark_posted_from_mentions(con)
                 details: dict[str, Any] = {"seconds": round(report.seconds, 1), "marked_posted": posted}
                 if chosen != current:

@@ -14,8 +14,9 @@ import numpy as np
 import polars as pl
 
 from core.scoring.authenticity import rating_factor
+from core.scoring.engine import LOCAL, Engine
 from core.scoring.params import ScoreParams
-from core.scoring.reactions import FOLLOW, Features, dense_index, index_of, load_features
+from core.scoring.reactions import FOLLOW, Features, dense_index, index_of
 from core.scoring.runs import RunRecord
 from core.scoring.signals import PairValues, own_factor, pair_values, unit_values
 from core.vocabulary import INTERACTION_TYPES
@@ -76,14 +77,16 @@ def _stored_weights(con: duckdb.DuckDBPyConnection, f: Features, run: RunRecord)
     return weight, scored
 
 
-def run_post_values(con: duckdb.DuckDBPyConnection, run: RunRecord) -> pl.DataFrame:
+def run_post_values(con: duckdb.DuckDBPyConnection, run: RunRecord, engine: Engine = LOCAL) -> pl.DataFrame:
     """post_values for a stored score run: its window and parameters, its ratings and reactor weights.
+
+    `engine` loads the window's features (the one that scored the run, so both see the same reactions).
 
     Reactions by people the run gave no reactor weight (added since) are left out. Raises ScoringError where
     the score would (e.g. an interaction naming an unknown account).
     """
     assert run.as_of is not None
-    f = load_features(con, as_of=run.as_of, window_days=run.window_days, params=run.params)
+    f = engine.features(con, as_of=run.as_of, window_days=run.window_days, params=run.params)
     factor = _stored_factor(con, f, run)
     weight, scored = _stored_weights(con, f, run)
     values = post_values(f, pair_values(f, factor, run.params), weight, own_factor(f, factor), run.params)

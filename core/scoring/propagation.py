@@ -18,6 +18,9 @@ Influence is scaled so its mean over all people is 1.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 from scipy.sparse import csc_matrix
 
@@ -62,9 +65,11 @@ def pagerank(
 
 
 def reactor_influence(
-    f: Features, pv: PairValues, auth: Authenticity, params: ScoreParams
+    f: Features, pv: PairValues, auth: Authenticity, params: ScoreParams, rank: Callable[..., Any] = pagerank
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Every person's influence (mean 1) and reaction weight, and the PageRank steps taken.
+
+    `rank` is the PageRank to run (this module's, or an engine's with the same inputs and result).
 
     The weight is influence ** influence_power, rescaled so that the average reaction (weighted by its
     discounted value) weighs 1: raw scores stay in "average reactions" whatever the population.
@@ -72,7 +77,7 @@ def reactor_influence(
     pidx = f.account_pidx
     teleport = np.ones(f.window.people)
     np.minimum.at(teleport, pidx, auth.factor)
-    influence, steps = pagerank(
+    influence, steps = rank(
         pidx, f.actor, pidx[f.target], pv.sat, pv.sat * auth.factor[f.actor], teleport, params.damping
     )
     weight = influence**params.influence_power

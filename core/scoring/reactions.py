@@ -130,7 +130,8 @@ def dense_index(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return inverse.astype(np.int32), distinct
 
 
-def _indices(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
+def indices(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(people: pidx, person_id; accounts: aidx, account_id, person_id, pidx, network), the dense indices."""
     people = con.sql("SELECT person_id FROM people ORDER BY person_id").pl()
     if not people.height:
         raise ScoringError(
@@ -290,21 +291,31 @@ def _pairs(r: Reactions, n_accounts: int) -> tuple[np.ndarray, ...]:
     return actor, target, run_pair, (run_key & 7).astype(np.int8), run_count, run_fresh
 
 
+def window_start(as_of: datetime, window_days: int) -> datetime:
+    """Where the window (start, as_of] starts; fails on a window shorter than a day."""
+    if window_days < 1:
+        raise ScoringError(f"The scoring window must be at least 1 day (got {window_days}).")
+    return as_of - timedelta(days=window_days)
+
+
+def no_reactions(start: datetime, as_of: datetime, window_days: int) -> ScoringError:
+    """The error for a window without reactions, saying what to do."""
+    return ScoringError(
+        f"No reactions (reposts, replies, mentions, likes, clicks, follows) between {start:%Y-%m-%d %H:%M} and "
+        f"{as_of:%Y-%m-%d %H:%M} ({window_days}-day window). Widen the window (--window-days) or import "
+        "interactions for this period, then refresh."
+    )
+
+
 def load_features(
     con: duckdb.DuckDBPyConnection, *, as_of: datetime, window_days: int, params: ScoreParams
 ) -> Features:
     """Collect the window's reactions, their reactor-account pairs and per-account activity; fail on bad data."""
-    if window_days < 1:
-        raise ScoringError(f"The scoring window must be at least 1 day (got {window_days}).")
-    start = as_of - timedelta(days=window_days)
-    people, accounts = _indices(con)
+    start = window_start(as_of, window_days)
+    people, accounts = indices(con)
     r = _reactions(con, accounts, start, as_of, params)
     if not len(r.actor):
-        raise ScoringError(
-            f"No reactions (reposts, replies, mentions, likes, clicks, follows) between {start:%Y-%m-%d %H:%M} and "
-            f"{as_of:%Y-%m-%d %H:%M} ({window_days}-day window). Widen the window (--window-days) or import "
-            "interactions for this period, then refresh."
-        )
+        raise no_reactions(start, as_of, window_days)
     n = accounts.height
     actor, target, run_pair, run_kind, run_count, run_fresh = _pairs(r, n)
     n_pairs = len(actor)

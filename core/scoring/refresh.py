@@ -21,8 +21,9 @@ import polars as pl
 from core.db.warehouse import scalar, transaction
 from core.progress import Progress, scaled, silent
 from core.scoring import authenticity, explain, propagation, runs, signals
+from core.scoring.engine import LOCAL, Engine
 from core.scoring.params import ScoreParams, ScoringError
-from core.scoring.reactions import Window, latest_activity, load_features
+from core.scoring.reactions import Window, latest_activity
 
 SCORE_COLUMNS = (
     "person_id",
@@ -73,6 +74,7 @@ class RefreshReport:
     pagerank_steps: int
     seconds: float
     step_seconds: dict[str, float] = field(default_factory=dict)
+    engine: str = "local"
 
     def summary(self) -> str:
         """A few lines for the command line and the Data page."""
@@ -83,7 +85,8 @@ class RefreshReport:
             f"pairs), {self.window_days}-day window to {self.as_of:%Y-%m-%d %H:%M} (run {self.run_id}).\n"
             f"Median score {self.median_score:g}, {self.share_50_plus:.1%} at 50+, {self.scores_of_100:,} at 100. "
             f"Flagged accounts: {flags}.\n"
-            f"{self.seconds:.1f} s ({steps}; PageRank {self.pagerank_steps} steps)."
+            f"{self.seconds:.1f} s ({steps}; PageRank {self.pagerank_steps} steps"
+            f"{'' if self.engine == 'local' else f'; on {self.engine.capitalize()}'})."
         )
 
 
@@ -118,19 +121,20 @@ def compute(
     with_explanations: bool = True,
     with_top_posts: bool = True,
     progress: Progress = silent,
+    engine: Engine = LOCAL,
 ) -> Computed:
-    """Run the scoring pipeline and return its frames (nothing is written)."""
+    """Run the scoring pipeline and return its frames (nothing is written); `engine` runs features and PageRank."""
     seconds: dict[str, float] = {}
     progress(0.0, "Collecting the window's reactions")
     with _timed(seconds, "features"):
-        f = load_features(con, as_of=as_of, window_days=window_days, params=params)
+        f = engine.features(con, as_of=as_of, window_days=window_days, params=params)
     progress(0.3, "Checking authenticity")
     with _timed(seconds, "authenticity"):
         auth = authenticity.detect(con, f, params)
         pv = signals.pair_values(f, auth.factor, params)
     progress(0.45, "Propagating reactor influence")
     with _timed(seconds, "influence"):
-        influence, weight, steps = propagation.reactor_influence(f, pv, auth, params)
+        influence, weight, steps = propagation.reactor_influence(f, pv, auth, params, rank=engine.rank)
     progress(0.6, "Scoring")
     with _timed(seconds, "scores"):
         scored = signals.score(f, pv, influence, weight, auth, params)
@@ -167,7 +171,7 @@ def compute(
     )
 
 
-def _report(run_id: int, c: Computed, total: float) -> RefreshReport:
+def _report(run_id: int, c: Computed, total: float, engine: str) -> RefreshReport:
     combined = c.scores.filter(pl.col("network") == "all")["score"].to_numpy()
     return RefreshReport(
         run_id=run_id,
@@ -184,6 +188,7 @@ def _report(run_id: int, c: Computed, total: float) -> RefreshReport:
         pagerank_steps=c.pagerank_steps,
         seconds=total,
         step_seconds=c.seconds,
+        engine=engine,
     )
 
 
@@ -203,6 +208,7 @@ def refresh(
     as_of: datetime | None = None,
     params: ScoreParams | None = None,
     progress: Progress = silent,
+    engine: Engine = LOCAL,
 ) -> RefreshReport:
     """Recompute every score, flag and explanation and store them atomically; raise ScoringError on bad data.
 
@@ -217,9 +223,16 @@ def refresh(
     try:
         with transaction(con):
             end = as_of or latest_activity(con)
-            c = compute(con, as_of=end, window_days=window_days, params=params, progress=scaled(progress, 0, 0.85))
+            c = compute(
+                con,
+                as_of=end,
+                window_days=window_days,
+                params=params,
+                progress=scaled(progress, 0, 0.85),
+                engine=engine,
+            )
             progress(0.85, "Storing scores")
-            report = _report(run_id, c, 0.0)
+            report = _report(run_id, c, 0.0, engine.name)
             assert c.explanations is not None and c.top_posts is not None
             with _timed(c.seconds, "store"):
                 runs.write_current(
@@ -277,6 +290,7 @@ def backfill_history(
     min_coverage_days: int = 21,
     params: ScoreParams | None = None,
     progress: Progress = silent,
+    engine: Engine = LOCAL,
 ) -> BackfillReport:
     """Write score_history for the past `days` days (every `step_days`), each day scored as of that day.
 
@@ -299,7 +313,7 @@ def backfill_history(
     history = []
     for i, as_of in enumerate(as_ofs):
         progress(i / max(len(as_ofs), 1), f"Scoring as of {as_of:%Y-%m-%d}")
-        c = compute(con, as_of=as_of, window_days=window_days, params=params, with_explanations=False)
+        c = compute(con, as_of=as_of, window_days=window_days, params=params, with_explanations=False, engine=engine)
         history.append(c.scores.select("person_id", "network", day=pl.lit(as_of.date()), score="score"))
     run_id = runs.next_run_id(con)
     with transaction(con):

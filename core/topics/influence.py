@@ -20,6 +20,7 @@ import duckdb
 
 from core.db.warehouse import rows, scalar, set_meta, transaction
 from core.progress import Progress, scaled, silent
+from core.scoring.engine import LOCAL, Engine
 from core.scoring.mapping import SCORE_SQL, mapping_params
 from core.scoring.params import ScoringError
 from core.scoring.post_values import run_post_values
@@ -124,10 +125,10 @@ def require_scores(con: duckdb.DuckDBPyConnection) -> RunRecord:
     return run
 
 
-def _post_reactions(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
+def _post_reactions(con: duckdb.DuckDBPyConnection, run: RunRecord, engine: Engine) -> None:
     """Temp table _topic_reactions: per post and reacting person, the reactions' value as the score run summed it."""
     try:
-        values = run_post_values(con, run)
+        values = run_post_values(con, run, engine)
     except ScoringError as exc:  # the score's own reasons (e.g. unknown accounts), as the error the pages show
         raise TopicRefreshError(str(exc)) from exc
     con.register("_reaction_values", values)
@@ -206,14 +207,14 @@ def _write_influence(con: duckdb.DuckDBPyConnection, run_id: int, params: TopicP
     )
 
 
-def attribute(con: duckdb.DuckDBPyConnection, *, params: TopicParams | None = None) -> int:
+def attribute(con: duckdb.DuckDBPyConnection, *, params: TopicParams | None = None, engine: Engine = LOCAL) -> int:
     """Recompute topic_influence and topic_evidence from the stored post_topics (no re-tagging); caller's transaction.
 
     Returns the score run used. Split from refresh_topics so the evidence rule can be tuned without classifying.
     """
     params = params or TopicParams()
     run = require_scores(con)
-    _post_reactions(con, run)
+    _post_reactions(con, run, engine)
     _topic_posts(con, params)
     _write_influence(con, run.run_id, params)
     # On failure the caller's rollback removes the temp tables with everything else.
@@ -228,6 +229,7 @@ def refresh_topics(
     model: TopicModel | None = None,
     params: TopicParams | None = None,
     progress: Progress = silent,
+    engine: Engine = LOCAL,
 ) -> TopicRefreshReport:
     """Tag every post with topics and recompute topic influence and its evidence, all in one transaction.
 
@@ -249,7 +251,7 @@ def refresh_topics(
             seconds["tagging"] = time.perf_counter() - step
             progress(0.85, "Weighing the reactions to each topic's posts")
             step = time.perf_counter()
-            run_id = attribute(con, params=params)
+            run_id = attribute(con, params=params, engine=engine)
             set_meta(
                 con,
                 {
