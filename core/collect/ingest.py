@@ -27,7 +27,10 @@ from core.ingest.load import (
     remove_posts,
     update_profiles,
 )
+from core.ingest.suppression import without_erased
+from core.privacy import suppressed_keys_among
 from core.progress import Progress, silent
+from core.vocabulary import LIVE_NETWORKS
 
 MAX_SEGMENTS = 2_000  # per run, bounding memory after a long outage; the next run takes the rest
 
@@ -69,11 +72,12 @@ def ingest(con: duckdb.DuckDBPyConnection, lake: Path, network: str, *, progress
     progress(0.1, f"Reading {len(chosen):,} new segments")
     events = pl.from_arrow(lakes.read_segments(lake, chosen))
     read = events.height
+    _forget_erased(con, lake, network, events, chosen)
     hidden = _apply_statuses(con, events)
     events = _without_hidden_and_deleted(con, events)
     mapped = map_events(events)
     progress(0.4, f"Loading {events.height:,} events")
-    counts = load(con, mapped.batch, [FileRef(f"{network} stream")], silent)
+    counts = load(con, without_erased(con, mapped.batch), [FileRef(f"{network} stream")], silent)  # erased stay out
     _remember_records(con, mapped.records)
     if mapped.profiles.height:
         update_profiles(con, mapped.profiles)
@@ -83,6 +87,20 @@ def ingest(con: duckdb.DuckDBPyConnection, lake: Path, network: str, *, progress
         record_load(con, "collect", [f"{network} stream"], counts.added)
     progress(1.0, "Loaded")
     return IngestReport(network, len(chosen), read, counts.added, deleted, hidden, max(s.last_us for s in chosen))
+
+
+def _forget_erased(
+    con: duckdb.DuckDBPyConnection, lake: Path, network: str, events: pl.DataFrame, chosen: list[lakes.Segment]
+) -> None:
+    """Scrub from the new segments every event by, about or mentioning an erased person: the stream keeps bringing
+    what they do on the network, and the lake must not keep it (the load below leaves them out of the warehouse)."""
+    seen = pl.concat(
+        [events.select("did"), events.select(did="subject_did"), events.select(did=pl.col("mentions").explode())]
+    ).drop_nulls().unique()
+    keys = seen.select(network=pl.lit(network), external_id="did")
+    hidden, _ = suppressed_keys_among(con, keys, pl.DataFrame(schema={"person_key": pl.String}))
+    if hidden.height:
+        lakes.forget(lake, network, set(hidden["external_id"]), among=chosen)
 
 
 def _apply_statuses(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> int:
@@ -206,3 +224,15 @@ def _record_segments(con: duckdb.DuckDBPyConnection, lake: Path, chosen: list[la
         )
     finally:
         con.unregister("collect_segment_rows")
+
+
+def live_account_ids(con: duckdb.DuckDBPyConnection, person_id: int) -> dict[str, set[str]]:
+    """A person's accounts on the live networks (network -> external ids), to scrub from the lake when erased."""
+    found: dict[str, set[str]] = {}
+    for network, external_id in rows(
+        con,
+        "SELECT network::VARCHAR, external_id FROM accounts WHERE person_id = ? AND network::VARCHAR IN ?",
+        [int(person_id), list(LIVE_NETWORKS)],
+    ):
+        found.setdefault(network, set()).add(external_id)
+    return found

@@ -102,3 +102,37 @@ def read_segments(lake: Path, chosen: list[Segment]) -> pa.Table:
 def event_count(lake: Path, segment: Segment) -> int:
     """Events stored in `segment` (from its Parquet footer)."""
     return pq.ParquetFile(lake / segment.name).metadata.num_rows
+
+
+def forget(lake: Path, network: str, external_ids: set[str], among: list[Segment] | None = None) -> int:
+    """Rewrite every segment of `network` (or only those `among`) that holds an event by, about or mentioning
+    these accounts without it; how many events were removed.
+
+    An erased person stays erased in the lake's bytes too: each touched segment is written anew under a temporary
+    name and renamed over the old one (same name, so it is not loaded again), like any segment write.
+    """
+    if not external_ids:
+        return 0
+    ids = pa.array(sorted(external_ids), pa.string())
+    removed = 0
+    for segment in segments(lake, network) if among is None else among:
+        path = lake / segment.name
+        table = pq.read_table(path, schema=LAKE_SCHEMA)
+        theirs = pc.or_kleene(pc.is_in(table["did"], ids), pc.is_in(table["subject_did"], ids))
+        mentions = pc.list_flatten(table["mentions"])
+        named = pc.is_in(mentions, ids)
+        if not pc.any(theirs).as_py() and not pc.any(named).as_py():
+            continue
+        owners = pc.list_parent_indices(table["mentions"])
+        mentioning = pc.is_in(pa.array(range(table.num_rows)), pc.filter(owners, named))
+        keep = pc.invert(pc.or_kleene(pc.fill_null(theirs, False), mentioning))
+        kept = table.filter(keep)
+        removed += table.num_rows - kept.num_rows
+        partial = path.with_name(path.name + PARTIAL)
+        with partial.open("wb") as handle:
+            pq.write_table(kept, handle, compression="zstd")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+        _fsync_dir(path.parent)
+    return removed

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from core.campaigns.tracking import mark_posted_from_mentions
 from core.collect.ingest import ingest
 from core.collect.lake import lake_dir
 from core.db.warehouse import transaction
@@ -25,9 +26,14 @@ def ingest_collected(
 ) -> list[str]:
     """Load the new lake segments of `network` (all or nothing); instance operators only. Returns report lines.
 
-    Campaign results read the posts as they are, so a mention loaded here is on the Results page at once.
+    Campaign results read the posts as they are, so a mention loaded here is on the Results page at once, and a
+    campaign member whose tracked mention arrived is marked posted, with a link to it, in the same transaction.
     """
     with exclusive(db, f"{network} load", access.user), transaction(con):
         authorize_operator(con, access, "loading collected posts")
         report = ingest(con, lake_dir(db), network, progress=progress)
-    return [report.summary()]
+        posted = mark_posted_from_mentions(con) if report.segments else 0
+    lines = [report.summary()]
+    if posted:
+        lines.append(f"{posted:,} campaign members posted a tracked mention and are now marked posted.")
+    return lines

@@ -148,3 +148,44 @@ def test_replayed_segments_add_nothing_and_deleted_records_stay_deleted(loaded):
     assert after == before
     with warehouse.transaction(con):
         assert ingest(con, root, "bluesky").segments == 0  # each segment is loaded once
+
+
+def _mentions_of(root, did: str) -> int:
+    """Events in the lake by, about or mentioning `did`."""
+    table = lake.read_segments(root, lake.segments(root, "bluesky")).to_pylist()
+    return sum(did in (r["did"], r["subject_did"]) or did in (r["mentions"] or []) for r in table)
+
+
+def test_an_erased_person_leaves_the_lake_and_the_stream_does_not_bring_them_back(tmp_path):
+    from core.db.connections import SharedWarehouse
+    from core.ops import erase
+    from core.workspace.access import LOCAL
+
+    rows = parsed(Tally())
+    root, db = tmp_path / "sway.duckdb.lake", tmp_path / "sway.duckdb"
+    lake.write_segment(root, "bluesky", to_batch(rows))
+    con = warehouse.connect(db)
+    with warehouse.transaction(con):
+        ingest(con, root, "bluesky")
+    mira = warehouse.scalar(con, "SELECT person_id FROM accounts WHERE external_id = ?", [MIRA])
+    con.close()
+    assert _mentions_of(root, MIRA) > 0
+
+    shared = SharedWarehouse(db)
+    try:
+        erase.erase(shared, LOCAL, person_id=mira)
+    finally:
+        shared.close()
+    assert _mentions_of(root, MIRA) == 0
+    assert _mentions_of(root, JONAS) > 0  # others' events stay
+
+    lake.write_segment(root, "bluesky", to_batch(rows))  # the stream brings her activity again
+    con = warehouse.connect(db)
+    try:
+        with warehouse.transaction(con):
+            ingest(con, root, "bluesky")
+        assert warehouse.scalar(con, "SELECT count(*) FROM accounts WHERE external_id = ?", [MIRA]) == 0
+        assert warehouse.scalar(con, "SELECT count(*) FROM posts WHERE external_id = ?", [MIRA_POST]) == 0
+    finally:
+        con.close()
+    assert _mentions_of(root, MIRA) == 0
