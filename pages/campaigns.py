@@ -398,7 +398,7 @@ with list_tab:
         if chosen:
             cost_col, set_col, reset_col = st.columns([2, 1, 1], vertical_alignment="bottom")
             own_cost = cost_col.number_input(
-                f"Fee or perk value for the {len(chosen)} selected ({currency})",
+                f"Fee or perk value of each selected person ({currency})",
                 min_value=0.01,
                 value=float(spec.cost_per_perk),
                 step=5.0,
