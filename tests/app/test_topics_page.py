@@ -84,7 +84,7 @@ def test_retrain_uses_the_corrections_and_retags(topics_world):
     finally:
         con.close()
     at = _topics_page()
-    assert len(at.dataframe) == 2  # metrics and this workspace's corrections
+    assert len(at.dataframe) == 3  # the topic guide, the metrics and this workspace's corrections
     next(b for b in at.button if b.label == "Retrain and re-tag posts").click().run()
     assert not at.exception, at.exception
     assert any("Retrained the topic model" in s.value and "1 of them corrected" in s.value for s in at.success)
