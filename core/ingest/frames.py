@@ -39,6 +39,7 @@ POSTS: dict[str, pl.DataType] = {
     "parent_key": pl.String(),
     "reported_reposts": pl.Int64(),
     "reported_likes": pl.Int64(),
+    "language": pl.String(),  # the source's language tag(s) of the post ("en", "pt-BR", "es,en"), if it gives one
     "file": pl.Int32(),
     "line": pl.Int64(),
 }

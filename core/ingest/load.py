@@ -55,9 +55,9 @@ _INSERTS = {
         FROM sway_import_rows""",
     "posts": """
         INSERT INTO posts (post_id, account_id, network, external_id, posted_at, text, url, kind,
-                           parent_post_id, reported_reposts, reported_likes)
+                           parent_post_id, reported_reposts, reported_likes, language)
         SELECT post_id, account_id, network::network_name, external_id, posted_at, text, url, kind::post_kind,
-               parent_post_id, reported_reposts, reported_likes
+               parent_post_id, reported_reposts, reported_likes, language
         FROM sway_import_rows""",
     "interactions": """
         INSERT INTO interactions (actor_account_id, target_account_id, post_id, type, occurred_at, network)

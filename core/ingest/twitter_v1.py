@@ -41,6 +41,7 @@ SCHEMA: dict[str, pl.DataType] = {
     "in_reply_to_screen_name": pl.String(),
     "retweet_count": pl.String(),
     "favorite_count": pl.String(),
+    "lang": pl.String(),  # the tweet's language as Twitter detected it ("und" when it could not)
     "user": _USER,
     "entities": pl.Struct({"user_mentions": pl.List(_MENTION)}),
     "retweeted_status": pl.Struct({"id_str": pl.String(), "user": _USER}),
@@ -85,6 +86,7 @@ def _flat(raw: pl.DataFrame) -> pl.DataFrame:
         pl.col("in_reply_to_screen_name").alias("reply_name"),
         pl.col("retweet_count"),
         pl.col("favorite_count"),
+        pl.col("lang"),
         pl.col("entities").struct.field("user_mentions").alias("mentions"),
         cleaned(retweeted.struct.field("id_str")).alias("rt_id"),
         *_user_fields(pl.col("user"), "u_"),
@@ -160,6 +162,7 @@ def _posts(tweets: pl.DataFrame) -> pl.DataFrame:
         parent_key=pl.coalesce("rt_id", "reply_to"),
         reported_reposts="retweet_count",
         reported_likes="favorite_count",
+        language="lang",
     )
 
 

@@ -163,3 +163,13 @@ def test_reimport_and_repeated_tweets_add_nothing(con, tmp_path):
     assert again.added == {"people": 0, "accounts": 0, "posts": 0, "interactions": 0}
     assert again.skipped["posts"] == 30 + 3
     assert warehouse.rows(con, "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM interactions)") == counts
+
+
+def test_posts_keep_the_language_twitter_gave_them(con, tmp_path):
+    # The topic step reads it (core/topics/language.py): a tweet Twitter calls Spanish is not tagged as English.
+    tweets = copy.deepcopy(TWEETS[:2])
+    tweets[1]["lang"] = "es"
+    del tweets[0]["lang"]
+    import_files(con, [write_tweets(tmp_path / "t.jsonl", tweets)], now=NOW)
+    stored = dict(warehouse.rows(con, "SELECT external_id, language FROM posts"))
+    assert stored == {tweets[0]["id_str"]: None, tweets[1]["id_str"]: "es"}
