@@ -18,8 +18,8 @@ from core.vocabulary import topic_label
 
 # The evaluation's F1 rows (bench.topics_eval), in the order and words a marketer reads them.
 METRICS: dict[str, str] = {
-    "xtopic_cv": "Real tweets (X-Topic, 200), top topic + per-topic thresholds, cross-validated",
-    "xtopic_cv_seeds": "Real tweets (X-Topic, 200), the same averaged over 10 cross-validation splits",
+    "xtopic_nested": "Real tweets (X-Topic, 200), top topic + per-topic thresholds, nested cross-validation",
+    "xtopic_nested_seeds": "Real tweets (X-Topic, 200), the same averaged over 5 cross-validation splits",
     "xtopic_top1": "Real tweets (X-Topic, 200), top topic only",
     "baseline_thresholded": "Baseline (TF-IDF + logistic regression) on the same tweets, top + p ≥ 0.15",
     "baseline_top1": "Baseline on the same tweets, top topic only",
