@@ -59,7 +59,8 @@ def kept_tables(con: duckdb.DuckDBPyConnection) -> Kept:
     people = (
         "SELECT DISTINCT person_id, network::VARCHAR AS network, external_id FROM accounts WHERE person_id IN "  # noqa: S608
         f"(SELECT person_id FROM campaign_members WHERE {own} "
-        f"UNION SELECT person_id FROM campaign_member_history WHERE {own})"
+        f"UNION SELECT person_id FROM campaign_member_history WHERE {own} "
+        "UNION SELECT person_id FROM person_topic_removals)"
     )
     records = {
         "campaigns": con.sql("SELECT * FROM campaigns WHERE source IS NULL").pl(),
@@ -71,6 +72,7 @@ def kept_tables(con: duckdb.DuckDBPyConnection) -> Kept:
             "SELECT c.*, p.network::VARCHAR AS post_network, p.external_id AS post_external_id "
             "FROM topic_corrections c LEFT JOIN posts p USING (post_id)"
         ).pl(),
+        "removals": con.sql("SELECT * FROM person_topic_removals").pl(),
     }
     return Kept(tables, records)
 
@@ -148,11 +150,30 @@ def _put_back_records(con: duckdb.DuckDBPyConnection) -> None:
         "JOIN sway_person_ids p ON p.old_id = h.person_id"
     )
     con.execute(
-        "INSERT INTO topic_corrections BY NAME "
-        "SELECT c.* EXCLUDE (correction_id, post_id, post_network, post_external_id), p.post_id "
+        "CREATE OR REPLACE TEMP TABLE sway_correction_ids AS "
+        "SELECT c.correction_id AS old_id, nextval('topic_correction_ids') AS new_id, p.post_id "
         "FROM sway_kept_corrections c JOIN (SELECT network::VARCHAR AS network, external_id, min(post_id) AS post_id "
         "FROM posts GROUP BY ALL) p ON p.network = c.post_network AND p.external_id = c.post_external_id "
         "ORDER BY c.correction_id"
     )
+    con.execute(
+        "INSERT INTO topic_corrections BY NAME "
+        "SELECT c.* EXCLUDE (correction_id, post_id, post_network, post_external_id), i.new_id AS correction_id, "
+        "i.post_id FROM sway_kept_corrections c JOIN sway_correction_ids i ON i.old_id = c.correction_id "
+        "ORDER BY i.new_id"
+    )
+    # A topic a workspace removed from a person stays removed in the new world; the post corrections it added
+    # follow it under their new ids, so an undo still withdraws them.
+    con.execute(
+        "INSERT INTO person_topic_removals BY NAME "
+        "WITH mapped AS (SELECT u.removal_id, list(i.new_id ORDER BY i.new_id) AS ids "
+        "FROM (SELECT removal_id, unnest(correction_ids) AS old_id FROM sway_kept_removals) u "
+        "JOIN sway_correction_ids i USING (old_id) GROUP BY u.removal_id) "
+        "SELECT r.* EXCLUDE (removal_id, person_id, correction_ids), p.new_id AS person_id, "
+        "coalesce(m.ids, []::BIGINT[]) AS correction_ids "
+        "FROM sway_kept_removals r JOIN sway_person_ids p ON p.old_id = r.person_id "
+        "LEFT JOIN mapped m USING (removal_id) ORDER BY r.removal_id"
+    )
+    con.execute("DROP TABLE sway_correction_ids")
     con.execute("DROP TABLE sway_campaign_ids")
     con.execute("DROP TABLE sway_person_ids")

@@ -78,7 +78,8 @@ OWNERS: dict[str, str] = {
 # - a restore loads every table from the backup's checked files, and an erasure copies every table into the new
 #   file it rewrites the warehouse into, so no byte of the erased rows is left (core/backups/folder.py);
 # - a demo rebuild puts back the workspaces, members, operators, audit log and suppressions it keeps across, and
-#   the workspaces' own campaigns and topic corrections re-keyed to the new world (core/backups/carry.py).
+#   the workspaces' own campaigns, topic corrections and topic removals re-keyed to the new world
+#   (core/backups/carry.py).
 FRESH_WAREHOUSE_BUILDERS: dict[str, frozenset[str]] = {
     "core.demo.write": frozenset(CORE_TABLES),
     "core.backups.folder": frozenset(OWNERS),
@@ -96,6 +97,7 @@ FRESH_WAREHOUSE_BUILDERS: dict[str, frozenset[str]] = {
             "campaign_members",
             "campaign_member_history",
             "topic_corrections",
+            "person_topic_removals",
         }
     ),
 }

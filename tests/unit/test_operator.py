@@ -24,6 +24,7 @@ from core.db.connections import SharedWarehouse
 from core.db.owners import OWNERS
 from core.demo.world import build_demo
 from core.ops import backup, campaigns, erase, imports, rebuild, refresh, retrain
+from core.profile.corrections import mark_topic_wrong, undo_topic_wrong
 from core.topics.corrections import correct_post
 from core.workspace import membership, operators
 from core.workspace.access import LOCAL, PermissionDenied
@@ -196,6 +197,9 @@ def _by_account(con, sql: str, params: list) -> set[tuple]:
 def test_a_rebuild_keeps_a_workspaces_own_campaigns_and_corrections(demo_copy):
     con = warehouse.connect(demo_copy)
     bea, campaign, post = _brand_b(con)
+    person, topic = warehouse.rows(con, "SELECT person_id, topic FROM topic_influence ORDER BY ALL LIMIT 1")[0]
+    assert mark_topic_wrong(con, bea, person, topic) > 0  # Brand B: this topic is wrong for this person
+    removed_from = _by_account(con, "SELECT ?", [person])
     members_sql = "SELECT person_id FROM campaign_members WHERE campaign_id = ?"
     listed = _by_account(con, members_sql, [campaign])
     post_key = warehouse.rows(con, "SELECT network::VARCHAR, external_id FROM posts WHERE post_id = ?", [post])
@@ -227,7 +231,18 @@ def test_a_rebuild_keeps_a_workspaces_own_campaigns_and_corrections(demo_copy):
             "WHERE c.workspace_id = ?",
             [bea.workspace_id],
         )
-        assert corrected == post_key
+        assert sorted(corrected) == sorted(
+            post_key
+            + warehouse.rows(
+                con,
+                "SELECT p.network::VARCHAR, p.external_id FROM topic_corrections c JOIN posts p USING (post_id) "
+                "WHERE c.correction_id IN (SELECT unnest(correction_ids) FROM person_topic_removals)",
+            )
+        )
+        removal = warehouse.rows(con, "SELECT person_id, topic, correction_ids FROM person_topic_removals")
+        assert len(removal) == 1 and removal[0][1] == topic and removal[0][2]  # its corrections, re-keyed
+        assert _by_account(con, "SELECT ?", [removal[0][0]]) == removed_from  # the same person, by their accounts
+        assert undo_topic_wrong(con, bea, removal[0][0], topic) == len(removal[0][2])  # undo still withdraws them
         assert warehouse.rows(con, "SELECT email FROM instance_operators") == [(OPERATOR,)]
     finally:
         con.close()
