@@ -25,24 +25,14 @@ from py4j.protocol import Py4JError
 from pyspark.errors import PySparkException
 from pyspark.sql import DataFrame, SparkSession
 
-from core.engines import lake, sql
+from core.engines import collected, lake, sql
 from core.progress import Progress, silent
 from core.scoring.engine import Engine
 from core.scoring.params import ScoreParams, ScoringError
 from core.scoring.propagation import MAX_ITERATIONS, TOLERANCE
-from core.scoring.reactions import (
-    FOLLOW,
-    Features,
-    Reactions,
-    Window,
-    dense_index,
-    indices,
-    no_reactions,
-    window_start,
-)
+from core.scoring.reactions import FOLLOW, Features, indices, no_reactions, window_start
 from core.vocabulary import INTERACTION_TYPES
 
-EPOCH = datetime(1970, 1, 1)
 # Every session: UTC so no local time zone shifts a timestamp, Arrow for the driver's transfers, no console bars
 # (the refresh reports its own progress).
 SETTINGS = {
@@ -96,11 +86,7 @@ def _spark_failures(step: str) -> Iterator[None]:
 
 
 def _micros(moment: datetime) -> int:
-    return (moment - EPOCH) // timedelta(microseconds=1)
-
-
-def _column(table: pa.Table, name: str, dtype: Any) -> np.ndarray:
-    return table.column(name).to_numpy().astype(dtype, copy=False)
+    return (moment - collected.EPOCH) // timedelta(microseconds=1)
 
 
 @dataclass
@@ -169,19 +155,12 @@ class SparkRun:
         window_days: int,
         params: ScoreParams,
     ) -> Features:
-        weights = params.type_weights()
         self._view(
             "scored_accounts", self._frame({name: accounts[name].to_numpy() for name in ("account_id", "aidx", "pidx")})
         )
         self._view(
             "reaction_kinds",
-            self._frame(
-                {
-                    "type": list(INTERACTION_TYPES),
-                    "kind": np.arange(len(INTERACTION_TYPES), dtype=np.int8),
-                    "weight": [weights[t] for t in INTERACTION_TYPES],
-                }
-            ),
+            self._frame({"type": list(INTERACTION_TYPES), "kind": np.arange(len(INTERACTION_TYPES), dtype=np.int8)}),
         )
         start_us, as_of_us = _micros(start), _micros(as_of)
         unknown = self._sql(sql.UNKNOWN_ACCOUNTS, [start_us, as_of_us]).collect()[0]
@@ -199,61 +178,16 @@ class SparkRun:
             raise no_reactions(start, as_of, window_days)
         runs = self._view("pair_runs", self._sql(sql.PAIR_RUNS).localCheckpoint())
         pairs = self._view("pairs", self._sql(sql.PAIRS, [FOLLOW]).localCheckpoint())
-        run_table, pair_table = runs.toArrow(), pairs.toArrow()
-        activity = self._sql(sql.REACTOR_ACTIVITY).toArrow()
-        written = self._sql(sql.POSTS_WRITTEN, [start_us, as_of_us]).toArrow()
-        first_us = self._sql(sql.FIRST_INTERACTION).collect()[0]["first_us"]
-
-        n = accounts.height
-        post_id = _column(reactions, "post_id", np.int64)
-        on_post = post_id >= 0
-        post = np.full(len(post_id), -1, dtype=np.int32)
-        post[on_post], post_ids = dense_index(post_id[on_post])
-        run_key = _column(run_table, "actor", np.int64) * n + _column(run_table, "target", np.int64)
-        new_pair = np.empty(len(run_key), dtype=bool)
-        new_pair[:1] = True
-        np.not_equal(run_key[1:], run_key[:-1], out=new_pair[1:])
-        per_account = {
-            name: np.zeros(n, dtype=np.int32)
-            for name in ("all_targets", "distinct_targets", "once_targets", "reactions_given")
-        }
-        reactor = _column(activity, "aidx", np.int64)
-        for name, values in per_account.items():
-            values[reactor] = _column(activity, name, np.int32)
-        posts_written = np.zeros(n, dtype=np.int32)
-        posts_written[_column(written, "aidx", np.int64)] = _column(written, "n", np.int32)
-        first = EPOCH + timedelta(microseconds=int(first_us))
-        coverage = max((as_of - max(first, start)).total_seconds() / 86400.0, 0.0)
-        actor = _column(pair_table, "actor", np.int32)
-        return Features(
-            window=Window(
-                as_of=as_of,
-                days=window_days,
-                start=start,
-                coverage_days=min(coverage, float(window_days)),
-                people=people.height,
-                reactions=reactions.num_rows,
-                pairs=len(actor),
-            ),
-            accounts=accounts,
-            people=people,
-            reactions=Reactions(
-                actor=_column(reactions, "actor", np.int32),
-                target=_column(reactions, "target", np.int32),
-                kind=_column(reactions, "kind", np.int8),
-                post=post,
-                post_ids=post_ids,
-                t=_column(reactions, "t", np.int32),
-            ),
-            actor=actor,
-            target=_column(pair_table, "target", np.int32),
-            run_pair=(np.cumsum(new_pair) - 1).astype(np.int32),
-            run_kind=_column(run_table, "kind", np.int8),
-            run_count=_column(run_table, "n", np.int32),
-            given=_column(pair_table, "given", np.int32),
-            w=_column(pair_table, "w", np.float64),
-            posts_written=posts_written,
-            **per_account,
+        answers = collected.Answers(
+            reactions=reactions,
+            runs=runs.toArrow(),
+            pairs=pairs.toArrow(),
+            activity=self._sql(sql.REACTOR_ACTIVITY).toArrow(),
+            written=self._sql(sql.POSTS_WRITTEN, [start_us, as_of_us]).toArrow(),
+            first_us=self._sql(sql.FIRST_INTERACTION).collect()[0]["first_us"],
+        )
+        return collected.features(
+            answers, accounts=accounts, people=people, as_of=as_of, start=start, window_days=window_days, params=params
         )
 
     def rank(
@@ -298,7 +232,7 @@ class SparkRun:
         shares = self._view("rank_shares", self._sql(sql.RANK_SHARES).localCheckpoint())
         handed = shares.groupBy("src").sum("share").toArrow()
         handed_share = np.zeros(n)
-        handed_share[_column(handed, "src", np.int64)] = _column(handed, "sum(share)", np.float64)
+        handed_share[collected.column(handed, "src", np.int64)] = collected.column(handed, "sum(share)", np.float64)
         start = teleport / teleport.sum()
         x = self._view(
             "rank_x",
@@ -314,7 +248,7 @@ class SparkRun:
             totals = x.selectExpr("sum(change) AS change", "sum(x * handed) AS handed").collect()[0]
             change, passed_on, steps = totals["change"], damping * totals["handed"], steps + 1
         result = x.orderBy("person").select("x").toArrow()
-        return _column(result, "x", np.float64) * n, steps
+        return collected.column(result, "x", np.float64) * n, steps
 
 
 @contextmanager

@@ -1,10 +1,12 @@
 """The refresh's SQL-shaped steps, written once in the SQL that Spark SQL and DuckDB both run.
 
 The queries read four views: `interactions` and `posts` (the Parquet export, lake.py), `scored_accounts`
-(account_id, aidx, pidx: the dense indices of reactions.indices) and `reaction_kinds` (type, kind, weight: the
-reaction types with their ScoreParams weights). Values are bound as positional `?` parameters, which both
-engines accept; times are whole microseconds since 1970. They give what reactions.load_features computes with
-numpy, and tests/unit/test_spark_engine.py runs them on both engines against it.
+(account_id, aidx, pidx: the dense indices of reactions.indices) and `reaction_kinds` (type, kind: the reaction
+types and their index in INTERACTION_TYPES). Values are bound as positional `?` parameters, which both
+engines accept; times are whole microseconds since 1970. Which reactions count is decided here; what each one
+counts (type weight, recency, thread weight) is computed by the driver with reactions.py's own functions
+(collected.features), so the score's math has one definition. Together they give what reactions.load_features
+computes, and tests/unit/test_spark_engine.py runs them on DuckDB against it.
 """
 
 from __future__ import annotations
@@ -19,25 +21,35 @@ LEFT JOIN scored_accounts b ON b.account_id = i.target_account_id
 WHERE i.occurred_us > ? AND i.occurred_us <= ? AND (a.aidx IS NULL OR b.aidx IS NULL)
 """
 
-# The window's reactions on dense indices, without reactions to one's own other account and without follows
-# that return a follow made earlier in the window (follow-for-follow courtesy). t: seconds after the window
-# start. Parameters: window start (three times), as-of.
+# The window's reactions on dense indices, without reactions to one's own other account, without follows that
+# return a follow made earlier in the window (follow-for-follow courtesy) and without the @-mention a reply carries
+# of the account it answers (that reply's echo: same actor, target and second). t: seconds after the window start;
+# on_reply: the reaction is to a reply; in_reply: a mention made inside a reply (its actor replied that second).
+# The driver turns t, on_reply and in_reply into each reaction's credit (reactions.credit). Parameters: window
+# start (three times), as-of.
 WINDOW_REACTIONS = """
 WITH w AS (
-    SELECT actor_account_id AS actor_id, target_account_id AS target_id, type, coalesce(post_id, -1) AS post_id,
-           CAST(round((occurred_us - ?) / 1000000.0) AS INTEGER) AS t
-    FROM interactions
-    WHERE occurred_us > ? AND occurred_us <= ?
+    SELECT i.actor_account_id AS actor_id, i.target_account_id AS target_id, i.type,
+           coalesce(i.post_id, -1) AS post_id, CAST(round((i.occurred_us - ?) / 1000000.0) AS INTEGER) AS t,
+           coalesce(p.kind = 'reply', false) AS on_reply
+    FROM interactions i LEFT JOIN posts p ON p.post_id = i.post_id
+    WHERE i.occurred_us > ? AND i.occurred_us <= ?
 ), first_follow AS (
     SELECT actor_id, target_id, min(t) AS t0 FROM w WHERE type = 'follow' GROUP BY actor_id, target_id
+), replies AS (
+    SELECT DISTINCT actor_id, target_id, t FROM w WHERE type = 'reply'
+), reply_moments AS (
+    SELECT DISTINCT actor_id, t FROM replies
 )
-SELECT a.aidx AS actor, b.aidx AS target, k.kind, w.post_id, w.t
+SELECT a.aidx AS actor, b.aidx AS target, k.kind, w.post_id, w.t, w.on_reply, m.actor_id IS NOT NULL AS in_reply
 FROM w
 JOIN scored_accounts a ON a.account_id = w.actor_id
 JOIN scored_accounts b ON b.account_id = w.target_id
 JOIN reaction_kinds k ON k.type = w.type
 LEFT JOIN first_follow f ON w.type = 'follow' AND f.actor_id = w.target_id AND f.target_id = w.actor_id
-WHERE a.pidx <> b.pidx AND (f.t0 IS NULL OR f.t0 >= w.t)
+LEFT JOIN reply_moments m ON w.type = 'mention' AND m.actor_id = w.actor_id AND m.t = w.t
+LEFT JOIN replies e ON w.type = 'mention' AND e.actor_id = w.actor_id AND e.target_id = w.target_id AND e.t = w.t
+WHERE a.pidx <> b.pidx AND (f.t0 IS NULL OR f.t0 >= w.t) AND e.actor_id IS NULL
 """
 
 # Reactions per (reacting account, reacted-to account, type), in key order. Reads the view window_reactions.
@@ -46,13 +58,13 @@ SELECT actor, target, kind, count(*) AS n FROM window_reactions GROUP BY actor, 
 ORDER BY actor, target, kind
 """
 
-# Per pair, in key order: repost-equivalents (type-weighted reactions) and reactions other than follows.
+# Per pair, in key order: reactions other than follows (the driver weighs the pair's runs by type and credit).
 # Reads the view pair_runs. Parameter: the index of 'follow' among the reaction kinds.
 PAIRS = """
-SELECT r.actor, r.target, sum(r.n * k.weight) AS w, sum(CASE WHEN r.kind <> ? THEN r.n ELSE 0 END) AS given
-FROM pair_runs r JOIN reaction_kinds k ON k.kind = r.kind
-GROUP BY r.actor, r.target
-ORDER BY r.actor, r.target
+SELECT actor, target, sum(CASE WHEN kind <> ? THEN n ELSE 0 END) AS given
+FROM pair_runs
+GROUP BY actor, target
+ORDER BY actor, target
 """
 
 # Per reacting account: distinct accounts reacted to or followed, reacted to (follows aside), reacted to once,

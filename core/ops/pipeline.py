@@ -55,7 +55,8 @@ class PipelineReport:
         t = self.topics
         lines.append(f"Topics found for {t.posts:,} posts; {t.people:,} people now have influence in a topic.")
         lines.append(f"Discover and the profiles show the new results for {self.discover_people:,} people.")
-        return "\n".join((*lines, f"Refresh finished in {self.seconds:.0f} s."))
+        where = "" if s.engine == "local" else f" on {s.engine.capitalize()}"  # says where it ran
+        return "\n".join((*lines, f"Refresh finished in {self.seconds:.0f} s{where}."))
 
     @property
     def step_seconds(self) -> dict[str, float]:

@@ -215,6 +215,40 @@ def freshness(t: np.ndarray, window_seconds: float, half_life_share: float) -> n
     return np.exp2(-(window_seconds - t) / (half_life_share * window_seconds))
 
 
+def credit(t: np.ndarray, collected: np.ndarray, window_seconds: float, params: ScoreParams) -> np.ndarray:
+    """What each reaction counts: its recency weight, times thread_weight if collected in someone else's thread.
+
+    Reactions to a reply the person wrote in someone else's thread, and mentions inside replies (a reply names
+    everyone up its chain), were collected in others' threads: they count thread_weight of a reaction to a
+    conversation the person started.
+    """
+    return freshness(t, window_seconds, params.recency_half_life_share) * np.where(collected, params.thread_weight, 1.0)
+
+
+def pack(actor: np.ndarray, target: np.ndarray, kind: np.ndarray, n_accounts: int) -> np.ndarray:
+    """(actor, target, type) in one sortable integer: sorted keys are in (actor, target, type) order."""
+    bits = max(int(n_accounts - 1).bit_length(), 1)
+    key = actor.astype(np.int64) << (bits + 3)
+    key |= target.astype(np.int64) << 3
+    key |= kind
+    return key
+
+
+def run_sums(run_key: np.ndarray, run_count: np.ndarray, key: np.ndarray, fresh: np.ndarray) -> np.ndarray:
+    """Per (pair, type) run (`run_key`, sorted packed keys): its reactions (packed `key`) summed by their credit."""
+    if (fresh == 1).all():
+        return run_count.astype(np.float64)
+    return np.bincount(np.searchsorted(run_key, key), weights=fresh, minlength=len(run_key))
+
+
+def pair_weights(
+    run_pair: np.ndarray, run_kind: np.ndarray, run_fresh: np.ndarray, n_pairs: int, params: ScoreParams
+) -> np.ndarray:
+    """Per pair: repost-equivalents, each reaction weighted by its type's weight and its credit."""
+    weights = np.array([params.type_weights()[t] for t in INTERACTION_TYPES])
+    return np.bincount(run_pair, weights=run_fresh * weights[run_kind], minlength=n_pairs)
+
+
 def _reactions(
     con: duckdb.DuckDBPyConnection, accounts: pl.DataFrame, start: datetime, as_of: datetime, params: ScoreParams
 ) -> Reactions:
@@ -255,20 +289,14 @@ def _reactions(
     on_post = post_id >= 0
     post = np.full(len(post_id), -1, dtype=np.int32)
     post[on_post], post_ids = dense_index(post_id[on_post])
-    # Reactions to a reply the person wrote in someone else's thread, and mentions inside replies (a reply names
-    # everyone up its chain), were collected in others' threads: they count thread_weight of a reaction to a
-    # conversation the person started.
-    collected = np.where(on_reply | in_reply, params.thread_weight, 1.0)
-    fresh = freshness(t, (as_of - start).total_seconds(), params.recency_half_life_share) * collected
+    fresh = credit(t, on_reply | in_reply, (as_of - start).total_seconds(), params)
     return Reactions(actor=actor, target=target, kind=kind, post=post, post_ids=post_ids, t=t, fresh=fresh)
 
 
 def _pairs(r: Reactions, n_accounts: int) -> tuple[np.ndarray, ...]:
     """Unique (actor, target) pairs in sorted order, and the (pair, type) runs with their counts and recency sums."""
     bits = max(int(n_accounts - 1).bit_length(), 1)
-    key = r.actor.astype(np.int64) << (bits + 3)  # (actor, target, type) in one sortable integer
-    key |= r.target.astype(np.int64) << 3
-    key |= r.kind
+    key = pack(r.actor, r.target, r.kind, n_accounts)
     packed = np.sort(key)
     change = np.empty(len(packed), dtype=bool)
     change[:1] = True
@@ -284,11 +312,7 @@ def _pairs(r: Reactions, n_accounts: int) -> tuple[np.ndarray, ...]:
     pair = pair_key[new_pair]
     actor = (pair >> bits).astype(np.int32)
     target = (pair & ((1 << bits) - 1)).astype(np.int32)
-    if (r.fresh == 1).all():
-        run_fresh = run_count.astype(np.float64)
-    else:  # each reaction finds its run by its key in the sorted run keys
-        run_fresh = np.bincount(np.searchsorted(run_key, key), weights=r.fresh, minlength=len(run_key))
-    return actor, target, run_pair, (run_key & 7).astype(np.int8), run_count, run_fresh
+    return actor, target, run_pair, (run_key & 7).astype(np.int8), run_count, run_sums(run_key, run_count, key, r.fresh)
 
 
 def window_start(as_of: datetime, window_days: int) -> datetime:
@@ -320,7 +344,6 @@ def load_features(
     actor, target, run_pair, run_kind, run_count, run_fresh = _pairs(r, n)
     n_pairs = len(actor)
     given = np.bincount(run_pair, weights=run_count * (run_kind != FOLLOW), minlength=n_pairs).astype(np.int32)
-    weights = np.array([params.type_weights()[t] for t in INTERACTION_TYPES])
     written = con.sql(
         """
         SELECT account_id, count(*) AS n FROM posts
@@ -353,7 +376,7 @@ def load_features(
         run_count=run_count,
         run_fresh=run_fresh,
         given=given,
-        w=np.bincount(run_pair, weights=run_fresh * weights[run_kind], minlength=n_pairs),
+        w=pair_weights(run_pair, run_kind, run_fresh, n_pairs, params),
         all_targets=np.bincount(actor, minlength=n).astype(np.int32),
         distinct_targets=np.bincount(actor[given > 0], minlength=n).astype(np.int32),
         once_targets=np.bincount(actor[given == 1], minlength=n).astype(np.int32),
