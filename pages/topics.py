@@ -110,13 +110,13 @@ with st.expander("How the model was measured: F1 scores and the model card"):
         border=True,
         help="Distinct post texts corrected by marketers",
     )
-    cv = evaluation.get("metrics", {}).get("xtopic_cv")
+    cv = evaluation.get("metrics", {}).get("xtopic_nested")
     quality.metric(
         "Macro-F1 on real tweets",
         f"{cv['macro_f1']:.2f}" if cv else "–",
         border=True,
         help="Average over the 19 topics of how well the model finds each topic in 200 real labelled tweets it never "
-        "trained on (1 = perfect). The simple baseline scores lower; see the table.",
+        "trained on (1 = perfect; nested cross-validation). The simple baseline scores lower; see the table.",
     )
     metrics = overview.metrics_table(evaluation)
     if metrics.height:

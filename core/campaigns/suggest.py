@@ -191,15 +191,16 @@ def estimate(
     }
     days = period_days(spec)
     prior = people["topic"].replace_strict(topic_shares, return_dtype=pl.Float64).to_numpy()
-    posts_n, brand_n = people["posts"].to_numpy(), people["brand_posts"].to_numpy()
+    # As floats: DuckDB's sums can arrive as decimals, which numpy would hold as objects.
+    posts_n, brand_n = people["posts"].cast(pl.Float64).to_numpy(), people["brand_posts"].cast(pl.Float64).to_numpy()
     alpha, beta = brand_n + k * prior, posts_n - brand_n + k * (1 - prior)  # the share's beta posterior
-    scale = people["posts"].to_numpy() / HISTORY_DAYS * days * (1 + spec.expected_lift)
+    scale = posts_n / HISTORY_DAYS * days * (1 + spec.expected_lift)
     share = alpha / (alpha + beta)
     people = people.with_columns(
-        share=pl.Series(share),
-        expected_mentions=pl.Series(scale * share),
-        expected_low=pl.Series(scale * stats.beta.ppf(RANGE[0], alpha, beta)),
-        expected_high=pl.Series(scale * stats.beta.ppf(RANGE[1], alpha, beta)),
+        share=pl.Series(share, dtype=pl.Float64),
+        expected_mentions=pl.Series(scale * share, dtype=pl.Float64),
+        expected_low=pl.Series(scale * stats.beta.ppf(RANGE[0], alpha, beta), dtype=pl.Float64),
+        expected_high=pl.Series(scale * stats.beta.ppf(RANGE[1], alpha, beta), dtype=pl.Float64),
     )
     return Estimate(
         people, as_of, HISTORY_DAYS, len(tracked), group, topic_shares, k, fallback, days, spec.expected_lift

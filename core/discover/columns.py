@@ -29,4 +29,6 @@ NETWORK_LABELS: dict[str, str] = {
     "youtube": "YouTube",
     "tiktok": "TikTok",
     "blog": "Blog",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
 }

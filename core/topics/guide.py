@@ -85,7 +85,7 @@ def topic_guide(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def overall_reliability(evaluation: dict[str, Any]) -> str | None:
     """One sentence on how often the model is right on real tweets it never saw, or None if never evaluated."""
-    measured = evaluation.get("metrics", {}).get("xtopic_cv")
+    measured = evaluation.get("metrics", {}).get("xtopic_nested")
     if not isinstance(measured, dict):
         return None
     f1 = float(measured["macro_f1"])

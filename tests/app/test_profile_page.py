@@ -1,6 +1,5 @@
 """AppTest of the Profile page on the small known warehouse."""
 
-import json
 from datetime import date
 
 import pytest
@@ -84,8 +83,10 @@ def test_marking_a_topic_wrong_removes_it_until_undone(known_world):
 def test_flags_show_their_evidence(known_world):
     at = _profile(str(EVIL))
     assert any("flagged as inauthentic" in w.value for w in at.warning)
-    assert any("pod on tiktok" in e.label for e in at.expander)
-    assert json.loads(at.json[0].value) == {"pod_id": 7, "members": 5}
+    assert any("Engagement pod on tiktok" in e.label for e in at.expander)
+    # Evidence is sentences, never JSON; evidence of an unfamiliar shape is listed field by field in words.
+    assert not at.json
+    assert any(m.value == "- Pod id\\: 7\\.\n- Members\\: 5\\." for m in at.markdown)  # escaped: plain text
 
 
 @pytest.mark.parametrize("person", [None, "abc", "' OR 1=1 --"])

@@ -43,6 +43,8 @@ PARAMS_AFTER = {"weight_like": 0.2, "weight_repost": 1.0}
 
 # Columns written per table, so columns other steps add to their tables later (nullable) do not break the world.
 COLUMNS = {
+    "posts": "post_id, account_id, network, external_id, posted_at, text, url, kind, parent_post_id, reported_reposts, "
+    "reported_likes",
     "score_runs": "run_id, kind, status, message, started_at, refreshed_at, as_of, window_days, params, people, "
     "reactions, flagged_accounts, seconds",
     "scores": "run_id, person_id, network, score, raw, reactions, distinct_reactors, mean_reactor_influence, "

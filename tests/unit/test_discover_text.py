@@ -32,7 +32,7 @@ def con():
         for text in texts:
             post_id += 1
             con.execute(
-                "INSERT INTO posts VALUES (?, ?, ?, ?, ?, ?, NULL, 'post', NULL, NULL, NULL)",
+                "INSERT INTO posts VALUES (?, ?, ?, ?, ?, ?, NULL, 'post', NULL, NULL, NULL, NULL)",
                 [post_id, accounts[0][0], accounts[0][1], f"p{post_id}", AS_OF - timedelta(days=2), text],
             )
     build_discovery(con)

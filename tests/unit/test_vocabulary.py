@@ -4,6 +4,7 @@ import duckdb
 import pytest
 
 from core import vocabulary
+from core.discover.columns import NETWORK_LABELS
 from core.db import warehouse
 
 
@@ -36,3 +37,7 @@ def test_vocabulary_matches_the_sql_enum_in_order(enums, enum, values):
 def test_every_post_reaction_has_a_plain_name_and_follow_is_not_one():
     assert list(vocabulary.POST_REACTIONS) == [t for t in vocabulary.INTERACTION_TYPES if t != "follow"]
     assert set(vocabulary.REACTIONS) == set(vocabulary.INTERACTION_TYPES)
+
+
+def test_every_network_has_a_screen_label():
+    assert set(NETWORK_LABELS) == set(vocabulary.NETWORKS)
