@@ -4,8 +4,8 @@ import duckdb
 import pytest
 
 from core import vocabulary
-from core.discover.columns import NETWORK_LABELS
 from core.db import warehouse
+from core.discover.columns import NETWORK_LABELS
 
 
 @pytest.fixture(scope="module")
