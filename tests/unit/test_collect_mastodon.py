@@ -1,13 +1,13 @@
 """Mastodon through the same connector interface and lake: hashtag and account timelines, replies, mentions,
 boosts and favourites of watched posts land in the warehouse as network 'mastodon'; polling again adds nothing."""
 
-import asyncio
 
 from core.cli.collect import run_job
 from core.collect.collector import Collector, Schedule
 from core.collect.mastodon import MastodonConnector
 from core.collect.params import CollectParams
 from core.db import warehouse
+from tests.fakes.loop import run_async
 from tests.fakes.mastodon import FakeMastodon, account, status
 
 ANA = account("101", "ana", display_name="Ana Lima", note="<p>Trail runner &amp; coach</p>", followers_count=900)
@@ -35,7 +35,7 @@ def test_timelines_reach_the_warehouse_as_mastodon_posts_and_reactions(tmp_path)
     params = CollectParams(segment_seconds=0.2, report_seconds=0.5, ingest_seconds=3600)
     connector = MastodonConnector(server.url, tags=["#trail"], accounts=["ana"], params=params, poll_seconds=0.3)
     try:
-        asyncio.run(
+        run_async(
             Collector(
                 connector, db, run_job, params=params, schedule=Schedule(refresh=False), stop_after_idle=1.5
             ).run()

@@ -1,7 +1,6 @@
 """The collector against a local fake Jetstream: nothing lost and nothing doubled across a kill -9 of the real
 process and across a connection the server drops mid-batch."""
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -16,6 +15,7 @@ from core.collect.lake import lake_dir, segments, stored_cursor
 from core.collect.params import CollectParams
 from core.db import warehouse
 from tests.fakes.jetstream import FakeJetstream, frame_time
+from tests.fakes.loop import run_async
 from tests.fakes.stream import generate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,7 +61,7 @@ def test_a_collector_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_
         # The restart runs in this process (a second interpreter start would only cost time).
         connector = BlueskyConnector(jetstreams=[server.url], appview_url=None, params=FAST)
         restart = Collector(connector, db, run_job, params=FAST, schedule=Schedule(refresh=False), stop_after_idle=2)
-        asyncio.run(restart.run())
+        run_async(restart.run())
     finally:
         server.stop()
     # The restart asked for the stored cursor rewound five seconds, and the load de-duplicated the overlap.
@@ -77,7 +77,7 @@ def test_a_dropped_connection_is_resumed_from_the_last_event_and_nothing_doubles
     connector = BlueskyConnector(jetstreams=[server.url, server.url], appview_url=None, params=FAST)
     collector = Collector(connector, db, run_job, params=FAST, schedule=Schedule(refresh=False), stop_after_idle=1.5)
     try:
-        state = asyncio.run(collector.run())
+        state = run_async(collector.run())
     finally:
         server.stop()
     assert connector.link.reconnects >= 1
