@@ -32,4 +32,5 @@ test: $(PY)
 	@# The Spark engine's test runs Spark in local mode, which needs Java 17 or later.
 	command -v java >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q openjdk-17-jre-headless; }
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	@# One worker per core, each test file on one worker (its module fixtures are built once); the slowest listed.
+	$(PY) -m pytest -n auto --dist loadfile --durations=20

@@ -1,5 +1,6 @@
 """Shared fixtures: a small demo warehouse built once per test session, copied per test that writes."""
 
+import fcntl
 import os
 import shutil
 from collections.abc import Iterator
@@ -9,21 +10,29 @@ import pytest
 from core.db import warehouse
 from core.demo.world import build_demo_warehouse
 from core.ops.bootstrap import write_demo_warehouse
+from core.topics.model_file import load_or_train
 
 SMALL_DEMO_PEOPLE = 600
 SMALL_DEMO_SEED = 11
 
 
 @pytest.fixture(scope="session", autouse=True)
-def session_topic_model(tmp_path_factory) -> Iterator[str]:
-    """Keep the topic model tests train out of the repository's data/ folder: one file for the whole session.
+def session_topic_model(tmp_path_factory, worker_id) -> Iterator[str]:
+    """Keep the topic model tests train out of the repository's data/ folder: one file for the whole run.
 
-    Set in the environment, so the servers the browser tests start use it too; trained on first use.
+    Set in the environment, so the servers the browser tests start use it too. Trained here once: under
+    pytest-xdist the workers share one file in their common temporary folder, and the first to take the lock
+    trains it while the others wait (two fits side by side would take both cores for a minute).
     """
-    path = str(tmp_path_factory.mktemp("model") / "topic_model.skops")
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    path = shared / "topic_model.skops"
     before = os.environ.get("SWAY_MODEL")
-    os.environ["SWAY_MODEL"] = path
-    yield path
+    os.environ["SWAY_MODEL"] = str(path)
+    with open(shared / "topic_model.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        load_or_train(path)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    yield str(path)
     if before is None:
         del os.environ["SWAY_MODEL"]
     else:

@@ -72,23 +72,33 @@ def _literal(text: str) -> str:
     return "".join(c if c.isalnum() and c.isascii() else f"\\x{{{ord(c):x}}}" for c in text)
 
 
-def _pattern(term: Term) -> str:
-    body = _literal(term.term)
-    if term.kind == "hashtag":
-        return rf"(?:^|[^{_WORD}#])#{body}(?:$|[^{_WORD}])"
-    if term.kind == "handle":
-        return rf"(?:^|[^{_WORD}@.])@{body}(?:$|[^{_WORD}.]|\.(?:$|[^{_WORD}]))"
-    if term.kind == "domain":
-        return rf"(?:^|[^{_WORD}./-]|://)(?:[{_WORD}-]+\.)*{body}(?:$|[^{_WORD}.-]|\.(?:$|[^{_WORD}-]))"
-    words = r"\s+".join(_literal(w) for w in term.term.split())
-    return rf"(?:^|[^{_WORD}]){words}(?:$|[^{_WORD}])"
+def _body(term: Term) -> str:
+    """The term's own text as RE2: a literal, with any run of spaces in a keyword matching any whitespace."""
+    if term.kind == "keyword":
+        return r"\s+".join(_literal(w) for w in term.term.split())
+    return _literal(term.term)
+
+
+# What must come before and after a term of each kind ({} is the alternation of the kind's terms).
+_BOUNDS = {
+    "hashtag": rf"(?:^|[^{_WORD}#])#(?:{{}})(?:$|[^{_WORD}])",
+    "handle": rf"(?:^|[^{_WORD}@.])@(?:{{}})(?:$|[^{_WORD}.]|\.(?:$|[^{_WORD}]))",
+    "domain": rf"(?:^|[^{_WORD}./-]|://)(?:[{_WORD}-]+\.)*(?:{{}})(?:$|[^{_WORD}.-]|\.(?:$|[^{_WORD}-]))",
+    "keyword": rf"(?:^|[^{_WORD}])(?:{{}})(?:$|[^{_WORD}])",
+}
 
 
 def text_pattern(terms: tuple[Term, ...]) -> str:
-    """One RE2 pattern matching lower-cased post text that mentions any of the terms."""
+    """One RE2 pattern matching lower-cased post text that mentions any of the terms.
+
+    Terms of a kind share one pair of boundary classes around an alternation of their texts: repeating the
+    Unicode classes per term grows RE2's DFA past its budget with a few dozen terms, and it falls back to a
+    matcher hundreds of times slower (30 hashtags took 31 s over 200,000 posts; factored, 0.05 s).
+    """
     if not terms:
         raise ValueError("A campaign needs at least one tracking term to find mentions.")
-    return "|".join(f"(?:{_pattern(t)})" for t in terms)
+    by_kind = {kind: [_body(t) for t in terms if t.kind == kind] for kind in KINDS}
+    return "|".join(f"(?:{_BOUNDS[kind].format('|'.join(bodies))})" for kind, bodies in by_kind.items() if bodies)
 
 
 def url_pattern(terms: tuple[Term, ...]) -> str | None:

@@ -17,6 +17,10 @@ POST_RATE = np.array([0.05, 0.03, 0.01, 0.035, 0.012])  # posts per day at activ
 # Sway tracks people who post: on top of their own rate, everyone posts about once a month on each network
 # they are on (bots aside), so nobody's influence is unobservable for want of a single post.
 MIN_POST_RATE = 3 / 90
+# Creators post as their job: at least three posts a week on each network they have a creator's audience
+# on (a floor; platform guides advise several a week). Without it a creator's handful of posts rarely shows
+# three in one topic, and a normal brief (one topic, one network, 10k-500k followers) found too few people.
+CREATOR_POST_RATE = 3 / 7
 REACT_RATE = np.array([1.0, 1.0, 0.6, 1.0, 0.3])  # relative weight as a reactor
 
 # Followers follow a noisy rank of influence (the noise is as large as the signal), so follower counts rank
@@ -26,7 +30,7 @@ REACT_RATE = np.array([1.0, 1.0, 0.6, 1.0, 0.3])  # relative weight as a reactor
 FOLLOWER_MIN = np.array([25, 40, 15, 50, 8])
 FOLLOWER_ALPHA = 1.2
 FOLLOWER_NOISE = 1.3
-CREATOR_SHARE = np.array([0.10, 0.12, 0.15, 0.16, 0.08])  # of each network's accounts
+CREATOR_SHARE = np.array([0.12, 0.12, 0.15, 0.16, 0.08])  # of each network's accounts
 CREATOR_MIN = 1_000
 # Creator tiers (nano 1k-10k, micro 10k-100k, mid 100k-500k, macro 500k-1M, mega 1M+; the last capped at 20M):
 # the shares of Instagram influencer accounts per tier in HypeAuditor's "State of Influencer Marketing 2023"
@@ -123,7 +127,14 @@ def generate_accounts(people: People, window: Window, seed: int) -> Accounts:
         followers=followers,
         following=following,
         age_s=window.seconds + (age_years * 365.25 * DAY).astype(np.int64),
-        post_rate=np.where(bot, 0.0, POST_RATE[network] * people.activity[person] + MIN_POST_RATE),
+        post_rate=np.where(
+            bot,
+            0.0,
+            np.maximum(
+                POST_RATE[network] * people.activity[person] + MIN_POST_RATE,
+                np.where(followers >= CREATOR_MIN, CREATOR_POST_RATE, 0.0),
+            ),
+        ),
         react_weight=REACT_RATE[network] * people.lurk[person],
         first=np.cumsum(count) - count,
     )

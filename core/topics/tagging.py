@@ -30,6 +30,7 @@ def topic_rows(
     proba: np.ndarray,
     thresholds: np.ndarray,
     corrections: pl.DataFrame | None = None,
+    *,
     covered: np.ndarray | None = None,
     texts: list[str] | None = None,
 ) -> pl.DataFrame:
@@ -155,7 +156,7 @@ def tag_posts(con: duckdb.DuckDBPyConnection, model: TopicModel, *, progress: Pr
         if covered.any():
             proba[covered] = model.predict_proba(batch["text"].filter(found["covered"]).to_list())
         texts = batch["text"].to_list()
-        rows = topic_rows(post_ids, proba, model.thresholds, corrections, covered, texts)
+        rows = topic_rows(post_ids, proba, model.thresholds, corrections, covered=covered, texts=texts)
         _write(con, "post_topics", rows)
         _write(
             con,

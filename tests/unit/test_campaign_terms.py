@@ -77,6 +77,13 @@ def _matches(con, terms: str, text: str, url: str | None = None) -> bool:
 )
 def test_matching(posts_warehouse, terms, text, url, expected):
     assert _matches(posts_warehouse, terms, text, url) is expected
+    # The same with dozens of other brands' terms of every kind tracked beside it (one pattern per kind).
+    assert _matches(posts_warehouse, f"{terms}, {OTHER_BRANDS}", text, url) is expected
+
+
+OTHER_BRANDS = ", ".join(
+    f"#otherbrand{i}, @otherbrand{i}, otherbrand{i}.com, other brand {i}" for i in range(12)
+)
 
 
 def test_mentions_outside_the_period_are_left_out(posts_warehouse):

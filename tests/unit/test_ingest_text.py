@@ -83,7 +83,10 @@ def test_control_and_direction_characters_are_removed_and_counted(con, tmp_path,
                        "Lisbon Portugal", "Mara Lind")]  # fmt: skip
     assert warehouse.scalar(con, "SELECT text FROM posts") == "Sourdough:\tflour,\nwater"
     assert (report.controls_removed, report.direction_removed) == (9, 3)
-    assert report.summary().endswith("; 9 control characters removed; 3 text-direction characters removed from names.")
+    assert report.summary().endswith(
+        "; 9 invisible control characters removed from text; 3 text-direction characters removed from names."
+        " Scores, topics and Discover include them after the next refresh."
+    )
 
 
 def test_tweets_lose_control_and_direction_characters_in_nested_fields_too(con, tmp_path):

@@ -27,7 +27,9 @@ RESULT_TABLES = (
     "topic_evidence",
     "discovery",
     "discovery_topic_slots",
-    "discovery_words",
+    "discovery_accounts",
+    "discovery_terms",
+    "discovery_text_stats",
     "profile_reactions",
 )
 NOT_COMPARED = {"run_id", "score_run_id", "built_at"}
@@ -53,6 +55,7 @@ def results(con) -> dict[str, list[tuple]]:
             )
             if c not in NOT_COMPARED
         ]
+        assert columns, f"{table} is not in the warehouse: update RESULT_TABLES"
         listed = ", ".join(f'"{c}"' for c in columns)
         found[table] = sorted(rows(con, f"SELECT {listed} FROM {table}"), key=repr)  # noqa: S608 - catalog names
     found["score_history"] = rows(
@@ -83,7 +86,8 @@ def test_a_daily_refresh_equals_a_full_refresh_of_the_same_data(raw_demo_file, t
             daily.execute(f"DROP TABLE held_{table}")
 
         report = refresh_all(daily)
-        assert f"Tagged {new_posts:,} posts with topics" in report.summary()  # the new day's posts only
+        assert report.topics.posts == new_posts  # the new day's posts only
+        assert f"Topics found for {new_posts:,} posts;" in report.summary()
         refresh_all(full)
         assert results(daily) == results(full)
         # The posts tagged before kept their rows untouched, and everything was tagged by the one model.

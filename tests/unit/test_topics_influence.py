@@ -16,6 +16,7 @@ from core.scoring.params import ScoreParams, ScoringError
 from core.scoring.refresh import refresh
 from core.topics.corrections import correct_post
 from core.topics.influence import TopicParams, TopicRefreshError, attribute, refresh_topics
+from core.topics.model import has_content
 from core.workspace.access import LOCAL
 from tests.unit.scoring_world import World, warehouse_with
 from tests.unit.topics_small import small_model
@@ -323,9 +324,12 @@ def test_topic_step_on_the_small_demo_tags_every_post(small_demo_topics):
     covered = rows(con, "SELECT count(*) FILTER (WHERE covered) FROM post_tagging")[0][0]
     assert report.posts == posts == rows(con, "SELECT count(DISTINCT post_id) FROM post_tagging")[0][0]
     assert report.not_covered == posts - covered < posts / 100  # the demo's posts are English texts, a few not
-    # Every post in a covered language has a top topic; the others have none.
+    # Every post in a covered language with enough text has its top topic; the others have none.
+    texts = [t for (t,) in rows(con, "SELECT p.text FROM posts p JOIN post_tagging USING (post_id) WHERE covered")]
+    with_content = int(has_content(texts).sum())
+    assert 0 < covered - with_content < covered / 20  # a few greetings and one-word posts, no more
     assert rows(con, "SELECT count(DISTINCT post_id), count(*) FILTER (WHERE rank = 1) FROM post_topics") == [
-        (covered, covered)
+        (with_content, with_content)
     ]
     assert report.post_topics == rows(con, "SELECT count(*) FROM post_topics")[0][0]
     run_id = rows(con, "SELECT max(run_id) FROM score_runs WHERE status = 'ok'")[0][0]

@@ -31,7 +31,7 @@ def test_tagging_skips_short_posts_but_keeps_a_marketers_correction():
     proba[:, ARTS] = 0.5
     corrections = pl.DataFrame({"post_id": [3], "topic": ["sports"], "action": ["add"]})
     texts = ["ok", "Gallery opening downtown tonight", "gg"]
-    tagged = topic_rows(np.array([1, 2, 3]), proba, np.full(len(LABELS), 0.3), corrections, texts)
+    tagged = topic_rows(np.array([1, 2, 3]), proba, np.full(len(LABELS), 0.3), corrections, texts=texts)
     assert tagged.select("post_id", "topic", "corrected").rows() == [
         (2, "arts_&_culture", False),
         (3, "sports", True),
