@@ -8,6 +8,7 @@ import streamlit as st
 
 from core import profile as profiles
 from core.discover.followers import network_followers
+from core.numbers import compact_count, rate_text
 from core.vocabulary import topic_label
 from ui import auth, backend, params, shell
 from ui.text import plain, plain_cells, web_links
@@ -62,10 +63,12 @@ score.metric(
 authenticity.metric(
     "Authenticity", h.authenticity, border=True, help="Lowest rating of their accounts; 100 = nothing found"
 )
-audience.metric("Audience", f"{h.audience:,}", border=True, help="Followers summed over all their networks")
+audience.metric(
+    "Audience", compact_count(h.audience), border=True, help=f"{h.audience:,} followers summed over all their networks"
+)
 engagement.metric(
     "Engagement rate",
-    "–" if h.engagement_rate is None else f"{h.engagement_rate:.2%}",
+    rate_text(h.engagement_rate),
     border=True,
     help="Reactions received in the window / (posts in the window × audience)",
 )

@@ -9,27 +9,8 @@ from __future__ import annotations
 import polars as pl
 
 from core.discover.columns import NETWORK_LABELS
+from core.numbers import compact
 from core.vocabulary import NETWORKS
-
-
-def _trimmed(value: pl.Expr, suffix: str) -> pl.Expr:
-    """One decimal without a trailing '.0', then the suffix: 1.2k, 2k."""
-    return value.round(1).cast(pl.String).str.replace(r"\.0$", "") + pl.lit(suffix)
-
-
-def compact(count: pl.Expr) -> pl.Expr:
-    """A follower count as 156, 1.2k, 166k, 2.5M or 12M."""
-    return (
-        pl.when(count < 1_000)
-        .then(count.cast(pl.Int64).cast(pl.String))
-        .when(count < 10_000)
-        .then(_trimmed(count / 1_000, "k"))
-        .when(count < 999_500)
-        .then((count / 1_000).round(0).cast(pl.Int64).cast(pl.String) + pl.lit("k"))
-        .when(count < 9_950_000)
-        .then(_trimmed(count / 1_000_000, "M"))
-        .otherwise((count / 1_000_000).round(0).cast(pl.Int64).cast(pl.String) + pl.lit("M"))
-    )
 
 
 def followers_text(columns: dict[str, str]) -> pl.Expr:

@@ -16,6 +16,7 @@ from core.campaigns.model import STATUSES
 from core.campaigns.money import money
 from core.campaigns.terms import terms_text
 from core.discover.export import export_xlsx_sheets
+from core.numbers import rate_text
 from core.results.charts import all_charts
 from core.results.compute import CPM_USD, ENGAGEMENT_USD, Results
 from core.results.lift import Lift
@@ -61,7 +62,7 @@ def summary_rows(results: Results) -> list[tuple[str, str]]:
         ("Expected mentions", _number(t["expected_mentions"], ",.1f")),
         ("Reach", _number(t["reach"])),
         ("Reactions", _number(t["reactions"])),
-        ("Engagement rate", "n/a" if t["engagement_rate"] is None else f"{t['engagement_rate']:.2%}"),
+        ("Engagement rate", rate_text(t["engagement_rate"])),
         ("Perk cost", money(t["cost"], results.currency)),
         ("Cost per mention", money(t["cost_per_mention"], results.currency)),
         ("Cost per engagement", money(t["cost_per_engagement"], results.currency)),

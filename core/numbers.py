@@ -1,0 +1,47 @@
+"""How counts and rates read on a marketer's screen: short enough for a metric card, never falsely zero."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+
+
+def _trimmed(value: pl.Expr, suffix: str) -> pl.Expr:
+    """One decimal without a trailing '.0', then the suffix: 1.2k, 2k."""
+    return value.round(1).cast(pl.String).str.replace(r"\.0$", "") + pl.lit(suffix)
+
+
+def compact(count: pl.Expr) -> pl.Expr:
+    """A count as 156, 1.2k, 166k, 2.5M or 12M, for tables."""
+    return (
+        pl.when(count < 1_000)
+        .then(count.cast(pl.Int64).cast(pl.String))
+        .when(count < 10_000)
+        .then(_trimmed(count / 1_000, "k"))
+        .when(count < 999_500)
+        .then((count / 1_000).round(0).cast(pl.Int64).cast(pl.String) + pl.lit("k"))
+        .when(count < 9_950_000)
+        .then(_trimmed(count / 1_000_000, "M"))
+        .otherwise((count / 1_000_000).round(0).cast(pl.Int64).cast(pl.String) + pl.lit("M"))
+    )
+
+
+def compact_count(n: int) -> str:
+    """The same for one count, for a metric card (a full 11,994,302 is cut to '11,994,…' there)."""
+    return pl.select(compact(pl.lit(n, dtype=pl.Int64))).item()
+
+
+def rate_text(rate: float | None, digits: int = 2) -> str:
+    """A share as a percentage with `digits` significant digits: 2.3%, 0.08%, 0.00089% ('–' when unknown).
+
+    Two decimals would show a 12-million audience's real 0.0009% as 0.00%, which reads as "nobody reacts".
+    """
+    if rate is None or math.isnan(rate):
+        return "–"
+    if rate == 0:
+        return "0%"
+    percent = rate * 100
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(percent))))
+    text = f"{percent:.{decimals}f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"

@@ -1,0 +1,23 @@
+"""Counts and rates as the screens show them."""
+
+import pytest
+
+from core.numbers import compact_count, rate_text
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [(0, "0"), (156, "156"), (999, "999"), (1_000, "1k"), (1_234, "1.2k"), (9_960, "10k"), (10_400, "10k"),
+     (166_000, "166k"), (999_400, "999k"), (999_600, "1M"), (2_500_000, "2.5M"), (11_994_302, "12M")],
+)  # fmt: skip
+def test_counts_fit_a_card(n, text):
+    assert compact_count(n) == text
+
+
+@pytest.mark.parametrize(
+    ("rate", "text"),
+    [(None, "–"), (0.0, "0%"), (0.023, "2.3%"), (0.1, "10%"), (0.0008, "0.08%"), (0.00045, "0.045%"),
+     (0.0000089, "0.00089%"), (1.0, "100%")],
+)  # fmt: skip
+def test_small_rates_keep_their_digits(rate, text):
+    assert rate_text(rate) == text
