@@ -12,6 +12,7 @@ from core.campaigns.model import CampaignError
 from core.discover.columns import NETWORK_LABELS
 from core.discover.followers import followers_text
 from core.ops import campaigns as campaign_ops
+from core.topics.removals import removals_version
 from core.vocabulary import NETWORKS, topic_label, topic_labels
 from ui import auth, backend, exports, selection, shell
 from ui.text import plain, plain_cells
@@ -29,9 +30,10 @@ shell.ensure_app_shell()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _search(key: tuple, filters: discover.Filters) -> tuple[int, pl.DataFrame]:
-    """(matches, page) of a search, cached per data version and build (`key`) and filters."""
-    return discover.search(backend.cursor(), filters)
+def _search(key: tuple, filters: discover.Filters, workspace_id: int) -> tuple[int, pl.DataFrame]:
+    """(matches, page) of a search in the workspace, cached per data version, build and the workspace's topic
+    removals (`key`) and filters."""
+    return discover.search(backend.cursor(), filters, workspace_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -55,6 +57,7 @@ st.title("Discover")
 cursor = backend.cursor()
 build = backend.discover_build()
 key = (*backend.data_key(), build)
+workspace_id = auth.access().workspace_id
 facets = _facets(key)
 
 # On arrival the URL (else this session's last search) sets the widgets; afterwards the URL follows them.
@@ -173,7 +176,7 @@ if state.get(f"{_WIDGETS}last") not in (None, filters.on_page(1)):
     filters = filters.on_page(1)
 state[f"{_WIDGETS}last"] = filters.on_page(1)
 
-total, rows = _search(key, filters)
+total, rows = _search((*key, removals_version(cursor, workspace_id)), filters, workspace_id)
 rows = plain_cells(rows, "name", "handles", "location", "matching_post")
 pages = discover.pages(total, filters.page_size)
 page = min(filters.page, pages)
@@ -278,14 +281,18 @@ with right:
     st.caption(f"The whole result ({min(total, EXPORT_LIMIT):,} rows{cut}).")
     exports.export_button(
         "Result as CSV",
-        lambda con: discover.export_csv(discover.readable(discover.result_rows(con, filters, EXPORT_LIMIT))),
+        lambda con: discover.export_csv(
+            discover.readable(discover.result_rows(con, filters, EXPORT_LIMIT, workspace_id))
+        ),
         file_name="sway-result.csv",
         disabled=not total,
         reads_warehouse=True,
     )
     exports.export_button(
         "Result as XLSX",
-        lambda con: discover.export_xlsx(discover.readable(discover.result_rows(con, filters, EXPORT_LIMIT))),
+        lambda con: discover.export_xlsx(
+            discover.readable(discover.result_rows(con, filters, EXPORT_LIMIT, workspace_id))
+        ),
         file_name="sway-result.xlsx",
         disabled=not total,
         reads_warehouse=True,

@@ -40,7 +40,7 @@ OWNERS: dict[str, str] = {
     "topic_influence": "core.topics.influence",
     "topic_evidence": "core.topics.influence",
     "topic_corrections": "core.topics.corrections",
-    "person_topic_removals": "core.profile.corrections",
+    "person_topic_removals": "core.topics.removals",
     **dict.fromkeys(
         (
             "discovery",

@@ -24,6 +24,7 @@ from core.db.warehouse import rows
 from core.discover.columns import SCORE_COLUMNS, network_mask, topic_column
 from core.discover.filters import Filters
 from core.discover.words import RANKING, search_words
+from core.topics.removals import removed_people
 from core.vocabulary import NETWORKS
 
 # The columns of a result page, in display order.
@@ -34,6 +35,7 @@ RESULT_COLUMNS = (
     *(f"followers_{n}" for n in NETWORKS), "relevance", "matching_post",
 )  # fmt: skip
 _CANDIDATES = "_discover_text_matches"
+_REMOVED = "_discover_topic_removals"  # (person_id, slot): topics the searching workspace marked as wrong
 
 
 @dataclass(frozen=True)
@@ -90,21 +92,34 @@ def _text_matches(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame | N
     ).pl()
 
 
-def _topic_clauses(con: duckdb.DuckDBPyConnection, filters: Filters, params: list) -> tuple[list[str], str]:
-    """(WHERE clauses, influence expression) for the topic filter, via the slots the topics occupy."""
+def _kept(slot: int) -> str:
+    """The topic column of `slot`, NULL for the people the workspace removed it from (slots are integers)."""
+    removed = f"SELECT person_id FROM {_REMOVED} WHERE slot = {slot:d}"  # noqa: S608 - module doc
+    return f"(CASE WHEN person_id IN ({removed}) THEN NULL ELSE {topic_column(slot)} END)"
+
+
+def _topic_clauses(
+    con: duckdb.DuckDBPyConnection, filters: Filters, params: list, removed: dict[str, list[int]]
+) -> tuple[list[str], str]:
+    """(WHERE clauses, influence expression) for the topic filter, via the slots the topics occupy.
+
+    A topic the workspace marked as wrong for a person (`removed`, registered as _REMOVED) counts as absent for
+    them: they match only through the other chosen topics, and its influence is neither shown nor sorted on.
+    """
     if not filters.topics:
         return [], "top_topic_influence"
     slots = dict(rows(con, "SELECT topic, slot FROM discovery_topic_slots"))
-    known = [slots[t] for t in dict.fromkeys(filters.topics) if t in slots]
-    if not known or (filters.topic_mode == "all" and len(known) < len(set(filters.topics))):
+    chosen = {slots[t]: t for t in dict.fromkeys(filters.topics) if t in slots}
+    if not chosen or (filters.topic_mode == "all" and len(chosen) < len(set(filters.topics))):
         return ["false"], "NULL::SMALLINT"  # a topic nobody has evidence for
-    columns = ", ".join(topic_column(s) for s in known)
-    mask = sum(1 << s for s in known)
+    kept = {s: _kept(s) if removed.get(t) else topic_column(s) for s, t in chosen.items()}
+    columns = ", ".join(kept.values())
+    mask = sum(1 << s for s in chosen)
     if filters.topic_mode == "all":
-        clauses = ["topic_mask & ? = ?"]
+        clauses = ["topic_mask & ? = ?", *(f"{c} IS NOT NULL" for s, c in kept.items() if c != topic_column(s))]
         params += [mask, mask]
     else:
-        clauses = ["topic_mask & ? <> 0"]
+        clauses = ["topic_mask & ? <> 0"] + ([f"coalesce({columns}) IS NOT NULL"] if removed else [])
         params.append(mask)
     if filters.min_topic_influence > 1:
         clauses.append(f"{'least' if filters.topic_mode == 'all' else 'greatest'}({columns}) >= ?")
@@ -158,10 +173,16 @@ def _clauses(filters: Filters, params: list) -> list[str]:
 
 
 @contextmanager
-def _prepared(con: duckdb.DuckDBPyConnection, filters: Filters) -> Iterator[_Query]:
-    """The search's query parts; the people matching the free text are registered for the join while in use."""
+def _prepared(con: duckdb.DuckDBPyConnection, filters: Filters, workspace_id: int | None) -> Iterator[_Query]:
+    """The search's query parts; the people matching the free text, and the workspace's topic removals, are
+    registered for the query while in use."""
     params: list = []
-    clauses, influence = _topic_clauses(con, filters, params)
+    removed = removed_people(con, workspace_id, list(filters.topics)) if workspace_id and filters.topics else {}
+    if removed:
+        slots = dict(rows(con, "SELECT topic, slot FROM discovery_topic_slots"))
+        pairs = [(p, slots[t]) for t, people in removed.items() if t in slots for p in people]
+        con.register(_REMOVED, pl.DataFrame(pairs, schema={"person_id": pl.Int64, "slot": pl.Int64}, orient="row"))
+    clauses, influence = _topic_clauses(con, filters, params, removed)
     clauses += _clauses(filters, params)
     matches = _text_matches(con, filters.text)
     source = "discovery"
@@ -183,6 +204,8 @@ def _prepared(con: duckdb.DuckDBPyConnection, filters: Filters) -> Iterator[_Que
         where = " AND ".join(clauses) or "true"
         yield _Query(source, influence, text_match, where, f"{sort}, score DESC, person_id", params)
     finally:
+        if removed:
+            con.unregister(_REMOVED)
         if text_match:
             con.unregister(_CANDIDATES)
 
@@ -217,17 +240,24 @@ def pages(total: int, page_size: int) -> int:
     return max(1, math.ceil(total / page_size))
 
 
-def search(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[int, pl.DataFrame]:
-    """(number of matches, the requested page of them); a page past the end gives the last page."""
-    with _prepared(con, filters) as q:
+def search(
+    con: duckdb.DuckDBPyConnection, filters: Filters, workspace_id: int | None = None
+) -> tuple[int, pl.DataFrame]:
+    """(number of matches, the requested page of them); a page past the end gives the last page.
+
+    With a workspace, topics its marketers marked as wrong for a person do not match that person.
+    """
+    with _prepared(con, filters, workspace_id) as q:
         total = _count(con, q)
         page = min(filters.page, pages(total, filters.page_size))
         return total, _page(con, q, filters.page_size, (page - 1) * filters.page_size)
 
 
-def result_rows(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int) -> pl.DataFrame:
+def result_rows(
+    con: duckdb.DuckDBPyConnection, filters: Filters, limit: int, workspace_id: int | None = None
+) -> pl.DataFrame:
     """The first `limit` matches in the search's order, ignoring paging (for exports)."""
-    with _prepared(con, filters) as q:
+    with _prepared(con, filters, workspace_id) as q:
         return _page(con, q, limit, 0)
 
 

@@ -3,8 +3,8 @@ authenticity flags, who amplifies them, their recent posts, and the campaigns of
 
 from core.profile.assemble import Header, Profile, ProfileNotFound, in_workspace, profile
 from core.profile.campaigns import campaigns_of
-from core.profile.corrections import TopicCorrectionError, mark_topic_wrong, undo_topic_wrong
 from core.profile.flags import flag_name, flag_sentences
+from core.topics.removals import TopicCorrectionError, mark_topic_wrong, undo_topic_wrong
 
 __all__ = [
     "Header",

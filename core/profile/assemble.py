@@ -10,12 +10,12 @@ import polars as pl
 from core.discover.columns import SCORE_COLUMNS
 from core.profile.amplifiers import Amplifiers, amplifiers
 from core.profile.breakdown import Breakdown, breakdown, sentences
-from core.profile.corrections import removed_topics
 from core.profile.history import model_changes, score_history
 from core.profile.posts import post_texts, recent_posts
 from core.scoring.params import ScoreParams
 from core.scoring.runs import latest_ok_run
 from core.scoring.uncertainty import evidence_note
+from core.topics.removals import removed_topics
 from core.vocabulary import NETWORKS
 
 

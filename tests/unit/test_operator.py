@@ -24,8 +24,8 @@ from core.db.connections import SharedWarehouse
 from core.db.owners import OWNERS
 from core.demo.world import build_demo
 from core.ops import backup, campaigns, erase, imports, rebuild, refresh, retrain
-from core.profile.corrections import mark_topic_wrong, undo_topic_wrong
 from core.topics.corrections import correct_post
+from core.topics.removals import mark_topic_wrong, undo_topic_wrong
 from core.workspace import membership, operators
 from core.workspace.access import LOCAL, PermissionDenied
 from core.workspace.authorize import is_operator
