@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.ops import handoff
+from core.ops import jobs
 from core.workspace import membership
 from core.workspace.access import LOCAL, Access, PermissionDenied
 from core.workspace.authorize import is_operator
@@ -149,6 +149,6 @@ def _job_worker() -> threading.Event:
     """Start the thread that runs refreshes, backups and erasures asked for on the command line (once)."""
     stop = threading.Event()
     shared = backend.shared_warehouse()
-    worker = threading.Thread(target=handoff.serve_requests, args=(shared, stop), name="sway-jobs", daemon=True)
+    worker = threading.Thread(target=jobs.serve_requests, args=(shared, stop), name="sway-jobs", daemon=True)
     worker.start()
     return stop

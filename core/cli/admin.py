@@ -14,7 +14,7 @@ from pathlib import Path
 from core import progress
 from core.backups.folder import restore
 from core.db import warehouse
-from core.ops import handoff
+from core.ops import handoff, jobs
 from core.privacy import ErasureError
 from core.workspace import operators
 from core.workspace.access import PermissionDenied
@@ -88,12 +88,12 @@ def _report(outcome: handoff.Outcome) -> int:
 
 
 def _cmd_erase(args: argparse.Namespace) -> int:
-    return _report(handoff.run("erase", {"person_id": args.person}, progress=progress.to_stderr))
+    return _report(jobs.run("erase", {"person_id": args.person}, progress=progress.to_stderr))
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
     target = str(Path(args.path).expanduser().resolve())
-    return _report(handoff.run("backup", {"target": target}, progress=progress.to_stderr))
+    return _report(jobs.run("backup", {"target": target}, progress=progress.to_stderr))
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:

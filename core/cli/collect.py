@@ -1,11 +1,18 @@
-"""`python -m core collect bluesky|mastodon`: the long-lived collector of a live network, beside the app."""
+"""`python -m core.collect bluesky|mastodon`: the long-lived collector of a live network, beside the app.
+
+Its own entry point (core/collect/__main__.py) loads only the collector, the load and the hand-off: a process
+that runs for weeks stays small. `python -m core collect` is the same command inside the full command line.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import os
+import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +24,36 @@ from core.collect.params import APPVIEW, DEFAULT_PARAMS, JETSTREAMS
 from core.db import warehouse
 from core.ingest.errors import InputError
 from core.ops import handoff
+from core.ops.collect import ingest_job
 
 
 def run_job(db: Path, job: str, params: dict[str, Any]) -> tuple[bool, list[str]]:
-    """A warehouse job for the collector (directly, or handed to the app holding the file); never raises."""
+    """A warehouse job for the collector (directly, or handed to the app holding the file); never raises.
+
+    Loads run here. The daily refresh runs as `python -m core refresh` in a child process, so the collector
+    never loads the scoring and topic code (about 140 MB of a process that runs for weeks) and a refresh's
+    memory goes back to the system when it ends.
+    """
     try:
-        outcome = handoff.run(job, params, db=db)
+        if job == "refresh":
+            return _refresh_in_child(db)
+        if job != "ingest_collected":
+            raise ValueError(f"the collector runs loads and refreshes, not {job!r}")
+        outcome = handoff.run(job, params, ingest_job, db=db)
     except Exception as exc:  # the collector keeps collecting; its log and state file say why
         return False, [f"{type(exc).__name__}: {exc}"]
     return outcome.ok, outcome.lines
+
+
+def _refresh_in_child(db: Path) -> tuple[bool, list[str]]:
+    done = subprocess.run(
+        [sys.executable, "-m", "core", "refresh"],
+        cwd=warehouse.REPO_ROOT, env={**os.environ, "SWAY_DB": str(db)}, capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    if done.returncode == 0:
+        return True, done.stdout.splitlines()
+    return False, [line.removeprefix("error: ") for line in done.stderr.splitlines()[-5:]]
 
 
 def _dids(path: str | None) -> list[str]:
@@ -97,7 +125,25 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
     """Add `collect bluesky` and `collect mastodon` to the CLI."""
-    collect = sub.add_parser("collect", help="watch a live network (Bluesky, Mastodon) and load what it sees")
+    _add_networks(sub.add_parser("collect", help=_HELP))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m core.collect NETWORK ...`; a bad option or file is one line on stderr and a non-zero exit."""
+    parser = argparse.ArgumentParser(prog="python -m core.collect", description=_HELP[0].upper() + _HELP[1:] + ".")
+    _add_networks(parser)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (InputError, warehouse.WarehouseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+_HELP = "watch a live network (Bluesky, Mastodon) and load what it sees"
+
+
+def _add_networks(collect: argparse.ArgumentParser) -> None:
     networks = collect.add_subparsers(dest="network", required=True, metavar="NETWORK")
 
     sky = networks.add_parser("bluesky", help="Bluesky through Jetstream (live) and the AppView (profiles)")

@@ -24,7 +24,7 @@ from core.db.status import status
 from core.demo.world import build_demo_warehouse
 from core.engines import ENGINES
 from core.ingest.errors import InputError
-from core.ops import handoff, imports
+from core.ops import imports, jobs
 from core.ops.rebuild import rebuild_demo
 from core.scoring import runs
 from core.scoring.params import ScoringError, parse_settings
@@ -72,7 +72,7 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
         "engine": args.engine,
         "master": args.master,
     }
-    outcome = handoff.run("refresh", params, progress=progress.to_stderr)
+    outcome = jobs.run("refresh", params, progress=progress.to_stderr)
     for line in outcome.lines:
         print(line if outcome.ok else f"error: {line}", file=sys.stdout if outcome.ok else sys.stderr)
     return 0 if outcome.ok else 1

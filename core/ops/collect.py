@@ -14,10 +14,11 @@ import duckdb
 from core.campaigns.tracking import mark_posted_from_mentions
 from core.collect.ingest import ingest
 from core.collect.lake import lake_dir
+from core.db.connections import SharedWarehouse
 from core.db.warehouse import transaction
 from core.ops.lock import exclusive
 from core.progress import Progress, silent
-from core.workspace.access import Access
+from core.workspace.access import LOCAL, Access
 from core.workspace.authorize import authorize_operator
 
 
@@ -37,3 +38,8 @@ def ingest_collected(
     if posted:
         lines.append(f"{posted:,} campaign members posted a tracked mention and are now marked posted.")
     return lines
+
+
+def ingest_job(shared: SharedWarehouse, progress: Progress, *, network: str) -> list[str]:
+    """The load as a hand-off job (core.ops.handoff): as the local operator, on the process's warehouse."""
+    return ingest_collected(shared.cursor(), LOCAL, db=shared.path, network=network, progress=progress)

@@ -14,7 +14,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,42 +25,17 @@ import duckdb
 from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.db.warehouse import WarehouseError
-from core.ops.backup import backup
-from core.ops.collect import ingest_collected
-from core.ops.erase import erase
 from core.ops.lock import is_free
-from core.ops.refresh import refresh
 from core.progress import Progress, silent
-from core.workspace.access import LOCAL
+
+# A job: run on the process's warehouse holder (an erasure rewrites the file through it), reporting progress,
+# returning its report lines. The registry of jobs by name is core.ops.jobs; a process that needs only one job
+# (the live collector) passes just that one and never imports the rest.
+Job = Callable[..., list[str]]
 
 PICKUP_SECONDS = 20.0  # how long a command waits for a running app to take its request
 POLL_SECONDS = 0.5
 
-
-
-def _refresh(shared: SharedWarehouse, progress: Progress, **params: Any) -> list[str]:
-    return refresh(shared.cursor(), LOCAL, db=shared.path, progress=progress, **params)
-
-
-def _backup(shared: SharedWarehouse, progress: Progress, **params: Any) -> list[str]:
-    return backup(shared.cursor(), LOCAL, db=shared.path, progress=progress, **params)
-
-
-def _erase(shared: SharedWarehouse, progress: Progress, **params: Any) -> list[str]:
-    return erase(shared, LOCAL, progress=progress, **params)
-
-
-def _ingest_collected(shared: SharedWarehouse, progress: Progress, **params: Any) -> list[str]:
-    return ingest_collected(shared.cursor(), LOCAL, db=shared.path, progress=progress, **params)
-
-
-# Each job as the local operator, on the process's warehouse holder (an erasure rewrites the file through it).
-JOBS: dict[str, Callable[..., list[str]]] = {
-    "refresh": _refresh,
-    "backup": _backup,
-    "erase": _erase,
-    "ingest_collected": _ingest_collected,
-}
 
 
 def requests_dir(db: Path) -> Path:
@@ -82,8 +57,11 @@ class Outcome:
     lines: list[str]
 
 
-def run(job: str, params: dict[str, Any], *, db: Path | None = None, progress: Progress = silent) -> Outcome:
-    """Run `job` as the command-line operator: directly, or through the running app when it holds the file."""
+def run(
+    job: str, params: dict[str, Any], work: Job, *, db: Path | None = None, progress: Progress = silent
+) -> Outcome:
+    """Run the job named `job` as the command-line operator: `work` here, or by the running app when it holds
+    the file."""
     path = db or warehouse.warehouse_path()
     shared = SharedWarehouse(path)
     try:
@@ -93,7 +71,7 @@ def run(job: str, params: dict[str, Any], *, db: Path | None = None, progress: P
             raise
         return hand_off(path, job, params, progress=progress)
     try:
-        return Outcome(True, JOBS[job](shared, progress, **params))
+        return Outcome(True, work(shared, progress, **params))
     finally:
         shared.close()
 
@@ -152,8 +130,9 @@ def hand_off(db: Path, job: str, params: dict[str, Any], *, progress: Progress =
         time.sleep(POLL_SECONDS)
 
 
-def serve_requests(shared: SharedWarehouse, stop: threading.Event) -> None:
-    """The app's job worker: run each request left beside the warehouse `shared` holds, until `stop` is set.
+def serve_requests(shared: SharedWarehouse, stop: threading.Event, jobs: Mapping[str, Job]) -> None:
+    """The app's job worker: run each request for one of `jobs` left beside the warehouse `shared` holds, until
+    `stop` is set.
 
     Jobs run on cursors of the app's shared connection, so their transactions run beside the marketers'
     sessions: they keep reading the previous results until a job commits (or, for an erasure, swaps the file).
@@ -169,10 +148,10 @@ def serve_requests(shared: SharedWarehouse, stop: threading.Event) -> None:
                 os.replace(request, taken)  # claim it: the command now knows the app has it
             except FileNotFoundError:
                 continue
-            _serve_one(shared, taken)
+            _serve_one(shared, taken, jobs)
 
 
-def _serve_one(shared: SharedWarehouse, taken: Path) -> None:
+def _serve_one(shared: SharedWarehouse, taken: Path, jobs: Mapping[str, Job]) -> None:
     status = taken.with_suffix(".status")
     asked = _read_json(taken) or {}
     taken.unlink(missing_ok=True)
@@ -180,7 +159,7 @@ def _serve_one(shared: SharedWarehouse, taken: Path) -> None:
     def report(fraction: float, message: str) -> None:
         _write_json(status, {"state": "running", "fraction": fraction, "message": message})
 
-    job = JOBS.get(str(asked.get("job")))
+    job = jobs.get(str(asked.get("job")))
     if job is None:
         _write_json(status, {"state": "failed", "lines": [f"Unknown job {asked.get('job')!r}."]})
         return

@@ -1,6 +1,17 @@
-"""The collect command refuses bad input with the file, line and what to do, before connecting anywhere."""
+"""The collect command refuses bad input with the file, line and what to do, before connecting anywhere; the
+collector's own process stays small and hands the daily refresh to a child."""
 
+import subprocess
+import sys
+from pathlib import Path
+
+from core.cli.collect import main as collect_main
+from core.cli.collect import run_job
 from core.cli.main import main
+from core.db import warehouse
+from core.db.warehouse import REPO_ROOT
+
+HEAVY = ("sklearn", "scipy", "skops", "openpyxl", "streamlit", "core.scoring.refresh", "core.topics.model")
 
 
 def test_a_watch_list_line_that_is_not_a_did_is_named(tmp_path, capsys):
@@ -15,3 +26,30 @@ def test_a_watch_list_line_that_is_not_a_did_is_named(tmp_path, capsys):
 def test_mastodon_needs_something_to_follow(capsys):
     assert main(["collect", "mastodon", "--instance", "https://social.example"]) == 2
     assert "--tag or --account" in capsys.readouterr().err
+
+
+def test_the_collectors_own_entry_refuses_the_same_way(tmp_path, capsys):
+    watch = tmp_path / "watch.txt"
+    watch.write_text("not-a-did\n", encoding="utf-8")
+    assert collect_main(["bluesky", "--dids", str(watch), "--appview", "none"]) == 1
+    assert f"{watch}, line 1: 'not-a-did' is not a DID" in capsys.readouterr().err
+
+
+def test_the_collector_process_does_not_load_the_scoring_and_topic_code():
+    """A collector runs for weeks: its entry point leaves scikit-learn and friends (about 140 MB) to the refresh."""
+    check = "import sys, core.cli.collect; print(sorted(set(sys.modules) & set(sys.argv[1:])))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", check, *HEAVY], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
+
+
+def test_the_daily_refresh_runs_in_a_child_process_and_reports(raw_demo_copy):
+    ok, lines = run_job(Path(raw_demo_copy), "refresh", {})
+    assert ok, lines
+    assert any(line.startswith("Scored 600 people") for line in lines)
+    con = warehouse.connect(raw_demo_copy, read_only=True)
+    try:
+        assert warehouse.scalar(con, "SELECT count(*) FROM scores WHERE network = 'all'") == 600
+    finally:
+        con.close()

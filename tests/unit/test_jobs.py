@@ -11,7 +11,7 @@ import pytest
 from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.db.warehouse import REPO_ROOT
-from core.ops import handoff, lock, pipeline, refresh
+from core.ops import handoff, jobs, lock, pipeline, refresh
 from core.workspace.access import LOCAL
 
 
@@ -28,7 +28,7 @@ def app_process(demo_copy):
     shared = SharedWarehouse(demo_copy)
     shared.cursor()  # opened: other processes can no longer open the file
     stop = threading.Event()
-    worker = threading.Thread(target=handoff.serve_requests, args=(shared, stop))
+    worker = threading.Thread(target=jobs.serve_requests, args=(shared, stop))
     worker.start()
     yield shared
     stop.set()
