@@ -113,6 +113,17 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("COMMIT")
 
 
+# DuckDB's share of this machine's memory before it spills to disk (its default is 80%). The rest is for the
+# process's own arrays and frames: a refresh holds the window's reactions in numpy while DuckDB builds Discover's
+# word index, and at 1,000,000 people the two together passed 24 GB at the default and the kernel killed it.
+MEMORY_SHARE = 0.5
+
+
+def memory_limit_mb() -> int:
+    """DuckDB's memory limit in MB: MEMORY_SHARE of the machine's physical memory."""
+    return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * MEMORY_SHARE / 2**20)
+
+
 def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse file (creating and migrating it if needed) and return a new connection.
 
@@ -122,7 +133,7 @@ def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckd
     if not read_only:
         target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(target), read_only=read_only)
+        con = duckdb.connect(str(target), read_only=read_only, config={"memory_limit": f"{memory_limit_mb()}MB"})
     except duckdb.IOException as exc:
         raise WarehouseError(
             f"Cannot open the warehouse {target}: {exc}. If another Sway process (the app or a CLI command) "
