@@ -28,12 +28,21 @@ POST_REACTIONS: dict[str, str] = {
 REACTIONS: dict[str, str] = POST_REACTIONS | {"follow": "follows"}
 
 
+# Labels the mechanical rule below would garble ('Film tv & video').
+_TOPIC_LABELS = {"film_tv_&_video": "Film, TV & video"}
+
+
 def topic_label(topic: str) -> str:
     """'fitness_&_health' -> 'Fitness & health' (the classifier's labels are snake_case)."""
-    return topic.replace("_&_", " & ").replace("_", " ").capitalize()
+    return _TOPIC_LABELS.get(topic) or topic.replace("_&_", " & ").replace("_", " ").capitalize()
 
 
 def topic_labels(topics: pl.Expr) -> pl.Expr:
     """topic_label() over a list column of topics."""
     words = pl.element().str.replace_all("_&_", " & ", literal=True).str.replace_all("_", " ", literal=True)
-    return topics.list.eval(words.str.slice(0, 1).str.to_uppercase() + words.str.slice(1))
+    plain = words.str.slice(0, 1).str.to_uppercase() + words.str.slice(1)
+    return topics.list.eval(
+        pl.when(pl.element().is_in(list(_TOPIC_LABELS)))
+        .then(pl.element().replace(_TOPIC_LABELS))
+        .otherwise(plain)
+    )
