@@ -1,6 +1,6 @@
 """Collector throughput end to end: a generated Bluesky stream replayed through the fake Jetstream (its own
 process, stamping each frame with the time it is sent) into a new warehouse by the real collector (its own
-process too: `python -m core.collect bluesky`, loading every 2 s).
+process too: `python -m core.cli.collect bluesky`, loading every 2 s).
 
 Prints the sustained events/s from the first event received to the last one queryable in the warehouse, the
 collector process's peak memory (VmHWM), and the delay from an event being sent to its row being committed (per
@@ -83,7 +83,7 @@ def replay(frames: list[str], expected: tuple[int, int], folder: Path, rate: flo
     try:
         _wait_listening(port)
         collector = subprocess.Popen(
-            [sys.executable, "-m", "core.collect", "bluesky", "--jetstream", f"ws://127.0.0.1:{port}/subscribe",
+            [sys.executable, "-m", "core.cli.collect", "bluesky", "--jetstream", f"ws://127.0.0.1:{port}/subscribe",
              "--appview", "none", "--no-refresh", "--stop-after-idle", "1", "--ingest-every", INGEST_SECONDS],
             cwd=warehouse.REPO_ROOT, env={**os.environ, "SWAY_DB": str(db)},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

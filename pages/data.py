@@ -192,12 +192,12 @@ with st.expander("How to switch this warehouse to a live network", expanded=not 
     st.markdown(
         "The demo world stays the default. To follow **Bluesky** as it happens, run beside the app, on the same "
         "machine:\n\n"
-        "`python -m core.collect bluesky` — the whole public network, or `--dids watch.txt` for a list of "
+        "`python -m core.cli.collect bluesky` — the whole public network, or `--dids watch.txt` for a list of "
         "accounts (one DID per line; their last 90 days are filled in first).\n\n"
         "It collects posts (text, languages, hashtags, mentions, links), replies, quotes, likes, reposts, follows, "
         "handle and profile changes (names, bios, follower counts), and honours deletions and deactivated "
         "accounts. New posts reach Sway within a minute, so campaign mentions appear on Results by themselves; "
-        "scores, flags and topics refresh once a day. For **Mastodon**: `python -m core.collect mastodon "
+        "scores, flags and topics refresh once a day. For **Mastodon**: `python -m core.cli.collect mastodon "
         "--instance https://mastodon.social --tag yourtag --account name@host`. Stop a collector with Ctrl+C; "
         "started again, it continues where it stopped without losing or doubling anything."
     )

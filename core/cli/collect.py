@@ -1,6 +1,6 @@
-"""`python -m core.collect bluesky|mastodon`: the long-lived collector of a live network, beside the app.
+"""`python -m core.cli.collect bluesky|mastodon`: the long-lived collector of a live network, beside the app.
 
-Its own entry point (core/collect/__main__.py) loads only the collector, the load and the hand-off: a process
+Run as its own module it loads only the collector, the load and the hand-off: a process
 that runs for weeks stays small. `python -m core collect` is the same command inside the full command line.
 """
 
@@ -129,8 +129,8 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m core.collect NETWORK ...`; a bad option or file is one line on stderr and a non-zero exit."""
-    parser = argparse.ArgumentParser(prog="python -m core.collect", description=_HELP[0].upper() + _HELP[1:] + ".")
+    """`python -m core.cli.collect NETWORK ...`; a bad option or file is one line on stderr and a non-zero exit."""
+    parser = argparse.ArgumentParser(prog="python -m core.cli.collect", description=_HELP[0].upper() + _HELP[1:] + ".")
     _add_networks(parser)
     args = parser.parse_args(argv)
     try:
@@ -165,3 +165,7 @@ def _add_networks(collect: argparse.ArgumentParser) -> None:
     masto.add_argument("--account", action="append", metavar="HANDLE", help="an account to follow, e.g. user@host")
     _common(masto)
     masto.set_defaults(run=_cmd_mastodon)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

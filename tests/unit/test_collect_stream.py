@@ -37,7 +37,7 @@ def counts(db: Path) -> tuple[int, int, int]:
 
 def collect_command(db: Path, url: str, *extra: str) -> list[str]:
     return [
-        sys.executable, "-m", "core.collect", "bluesky", "--jetstream", url, "--appview", "none",
+        sys.executable, "-m", "core.cli.collect", "bluesky", "--jetstream", url, "--appview", "none",
         "--no-refresh", "--stop-after-idle", "2", *extra,
     ]  # fmt: skip
 
