@@ -99,7 +99,7 @@ def _kept(slot: int) -> str:
 
 
 def _topic_clauses(
-    con: duckdb.DuckDBPyConnection, filters: Filters, params: list, removed: dict[str, list[int]]
+    filters: Filters, params: list, slots: dict[str, int], removed: dict[str, list[int]]
 ) -> tuple[list[str], str]:
     """(WHERE clauses, influence expression) for the topic filter, via the slots the topics occupy.
 
@@ -108,7 +108,6 @@ def _topic_clauses(
     """
     if not filters.topics:
         return [], "top_topic_influence"
-    slots = dict(rows(con, "SELECT topic, slot FROM discovery_topic_slots"))
     chosen = {slots[t]: t for t in dict.fromkeys(filters.topics) if t in slots}
     if not chosen or (filters.topic_mode == "all" and len(chosen) < len(set(filters.topics))):
         return ["false"], "NULL::SMALLINT"  # a topic nobody has evidence for
@@ -177,12 +176,12 @@ def _prepared(con: duckdb.DuckDBPyConnection, filters: Filters, workspace_id: in
     """The search's query parts; the people matching the free text, and the workspace's topic removals, are
     registered for the query while in use."""
     params: list = []
+    slots = dict(rows(con, "SELECT topic, slot FROM discovery_topic_slots")) if filters.topics else {}
     removed = removed_people(con, workspace_id, list(filters.topics)) if workspace_id and filters.topics else {}
     if removed:
-        slots = dict(rows(con, "SELECT topic, slot FROM discovery_topic_slots"))
         pairs = [(p, slots[t]) for t, people in removed.items() if t in slots for p in people]
         con.register(_REMOVED, pl.DataFrame(pairs, schema={"person_id": pl.Int64, "slot": pl.Int64}, orient="row"))
-    clauses, influence = _topic_clauses(con, filters, params, removed)
+    clauses, influence = _topic_clauses(filters, params, slots, removed)
     clauses += _clauses(filters, params)
     matches = _text_matches(con, filters.text)
     source = "discovery"

@@ -91,15 +91,13 @@ def features(
         values[reactor] = column(answers.activity, name, np.int32)
     posts_written = np.zeros(n, dtype=np.int32)
     posts_written[column(answers.written, "aidx", np.int64)] = column(answers.written, "n", np.int32)
-    first = EPOCH + timedelta(microseconds=int(answers.first_us))
-    coverage = max((as_of - max(first, start)).total_seconds() / 86400.0, 0.0)
     pair_actor = column(answers.pairs, "actor", np.int32)
     return Features(
-        window=Window(
+        window=Window.covering(
             as_of=as_of,
             days=window_days,
             start=start,
-            coverage_days=min(coverage, float(window_days)),
+            first_event=EPOCH + timedelta(microseconds=int(answers.first_us)),
             people=people.height,
             reactions=len(actor),
             pairs=len(pair_actor),

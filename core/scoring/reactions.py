@@ -41,6 +41,22 @@ class Window:
     reactions: int
     pairs: int
 
+    @classmethod
+    def covering(
+        cls,
+        *,
+        as_of: datetime,
+        days: int,
+        start: datetime,
+        first_event: datetime,
+        people: int,
+        reactions: int,
+        pairs: int,
+    ) -> Window:
+        """The window, with the days of it the data covers: from the first stored event (or the start) to as_of."""
+        coverage = max((as_of - max(first_event, start)).total_seconds() / 86400.0, 0.0)
+        return cls(as_of, days, start, min(coverage, float(days)), people, reactions, pairs)
+
     @property
     def scale(self) -> float:
         """Raw values are scaled by this so a short history scores as a rate over the whole window."""
@@ -354,14 +370,12 @@ def load_features(
     posts_written = np.zeros(n, dtype=np.int32)
     writer = index_of(written["account_id"], accounts["account_id"].to_numpy())
     posts_written[writer[writer >= 0]] = written["n"][writer >= 0]
-    first = scalar(con, "SELECT min(occurred_at) FROM interactions")
-    coverage = max((as_of - max(first, start)).total_seconds() / 86400.0, 0.0)
     return Features(
-        window=Window(
+        window=Window.covering(
             as_of=as_of,
             days=window_days,
             start=start,
-            coverage_days=min(coverage, float(window_days)),
+            first_event=scalar(con, "SELECT min(occurred_at) FROM interactions"),
             people=people.height,
             reactions=len(r.actor),
             pairs=len(actor),

@@ -53,3 +53,11 @@ def test_the_daily_refresh_runs_in_a_child_process_and_reports(raw_demo_copy):
         assert warehouse.scalar(con, "SELECT count(*) FROM scores WHERE network = 'all'") == 600
     finally:
         con.close()
+
+
+def test_a_failed_child_refresh_says_what_to_do_and_other_jobs_are_refused(tmp_path):
+    empty = tmp_path / "empty.duckdb"
+    ok, lines = run_job(empty, "refresh", {})
+    assert not ok and "holds no interactions to score" in lines[-1] and "python -m core demo" in lines[-1]
+    ok, lines = run_job(empty, "backup", {})
+    assert not ok and lines == ["ValueError: the collector runs loads and refreshes, not 'backup'"]

@@ -5,6 +5,7 @@ import pytest
 from core.discover.filters import Filters
 from core.discover.search import result_rows, search
 from core.profile import mark_topic_wrong, undo_topic_wrong
+from core.topics.removals import removals_version
 from core.workspace.access import Access
 from tests.unit import discover_world as world
 from tests.unit.discover_world import MIRA
@@ -43,6 +44,9 @@ def test_another_chosen_topic_still_finds_them_with_its_own_influence(con):
     assert found(con, 2, topics=(FITNESS, FOOD), topic_mode="any", min_topic_influence=50)[MIRA] == 70
 
 
-def test_an_undo_brings_them_back(con):
+def test_an_undo_brings_them_back_and_every_decision_changes_the_cache_key(con):
+    removed = removals_version(con, 1)
+    assert removed > removals_version(con, 2) == 0
     undo_topic_wrong(con, EDITOR, MIRA, FITNESS)
+    assert removals_version(con, 1) > removed
     assert found(con, 1, topics=(FITNESS,))[MIRA] == 70
