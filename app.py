@@ -23,5 +23,6 @@ navigation = st.navigation(
 )
 backend.ensure_warehouse()
 auth.sidebar()
+backend.topics_notice()
 with shell.app_shell():
     navigation.run()

@@ -4,8 +4,9 @@
 
 Starts the real Streamlit server with no warehouse and no topic model (both in a temporary folder, as in a fresh
 clone), opens it in headless Debian Chromium and times until the sidebar's page links appear, i.e. the demo world
-is built, scored, tagged and shown. With --screenshots, saves what the first start shows while it builds and when
-it is done. Prints a table and ends with one JSON line. Target (issue 13): usable within 60 s.
+is built, scored and shown, and then until the topics found in the background are in (the sidebar's "Finding
+topics" bar is gone). With --screenshots, saves what the first start shows while it builds, when it opens and when
+the topics are in. Prints a table and ends with one JSON line. Target (issue 13): usable within 60 s.
 """
 
 from __future__ import annotations
@@ -82,7 +83,13 @@ def main() -> None:
                 expect(sidebar).to_be_visible(timeout=LIMIT_S * 1000)
                 usable = time.perf_counter() - launched
                 if args.screenshots:
-                    page.screenshot(path=str(args.screenshots / "first_start_done.png"))
+                    page.wait_for_timeout(2_000)  # the sidebar's topics bar appears with the first page
+                    page.screenshot(path=str(args.screenshots / "first_start_usable.png"))
+                finding = page.get_by_text("Finding topics")
+                expect(finding).to_have_count(0, timeout=LIMIT_S * 1000)
+                topics = time.perf_counter() - launched
+                if args.screenshots:
+                    page.screenshot(path=str(args.screenshots / "first_start_topics.png"))
                 browser.close()
         finally:
             server.terminate()
@@ -90,8 +97,16 @@ def main() -> None:
     verdict = "meets" if usable <= TARGET_S else "misses"
     print(f"{'step':<36}{'seconds':>10}")
     print(f"{'launch to a usable app':<36}{usable:>10.1f}")
-    print(f"First start of a fresh clone: {usable:.0f} s ({verdict} the {TARGET_S:.0f} s target)")
-    print(json.dumps({"first_start_s": round(usable, 1), "first_start_target_s": TARGET_S}))
+    print(f"{'launch to topics found':<36}{topics:>10.1f}")
+    print(
+        f"First start of a fresh clone: usable in {usable:.0f} s ({verdict} the {TARGET_S:.0f} s target), "
+        f"topics in {topics:.0f} s"
+    )
+    print(
+        json.dumps(
+            {"first_start_s": round(usable, 1), "topics_ready_s": round(topics, 1), "first_start_target_s": TARGET_S}
+        )
+    )
 
 
 if __name__ == "__main__":

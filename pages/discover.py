@@ -112,7 +112,9 @@ with st.sidebar:
         key=f"{_WIDGETS}on",
     )
     st.slider("Score", 1, 100, key=f"{_WIDGETS}score")
-    if not facets.topics:
+    if backend.topics_pending() is not None:
+        st.caption("Topics are still being found (progress in the sidebar): the topic filter fills in when ready.")
+    elif not facets.topics:
         st.caption("Topics have not been computed yet, so there is nothing to filter by topic.")
     st.multiselect(
         "Topics", facets.topics, format_func=topic_label, key=f"{_WIDGETS}topics", disabled=not facets.topics

@@ -60,6 +60,13 @@ st.caption(
 )
 for message in st.session_state.pop("topics_messages", []):
     st.success(message, icon=":material/check_circle:")
+if (pending := backend.topics_pending()) is not None:
+    st.info(
+        f"Sway is finding the topics of the demo posts for the first time ({pending.fraction:.0%} done: "
+        f"{pending.message.lower()}). This page fills in when they are ready; the sidebar shows the progress.",
+        icon=":material/hourglass_top:",
+    )
+    st.stop()
 
 try:
     with st.spinner("Loading the topic model (trained on first use, about half a minute)…"):

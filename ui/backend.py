@@ -1,4 +1,5 @@
-"""The process-wide warehouse for the UI: one holder, cursors per run, cache keys, and the first-start build.
+"""The process-wide warehouse for the UI: one holder, cursors per run, cache keys, the first-start build and the
+progress of its background topics.
 
 It holds no SQL and no business logic: those are in core.
 """
@@ -13,7 +14,7 @@ import streamlit as st
 from core.db import status, warehouse
 from core.db.connections import SharedWarehouse
 from core.discover import BuildInfo, current_build
-from core.ops import bootstrap, rebuild
+from core.ops import bootstrap, first_start
 from core.scoring import runs
 
 
@@ -26,6 +27,12 @@ def shared_warehouse() -> SharedWarehouse:
 @st.cache_resource
 def _first_start_lock() -> threading.Lock:
     return threading.Lock()
+
+
+@st.cache_resource
+def _late_topics() -> list[first_start.LateTopics]:
+    """The first start's background topics job, once this server process has started one (shared by sessions)."""
+    return []
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
@@ -72,10 +79,47 @@ def ensure_warehouse() -> None:
         st.write(
             "This is the first start: Sway is building its demo warehouse, a realistic world of "
             f"{bootstrap.DEMO_PEOPLE:,} people on five networks with 90 days of posts and reactions. "
-            "It takes about a minute and happens only once."
+            "It takes under a minute and happens only once."
         )
         bar = st.progress(0.0, text="Starting…")
-        rebuild.ensure_ready(shared, progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
+        late = first_start.ensure_ready(shared, progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
+        if late is not None:
+            _late_topics().append(late)
         data_changed()
         bar.empty()
     st.rerun()
+
+
+def topics_pending() -> first_start.TopicsProgress | None:
+    """The first start's topics while they are still being found in the background, else None."""
+    for late in _late_topics():
+        if not (progress := late.progress()).finished:
+            return progress
+    return None
+
+
+def topics_notice() -> None:
+    """In the sidebar while the first start's topics are being found: their progress, moving on its own; when
+    they are done, a page drawn without them is drawn again once. An error is shown in words."""
+    if not (late := _late_topics()):
+        return
+    progress = late[-1].progress()
+    if progress.error:
+        st.sidebar.warning(progress.error, icon=":material/warning:")
+    elif not progress.finished or st.session_state.get(_SAW_PENDING):
+        with st.sidebar:
+            _topics_progress()
+
+
+_SAW_PENDING = "_sway_saw_topics_pending"
+
+
+@st.fragment(run_every=2)
+def _topics_progress() -> None:
+    progress = _late_topics()[-1].progress()
+    if not progress.finished:
+        st.session_state[_SAW_PENDING] = True
+        st.progress(progress.fraction, text=f"Finding topics: {progress.message}")
+        st.caption("Everything else works meanwhile; topic filters and evidence appear when this is done.")
+    elif st.session_state.pop(_SAW_PENDING, False):
+        st.rerun(scope="app")  # the page was drawn without topics: draw it again with them

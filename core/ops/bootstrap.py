@@ -30,9 +30,12 @@ EXPECTED_FIT_S = 60.0
 WAIT_S = 0.5
 
 
-def _await_model(fitting: Future[TopicModel], progress: Progress) -> TopicModel:
-    """The topic model being fitted in the background, moving the progress bar while it is not ready yet."""
-    started = time.monotonic()
+def await_model(fitting: Future[TopicModel], progress: Progress, *, since: float | None = None) -> TopicModel:
+    """The topic model being fitted in the background, moving the progress bar while it is not ready yet.
+
+    `since` is when the fit started (time.monotonic()), if before this wait: the bar then counts from there.
+    """
+    started = time.monotonic() if since is None else since
     while True:
         try:
             return fitting.result(timeout=WAIT_S)
@@ -42,21 +45,25 @@ def _await_model(fitting: Future[TopicModel], progress: Progress) -> TopicModel:
             progress(share, f"Teaching the topic classifier to read posts ({waited:.0f} s)")
 
 
-def build_ready_demo(con: duckdb.DuckDBPyConnection, *, people: int, seed: int, progress: Progress = silent) -> None:
+def build_ready_demo(
+    con: duckdb.DuckDBPyConnection, *, people: int, seed: int, topics: bool = True, progress: Progress = silent
+) -> None:
     """Generate the demo world into `con`, then score it (with 90 days of history), find topics, load campaigns.
 
-    The result is what a marketer expects on first start: every page has something true to show. A fresh
-    clone has no topic model yet: it is fitted on a second thread (the classifier's solver releases the GIL)
-    while the world is built and scored, and used once the scores are done.
+    The result is what a marketer expects: every page has something true to show. Without a saved topic model
+    one is fitted on a second thread (the classifier's solver releases the GIL) while the world is built and
+    scored, and used once the scores are done. `topics=False` leaves the posts untagged: the app's first start
+    opens on the scored world and finds the topics afterwards (core.ops.first_start).
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="topic-model") as pool:
-        fitting = pool.submit(load_or_train)
+        fitting = pool.submit(load_or_train) if topics else None
         build_demo(con, people=people, seed=seed, progress=scaled(progress, 0.0, 0.15))
         refresh_all(
             con,
             backfill_days=HISTORY_DAYS,
             step_days=HISTORY_STEP_DAYS,
-            topic_model=lambda step: _await_model(fitting, step),
+            topic_model=(lambda step: await_model(fitting, step)) if fitting else None,
+            find_topics=topics,
             progress=scaled(progress, 0.15, 0.97),
         )
     progress(0.97, "Loading the demo brands' past campaigns")

@@ -32,7 +32,7 @@ class PipelineReport:
 
     scores: RefreshReport
     history: BackfillReport | None
-    topics: TopicRefreshReport
+    topics: TopicRefreshReport | None  # None when the topics were left for later (the app's first start)
     discover_people: int
     discover_seconds: float
     seconds: float
@@ -52,8 +52,8 @@ class PipelineReport:
         if self.history is not None and self.history.days:
             days = self.history.days
             lines.append(f"Backfilled score history for {len(days)} earlier days ({days[0]} to {days[-1]}).")
-        t = self.topics
-        lines.append(f"Topics found for {t.posts:,} posts; {t.people:,} people now have influence in a topic.")
+        if (t := self.topics) is not None:
+            lines.append(f"Topics found for {t.posts:,} posts; {t.people:,} people now have influence in a topic.")
         lines.append(f"Discover and the profiles show the new results for {self.discover_people:,} people.")
         where = "" if s.engine == "local" else f" on {s.engine.capitalize()}"  # says where it ran
         return "\n".join((*lines, f"Refresh finished in {self.seconds:.0f} s{where}."))
@@ -64,16 +64,18 @@ class PipelineReport:
         steps = {"scores": self.scores.seconds}
         if self.history is not None:
             steps["history"] = self.history.seconds
-        tagging = self.topics.step_seconds.get("tagging", 0.0)
-        influence = self.topics.step_seconds.get("influence", 0.0)
-        steps |= {"topic tagging": tagging, "topic influence": influence}
-        steps["topic model"] = self.topics.seconds - tagging - influence  # loading it
+        if self.topics is not None:
+            tagging = self.topics.step_seconds.get("tagging", 0.0)
+            influence = self.topics.step_seconds.get("influence", 0.0)
+            steps |= {"topic tagging": tagging, "topic influence": influence}
+            steps["topic model"] = self.topics.seconds - tagging - influence  # loading it
         steps["discover"] = self.discover_seconds
         return steps
 
     def details(self) -> str:
         """Every step's own technical report (run ids, step timings), for the command line and the logs."""
-        steps = [self.scores.summary(), *([self.history.summary()] if self.history else []), self.topics.summary()]
+        steps = [self.scores.summary(), *([self.history.summary()] if self.history else [])]
+        steps += [self.topics.summary()] if self.topics else []
         return "\n".join((*steps, f"Refresh finished in {self.seconds:.1f} s."))
 
 
@@ -85,6 +87,7 @@ def refresh_all(
     backfill_days: int = 0,
     step_days: int = 1,
     topic_model: Callable[[Progress], TopicModel] | None = None,
+    find_topics: bool = True,
     params: ScoreParams | None = None,
     progress: Progress = silent,
     engine: Engine = LOCAL,
@@ -93,10 +96,11 @@ def refresh_all(
 
     Each step stores its results in one transaction, so readers see the previous results until a step is
     complete; a failing step raises with the reason and leaves its own previous results in place.
-    `topic_model`, when given, supplies the topic model once the scores are done (the first start fits it
-    meanwhile); otherwise the saved one is used. `engine` runs the reaction features and PageRank of the scores,
-    their history and topic influence (the Discover tables are per-person SQL over the stored results, in the
-    warehouse).
+    `topic_model`, when given, supplies the topic model once the scores are done (a demo build fits it
+    meanwhile); otherwise the saved one is used. With `find_topics=False` the posts keep the topics they have
+    (none in a new world) and the caller finds them later (core.ops.first_start). `engine` runs the reaction
+    features and PageRank of the scores, their history and topic influence (the Discover tables are per-person
+    SQL over the stored results, in the warehouse).
     """
     start = time.perf_counter()
     scores_end = 0.6 if backfill_days else 0.3
@@ -114,9 +118,11 @@ def refresh_all(
             progress=scaled(progress, 0.3, scores_end),
             engine=engine,
         )
-    model_end = scores_end + 0.05 if topic_model else scores_end  # the bar never steps back after the wait
-    model = topic_model(scaled(progress, scores_end, model_end)) if topic_model else None
-    topics = refresh_topics(con, model=model, progress=scaled(progress, model_end, 0.9), engine=engine)
+    topics = None
+    if find_topics:
+        model_end = scores_end + 0.05 if topic_model else scores_end  # the bar never steps back after the wait
+        model = topic_model(scaled(progress, scores_end, model_end)) if topic_model else None
+        topics = refresh_topics(con, model=model, progress=scaled(progress, model_end, 0.9), engine=engine)
     info = build_discovery(con, progress=scaled(progress, 0.9, 1.0))
     progress(1.0, "Refresh finished")
     return PipelineReport(scores, history, topics, info.people, info.seconds, time.perf_counter() - start)

@@ -1,4 +1,4 @@
-"""The demo rebuild operation: replace the warehouse's data with a fresh demo world, and the app's first start."""
+"""The demo rebuild operation: replace the warehouse's data with a fresh demo world."""
 
 from __future__ import annotations
 
@@ -11,19 +11,26 @@ from core.ops import bootstrap
 from core.ops.lock import exclusive
 from core.progress import Progress, silent
 from core.workspace import audit
-from core.workspace.access import LOCAL, Access
+from core.workspace.access import Access
 from core.workspace.authorize import authorize_operator
 
 
 def rebuild_demo(
-    shared: SharedWarehouse, access: Access, *, people: int, seed: int, progress: Progress = silent
+    shared: SharedWarehouse,
+    access: Access,
+    *,
+    people: int,
+    seed: int,
+    topics: bool = True,
+    progress: Progress = silent,
 ) -> None:
     """Replace the warehouse's data with a freshly generated, scored demo world (build, then swap).
 
     It replaces the people, posts and scores every workspace shares, so only an instance operator may do it.
     Workspaces, their members, the operators, the audit log and the suppression list survive the rebuild, and
     so does every workspace's own campaigns and topic corrections (core/backups/carry.py says how they follow
-    their people and posts into the new world). No other whole-warehouse job can run meanwhile.
+    their people and posts into the new world). No other whole-warehouse job can run meanwhile. `topics=False`
+    leaves the new posts untagged, for the first start (core.ops.first_start).
     """
     with exclusive(shared.path, "demo rebuild", access.user):
         had_data = warehouse.exists(shared.path)
@@ -32,7 +39,7 @@ def rebuild_demo(
             authorize_operator(current, access, "rebuilding the demo world")
 
         def build(con: duckdb.DuckDBPyConnection) -> None:
-            bootstrap.build_ready_demo(con, people=people, seed=seed, progress=progress)
+            bootstrap.build_ready_demo(con, people=people, seed=seed, topics=topics, progress=progress)
 
         def carry(old: duckdb.DuckDBPyConnection, new: duckdb.DuckDBPyConnection) -> None:
             # Read behind the write gate, after the long build: an edit saved during the build is carried too.
@@ -43,12 +50,3 @@ def rebuild_demo(
 
         shared.rebuild(build, carry=carry)
     progress(1.0, "Demo world ready")
-
-
-def ensure_ready(shared: SharedWarehouse, *, progress: Progress = silent) -> bool:
-    """On the app's first start (no warehouse with data yet), build the demo world as the local operator;
-    True if it built one."""
-    if warehouse.exists(shared.path):
-        return False
-    rebuild_demo(shared, LOCAL, people=bootstrap.DEMO_PEOPLE, seed=bootstrap.DEMO_SEED, progress=progress)
-    return True

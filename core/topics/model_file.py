@@ -97,10 +97,16 @@ def outdated(path: Path) -> bool:
     return json.loads(card_json.read_text(encoding="utf-8")).get("format", 1) < FORMAT
 
 
+def has_current_model(path: Path | None = None) -> bool:
+    """True when a saved model of the current format is there to load (nothing to fit first)."""
+    path = Path(path) if path is not None else model_path()
+    return path.exists() and not outdated(path)
+
+
 def load_or_train(path: Path | None = None, progress: Progress = silent) -> TopicModel:
     """The saved model, or, if there is none yet or it is of an older format, one trained from the shipped sample."""
     path = Path(path) if path is not None else model_path()
-    if path.exists() and not outdated(path):
+    if has_current_model(path):
         progress(1.0, f"Loaded the topic model from {path}")
         return load(path)
     if path.exists():

@@ -1,9 +1,12 @@
 """AppTest of the Data page on a small known demo warehouse."""
 
+import threading
+
 from streamlit.testing.v1 import AppTest
 
 from core.db import status, warehouse
-from core.ops import bootstrap
+from core.ops import bootstrap, first_start
+from tests.unit.topics_small import small_model
 
 APP = str(warehouse.REPO_ROOT / "app.py")
 
@@ -57,6 +60,30 @@ def test_first_start_builds_the_demo_world_with_progress(tmp_path, monkeypatch):
     at = _run_app()
     assert _metrics(at)["People"] == "120"
     assert warehouse.exists(tmp_path / "fresh" / "sway.duckdb")
+
+
+def test_a_fresh_clone_opens_before_its_topics_and_says_they_are_coming(tmp_path, monkeypatch):
+    monkeypatch.setenv("SWAY_DB", str(tmp_path / "fresh" / "sway.duckdb"))
+    monkeypatch.setenv("SWAY_MODEL", str(tmp_path / "fresh" / "topic_model.skops"))  # none saved yet
+    monkeypatch.setattr(bootstrap, "DEMO_PEOPLE", 120)
+    release = threading.Event()
+    monkeypatch.setattr(first_start, "load_or_train", lambda: release.wait(120) and small_model())
+    at = _run_app()
+    assert _metrics(at)["People"] == "120"  # the Data page works while the model still fits
+    assert any("Finding topics" in bar.proto.text for bar in at.sidebar.get("progress"))
+    at.switch_page("pages/topics.py").run()
+    assert not at.exception, at.exception
+    assert any("finding the topics of the demo posts" in i.value for i in at.info)
+
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name == "sway-first-topics":
+            thread.join(timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.sidebar.get("progress")
+    assert not any("finding the topics" in i.value for i in at.info)
+    assert at.dataframe  # the Topics page now shows its tables
 
 
 def test_refresh_button_rescores_and_is_logged(demo_copy):

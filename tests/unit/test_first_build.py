@@ -13,7 +13,7 @@ def test_waiting_for_the_topic_model_moves_the_progress_bar_until_it_is_ready():
     model = object()
     threading.Timer(1.6, fitting.set_result, [model]).start()
     seen: list[tuple[float, str]] = []
-    assert bootstrap._await_model(fitting, lambda f, msg: seen.append((f, msg))) is model
+    assert bootstrap.await_model(fitting, lambda f, msg: seen.append((f, msg))) is model
     assert len(seen) >= 2
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] > fractions[0]
