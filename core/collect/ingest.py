@@ -10,6 +10,7 @@ deleted are hidden: their activity is removed and nothing new of theirs is loade
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import polars as pl
 
 from core.collect import lake as lakes
 from core.collect.mapping import map_events
-from core.db.warehouse import record_load, rows
+from core.db.warehouse import record_load, rows, transaction
 from core.ingest.errors import FileRef
 from core.ingest.load import (
     load,
@@ -32,7 +33,11 @@ from core.privacy import suppressed_keys_among
 from core.progress import Progress, silent
 from core.vocabulary import LIVE_NETWORKS
 
-MAX_SEGMENTS = 2_000  # per run, bounding memory after a long outage; the next run takes the rest
+MAX_SEGMENTS = 2_000  # per run, bounding one transaction after a long outage; the next run takes the rest
+# Events loaded per transaction (two full segments): the collector's memory peaks with a load's frames and
+# DuckDB's uncommitted rows; `python -m bench.collect` put it at 690 MB when a flat-out backlog (~100,000
+# events) was loaded in one go, 648 MB when read in batches but committed once.
+BATCH_EVENTS = 40_000
 
 
 @dataclass(frozen=True)
@@ -65,28 +70,65 @@ def pending_segments(con: duckdb.DuckDBPyConnection, lake: Path, network: str) -
 
 
 def ingest(con: duckdb.DuckDBPyConnection, lake: Path, network: str, *, progress: Progress = silent) -> IngestReport:
-    """Load every new segment of `network`; call inside a transaction (all of it lands, or none)."""
+    """Load every new segment of `network`, oldest first, BATCH_EVENTS at a time.
+
+    Each batch lands in one transaction with the record of its segments, as a load of its own would: memory
+    stays bounded however long the backlog, and a failure keeps the batches already loaded and leaves the rest
+    for the next run (inside a caller's transaction it is all one transaction: all of it lands, or none).
+    """
     chosen = pending_segments(con, lake, network)
     if not chosen:
         return IngestReport(network, 0, 0)
-    progress(0.1, f"Reading {len(chosen):,} new segments")
-    events = pl.from_arrow(lakes.read_segments(lake, chosen))
-    read = events.height
-    _forget_erased(con, lake, network, events, chosen)
+    counts = [lakes.event_count(lake, s) for s in chosen]
+    total = sum(counts)
+    read = deleted = hidden = 0
+    added: dict[str, int] = {}
+    for batch, batch_counts in _batches(chosen, counts):
+        progress(0.05 + 0.9 * read / total, f"Loading {read:,} of {total:,} new events")
+        with transaction(con):
+            batch_added, batch_deleted, batch_hidden = _load_batch(con, lake, network, batch)
+            _record_segments(con, batch, batch_counts)
+            if any(batch_added.values()) or batch_deleted or batch_hidden:
+                record_load(con, "collect", [f"{network} stream"], batch_added)
+        read += sum(batch_counts)
+        deleted += batch_deleted
+        hidden += batch_hidden
+        added = {table: added.get(table, 0) + n for table, n in batch_added.items()}
+    progress(1.0, "Loaded")
+    return IngestReport(network, len(chosen), read, added, deleted, hidden, max(s.last_us for s in chosen))
+
+
+def _batches(chosen: list[lakes.Segment], counts: list[int]) -> Iterator[tuple[list[lakes.Segment], list[int]]]:
+    """Consecutive runs of segments (with their event counts) holding at most BATCH_EVENTS events together; a
+    bigger segment is a batch alone."""
+    batch: list[lakes.Segment] = []
+    sizes: list[int] = []
+    for segment, count in zip(chosen, counts, strict=True):
+        if batch and sum(sizes) + count > BATCH_EVENTS:
+            yield batch, sizes
+            batch, sizes = [], []
+        batch.append(segment)
+        sizes.append(count)
+    if batch:
+        yield batch, sizes
+
+
+def _load_batch(
+    con: duckdb.DuckDBPyConnection, lake: Path, network: str, batch: list[lakes.Segment]
+) -> tuple[dict[str, int], int, int]:
+    """Load one batch of segments: (rows added per table, deletions applied, accounts hidden)."""
+    events = pl.from_arrow(lakes.read_segments(lake, batch))
+    _forget_erased(con, lake, network, events, batch)
     hidden = _apply_statuses(con, events)
     events = _without_hidden_and_deleted(con, events)
     mapped = map_events(events)
-    progress(0.4, f"Loading {events.height:,} events")
+    del events  # the mapped rows replace the raw events in memory
     counts = load(con, without_erased(con, mapped.batch), [FileRef(f"{network} stream")], silent)  # erased stay out
     _remember_records(con, mapped.records)
     if mapped.profiles.height:
         update_profiles(con, mapped.profiles)
     deleted = _apply_deletes(con, mapped.deletes)
-    _record_segments(con, lake, chosen)
-    if any(counts.added.values()) or deleted or hidden:
-        record_load(con, "collect", [f"{network} stream"], counts.added)
-    progress(1.0, "Loaded")
-    return IngestReport(network, len(chosen), read, counts.added, deleted, hidden, max(s.last_us for s in chosen))
+    return counts.added, deleted, hidden
 
 
 def _forget_erased(
@@ -94,9 +136,13 @@ def _forget_erased(
 ) -> None:
     """Scrub from the new segments every event by, about or mentioning an erased person: the stream keeps bringing
     what they do on the network, and the lake must not keep it (the load below leaves them out of the warehouse)."""
-    seen = pl.concat(
-        [events.select("did"), events.select(did="subject_did"), events.select(did=pl.col("mentions").explode())]
-    ).drop_nulls().unique()
+    seen = (
+        pl.concat(
+            [events.select("did"), events.select(did="subject_did"), events.select(did=pl.col("mentions").explode())]
+        )
+        .drop_nulls()
+        .unique()
+    )
     keys = seen.select(network=pl.lit(network), external_id="did")
     hidden, _ = suppressed_keys_among(con, keys, pl.DataFrame(schema={"person_key": pl.String}))
     if hidden.height:
@@ -205,15 +251,15 @@ def _apply_deletes(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame) -> int
     return deletes.height
 
 
-def _record_segments(con: duckdb.DuckDBPyConnection, lake: Path, chosen: list[lakes.Segment]) -> None:
-    """Mark the segments loaded, in the load's own transaction."""
+def _record_segments(con: duckdb.DuckDBPyConnection, chosen: list[lakes.Segment], counts: list[int]) -> None:
+    """Mark the segments loaded (with their event counts), in the load's own transaction."""
     frame = pl.DataFrame(
         {
             "network": [s.network for s in chosen],
             "segment": [s.name for s in chosen],
             "first_time_us": [s.first_us for s in chosen],
             "last_time_us": [s.last_us for s in chosen],
-            "events": [lakes.event_count(lake, s) for s in chosen],
+            "events": counts,
         }
     )
     con.register("collect_segment_rows", frame)

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from core.collect import bluesky, lake
+from core.collect import ingest as ingest_module
 from core.collect.events import Tally, to_batch
 from core.collect.ingest import ingest
 from core.db import warehouse
@@ -189,3 +190,66 @@ def test_an_erased_person_leaves_the_lake_and_the_stream_does_not_bring_them_bac
     finally:
         con.close()
     assert _mentions_of(root, MIRA) == 0
+
+
+def _stored(con) -> dict[str, list[tuple]]:
+    """What a load left, by the stream's own keys (ids differ between warehouses). Accounts are those with
+    activity: one whose only act was undone in a later load keeps its (empty) account row, as across runs."""
+    return {
+        "posts": warehouse.rows(con, "SELECT external_id, text FROM posts ORDER BY 1"),
+        "active accounts": warehouse.rows(
+            con,
+            "SELECT external_id, handle FROM accounts a WHERE EXISTS (SELECT 1 FROM posts p "
+            "WHERE p.account_id = a.account_id) OR EXISTS (SELECT 1 FROM interactions i "
+            "WHERE a.account_id IN (i.actor_account_id, i.target_account_id)) ORDER BY 1",
+        ),
+        "interactions": warehouse.rows(
+            con,
+            "SELECT i.type::VARCHAR, a.external_id, t.external_id, i.occurred_at FROM interactions i "
+            "JOIN accounts a ON a.account_id = i.actor_account_id "
+            "JOIN accounts t ON t.account_id = i.target_account_id ORDER BY ALL",
+        ),
+        "hidden": warehouse.rows(con, "SELECT network::VARCHAR, external_id FROM collect_hidden ORDER BY ALL"),
+    }
+
+
+def _four_segments(root) -> None:
+    rows = parsed(Tally())
+    for start in range(0, len(rows), 4):
+        lake.write_segment(root, "bluesky", to_batch(rows[start : start + 4]))
+
+
+def test_a_backlog_loads_in_batches_to_the_same_warehouse_as_one_load(loaded, tmp_path, monkeypatch):
+    whole, *_ = loaded
+    monkeypatch.setattr(ingest_module, "BATCH_EVENTS", 5)  # one 4-event segment per batch
+    root = tmp_path / "batched" / "sway.duckdb.lake"
+    _four_segments(root)
+    with warehouse.connect(tmp_path / "batched" / "sway.duckdb") as con:
+        report = ingest(con, root, "bluesky")
+        assert report.segments == 4 and report.events == 16
+        assert warehouse.scalar(con, "SELECT count(*) FROM load_log WHERE kind = 'collect'") >= 2  # one per batch
+        assert _stored(con) == _stored(whole)  # deletes and take-downs in later batches reach earlier rows
+
+
+def test_a_failed_batch_keeps_the_batches_before_it_and_the_next_run_loads_the_rest(loaded, tmp_path, monkeypatch):
+    whole, *_ = loaded
+    monkeypatch.setattr(ingest_module, "BATCH_EVENTS", 5)
+    root = tmp_path / "failing" / "sway.duckdb.lake"
+    _four_segments(root)
+    real = ingest_module._load_batch
+    calls = []
+
+    def third_fails(con, lake_root, network, batch):
+        calls.append(batch)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return real(con, lake_root, network, batch)
+
+    with warehouse.connect(tmp_path / "failing" / "sway.duckdb") as con:
+        monkeypatch.setattr(ingest_module, "_load_batch", third_fails)
+        with pytest.raises(OSError, match="disk full"):
+            ingest(con, root, "bluesky")
+        assert warehouse.scalar(con, "SELECT count(*) FROM collect_segments") == 2  # the first two batches landed
+        monkeypatch.setattr(ingest_module, "_load_batch", real)
+        assert ingest(con, root, "bluesky").segments == 2  # the rest, once each
+        assert _stored(con) == _stored(whole)
