@@ -1,5 +1,6 @@
 """Builds the discovery tables (migrations 005, 018) from people, accounts, posts, scores, authenticity and topic
-influence: one row per person, one per account (for network-scoped audience filters) and the word index.
+influence: one row per person, one per account (for network-scoped audience filters), and brings the word index
+up to date (core/discover/index.py: only the posts that entered or left the window).
 
 Runs after a score refresh or a topic refresh, inside one transaction, so a search or profile reads the old
 build or the new one, never a mix. Before the first refresh everyone gets the floor score 1 and no topics.
@@ -13,11 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import duckdb
-import polars as pl
 
 from core.db.warehouse import latest_load_id, rows, scalar, transaction
 from core.discover.columns import SCORE_COLUMNS, TOPIC_SLOTS, topic_column
-from core.discover.words import split_sql, stem
+from core.discover.index import update_index
 from core.progress import Progress, silent
 from core.scoring.runs import stored_run
 from core.vocabulary import NETWORKS
@@ -29,13 +29,9 @@ _TABLES = (
     "discovery",
     "discovery_topic_slots",
     "discovery_accounts",
-    "discovery_terms",
-    "discovery_text_stats",
     "profile_reactions",
     "discovery_builds",
 )
-_TOKENS = "_discover_tokens"  # scratch: every word occurrence of the documents being indexed
-_STEMS = "_discover_stems"  # scratch: each distinct word with its index form
 _building = threading.RLock()  # one build at a time per process; ensure_built holds it across check and build
 
 
@@ -168,46 +164,6 @@ def _insert_discovery(con: duckdb.DuckDBPyConnection, scored: bool) -> None:
     )
 
 
-def _insert_terms(con: duckdb.DuckDBPyConnection, start: datetime | None, end: datetime | None) -> None:
-    """The word index over each person's name, handles and bios and their posts in the window, and its totals."""
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {_TOKENS} AS
-        WITH docs AS (
-            SELECT person_id, NULL::BIGINT AS post_id, {split_sql("search_text")} AS words FROM discovery
-            UNION ALL
-            SELECT a.person_id, p.post_id, {split_sql("p.text")} FROM posts p JOIN accounts a USING (account_id)
-            WHERE p.posted_at > $start AND p.posted_at <= $end
-        )
-        SELECT person_id, post_id, len(words) AS length, unnest(words) AS token FROM docs
-        """,  # noqa: S608 - fixed SQL expressions from core.discover.words
-        {"start": start, "end": end},
-    )
-    # Each distinct word is stemmed once, by the same expression a search uses.
-    tokens = con.sql(f"SELECT DISTINCT token FROM {_TOKENS} WHERE token <> ''").pl()  # noqa: S608 - fixed name
-    con.register(_STEMS, tokens.with_columns(word=stem(pl.col("token"))))
-    try:
-        con.execute(
-            f"""
-            INSERT INTO discovery_terms
-            SELECT hash(s.word) AS bucket, s.word, t.person_id, t.post_id, count(*), any_value(t.length)
-            FROM {_TOKENS} t JOIN {_STEMS} s USING (token)
-            GROUP BY ALL
-            ORDER BY bucket  -- an integer sort costs a third of sorting the words themselves
-            """  # noqa: S608 - fixed names
-        )
-    finally:
-        con.unregister(_STEMS)
-        con.execute(f"DROP TABLE {_TOKENS}")
-    con.execute(
-        """
-        INSERT INTO discovery_text_stats
-        SELECT count(*), coalesce(avg(length), 1) FROM (SELECT any_value(length) AS length FROM discovery_terms
-                                                        GROUP BY person_id, post_id)
-        """
-    )
-
-
 def _write(con: duckdb.DuckDBPyConnection, progress: Progress) -> tuple[int | None, datetime | None, datetime | None]:
     run_id, start, end = _window(con)
     for table in _TABLES:
@@ -234,8 +190,8 @@ def _write(con: duckdb.DuckDBPyConnection, progress: Progress) -> tuple[int | No
     )
     _insert_accounts(con, start, end)
     _insert_discovery(con, run_id is not None)
-    progress(0.7, "Indexing the words of names, handles, bios and posts")
-    _insert_terms(con, start, end)
+    progress(0.7, "Indexing the words of names, handles, bios and new posts")
+    update_index(con, start, end)
     return run_id, start, end
 
 

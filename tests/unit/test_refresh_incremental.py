@@ -29,6 +29,7 @@ RESULT_TABLES = (
     "discovery_topic_slots",
     "discovery_accounts",
     "discovery_terms",
+    "discovery_documents",
     "discovery_text_stats",
     "profile_reactions",
 )

@@ -1,0 +1,152 @@
+"""Discover's word index (migrations 018, 019), kept up to date at the cost of what changed.
+
+A document is a person's name, handles and bios (post_id NULL), or one of their posts in the scoring window. A
+post's words never change, so each Discover build indexes only the posts that entered the window (or were loaded)
+since the last one and drops those that left it or were deleted; a person's own text is indexed again when its
+hash changes (a new handle or bio). New rows are appended in word-hash order; once appended rows
+pass REINDEX_SHARE of the index, or the way words are cut changes (INDEX_VERSION), the whole index is rebuilt
+in one sorted pass, which keeps a word's rows in a few row groups.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import polars as pl
+
+from core.db.warehouse import get_meta, scalar, set_meta
+from core.discover.words import split_sql, stem
+
+# Bump when core/discover/words.py cuts or stems words differently: the next build then re-indexes everything.
+INDEX_VERSION = "1"
+# Share of the index's documents appended since its last sorted rebuild past which it is rebuilt whole: a daily
+# build appends ~1/90 of the window, so the index is re-sorted about every three weeks of daily refreshes.
+REINDEX_SHARE = 0.25
+
+# Scratch tables, dropped before the build's transaction ends: _discover_wanted (every document the index should
+# hold), _discover_gone (documents held that are no longer wanted), _discover_tokens (every word occurrence of the
+# documents being indexed) and _discover_stems (each distinct word with its index form).
+_STEMS = "_discover_stems"
+_META_VERSION, _META_SORTED, _META_APPENDED = "discover_index_version", "discover_index_sorted", "discover_index_added"
+
+
+def update_index(con: duckdb.DuckDBPyConnection, start: datetime | None, end: datetime | None) -> int:
+    """Bring the index to the current people and the window (start, end]'s posts; returns the documents indexed.
+
+    Call inside the Discover build's transaction, after the discovery table (people's texts) is written.
+    """
+    meta = get_meta(con)
+    appended = int(meta.get(_META_APPENDED, 0))
+    sorted_docs = int(meta.get(_META_SORTED, 0))
+    whole = meta.get(_META_VERSION) != INDEX_VERSION or appended > REINDEX_SHARE * max(sorted_docs, 1)
+    # Every document the index should hold: people by their text's hash, posts by id (a post's text never changes).
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _discover_wanted AS
+        SELECT person_id, NULL::BIGINT AS post_id, hash(search_text) AS fingerprint FROM discovery
+        UNION ALL
+        SELECT a.person_id, p.post_id, NULL::UBIGINT FROM posts p JOIN accounts a USING (account_id)
+        WHERE p.posted_at > $start AND p.posted_at <= $end
+        """,
+        {"start": start, "end": end},
+    )
+    try:
+        if whole:
+            con.execute("DELETE FROM discovery_terms")
+            con.execute("DELETE FROM discovery_documents")
+        else:
+            _drop_unwanted(con)
+        indexed = _index(
+            con,
+            f"""
+            WITH new AS (
+                SELECT * FROM _discover_wanted w
+                ANTI JOIN discovery_documents d
+                ON d.person_id = w.person_id AND d.post_id IS NOT DISTINCT FROM w.post_id
+                   AND d.fingerprint IS NOT DISTINCT FROM w.fingerprint
+            )
+            SELECT n.person_id, n.post_id, n.fingerprint, {split_sql("d.search_text")} AS words
+            FROM new n JOIN discovery d USING (person_id) WHERE n.post_id IS NULL
+            UNION ALL
+            SELECT n.person_id, n.post_id, n.fingerprint, {split_sql("p.text")}
+            FROM new n JOIN posts p USING (post_id)
+            """,  # noqa: S608 - fixed SQL expressions from core.discover.words
+        )
+    finally:
+        con.execute("DROP TABLE _discover_wanted")
+    documents = scalar(con, "SELECT count(*) FROM discovery_documents")
+    set_meta(
+        con,
+        {
+            _META_VERSION: INDEX_VERSION,
+            _META_SORTED: str(documents if whole else sorted_docs),
+            _META_APPENDED: str(0 if whole else appended + indexed),
+        },
+    )
+    con.execute("DELETE FROM discovery_text_stats")
+    con.execute(
+        "INSERT INTO discovery_text_stats "
+        "SELECT count(*), coalesce(avg(length), 1) FROM discovery_documents WHERE length > 0"
+    )
+    return indexed
+
+
+def _drop_unwanted(con: duckdb.DuckDBPyConnection) -> None:
+    """Remove the documents no longer wanted: people whose texts changed or who are gone, posts that left the
+    window or were deleted, or belong to someone else now (an account moved to another person)."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _discover_gone AS
+        SELECT d.person_id, d.post_id FROM discovery_documents d
+        ANTI JOIN _discover_wanted w ON w.person_id = d.person_id AND w.post_id IS NOT DISTINCT FROM d.post_id
+                                    AND w.fingerprint IS NOT DISTINCT FROM d.fingerprint
+        """
+    )
+    try:
+        for table in ("discovery_terms", "discovery_documents"):
+            con.execute(
+                f"""
+                DELETE FROM {table} t USING _discover_gone g
+                WHERE t.person_id = g.person_id AND t.post_id IS NOT DISTINCT FROM g.post_id
+                """  # noqa: S608 - fixed table names
+            )
+    finally:
+        con.execute("DROP TABLE _discover_gone")
+
+
+def _index(con: duckdb.DuckDBPyConnection, docs_sql: str) -> int:
+    """Index the documents `docs_sql` yields (person_id, post_id, fingerprint, words): their rows in word-hash
+    order, and one row per document with its length. Returns how many documents were indexed."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _discover_tokens AS
+        SELECT person_id, post_id, fingerprint, len(words) AS length, unnest(words) AS token FROM ({docs_sql})
+        """  # noqa: S608 - fixed SQL from update_index
+    )
+    # Each distinct word is stemmed once, by the same expression a search uses.
+    tokens = con.sql("SELECT DISTINCT token FROM _discover_tokens WHERE token <> ''").pl()
+    con.register(_STEMS, tokens.with_columns(word=stem(pl.col("token"))))
+    try:
+        con.execute(
+            f"""
+            INSERT INTO discovery_terms
+            SELECT hash(s.word) AS bucket, s.word, t.person_id, t.post_id, count(*), any_value(t.length)
+            FROM _discover_tokens t JOIN {_STEMS} s USING (token)
+            GROUP BY ALL
+            ORDER BY bucket  -- an integer sort costs a third of sorting the words themselves
+            """  # noqa: S608 - fixed names
+        )
+        before = scalar(con, "SELECT count(*) FROM discovery_documents")
+        con.execute(
+            """
+            INSERT INTO discovery_documents
+            SELECT person_id, post_id, any_value(fingerprint),
+                   CASE WHEN bool_or(token <> '') THEN any_value(length) ELSE 0 END  -- 0: no word to find it by
+            FROM _discover_tokens GROUP BY person_id, post_id
+            """
+        )
+        return scalar(con, "SELECT count(*) FROM discovery_documents") - before
+    finally:
+        con.unregister(_STEMS)
+        con.execute("DROP TABLE _discover_tokens")
