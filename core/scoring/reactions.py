@@ -241,6 +241,20 @@ def credit(t: np.ndarray, collected: np.ndarray, window_seconds: float, params: 
     return freshness(t, window_seconds, params.recency_half_life_share) * np.where(collected, params.thread_weight, 1.0)
 
 
+def pair_index(f: Features, actor: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Position of each (actor, target) among the window's pairs (sorted by actor, then target); each must be one.
+
+    The keys are looked up in sorted order: probing 40 million keys at random into 37 million pairs misses the
+    cache at every step (78 s at a million people), while sorted probes walk the pairs once (13 s, sort included).
+    """
+    n_accounts = f.accounts.height
+    keys = actor.astype(np.int64) * n_accounts + target
+    order = np.argsort(keys)
+    found = np.empty(len(keys), dtype=np.int64)
+    found[order] = np.searchsorted(f.actor.astype(np.int64) * n_accounts + f.target, keys[order])
+    return found
+
+
 def pack(actor: np.ndarray, target: np.ndarray, kind: np.ndarray, n_accounts: int) -> np.ndarray:
     """(actor, target, type) in one sortable integer: sorted keys are in (actor, target, type) order."""
     bits = max(int(n_accounts - 1).bit_length(), 1)
