@@ -19,7 +19,7 @@ import duckdb
 from core.discover.build import build_discovery
 from core.profile.flags import flag_name
 from core.progress import Progress, scaled, silent
-from core.scoring.engine import LOCAL, Engine
+from core.scoring.engine import LOCAL, Engine, reusing_features
 from core.scoring.params import ScoreParams
 from core.scoring.refresh import BackfillReport, RefreshReport, backfill_history, refresh
 from core.topics.influence import TopicRefreshReport, refresh_topics
@@ -104,25 +104,32 @@ def refresh_all(
     """
     start = time.perf_counter()
     scores_end = 0.6 if backfill_days else 0.3
-    scores = refresh(
-        con, window_days=window_days, as_of=as_of, params=params, progress=scaled(progress, 0.0, 0.3), engine=engine
-    )
-    history = None
-    if backfill_days:
-        history = backfill_history(
+    # The scores and topic influence read the same window: it is loaded once for both.
+    with reusing_features(engine) as window_once:
+        scores = refresh(
             con,
-            days=backfill_days,
-            step_days=step_days,
             window_days=window_days,
+            as_of=as_of,
             params=params,
-            progress=scaled(progress, 0.3, scores_end),
-            engine=engine,
+            progress=scaled(progress, 0.0, 0.3),
+            engine=window_once,
         )
-    topics = None
-    if find_topics:
-        model_end = scores_end + 0.05 if topic_model else scores_end  # the bar never steps back after the wait
-        model = topic_model(scaled(progress, scores_end, model_end)) if topic_model else None
-        topics = refresh_topics(con, model=model, progress=scaled(progress, model_end, 0.9), engine=engine)
+        history = None
+        if backfill_days:
+            history = backfill_history(
+                con,
+                days=backfill_days,
+                step_days=step_days,
+                window_days=window_days,
+                params=params,
+                progress=scaled(progress, 0.3, scores_end),
+                engine=engine,
+            )
+        topics = None
+        if find_topics:
+            model_end = scores_end + 0.05 if topic_model else scores_end  # the bar never steps back after the wait
+            model = topic_model(scaled(progress, scores_end, model_end)) if topic_model else None
+            topics = refresh_topics(con, model=model, progress=scaled(progress, model_end, 0.9), engine=window_once)
     info = build_discovery(con, progress=scaled(progress, 0.9, 1.0))
     progress(1.0, "Refresh finished")
     return PipelineReport(scores, history, topics, info.people, info.seconds, time.perf_counter() - start)

@@ -1,6 +1,7 @@
 """A daily refresh after a day of new events gives exactly what a full refresh of the same data gives, tagging only
 the day's new posts."""
 
+import dataclasses
 import shutil
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ import pytest
 from core.db import warehouse
 from core.db.warehouse import rows, scalar
 from core.ops.pipeline import refresh_all
+from core.scoring.engine import LOCAL
 from core.topics import influence
 from core.topics.tagging import model_key
 from tests.unit.topics_small import small_model
@@ -109,3 +111,23 @@ def test_the_refresh_report_times_every_step(raw_demo_file, tmp_path):
     assert tuple(report.step_seconds) == steps
     assert all(report.step_seconds[s] >= 0 for s in steps)
     assert sum(report.step_seconds.values()) <= report.seconds
+
+
+def test_the_scores_and_topic_influence_share_one_load_of_the_window_and_change_nothing_in_it(raw_demo_file, tmp_path):
+    con = copy(raw_demo_file, tmp_path / "w.duckdb")
+    loads = []
+
+    def counting(con, **window):
+        loads.append(window["as_of"])
+        return LOCAL.features(con, **window)
+
+    try:
+        refresh_all(con, engine=dataclasses.replace(LOCAL, features=counting))
+        assert len(loads) == 1  # one load for the scores and topic influence
+        shared = {t: rows(con, f"SELECT * FROM {t} ORDER BY ALL") for t in ("topic_influence", "topic_evidence")}  # noqa: S608
+        with warehouse.transaction(con):
+            influence.attribute(con)  # topic influence again, from a fresh load of the window
+        assert {t: rows(con, f"SELECT * FROM {t} ORDER BY ALL") for t in shared} == shared  # noqa: S608
+        assert shared["topic_influence"]
+    finally:
+        con.close()
