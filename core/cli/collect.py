@@ -26,6 +26,8 @@ from core.ingest.errors import InputError
 from core.ops import handoff
 from core.ops.collect import ingest_job
 
+_HELP = "watch a live network (Bluesky, Mastodon) and load what it sees"
+
 
 def run_job(db: Path, job: str, params: dict[str, Any]) -> tuple[bool, list[str]]:
     """A warehouse job for the collector (directly, or handed to the app holding the file); never raises.
@@ -138,9 +140,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, warehouse.WarehouseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-
-
-_HELP = "watch a live network (Bluesky, Mastodon) and load what it sees"
 
 
 def _add_networks(collect: argparse.ArgumentParser) -> None:

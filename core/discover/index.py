@@ -16,10 +16,10 @@ import duckdb
 import polars as pl
 
 from core.db.warehouse import get_meta, scalar, set_meta
-from core.discover.words import split_sql, stem
+from core.discover.words import rules_fingerprint, split_sql, stem
 
-# Bump when core/discover/words.py cuts or stems words differently: the next build then re-indexes everything.
-INDEX_VERSION = "1"
+# Changes whenever core/discover/words.py cuts or stems words differently: the next build re-indexes everything.
+INDEX_VERSION = rules_fingerprint()
 # Share of the index's documents appended since its last sorted rebuild past which it is rebuilt whole: a daily
 # build appends ~1/90 of the window, so the index is re-sorted about every three weeks of daily refreshes.
 REINDEX_SHARE = 0.25

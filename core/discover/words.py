@@ -9,6 +9,7 @@ final consonant): 'running', 'runs' and 'run' meet; 'runner' stays itself.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import polars as pl
@@ -36,6 +37,11 @@ def stem(words: pl.Expr) -> pl.Expr:
     for pattern, replacement in _RULES:
         words = words.str.replace(pattern, replacement)
     return words
+
+
+def rules_fingerprint() -> str:
+    """A digest of how words are cut and stemmed: an index built under other rules must be built again."""
+    return hashlib.sha256(repr((_SPLIT, _WORD, _RULES)).encode("utf-8")).hexdigest()[:16]
 
 
 def search_words(text: str) -> list[str]:

@@ -66,11 +66,11 @@ class LateTopics:
 
     def add_to(self, shared: SharedWarehouse) -> threading.Thread:
         """Start tagging the warehouse's posts once the model is fitted, on a background thread."""
-        thread = threading.Thread(target=self.add_now, args=(shared,), name="sway-first-topics", daemon=True)
+        thread = threading.Thread(target=self._add, args=(shared,), name="sway-first-topics", daemon=True)
         thread.start()
         return thread
 
-    def add_now(self, shared: SharedWarehouse) -> None:
+    def _add(self, shared: SharedWarehouse) -> None:
         """Wait for the model, then find every post's topics and rebuild Discover (one job, under the job lock)."""
         try:
             with exclusive(shared.path, JOB, LOCAL.user):

@@ -86,6 +86,27 @@ def test_a_fresh_clone_opens_before_its_topics_and_says_they_are_coming(tmp_path
     assert at.dataframe  # the Topics page now shows its tables
 
 
+def test_topics_that_cannot_be_found_in_the_background_say_so_and_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("SWAY_DB", str(tmp_path / "fresh" / "sway.duckdb"))
+    monkeypatch.setenv("SWAY_MODEL", str(tmp_path / "fresh" / "topic_model.skops"))
+    monkeypatch.setattr(bootstrap, "DEMO_PEOPLE", 120)
+
+    def broken_fit():
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(first_start, "load_or_train", broken_fit)
+    at = _run_app()
+    for thread in threading.enumerate():
+        if thread.name == "sway-first-topics":
+            thread.join(timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert _metrics(at)["People"] == "120"  # the rest of the app works
+    [warning] = at.sidebar.warning
+    assert "No space left on device" in warning.value and "Refresh scores and topics" in warning.value
+    assert not at.sidebar.get("progress")
+
+
 def test_refresh_button_rescores_and_is_logged(demo_copy):
     at = _run_app()
     next(b for b in at.button if b.label == "Refresh scores and topics").click().run()

@@ -6,7 +6,7 @@ import polars as pl
 
 from core.db import warehouse
 from core.db.warehouse import get_meta, rows, scalar, set_meta
-from core.discover import index
+from core.discover import index, words
 from core.discover.build import build_discovery
 from core.discover.filters import Filters
 from core.discover.search import search
@@ -90,9 +90,12 @@ def test_piled_up_appends_or_a_new_way_of_cutting_words_rebuild_the_index_whole(
         build_discovery(con)  # nothing changed: nothing indexed
         assert get_meta(con)["discover_index_added"] == "0"
 
-        monkeypatch.setattr(index, "INDEX_VERSION", "2")
+        build_discovery(con)  # a day's worth appended, then the stemming rules change
+        set_meta(con, {"discover_index_added": "1"})
+        monkeypatch.setattr(words, "_RULES", (*words._RULES, (r"^(\p{L}{3,})ly$", "${1}")))
+        monkeypatch.setattr(index, "INDEX_VERSION", words.rules_fingerprint())
         build_discovery(con)
-        assert get_meta(con)["discover_index_version"] == "2"
-        assert get_meta(con)["discover_index_added"] == "0"
+        assert get_meta(con)["discover_index_version"] == words.rules_fingerprint()
+        assert get_meta(con)["discover_index_added"] == "0"  # rebuilt whole under the new rules
     finally:
         con.close()
