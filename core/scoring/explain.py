@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from core.scoring.params import ScoreParams
-from core.scoring.reactions import Features, pair_index
+from core.scoring.reactions import Features
 from core.scoring.signals import PairValues, Scored, unit_values
 from core.vocabulary import INTERACTION_TYPES
 
@@ -79,8 +79,7 @@ def top_posts(f: Features, pv: PairValues, weight: np.ndarray, scored: Scored, p
     type_weight = np.array([params.type_weights()[t] for t in INTERACTION_TYPES])
     slot = r.post + 1  # slot 0 collects the reactions on no post, dropped below
     n_slots = len(r.post_ids) + 1
-    pair = pair_index(f, r.actor, r.target)
-    value = np.bincount(slot, weights=type_weight[r.kind] * r.fresh * unit[pair], minlength=n_slots)[1:]
+    value = np.bincount(slot, weights=type_weight[r.kind] * r.fresh * unit[f.reaction_pair], minlength=n_slots)[1:]
     reactions = np.bincount(slot, minlength=n_slots)[1:]
     owner = np.zeros(n_slots, dtype=np.int32)
     owner[slot] = r.target

@@ -16,7 +16,7 @@ import polars as pl
 from core.scoring.authenticity import rating_factor
 from core.scoring.engine import LOCAL, Engine
 from core.scoring.params import ScoreParams
-from core.scoring.reactions import FOLLOW, Features, dense_index, index_of, pair_index
+from core.scoring.reactions import FOLLOW, Features, dense_index, index_of
 from core.scoring.runs import RunRecord
 from core.scoring.signals import PairValues, own_factor, pair_values, unit_values
 from core.vocabulary import INTERACTION_TYPES
@@ -31,7 +31,7 @@ def post_values(f: Features, pv: PairValues, weight: np.ndarray, own: np.ndarray
     r = f.reactions
     on_post = np.flatnonzero((r.post >= 0) & (r.kind != FOLLOW))
     actor, target = r.actor[on_post].astype(np.int64), r.target[on_post]
-    pair = pair_index(f, actor, target)
+    pair = f.reaction_pair[on_post]
     type_weight = np.array([params.type_weights()[t] for t in INTERACTION_TYPES])
     pidx = f.account_pidx
     reactor, author = pidx[actor].astype(np.int64), pidx[target]

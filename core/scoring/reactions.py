@@ -12,7 +12,7 @@ single radix-friendly sort, and the sorted order makes every later float sum bit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import duckdb
@@ -102,11 +102,23 @@ class Features:
     once_targets: np.ndarray  # per account: ... of which reacted to only once
     reactions_given: np.ndarray  # per account: reactions given (follows aside)
     posts_written: np.ndarray  # per account: posts and replies written in the window (not reposts)
+    _reaction_pair: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def account_pidx(self) -> np.ndarray:
         """Person index of each account."""
         return self.accounts["pidx"].to_numpy()
+
+    @property
+    def reaction_pair(self) -> np.ndarray:
+        """Per reaction: the position of its (actor, target) pair, looked up once per window and kept.
+
+        The score's top posts and topic influence's post values both need it for every reaction (one lookup
+        is ~13 s at a million people); a refresh shares one Features between them (engine.reusing_features).
+        """
+        if self._reaction_pair is None:
+            self._reaction_pair = pair_index(self, self.reactions.actor, self.reactions.target)
+        return self._reaction_pair
 
 
 def latest_activity(con: duckdb.DuckDBPyConnection) -> datetime:

@@ -1,11 +1,14 @@
 """Every reaction finds its own reactor-account pair, whatever order the reactions come in."""
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import numpy as np
 import polars as pl
 
-from core.scoring.reactions import pair_index
+from core.scoring.params import ScoreParams
+from core.scoring.reactions import load_features, pair_index
+from tests.unit.scoring_world import START, World, warehouse_with
 
 
 def test_each_reaction_finds_its_pair_in_any_order():
@@ -22,3 +25,18 @@ def test_each_reaction_finds_its_pair_in_any_order():
     found = pair_index(f, np.array([a for a, _ in reactions]), np.array([t for _, t in reactions]))
     position = {pair: i for i, pair in enumerate(pairs)}
     assert found.tolist() == [position[pair] for pair in reactions]
+
+
+def test_a_window_looks_its_reactions_pairs_up_once_and_each_is_its_own_pair():
+    w = World()
+    a, b, c = w.person("a"), w.person("b"), w.person("c")
+    for day, (actor, target) in enumerate([(a, b), (c, b), (a, b), (b, c), (a, c), (c, b)]):
+        w.react(actor, target, kind=("repost", "like", "reply")[day % 3], day=2 + day)
+    con = warehouse_with(w)
+    f = load_features(con, as_of=START + timedelta(days=30), window_days=90, params=ScoreParams())
+    first = f.reaction_pair
+    assert f.reaction_pair is first  # kept: top posts and post values share one lookup
+    r = f.reactions
+    assert len(first) == len(r.actor) == 6
+    assert (f.actor[first] == r.actor).all() and (f.target[first] == r.target).all()
+    assert len(f.actor) == 4  # a>b, a>c, b>c, c>b
