@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from core.scoring.params import ScoreParams
-from core.scoring.reactions import Features
+from core.scoring.reactions import Features, sort_order
 from core.scoring.signals import PairValues, Scored, unit_values
 from core.vocabulary import INTERACTION_TYPES
 
@@ -61,7 +61,7 @@ def signal_rows(scored: Scored) -> pl.DataFrame:
 
 def _best(group: np.ndarray, order_key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The first TOP_POSTS items of each group by order_key (unique, smaller first): (their indices, ranks)."""
-    order = np.argsort((group.astype(np.int64) << 32) | order_key)
+    order = sort_order((group.astype(np.int64) << 32) | order_key)
     grouped = group[order]
     first = np.empty(len(order), dtype=bool)
     first[:1] = True

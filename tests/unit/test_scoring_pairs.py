@@ -7,7 +7,7 @@ import numpy as np
 import polars as pl
 
 from core.scoring.params import ScoreParams
-from core.scoring.reactions import load_features, pair_index
+from core.scoring.reactions import dense_index, load_features, pair_index
 from tests.unit.scoring_world import START, World, warehouse_with
 
 
@@ -40,3 +40,13 @@ def test_a_window_looks_its_reactions_pairs_up_once_and_each_is_its_own_pair():
     assert len(first) == len(r.actor) == 6
     assert (f.actor[first] == r.actor).all() and (f.target[first] == r.target).all()
     assert len(f.actor) == 4  # a>b, a>c, b>c, c>b
+
+
+def test_sparse_ids_get_dense_positions_in_id_order():
+    rng = np.random.default_rng(5)
+    drawn = rng.integers(0, 2**40, 500)  # far too sparse for a lookup array: the sorting path
+    ids = np.concatenate([drawn, drawn[::3], [0, 2**40]])
+    position, distinct = dense_index(ids)
+    assert distinct.tolist() == sorted(set(ids.tolist()))
+    assert (distinct[position] == ids).all()
+    assert dense_index(np.zeros(0, dtype=np.int64))[0].size == 0
