@@ -114,7 +114,7 @@ class Features:
         """Per reaction: the position of its (actor, target) pair, looked up once per window and kept.
 
         The score's top posts and topic influence's post values both need it for every reaction (one lookup
-        is ~13 s at a million people); a refresh shares one Features between them (engine.reusing_features).
+        is ~10 s at a million people); a refresh shares one Features between them (engine.reusing_features).
         """
         if self._reaction_pair is None:
             self._reaction_pair = pair_index(self, self.reactions.actor, self.reactions.target)
@@ -272,7 +272,7 @@ def pair_index(f: Features, actor: np.ndarray, target: np.ndarray) -> np.ndarray
     """Position of each (actor, target) among the window's pairs (sorted by actor, then target); each must be one.
 
     The keys are looked up in sorted order: probing 40 million keys at random into 37 million pairs misses the
-    cache at every step (78 s at a million people), while sorted probes walk the pairs once (13 s, sort included).
+    cache at every step (78 s at a million people), while sorted probes walk the pairs once (~10 s, sort included).
     """
     n_accounts = f.accounts.height
     keys = actor.astype(np.int64) * n_accounts + target

@@ -11,7 +11,9 @@ import pytest
 from core.db import warehouse
 from core.db.warehouse import rows, scalar
 from core.ops.pipeline import refresh_all
+from core.scoring import reactions
 from core.scoring.engine import LOCAL
+from core.scoring.reactions import pair_index as pair_lookup
 from core.topics import influence
 from core.topics.tagging import model_key
 from tests.unit.topics_small import small_model
@@ -113,7 +115,9 @@ def test_the_refresh_report_times_every_step(raw_demo_file, tmp_path):
     assert sum(report.step_seconds.values()) <= report.seconds
 
 
-def test_the_scores_and_topic_influence_share_one_load_of_the_window_and_change_nothing_in_it(raw_demo_file, tmp_path):
+def test_the_scores_and_topic_influence_share_one_load_of_the_window_and_change_nothing_in_it(
+    raw_demo_file, tmp_path, monkeypatch
+):
     con = copy(raw_demo_file, tmp_path / "w.duckdb")
     loads = []
 
@@ -121,9 +125,17 @@ def test_the_scores_and_topic_influence_share_one_load_of_the_window_and_change_
         loads.append(window["as_of"])
         return LOCAL.features(con, **window)
 
+    lookups = []
+
+    def counting_pairs(f, actor, target):
+        lookups.append(len(actor))
+        return pair_lookup(f, actor, target)
+
+    monkeypatch.setattr(reactions, "pair_index", counting_pairs)
     try:
         refresh_all(con, engine=dataclasses.replace(LOCAL, features=counting))
         assert len(loads) == 1  # one load for the scores and topic influence
+        assert len(lookups) == 1  # and one pair lookup for the score's top posts and the topics' post values
         shared = {t: rows(con, f"SELECT * FROM {t} ORDER BY ALL") for t in ("topic_influence", "topic_evidence")}  # noqa: S608
         with warehouse.transaction(con):
             influence.attribute(con)  # topic influence again, from a fresh load of the window
