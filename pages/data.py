@@ -108,7 +108,7 @@ if is_operator:
         setting = st.text_input(
             "Settings (name=value, comma-separated)",
             key="data_score_settings",
-            placeholder="e.g. weight_like=0.2, recency_half_life_share=0.5",
+            placeholder="e.g. weight_like=0.2, recency_half_life_share=0.25",
         )
         chosen = [part.strip() for part in setting.split(",") if part.strip()]
         preview_col, apply_col = st.columns(2)

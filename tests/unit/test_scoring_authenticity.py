@@ -3,6 +3,7 @@
 import json
 
 from core.db.warehouse import rows
+from core.scoring.params import ScoreParams
 from core.scoring.refresh import refresh
 from tests.unit.scoring_world import World, warehouse_with
 
@@ -134,7 +135,8 @@ def test_flags_discount_the_reactions_given_and_the_flagged_persons_own_score():
     for p in crowd[100:130]:
         w.react(p, twin, kind="repost", day=6)
     con = warehouse_with(w)
-    refresh(con)
+    # Recency off: the people compared drew their neighbours' reactions on different days.
+    refresh(con, params=ScoreParams(recency_half_life_share=0))
     value = dict(rows(con, "SELECT person_id, raw FROM scores WHERE network = 'all'"))
     gain_from_bot = value[crowd[0]] - value[crowd[185]]
     gain_from_honest = value[crowd[180]] - value[crowd[185]]

@@ -97,7 +97,8 @@ def build(*, scored: bool = True, reactor_weight: float = 1.0) -> duckdb.DuckDBP
         con.execute(
             "INSERT INTO score_runs (run_id, kind, status, started_at, refreshed_at, as_of, window_days, params) "
             "VALUES (1, 'refresh', 'ok', ?, ?, ?, ?, ?)",
-            [AS_OF, AS_OF, AS_OF, WINDOW_DAYS, json.dumps({})],
+            # Recency off, so the likes, an hour apart each, weigh the same and ties stay ties.
+            [AS_OF, AS_OF, AS_OF, WINDOW_DAYS, json.dumps({"recency_half_life_share": 0})],
         )
         con.executemany(
             "INSERT INTO scores (run_id, person_id, network, score, raw, reactions, distinct_reactors, authenticity, "
