@@ -8,7 +8,8 @@
    one-feature baseline (the same classifier on posts per day alone, the best single feature) and a reference
    that adds the number of posting clients (which Sway's imports do not keep).
 2. How many accounts the shipped model flags on real imports: SNAP Higgs, PHEME Charlie Hebdo (Twitter v1.1
-   JSON through Sway's importer), and the Bluesky test fixtures when present.
+   JSON through Sway's importer), and the Bluesky Jetstream fixture (tests/fixtures/jetstream, through the
+   collector's lake and ingest, as a live network lands in a warehouse).
 Prints tables, then one JSON line. Exits 1 when the Gilani data is missing.
 """
 
@@ -16,7 +17,9 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -28,6 +31,9 @@ from bench.build_automation_model import make_model
 from bench.gilani import BANDS, GILANI, read_gilani
 from bench.score_validity import load_higgs
 from bench.shared_data import SHARED
+from core.collect import bluesky, lake
+from core.collect.events import Tally, to_batch
+from core.collect.ingest import ingest
 from core.db import warehouse
 from core.db.warehouse import REPO_ROOT
 from core.ingest import import_files
@@ -35,7 +41,7 @@ from core.scoring import automation
 
 HIGGS = SHARED / "snap-higgs-twitter" / "higgs-activity_time.txt.gz"
 PHEME = SHARED / "pheme-rnr-charliehebdo" / "tweets-raw-v1.1.jsonl.gz"
-BLUESKY = sorted((REPO_ROOT / "tests" / "fixtures").glob("bluesky*"))
+JETSTREAM = REPO_ROOT / "tests" / "fixtures" / "jetstream" / "events.jsonl"
 FOLDS = 5
 
 
@@ -97,13 +103,26 @@ def _flag_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     }
 
 
+def _jetstream_counts(fixture: Path) -> dict[str, int]:
+    """Flag counts on the Jetstream fixture, landed as the collector lands it: a lake segment, then ingest."""
+    tally = Tally()
+    parsed = [bluesky.parse(line.rstrip("\n"), tally) for line in fixture.open(encoding="utf-8")]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "sway.duckdb.lake"
+        lake.write_segment(root, "bluesky", to_batch([row for row in parsed if row is not None]))
+        con = warehouse.connect(Path(tmp) / "sway.duckdb")
+        try:
+            with warehouse.transaction(con):
+                ingest(con, root, "bluesky")
+            return _flag_counts(con)
+        finally:
+            con.close()
+
+
 def real_imports() -> tuple[pl.DataFrame, list[str]]:
     """Flag counts on each real import that is present; the list names what was skipped and why."""
     rows, skipped = [], []
-    sources = [("SNAP Higgs", HIGGS), ("PHEME Charlie Hebdo", PHEME)] + [(f"Bluesky {p.name}", p) for p in BLUESKY]
-    if not BLUESKY:
-        skipped.append("Bluesky: no tests/fixtures/bluesky* in this checkout yet, so no Bluesky count.")
-    for name, path in sources:
+    for name, path in (("SNAP Higgs", HIGGS), ("PHEME Charlie Hebdo", PHEME)):
         if not path.exists():
             skipped.append(f"{name}: {path} is missing, so no count.")
             continue
@@ -117,6 +136,7 @@ def real_imports() -> tuple[pl.DataFrame, list[str]]:
             rows.append({"import": name} | _flag_counts(con))
         finally:
             con.close()
+    rows.append({"import": "Bluesky Jetstream fixture"} | _jetstream_counts(JETSTREAM))
     return pl.DataFrame(rows), skipped
 
 
