@@ -61,24 +61,36 @@ def sentences(b: Breakdown, network: str = "all") -> list[str]:
     s = score.row(0, named=True)
     if s["score"] <= 1 and not s["reactions"]:
         return ["No reactions from others in the scoring window, so the score stays at the floor of 1."]
+    rows = b.signals.filter(pl.col("network") == network)
+    # Follows are counted apart, so the reactions here are the header's "Reactions received" (reactions to posts).
+    follows = int(rows.filter(pl.col("signal") == "follow")["reactions"].sum() or 0)
+    received = f"{s['reactions'] - follows:,} reactions" + (f" and {follows:,} follows" if follows else "")
     told = [
-        f"Score {s['score']} of 100: {s['score'] - 1} points above the floor of 1, from {s['reactions']:,} reactions "
+        f"Score {s['score']} of 100: {s['score'] - 1} points above the floor of 1, from {received} "
         f"by {s['distinct_reactors']:,} distinct accounts whose influence averages "
         f"{s['mean_reactor_influence'] or 0:.1f}× a typical person's."
     ]
-    rows = b.signals.filter(pl.col("network") == network)
     gains = rows.filter(pl.col("points") > 0)
+    discounted = False
     for r in gains.head(SENTENCE_SIGNALS).iter_rows(named=True):
         line = (
             f"{r['share']:.0%} of the points come from {r['label']}: {r['reactions']:,} by {r['distinct_reactors']:,} "
             f"distinct accounts whose influence averages {r['mean_reactor_influence'] or 0:.1f}× a typical person's"
         )
         if (r["discount"] or 0) >= _MIN_DISCOUNT:
-            line += f" ({r['discount']:.0%} discounted for repeated, unselective or inauthentic reactions)"
+            line += f" ({r['discount']:.0%} discounted)"
+            discounted = True
         told.append(line + ".")
     if gains.height > SENTENCE_SIGNALS:
         rest = gains.slice(SENTENCE_SIGNALS)
         told.append(f"{rest['share'].sum():.0%} come from {', '.join(rest['label'])}.")
+    if discounted:
+        # Recency is on by default, so age is usually part of a discount, and the repetition cap trims even a
+        # single reaction (at cap 1 the first counts 0.63): the sentence names every cause, not only repeats.
+        told.append(
+            "Discounts: older reactions count less, one account adds at most a capped amount however often it "
+            "reacts, and accounts that react to almost everything or are flagged as inauthentic count less."
+        )
     for r in rows.filter(pl.col("signal") == "authenticity").iter_rows(named=True):
         told.append(
             f"{-r['points']:.0f} points were taken off because one of their own accounts was flagged as inauthentic "

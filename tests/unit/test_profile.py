@@ -4,6 +4,7 @@ topics with evidence and corrections, flags, amplifiers with their layout, recen
 from datetime import timedelta
 
 import numpy as np
+import polars as pl
 import pytest
 
 from core.db.warehouse import rows
@@ -15,6 +16,7 @@ from core.profile import (
     profile,
     undo_topic_wrong,
 )
+from core.profile.breakdown import Breakdown, sentences
 from core.profile.layout import force_layout
 from core.topics.corrections import correct_post
 from core.workspace.access import Access, PermissionDenied
@@ -62,12 +64,28 @@ def test_breakdown_sentences_say_where_the_points_come_from(con):
     text = " ".join(p.explanation["all"])
     assert "Score 80 of 100: 79 points above the floor of 1" in text
     assert "62% of the points come from reposts: 410 by 140 distinct accounts whose influence averages 2.3×" in text
-    assert "(12% discounted" in text
+    assert "(12% discounted)" in text and "Discounts: older reactions count less" in text
     assert "38% of the points come from likes" in text and "likes: 900 by 300" in text
     assert "“Morning 10k done”" in text and "+20.0 points" in text
     signals = p.breakdown.signals.filter(network="all")
     assert signals["label"].to_list() == ["reposts", "likes"] and signals["share"].sum() == pytest.approx(1)
     assert p.breakdown.top_posts["text"].to_list() == ["Morning 10k done", "Trail photos"]
+
+
+def test_follows_are_told_apart_from_reactions_so_the_count_matches_reactions_received():
+    scores = pl.DataFrame(
+        {"network": ["all"], "score": [40], "reactions": [110], "distinct_reactors": [60],
+         "mean_reactor_influence": [1.5], "authenticity": [100]}
+    )  # fmt: skip
+    signals = pl.DataFrame(
+        {"network": ["all", "all"], "signal": ["like", "follow"], "label": ["likes", "follows"],
+         "reactions": [100, 10], "distinct_reactors": [55, 10], "mean_reactor_influence": [1.4, 2.0],
+         "discount": [0.0, 0.0], "points": [30.0, 9.0], "share": [0.77, 0.23]}
+    )  # fmt: skip
+    text = " ".join(sentences(Breakdown(scores, signals, pl.DataFrame({"network": []}))))
+    assert "from 100 reactions and 10 follows by 60 distinct accounts" in text
+    without = sentences(Breakdown(scores, signals.filter(pl.col("signal") == "like"), pl.DataFrame({"network": []})))
+    assert "from 110 reactions by 60 distinct accounts" in without[0]
 
 
 def test_own_flag_is_explained_as_points_taken_off(con):
