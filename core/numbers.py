@@ -45,3 +45,13 @@ def rate_text(rate: float | None, digits: int = 2) -> str:
     decimals = max(0, digits - 1 - math.floor(math.log10(abs(percent))))
     text = f"{percent:.{decimals}f}"
     return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+
+
+CARD_FLOOR = 0.0001  # 0.01%: below it a metric card shows "<0.01%" (0.00074% is cut to "0.0007…" there)
+
+
+def rate_card(rate: float | None) -> str:
+    """A share for a metric card: rate_text down to 0.01%, "<0.01%" below (the exact figure goes in its help)."""
+    if rate is not None and not math.isnan(rate) and 0 < rate < CARD_FLOOR:
+        return "<0.01%"
+    return rate_text(rate)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from core import profile as profiles
 from core.discover.followers import network_followers
-from core.numbers import compact_count, rate_text
+from core.numbers import compact_count, rate_card, rate_text
 from core.vocabulary import topic_label
 from ui import auth, backend, params, shell
 from ui.text import plain, plain_cells, web_links
@@ -68,9 +68,9 @@ audience.metric(
 )
 engagement.metric(
     "Engagement rate",
-    rate_text(h.engagement_rate),
+    rate_card(h.engagement_rate),
     border=True,
-    help="Reactions received in the window / (posts in the window × audience)",
+    help=f"{rate_text(h.engagement_rate)}: reactions received in the window / (posts in the window × audience)",
 )
 reach.metric("Reactions received", f"{h.reactions:,}", border=True, help=f"On {h.posts:,} posts in the window")
 if h.network_scores:

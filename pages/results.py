@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.campaigns import records
 from core.campaigns.money import money
-from core.numbers import rate_text
+from core.numbers import compact_count, rate_card, rate_text
 from core.results import charts, report
 from core.results.compute import Results, campaign_results
 from core.results.lift import MIN_MENTIONS
@@ -70,9 +70,17 @@ t = results.totals
 row = st.columns(5)
 row[0].metric("Mentions by members", f"{t['member_mentions']:,}", help="In the campaign and its follow-up window")
 row[1].metric("Mentions by others", f"{t['other_mentions']:,}", help="People not on the list, same period")
-row[2].metric("Reach", f"{t['reach']:,}", help="Audience of the accounts that posted each mention")
+row[2].metric(
+    "Reach",
+    compact_count(t["reach"]),
+    help=f"{t['reach']:,}: the audience of the accounts that posted each mention, summed",
+)
 row[3].metric("Reactions", f"{t['reactions']:,}")
-row[4].metric("Engagement rate", rate_text(t["engagement_rate"]))
+row[4].metric(
+    "Engagement rate",
+    rate_card(t["engagement_rate"]),
+    help=f"{rate_text(t['engagement_rate'])}: the mentions' reactions / reach",
+)
 row = st.columns(5)
 row[0].metric("Perk cost", money(t["cost"], results.currency), help="Each member's own cost, else the campaign's")
 row[1].metric("Cost per mention", money(t["cost_per_mention"], results.currency))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.numbers import compact_count, rate_text
+from core.numbers import compact_count, rate_card, rate_text
 
 
 @pytest.mark.parametrize(
@@ -21,3 +21,11 @@ def test_counts_fit_a_card(n, text):
 )  # fmt: skip
 def test_small_rates_keep_their_digits(rate, text):
     assert rate_text(rate) == text
+
+
+@pytest.mark.parametrize(
+    ("rate", "text"),
+    [(None, "–"), (0.0, "0%"), (0.0001, "0.01%"), (0.000099, "<0.01%"), (0.0000074, "<0.01%"), (0.023, "2.3%")],
+)  # fmt: skip
+def test_a_metric_card_shows_tiny_rates_as_below_a_floor_not_cut_off(rate, text):
+    assert rate_card(rate) == text
