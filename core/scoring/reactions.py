@@ -292,10 +292,17 @@ def pack(actor: np.ndarray, target: np.ndarray, kind: np.ndarray, n_accounts: in
 
 
 def run_sums(run_key: np.ndarray, run_count: np.ndarray, key: np.ndarray, fresh: np.ndarray) -> np.ndarray:
-    """Per (pair, type) run (`run_key`, sorted packed keys): its reactions (packed `key`) summed by their credit."""
+    """Per (pair, type) run (`run_key`, the sorted distinct packed keys, `run_count` reactions each): its reactions
+    (packed `key`) summed by their credit."""
     if (fresh == 1).all():
         return run_count.astype(np.float64)
-    return np.bincount(np.searchsorted(run_key, key), weights=fresh, minlength=len(run_key))
+    if not len(run_key):
+        return np.zeros(0)
+    # Credits are summed in key order, one sort and a gather: a binary search per reaction into the run keys
+    # (random reads over hundreds of MB) took 79 s for 40 million reactions, the sort about 3 s.
+    starts = np.zeros(len(run_count), dtype=np.int64)
+    np.cumsum(run_count[:-1], out=starts[1:])
+    return np.add.reduceat(fresh[sort_order(key)], starts)
 
 
 def pair_weights(

@@ -7,7 +7,7 @@ import numpy as np
 import polars as pl
 
 from core.scoring.params import ScoreParams
-from core.scoring.reactions import dense_index, load_features, pair_index
+from core.scoring.reactions import dense_index, load_features, pair_index, run_sums
 from tests.unit.scoring_world import START, World, warehouse_with
 
 
@@ -50,3 +50,12 @@ def test_sparse_ids_get_dense_positions_in_id_order():
     assert distinct.tolist() == sorted(set(ids.tolist()))
     assert (distinct[position] == ids).all()
     assert dense_index(np.zeros(0, dtype=np.int64))[0].size == 0
+
+
+def test_run_sums_add_each_runs_credits_whatever_order_the_reactions_come_in():
+    key = np.array([30, 10, 30, 20, 10, 30])
+    fresh = np.array([0.5, 1.0, 0.25, 0.125, 0.5, 1.0])
+    run_key, run_count = np.array([10, 20, 30]), np.array([2, 1, 3])
+    assert run_sums(run_key, run_count, key, fresh).tolist() == [1.5, 0.125, 1.75]
+    assert run_sums(run_key, run_count, key, np.ones(6)).tolist() == [2.0, 1.0, 3.0]
+    assert run_sums(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0)).size == 0
