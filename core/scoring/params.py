@@ -33,9 +33,9 @@ class ScoreParams:
     # Cascades started vs reactions collected in others' threads: a reaction to a reply the person wrote in someone
     # else's thread, or a mention inside a reply, counts this much of a reaction to a post they started (1 = same).
     thread_weight: float = 1.0
-    # Most repost-equivalents one reactor account can add to one account in the window: the first reaction
-    # counts almost fully, the tenth from the same account barely (unique reactors beat repeated reactions). At 1,
-    # one reactor adds at most one: distinct reactors predicted later reactions better than repeats on real data.
+    # Most repost-equivalents one reactor account can add to one account in the window: cap * (1 - e^(-w / cap)),
+    # so the first repost counts most (0.63 at cap 1), the tenth from the same account barely (unique reactors beat
+    # repeated reactions). 1: distinct reactors predicted later reactions better than repeats on real data.
     reactor_cap: float = 1.0
     # A reactor reacting to more distinct accounts than this in the window has each reaction scaled by
     # pivot / distinct accounts (an account that reacts to everything counts little).
