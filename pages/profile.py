@@ -57,6 +57,7 @@ score.metric(
     h.score,
     delta="too little data" if h.too_little_data else f"likely {h.score_low}–{h.score_high}",
     delta_color="off",
+    delta_arrow="off",  # a likely range, not a change: an up arrow would read as "rising"
     border=True,
     help="Combined influence score, 1–100, with its likely range (a bootstrap over the people who reacted)",
 )
