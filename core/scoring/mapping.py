@@ -2,10 +2,11 @@
 
     score = min(100, 1 + POINTS_PER_E * ln(1 + raw / RAW_UNIT))
 
-`raw` is a person's reaction value in "average reactions": saturated, selectivity- and authenticity-
-discounted reactions, each weighted by its reactor's influence, where influence is normalised so the
-average reaction weighs 1. It is scale-free, so the mapping needs no population statistics (no rank
-percentiles): a refresh moves a score only as much as that person's own reactions moved.
+`raw` is a person's reaction value in "average reactions": recency-weighted, saturated, selectivity- and
+authenticity-discounted reactions, each weighted by its reactor's influence ** influence_power (1 for all with
+the default power 0), normalised so the average reaction weighs 1. It is scale-free, so the mapping needs no
+population statistics (no rank percentiles): a refresh moves a score only as much as that person's own
+reactions moved.
 No reactions gives the floor, 1; every e-fold (x2.72) of raw value adds POINTS_PER_E points;
 100 needs raw >= RAW_UNIT * (exp(99 / POINTS_PER_E) - 1), reached only by the extreme top.
 """
