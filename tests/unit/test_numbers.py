@@ -25,7 +25,8 @@ def test_small_rates_keep_their_digits(rate, text):
 
 @pytest.mark.parametrize(
     ("rate", "text"),
-    [(None, "–"), (0.0, "0%"), (0.0001, "0.01%"), (0.000099, "<0.01%"), (0.0000074, "<0.01%"), (0.023, "2.3%")],
+    [(None, "–"), (float("nan"), "–"), (0.0, "0%"), (0.0001, "0.01%"), (0.000099, "<0.01%"), (0.0000074, "<0.01%"),
+     (0.023, "2.3%")],
 )  # fmt: skip
 def test_a_metric_card_shows_tiny_rates_as_below_a_floor_not_cut_off(rate, text):
     assert rate_card(rate) == text
