@@ -55,3 +55,20 @@ def rate_card(rate: float | None) -> str:
     if rate is not None and not math.isnan(rate) and 0 < rate < CARD_FLOOR:
         return "<0.01%"
     return rate_text(rate)
+
+
+def whole_percent(share: float) -> str:
+    """A share in whole percent that is never falsely 0% or 100%: '<1%' and '>99%' at the edges.
+
+    A 99.6% discount read as "100% discounted" beside points the discounted reactions still earned.
+    """
+    if 0 < share < 0.01:
+        return "<1%"
+    if 0.99 < share < 1:
+        return ">99%"
+    return f"{share:.0%}"
+
+
+def count_of(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 follow', '2,174 follows': the count with its noun in the right number."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

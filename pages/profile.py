@@ -120,10 +120,10 @@ if p.history.height:
         alt.Chart(history)
         .mark_line(point=True)
         .encode(
-            x=alt.X("day:T", title="Refresh day"),
+            x=alt.X("day:T", title="Refresh day", axis=alt.Axis(format="%d %b")),
             y=alt.Y("score:Q", title="Score", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("network:N", title="Score"),
-            tooltip=[alt.Tooltip("day:T", title="Day"), "network", "score"],
+            tooltip=[alt.Tooltip("day:T", title="Day", format="%d %b %Y"), "network", "score"],
         )
     )
     changes = (
@@ -148,7 +148,7 @@ if scopes:
         .mark_bar()
         .encode(
             x=alt.X("points:Q", title="Score points"),
-            y=alt.Y("label:N", title=None, sort="-x"),
+            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
             color=alt.condition(alt.datum.points > 0, alt.value("#4c78a8"), alt.value("#d62728")),
             tooltip=[
                 alt.Tooltip("label:N", title="From"),

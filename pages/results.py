@@ -92,8 +92,8 @@ st.subheader("Lift")
 st.altair_chart(charts.lift_chart(results), width="stretch")
 st.caption(
     f"Against own baseline: {results.lift_baseline.verdict()} Against control group: "
-    f"{dict(report.summary_rows(results))['Lift against control group']} Fewer than {MIN_MENTIONS} mentions: too "
-    "small to tell."
+    f"{dict(report.summary_rows(results))['Lift against control group']} A comparison needs at least {MIN_MENTIONS} "
+    "mentions across the baseline and the campaign; with fewer it says too small to tell."
 )
 st.subheader("Mentions over time")
 st.altair_chart(charts.mentions_over_time(results), width="stretch")
@@ -107,7 +107,14 @@ st.write(report.prediction_text(results))
 st.altair_chart(charts.expected_vs_actual(results), width="stretch")
 
 st.subheader("Members")
-st.dataframe(plain_cells(report.member_rows(results), "Name", "Handles"), hide_index=True)
+st.dataframe(
+    plain_cells(report.member_rows(results), "Name", "Handles"),
+    hide_index=True,
+    column_config={
+        label: st.column_config.NumberColumn(label, format="localized")
+        for label in ("Mentions", "Reach", "Reactions", "Baseline mentions")
+    },
+)
 
 st.subheader("Download the report")
 xlsx_col, html_col = st.columns(2)

@@ -96,9 +96,9 @@ if topics_guide["posts"].sum():
             "posts": st.column_config.NumberColumn("Posts", format="localized"),
             "sure": st.column_config.ProgressColumn(
                 "Posts the model is sure of",
-                min_value=0.0,
-                max_value=1.0,
-                format="percent",
+                min_value=0,
+                max_value=100,
+                format="%d%%",
                 help=f"Share of the topic's posts tagged with at least {guide.SURE:.0%} probability",
             ),
             "clarity": st.column_config.TextColumn("How clear its tags are", width="medium"),
@@ -148,7 +148,8 @@ st.subheader("Topics in the warehouse")
 state = _state(key)
 if state.tagged_posts:
     st.caption(
-        f"{state.tagged_posts:,} of {state.posts:,} posts tagged on {state.refreshed_at or 'an unknown date'}; "
+        f"{state.tagged_posts:,} of {state.posts:,} posts tagged"
+        f"{f' on {state.refreshed_at:%d %b %Y at %H:%M}' if state.refreshed_at else ''}; "
         f"{state.people_with_topics:,} people have influence in at least one topic."
     )
     counts = _distribution(key).unpivot(

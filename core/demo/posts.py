@@ -27,7 +27,10 @@ class Corpus:
 
     def __init__(self) -> None:
         frame = labelled_posts().with_columns(
-            topic_idx=pl.col("topic").replace_strict(list(TOPICS), list(range(N_TOPICS)), return_dtype=pl.Int32)
+            # Reddit's texts come HTML-escaped, some more than once ("&amp;amp;"); &amp;, &lt; and &gt; are the only
+            # entities in them. A person's post on screen shows "<100$", not "&lt;100$".
+            pl.col("text").str.replace_all("&(?:amp;)+", "&").str.replace_many(["&lt;", "&gt;"], ["<", ">"]),
+            topic_idx=pl.col("topic").replace_strict(list(TOPICS), list(range(N_TOPICS)), return_dtype=pl.Int32),
         )
         self.frame = frame.sort("topic_idx", maintain_order=True).with_row_index("row")
         counts = np.bincount(self.frame["topic_idx"].to_numpy(), minlength=N_TOPICS)

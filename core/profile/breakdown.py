@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from core.numbers import count_of, whole_percent
 from core.vocabulary import REACTIONS
 
 SENTENCE_SIGNALS = 3  # reaction types described one by one; the rest are summed up
@@ -64,21 +65,24 @@ def sentences(b: Breakdown, network: str = "all") -> list[str]:
     rows = b.signals.filter(pl.col("network") == network)
     # Follows are counted apart, so the reactions here are the header's "Reactions received" (reactions to posts).
     follows = int(rows.filter(pl.col("signal") == "follow")["reactions"].sum() or 0)
-    received = f"{s['reactions'] - follows:,} reactions" + (f" and {follows:,} follows" if follows else "")
+    received = count_of(s["reactions"] - follows, "reaction")
+    if follows:
+        received += f" and {count_of(follows, 'follow')}"
     told = [
         f"Score {s['score']} of 100: {s['score'] - 1} points above the floor of 1, from {received} "
-        f"by {s['distinct_reactors']:,} distinct accounts whose influence averages "
+        f"by {count_of(s['distinct_reactors'], 'distinct account')} whose influence averages "
         f"{s['mean_reactor_influence'] or 0:.1f}× a typical person's."
     ]
     gains = rows.filter(pl.col("points") > 0)
     discounted = False
     for r in gains.head(SENTENCE_SIGNALS).iter_rows(named=True):
         line = (
-            f"{r['share']:.0%} of the points come from {r['label']}: {r['reactions']:,} by {r['distinct_reactors']:,} "
-            f"distinct accounts whose influence averages {r['mean_reactor_influence'] or 0:.1f}× a typical person's"
+            f"{r['share']:.0%} of the points come from {r['label']}: {r['reactions']:,} by "
+            f"{count_of(r['distinct_reactors'], 'distinct account')} whose influence averages "
+            f"{r['mean_reactor_influence'] or 0:.1f}× a typical person's"
         )
         if (r["discount"] or 0) >= _MIN_DISCOUNT:
-            line += f" ({r['discount']:.0%} discounted)"
+            line += f" ({whole_percent(r['discount'])} discounted)"
             discounted = True
         told.append(line + ".")
     if gains.height > SENTENCE_SIGNALS:
@@ -94,7 +98,7 @@ def sentences(b: Breakdown, network: str = "all") -> list[str]:
     for r in rows.filter(pl.col("signal") == "authenticity").iter_rows(named=True):
         told.append(
             f"{-r['points']:.0f} points were taken off because one of their own accounts was flagged as inauthentic "
-            f"(its value was cut by {r['discount']:.0%}; authenticity rating {s['authenticity']})."
+            f"(its value was cut by {whole_percent(r['discount'])}; authenticity rating {s['authenticity']})."
         )
     posts = b.top_posts.filter(pl.col("network") == network)
     if posts.height:

@@ -86,7 +86,9 @@ def top_members(results: Results, n: int = 15) -> alt.Chart:
             y=alt.Y("name:N", sort="-x", title=None),
             tooltip=["name:N", "mentions:Q", "reach:Q", "reactions:Q"],
         )
-        .properties(width=WIDTH, height=max(60, 18 * top.height), title="Top members")
+        # A band per member: Streamlit fits a fixed height around the title and axes too, which squeezed
+        # eight bars into 25 pixels and hid all but two names.
+        .properties(width=WIDTH, height=alt.Step(20), title="Top members")
     )
 
 

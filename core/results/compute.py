@@ -104,7 +104,7 @@ class Results:
             "that moved everyone's mentions) that the members' own before-and-after comparison cannot"
         )
         if own.direction == control.direction:
-            return f"{control.verdict()} {why}; that comparison agrees ({own.summary()})."
+            return f"{control.verdict()} {why}; that comparison agrees: {own.summary()}."
         return (
             f"{control.verdict()} {why}. Against their own baseline alone members changed by {own.summary()}, "
             "which includes such trends."

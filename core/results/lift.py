@@ -68,14 +68,13 @@ class Lift:
     def verdict(self) -> str:
         """The estimate in one plain sentence."""
         if not self.measurable:
-            controls = (
-                f", and the control group {self.control_during or 0} and {self.control_before or 0}"
-                if self.method == "control"
-                else ""
-            )
+            controls, need = "", f"at least {MIN_MENTIONS} mentions across the two periods"
+            if self.method == "control":
+                controls = f", and the control group {self.control_during or 0} and {self.control_before or 0}"
+                need += " from the members and from the controls, with the controls mentioning the brand in both"
             return (
                 f"Too small to tell: members made {self.during} mentions during the campaign and {self.before} "
-                f"before it{controls}; at least {MIN_MENTIONS} on each side are needed to measure a change."
+                f"before it{controls}; measuring a change needs {need}."
             )
         span = f"95% interval {_pct(self.low)} to {_pct(self.high)}"
         if self.direction == "none":

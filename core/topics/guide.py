@@ -56,7 +56,8 @@ def _words(value: float, scale: tuple[tuple[float, str], ...]) -> str:
 
 
 def topic_guide(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """One row per topic (most posts first): label, covers, people with influence, posts, sure share, clarity."""
+    """One row per topic (most posts first): label, covers, people with influence, posts, sure (% of its posts),
+    clarity."""
     found = con.sql(
         """
         WITH tags AS (
@@ -78,7 +79,7 @@ def topic_guide(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         covers=pl.col("topic").replace_strict(COVERS, default=""),
         people="people",
         posts="posts",
-        sure="sure",
+        sure=(pl.col("sure") * 100).round(0),  # whole percent, as shown
         clarity=pl.Series(clarity, dtype=pl.String),
     ).sort(["posts", "topic"], descending=[True, False])
 

@@ -4,6 +4,7 @@ and its reading of a pasted text."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -35,8 +36,12 @@ class TaggingState:
     posts: int
     tagged_posts: int
     people_with_topics: int
-    refreshed_at: str | None
+    refreshed_at: datetime | None  # when the topic step last finished
     model_trained_at: str | None
+
+
+def _when(stamp: str | None) -> datetime | None:
+    return datetime.fromisoformat(stamp) if stamp else None
 
 
 def tagging_state(con: duckdb.DuckDBPyConnection) -> TaggingState:
@@ -46,7 +51,7 @@ def tagging_state(con: duckdb.DuckDBPyConnection) -> TaggingState:
         posts=scalar(con, "SELECT count(*) FROM posts"),
         tagged_posts=scalar(con, "SELECT count(DISTINCT post_id) FROM post_topics"),
         people_with_topics=scalar(con, "SELECT count(DISTINCT person_id) FROM topic_influence"),
-        refreshed_at=meta.get("topics_refreshed_at"),
+        refreshed_at=_when(meta.get("topics_refreshed_at")),
         model_trained_at=meta.get("topics_model_trained_at"),
     )
 

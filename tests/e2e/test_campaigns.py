@@ -1,9 +1,10 @@
 """End to end: the real server in headless Chromium — tick people in Discover, create a campaign with them, move a
-member to Invited, open the campaign's results and see the lift chart render."""
+member to Invited, open the campaign's results and see the lift chart render; a past campaign's charts are readable."""
 
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -68,3 +69,24 @@ def test_campaign_from_discover_selection_then_results(ready_demo, app_url, page
     lift = page.get_by_test_id("stVegaLiteChart").first
     expect(lift.locator("canvas, svg").first).to_be_visible(timeout=30_000)
     expect(page.get_by_text(re.compile(r"Against own baseline:"))).to_be_visible()
+
+
+def test_results_charts_give_every_top_member_a_readable_bar(ready_demo, app_url, page: Page):
+    # The demo campaign with the most members who posted (read before the app opens the file).
+    with duckdb.connect(ready_demo, read_only=True) as con:
+        campaign = con.execute(
+            "SELECT campaign_id FROM campaign_members WHERE status = 'posted' "
+            "GROUP BY campaign_id ORDER BY count(*) DESC, campaign_id LIMIT 1"
+        ).fetchall()[0][0]
+    page.goto(f"{app_url}/results?campaign={campaign}")
+    expect(page.get_by_role("heading", name="Lift")).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=60_000)
+    posted = page.get_by_test_id("stMetric").filter(has_text="Members who posted").get_by_test_id("stMetricValue")
+    members = int(re.match(r"(\d+) of \d+", posted.inner_text()).group(1))
+    assert members >= 3, "a demo campaign should have members who posted"
+    # Charts in page order: lift, mentions per day, top members, share of voice, expected vs actual.
+    top = page.get_by_test_id("stVegaLiteChart").nth(2)
+    expect(top.locator("canvas, svg").first).to_be_visible(timeout=30_000)
+    box = top.bounding_box()
+    # At least 18 px a bar (plus title and axis): a fixed total height squeezed 8 bars into 25 px and hid names.
+    assert box is not None and box["height"] >= 18 * min(members, 15) + 60, box

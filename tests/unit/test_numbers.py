@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.numbers import compact_count, rate_card, rate_text
+from core.numbers import compact_count, count_of, rate_card, rate_text, whole_percent
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,26 @@ def test_small_rates_keep_their_digits(rate, text):
 )  # fmt: skip
 def test_a_metric_card_shows_tiny_rates_as_below_a_floor_not_cut_off(rate, text):
     assert rate_card(rate) == text
+
+
+@pytest.mark.parametrize(
+    ("share", "text"),
+    [
+        (0.0, "0%"),
+        (0.004, "<1%"),
+        (0.009, "<1%"),
+        (0.01, "1%"),
+        (0.68, "68%"),
+        (0.99, "99%"),
+        (0.994, ">99%"),
+        (1.0, "100%"),
+    ],
+)
+def test_a_whole_percent_is_never_falsely_none_or_all(share, text):
+    assert whole_percent(share) == text
+
+
+def test_a_count_takes_its_noun_in_the_right_number():
+    assert [count_of(1, "follow"), count_of(2174, "follow"), count_of(0, "person", "people")] == [
+        "1 follow", "2,174 follows", "0 people",
+    ]  # fmt: skip

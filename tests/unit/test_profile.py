@@ -88,6 +88,23 @@ def test_follows_are_told_apart_from_reactions_so_the_count_matches_reactions_re
     assert "from 110 reactions by 60 distinct accounts" in without[0]
 
 
+def test_one_follow_reads_singular_and_a_near_total_discount_never_reads_as_all_of_it():
+    scores = pl.DataFrame(
+        {"network": ["all"], "score": [14], "reactions": [2], "distinct_reactors": [1],
+         "mean_reactor_influence": [0.1], "authenticity": [100]}
+    )  # fmt: skip
+    signals = pl.DataFrame(
+        {"network": ["all", "all"], "signal": ["repost", "follow"], "label": ["reposts", "follows"],
+         "reactions": [1, 1], "distinct_reactors": [1, 1], "mean_reactor_influence": [0.1, 0.1],
+         "discount": [0.996, 0.0], "points": [2.0, 1.0], "share": [0.67, 0.33]}
+    )  # fmt: skip
+    told = sentences(Breakdown(scores, signals, pl.DataFrame({"network": []})))
+    assert "from 1 reaction and 1 follow by 1 distinct account whose" in told[0]
+    # The reposts still earned 2 points, so their discount is not all of their value.
+    assert "67% of the points come from reposts: 1 by 1 distinct account whose" in told[1]
+    assert "(>99% discounted)" in told[1] and "100%" not in " ".join(told)
+
+
 def test_own_flag_is_explained_as_points_taken_off(con):
     text = " ".join(profile(con, EVIL).explanation["all"])
     assert "20 points were taken off" in text and "authenticity rating 30" in text

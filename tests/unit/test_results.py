@@ -58,6 +58,9 @@ def test_no_change_and_too_small_are_said_plainly():
     tiny = baseline_lift(4, 1, 28, 28)
     assert not tiny.measurable and tiny.verdict().startswith("Too small to tell")
     assert str(MIN_MENTIONS) in tiny.verdict()
+    # The words state the rule the check applies: the two periods together, not each one.
+    assert "across the two periods" in tiny.verdict() and "each side" not in tiny.verdict()
+    assert baseline_lift(7, 3, 28, 28).measurable and not baseline_lift(6, 3, 28, 28).measurable
     unbounded = baseline_lift(12, 0, 28, 28)
     assert math.isinf(unbounded.high) and unbounded.low > 0
 

@@ -1,5 +1,7 @@
 """What the Topics page reads: label distribution, tagging state, metrics rows, a text's topics, model agreement."""
 
+from datetime import datetime
+
 import duckdb
 import numpy as np
 import polars as pl
@@ -36,7 +38,7 @@ def test_label_distribution_counts_top_and_extra_topics_for_every_label(con):
 
 def test_tagging_state(con):
     state = overview.tagging_state(con)
-    assert (state.tagged_posts, state.people_with_topics, state.refreshed_at) == (3, 1, "2026-11-22T07:00:00")
+    assert (state.tagged_posts, state.people_with_topics, state.refreshed_at) == (3, 1, datetime(2026, 11, 22, 7, 0))
 
 
 def test_metrics_table_lists_the_shipped_evaluation():
