@@ -65,7 +65,9 @@ if run is None:
 elif run["status"] == "ok":
     st.markdown(
         f"Last refreshed on {run['refreshed_at']:%d %b %Y at %H:%M}: {run['people']:,} people scored from "
-        f"{run['reactions']:,} reactions in the {run['window_days']} days up to {run['as_of']:%d %b %Y}."
+        f"{run['reactions']:,} reactions in the {run['window_days']} days up to {run['as_of']:%d %b %Y}.",
+        help="Fewer than the interactions above: reacting to one's own other account, following back, and the @ a "
+        "reply carries of the account it answers are not reactions from others, so the score leaves them out.",
     )
 else:
     st.warning(f"The refresh on {run['refreshed_at']:%d %b %Y at %H:%M} failed: {plain(run['message'])}")
