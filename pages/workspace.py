@@ -18,7 +18,8 @@ cursor = backend.cursor()
 signed_in = auth.sign_in_configured()
 
 st.title(f"Workspace: {plain(membership.workspace_name(cursor, access))}")
-st.caption(f"You are **{access.role}** here: you {membership.ROLE_HELP[access.role]}.")
+article = "an" if access.role == "admin" else "a"
+st.caption(f"You are **{access.role}** here ({article} {access.role} {membership.ROLE_HELP[access.role]}).")
 
 for message in st.session_state.pop("workspace_messages", []):
     st.success(plain(message), icon=":material/check_circle:")
@@ -129,7 +130,7 @@ else:
 st.subheader("Audit log")
 st.caption("Who did what in this workspace, and every import, refresh, backup and erasure (shared by all).")
 st.dataframe(
-    audit.entries(cursor, access),
+    audit.readable_entries(cursor, access),
     hide_index=True,
     column_config={
         "happened_at": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),

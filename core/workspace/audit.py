@@ -34,6 +34,41 @@ def record(
     )
 
 
+# What each recorded action means, in the words the Workspace page shows (an unknown code is shown as it is).
+ACTION_WORDS: dict[str, str] = {
+    "import": "Imported files",
+    "refresh": "Refreshed scores and topics",
+    "refresh.failed": "A refresh failed",
+    "backup": "Backed up the warehouse",
+    "demo.rebuild": "Rebuilt the demo world",
+    "topics.retrain": "Retrained the topic model",
+    "erase": "Erased a person on request",
+    "export": "Downloaded an export",
+    "topic.correct": "Corrected posts' topics",
+    "topic.withdraw": "Withdrew topic corrections",
+    "topic.person_remove": "Marked a person's topic as wrong",
+    "topic.person_restore": "Gave a person back a topic marked wrong",
+    "operator.grant": "Made someone an instance operator",
+    "operator.revoke": "Removed an instance operator",
+    "sign_in.bind": "Signed in for the first time",
+    "sign_in.release": "Released an address's sign-in",
+    "workspace.create": "Created a workspace",
+    "workspace.currency": "Changed the workspace's currency",
+    "member.grant": "Gave a member a role",
+    "member.revoke": "Removed a member",
+    "campaign.create": "Created a campaign",
+    "campaign.edit": "Edited a campaign",
+    "campaign.archive": "Archived a campaign",
+    "campaign.restore": "Restored an archived campaign",
+    "campaign.suggest": "Refreshed a campaign's suggested list",
+    "campaign.add_members": "Added people to a campaign",
+    "campaign.remove_members": "Removed people from a campaign",
+    "campaign.lock": "Locked or unlocked people on a campaign",
+    "campaign.notes": "Edited notes on a campaign member",
+    "campaign.status": "Changed people's campaign status",
+    "campaign.cost": "Set people's perk cost",
+}
+
 OUTSIDER = "someone outside this workspace"  # shown instead of who made another workspace's shared-data entry
 
 # Shared-data entries (imports, refreshes, backups, erasures) name files, folders and e-mail addresses; an
@@ -71,6 +106,27 @@ def entries(con: duckdb.DuckDBPyConnection, access: Access, *, limit: int = 200)
             "limit": limit,
         },
     ).pl()
+
+
+def _details_text(details: str) -> str:
+    """An entry's details as 'campaign id: 12 · name: Spring' (plain text, in the order they were recorded)."""
+    found = json.loads(details or "{}")
+    return " · ".join(f"{key.replace('_', ' ')}: {_value_text(value)}" for key, value in found.items())
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return "–"  # e.g. a new member's earlier role
+    return str(value) if isinstance(value, str | int | float) else json.dumps(value)
+
+
+def readable_entries(con: duckdb.DuckDBPyConnection, access: Access, *, limit: int = 200) -> pl.DataFrame:
+    """entries() as the Workspace page shows them: the action in words, the details as plain text."""
+    found = entries(con, access, limit=limit)
+    return found.with_columns(
+        pl.col("action").replace_strict(ACTION_WORDS, default=pl.col("action")),
+        pl.col("details").map_elements(_details_text, return_dtype=pl.String),
+    )
 
 
 def forget_person(con: duckdb.DuckDBPyConnection, person_id: int) -> int:

@@ -124,7 +124,8 @@ def test_admin_adds_a_member_and_the_audit_log_shows_it(agency):
     finally:
         con.close()
     log = at.dataframe[-1].value
-    assert "member.grant" in set(log["action"]) and "alice@a.example" in set(log["user_email"])
+    assert "Gave a member a role" in set(log["action"]) and "alice@a.example" in set(log["user_email"])
+    assert "email: erin@a.example · role: editor · was: –" in set(log["details"])
 
 
 def test_admin_bad_email_is_refused_with_a_clear_message(agency):

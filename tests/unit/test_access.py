@@ -120,6 +120,24 @@ def test_audit_entries_are_scoped_to_the_workspace_and_shared_data(con):
         audit.entries(con, membership.access_for(con, "bob@a.example", a))
 
 
+def test_the_audit_log_reads_in_words_for_the_workspace_page_and_keeps_its_scope(con):
+    a, b = _ids(con)
+    alice, dave = membership.access_for(con, "alice@a.example", a), membership.access_for(con, "dave@b.example", b)
+    with warehouse.transaction(con):
+        audit.record(con, alice, "campaign.create", {"campaign_id": 12, "name": "Spring launch"})
+        audit.record(con, alice, "topic.correct", {"corrections": 2, "topics": ["music", "sports"]})
+        audit.record(con, alice, "someday.new_action", {})
+        audit.record(con, dave, "campaign.create", {"name": "B secret launch"})
+    shown = audit.readable_entries(con, alice)
+    rows = dict(zip(shown["action"], shown["details"], strict=True))
+    assert rows["Created a campaign"] == "campaign id: 12 · name: Spring launch"
+    assert rows["Corrected posts' topics"] == 'corrections: 2 · topics: ["music", "sports"]'
+    assert rows["someday.new_action"] == ""  # an action without words yet is shown by its code, never dropped
+    assert "B secret launch" not in " ".join(shown["details"])
+    with pytest.raises(PermissionDenied):
+        audit.readable_entries(con, membership.access_for(con, "bob@a.example", a))
+
+
 def test_refresh_needs_an_operator(con, tmp_path):
     a, _ = _ids(con)
     viewer = membership.access_for(con, "bob@a.example", a)
