@@ -107,8 +107,18 @@ if is_operator:
             "Preview who would move most, then apply the change with a refresh. The settings are stored with the "
             "run, noted in the audit log, and marked on every Profile's score history."
         )
+        st.dataframe(
+            refresh.current_settings(backend.cursor()),
+            hide_index=True,
+            column_config={
+                "name": "Setting",
+                "value": st.column_config.NumberColumn("Now", format="%g"),
+                "default": st.column_config.NumberColumn("Default", format="%g"),
+                "what_it_does": st.column_config.TextColumn("What it does", width="large"),
+            },
+        )
         setting = st.text_input(
-            "Settings (name=value, comma-separated)",
+            "Settings to change (name=value with names from the table, comma-separated)",
             key="data_score_settings",
             placeholder="e.g. weight_like=0.2, recency_half_life_share=0.25",
         )

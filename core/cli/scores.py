@@ -1,4 +1,4 @@
-"""Command-line subcommand of scoring: `scores preview`, registered by add_subcommands."""
+"""Command-line subcommands of scoring: `scores settings` and `scores preview`, registered by add_subcommands."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import polars as pl
 
 from core.db import warehouse
 from core.scoring.params import ScoreParams, ScoringError, parse_settings
-from core.scoring.preview import preview
-from core.scoring.runs import latest_ok_run
+from core.scoring.preview import preview, settings_table
+from core.scoring.runs import current_params, latest_ok_run
 
 
 def _cmd_preview(args: argparse.Namespace) -> int:
@@ -31,10 +31,24 @@ def _cmd_preview(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_settings(args: argparse.Namespace) -> int:
+    con = warehouse.connect()
+    try:
+        table = settings_table(current_params(con))
+    finally:
+        con.close()
+    print("Scoring settings of the current scores (change one with `refresh --set NAME=VALUE`):")
+    with pl.Config(tbl_rows=-1, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True, tbl_width_chars=160):
+        print(table)
+    return 0
+
+
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
-    """Register `scores preview` on the CLI's subparsers (`refresh` runs the whole pipeline, see core/cli/main.py)."""
+    """Register `scores settings` and `scores preview` (`refresh` runs the whole pipeline, see core/cli/main.py)."""
     scores = sub.add_parser("scores", help="influence score tools")
     tools = scores.add_subparsers(dest="scores_command", required=True, metavar="TOOL")
+    settings = tools.add_parser("settings", help="every scoring setting: its value now, its default, what it does")
+    settings.set_defaults(run=_cmd_settings)
     prev = tools.add_parser("preview", help="who would move most if scoring parameters changed (writes nothing)")
     prev.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="a parameter to change (repeatable)"

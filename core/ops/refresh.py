@@ -16,7 +16,7 @@ from core.engines import open_engine
 from core.ops.lock import exclusive
 from core.ops.pipeline import refresh_all
 from core.progress import Progress, silent
-from core.scoring.preview import preview
+from core.scoring.preview import preview, settings_table
 from core.scoring.runs import current_params
 from core.workspace import audit
 from core.workspace.access import Access, PermissionDenied
@@ -74,6 +74,11 @@ def preview_settings(
     change it previews would be (its settings are then applied with refresh(..., settings=...))."""
     authorize_operator(con, access, "previewing a change of the scoring parameters")
     return preview(con, current_params(con).with_overrides(settings), limit=limit)
+
+
+def current_settings(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The scoring settings the current scores used, beside their defaults and what each does."""
+    return settings_table(current_params(con))
 
 
 def record_failure(con: duckdb.DuckDBPyConnection, access: Access, action: str, exc: Exception) -> None:

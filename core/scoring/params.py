@@ -143,3 +143,40 @@ def parse_settings(pairs: list[str]) -> dict[str, str]:
             raise ScoringError(f"A setting needs name=value (got {pair!r}), e.g. weight_like=0.2.")
         found[name.strip()] = value.strip()
     return found
+
+
+# Each setting in one line for the Data page's "Change how scores are computed" (the comments above say why each
+# default is what it is).
+SETTING_HELP: dict[str, str] = {
+    "weight_repost": "What a repost is worth (the unit the other weights are measured in)",
+    "weight_reply": "What a reply is worth, in reposts",
+    "weight_mention": "What a mention is worth, in reposts",
+    "weight_like": "What a like is worth, in reposts",
+    "weight_click": "What a click is worth, in reposts",
+    "weight_follow": "What a new follow is worth, in reposts",
+    "recency_half_life_share": "How fast old reactions fade: weight halves every this share of the window (0 = never)",
+    "thread_weight": "What reactions in other people's threads are worth against those to posts the person started",
+    "reactor_cap": "Most one account can add to one person however often it reacts, in reposts",
+    "selectivity_pivot": "Accounts reacting to more people than this count less, in proportion",
+    "damping": "PageRank damping used to measure each reactor's own influence",
+    "influence_power": "How much a reactor's own influence multiplies their reactions (0 = all reactors equal)",
+    "interval_z": "Width of the score's likely range (1.96 = 95%)",
+    "min_reactors": "Fewer distinct reactors than this and a score is marked too little data",
+    "uncertain_width": "A likely range wider than this many points is marked too little data",
+    "inauthentic_power": "How hard an authenticity flag discounts an account: (rating / 100) to this power",
+    "farm_min_following": "Follow-back farm: follows at least this many accounts",
+    "farm_max_ratio": "Follow-back farm: follows at most this many times as many as follow it",
+    "farm_min_follows": "Follow-back farm: at least this many follows in the window",
+    "farm_min_reciprocity": "Follow-back farm: at least this share of its follows are followed back",
+    "react_all_min_targets": "Reacts to everything: reacts to at least this many distinct accounts",
+    "react_all_min_unpopular_share": "Reacts to everything: at least this share of them are accounts few react to",
+    "pod_min_coverage": "Engagement pod: each member reacts to at least this share of the others' posts",
+    "pod_min_posts": "Engagement pod: posts a core member must have written",
+    "pod_max_size": "Engagement pod: most accounts in one pod",
+    "pod_min_density": "Engagement pod: at least this share of member pairs react to each other",
+    "pod_min_internal_share": "Engagement pod: at least this share of members' reactions come from the pod",
+    "burst_minutes": "Bought burst: the minutes a burst of reactions to one post falls within",
+    "burst_min_reactions": "Bought burst: at least this many reactions in that time",
+    "burst_min_share": "Bought burst: at least this share of them from accounts that do little else",
+    "burst_max_other_activity": "Bought burst: 'do little else' means at most this much other activity",
+}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 import duckdb
 import polars as pl
 
 from core.scoring import runs
-from core.scoring.params import ScoreParams
+from core.scoring.params import SETTING_HELP, ScoreParams
 from core.scoring.reactions import latest_activity
 from core.scoring.refresh import compute
 
@@ -73,4 +74,18 @@ def preview(
         .sort([pl.col("delta").abs(), pl.col("raw_change").abs(), "person_id"], descending=[True, True, False])
         .head(limit)
         .select("person_id", "name", "old_score", "new_score", "delta", "main_signal", "main_signal_delta")
+    )
+
+
+def settings_table(current: ScoreParams) -> pl.DataFrame:
+    """Every setting a change can name: name, its value now, the default, and what it does (one row each)."""
+    default = ScoreParams()
+    names = [f.name for f in dataclasses.fields(ScoreParams)]
+    return pl.DataFrame(
+        {
+            "name": names,
+            "value": [float(getattr(current, n)) for n in names],
+            "default": [float(getattr(default, n)) for n in names],
+            "what_it_does": [SETTING_HELP[n] for n in names],
+        }
     )

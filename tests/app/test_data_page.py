@@ -123,6 +123,8 @@ def test_refresh_button_rescores_and_is_logged(demo_copy):
 def test_a_scoring_change_is_previewed_then_applied(demo_copy):
     at = _run_app()
     assert not any(b.label == "Apply and refresh" for b in at.button)
+    settings = next(d.value for d in at.dataframe if "what_it_does" in d.value.columns)
+    assert "weight_like" in set(settings["name"])  # the names a change can use are on screen
     next(t for t in at.text_input if t.label.startswith("Settings")).input("weight_like=0.1").run()
     next(b for b in at.button if b.label == "Preview").click().run()
     assert not at.exception, at.exception

@@ -3,12 +3,14 @@
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from core.db import warehouse
 from core.ops import refresh
 from core.profile.history import model_changes
-from core.scoring.params import ScoringError
+from core.scoring.params import ScoreParams, ScoringError
+from core.scoring.preview import settings_table
 from core.scoring.runs import current_params
 from core.workspace.access import LOCAL
 
@@ -27,6 +29,9 @@ def test_a_previewed_change_is_applied_stored_audited_and_marked(demo_copy):
         refresh.refresh(con, LOCAL, db=Path(demo_copy), settings={"weight_like": "0.1"})
         after = current_params(con)
         assert after.weight_like == 0.1 and after.weight_repost == before.weight_repost
+        # The Data page's table of settings shows the applied value beside the default.
+        like = refresh.current_settings(con).filter(pl.col("name") == "weight_like").row(0, named=True)
+        assert (like["value"], like["default"]) == (0.1, ScoreParams().weight_like)
         assert _refresh_audits(con)[-1]["changed"] == {"weight_like": [before.weight_like, 0.1]}
         changes = model_changes(con)
         assert changes.height >= 1 and f"weight_like {before.weight_like} → 0.1" in changes["change"][-1]
@@ -63,3 +68,11 @@ def test_a_parameter_added_to_the_model_later_is_not_marked_as_a_change(demo_cop
         assert model_changes(con).height == marked
     finally:
         con.close()
+
+
+def test_every_setting_a_change_can_name_is_listed_with_what_it_does():
+    table = settings_table(ScoreParams(weight_like=0.2))
+    assert table["name"].to_list() == list(ScoreParams.__dataclass_fields__)
+    assert table["what_it_does"].str.len_chars().min() > 20  # a new parameter without words fails here
+    changed = table.filter(pl.col("value") != pl.col("default"))
+    assert changed["name"].to_list() == ["weight_like"] and changed["value"].item() == 0.2

@@ -150,3 +150,7 @@ def test_cli_refresh_and_preview(tmp_path, monkeypatch, capsys):
     args = parser.parse_args(["scores", "preview", "--set", "bogus"])
     assert args.run(args) == 1
     assert "name=value" in capsys.readouterr().err
+    args = parser.parse_args(["scores", "settings"])
+    assert args.run(args) == 0
+    listed = capsys.readouterr().out
+    assert "refresh --set NAME=VALUE" in listed and "recency_half_life_share" in listed and "Bought burst" in listed
