@@ -226,7 +226,7 @@ if can_edit and new_col.button("New campaign", icon=":material/add:", type="prim
     st.session_state[GOTO] = NEW
     st.rerun()
 picked = pick_col.selectbox(
-    "Campaign", options, format_func=lambda c: "➕ New campaign" if c == NEW else names[c], key="campaign_pick"
+    "Campaign", options, format_func=lambda c: "+ New campaign" if c == NEW else names[c], key="campaign_pick"
 )
 
 if picked == NEW:
