@@ -31,10 +31,11 @@ def mentions_over_time(results: Results) -> alt.LayerChart:
         alt.Chart(results.daily)
         .mark_bar()
         .encode(
-            x=alt.X("day:T", title="Day"),
+            # One date format: Vega's default mixes "Mon 31", "Sep 27" and "October", and they collide in exports.
+            x=alt.X("day:T", title="Day", axis=alt.Axis(format="%d %b", tickCount={"interval": "week", "step": 1})),
             y=alt.Y("mentions:Q", title="Mentions", stack=True),
             color=alt.Color("group:N", title="Who", scale=alt.Scale(range=["#4c78a8", "#9ecae9"])),
-            tooltip=["day:T", "group:N", "mentions:Q"],
+            tooltip=[alt.Tooltip("day:T", title="Day", format="%d %b %Y"), "group:N", "mentions:Q"],
         )
     )
     return (
