@@ -111,9 +111,9 @@ if is_operator:
             refresh.current_settings(backend.cursor()),
             hide_index=True,
             column_config={
-                "name": "Setting",
-                "value": st.column_config.NumberColumn("Now", format="%g"),
-                "default": st.column_config.NumberColumn("Default", format="%g"),
+                "name": st.column_config.TextColumn("Setting", width="medium"),
+                "value": st.column_config.NumberColumn("Now", format="%g", width="small"),
+                "default": st.column_config.NumberColumn("Default", format="%g", width="small"),
                 "what_it_does": st.column_config.TextColumn("What it does", width="large"),
             },
         )
