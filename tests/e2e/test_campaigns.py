@@ -20,12 +20,18 @@ def ready_demo(small_demo_file, demo_copy) -> str:
 
 
 def _tick_rows(page: Page, grid, rows: int) -> None:
-    """Tick the first rows of a Streamlit dataframe through its row-selection column (the grid is a canvas)."""
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    assert box is not None
+    """Tick the first rows of a Streamlit dataframe through its row-selection column (the grid is a canvas).
+
+    Waits for the page's run to finish and measures the grid before each click: anything still drawn above it
+    moves it down, and a click measured before that lands on the header's select-all box.
+    """
     header = 36  # header row, then rows of 35 px
     for i in range(rows):
+        page.wait_for_timeout(200)
+        expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=60_000)
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        assert box is not None
         page.mouse.click(box["x"] + 18, box["y"] + header + 35 * i + 17)
 
 
