@@ -72,33 +72,32 @@ def test_breakdown_sentences_say_where_the_points_come_from(con):
     assert p.breakdown.top_posts["text"].to_list() == ["Morning 10k done", "Trail photos"]
 
 
-def test_follows_are_told_apart_from_reactions_so_the_count_matches_reactions_received():
+def _told(score: int, reactions: int, reactors: int, signals: dict[str, list]) -> list[str]:
+    """The sentences of a hand-made combined breakdown: one score row, the given signal rows, no top posts."""
     scores = pl.DataFrame(
-        {"network": ["all"], "score": [40], "reactions": [110], "distinct_reactors": [60],
+        {"network": ["all"], "score": [score], "reactions": [reactions], "distinct_reactors": [reactors],
          "mean_reactor_influence": [1.5], "authenticity": [100]}
     )  # fmt: skip
-    signals = pl.DataFrame(
-        {"network": ["all", "all"], "signal": ["like", "follow"], "label": ["likes", "follows"],
-         "reactions": [100, 10], "distinct_reactors": [55, 10], "mean_reactor_influence": [1.4, 2.0],
-         "discount": [0.0, 0.0], "points": [30.0, 9.0], "share": [0.77, 0.23]}
-    )  # fmt: skip
-    text = " ".join(sentences(Breakdown(scores, signals, pl.DataFrame({"network": []}))))
-    assert "from 100 reactions and 10 follows by 60 distinct accounts" in text
-    without = sentences(Breakdown(scores, signals.filter(pl.col("signal") == "like"), pl.DataFrame({"network": []})))
-    assert "from 110 reactions by 60 distinct accounts" in without[0]
+    rows = pl.DataFrame(signals).with_columns(network=pl.lit("all"), mean_reactor_influence=pl.lit(1.0))
+    return sentences(Breakdown(scores, rows, pl.DataFrame({"network": []})))
+
+
+def test_follows_are_told_apart_from_reactions_so_the_count_matches_reactions_received():
+    like = {"signal": ["like"], "label": ["likes"], "reactions": [100], "distinct_reactors": [55],
+            "discount": [0.0], "points": [30.0], "share": [0.77]}  # fmt: skip
+    follow = {"signal": ["follow"], "label": ["follows"], "reactions": [10], "distinct_reactors": [10],
+              "discount": [0.0], "points": [9.0], "share": [0.23]}  # fmt: skip
+    both = {key: like[key] + follow[key] for key in like}
+    assert "from 100 reactions and 10 follows by 60 distinct accounts" in _told(40, 110, 60, both)[0]
+    assert "from 110 reactions by 60 distinct accounts" in _told(40, 110, 60, like)[0]
 
 
 def test_one_follow_reads_singular_and_a_near_total_discount_never_reads_as_all_of_it():
-    scores = pl.DataFrame(
-        {"network": ["all"], "score": [14], "reactions": [2], "distinct_reactors": [1],
-         "mean_reactor_influence": [0.1], "authenticity": [100]}
+    told = _told(
+        14, 2, 1,
+        {"signal": ["repost", "follow"], "label": ["reposts", "follows"], "reactions": [1, 1],
+         "distinct_reactors": [1, 1], "discount": [0.996, 0.0], "points": [2.0, 1.0], "share": [0.67, 0.33]},
     )  # fmt: skip
-    signals = pl.DataFrame(
-        {"network": ["all", "all"], "signal": ["repost", "follow"], "label": ["reposts", "follows"],
-         "reactions": [1, 1], "distinct_reactors": [1, 1], "mean_reactor_influence": [0.1, 0.1],
-         "discount": [0.996, 0.0], "points": [2.0, 1.0], "share": [0.67, 0.33]}
-    )  # fmt: skip
-    told = sentences(Breakdown(scores, signals, pl.DataFrame({"network": []})))
     assert "from 1 reaction and 1 follow by 1 distinct account whose" in told[0]
     # The reposts still earned 2 points, so their discount is not all of their value.
     assert "67% of the points come from reposts: 1 by 1 distinct account whose" in told[1]
