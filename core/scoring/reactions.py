@@ -111,10 +111,11 @@ class Features:
 
     @property
     def reaction_pair(self) -> np.ndarray:
-        """Per reaction: the position of its (actor, target) pair, looked up once per window and kept.
+        """Per reaction: the position of its (actor, target) pair, found once per window and kept.
 
-        The score's top posts and topic influence's post values both need it for every reaction (one lookup
-        is ~10 s at a million people); a refresh shares one Features between them (engine.reusing_features).
+        The score's top posts and topic influence's post values both need it for every reaction; a refresh shares
+        one Features between them (engine.reusing_features). load_features gets it from its own sort; features
+        built another way (the lake and Spark engines) look it up here once (~10 s at a million people).
         """
         if self._reaction_pair is None:
             self._reaction_pair = pair_index(self, self.reactions.actor, self.reactions.target)
@@ -294,15 +295,20 @@ def pack(actor: np.ndarray, target: np.ndarray, kind: np.ndarray, n_accounts: in
 def run_sums(run_key: np.ndarray, run_count: np.ndarray, key: np.ndarray, fresh: np.ndarray) -> np.ndarray:
     """Per (pair, type) run (`run_key`, the sorted distinct packed keys, `run_count` reactions each): its reactions
     (packed `key`) summed by their credit."""
-    if (fresh == 1).all():
+    if (fresh == 1).all() or not len(run_key):
         return run_count.astype(np.float64)
-    if not len(run_key):
-        return np.zeros(0)
     # Credits are summed in key order, one sort and a gather: a binary search per reaction into the run keys
     # (random reads over hundreds of MB) took 79 s for 40 million reactions, the sort about 3 s.
+    return sums_by_run(run_count, fresh[sort_order(key)])
+
+
+def sums_by_run(run_count: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Per run of `run_count` consecutive values of `ordered` (credits in packed-key order): their sum."""
+    if not len(run_count):
+        return np.zeros(0)
     starts = np.zeros(len(run_count), dtype=np.int64)
     np.cumsum(run_count[:-1], out=starts[1:])
-    return np.add.reduceat(fresh[sort_order(key)], starts)
+    return np.add.reduceat(ordered, starts)
 
 
 def pair_weights(
@@ -358,10 +364,13 @@ def _reactions(
 
 
 def _pairs(r: Reactions, n_accounts: int) -> tuple[np.ndarray, ...]:
-    """Unique (actor, target) pairs in sorted order, and the (pair, type) runs with their counts and recency sums."""
+    """Unique (actor, target) pairs in sorted order, the (pair, type) runs with their counts and credit sums, and
+    each reaction's pair: all from one sort of the packed keys (a second sort and a lookup of every reaction's pair
+    took 13 s more at a million people)."""
     bits = max(int(n_accounts - 1).bit_length(), 1)
     key = pack(r.actor, r.target, r.kind, n_accounts)
-    packed = np.sort(key)
+    order = sort_order(key)
+    packed = key[order]
     change = np.empty(len(packed), dtype=bool)
     change[:1] = True
     np.not_equal(packed[1:], packed[:-1], out=change[1:])
@@ -376,7 +385,10 @@ def _pairs(r: Reactions, n_accounts: int) -> tuple[np.ndarray, ...]:
     pair = pair_key[new_pair]
     actor = (pair >> bits).astype(np.int32)
     target = (pair & ((1 << bits) - 1)).astype(np.int32)
-    return actor, target, run_pair, (run_key & 7).astype(np.int8), run_count, run_sums(run_key, run_count, key, r.fresh)
+    reaction_pair = np.empty(len(key), dtype=np.int32)
+    reaction_pair[order] = np.repeat(run_pair, run_count)
+    fresh = run_count.astype(np.float64) if (r.fresh == 1).all() else sums_by_run(run_count, r.fresh[order])
+    return actor, target, run_pair, (run_key & 7).astype(np.int8), run_count, fresh, reaction_pair
 
 
 def window_start(as_of: datetime, window_days: int) -> datetime:
@@ -405,7 +417,7 @@ def load_features(
     if not len(r.actor):
         raise no_reactions(start, as_of, window_days)
     n = accounts.height
-    actor, target, run_pair, run_kind, run_count, run_fresh = _pairs(r, n)
+    actor, target, run_pair, run_kind, run_count, run_fresh, reaction_pair = _pairs(r, n)
     n_pairs = len(actor)
     given = np.bincount(run_pair, weights=run_count * (run_kind != FOLLOW), minlength=n_pairs).astype(np.int32)
     written = con.sql(
@@ -444,4 +456,5 @@ def load_features(
         once_targets=np.bincount(actor[given == 1], minlength=n).astype(np.int32),
         reactions_given=np.bincount(actor, weights=given, minlength=n).astype(np.int32),
         posts_written=posts_written,
+        _reaction_pair=reaction_pair,
     )

@@ -135,7 +135,7 @@ def test_the_scores_and_topic_influence_share_one_load_of_the_window_and_change_
     try:
         refresh_all(con, engine=dataclasses.replace(LOCAL, features=counting))
         assert len(loads) == 1  # one load for the scores and topic influence
-        assert len(lookups) == 1  # and one pair lookup for the score's top posts and the topics' post values
+        assert not lookups  # each reaction's pair comes from the window's own sort, for top posts and post values
         shared = {t: rows(con, f"SELECT * FROM {t} ORDER BY ALL") for t in ("topic_influence", "topic_evidence")}  # noqa: S608
         with warehouse.transaction(con):
             influence.attribute(con)  # topic influence again, from a fresh load of the window

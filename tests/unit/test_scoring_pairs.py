@@ -7,7 +7,7 @@ import numpy as np
 import polars as pl
 
 from core.scoring.params import ScoreParams
-from core.scoring.reactions import dense_index, load_features, pair_index, run_sums
+from core.scoring.reactions import dense_index, load_features, pack, pair_index, run_sums
 from tests.unit.scoring_world import START, World, warehouse_with
 
 
@@ -59,3 +59,22 @@ def test_run_sums_add_each_runs_credits_whatever_order_the_reactions_come_in():
     assert run_sums(run_key, run_count, key, fresh).tolist() == [1.5, 0.125, 1.75]
     assert run_sums(run_key, run_count, key, np.ones(6)).tolist() == [2.0, 1.0, 3.0]
     assert run_sums(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0)).size == 0
+
+
+def test_one_sort_gives_each_reaction_its_pair_and_each_run_its_credit_as_a_lookup_would():
+    rng = np.random.default_rng(11)
+    w = World()
+    people = [w.person(f"p{i}") for i in range(12)]
+    kinds = ("repost", "like", "reply", "mention")
+    for _ in range(300):
+        actor, target = rng.choice(people, 2, replace=False)
+        w.react(int(actor), int(target), kind=kinds[rng.integers(4)], day=float(rng.uniform(1, 80)))
+    con = warehouse_with(w)
+    f = load_features(con, as_of=START + timedelta(days=85), window_days=90, params=ScoreParams())
+    r = f.reactions
+    assert f.reaction_pair.tolist() == pair_index(f, r.actor, r.target).tolist()
+    key = pack(r.actor, r.target, r.kind, f.accounts.height)
+    run_key = pack(f.actor[f.run_pair], f.target[f.run_pair], f.run_kind, f.accounts.height)
+    assert np.allclose(f.run_fresh, run_sums(run_key, f.run_count, key, r.fresh), rtol=1e-12)
+    assert f.run_count.sum() == len(r.actor) == 300
+    assert not np.allclose(f.run_fresh, f.run_count)  # recency is on: the sums are not mere counts
