@@ -1,4 +1,4 @@
-"""Reaction value per post and reacting person, exactly as the score sums it, for topic influence.
+"""Reaction value per post, exactly as the score sums it, and who reacted, for topic influence.
 
 Each reaction to a post is worth its type weight times its pair's unit value (signals.unit_values: repetition
 cap, selectivity, reactor authenticity, reactor weight, window scale) times the author's own authenticity
@@ -8,6 +8,8 @@ unknown accounts refused) and the ratings and reactor weights are the ones the r
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -22,33 +24,63 @@ from core.scoring.signals import PairValues, own_factor, pair_values, unit_value
 from core.vocabulary import INTERACTION_TYPES
 
 
-def post_values(f: Features, pv: PairValues, weight: np.ndarray, own: np.ndarray, params: ScoreParams) -> pl.DataFrame:
-    """Per post and reacting person: post_id, person_id (author), reactor, value, reactions.
+@dataclass(frozen=True)
+class PostValues:
+    """The reactions to posts as the score values them, per post and, for counting distinct people, who reacted."""
 
-    `weight` is each person's reactor weight and `own` their own authenticity factor (signals.own_factor).
-    Follows are left out: they react to a person, not to a post.
+    posts: pl.DataFrame  # post_id, person_id (author), value, reactions, reactors (distinct reacting people)
+    reactors: pl.DataFrame  # post_id, reactor: one row per post and person who reacted to it
+
+
+def _by_post(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Sums of `values` over the runs beginning at `starts`."""
+    return np.add.reduceat(values, starts) if len(starts) else values[:0]
+
+
+def post_values(
+    f: Features,
+    pv: PairValues,
+    weight: np.ndarray,
+    own: np.ndarray,
+    params: ScoreParams,
+    counted: np.ndarray | None = None,
+) -> PostValues:
+    """Per post its value, reactions and reacting people, and who those people are.
+
+    `weight` is each person's reactor weight, `own` their own authenticity factor (signals.own_factor) and
+    `counted`, if given, which people's reactions count at all. Follows are left out: they react to a person,
+    not to a post.
     """
     r = f.reactions
-    on_post = np.flatnonzero((r.post >= 0) & (r.kind != FOLLOW))
-    actor, target = r.actor[on_post].astype(np.int64), r.target[on_post]
-    pair = f.reaction_pair[on_post]
-    type_weight = np.array([params.type_weights()[t] for t in INTERACTION_TYPES])
     pidx = f.account_pidx
-    reactor, author = pidx[actor].astype(np.int64), pidx[target]
-    value = type_weight[r.kind[on_post]] * r.fresh[on_post] * unit_values(f, pv, weight)[pair] * own[author]
+    reactor_of = pidx[r.actor]
+    wanted = (r.post >= 0) & (r.kind != FOLLOW)
+    if counted is not None:
+        wanted &= counted[reactor_of]
+    on_post = np.flatnonzero(wanted)
+    reactor, author = reactor_of[on_post].astype(np.int64), pidx[r.target[on_post]]
+    type_weight = np.array([params.type_weights()[t] for t in INTERACTION_TYPES])
+    unit = unit_values(f, pv, weight)[f.reaction_pair[on_post]]
+    value = type_weight[r.kind[on_post]] * r.fresh[on_post] * unit * own[author]
     n_people = f.window.people
+    # Groups of (post, reacting person), sorted by post: each post's groups are one run, summed in order.
     group, keys = dense_index(r.post[on_post].astype(np.int64) * n_people + reactor)
+    post, person = keys // n_people, keys % n_people
     group_author = np.zeros(len(keys), dtype=np.int64)
     group_author[group] = author  # a post has one author: the account reacted to
+    starts = np.flatnonzero(np.diff(post, prepend=-1))
     person_id = f.people["person_id"].to_numpy()
-    return pl.DataFrame(
-        {
-            "post_id": r.post_ids[keys // n_people],
-            "person_id": person_id[group_author],
-            "reactor": person_id[keys % n_people],
-            "value": np.bincount(group, weights=value, minlength=len(keys)),
-            "reactions": np.bincount(group, minlength=len(keys)).astype(np.int64),
-        }
+    return PostValues(
+        posts=pl.DataFrame(
+            {
+                "post_id": r.post_ids[post[starts]],
+                "person_id": person_id[group_author[starts]],
+                "value": _by_post(np.bincount(group, weights=value, minlength=len(keys)), starts),
+                "reactions": _by_post(np.bincount(group, minlength=len(keys)), starts).astype(np.int64),
+                "reactors": np.diff(starts, append=len(keys)).astype(np.int64),
+            }
+        ),
+        reactors=pl.DataFrame({"post_id": r.post_ids[post], "reactor": person_id[person]}),
     )
 
 
@@ -62,20 +94,20 @@ def _stored_factor(con: duckdb.DuckDBPyConnection, f: Features, run: RunRecord) 
 
 
 def _stored_weights(con: duckdb.DuckDBPyConnection, f: Features, run: RunRecord) -> tuple[np.ndarray, np.ndarray]:
-    """Per person: the reactor weight the run stored, and the ids of the people it stored one for."""
+    """Per person: the reactor weight the run stored, and whether it stored one (people added since have none)."""
     found = con.sql(
         "SELECT person_id, reactor_weight FROM scores "
         "WHERE run_id = ? AND network = 'all' AND reactor_weight IS NOT NULL",
         params=[run.run_id],
     ).fetchnumpy()
-    scored = np.asarray(found["person_id"])
-    weight = np.zeros(f.window.people)
-    at = index_of(scored, f.people["person_id"].to_numpy())
+    at = index_of(np.asarray(found["person_id"]), f.people["person_id"].to_numpy())
+    weight, stored = np.zeros(f.window.people), np.zeros(f.window.people, dtype=bool)
     weight[at[at >= 0]] = np.asarray(found["reactor_weight"], dtype=np.float64)[at >= 0]
-    return weight, scored
+    stored[at[at >= 0]] = True
+    return weight, stored
 
 
-def run_post_values(con: duckdb.DuckDBPyConnection, run: RunRecord, engine: Engine = LOCAL) -> pl.DataFrame:
+def run_post_values(con: duckdb.DuckDBPyConnection, run: RunRecord, engine: Engine = LOCAL) -> PostValues:
     """post_values for a stored score run: its window and parameters, its ratings and reactor weights.
 
     `engine` loads the window's features (the one that scored the run, so both see the same reactions).
@@ -86,6 +118,5 @@ def run_post_values(con: duckdb.DuckDBPyConnection, run: RunRecord, engine: Engi
     assert run.as_of is not None
     f = engine.features(con, as_of=run.as_of, window_days=run.window_days, params=run.params)
     factor = _stored_factor(con, f, run)
-    weight, scored = _stored_weights(con, f, run)
-    values = post_values(f, pair_values(f, factor, run.params), weight, own_factor(f, factor), run.params)
-    return values.join(pl.DataFrame({"reactor": scored}), on="reactor", how="semi", maintain_order="left")
+    weight, stored = _stored_weights(con, f, run)
+    return post_values(f, pair_values(f, factor, run.params), weight, own_factor(f, factor), run.params, stored)

@@ -126,16 +126,18 @@ def require_scores(con: duckdb.DuckDBPyConnection) -> RunRecord:
 
 
 def _post_reactions(con: duckdb.DuckDBPyConnection, run: RunRecord, engine: Engine) -> None:
-    """Temp table _topic_reactions: per post and reacting person, the reactions' value as the score run summed it."""
+    """Temp tables _topic_post_values (per post: author, value as the score run summed it, reactions, reacting
+    people) and _topic_reactions (per post: who reacted)."""
     try:
         values = run_post_values(con, run, engine)
     except ScoringError as exc:  # the score's own reasons (e.g. unknown accounts), as the error the pages show
         raise TopicRefreshError(str(exc)) from exc
-    con.register("_reaction_values", values)
-    try:
-        con.execute("CREATE OR REPLACE TEMP TABLE _topic_reactions AS SELECT * FROM _reaction_values")
-    finally:
-        con.unregister("_reaction_values")
+    for table, frame in (("_topic_post_values", values.posts), ("_topic_reactions", values.reactors)):
+        con.register("_values_frame", frame)
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM _values_frame")  # noqa: S608 - fixed
+        finally:
+            con.unregister("_values_frame")
 
 
 def _topic_posts(con: duckdb.DuckDBPyConnection, params: TopicParams) -> None:
@@ -143,13 +145,8 @@ def _topic_posts(con: duckdb.DuckDBPyConnection, params: TopicParams) -> None:
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _topic_posts AS
-        WITH post AS (
-            SELECT post_id, any_value(person_id) AS person_id, sum(value) AS value, sum(reactions) AS reactions,
-                   count(*) AS reactors
-            FROM _topic_reactions GROUP BY post_id
-        )
         SELECT post.person_id, t.topic, post.post_id, post.value, post.reactions, post.reactors
-        FROM post JOIN post_topics t USING (post_id)
+        FROM _topic_post_values post JOIN post_topics t USING (post_id)
         WHERE (t.corrected OR (t.rank <= $topics_per_post AND t.probability >= $min_probability))
           AND post.reactors >= $min_post_reactors
         """,
@@ -169,7 +166,7 @@ def _write_influence(con: duckdb.DuckDBPyConnection, run_id: int, params: TopicP
         f"""
         INSERT INTO topic_influence
         WITH totals AS (
-            SELECT person_id, sum(value) AS total FROM _topic_reactions GROUP BY person_id
+            SELECT person_id, sum(value) AS total FROM _topic_post_values GROUP BY person_id
         ), candidates AS (
             SELECT person_id, topic, count(*) AS posts, sum(reactions) AS reactions, sum(value) AS raw
             FROM _topic_posts GROUP BY ALL HAVING count(*) >= $min_posts
@@ -218,8 +215,8 @@ def attribute(con: duckdb.DuckDBPyConnection, *, params: TopicParams | None = No
     _topic_posts(con, params)
     _write_influence(con, run.run_id, params)
     # On failure the caller's rollback removes the temp tables with everything else.
-    con.execute("DROP TABLE _topic_posts")
-    con.execute("DROP TABLE _topic_reactions")
+    for table in ("_topic_posts", "_topic_reactions", "_topic_post_values"):
+        con.execute(f"DROP TABLE {table}")
     return run.run_id
 
 

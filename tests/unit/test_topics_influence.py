@@ -407,3 +407,12 @@ def test_the_same_model_only_tags_new_and_corrected_posts(small_demo_file, tmp_p
         assert refresh_topics(con, model=retuned).posts == posts + 1
     finally:
         con.close()
+
+
+def test_reactions_from_people_the_score_run_did_not_weigh_do_not_count():
+    con = build()
+    con.execute("DELETE FROM scores WHERE person_id = ?", [REACTORS[0]])  # as if they joined after the run
+    fitness = "SELECT posts, reactions, distinct_reactors FROM topic_influence WHERE person_id = ? AND topic = ?"
+    attribute(con, params=TopicParams(min_reactors=4))
+    assert rows(con, fitness, [STEADY, "fitness_&_health"]) == [(3, 4, 4)]  # five people liked, four count
+    assert (STEADY, "fitness_&_health") not in attributed(con)  # four of the five people the rule asks for
