@@ -302,6 +302,14 @@ def run_sums(run_key: np.ndarray, run_count: np.ndarray, key: np.ndarray, fresh:
     return sums_by_run(run_count, fresh[sort_order(key)])
 
 
+def run_starts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values begins in `ordered` (sorted)."""
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return np.flatnonzero(first)
+
+
 def sums_by_run(run_count: np.ndarray, ordered: np.ndarray) -> np.ndarray:
     """Per run of `run_count` consecutive values of `ordered` (credits in packed-key order): their sum."""
     if not len(run_count):
