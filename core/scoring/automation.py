@@ -79,8 +79,9 @@ def account_features(
             WITH own AS (
                 SELECT account_id, count(*) AS posts,
                        count(*) FILTER (WHERE kind = 'repost') AS reposts,
-                       -- Links in the text: posts.url is the post's own address for imports (a permalink).
-                       count(*) FILTER (WHERE text LIKE '%http://%' OR text LIKE '%https://%') AS with_link,
+                       -- Links in the text: posts.url is the post's own address for imports (a permalink). One
+                       -- regular expression reads each text once: two LIKEs took 3-4 s for 16.8M posts, this 2 s.
+                       count(*) FILTER (WHERE regexp_matches(text, 'https?://')) AS with_link,
                        avg(reported_likes) AS reported_likes
                 FROM posts WHERE posted_at > $start AND posted_at <= $as_of GROUP BY account_id
             ), liked AS (
