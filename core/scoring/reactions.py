@@ -240,8 +240,9 @@ def reply_mentions(
     frame = pl.DataFrame({"actor": actor[rows], "target": target[rows], "t": t[rows], "kind": kind[rows], "row": rows})
     replies = frame.filter(pl.col("kind") == REPLY)
     mentions = frame.filter(pl.col("kind") == MENTION)
-    inside = mentions.join(replies.select("actor", "t").unique(), on=["actor", "t"], how="semi")["row"].to_numpy()
-    echoes = mentions.join(replies.select("actor", "target", "t").unique(), on=["actor", "target", "t"], how="semi")
+    # A semi join keeps each mention once however many replies match it: no need to make the replies unique first.
+    inside = mentions.join(replies, on=["actor", "t"], how="semi")["row"].to_numpy()
+    echoes = mentions.join(replies, on=["actor", "target", "t"], how="semi")
     in_reply, echo = np.zeros(len(kind), dtype=bool), np.zeros(len(kind), dtype=bool)
     in_reply[inside] = True
     echo[echoes["row"].to_numpy()] = True
