@@ -387,10 +387,7 @@ def _pairs(r: Reactions, n_accounts: int) -> tuple[np.ndarray, ...]:
     key = pack(r.actor, r.target, r.kind, n_accounts)
     order = sort_order(key)
     packed = key[order]
-    change = np.empty(len(packed), dtype=bool)
-    change[:1] = True
-    np.not_equal(packed[1:], packed[:-1], out=change[1:])
-    run_start = np.flatnonzero(change)
+    run_start = run_starts(packed)
     run_key = packed[run_start]
     run_count = np.diff(run_start, append=len(packed)).astype(np.int32)
     pair_key = run_key >> 3
