@@ -132,12 +132,14 @@ def _post_reactions(con: duckdb.DuckDBPyConnection, run: RunRecord, engine: Engi
         values = run_post_values(con, run, engine)
     except ScoringError as exc:  # the score's own reasons (e.g. unknown accounts), as the error the pages show
         raise TopicRefreshError(str(exc)) from exc
-    for table, frame in (("_topic_post_values", values.posts), ("_topic_reactions", values.reactors)):
-        con.register("_values_frame", frame)
-        try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM _values_frame")  # noqa: S608 - fixed
-        finally:
-            con.unregister("_values_frame")
+    con.register("_post_values_frame", values.posts)
+    con.register("_reactors_frame", values.reactors)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _topic_post_values AS SELECT * FROM _post_values_frame")
+        con.execute("CREATE OR REPLACE TEMP TABLE _topic_reactions AS SELECT * FROM _reactors_frame")
+    finally:
+        con.unregister("_post_values_frame")
+        con.unregister("_reactors_frame")
 
 
 def _topic_posts(con: duckdb.DuckDBPyConnection, params: TopicParams) -> None:
@@ -215,8 +217,9 @@ def attribute(con: duckdb.DuckDBPyConnection, *, params: TopicParams | None = No
     _topic_posts(con, params)
     _write_influence(con, run.run_id, params)
     # On failure the caller's rollback removes the temp tables with everything else.
-    for table in ("_topic_posts", "_topic_reactions", "_topic_post_values"):
-        con.execute(f"DROP TABLE {table}")
+    con.execute("DROP TABLE _topic_posts")
+    con.execute("DROP TABLE _topic_reactions")
+    con.execute("DROP TABLE _topic_post_values")
     return run.run_id
 
 
