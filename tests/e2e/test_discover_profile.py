@@ -38,6 +38,10 @@ def test_filter_by_topic_and_score_then_open_a_profile(scored_demo, app_url, pag
     page.get_by_role("option", name="Music", exact=True).click()
     page.keyboard.press("Escape")
     expect(page).to_have_url(re.compile(rf"topic={TOPIC}"), timeout=30_000)
+    # The URL changes before the rerun has drawn the filtered count: wait for the count to change, then read it.
+    expect(page.get_by_role("heading", name=re.compile(r"^[\d,]+ (people|person)$"))).not_to_have_text(
+        "600 people", timeout=30_000
+    )
     with_topic = _count(page)
     assert 0 < with_topic < 600
 
