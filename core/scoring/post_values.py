@@ -38,21 +38,18 @@ def post_values(
     weight: np.ndarray,
     own: np.ndarray,
     params: ScoreParams,
-    counted: np.ndarray | None = None,
+    counted: np.ndarray,
 ) -> PostValues:
     """Per post its value, reactions and reacting people, and who those people are.
 
     `weight` is each person's reactor weight, `own` their own authenticity factor (signals.own_factor) and
-    `counted`, if given, which people's reactions count at all. Follows are left out: they react to a person,
-    not to a post.
+    `counted` whether their reactions count at all (people the score run did not weigh do not). Follows are left
+    out: they react to a person, not to a post.
     """
     r = f.reactions
     pidx = f.account_pidx
     reactor_of = pidx[r.actor]
-    wanted = (r.post >= 0) & (r.kind != FOLLOW)
-    if counted is not None:
-        wanted &= counted[reactor_of]
-    on_post = np.flatnonzero(wanted)
+    on_post = np.flatnonzero((r.post >= 0) & (r.kind != FOLLOW) & counted[reactor_of])
     reactor, author = reactor_of[on_post].astype(np.int64), pidx[r.target[on_post]]
     type_weight = np.array([params.type_weights()[t] for t in INTERACTION_TYPES])
     unit = unit_values(f, pv, weight)[f.reaction_pair[on_post]]
@@ -60,7 +57,7 @@ def post_values(
     n_people, n_posts = f.window.people, len(r.post_ids)
     post = r.post[on_post]
     author_of = np.zeros(n_posts, dtype=np.int64)
-    author_of[post] = author  # a post has one author: the account reacted to
+    author_of[post] = author  # a post has one author: the person whose account was reacted to
     reactions = np.bincount(post, minlength=n_posts)
     reacted = np.flatnonzero(reactions)
     # Who reacted to what: the distinct (post, person) keys, from a sort of the keys alone. Grouping the values
