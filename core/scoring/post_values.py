@@ -62,7 +62,8 @@ def post_values(
     reacted = np.flatnonzero(reactions)
     # Who reacted to what: the distinct (post, person) keys, from a sort of the keys alone. Grouping the values
     # by those keys as well took 12-18 s at a million people; per post by bincount and this sort, 7.5-9.5 s.
-    keys = np.sort(post.astype(np.int64) * n_people + reactor)
+    # Polars sorts the 38 million keys on every core: 0.8 s, where numpy's single-threaded sort took 3.7 s.
+    keys = pl.Series(post.astype(np.int64) * n_people + reactor).sort().to_numpy()
     distinct = keys[run_starts(keys)]
     by_post, by_person = distinct // n_people, distinct % n_people
     person_id = f.people["person_id"].to_numpy()
