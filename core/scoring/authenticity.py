@@ -309,11 +309,13 @@ def _bought_bursts(con: duckdb.DuckDBPyConnection, f: Features, params: ScorePar
             """
             SELECT target AS aidx, count(*) AS bursts, sum(burst_reactions)::BIGINT AS burst_reactions,
                    sum(from_quiet)::BIGINT AS from_near_silent_accounts,
-                   arg_max(post_id, burst_reactions) AS largest_burst_post_id,
+                   -- The largest burst; of equal ones the latest post, so the same data always gives the same words.
+                   arg_max(post_id, (burst_reactions, post_id)) AS largest_burst_post_id,
                    max(burst_reactions) AS largest_burst_reactions,
-                   round(arg_max(minutes, burst_reactions), 1) AS largest_burst_minutes,
-                   strftime($start::TIMESTAMP + to_seconds(arg_max(started, burst_reactions)), '%Y-%m-%d %H:%M')
-                       AS largest_burst_started
+                   round(arg_max(minutes, (burst_reactions, post_id)), 1) AS largest_burst_minutes,
+                   strftime(
+                       $start::TIMESTAMP + to_seconds(arg_max(started, (burst_reactions, post_id))), '%Y-%m-%d %H:%M'
+                   ) AS largest_burst_started
             FROM _sc_bought GROUP BY target ORDER BY target
             """,
             params={"start": f.window.start},

@@ -120,6 +120,24 @@ def test_bought_burst_flags_the_buyer_and_the_silent_accounts_not_a_popular_post
     assert popular not in flags
 
 
+def test_of_two_equal_bought_bursts_the_evidence_names_the_newer_post_with_its_own_minutes_and_start():
+    w = World()
+    _crowd(w, 100)
+    buyer = w.person("buyer")
+    bots = [w.person(f"bot{i}") for i in range(40)]
+    older, newer = w.post(buyer, day=20), w.post(buyer, day=25)
+    for i, bot in enumerate(bots):
+        w.react(bot, buyer, kind="like", post=older, day=20 + (i + 1) / 24 / 60)  # over 40 minutes
+        w.react(bot, buyer, kind="like", post=newer, day=25 + (i + 1) / 24 / 60 / 2)  # over 20 minutes
+    con = warehouse_with(w)
+    refresh(con)
+    burst = _flags(con)[buyer]["bought_burst"]
+    assert burst["bursts"] == 2 and burst["largest_burst_reactions"] == 40
+    assert burst["largest_burst_post_id"] == newer > older
+    assert burst["largest_burst_minutes"] == 19.5  # the newer burst's first to last reaction, not the older's 39
+    assert burst["largest_burst_started"] == "2024-01-26 00:00"
+
+
 def test_flags_discount_the_reactions_given_and_the_flagged_persons_own_score():
     w = World()
     crowd = _crowd(w, 200)
