@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from core.scoring.params import ScoreParams
-from core.scoring.reactions import Features, sort_order
+from core.scoring.reactions import Features, sort_order, stable_order
 from core.scoring.signals import PairValues, Scored, unit_values
 from core.vocabulary import INTERACTION_TYPES
 
@@ -99,7 +99,7 @@ def top_posts(f: Features, pv: PairValues, weight: np.ndarray, scored: Scored, p
     drove = np.flatnonzero(value > 0)
     # Order: more value first, then the newer (larger) post id; the stable sort keeps post-id order on ties.
     rank = np.empty(len(drove), dtype=np.int64)
-    rank[np.argsort(value[drove], kind="stable")] = np.arange(len(drove))[::-1]
+    rank[stable_order(value[drove])] = np.arange(len(drove))[::-1]
     person_id = f.people["person_id"].to_numpy()
     frames = []
     for group, network, points_per_value in (

@@ -48,7 +48,8 @@ def pagerank(
     their accounts' edges. The matrix is people x accounts, built straight from the sorted edges (no sort).
     """
     n, n_accounts = len(teleport), len(owner)
-    out = np.bincount(owner[actor], weights=full, minlength=n)[owner[actor]]
+    source = owner[actor]  # one gather of the edges' people, used twice
+    out = np.bincount(source, weights=full, minlength=n)[source]
     share = np.divide(kept, out, out=np.zeros_like(kept), where=out > 0)
     indptr = np.zeros(n_accounts + 1, dtype=np.int64)
     np.cumsum(np.bincount(actor, minlength=n_accounts), out=indptr[1:])

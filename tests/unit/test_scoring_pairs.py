@@ -7,7 +7,7 @@ import numpy as np
 import polars as pl
 
 from core.scoring.params import ScoreParams
-from core.scoring.reactions import dense_index, load_features, pack, pair_index, run_sums
+from core.scoring.reactions import dense_index, load_features, pack, pair_index, run_sums, stable_order
 from tests.unit.scoring_world import START, World, warehouse_with
 
 
@@ -50,6 +50,13 @@ def test_sparse_ids_get_dense_positions_in_id_order():
     assert distinct.tolist() == sorted(set(ids.tolist()))
     assert (distinct[position] == ids).all()
     assert dense_index(np.zeros(0, dtype=np.int64))[0].size == 0
+
+
+def test_stable_order_keeps_equal_values_in_their_original_order():
+    # Top posts rank equal values by this order (the newer post first), so ties must not move between refreshes.
+    values = np.random.default_rng(8).integers(0, 20, 5_000).astype(np.float64) / 4
+    assert stable_order(values).tolist() == np.argsort(values, kind="stable").tolist()
+    assert stable_order(np.array([2.0, 1.0, 2.0, 1.0])).tolist() == [1, 3, 0, 2]
 
 
 def test_run_sums_add_each_runs_credits_whatever_order_the_reactions_come_in():
