@@ -126,15 +126,21 @@ def _insert_discovery(con: duckdb.DuckDBPyConnection, scored: bool) -> None:
                    sum(d.followers) AS audience,
                    sum(d.posts) AS posts,
                    sum(d.reactions) AS reactions,
-                   arg_max(a.location, a.followers) FILTER (WHERE a.location IS NOT NULL) AS location,
-                   arg_max(a.language, a.followers) FILTER (WHERE a.language IS NOT NULL) AS language
+                   -- From the account with most followers (an unknown count ranks last, it would otherwise lose
+                   -- the location), of equal ones the first: the same data always shows the same place.
+                   arg_max(a.location, (coalesce(a.followers, -1), -a.account_id)) FILTER (WHERE a.location IS NOT NULL)
+                       AS location,
+                   arg_max(a.language, (coalesce(a.followers, -1), -a.account_id)) FILTER (WHERE a.language IS NOT NULL)
+                       AS language
             FROM accounts a JOIN discovery_accounts d USING (account_id)
             GROUP BY a.person_id
         ), s AS ({_scores_sql(scored)}
         ), auth AS (
             SELECT person_id, min(rating) AS rating, bool_or(len(flags) > 0) AS flagged FROM authenticity GROUP BY ALL
         ), tp AS (
-            SELECT ti.person_id, arg_max(ti.topic, ti.influence, 1000) AS topics, max(ti.influence) AS top,
+            -- Strongest topic first, equal ones by name (influence is a whole number: ties are common).
+            SELECT ti.person_id, list(ti.topic ORDER BY ti.influence DESC, ti.topic) AS topics,
+                   max(ti.influence) AS top,
                    bit_or(1::UINTEGER << ts.slot) AS mask, {slots}
             FROM topic_influence ti LEFT JOIN discovery_topic_slots ts USING (topic)
             GROUP BY ti.person_id

@@ -85,7 +85,8 @@ def _text_matches(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame | N
             HAVING count(DISTINCT word) = (SELECT count(*) FROM wanted)
         )
         SELECT person_id, max(relevance) AS relevance,
-               arg_max(post_id, relevance) FILTER (WHERE post_id IS NOT NULL) AS post_id
+               -- Of equally relevant posts the newest, so the same search always shows the same post.
+               arg_max(post_id, (relevance, post_id)) FILTER (WHERE post_id IS NOT NULL) AS post_id
         FROM doc SEMI JOIN everyword USING (person_id) GROUP BY person_id
         """,
         params={"words": wanted, "k1": RANKING.k1, "b": RANKING.b},

@@ -57,6 +57,18 @@ def test_the_table_has_one_row_per_person_with_the_documented_numbers(con):
     assert rows(con, "SELECT person_id FROM discovery") == [(MIRA,), (EVIL,), (ZOE,), (CARL,), (QUIET,)]
 
 
+@pytest.mark.parametrize("followers", [None, 500])
+def test_accounts_or_topics_that_tie_show_the_same_place_and_topic_order_in_every_build(followers):
+    con = world.memory_warehouse()
+    con.execute("UPDATE accounts SET followers = ? WHERE account_id IN (11, 12)", [followers])
+    con.execute("UPDATE accounts SET location = 'Leeds, UK', language = 'cy' WHERE account_id = 12")
+    con.execute("UPDATE topic_influence SET influence = 40 WHERE person_id = ?", [MIRA])
+    build_discovery(con)
+    mira = rows(con, "SELECT location, language, topics FROM discovery WHERE person_id = ?", [MIRA])
+    # An unknown follower count loses nothing; of equal accounts the first one's place, of equal topics by name.
+    assert mira == [("London, UK", "en", ["fitness_&_health", "food_&_dining"])]
+
+
 def test_the_build_records_what_it_was_built_from(con):
     info = build_info(con)
     assert (info.score_run_id, info.people, info.topic_rows, info.load_id) == (3, 5, 5, 1)

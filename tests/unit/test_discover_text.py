@@ -15,6 +15,7 @@ EXTRA = [
     (7, "Ana Runs", [(71, "instagram", 42_000)], ["Running again, running always: running is life"]),
     (8, "Long Post", [(81, "twitter", 900)], ["I went running once " + "and then sat down " * 30]),
     (9, "Shoe Fan", [(91, "youtube", 5_000)], ["New shoes today", "Went for a run in them"]),
+    (10, "Lake Swimmer", [(101, "blog", 10)], ["Today swim lake", "Lake swim today"]),  # equally relevant
 ]
 
 
@@ -82,3 +83,10 @@ def test_hashtags_are_words(con):
 def test_every_word_must_occur_somewhere_in_the_persons_documents(con):
     assert _ids(con, text="shoes run") == [9]  # in two different posts
     assert _ids(con, text="shoes lunch") == []
+
+
+def test_of_equally_relevant_posts_the_newest_is_shown_every_time(con):
+    for _ in range(3):
+        page = search(con, Filters(text="swim"))[1]
+        assert page["person_id"].to_list() == [10]
+        assert page["matching_post"].to_list() == ["Lake swim today"]  # the second post, id 907
