@@ -392,13 +392,13 @@ def _pairs(r: Reactions, n_accounts: int) -> tuple[np.ndarray, ...]:
     bits = max(int(n_accounts - 1).bit_length(), 1)
     recency = not (r.fresh == 1).all()
     # One stable sort carrying the credits along: polars gathers the carried column on both cores, where an
-    # arg-sort followed by numpy gathers of the keys and the credits took 2 s more at a million people.
+    # arg-sort followed by numpy gathers of the keys and the credits took 1-2 s more at a million people.
     columns = {"key": pack(r.actor, r.target, r.kind, n_accounts)} | ({"fresh": r.fresh} if recency else {})
     frame = pl.DataFrame(columns).with_row_index("at").sort("key", maintain_order=True)
     order, packed = frame["at"].to_numpy(), frame["key"].to_numpy()
     run_start = run_starts(packed)
     run_key = packed[run_start]
-    # In place and in 32 bits: each temporary of 38 million int64 costs a fresh 300 MB (1.4 s for np.diff).
+    # In place and in 32 bits: each temporary of 38 million int64 costs a fresh 300 MB to fill.
     run_count = np.empty(len(run_start), dtype=np.int32)
     np.subtract(run_start[1:], run_start[:-1], out=run_count[:-1], casting="unsafe")
     run_count[-1:] = len(packed) - run_start[-1:]
