@@ -216,10 +216,7 @@ def follow_backs(actor: np.ndarray, target: np.ndarray, kind: np.ndarray, t: np.
     key = (a << bits) | b
     order = sort_order(key)  # ties in any order: only each pair's earliest time is kept
     sorted_key = key[order]
-    first = np.empty(len(order), dtype=bool)
-    first[:1] = True
-    np.not_equal(sorted_key[1:], sorted_key[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
+    starts = run_starts(sorted_key)
     pair, earliest = sorted_key[starts], np.minimum.reduceat(when[order], starts)  # each follow pair's first
     reverse = (b << bits) | a
     # Looking up sorted keys walks the pair array once instead of jumping around it (3x faster at 2M follows).

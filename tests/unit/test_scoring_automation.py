@@ -83,3 +83,15 @@ def test_a_refresh_flags_the_bot_like_account_with_its_evidence_in_words():
     ratings = dict(rows(con, "SELECT account_id, rating FROM authenticity"))
     assert ratings[bot] == round(100 * (1 - automation.AUTOMATION.severity))
     assert ratings[human] == ratings[quiet_bot] == 100
+
+
+def test_links_per_post_counts_http_and_https_addresses_in_the_text_only():
+    w = World()
+    author = w.person("linker")
+    texts = ["see http://a.example", "see https://b.example", "no link here", "ftp://c.example", "https:/ broken"]
+    for i, text in enumerate(texts):
+        w.post(author, day=1 + i, text=text)
+    con = warehouse_with(w)
+    found = automation.account_features(con, np.array([author]), START, START + timedelta(days=10), 10.0)
+    assert found["posts"].to_list() == [5]
+    assert found["links_per_post"].to_list() == [pytest.approx(2 / 5)]
