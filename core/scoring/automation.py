@@ -18,7 +18,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import polars as pl
-from skops.io import load
+
+from core.trusted_load import load_trusted
 
 MODEL_PATH = Path(__file__).with_name("automation_model.skops")
 FEATURES: tuple[str, ...] = (
@@ -52,7 +53,7 @@ AUTOMATION = AutomationParams()
 
 def load_model(path: Path = MODEL_PATH):
     """The fitted classifier, loaded with skops and the explicit allow-list (never pickle)."""
-    return load(path, trusted=TRUSTED_TYPES)
+    return load_trusted(path, TRUSTED_TYPES)
 
 
 def training_features(frame: pl.DataFrame) -> np.ndarray:

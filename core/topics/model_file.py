@@ -17,6 +17,7 @@ from core.ingest.errors import InputError
 from core.progress import Progress, scaled, silent
 from core.topics.card import card_markdown
 from core.topics.model import LABELS, TopicModel, train
+from core.trusted_load import load_trusted
 
 DEFAULT_PATH = REPO_ROOT / "data" / "topic_model.skops"
 # 2: word + character n-gram features (PostVectorizer); a format-1 model is retrained on first use.
@@ -71,7 +72,7 @@ def load(path: Path) -> TopicModel:
     if not path.exists():
         raise InputError(str(path), "no topic model file here", "Train one with: python -m core topics train")
     try:
-        payload = sio.load(path, trusted=TRUSTED_TYPES)
+        payload = load_trusted(path, TRUSTED_TYPES)
     except UntrustedTypesFoundException as exc:
         raise InputError(str(path), f"the model file contains types Sway does not trust ({exc})", _RETRAIN) from exc
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
