@@ -104,16 +104,32 @@ def _stored_weights(con: duckdb.DuckDBPyConnection, f: Features, run: RunRecord)
     return weight, stored
 
 
-def run_post_values(con: duckdb.DuckDBPyConnection, run: RunRecord, engine: Engine = LOCAL) -> PostValues:
-    """post_values for a stored score run: its window and parameters, its ratings and reactor weights.
+@dataclass(frozen=True)
+class RunInputs:
+    """What post_values needs of a stored score run, read from the warehouse: its window's features, the
+    authenticity factors of its ratings, its reactor weights and whom it weighed."""
 
-    `engine` loads the window's features (the one that scored the run, so both see the same reactions).
+    features: Features
+    factor: np.ndarray
+    weight: np.ndarray
+    stored: np.ndarray
+    params: ScoreParams
+
+    def post_values(self) -> PostValues:
+        """post_values with the run's ratings and weights; numpy and polars only, so it may run on another thread
+        while the connection does other work."""
+        f, factor, params = self.features, self.factor, self.params
+        return post_values(f, pair_values(f, factor, params), self.weight, own_factor(f, factor), params, self.stored)
+
+
+def read_run_inputs(con: duckdb.DuckDBPyConnection, run: RunRecord, engine: Engine = LOCAL) -> RunInputs:
+    """Read what post_values needs of a stored run: its window (loaded by `engine`, the one that scored the run,
+    so both see the same reactions), ratings and reactor weights.
 
     Reactions by people the run gave no reactor weight (added since) are left out. Raises ScoringError where
     the score would (e.g. an interaction naming an unknown account).
     """
     assert run.as_of is not None
     f = engine.features(con, as_of=run.as_of, window_days=run.window_days, params=run.params)
-    factor = _stored_factor(con, f, run)
     weight, stored = _stored_weights(con, f, run)
-    return post_values(f, pair_values(f, factor, run.params), weight, own_factor(f, factor), run.params, stored)
+    return RunInputs(f, _stored_factor(con, f, run), weight, stored, run.params)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,7 +24,7 @@ from core.progress import Progress, scaled, silent
 from core.scoring.engine import LOCAL, Engine
 from core.scoring.mapping import SCORE_SQL, mapping_params
 from core.scoring.params import ScoringError
-from core.scoring.post_values import run_post_values
+from core.scoring.post_values import PostValues, RunInputs, read_run_inputs
 from core.scoring.runs import RunRecord, latest_ok_run
 from core.topics.model import TopicModel
 from core.topics.model_file import load_or_train
@@ -125,13 +126,18 @@ def require_scores(con: duckdb.DuckDBPyConnection) -> RunRecord:
     return run
 
 
-def _post_reactions(con: duckdb.DuckDBPyConnection, run: RunRecord, engine: Engine) -> None:
+def _run_inputs(con: duckdb.DuckDBPyConnection, run: RunRecord, engine: Engine) -> RunInputs:
+    """What the post values need of the score run, read from the warehouse, with the score's own reasons for
+    refusing (e.g. unknown accounts) as the error the pages show."""
+    try:
+        return read_run_inputs(con, run, engine)
+    except ScoringError as exc:
+        raise TopicRefreshError(str(exc)) from exc
+
+
+def _post_reactions(con: duckdb.DuckDBPyConnection, values: PostValues) -> None:
     """Temp tables _topic_post_values (per post: author, value as the score run summed it, reactions, reacting
     people) and _topic_reactions (per post: who reacted)."""
-    try:
-        values = run_post_values(con, run, engine)
-    except ScoringError as exc:  # the score's own reasons (e.g. unknown accounts), as the error the pages show
-        raise TopicRefreshError(str(exc)) from exc
     con.register("_post_values_frame", values.posts)
     con.register("_reactors_frame", values.reactors)
     try:
@@ -206,20 +212,24 @@ def _write_influence(con: duckdb.DuckDBPyConnection, run_id: int, params: TopicP
     )
 
 
+def _attribute(con: duckdb.DuckDBPyConnection, run_id: int, values: PostValues, params: TopicParams) -> None:
+    """Write topic_influence and topic_evidence from the run's post values and the stored post_topics."""
+    _post_reactions(con, values)
+    _topic_posts(con, params)
+    _write_influence(con, run_id, params)
+    # On failure the caller's rollback removes the temp tables with everything else.
+    con.execute("DROP TABLE _topic_posts")
+    con.execute("DROP TABLE _topic_reactions")
+    con.execute("DROP TABLE _topic_post_values")
+
+
 def attribute(con: duckdb.DuckDBPyConnection, *, params: TopicParams | None = None, engine: Engine = LOCAL) -> int:
     """Recompute topic_influence and topic_evidence from the stored post_topics (no re-tagging); caller's transaction.
 
     Returns the score run used. Split from refresh_topics so the evidence rule can be tuned without classifying.
     """
-    params = params or TopicParams()
     run = require_scores(con)
-    _post_reactions(con, run, engine)
-    _topic_posts(con, params)
-    _write_influence(con, run.run_id, params)
-    # On failure the caller's rollback removes the temp tables with everything else.
-    con.execute("DROP TABLE _topic_posts")
-    con.execute("DROP TABLE _topic_reactions")
-    con.execute("DROP TABLE _topic_post_values")
+    _attribute(con, run.run_id, _run_inputs(con, run, engine).post_values(), params or TopicParams())
     return run.run_id
 
 
@@ -246,12 +256,18 @@ def refresh_topics(
         model = load_or_train(progress=scaled(progress, 0.0, 0.1))
     try:
         with transaction(con):
-            step = time.perf_counter()
-            tagging = tag_posts(con, model, progress=scaled(progress, 0.1, 0.85))
-            seconds["tagging"] = time.perf_counter() - step
-            progress(0.85, "Weighing the reactions to each topic's posts")
-            step = time.perf_counter()
-            run_id = attribute(con, params=params, engine=engine)
+            run = require_scores(con)
+            inputs = _run_inputs(con, run, engine)
+            # The post values (numpy) are worked out on a second thread while this one tags the new posts: the
+            # two need nothing of each other, and the connection stays on this thread.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="post-values") as pool:
+                values = pool.submit(inputs.post_values)
+                step = time.perf_counter()
+                tagging = tag_posts(con, model, progress=scaled(progress, 0.1, 0.85))
+                seconds["tagging"] = time.perf_counter() - step
+                progress(0.85, "Weighing the reactions to each topic's posts")
+                step = time.perf_counter()
+                _attribute(con, run.run_id, values.result(), params)
             set_meta(
                 con,
                 {
@@ -271,7 +287,7 @@ def refresh_topics(
         ) from exc
     progress(1.0, "Topics refreshed")
     return TopicRefreshReport(
-        run_id=run_id,
+        run_id=run.run_id,
         posts=tagging.tagged,
         kept=tagging.kept,
         not_covered=tagging.not_covered,

@@ -13,6 +13,7 @@ from core.db import warehouse
 from core.db.warehouse import rows, scalar
 from core.scoring.mapping import score_exact
 from core.scoring.params import ScoreParams, ScoringError
+from core.scoring.post_values import RunInputs
 from core.scoring.refresh import refresh
 from core.topics.corrections import correct_post
 from core.topics.influence import TopicParams, TopicRefreshError, attribute, refresh_topics
@@ -372,6 +373,34 @@ def test_a_failed_topic_step_leaves_the_stored_topics(small_demo_topics):
     with pytest.raises(ValueError):
         refresh_topics(con, model=broken)
     assert rows(con, "SELECT * FROM topic_influence ORDER BY person_id, topic") == before
+
+
+def test_a_failure_weighing_the_reactions_undoes_the_tagging_done_meanwhile(small_demo_file, tmp_path, monkeypatch):
+    # The post values are worked out on a second thread while the new posts are tagged: a failure there still
+    # leaves the step all-or-nothing, with the new post untagged and the stored influence as it was.
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(small_demo_file, path)
+    con = warehouse.connect(path)
+    try:
+        refresh(con)
+        refresh_topics(con, model=small_model())
+        before = rows(con, "SELECT * FROM topic_influence ORDER BY person_id, topic")
+        con.execute(
+            "INSERT INTO posts (post_id, account_id, network, external_id, posted_at, text, kind) "
+            "SELECT 10**9, account_id, network, 'new', posted_at, 'Leg day done #fitness', 'post' FROM posts "
+            "ORDER BY post_id LIMIT 1"
+        )
+
+        def out_of_memory(self):
+            raise MemoryError("no room for the post values")
+
+        monkeypatch.setattr(RunInputs, "post_values", out_of_memory)
+        with pytest.raises(MemoryError, match="no room"):
+            refresh_topics(con, model=small_model())
+        assert rows(con, "SELECT count(*) FROM post_tagging WHERE post_id = 10**9") == [(0,)]
+        assert rows(con, "SELECT * FROM topic_influence ORDER BY person_id, topic") == before
+    finally:
+        con.close()
 
 
 def test_the_same_model_only_tags_new_and_corrected_posts(small_demo_file, tmp_path):
