@@ -261,6 +261,11 @@ def test_topic_influence_fails_on_an_unknown_account_as_the_score_does():
         attribute(con)
     with pytest.raises(ScoringError, match=unknown):
         refresh(con)
+    # The whole topic step refuses with the same words, before tagging anything (and undoes nothing it did).
+    tagged = rows(con, "SELECT count(*) FROM post_tagging")
+    with pytest.raises(TopicRefreshError, match=unknown):
+        refresh_topics(con, model=small_model())
+    assert rows(con, "SELECT count(*) FROM post_tagging") == tagged
 
 
 def test_the_score_runs_ratings_and_reactor_weights_weigh_the_reactions():
