@@ -25,12 +25,12 @@ from core.campaigns.model import Campaign
 from core.campaigns.records import get_campaign
 from core.progress import Progress, silent
 from core.results import control
-from core.results.lift import Lift, baseline_lift, control_lift
+from core.results.lift import MIN_BASELINE_DAYS, Lift, baseline_lift, control_lift, design_effect
+from core.scoring.runs import scores_before
 from core.workspace import membership
 from core.workspace.access import Access
 
 BASELINE_DAYS = 28
-MIN_BASELINE_DAYS = 7
 CPM_USD = 8.0
 ENGAGEMENT_USD = 0.20
 
@@ -129,26 +129,33 @@ def periods(con: duckdb.DuckDBPyConnection, campaign: Campaign) -> Periods:
 
 
 def _people(
-    con: duckdb.DuckDBPyConnection, person_ids: list[int] | None, start: datetime, end: datetime, topics: list[str]
+    con: duckdb.DuckDBPyConnection,
+    person_ids: list[int] | None,
+    start: datetime,
+    end: datetime,
+    topics: list[str],
+    scores: pl.DataFrame,
 ) -> pl.DataFrame:
-    """person_id, score, audience and posts in [start, end) of the given people (None: everyone in the topics)."""
+    """person_id, score (from `scores`: person_id, score), audience and posts in [start, end) of the given people
+    (None: everyone in the topics)."""
     where = (
         "d.person_id IN (SELECT unnest(?::BIGINT[]))"
         if person_ids is not None
         else ("(len(?::VARCHAR[]) = 0 OR list_has_any(d.topics, ?::VARCHAR[]))")
     )
     params = [person_ids] if person_ids is not None else [topics, topics]
-    return con.sql(
+    people = con.sql(
         f"""
         WITH wrote AS (
             SELECT a.person_id, count(*) AS posts FROM posts p JOIN accounts a USING (account_id)
             WHERE p.posted_at >= ? AND p.posted_at < ? GROUP BY 1
         )
-        SELECT d.person_id, d.score::DOUBLE AS score, d.audience, coalesce(w.posts, 0) AS posts
+        SELECT d.person_id, d.audience, coalesce(w.posts, 0) AS posts
         FROM discovery d LEFT JOIN wrote w USING (person_id) WHERE {where}
         """,  # noqa: S608 - fixed clauses
         params=[start, end, *params],
     ).pl()
+    return people.join(scores.select("person_id", pl.col("score").cast(pl.Float64)), on="person_id", how="left")
 
 
 def campaign_results(
@@ -190,7 +197,11 @@ def campaign_results(
 
     progress(0.55, "Matching a control group")
     lift_b = baseline_lift(
-        int(members["mentions"].sum()), int(members["before"].sum()), span.measured_days, span.baseline_days
+        int(members["mentions"].sum()),
+        int(members["before"].sum()),
+        span.measured_days,
+        span.baseline_days,
+        design=design_effect(members["mentions"], members["before"]),
     )
     lift_c, n_controls = _control(con, access, campaign, span, members, found, notes)
 
@@ -261,15 +272,17 @@ def _control(
         return empty, 0
     topics = list(campaign.spec.target_topics)
     excluded = approached(con, access, campaign.campaign_id)
-    pool = _people(con, None, span.baseline_start, span.start, topics)
+    # Scores as they stood before the campaign: today's would hold the campaign's own reactions.
+    scores = scores_before(con, span.start.date())
+    pool = _people(con, None, span.baseline_start, span.start, topics, scores)
     if pool.is_empty() and topics:
         notes.append(
             "Nobody has evidence for the target topics yet (topics not computed), so the control group "
             "is matched without topics."
         )
-        pool = _people(con, None, span.baseline_start, span.start, [])
+        pool = _people(con, None, span.baseline_start, span.start, [], scores)
     pool = pool.filter(~pl.col("person_id").is_in(list(excluded)))
-    mine = _people(con, members["person_id"].to_list(), span.baseline_start, span.start, topics)
+    mine = _people(con, members["person_id"].to_list(), span.baseline_start, span.start, topics, scores)
     counts = found.group_by("person_id").agg(before=(~pl.col("during")).sum(), during=pl.col("during").sum())
     first, _ = data_span(con)
     earlier_start = max(span.baseline_start - timedelta(days=BASELINE_DAYS), first or span.baseline_start)
@@ -298,10 +311,12 @@ def _control(
             int(members["before"].sum()),
             # Controls are drawn with replacement, CONTROLS_PER_MEMBER per member: their counts are scaled to one
             # control per member, so a person picked many times is not counted as many independent ones.
-            round(picked["during"].sum() / control.CONTROLS_PER_MEMBER),
-            round(picked["before"].sum() / control.CONTROLS_PER_MEMBER),
+            picked["during"].sum() / control.CONTROLS_PER_MEMBER,
+            picked["before"].sum() / control.CONTROLS_PER_MEMBER,
             span.measured_days,
             span.baseline_days,
+            design=design_effect(members["mentions"], members["before"]),
+            control_design=design_effect(picked["during"], picked["before"]),
         ),
         int(chosen["person_id"].n_unique()),
     )

@@ -1,5 +1,6 @@
-"""A matched control group: for each member, the most similar people who were never on a list of the workspace's
-campaign lists, by score, audience, posting and earlier brand mentions (and sharing a target topic).
+"""A matched control group: for each member, the most similar people the brand never approached (on none of its
+campaigns' lists: core.campaigns.members.approached), by score before the campaign, audience, posting and earlier
+brand mentions (and sharing a target topic).
 
 Matching is nearest-neighbour on standardised features, with replacement, CONTROLS_PER_MEMBER per member.
 Brand mentions are matched on the period *before* the baseline window (`earlier`), never on the baseline

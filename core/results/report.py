@@ -80,8 +80,8 @@ def _control_text(results: Results) -> str:
     if lift.lift is None:
         return "No control group could be matched."
     return (
-        f"{lift.verdict()} Controls: {results.controls} similar people not invited, who made "
-        f"{lift.control_during} mentions during and {lift.control_before} before."
+        f"{lift.verdict()} Controls: {results.controls} similar people not invited; scaled to one control per "
+        f"member they made {lift.control_during:,.1f} mentions during and {lift.control_before:,.1f} before."
     )
 
 

@@ -116,6 +116,19 @@ def write_history(con: duckdb.DuckDBPyConnection, history: pl.DataFrame) -> None
         con.unregister("_sc_days")
 
 
+def scores_before(con: duckdb.DuckDBPyConnection, day: date) -> pl.DataFrame:
+    """person_id, score: the combined scores of the latest history day before `day` (empty before any history).
+
+    What a comparison matched on the past must use: today's scores already hold what happened since."""
+    return con.sql(
+        """
+        SELECT person_id, score FROM score_history
+        WHERE network = 'all' AND day = (SELECT max(day) FROM score_history WHERE network = 'all' AND day < ?)
+        """,
+        params=[day],
+    ).pl()
+
+
 def add_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
     """Record a finished run that replaced no current scores (a backfill); inside the caller's transaction."""
     _insert_run(con, run)

@@ -6,6 +6,7 @@ import math
 import re
 from datetime import date
 
+import numpy as np
 import openpyxl
 import polars as pl
 import pytest
@@ -18,7 +19,8 @@ from core.campaigns.terms import parse_terms
 from core.db import warehouse
 from core.results import control, report
 from core.results.compute import campaign_results
-from core.results.lift import MIN_MENTIONS, baseline_lift, control_lift
+from core.results.lift import MIN_MENTIONS, baseline_lift, control_lift, design_effect
+from core.scoring.runs import scores_before, write_history
 from core.workspace.access import Access
 from tests.unit.campaign_world import ready_copy
 
@@ -71,6 +73,83 @@ def test_control_lift_divides_out_the_market_trend():
     assert lift.lift == pytest.approx(0.0) and lift.low < 0 < lift.high
     tripled = control_lift(90, 30, 100, 100, 28, 28)
     assert tripled.lift == pytest.approx(2.0) and tripled.detected
+
+
+def _campaigns_without_effect(rng: np.random.Generator, people: int, shape: float | None) -> tuple:
+    """Each person's mentions in two 28-day periods with the same rate: Poisson, or in bursts (a gamma-mixed
+    Poisson per period, smaller `shape` = burstier), as real people post about a brand."""
+    rate = rng.gamma(1.0, 2.8, people)
+    if shape is None:
+        return rng.poisson(rate), rng.poisson(rate)
+    return rng.poisson(rng.gamma(shape, rate / shape)), rng.poisson(rng.gamma(shape, rate / shape))
+
+
+def test_bursty_mentions_widen_the_interval_so_no_change_is_rarely_called_a_lift():
+    rng = np.random.default_rng(11)
+    for shape in (1.0, 0.5):
+        naive = fair = measured = 0
+        for _ in range(600):
+            during, before = _campaigns_without_effect(rng, 30, shape)
+            if during.sum() + before.sum() < MIN_MENTIONS:
+                continue
+            measured += 1
+            naive += baseline_lift(int(during.sum()), int(before.sum()), 28, 28).detected
+            design = design_effect(during, before)
+            fair += baseline_lift(int(during.sum()), int(before.sum()), 28, 28, design=design).detected
+        # Treating every mention as independent calls a campaign that changed nothing a success far too often.
+        assert naive / measured > 0.2 and fair / measured < 0.1
+
+
+def test_independent_mentions_keep_the_exact_interval_and_its_coverage():
+    rng = np.random.default_rng(5)
+    designs, detected = [], []
+    for _ in range(400):
+        during, before = _campaigns_without_effect(rng, 50, None)
+        designs.append(design_effect(during, before))
+        lift = baseline_lift(int(during.sum()), int(before.sum()), 28, 28, design=designs[-1])
+        detected.append(lift.detected)
+    assert np.median(designs) < 1.2 and np.mean(detected) <= 0.06
+    assert design_effect([5], [0]) == 1.0 and design_effect([0, 0], [3, 2]) == 1.0  # one person; no share to vary
+
+
+def test_a_bursty_group_says_why_its_interval_is_wide():
+    # Three people: two posted only before, one posted ten times during.
+    design = design_effect([10, 0, 0], [0, 6, 5])
+    assert design > 5
+    wide, narrow = baseline_lift(10, 11, 28, 28, design=design), baseline_lift(10, 11, 28, 28)
+    assert wide.lift == narrow.lift and wide.low < narrow.low and wide.high > narrow.high
+    assert "bursts" in wide.verdict() and "bursts" not in narrow.verdict()
+
+
+def test_a_baseline_shorter_than_a_week_is_not_measured_and_says_so():
+    short = baseline_lift(60, 1, 20, 3)
+    assert not short.measurable and short.direction == "unknown" and not short.detected
+    assert "only 3 days of data before the campaign" in short.verdict() and "Import earlier posts" in short.verdict()
+    assert baseline_lift(60, 1, 20, 7).measurable
+
+
+def test_the_controls_scaled_counts_are_not_rounded():
+    exact = control_lift(40, 10, 9.5, 1.4, 28, 28)
+    assert exact.lift == pytest.approx((40 / 10) / (9.5 / 1.4) - 1)
+    assert exact.control_during == 9.5
+    assert "9.5" in dataclasses.replace(exact, during=3, before=2).verdict()
+
+
+def test_the_control_is_matched_on_scores_from_before_the_campaign(tmp_path):
+    con = warehouse.connect(tmp_path / "h.duckdb")
+    history = pl.DataFrame(
+        {
+            "person_id": [1, 2, 1, 2, 1],
+            "network": ["all", "all", "all", "all", "all"],
+            "day": [date(2026, 9, 1), date(2026, 9, 1), date(2026, 9, 8), date(2026, 9, 8), date(2026, 9, 15)],
+            "score": [10, 20, 30, 40, 90],
+        }
+    )
+    write_history(con, history)
+    before = scores_before(con, date(2026, 9, 10)).sort("person_id")
+    assert before.rows() == [(1, 30), (2, 40)]  # the 8 September scores, not the 15th's, after the start
+    assert scores_before(con, date(2026, 9, 1)).is_empty()
+    con.close()
 
 
 def test_demo_import_is_idempotent_and_complete(con):
