@@ -212,6 +212,22 @@ def _without_unnamed(ref: FileRef, raw: pl.DataFrame) -> pl.DataFrame:
     return raw.drop(unnamed)
 
 
+def _refuse_rounded(ref: FileRef, frame: pl.DataFrame, name: str) -> None:
+    """Refuse numbers between 2**53 and 2**63 in a column stored as decimals: such a number has already lost its
+    last digits (an id 1234567890123456789 reads as ...768), so converting it would store another id. (Past 2**63
+    it is kept as text, and the checks refuse it as no whole number.)"""
+    rounded = frame.filter(pl.col(name).abs().is_between(2.0**53, 2.0**63, closed="none"))
+    if rounded.height:
+        first = rounded.sort("line").row(0, named=True)
+        raise ref.error(
+            f"{int(first[name])} is stored as a decimal number, which cannot hold every digit of a number this "
+            "long (ids especially)",
+            "Write the column as text (ids in quotes in JSON, a string column in Parquet), then import again.",
+            line=first["line"],
+            field=name,
+        )
+
+
 def _as_text(ref: FileRef, frame: pl.DataFrame) -> pl.DataFrame:
     """Every column as text so all containers are checked alike; typed Parquet/JSON values convert cleanly."""
     converted = []
@@ -225,6 +241,7 @@ def _as_text(ref: FileRef, frame: pl.DataFrame) -> pl.DataFrame:
         if isinstance(dtype, pl.Datetime) and dtype.time_zone:
             column = column.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
         elif dtype.is_float():
+            _refuse_rounded(ref, frame, name)
             # 1200.0 from a pandas/JSON export is still a whole number. Anything else (1.5, NaN, inf, or 1e20,
             # past a 64-bit integer) keeps its own text, so the checks refuse it as they refuse it in a CSV.
             whole = column.is_finite() & (column == column.floor()) & (column.abs() < 2.0**63)

@@ -14,6 +14,7 @@ FORMAT = "SNAP activity edge list"
 # SNAP ids are anonymous numbers, not Twitter ids: a namespace keeps them apart from real Twitter accounts.
 ID_PREFIX = "snap:"
 TYPES = {"RT": "repost", "MT": "mention", "RE": "reply"}
+LAST_UNIX_SECOND = 4_102_444_800  # 2100-01-01: anything later is a time in other units, not a real activity
 
 _LINE_FIX = "Each line needs 'userA userB unix_time TYPE' separated by single spaces, with TYPE RT, MT or RE."
 
@@ -90,6 +91,13 @@ def _checked(source: SourceFile, frame: pl.DataFrame, now: datetime) -> pl.DataF
         "timestamp",
         "{value} is not a Unix time (whole seconds since 1970)",
         _LINE_FIX,
+        value="time",
+    )
+    problems.check(
+        seconds > LAST_UNIX_SECOND,
+        "timestamp",
+        "{value} is too large for a Unix time in seconds (it would be after the year 2100)",
+        "A 13-digit time is in milliseconds and a 16-digit one in microseconds: divide by 1,000 or 1,000,000.",
         value="time",
     )
     problems.check(

@@ -13,6 +13,7 @@ ISO_EXAMPLE = "2024-05-01T14:30:00Z or 2024-05-01"
 COUNT_FIX = "Write it with digits only, like 1200 (no commas, words or decimals)."
 NESTED_PROBLEM = "this column holds lists or records"
 NESTED_FIX = "Put one plain value (text, number or date) in each."
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # years a readable date may have
 
 
 def cutoff(now: datetime | None) -> datetime:
@@ -38,7 +39,9 @@ def iso_timestamp(expr: pl.Expr) -> pl.Expr:
         text.str.to_datetime(fmt, strict=False, time_unit="us") for fmt in ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M")
     ]
     date = text.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us"))
-    return pl.coalesce(*with_offset, *naive, date)
+    parsed = pl.coalesce(*with_offset, *naive, date)
+    # Outside these years a time is a typo (and past 9999 no longer a date Python or a report can show).
+    return pl.when(parsed.dt.year().is_between(FIRST_YEAR, LAST_YEAR)).then(parsed)
 
 
 def twitter_timestamp(expr: pl.Expr) -> pl.Expr:

@@ -262,6 +262,37 @@ CASES = {
         "timestamp",
         ("2100-01-01 00:00:00 is in the future",),
     ),
+    "edge time in milliseconds": Case(
+        {"higgs.txt": b"1 2 1341100972 RT\n3 4 1341100973000 MT\n5 6 1341100973000000 RE\n"},
+        "higgs.txt",
+        2,
+        "timestamp",
+        ("'1341100973000' is too large for a Unix time in seconds", "divide by 1,000", "and 1 more row"),
+    ),
+    "edge time past any calendar": Case(
+        {"higgs.txt": b"1 2 99999999999999 RT\n"}, "higgs.txt", 1, "timestamp", ("'99999999999999' is too large",)
+    ),
+    "date past the year 9999 once in UTC": Case(
+        {
+            "posts.csv": (
+                POSTS + "instagram,p7,ig-100,2024-05-01,Hi\ninstagram,p8,ig-100,9999-12-31T23:59:59-05:00,Hello\n"
+            ).encode()
+        },
+        "posts.csv",
+        3,
+        "posted_at",
+        ("'9999-12-31T23:59:59-05:00' is not a date", "ISO 8601"),
+    ),
+    "long id stored as a decimal number": Case(
+        {
+            "accounts.jsonl": b'{"network": "blog", "account_id": 5.0, "handle": "a"}\n'
+            b'{"network": "blog", "account_id": 1234567890123456789, "handle": "b"}\n'
+        },
+        "accounts.jsonl",
+        2,
+        "account_id",
+        ("1234567890123456768 is stored as a decimal number", "ids in quotes"),
+    ),
     "edge with too many values": Case(
         {"higgs.txt": b"1 2 1341100972 RT\n3 4 1341100973 MT extra\n"}, "higgs.txt", 2, None, ("more than 4 values",)
     ),
