@@ -1,7 +1,8 @@
 """Look-ups on Bluesky's AppView through the atproto SDK: profiles in batches of 25, and backfill of watched people.
 
 Rate limits are honoured: a 429 waits until the RateLimit-Reset time the AppView sends (or backs off, doubling,
-when it sends none) and tries the same call again; other failures are noted on the link and the call skipped.
+when it sends none) and tries the same call again. A failed connection is tried again a few times after the
+reconnect backoff; every failure is counted and noted on the link, and a call that still fails is skipped.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 from atproto import Client
 from atproto_client import models
-from atproto_client.exceptions import AtProtocolError, RateLimitExceededError
+from atproto_client.exceptions import AtProtocolError, NetworkError, RateLimitExceededError
 from atproto_client.models.utils import get_model_as_dict
 
 from core.collect import bluesky
@@ -24,6 +26,9 @@ from core.collect.params import CollectParams
 
 MAX_PENDING = 100_000  # people waiting for a profile look-up; more are picked up when they act again
 MAX_RATE_LIMIT_WAIT = 300.0  # never sleep longer than this on one reset header
+# Connection failures: the SDK wraps timeouts and some network errors, and lets others through as httpx's own
+# (a connection dropped without a response is an httpx.RemoteProtocolError).
+_CONNECTION_ERRORS = (NetworkError, httpx.HTTPError)
 
 
 def _now_us() -> int:
@@ -71,8 +76,10 @@ class Profiles:
         return [profile_row(p) for p in response.profiles]
 
     def call(self, method: Callable[..., Any], params: dict[str, Any]) -> Any:
-        """Call the AppView, waiting out rate limits; None (noted on the link) when it fails otherwise."""
+        """Call the AppView, waiting out rate limits and retrying failed connections; None (counted and noted on the
+        link) when it fails otherwise or keeps failing."""
         wait = self.params.rate_limit_wait_seconds
+        retries = 0
         while True:
             try:
                 return method(params)
@@ -80,9 +87,13 @@ class Profiles:
                 self.link.rate_limited += 1
                 self.sleep(_reset_wait(exc, wait))
                 wait = min(wait * 2, MAX_RATE_LIMIT_WAIT)
-            except AtProtocolError as exc:
+            except (*_CONNECTION_ERRORS, AtProtocolError) as exc:
+                self.link.failed_lookups += 1
                 self.link.last_error = f"AppView: {type(exc).__name__}: {exc}"[:300]
-                return None
+                if not isinstance(exc, _CONNECTION_ERRORS) or retries >= self.params.lookup_retries:
+                    return None
+                self.sleep(min(self.params.backoff_seconds * 2**retries, self.params.backoff_max_seconds))
+                retries += 1
 
     def backfill(self, dids: Sequence[str]) -> list[Row]:
         """Recent posts of each watched person within the window, and who liked, reposted, replied to or quoted them."""
@@ -155,13 +166,13 @@ def profile_row(profile: models.AppBskyActorDefs.ProfileViewDetailed) -> Row:
     """A profile from getProfiles as a lake row (its time is the look-up's, never a stream cursor)."""
     row = empty_row(bluesky.NETWORK, _now_us(), profile.did, "profile")
     row.update(
-        handle=profile.handle,
+        handle=None if profile.handle == bluesky.INVALID_HANDLE else profile.handle,  # None keeps the stored one
         display_name=profile.display_name,
         bio=profile.description,
         followers=profile.followers_count,
         following=profile.follows_count,
         posts=profile.posts_count,
-        account_created_at=bluesky.parse_time(profile.created_at, 0) if profile.created_at else None,
+        account_created_at=bluesky.record_time(profile.created_at),
     )
     return row
 

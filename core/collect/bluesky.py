@@ -3,13 +3,14 @@
 Follows the app.bsky lexicons: a post's text, langs, reply.parent, embed (a quoted record, or an external link),
 facets (#mention with a DID, #link with a URI, #tag) and tags; a like's or repost's subject (a strong ref whose
 at:// URI names the author's DID); a follow's subject DID; a profile's displayName and description. Identity
-events carry the new handle, account events the active flag and status. Anything else is counted, never fatal.
+events carry the new handle, account events the active flag and status. Every value read is checked for the type
+the lexicon gives it: an event with one of the wrong type is malformed. Anything else is counted, never fatal.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from core.collect.events import Row, Tally, empty_row
 
@@ -23,6 +24,12 @@ PROFILE = "app.bsky.actor.profile"
 COLLECTIONS = (POST, LIKE, REPOST, FOLLOW, PROFILE)
 _KIND = {POST: "post", LIKE: "like", REPOST: "repost", FOLLOW: "follow", PROFILE: "profile"}
 _DELETABLE = (POST, LIKE, REPOST, FOLLOW)
+# What an identity event (and the AppView) names an account whose handle no longer verifies: not a handle.
+INVALID_HANDLE = "handle.invalid"
+# A createdAt this far past the stream time is a client's clock, not a moment: the stream time is used instead
+# (one post dated 9999 would otherwise move every window that ends at the newest activity).
+MAX_CLOCK_AHEAD = timedelta(minutes=5)
+_END_US = 253_402_300_800_000_000  # 10000-01-01 in microseconds: no stream time (nor datetime) reaches it
 
 
 class Malformed(ValueError):
@@ -34,8 +41,38 @@ def at_uri(did: str, collection: str, rkey: str) -> str:
     return f"at://{did}/{collection}/{rkey}"
 
 
-def uri_did(uri: str) -> str:
+def _string(value: object, what: str) -> str:
+    """`value` when it is a string; else the event is malformed."""
+    if not isinstance(value, str):
+        raise Malformed(f"{what} is not a string")
+    return value
+
+
+def _optional_string(value: object, what: str) -> str | None:
+    """`value` when it is a string or absent (None); else the event is malformed."""
+    return None if value is None else _string(value, what)
+
+
+def _strings(value: object, what: str) -> list[str]:
+    """`value` when it is a list of strings (absent: empty); else the event is malformed."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise Malformed(f"{what} is not a list of strings")
+    return list(value)
+
+
+def _did(value: object, what: str) -> str:
+    """`value` when it is a DID; else the event is malformed."""
+    did = _string(value, what)
+    if not did.startswith("did:"):
+        raise Malformed(f"{what} is not a DID")
+    return did
+
+
+def uri_did(value: object) -> str:
     """The repository (author) DID of an at:// URI."""
+    uri = _string(value, "an at:// URI")
     if not uri.startswith("at://"):
         raise Malformed(f"not an at:// URI: {uri[:80]!r}")
     return uri[5:].split("/", 1)[0]
@@ -52,16 +89,23 @@ def web_url(did: str, rkey: str) -> str:
     return f"https://bsky.app/profile/{did}/post/{rkey}"
 
 
-def parse_time(text: object, fallback_us: int) -> datetime:
-    """A record's createdAt as naive UTC; the stream time when absent or unreadable (clients set createdAt)."""
-    if isinstance(text, str):
-        try:
-            stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            stamp = None
-        if stamp is not None:
-            return (stamp.astimezone(UTC) if stamp.tzinfo else stamp.replace(tzinfo=UTC)).replace(tzinfo=None)
-    return datetime.fromtimestamp(fallback_us / 1e6, UTC).replace(tzinfo=None)
+def record_time(value: object) -> datetime | None:
+    """An ISO 8601 time as naive UTC; None when absent, unreadable or outside the years a datetime holds."""
+    if not isinstance(value, str):
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return (stamp.astimezone(UTC) if stamp.tzinfo else stamp.replace(tzinfo=UTC)).replace(tzinfo=None)
+    except (ValueError, OverflowError):  # e.g. 0001-01-01T00:00:00+01:00 is in year 0 in UTC
+        return None
+
+
+def parse_time(value: object, stream_us: int) -> datetime:
+    """A record's createdAt as naive UTC; the stream time when absent, unreadable or impossibly far ahead of it
+    (clients set createdAt; the relay's stream time is when the record was seen)."""
+    stream = datetime.fromtimestamp(stream_us / 1e6, UTC).replace(tzinfo=None)
+    stamp = record_time(value)
+    return stream if stamp is None or stamp > stream + MAX_CLOCK_AHEAD else stamp
 
 
 def parse(raw: str | bytes, tally: Tally) -> Row | None:
@@ -71,39 +115,61 @@ def parse(raw: str | bytes, tally: Tally) -> Row | None:
     except ValueError:
         tally.skip("malformed (not JSON)", raw)
         return None
+    except RecursionError:
+        tally.skip("malformed (nested too deeply)", raw)
+        return None
     return parse_event(event, tally, raw)
 
 
 def parse_event(event: object, tally: Tally, raw: str | bytes | None = None) -> Row | None:
     """A decoded Jetstream event as a lake row, or None (counted in `tally`); `raw` is what samples show."""
+    if raw is None:
+        raw = _sample(event)
     try:
         if not isinstance(event, dict):
             raise Malformed("not a JSON object")
-        return _event(event, tally, raw if raw is not None else json.dumps(event, default=str))
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        tally.skip(f"malformed ({type(exc).__name__})", raw if raw is not None else json.dumps(event, default=str))
+        return _event(event, tally, raw)
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
+        tally.skip(f"malformed ({type(exc).__name__})", raw)
         return None
+
+
+def _sample(event: object) -> str:
+    """A decoded event as JSON for the log's samples (a placeholder when it cannot be written back)."""
+    try:
+        return json.dumps(event, default=str)
+    except (ValueError, RecursionError):
+        return "(an event that cannot be shown)"
 
 
 def _event(event: dict, tally: Tally, raw: str | bytes) -> Row | None:
     did, time_us, kind = event["did"], event["time_us"], event["kind"]
-    if not isinstance(did, str) or not did.startswith("did:") or not isinstance(time_us, int):
-        raise Malformed("no did or time_us")
+    if not isinstance(did, str) or not did.startswith("did:"):
+        raise Malformed("no did")
+    if type(time_us) is not int or not 0 < time_us < _END_US:  # True is an int to Python, not to the lake
+        raise Malformed("no time_us")
     if kind == "identity":
         row = empty_row(NETWORK, time_us, did, "identity")
-        row["handle"] = event["identity"].get("handle")
+        handle = _optional_string(event["identity"].get("handle"), "handle")
+        row["handle"] = None if handle == INVALID_HANDLE else handle  # None keeps the handle stored
         return row
     if kind == "account":
         account = event["account"]
+        active = account["active"]
+        if not isinstance(active, bool):
+            raise Malformed("account active is not true or false")
         row = empty_row(NETWORK, time_us, did, "account")
-        row["active"] = bool(account["active"])
-        row["status"] = account.get("status") or ("active" if account["active"] else "deactivated")
+        row["active"] = active
+        row["status"] = _optional_string(account.get("status"), "account status") or (
+            "active" if active else "deactivated"
+        )
         return row
     if kind != "commit":
         tally.skip(f"unknown kind {str(kind)[:40]}", raw)
         return None
     commit = event["commit"]
-    collection, operation, rkey = commit["collection"], commit["operation"], commit["rkey"]
+    collection, operation = commit["collection"], commit["operation"]
+    rkey = _string(commit["rkey"], "rkey")
     if collection not in _KIND:
         tally.skip("unknown collection", raw)
         return None
@@ -129,40 +195,33 @@ def _event(event: dict, tally: Tally, raw: str | bytes) -> Row | None:
         subject = record["subject"]["uri"]
         row["subject"], row["subject_did"] = subject, uri_did(subject)
     elif collection == FOLLOW:
-        subject = record["subject"]
-        if not isinstance(subject, str) or not subject.startswith("did:"):
-            raise Malformed("follow subject is not a DID")
-        row["subject"] = row["subject_did"] = subject
+        row["subject"] = row["subject_did"] = _did(record["subject"], "follow subject")
     else:
-        row["display_name"] = record.get("displayName")
-        row["bio"] = record.get("description")
+        row["display_name"] = _optional_string(record.get("displayName"), "displayName")
+        row["bio"] = _optional_string(record.get("description"), "description")
         row["created_at"] = None
     return row
 
 
 def _post(row: Row, record: dict, did: str, rkey: str) -> None:
     """Fill a post's text, languages, reply parent, quote and facets from its app.bsky.feed.post record."""
-    text = record["text"]
-    if not isinstance(text, str):
-        raise Malformed("post text is not a string")
-    row["text"] = text
-    langs = record.get("langs") or []
-    row["langs"] = [str(lang) for lang in langs]
+    row["text"] = _string(record["text"], "post text")
+    row["langs"] = _strings(record.get("langs"), "langs")
     reply = record.get("reply")
     if isinstance(reply, dict):
         row["parent_uri"] = reply["parent"]["uri"]
         row["subject_did"] = uri_did(row["parent_uri"])  # a reply reacts to the parent's author
     row["quote_uri"], link = _embed(record.get("embed"))
-    mentions, tags, links = [], [str(t) for t in record.get("tags") or []], []
+    mentions, tags, links = [], _strings(record.get("tags"), "tags"), []
     for facet in record.get("facets") or []:
         for feature in facet.get("features") or []:
             kind = feature.get("$type")
             if kind == "app.bsky.richtext.facet#mention":
-                mentions.append(feature["did"])
+                mentions.append(_did(feature["did"], "mention"))
             elif kind == "app.bsky.richtext.facet#link":
-                links.append(feature["uri"])
+                links.append(_string(feature["uri"], "link"))
             elif kind == "app.bsky.richtext.facet#tag":
-                tags.append(feature["tag"])
+                tags.append(_string(feature["tag"], "tag"))
     if link is not None:  # links written in the text come first: they are what the author chose to say
         links.append(link)
     row["mentions"], row["tags"], row["links"] = mentions, tags, links
@@ -175,11 +234,11 @@ def _embed(embed: object) -> tuple[str | None, str | None]:
         return None, None
     kind = embed.get("$type")
     if kind == "app.bsky.embed.record":
-        quoted = embed["record"]["uri"]
+        quoted = _string(embed["record"]["uri"], "quoted post")
     elif kind == "app.bsky.embed.recordWithMedia":
-        quoted = embed["record"]["record"]["uri"]
+        quoted = _string(embed["record"]["record"]["uri"], "quoted post")
     elif kind == "app.bsky.embed.external":
-        return None, embed["external"]["uri"]
+        return None, _string(embed["external"]["uri"], "external link")
     else:
         return None, None
     # Only a quoted post is a mention of its author; an embedded list or feed generator is not.

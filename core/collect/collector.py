@@ -13,6 +13,7 @@ import asyncio
 import os
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,10 +77,10 @@ class Collector:
         """Collect until cancelled or idle; on the way out store what is waiting and load it."""
         stream: asyncio.Queue[Row] = asyncio.Queue(QUEUE_ROWS)
         lookups: asyncio.Queue[Row] = asyncio.Queue(QUEUE_ROWS)
-        tasks = [
-            asyncio.create_task(self.connector.stream(self.state.cursor_us, stream)),
-            asyncio.create_task(self.connector.lookups(lookups)),
-        ]
+        streaming = asyncio.create_task(self.connector.stream(self.state.cursor_us, stream))
+        looking_up = asyncio.create_task(self.connector.lookups(lookups))
+        tasks = [streaming, looking_up]
+        lookups_failed = False
         pending: list[Row] = []
         pending_since = last_event = last_report = last_ingest = time.monotonic()
         jobs: asyncio.Task | None = None
@@ -116,9 +117,11 @@ class Collector:
                 heard = max(last_event, self.connector.link.heard_at)  # replayed frames it skipped count too
                 if self.stop_after_idle is not None and now - heard >= self.stop_after_idle:
                     break
-                for task in tasks:
-                    if task.done() and task.exception() is not None:
-                        raise task.exception()  # a connector bug, not a network problem: stop and say so
+                if streaming.done() and streaming.exception() is not None:
+                    raise streaming.exception()  # a connector bug, not a network problem: stop and say so
+                if looking_up.done() and looking_up.exception() is not None and not lookups_failed:
+                    lookups_failed = True  # profiles and backfill are extras: the stream goes on without them
+                    self._lookups_failed(looking_up.exception())
         finally:
             for task in tasks:
                 task.cancel()
@@ -144,6 +147,12 @@ class Collector:
         self._window_events += len(rows)
         if stream:
             self.state.cursor_us = max(self.state.cursor_us or 0, segment.last_us)
+
+    def _lookups_failed(self, exc: BaseException) -> None:
+        """Say (log and state file) that look-ups stopped, with the traceback: a bug to fix, not a reason to stop."""
+        self.state.last_error = f"Look-ups stopped: {type(exc).__name__}: {exc}"[:300]
+        print(f"{self.connector.network}: look-ups stopped, the stream goes on:", file=self.log)
+        traceback.print_exception(exc, file=self.log)
 
     def _store_lookups(self, lookups: asyncio.Queue[Row]) -> None:
         rows = []
@@ -190,6 +199,7 @@ class Collector:
         state.endpoint, state.reconnects = link.endpoint, link.reconnects
         state.skipped, state.samples = dict(link.tally.counts), list(link.tally.samples)
         state.rate_limited = link.rate_limited
+        state.failed_lookups = link.failed_lookups
         if link.last_error:
             state.last_error = link.last_error
         if state.cursor_us is not None:

@@ -18,6 +18,7 @@ class Link:
     last_error: str | None = None
     reconnects: int = 0
     rate_limited: int = 0  # look-ups the network refused for now (HTTP 429), then retried
+    failed_lookups: int = 0  # look-up calls that failed otherwise (connection, server), retried or skipped
     heard_at: float = 0.0  # time.monotonic() of the last frame received, used or not (for --stop-after-idle)
     tally: Tally = field(default_factory=Tally)
 

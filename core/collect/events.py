@@ -40,7 +40,7 @@ LAKE_SCHEMA = pa.schema(
         ("following", pa.int64()),
         ("posts", pa.int64()),
         ("account_created_at", pa.timestamp("us")),
-        ("active", pa.bool_()),  # account events: false when deactivated, taken down or deleted
+        ("active", pa.bool_()),  # account events: false when not active (the status says why)
         ("status", pa.string()),  # account events: why inactive
     ]
 )

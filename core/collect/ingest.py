@@ -3,9 +3,10 @@
 Which segments are loaded is recorded by name in the same transaction as their rows, so a crash loads them
 again from scratch and a finished load never repeats. Inside, rows are keyed by their record URI: posts by
 posts.external_id, interactions by collect_records, so a replayed event (a collector restarted with a rewound
-cursor writes some twice) changes nothing. Deletions are applied after creates of the same load; a deleted
-record is remembered, so its create replayed later stays deleted. Accounts reported deactivated, taken down or
-deleted are hidden: their activity is removed and nothing new of theirs is loaded until they are active again.
+cursor, or failed over to another instance, writes some twice) changes nothing. Deletions are applied after
+creates of the same load; a deleted record is remembered, so its create replayed later stays deleted. Accounts
+reported deactivated, taken down, suspended or deleted are hidden: their activity is removed and nothing new of
+theirs is loaded until they are active again.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ MAX_SEGMENTS = 2_000  # per run, bounding one transaction after a long outage; t
 # DuckDB's uncommitted rows; `python -m bench.collect` put it at 690 MB when a flat-out backlog (~100,000
 # events) was loaded in one go, 648 MB when read in batches but committed once.
 BATCH_EVENTS = 40_000
+# The account statuses (com.atproto.sync.subscribeRepos#account) that mean the person is gone, for now or for good.
+# The others, "desynchronized" and "throttled", are the relay's own state of the account: nothing to hide.
+HIDING_STATUSES = ("deactivated", "takendown", "suspended", "deleted")
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,7 @@ def _load_batch(
     _forget_erased(con, lake, network, events, batch)
     hidden = _apply_statuses(con, events)
     events = _without_hidden_and_deleted(con, events)
-    mapped = map_events(events)
+    mapped = map_events(events, _recorded(con, events))
     del events  # the mapped rows replace the raw events in memory
     counts = load(con, without_erased(con, mapped.batch), [FileRef(f"{network} stream")], silent)  # erased stay out
     _remember_records(con, mapped.records)
@@ -150,9 +154,9 @@ def _forget_erased(
 
 
 def _apply_statuses(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> int:
-    """Hide accounts reported inactive (removing their activity), unhide reactivated ones; return how many hidden."""
+    """Hide accounts reported gone (removing their activity), unhide reactivated ones; return how many hidden."""
     latest = (
-        events.filter(pl.col("kind") == "account")
+        events.filter((pl.col("kind") == "account") & (pl.col("active") | pl.col("status").is_in(HIDING_STATUSES)))
         .sort("time_us")
         .group_by("network", "did")
         .agg(pl.col("active").last(), pl.col("status").last(), pl.col("time_us").last())
@@ -194,6 +198,19 @@ def _without_hidden_and_deleted(con: duckdb.DuckDBPyConnection, events: pl.DataF
     kept = events.join(hidden, on=["network", "did"], how="anti")
     gone = kept.filter(pl.col("kind") != "delete").join(deleted, on=["network", "uri"], how="semi")
     return kept.join(gone.select("network", "uri", "time_us"), on=["network", "uri", "time_us"], how="anti")
+
+
+def _recorded(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> pl.DataFrame:
+    """The interactions already loaded from the records `events` name (network, uri, type, target_key)."""
+    uris = events.filter(pl.col("uri").is_not_null() & (pl.col("kind") != "delete")).select("network", "uri").unique()
+    con.register("collect_uri_rows", uris)
+    try:
+        return con.sql(
+            "SELECT c.network::VARCHAR AS network, c.uri, c.type::VARCHAR AS type, c.target_key FROM collect_records c "
+            "JOIN collect_uri_rows u ON c.network = u.network::network_name AND c.uri = u.uri"
+        ).pl()
+    finally:
+        con.unregister("collect_uri_rows")
 
 
 def _remember_records(con: duckdb.DuckDBPyConnection, records: pl.DataFrame) -> None:

@@ -8,14 +8,12 @@ from collections.abc import Sequence
 from urllib.parse import urlencode
 
 import websockets
+from websockets.frames import CloseCode
 
 from core.collect import appview, bluesky
 from core.collect.connector import Link
 from core.collect.events import Row
 from core.collect.params import APPVIEW, DEFAULT_PARAMS, JETSTREAMS, CollectParams
-
-# Jetstream's frames are small JSON objects; a larger one is broken, not a reason to drop the connection.
-MAX_FRAME_BYTES = 4 * 1024 * 1024
 
 
 def subscribe_url(endpoint: str, collections: Sequence[str], dids: Sequence[str], cursor: int | None) -> str:
@@ -50,17 +48,24 @@ class BlueskyConnector:
         self.last_seen_us: int | None = None
 
     async def stream(self, cursor: int | None, out: asyncio.Queue[Row]) -> None:
-        """Put Jetstream's events on `out` from `cursor` (rewound a little) until cancelled; reconnect with backoff."""
+        """Put Jetstream's events on `out` from `cursor` (rewound a little) until cancelled; reconnect with backoff.
+
+        Every event received is passed on, replays included: each instance stamps time_us itself, so only a rewind
+        covers what another instance (or this one, before a restart) stamped differently, and the ingest drops
+        what it already holds by record key.
+        """
         rewind = int(self.params.rewind_seconds * 1e6)
         resume = None if cursor is None else cursor - rewind
-        attempt, index = 0, 0
+        attempt, index, skip = 0, 0, 1
         while True:
             endpoint = self.jetstreams[index % len(self.jetstreams)]
             self.link.endpoint = endpoint
+            heard: int | None = None  # the last time_us this connection brought
+            oversized = False
             try:
                 async with websockets.connect(
                     subscribe_url(endpoint, self.collections, self.dids, resume),
-                    max_size=MAX_FRAME_BYTES,
+                    max_size=self.params.max_frame_bytes,
                     open_timeout=10,
                     compression=None,
                 ) as socket:
@@ -70,22 +75,40 @@ class BlueskyConnector:
                         row = bluesky.parse(frame, self.link.tally)
                         if row is None:
                             continue
-                        if cursor is not None and row["time_us"] < cursor:
-                            continue  # already stored before the restart: the rewind only guards the boundary
-                        self.last_seen_us = row["time_us"]
+                        heard = self.last_seen_us = row["time_us"]
                         if self.profiles is not None:
                             self.profiles.saw(row)
                         await out.put(row)
                 self.link.last_error = f"{endpoint} closed the connection"
             except (OSError, TimeoutError, websockets.WebSocketException) as exc:
                 self.link.last_error = f"{endpoint}: {type(exc).__name__}: {exc}"[:300]
+                oversized = isinstance(exc, websockets.ConnectionClosed) and _too_big(exc)
             self.link.connected = False
             self.link.reconnects += 1
             attempt += 1
-            index += 1  # fail over to the next public instance
-            if self.last_seen_us is not None:
-                cursor, resume = self.last_seen_us, self.last_seen_us - rewind
+            if oversized:
+                resume, skip = self._past_oversized(heard, resume, skip)
+            else:
+                index, skip = index + 1, 1  # fail over to the next public instance
+                if self.last_seen_us is not None:
+                    resume = self.last_seen_us - rewind
             await asyncio.sleep(min(self.params.backoff_seconds * 2 ** (attempt - 1), self.params.backoff_max_seconds))
+
+    def _past_oversized(self, heard: int | None, resume: int | None, skip: int) -> tuple[int | None, int]:
+        """(cursor, next step) to resume the same instance just past a frame over max_frame_bytes, counted malformed.
+
+        Its time_us is unknown (it was never read), only that it is after the last event heard (else at or after
+        the cursor asked for): each try steps past that by twice the last step, so the frame is passed in a few
+        tries and at most events stamped within that step after it are lost. A rewind would only bring it back.
+        """
+        if heard is not None:
+            resume, skip = heard + 1, 1
+        if skip == 1:  # the first try past this frame, not a later step past the same one
+            reason = f"malformed (frame over {self.params.max_frame_bytes:,} bytes)"
+            self.link.tally.skip(reason, f"the frame after time_us {resume}")
+        if resume is None:  # live from now: the frame has passed
+            return None, 1
+        return resume + skip, skip * 2
 
     async def lookups(self, out: asyncio.Queue[Row]) -> None:
         """Backfill watched people once, then fetch due profiles from the AppView, until cancelled."""
@@ -99,3 +122,8 @@ class BlueskyConnector:
             for row in await asyncio.to_thread(self.profiles.fetch_due):
                 await out.put(row)
             await asyncio.sleep(max(0.0, 60.0 / self.params.profile_calls_per_minute - (time.monotonic() - started)))
+
+
+def _too_big(exc: websockets.ConnectionClosed) -> bool:
+    """Whether the connection ended because a frame was over the size allowed (close code 1009)."""
+    return any(close is not None and close.code == CloseCode.MESSAGE_TOO_BIG for close in (exc.sent, exc.rcvd))

@@ -40,6 +40,8 @@ def posts(events: pl.DataFrame) -> pl.DataFrame:
         url=pl.coalesce(pl.col("links").list.first(), "web_url"),
         kind=pl.when(pl.col("parent_uri").is_not_null()).then(pl.lit("reply")).otherwise(pl.lit("post")),
         parent_key="parent_uri",
+        # The author's language tags as imports give them ("es,en"); none given is unknown, not "".
+        language=pl.when(pl.col("langs").list.len() > 0).then(pl.col("langs").list.join(",")),
     )
 
 
@@ -114,10 +116,16 @@ def accounts(events: pl.DataFrame, reactions: pl.DataFrame, known: pl.DataFrame)
     )
 
 
-def map_events(events: pl.DataFrame) -> Mapped:
-    """Everything ingest needs from `events` (lake rows, already rid of deleted records and hidden accounts)."""
+def map_events(events: pl.DataFrame, recorded: pl.DataFrame | None = None) -> Mapped:
+    """Everything ingest needs from `events` (lake rows, already rid of deleted records and hidden accounts).
+
+    `recorded` (network, uri, type, target_key) are the interactions already loaded: a replayed record is left
+    out by its key, since its time may differ (another Jetstream instance's stream time when it has no createdAt).
+    """
     events = events.sort("time_us")
     reactions = interactions(events)
+    if recorded is not None:
+        reactions = reactions.join(recorded, on=["network", "uri", "type", "target_key"], how="anti")
     known = profiles(events)
     batch = Batch.of(
         accounts=_numbered(accounts(events, reactions, known)),

@@ -28,6 +28,9 @@ class CollectParams:
     # Reconnect backoff: base * 2^attempt, capped, with the next public instance tried on every failure.
     backoff_seconds: float = 0.5
     backoff_max_seconds: float = 30.0
+    # Jetstream's frames are single records as JSON, far below this; a larger one is broken and is skipped (counted
+    # malformed) rather than read: the websockets default (1 MiB) would refuse rare but real large records.
+    max_frame_bytes: int = 32 * 1024 * 1024
     # Load new segments into the warehouse this often: the Results page is then at most this (plus a segment)
     # behind the network (the issue asks for 5 minutes).
     ingest_seconds: float = 30.0
@@ -40,6 +43,9 @@ class CollectParams:
     profile_calls_per_minute: int = 30
     # When a rate-limited AppView sends no reset time, wait this long before trying again (doubling each time).
     rate_limit_wait_seconds: float = 2.0
+    # A look-up whose connection fails (dropped, refused, timed out) is tried again this many times, after the
+    # reconnect backoff, before it is given up until the person is seen again.
+    lookup_retries: int = 3
     # Backfill: posts of watched people within the scoring window, and who reacted to them.
     backfill_days: int = 90
     backfill_posts_per_person: int = 200

@@ -39,6 +39,7 @@ class CollectorState:
     samples: list[str] = field(default_factory=list)
     reconnects: int = 0
     rate_limited: int = 0
+    failed_lookups: int = 0  # look-up calls that failed other than by a rate limit
     last_error: str | None = None
     last_ingest_at: float | None = None
     last_ingest: str = ""

@@ -1,6 +1,7 @@
 """A local stand-in for Bluesky's AppView XRPC queries the collector makes, shaped after the app.bsky lexicons.
 
-getProfiles answers from a dict of profiles; the first `rate_limited` calls get HTTP 429 with RateLimit-* headers.
+getProfiles answers from a dict of profiles; the first `rate_limited` calls get HTTP 429 with RateLimit-* headers,
+and the first `dropped` calls of any kind have their connection closed without an answer, as a load balancer may.
 getAuthorFeed, getLikes, getRepostedBy, getQuotes and getPostThread answer from small lists given to it.
 """
 
@@ -39,11 +40,13 @@ class FakeAppView:
         profiles: dict[str, dict],
         *,
         rate_limited: int = 0,
+        dropped: int = 0,
         feeds: dict[str, list[dict]] | None = None,
         likes: dict[str, list[dict]] | None = None,
     ) -> None:
         self.profiles = profiles
         self.rate_limited = rate_limited
+        self.dropped = dropped
         self.feeds = feeds or {}
         self.likes = likes or {}
         self.calls: list[tuple[str, dict]] = []
@@ -55,6 +58,10 @@ class FakeAppView:
                 method = parts.path.rsplit("/", 1)[-1]
                 query = parse_qs(parts.query)
                 fake.calls.append((method, query))
+                if fake.dropped > 0:
+                    fake.dropped -= 1
+                    self.close_connection = True  # no status line: the client sees the connection end
+                    return
                 status, body, headers = fake.answer(method, query)
                 payload = json.dumps(body).encode()
                 self.send_response(status)

@@ -23,7 +23,7 @@ def frame_time(frame: str) -> int | None:
     """The time_us of a frame, or None when it has none readable."""
     try:
         value = json.loads(frame).get("time_us")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return None
     return value if isinstance(value, int) else None
 

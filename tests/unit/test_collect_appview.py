@@ -83,3 +83,41 @@ def test_backfill_brings_a_watched_persons_recent_posts_and_who_liked_them():
     assert [(r["kind"], r["did"]) for r in rows] == [("post", ana["did"]), ("like", fan["did"])]
     assert rows[0]["uri"] == uri and rows[0]["tags"] == [] and rows[0]["text"].startswith("New route")
     assert (rows[1]["subject"], rows[1]["subject_did"]) == (uri, ana["did"])
+
+
+def test_a_dropped_connection_is_counted_waited_out_and_the_call_tried_again():
+    server = FakeAppView(PEOPLE, dropped=1).start()
+    waits: list[float] = []
+    link = Link()
+    try:
+        profiles = Profiles(server.url, CollectParams(), link, sleep=waits.append)
+        seen(profiles, "did:plc:p0000000000000000000000")
+        found = profiles.fetch_due()
+    finally:
+        server.stop()
+    assert [r["display_name"] for r in found] == ["Ana Lima"]
+    assert len(server.calls) == 2 and waits == [CollectParams().backoff_seconds]
+    assert link.failed_lookups == 1 and "RemoteProtocolError" in (link.last_error or "")
+
+
+def test_an_appview_that_keeps_dropping_the_connection_skips_the_call_after_a_few_tries():
+    server = FakeAppView(PEOPLE, dropped=100).start()
+    waits: list[float] = []
+    try:
+        profiles = Profiles(server.url, CollectParams(lookup_retries=2), Link(), sleep=waits.append)
+        seen(profiles, "did:plc:p0000000000000000000000")
+        assert profiles.fetch_due() == []
+    finally:
+        server.stop()
+    assert len(server.calls) == 3 and waits == [0.5, 1.0]  # the reconnect backoff, doubling
+
+
+def test_an_invalid_handle_from_the_appview_is_no_handle():
+    server = FakeAppView({"did:plc:x": profile("did:plc:x", "handle.invalid", displayName="Xan")}).start()
+    try:
+        profiles = Profiles(server.url, CollectParams(), Link())
+        seen(profiles, "did:plc:x")
+        (row,) = profiles.fetch_due()
+    finally:
+        server.stop()
+    assert (row["handle"], row["display_name"]) == (None, "Xan")

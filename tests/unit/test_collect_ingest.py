@@ -1,6 +1,7 @@
 """Jetstream events (the fixture, shaped like the real wire) through the lake into a warehouse: every kind mapped,
 deletions and take-downs honoured, replays never doubled, malformed and unknown events counted."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -253,3 +254,82 @@ def test_a_failed_batch_keeps_the_batches_before_it_and_the_next_run_loads_the_r
         monkeypatch.setattr(ingest_module, "_load_batch", real)
         assert ingest(con, root, "bluesky").segments == 2  # the rest, once each
         assert _stored(con) == _stored(whole)
+
+
+def test_posts_keep_the_authors_language_tags_as_imports_do(loaded):
+    con, *_ = loaded
+    languages = dict(warehouse.rows(con, "SELECT external_id, language FROM posts WHERE network = 'bluesky'"))
+    assert languages[MIRA_POST] == "en"
+    assert languages[CAROL_QUOTE] == "en,de"  # every tag, as core/topics/language.py reads them
+    assert languages[f"at://{ERIN}/app.bsky.feed.post/3m7kq334ma22n"] == "ja"
+
+
+def _frame(did: str, time_us: int, kind: str, body: dict) -> str:
+    return json.dumps({"did": did, "time_us": time_us, "kind": kind, kind: body})
+
+
+def _load(con, root, frames: list[str]) -> None:
+    """Parse `frames`, write them as one new segment and load it."""
+    lake.write_segment(root, "bluesky", to_batch([bluesky.parse(f, Tally()) for f in frames]))
+    with warehouse.transaction(con):
+        ingest(con, root, "bluesky")
+
+
+def test_a_record_replayed_with_another_instances_time_is_not_doubled(loaded):
+    con, root, _, _ = loaded
+    # A like and a follow without createdAt take the stream time, which each Jetstream instance stamps itself:
+    # after a failover the rewind brings them again, 2 s earlier by the other instance's clock.
+    like = {"operation": "create", "collection": "app.bsky.feed.like", "rkey": "3zlike", "cid": "b",
+            "record": {"$type": "app.bsky.feed.like", "subject": {"uri": MIRA_POST, "cid": "b"}}}  # fmt: skip
+    follow = {"operation": "create", "collection": "app.bsky.graph.follow", "rkey": "3zfollow", "cid": "b",
+              "record": {"$type": "app.bsky.graph.follow", "subject": CAROL}}  # fmt: skip
+    for shift in (0, -2_000_000):
+        _load(con, root, [_frame(ERIN, 1764921700000000 + shift, "commit", like),
+                          _frame(ERIN, 1764921700000001 + shift, "commit", follow)])  # fmt: skip
+    reactions = warehouse.rows(
+        con,
+        "SELECT i.type::VARCHAR, t.external_id FROM interactions i "
+        "JOIN accounts a ON a.account_id = i.actor_account_id JOIN accounts t ON t.account_id = i.target_account_id "
+        "WHERE a.external_id = ? AND i.type IN ('like', 'follow') ORDER BY 1",
+        [ERIN],
+    )
+    assert reactions == [("follow", CAROL), ("like", MIRA)]
+
+
+def test_relay_side_account_states_hide_no_one(loaded):
+    con, root, _, _ = loaded
+    before = warehouse.scalar(con, "SELECT count(*) FROM posts WHERE network = 'bluesky'")
+    # desynchronized and throttled are the relay's view of the account, not the person leaving.
+    _load(con, root, [
+        _frame(MIRA, 1764921700000000, "account", {"active": False, "did": MIRA, "status": "desynchronized"}),
+        _frame(JONAS, 1764921700000001, "account", {"active": False, "did": JONAS, "status": "throttled"}),
+        _frame(SPAMMER, 1764921700000002, "account", {"active": False, "did": SPAMMER, "status": "throttled"}),
+    ])  # fmt: skip
+    assert warehouse.scalar(con, "SELECT count(*) FROM posts WHERE network = 'bluesky'") == before
+    # ...and do not unhide one taken down either.
+    assert warehouse.rows(con, "SELECT external_id, status FROM collect_hidden") == [(SPAMMER, "takendown")]
+    _load(con, root, [_frame(MIRA, 1764921700000003, "account", {"active": False, "did": MIRA, "status": "suspended"})])
+    assert warehouse.scalar(con, "SELECT count(*) FROM posts WHERE external_id = ?", [MIRA_POST]) == 0
+
+
+def test_an_invalid_or_absent_handle_keeps_the_stored_handle_and_name(loaded):
+    con, root, _, _ = loaded
+    _load(con, root, [
+        _frame(MIRA, 1764921700000000, "identity", {"did": MIRA, "handle": "handle.invalid", "seq": 1}),
+        _frame(JONAS, 1764921700000001, "identity", {"did": JONAS, "seq": 2}),
+    ])  # fmt: skip
+    named = dict(
+        (did, (handle, name))
+        for did, handle, name in warehouse.rows(
+            con, "SELECT a.external_id, a.handle, p.name FROM accounts a JOIN people p USING (person_id)"
+        )
+    )
+    assert named[MIRA] == ("mira.runs", "mira.runs")
+    assert named[JONAS] == (JONAS, "Jonas Berg")
+    # Within one load too: the invalid handle after a good one does not win.
+    tally = Tally()
+    rows = [
+        bluesky.parse(_frame(DAVE, 1764921700000004, "identity", {"did": DAVE, "handle": "dave.example"}), tally),
+        bluesky.parse(_frame(DAVE, 1764921700000005, "identity", {"did": DAVE, "handle": "handle.invalid"}), tally),
+    ]
+    assert [r["handle"] for r in rows] == ["dave.example", None]

@@ -19,7 +19,7 @@ ANA_POST = status(
 )  # fmt: skip
 BEN_REPLY = status(
     "9002", BEN, "<p>@ana wow!</p>", "2025-12-05T08:05:00.000Z",
-    in_reply_to_id="9001", in_reply_to_account_id="101", mentions=[{"id": "101", "acct": "ana"}],
+    in_reply_to_id="9001", in_reply_to_account_id="101", mentions=[{"id": "101", "acct": "ana"}], language="pt",
 )  # fmt: skip
 CARLA_BOOST = status("9003", CARLA, "", "2025-12-05T08:06:00.000Z", reblog=ANA_POST)
 
@@ -47,7 +47,9 @@ def test_timelines_reach_the_warehouse_as_mastodon_posts_and_reactions(tmp_path)
     host = server.url.split("//")[1]
     with warehouse.connect(db) as con:
         posts = warehouse.rows(
-            con, "SELECT external_id, text, kind::VARCHAR FROM posts WHERE network = 'mastodon' ORDER BY posted_at"
+            con,
+            "SELECT external_id, text, kind::VARCHAR, language FROM posts WHERE network = 'mastodon' "
+            "ORDER BY posted_at",
         )
         reactions = set(
             warehouse.rows(
@@ -60,8 +62,8 @@ def test_timelines_reach_the_warehouse_as_mastodon_posts_and_reactions(tmp_path)
         ana = warehouse.rows(con, "SELECT display_name, bio, followers FROM accounts WHERE external_id = ?",
                              [f"{host}/accounts/101"])  # fmt: skip
     assert posts == [
-        (f"{host}/statuses/9001", "Sunrise loop today #trail", "post"),
-        (f"{host}/statuses/9002", "@ana wow!", "reply"),
+        (f"{host}/statuses/9001", "Sunrise loop today #trail", "post", "en"),
+        (f"{host}/statuses/9002", "@ana wow!", "reply", "pt"),  # the status's own language
     ]
     assert reactions == {
         ("ben@other.example", f"ana@{host}", "reply"),

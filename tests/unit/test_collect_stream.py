@@ -1,14 +1,19 @@
 """The collector against a local fake Jetstream: nothing lost and nothing doubled across a kill -9 of the real
 process and across a connection the server drops mid-batch."""
 
+import asyncio
+import io
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from core.cli.collect import run_job
+from core.collect import lake
 from core.collect.collector import Collector, Schedule
 from core.collect.jetstream import BlueskyConnector
 from core.collect.lake import lake_dir, segments, stored_cursor
@@ -84,3 +89,137 @@ def test_a_dropped_connection_is_resumed_from_the_last_event_and_nothing_doubles
     assert len(server.cursors) >= 2 and server.cursors[1] is not None
     assert state.cursor_us == frame_time(stream.frames[-1])
     assert counts(db) == (stream.posts, stream.interactions, 0)
+
+
+def _shifted(frames: list[str], us: int) -> list[str]:
+    """The frames as an instance whose clock is `us` ahead stamps them (each Jetstream instance sets time_us)."""
+    return [json.dumps({**(e := json.loads(f)), "time_us": e["time_us"] + us}, separators=(",", ":")) for f in frames]
+
+
+def test_a_failover_to_an_instance_whose_clock_is_behind_loses_nothing_and_doubles_nothing(tmp_path):
+    stream = generate(1_500, people=200, seed=2, step_us=10_000)
+    # Instance A stamps every event 2 s later than B; it drops the connection after 700 frames.
+    ahead = FakeJetstream(_shifted(stream.frames, 2_000_000), drop_after=700).start()
+    behind = FakeJetstream(stream.frames).start()
+    db = tmp_path / "sway.duckdb"
+    connector = BlueskyConnector(jetstreams=[ahead.url, behind.url], appview_url=None, params=FAST)
+    collector = Collector(connector, db, run_job, params=FAST, schedule=Schedule(refresh=False), stop_after_idle=1.5)
+    try:
+        run_async(collector.run())
+    finally:
+        ahead.stop()
+        behind.stop()
+    # B was asked from A's last time rewound 5 s: 3 s back by B's clock, so the last 2 s A sent come again.
+    assert behind.cursors == [frame_time(stream.frames[699]) + 2_000_000 - 5_000_000]
+    assert counts(db) == (stream.posts, stream.interactions, 0)
+
+
+def _commit(did: str, time_us: int, collection: str, rkey: str, record: dict) -> str:
+    commit = {"operation": "create", "collection": collection, "rkey": rkey, "cid": "bafy", "record": record}
+    return json.dumps({"did": did, "time_us": time_us, "kind": "commit", "commit": commit})
+
+
+def _post(did: str, time_us: int, **fields: object) -> str:
+    record = {"$type": "app.bsky.feed.post", "text": "odd", "createdAt": "2025-12-05T08:00:00Z", **fields}
+    return _commit(did, time_us, "app.bsky.feed.post", f"3odd{time_us}", record)
+
+
+def _feature(kind: str, **fields: object) -> list[dict]:
+    feature = {"$type": f"app.bsky.richtext.facet#{kind}", **fields}
+    return [{"index": {"byteStart": 0, "byteEnd": 1}, "features": [feature]}]
+
+
+def test_records_of_the_wrong_shape_are_counted_malformed_and_the_stream_goes_on(tmp_path):
+    frames = generate(200, people=50).frames
+    at = frame_time(frames[100]) + 1
+    did = "did:plc:odd"
+    odd = [  # what each lexicon types otherwise: one of these once stopped the collector, on every restart
+        _post(did, at, facets=_feature("mention", did=5)),
+        _post(did, at + 1, facets=_feature("link", uri={"href": "x"})),
+        _post(did, at + 2, facets=_feature("tag", tag=["x"])),
+        _post(did, at + 3, langs="en"),
+        _post(did, at + 4, reply={"parent": {"uri": 7}}),
+        _commit(did, at + 5, "app.bsky.actor.profile", "self", {"displayName": {"text": "x"}}),
+        _commit(did, at + 6, "app.bsky.feed.like", "3l", {"subject": {"uri": ["at://x"]}}),
+        json.dumps({"did": did, "time_us": at + 7, "kind": "identity", "identity": {"handle": 12}}),
+        json.dumps({"did": did, "time_us": at + 8, "kind": "account", "account": {"active": "no", "status": 3}}),
+        json.dumps({"did": did, "time_us": True, "kind": "identity", "identity": {"handle": "a.b"}}),
+        json.dumps({"did": did, "time_us": 2**70, "kind": "identity", "identity": {"handle": "a.b"}}),
+        "[" * 100_000 + "]" * 100_000,
+    ]
+    impossible = [  # a date no datetime (or no clock) has: the stream's time instead
+        _post(did, at + 9, createdAt="0001-01-01T00:00:00+01:00"),
+        _post(did, at + 10, createdAt="9999-12-31T23:59:59Z"),
+    ]
+    frames[101:101] = odd + impossible
+    server = FakeJetstream(frames).start()
+    db = tmp_path / "sway.duckdb"
+    connector = BlueskyConnector(jetstreams=[server.url], appview_url=None, params=FAST)
+    collector = Collector(
+        connector, db, run_job, params=FAST, schedule=Schedule(ingest=False, refresh=False), stop_after_idle=1.5
+    )
+    try:
+        state = run_async(collector.run())
+    finally:
+        server.stop()
+    stored = lake.read_segments(lake_dir(db), segments(lake_dir(db), "bluesky")).to_pylist()
+    assert len(stored) == 200 + len(impossible)
+    assert state.cursor_us == frame_time(frames[-1]) and connector.link.reconnects == 0
+    assert sum(n for reason, n in connector.link.tally.counts.items() if reason.startswith("malformed")) == len(odd)
+    dated = {r["time_us"]: r["created_at"] for r in stored if r["did"] == did}
+    assert dated == {t: datetime.fromtimestamp(t / 1e6, UTC).replace(tzinfo=None) for t in (at + 9, at + 10)}
+
+
+def test_a_frame_over_the_size_limit_is_skipped_not_read_again_forever():
+    frames = generate(60, people=10).frames
+    # A frame over the limit between two events (they are 1 ms apart): its time can only be found by stepping past.
+    big = _commit("did:plc:big", frame_time(frames[20]) + 300, "app.bsky.actor.profile", "self",
+                  {"$type": "app.bsky.actor.profile", "description": "x" * 70_000})  # fmt: skip
+    frames.insert(21, big)
+    server = FakeJetstream(frames).start()
+    params = CollectParams(backoff_seconds=0.01, max_frame_bytes=64 * 1024)
+    connector = BlueskyConnector(jetstreams=[server.url], appview_url=None, params=params)
+
+    async def collect() -> list[dict]:
+        out: asyncio.Queue = asyncio.Queue()
+        task = asyncio.create_task(connector.stream(None, out))
+        deadline = time.monotonic() + 20
+        while out.qsize() < 60 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)  # closes the connection properly
+        return [out.get_nowait() for _ in range(out.qsize())]
+
+    try:
+        rows = run_async(collect())
+    finally:
+        server.stop()
+    assert [r["time_us"] for r in rows] == [frame_time(f) for f in frames if f is not big]  # all, once each
+    assert connector.link.tally.counts == {"malformed (frame over 65,536 bytes)": 1}
+    # A few steps past it, each between the event before it and the one after (never a rewind onto it again).
+    assert 2 <= len(server.cursors) <= 12
+    assert all(c is not None and frame_time(frames[20]) < c < frame_time(frames[22]) for c in server.cursors[1:])
+
+
+def test_look_ups_that_fail_do_not_stop_the_stream(tmp_path):
+    stream = generate(300, people=50)
+    server = FakeJetstream(stream.frames).start()
+    db = tmp_path / "sway.duckdb"
+    connector = BlueskyConnector(jetstreams=[server.url], appview_url=None, params=FAST)
+
+    async def broken(out: asyncio.Queue) -> None:
+        raise RuntimeError("a bug in the look-ups")
+
+    connector.lookups = broken
+    log = io.StringIO()
+    collector = Collector(
+        connector, db, run_job, params=FAST, schedule=Schedule(ingest=False, refresh=False), stop_after_idle=1.5,
+        log=log,
+    )  # fmt: skip
+    try:
+        state = run_async(collector.run())
+    finally:
+        server.stop()
+    assert state.cursor_us == frame_time(stream.frames[-1])
+    assert lake.read_segments(lake_dir(db), segments(lake_dir(db), "bluesky")).num_rows == 300
+    assert "a bug in the look-ups" in log.getvalue() and "RuntimeError" in (state.last_error or "")
