@@ -1,8 +1,9 @@
 """Erasing a person on request, and keeping them erased when old files are imported again.
 
 Erasure removes the person, their accounts, posts and every interaction, score, explanation, history, topic,
-Discover and campaign row that refers to them, in one transaction. What is kept: an audit entry with counts
-only, and keyed hashes of their account and person keys (suppressed_keys) that the importer checks.
+Discover and campaign row that refers to them, and the live collectors' bookkeeping rows that name them by
+external id or at:// URI, in one transaction. What is kept: an audit entry with counts only, and keyed hashes of
+their account and person keys (suppressed_keys) that the importer checks.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ _PERSON = ("person_id",)
 _ACCOUNT = ("account_id", "actor_account_id", "target_account_id")
 _POST = ("post_id",)
 _KEEP = {"people", "accounts", "posts"}  # deleted last, by their own keys
+# The live collectors' bookkeeping (collect_records, collect_deleted, collect_hidden) keys people by text, not ids:
+# an account's external id (on the row's network), and a record's key, which is a post's external id or an at://
+# URI naming its author's DID. Erasure matches these against the erased accounts' and posts' external ids.
+_ACCOUNT_KEY = ("actor_key", "target_key", "external_id")  # people.external_id is a person key: people is _KEEP
+_RECORD_KEY = ("uri", "post_key")
+_AT_AUTHORITY = r"^at://([^/]+)/"  # the repository (author) DID of an at:// URI
 # Keyed hashes: sha256(secret | key). The secret is bound as the first parameter.
 _SUPPRESS_ACCOUNTS = """
     INSERT OR IGNORE INTO suppressed_keys
@@ -92,10 +99,7 @@ def erase_person(con: duckdb.DuckDBPyConnection, access: Access, person_id: int)
             "FROM accounts WHERE person_id = ?",
             [person_id],
         )
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE erase_posts AS SELECT post_id FROM posts "
-            "WHERE account_id IN (SELECT account_id FROM erase_accounts)"
-        )
+        _collect_posts(con)
         now = datetime.now()
         con.execute(_SUPPRESS_ACCOUNTS, [secret, now])
         con.execute(_SUPPRESS_PERSON, [secret, now, person_id])
@@ -114,13 +118,41 @@ def erase_person(con: duckdb.DuckDBPyConnection, access: Access, person_id: int)
     return report
 
 
-def _delete_everywhere(con: duckdb.DuckDBPyConnection, person_id: int) -> dict[str, int]:
-    """Delete every row that refers to the person, their accounts or posts; rows removed per table."""
+def _collect_posts(con: duckdb.DuckDBPyConnection) -> None:
+    """The posts of the accounts in erase_accounts, by id and by their key on the network, as erase_posts."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE erase_posts AS SELECT post_id, network, external_id FROM posts "
+        "WHERE account_id IN (SELECT account_id FROM erase_accounts)"
+    )
+
+
+def _key_conditions(table: str, columns: list[str]) -> list[str]:
+    """SQL conditions matching `table`'s text-keyed rows of the erased accounts and posts (names from the catalog).
+
+    A table with a network column is matched on it too; one without is matched on the key alone (fail closed).
+    """
+    same = f' AND e.network::VARCHAR = "{table}".network::VARCHAR' if "network" in columns else ""
+    conditions = []
+    for column in columns:
+        key = f'"{table}"."{column}"'
+        if column in _ACCOUNT_KEY:
+            conditions.append(f"EXISTS (SELECT 1 FROM erase_accounts e WHERE e.external_id = {key}{same})")  # noqa: S608
+        elif column in _RECORD_KEY:
+            conditions.append(f"EXISTS (SELECT 1 FROM erase_posts e WHERE e.external_id = {key}{same})")  # noqa: S608
+            # at://<did>/...: a record in the erased account's repository, whoever else it names.
+            authored = f"starts_with({key}, 'at://' || e.external_id || '/')"
+            conditions.append(f"EXISTS (SELECT 1 FROM erase_accounts e WHERE {authored}{same})")  # noqa: S608
+    return conditions
+
+
+def _delete_everywhere(con: duckdb.DuckDBPyConnection, person_id: int | None) -> dict[str, int]:
+    """Delete every row that refers to the person, their accounts or posts (by id, or by their text keys in the
+    live collectors' bookkeeping); rows removed per table."""
     removed: dict[str, int] = {}
     for table, columns in base_table_columns(con).items():
         if table in _KEEP:
             continue
-        conditions, params = [], []
+        conditions, params = _key_conditions(table, columns), []
         for column in columns:
             if column in _PERSON:
                 conditions.append(f'"{column}" = ?')
@@ -154,7 +186,8 @@ def _delete_everywhere(con: duckdb.DuckDBPyConnection, person_id: int) -> dict[s
 
 def erase_suppressed(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Delete the accounts whose keys are suppressed, everything derived from them, and the people suppressed or
-    left without accounts; rows removed per table. A restore calls this so an old backup brings no one back.
+    left without accounts; rows removed per table. A restore and a demo rebuild call this so an old backup or a
+    regenerated world brings no one back; the audit entries naming a removed person lose their id, as on erasure.
     """
     secret = _secret(con)
     if secret is None:
@@ -162,7 +195,8 @@ def erase_suppressed(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     removed: dict[str, int] = {}
     with transaction(con):
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE erase_accounts AS SELECT account_id, person_id FROM accounts "
+            "CREATE OR REPLACE TEMP TABLE erase_accounts AS SELECT account_id, person_id, network, external_id "
+            "FROM accounts "
             "WHERE sha256(? || '|account|' || network::VARCHAR || '|' || external_id) IN (SELECT key_hash FROM "
             "suppressed_keys) OR person_id IN (SELECT person_id FROM people WHERE sha256(? || '|person|' || "
             "external_id) IN (SELECT key_hash FROM suppressed_keys))",
@@ -175,14 +209,13 @@ def erase_suppressed(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             "(SELECT person_id FROM accounts WHERE account_id NOT IN (SELECT account_id FROM erase_accounts)))",
             [secret],
         )
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE erase_posts AS SELECT post_id FROM posts "
-            "WHERE account_id IN (SELECT account_id FROM erase_accounts)"
-        )
+        _collect_posts(con)
         # None first: the accounts (of people who keep others too), then each person left with none.
         for person_id in [None, *(p for (p,) in gone_people)]:
             for table, count in _delete_everywhere(con, person_id).items():
                 removed[table] = removed.get(table, 0) + count
+            if person_id is not None:
+                audit.forget_person(con, person_id)  # as erase_person does: no entry names them after a restore
         con.execute("DROP TABLE erase_accounts")
         con.execute("DROP TABLE erase_posts")
     return {table: count for table, count in removed.items() if count}
@@ -213,6 +246,32 @@ def suppressed_keys_among(
     finally:
         con.unregister("sway_suppress_keys")
         con.unregister("sway_suppress_people")
+
+
+def naming_erased(
+    con: duckdb.DuckDBPyConnection,
+    frame: pl.DataFrame,
+    *,
+    accounts: tuple[str, ...] = (),
+    account_lists: tuple[str, ...] = (),
+    records: tuple[str, ...] = (),
+) -> pl.Series:
+    """A mask over `frame`'s rows: True where a row names an erased person, so a loader can leave it out.
+
+    `frame` has a `network` column; `accounts` are columns of account external ids, `account_lists` columns of
+    lists of them, `records` columns of record keys (an at:// URI names its author's DID). All False when nobody
+    was ever erased. For the live collectors' load: what the stream brings of an erased person must be written to
+    no table, their bookkeeping included.
+    """
+    indexed = frame.select("network", *accounts, *account_lists, *records).with_row_index("sway_row")
+    keys = [*(pl.col(c) for c in accounts), *(pl.col(c).str.extract(_AT_AUTHORITY) for c in records)]
+    lists = [indexed.select("sway_row", "network", external_id=c).explode("external_id") for c in account_lists]
+    named = pl.concat([*(indexed.select("sway_row", "network", external_id=key) for key in keys), *lists]).drop_nulls()
+    hidden, _ = suppressed_keys_among(
+        con, named.select("network", "external_id").unique(), pl.DataFrame(schema={"person_key": pl.String})
+    )
+    erased_rows = named.join(hidden, on=["network", "external_id"], how="semi")["sway_row"]
+    return indexed["sway_row"].is_in(erased_rows.implode()).alias("erased")
 
 
 def person_label(con: duckdb.DuckDBPyConnection, person_id: int) -> str | None:

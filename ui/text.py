@@ -10,9 +10,10 @@ through `web_url`, which accepts nothing but http(s).
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
 
 import polars as pl
+
+from core.web_links import web_url
 
 # Text-direction overrides and isolates make a name display as something else (imports remove them from
 # names and handles; rows stored before they did may still hold some).
@@ -20,7 +21,6 @@ DIRECTION = "[\u202a-\u202e\u2066-\u2069]"
 _DIRECTION = re.compile(DIRECTION)
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character: all escapable in Markdown
 _LINE_BREAKS = re.compile(r"\s*[\n\r\x0b\x0c\x85\u2028\u2029]\s*")
-_WEB_SCHEMES = ("http", "https")
 
 
 def plain(text: object) -> str:
@@ -35,22 +35,6 @@ def plain(text: object) -> str:
         return ""
     one_line = _LINE_BREAKS.sub(" ", _DIRECTION.sub("", str(text))).strip()
     return _PUNCTUATION.sub(r"\\\1", one_line)
-
-
-def web_url(url: object) -> str | None:
-    """`url` if it is an http or https address with a host (scheme in lower case), else None.
-
-    Anything else — javascript:, data:, file:, relative paths, junk — must never become a link.
-    """
-    if not isinstance(url, str):
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in _WEB_SCHEMES or not parts.hostname:
-        return None
-    return urlunsplit(parts._replace(scheme=parts.scheme.lower()))
 
 
 def web_links(frame: pl.DataFrame, column: str) -> pl.DataFrame:

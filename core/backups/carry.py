@@ -2,7 +2,7 @@
 records or who may use the warehouse.
 
 Kept as they were (the new world's rows of these tables are replaced): workspaces, members, instance operators,
-the audit log and the suppression list with its secret.
+the audit log and the suppression list with its secret; everyone on that list is then erased from the new world.
 
 Kept and re-keyed into the new world (added beside the demo campaigns the new world brings, which are the demo
 brands' past campaigns and are regenerated, not kept): every campaign a workspace made itself (source NULL)
@@ -92,7 +92,9 @@ def _registered(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame])
 def put_back(con: duckdb.DuckDBPyConnection, kept: Kept) -> None:
     """Write `kept` into a freshly built warehouse (before it is swapped in), in one transaction.
 
-    The new world's own audit entries (e.g. the demo campaigns it loaded) follow the kept ones.
+    The new world's own audit entries (e.g. the demo campaigns it loaded) follow the kept ones. Last, the kept
+    erasures are applied to the new world (privacy.erase_suppressed), so a person erased before the rebuild is not
+    generated again.
     """
     with warehouse.transaction(con):
         own_audit = con.sql("SELECT * EXCLUDE (audit_id) FROM audit_log ORDER BY audit_id").pl()
@@ -113,6 +115,7 @@ def put_back(con: duckdb.DuckDBPyConnection, kept: Kept) -> None:
             )
         with _registered(con, kept.records):
             _put_back_records(con)
+        privacy.erase_suppressed(con)
 
 
 def _put_back_records(con: duckdb.DuckDBPyConnection) -> None:

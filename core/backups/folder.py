@@ -8,7 +8,8 @@ reading any, builds a new warehouse file beside the current one from Sway's own 
 tables that schema has, by column name, re-applies the current warehouse's erasures (people erased after the backup
 was taken stay erased), keeps the current instance's operators and sign-in bindings (who runs this instance is not
 the backup's to say: an operator revoked since the backup stays revoked), and swaps it in. A refused, failed or
-interrupted restore leaves the current warehouse untouched.
+interrupted restore leaves the current warehouse untouched. The operation (core.ops.backup.restore_backup) runs it
+under the job lock, so no erasure commits meanwhile into the file it replaces.
 
 An erasure rewrites the warehouse with the same loading: every table copied whole into a new file (copy_tables).
 
@@ -166,8 +167,10 @@ def _verified_files(source: Path, manifest: dict) -> dict[str, Path]:
 
 
 def restore(folder: Path, db: Path | None = None) -> BackupInfo:
-    """Replace the warehouse `db` with the backup in `folder`: check it, build beside, re-apply erasures, swap."""
+    """Replace the warehouse `db` with the backup in `folder`: check it, build beside, re-apply erasures, swap.
+    Callers hold the job lock (core.ops.backup.restore_backup)."""
     source = Path(folder).expanduser().resolve()
+    target = Path(db) if db is not None else warehouse.warehouse_path()
     manifest = read_manifest(source)
     current = max(m.version for m in warehouse.migrations())
     if manifest["schema_version"] > current:
@@ -176,7 +179,6 @@ def restore(folder: Path, db: Path | None = None) -> BackupInfo:
             f"this one has {current}). Update Sway, then restore."
         )
     files = _verified_files(source, manifest)  # before anything in them is read
-    target = Path(db) if db is not None else warehouse.warehouse_path()
     _refuse_if_in_use(target)
     secret, suppressed_keys = _suppressions(target)
     instance = _instance_rows(target)

@@ -12,6 +12,7 @@ import polars as pl
 
 from core.campaigns import members, records
 from core.campaigns.mentions import mention_posts
+from core.web_links import web_url
 
 # Where a post lives on its network, from the writing account's handle and the post's id on the network.
 POST_LINKS = {
@@ -23,9 +24,10 @@ POST_LINKS = {
 
 
 def post_link(network: str, handle: str, external_id: str, url: str | None) -> str | None:
-    """A link to the post: the network's own page for it, or for a blog the post's stored address."""
+    """A link to the post: the network's own page for it, or for a blog, Bluesky or Mastodon post the post's
+    stored address when it is http(s) (None otherwise: an imported javascript: or data: address is never a link)."""
     template = POST_LINKS.get(network)
-    return template.format(handle=handle, external_id=external_id) if template else url
+    return template.format(handle=handle, external_id=external_id) if template else web_url(url)
 
 
 def post_links(con: duckdb.DuckDBPyConnection, post_ids: list[int]) -> pl.DataFrame:

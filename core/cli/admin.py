@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 from core import progress
-from core.backups.folder import restore
 from core.db import warehouse
 from core.ops import handoff, jobs
+from core.ops.backup import restore_backup
 from core.privacy import ErasureError
 from core.workspace import operators
-from core.workspace.access import PermissionDenied
+from core.workspace.access import LOCAL, PermissionDenied
 from core.workspace.membership import WorkspaceError, all_workspaces, bootstrap, release_subject
 
 USER_ERRORS = (WorkspaceError, PermissionDenied, ErasureError)  # one line on stderr, exit code 1
@@ -97,7 +97,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    info = restore(Path(args.path))
+    info = restore_backup(Path(args.path), db=warehouse.warehouse_path(), user=LOCAL.user)
     print(f"Restored {info.tables} tables ({info.rows:,} rows) from {info.folder} into {warehouse.warehouse_path()}")
     return 0
 

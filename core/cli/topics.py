@@ -10,9 +10,12 @@ from typing import Any
 from core import progress
 from core.db import warehouse
 from core.ingest.errors import InputError
+from core.ops.lock import exclusive
+from core.ops.retrain import retrain
 from core.topics.model import LABELS
 from core.topics.model_file import load_or_train, model_path, save
 from core.topics.retrain import current_model, train_with_corrections
+from core.workspace.access import LOCAL
 
 _LINE_FORMAT = 'Write one JSON object per line, like {"id": 1, "text": "Leg day done #fitness"}'
 
@@ -60,20 +63,24 @@ def read_posts(path: Path) -> tuple[list[Any], list[str]]:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
+    """Retrain through core.ops.retrain, as the Topics page does, so the command line is checked, locked and audited."""
     path = Path(args.model) if args.model else model_path()
-    # Read-only: training only reads the corrections, and must not create a warehouse where there is none.
-    con = warehouse.connect(read_only=True) if warehouse.warehouse_path().exists() else None
+    db = warehouse.warehouse_path()
+    if not db.exists():
+        # No warehouse yet: no corrections to learn from and no posts to re-tag, only the shipped sample. The lock
+        # still keeps it from overlapping a first start building the warehouse (and its model).
+        with exclusive(db, "topic retrain", LOCAL.user):
+            model = train_with_corrections(None, current=current_model(path), progress=progress.to_stderr)
+            save(model, path)
+        print(f"Trained the topic model on {model.card['training_rows']:,} texts -> {path}")
+        return 0
+    # The model is shared by every workspace: the same operation as the Topics page (operator, lock, audit).
+    con = warehouse.connect(db)
     try:
-        model = train_with_corrections(con, current=current_model(path), progress=progress.to_stderr)
+        report = retrain(con, LOCAL, db=db, path=path, progress=progress.to_stderr)
     finally:
-        if con is not None:
-            con.close()
-    save(model, path)
-    print(
-        f"Trained the topic model on {model.card['training_rows']:,} texts "
-        f"({model.card['corrections_used']:,} corrected by marketers) -> {path}\n"
-        "Re-tag the warehouse's posts with it: python -m core refresh"
-    )
+        con.close()
+    print(f"{report.summary()}\nSaved the model -> {report.path}")
     return 0
 
 
@@ -101,11 +108,13 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     actions = topics.add_subparsers(dest="topics_command", required=True, metavar="ACTION")
     model_help = "model file (default $SWAY_MODEL or data/topic_model.skops)"
 
-    retrain = actions.add_parser(
-        "train", help="retrain from the shipped labelled sample and the warehouse's topic corrections, and save"
+    train = actions.add_parser(
+        "train",
+        help="retrain from the shipped labelled sample and the warehouse's topic corrections, save, and re-tag the "
+        "warehouse's posts with it (as Retrain on the Topics page; stop the app first)",
     )
-    retrain.add_argument("--model", metavar="PATH", help=model_help)
-    retrain.set_defaults(run=_cmd_train)
+    train.add_argument("--model", metavar="PATH", help=model_help)
+    train.set_defaults(run=_cmd_train)
 
     predict = actions.add_parser("predict", help='tag a JSON Lines file of {"id", "text"} posts with topics')
     predict.add_argument("--input", required=True, metavar="FILE.jsonl", help="one {id, text} object per line")

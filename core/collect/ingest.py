@@ -30,7 +30,7 @@ from core.ingest.load import (
     update_profiles,
 )
 from core.ingest.suppression import without_erased
-from core.privacy import suppressed_keys_among
+from core.privacy import naming_erased, suppressed_keys_among
 from core.progress import Progress, silent
 from core.vocabulary import LIVE_NETWORKS
 
@@ -123,6 +123,12 @@ def _load_batch(
     """Load one batch of segments: (rows added per table, deletions applied, accounts hidden)."""
     events = pl.from_arrow(lakes.read_segments(lake, batch))
     _forget_erased(con, lake, network, events, batch)
+    # Nothing of theirs reaches any table, the collector's own bookkeeping (records, deletes, hidden) included.
+    events = events.filter(
+        ~naming_erased(
+            con, events, accounts=("did", "subject_did"), account_lists=("mentions",), records=lakes.RECORD_COLUMNS
+        )
+    )
     hidden = _apply_statuses(con, events)
     events = _without_hidden_and_deleted(con, events)
     mapped = map_events(events, _recorded(con, events))
@@ -140,9 +146,15 @@ def _forget_erased(
 ) -> None:
     """Scrub from the new segments every event by, about or mentioning an erased person: the stream keeps bringing
     what they do on the network, and the lake must not keep it (the load below leaves them out of the warehouse)."""
+    authors = [events.select(did=pl.col(c).str.extract(lakes.AT_AUTHOR)) for c in lakes.RECORD_COLUMNS]
     seen = (
         pl.concat(
-            [events.select("did"), events.select(did="subject_did"), events.select(did=pl.col("mentions").explode())]
+            [
+                events.select("did"),
+                events.select(did="subject_did"),
+                events.select(did=pl.col("mentions").explode()),
+                *authors,
+            ]
         )
         .drop_nulls()
         .unique()

@@ -104,6 +104,11 @@ def event_count(lake: Path, segment: Segment) -> int:
     return pq.ParquetFile(lake / segment.name).metadata.num_rows
 
 
+# The columns holding record keys, and an at:// URI's author (its repository DID), for what names an account.
+RECORD_COLUMNS = ("uri", "parent_uri", "quote_uri", "subject")
+AT_AUTHOR = r"^at://(?P<did>[^/]+)/"
+
+
 def forget(lake: Path, network: str, external_ids: set[str], among: list[Segment] | None = None) -> int:
     """Rewrite every segment of `network` (or only those `among`) that holds an event by, about or mentioning
     these accounts without it; how many events were removed.
@@ -119,6 +124,9 @@ def forget(lake: Path, network: str, external_ids: set[str], among: list[Segment
         path = lake / segment.name
         table = pq.read_table(path, schema=LAKE_SCHEMA)
         theirs = pc.or_kleene(pc.is_in(table["did"], ids), pc.is_in(table["subject_did"], ids))
+        for column in RECORD_COLUMNS:  # a reply to, quote or like of their post names them in its at:// URI
+            author = pc.struct_field(pc.extract_regex(table[column], AT_AUTHOR), [0])
+            theirs = pc.or_kleene(theirs, pc.is_in(author, ids))
         mentions = pc.list_flatten(table["mentions"])
         named = pc.is_in(mentions, ids)
         if not pc.any(theirs).as_py() and not pc.any(named).as_py():

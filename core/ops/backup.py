@@ -1,4 +1,5 @@
-"""The backup operation: the whole warehouse written as Parquet files, audited, never during another job."""
+"""The backup operations: the whole warehouse written as Parquet files (audited), or replaced by such a backup;
+never during another job."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from core.backups.folder import export
+from core.backups.folder import BackupInfo, export, restore
 from core.db.warehouse import transaction
 from core.ops.lock import exclusive
 from core.progress import Progress, silent
@@ -28,3 +29,10 @@ def backup(
             audit.record(con, access, "backup", {"folder": str(target), "tables": info.tables}, shared=True)
     progress(1.0, "Backup written")
     return [info.summary()]
+
+
+def restore_backup(folder: Path, *, db: Path, user: str) -> BackupInfo:
+    """Replace the warehouse `db` with the backup in `folder`, under the job lock: an erasure committed between the
+    restore reading the current suppression list and its swap would be lost with the file it replaces."""
+    with exclusive(db, "restore", user):
+        return restore(folder, db)

@@ -10,8 +10,8 @@ import duckdb
 import polars as pl
 
 from core.db.warehouse import transaction
-from core.workspace.access import LOCAL, Access
-from core.workspace.authorize import authorize
+from core.workspace.access import Access
+from core.workspace.authorize import authorize, is_operator
 
 
 def record(
@@ -69,15 +69,14 @@ ACTION_WORDS: dict[str, str] = {
     "campaign.cost": "Set people's perk cost",
 }
 
-OUTSIDER = "someone outside this workspace"  # shown instead of who made another workspace's shared-data entry
+OUTSIDER = "someone else"  # shown instead of who made a shared-data entry the reader may not read in full
 
 # Shared-data entries (imports, refreshes, backups, erasures) name files, folders and e-mail addresses; an
-# admin sees in full those made by members of their own workspace, and of the others only when and what.
+# admin sees in full only those they made themselves, and of the others only when and what. Not those of their
+# workspace's members: an admin can add anyone's address as a member, without that person's consent.
 _ENTRIES = """
     WITH seen AS (
-        SELECT *, workspace_id = $workspace
-                  OR user_email IN (SELECT email FROM workspace_members WHERE workspace_id = $workspace)
-                  OR $everything AS told
+        SELECT *, workspace_id = $workspace OR lower(user_email) = lower($user) OR $everything AS told
         FROM audit_log WHERE workspace_id = $workspace OR workspace_id IS NULL
     )
     SELECT happened_at,
@@ -92,16 +91,17 @@ _ENTRIES = """
 def entries(con: duckdb.DuckDBPyConnection, access: Access, *, limit: int = 200) -> pl.DataFrame:
     """The latest audit entries an admin of the workspace may read: its own, and those on shared data.
 
-    Shared-data entries made by someone outside the workspace keep their time and action, but not who made
-    them nor their details (file names, backup folders). Entries of other workspaces are never returned.
-    The local operator (no sign-in, or the command line) runs the whole server and sees everything.
+    Shared-data entries made by anyone else keep their time and action, but not who made them nor their details
+    (file names, backup folders). Entries of other workspaces are never returned. Instance operators (the local
+    operator, and those in the stored list) run the shared data and see every shared entry in full.
     """
     authorize(con, access, "admin", "reading the audit log")
     return con.sql(
         _ENTRIES,
         params={
             "workspace": access.workspace_id,
-            "everything": access.user == LOCAL.user,
+            "user": access.user or "",
+            "everything": is_operator(con, access),
             "outsider": OUTSIDER,
             "limit": limit,
         },

@@ -194,6 +194,7 @@ def test_corrections_become_training_rows_and_are_counted(con, small_training):
 
 
 def test_train_cli_uses_the_warehouse_corrections(con, raw_demo_copy, small_training, tmp_path, capsys):
+    refresh(con)  # the CLI retrains as the Topics page does: it re-tags the posts, weighed by the scores
     post = first_posts(con, 1)[0]
     correct_post(con, EDITOR, post, add=["gaming"])
     con.close()  # the CLI opens the warehouse itself
@@ -202,7 +203,12 @@ def test_train_cli_uses_the_warehouse_corrections(con, raw_demo_copy, small_trai
     args = parser.parse_args(["topics", "train", "--model", str(tmp_path / "m.skops")])
     assert args.run(args) == 0
     assert model_file.load(tmp_path / "m.skops").card["corrections_used"] == 1
-    assert "1 corrected by marketers" in capsys.readouterr().out
+    assert "1 of them corrected by marketers" in capsys.readouterr().out
+    done = warehouse.connect(raw_demo_copy)
+    try:
+        assert rows(done, "SELECT user_email FROM audit_log WHERE action = 'topics.retrain'") == [("local",)]
+    finally:
+        done.close()
 
 
 def test_retrain_saves_and_retags_with_the_corrections(con, small_training, tmp_path):

@@ -1,0 +1,122 @@
+"""Erasing a person the live collectors brought in: their rows leave the collectors' bookkeeping (collect_records,
+collect_deleted, collect_hidden) too, which keys people by text (external ids, at:// URIs), not by Sway's ids; and
+a restore that re-applies the erasure removes them from the restored bookkeeping as well."""
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from core import privacy
+from core.backups import folder as backup
+from core.collect import bluesky, lake
+from core.collect.events import Tally, to_batch
+from core.collect.ingest import ingest
+from core.db import warehouse
+from core.workspace.access import LOCAL
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "jetstream" / "events.jsonl"
+MIRA = "did:plc:4uz2445cjiw7w4nobfgnu35f"
+JONAS = "did:plc:wa7b35aakoll7hugkrjtf3xf"
+LOOKALIKE = MIRA + "x"  # another DID that starts with hers: an at:// URI of it is not hers
+BOOKKEEPING = ("collect_records", "collect_deleted", "collect_hidden")
+
+
+@pytest.fixture
+def loaded(tmp_path):
+    """The Jetstream fixture ingested into a new warehouse, plus a deletion and a take-down of Mira's and others'."""
+    rows = [r for r in (bluesky.parse(line.rstrip("\n"), Tally()) for line in FIXTURE.open(encoding="utf-8")) if r]
+    root, db = tmp_path / "sway.duckdb.lake", tmp_path / "sway.duckdb"
+    lake.write_segment(root, "bluesky", to_batch(rows))
+    con = warehouse.connect(db)
+    with warehouse.transaction(con):
+        ingest(con, root, "bluesky")
+    con.executemany(
+        "INSERT INTO collect_deleted VALUES ('bluesky', ?, 1)",
+        [[f"at://{did}/app.bsky.feed.like/3abc"] for did in (MIRA, LOOKALIKE, JONAS)],
+    )
+    con.executemany(
+        "INSERT OR IGNORE INTO collect_hidden VALUES ('bluesky', ?, 'takendown', 1)", [[MIRA], [LOOKALIKE]]
+    )
+    yield con, root, db
+    con.close()
+
+
+def _bookkeeping(con) -> dict[str, set[tuple]]:
+    return {t: set(warehouse.rows(con, f"SELECT * FROM {t}")) for t in BOOKKEEPING}  # noqa: S608 - fixed names
+
+
+def _names(row: tuple, did: str) -> bool:
+    """True when a bookkeeping row holds `did` as an account key or an at:// URI in its repository."""
+    return any(value == did or str(value).startswith(f"at://{did}/") for value in row)
+
+
+def _split(con) -> tuple[dict[str, set[tuple]], dict[str, set[tuple]]]:
+    """The bookkeeping rows naming Mira, and the others."""
+    found = _bookkeeping(con)
+    hers = {t: {r for r in rows if _names(r, MIRA)} for t, rows in found.items()}
+    return hers, {t: found[t] - hers[t] for t in found}
+
+
+def _mira(con) -> int:
+    return warehouse.scalar(con, "SELECT person_id FROM accounts WHERE external_id = ?", [MIRA])
+
+
+def test_erasure_removes_the_person_from_the_collectors_bookkeeping(loaded):
+    con, _, _ = loaded
+    hers, others = _split(con)
+    assert all(hers.values()), hers  # records by and about her, a deletion of hers, her take-down
+    assert all(others.values())
+
+    report = privacy.erase_person(con, LOCAL, _mira(con))
+
+    assert _split(con) == ({t: set() for t in BOOKKEEPING}, others)  # nobody else's rows go
+    assert {t: report.removed[t] for t in BOOKKEEPING} == {t: len(hers[t]) for t in BOOKKEEPING}
+
+
+def test_a_restore_removes_them_from_the_restored_bookkeeping(loaded, tmp_path):
+    con, _, db = loaded
+    backup.export(con, tmp_path / "before")  # holds her bookkeeping rows
+    _, others = _split(con)
+    privacy.erase_person(con, LOCAL, _mira(con))
+    con.close()
+
+    backup.restore(tmp_path / "before", db)  # erase_suppressed re-applies the erasure
+    restored = warehouse.connect(db)
+    try:
+        assert _split(restored) == ({t: set() for t in BOOKKEEPING}, others)
+    finally:
+        restored.close()
+
+
+def test_naming_erased_marks_every_event_by_about_or_naming_an_erased_person(loaded):
+    con, root, _ = loaded
+    events = pl.from_arrow(lake.read_segments(root, lake.segments(root, "bluesky")))
+    columns = {
+        "accounts": ("did", "subject_did"),
+        "account_lists": ("mentions",),
+        "records": ("uri", "parent_uri", "quote_uri", "subject"),
+    }
+    assert not privacy.naming_erased(con, events, **columns).any()  # nobody erased yet
+
+    privacy.erase_person(con, LOCAL, _mira(con))
+    erased = privacy.naming_erased(con, events, **columns)
+
+    assert erased.to_list() == [MIRA in str(row) for row in events.rows()]  # her posts, replies, quotes, mentions
+    assert erased.any() and not erased.all()
+
+
+def test_the_stream_bringing_them_again_writes_them_nowhere_nor_keeps_them_in_the_lake(loaded):
+    con, root, _ = loaded
+    privacy.erase_person(con, LOCAL, _mira(con))
+    rows = [r for r in (bluesky.parse(line.rstrip("\n"), Tally()) for line in FIXTURE.open(encoding="utf-8")) if r]
+    replayed = lake.write_segment(root, "bluesky", to_batch(rows))  # a restarted collector sends it all again
+    with warehouse.transaction(con):
+        ingest(con, root, "bluesky")
+
+    hers, others = _split(con)
+    assert hers == {t: set() for t in BOOKKEEPING} and all(others.values())
+    kept = pl.read_parquet(root / replayed.name)
+    named = [kept[c].str.starts_with(f"at://{MIRA}/").any() for c in lake.RECORD_COLUMNS]
+    assert not any(named) and MIRA not in kept["did"].to_list() and MIRA not in kept["subject_did"].to_list()
+    assert kept.height > 0  # everyone else's events stay
