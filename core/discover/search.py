@@ -8,6 +8,9 @@ Free text is cut into words exactly as the index was (core/discover/words.py), l
 (sorted by the word's hash, so a word reads a row group or two) and ranked by BM25: a person's relevance is that of
 their best-matching document (their profile text or one post), every word must occur somewhere in their
 documents, and the best-matching post is shown with them.
+Searching for a workspace, topics its marketers marked as wrong for a person are gone from that person: a small
+table of those few people (their removed topics and slot bits) is LEFT JOINed only when the topic filter or the
+order depends on it (the join costs a scan); otherwise it is applied to the page's rows alone.
 """
 
 from __future__ import annotations
@@ -21,10 +24,10 @@ import duckdb
 import polars as pl
 
 from core.db.warehouse import rows
-from core.discover.columns import SCORE_COLUMNS, network_mask, topic_column
+from core.discover.columns import SCORE_COLUMNS, TOPIC_SLOTS, network_mask, topic_column
 from core.discover.filters import Filters
 from core.discover.words import RANKING, search_words
-from core.topics.removals import removed_people
+from core.topics.removed import REMOVED_TOPICS
 from core.vocabulary import NETWORKS
 
 # The columns of a result page, in display order.
@@ -35,7 +38,8 @@ RESULT_COLUMNS = (
     *(f"followers_{n}" for n in NETWORKS), "relevance", "matching_post",
 )  # fmt: skip
 _CANDIDATES = "_discover_text_matches"
-_REMOVED = "_discover_topic_removals"  # (person_id, slot): topics the searching workspace marked as wrong
+_REMOVED = "_discover_topic_removals"  # the people the searching workspace removed topics from (_removals)
+_SLOT_INFLUENCE = f"[{', '.join(topic_column(s) for s in range(TOPIC_SLOTS))}]"  # a row's influence per slot
 
 
 @dataclass(frozen=True)
@@ -48,12 +52,14 @@ class Facets:
 
 @dataclass(frozen=True)
 class _Query:
-    source: str  # FROM: discovery, joined to the people whose words match the free text
-    topic_influence: str  # expression: best influence among the chosen topics (else the top topic's)
+    source: str  # FROM: discovery, joined to the workspace's removals (when needed) and the people the text finds
+    topic_influence: str  # expression: best influence among the chosen topics (else in their strongest topic)
     text_match: bool  # the source carries relevance and the best-matching post
     where: str
     order: str
     params: list
+    removals: pl.DataFrame | None = None  # the workspace's topic removals (_removals), applied to the page's rows
+    strongest: bool = True  # topic_influence is the strongest topic's (no topic chosen)
 
 
 def _text_matches(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame | None:
@@ -95,31 +101,68 @@ def _text_matches(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame | N
 
 def _kept(slot: int) -> str:
     """The topic column of `slot`, NULL for the people the workspace removed it from (slots are integers)."""
-    removed = f"SELECT person_id FROM {_REMOVED} WHERE slot = {slot:d}"  # noqa: S608 - module doc
-    return f"(CASE WHEN person_id IN ({removed}) THEN NULL ELSE {topic_column(slot)} END)"
+    return f"(CASE WHEN removed_slots & {1 << slot:d} <> 0 THEN NULL ELSE {topic_column(slot)} END)"
+
+
+def _kept_top() -> str:
+    """The best influence among the topics the workspace left a person (joined to _REMOVED); reads every slot."""
+    kept = ", ".join(_kept(s) for s in range(TOPIC_SLOTS))
+    return f"CASE WHEN removed_slots IS NULL THEN top_topic_influence ELSE greatest({kept}) END"
+
+
+def _removals(con: duckdb.DuckDBPyConnection, workspace_id: int | None) -> pl.DataFrame | None:
+    """Per person the workspace removed topics from: those topics and their slot bits; None without removals.
+
+    Read from the removals alone (few rows, marked one by one), never from discovery, so it costs no scan.
+    """
+    if workspace_id is None:
+        return None
+    removed = con.sql(
+        f"""
+        SELECT r.person_id, r.removed_topics, coalesce(bit_or(1::UINTEGER << s.slot), 0) AS removed_slots
+        FROM {REMOVED_TOPICS} r LEFT JOIN discovery_topic_slots s ON list_contains(r.removed_topics, s.topic)
+        GROUP BY ALL
+        """,  # noqa: S608 - module doc
+        params=[workspace_id],
+    ).pl()
+    return removed if len(removed) else None
+
+
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame]) -> Iterator[None]:
+    """The frames registered under their names for the queries while in use."""
+    for name, frame in frames.items():
+        con.register(name, frame)
+    try:
+        yield
+    finally:
+        for name in frames:
+            con.unregister(name)
 
 
 def _topic_clauses(
-    filters: Filters, params: list, slots: dict[str, int], removed: dict[str, list[int]]
+    filters: Filters, params: list, slots: dict[str, int], removed: set[str], top: str
 ) -> tuple[list[str], str]:
-    """(WHERE clauses, influence expression) for the topic filter, via the slots the topics occupy.
+    """(WHERE clauses, influence expression) for the topic filter, via the slots the topics occupy; without
+    chosen topics, the influence is `top` (the strongest topic's).
 
-    A topic the workspace marked as wrong for a person (`removed`, registered as _REMOVED) counts as absent for
+    A topic the workspace marked as wrong for a person (`removed`, then joined as _REMOVED) counts as absent for
     them: they match only through the other chosen topics, and its influence is neither shown nor sorted on.
     """
     if not filters.topics:
-        return [], "top_topic_influence"
+        return [], top
     chosen = {slots[t]: t for t in dict.fromkeys(filters.topics) if t in slots}
     if not chosen or (filters.topic_mode == "all" and len(chosen) < len(set(filters.topics))):
         return ["false"], "NULL::SMALLINT"  # a topic nobody has evidence for
-    kept = {s: _kept(s) if removed.get(t) else topic_column(s) for s, t in chosen.items()}
+    kept = {s: _kept(s) if t in removed else topic_column(s) for s, t in chosen.items()}
     columns = ", ".join(kept.values())
     mask = sum(1 << s for s in chosen)
     if filters.topic_mode == "all":
         clauses = ["topic_mask & ? = ?", *(f"{c} IS NOT NULL" for s, c in kept.items() if c != topic_column(s))]
         params += [mask, mask]
     else:
-        clauses = ["topic_mask & ? <> 0"] + ([f"coalesce({columns}) IS NOT NULL"] if removed else [])
+        wrapped = any(c != topic_column(s) for s, c in kept.items())
+        clauses = ["topic_mask & ? <> 0"] + ([f"coalesce({columns}) IS NOT NULL"] if wrapped else [])
         params.append(mask)
     if filters.min_topic_influence > 1:
         clauses.append(f"{'least' if filters.topic_mode == 'all' else 'greatest'}({columns}) >= ?")
@@ -174,24 +217,23 @@ def _clauses(filters: Filters, params: list) -> list[str]:
 
 @contextmanager
 def _prepared(con: duckdb.DuckDBPyConnection, filters: Filters, workspace_id: int | None) -> Iterator[_Query]:
-    """The search's query parts; the people matching the free text, and the workspace's topic removals, are
-    registered for the query while in use."""
+    """The search's query parts; the people matching the free text, and the workspace's topic removals when the
+    query needs them, are registered for the query while in use."""
     params: list = []
     slots = dict(rows(con, "SELECT topic, slot FROM discovery_topic_slots")) if filters.topics else {}
-    removed = removed_people(con, workspace_id, list(filters.topics)) if workspace_id and filters.topics else {}
-    if removed:
-        pairs = [(p, slots[t]) for t, people in removed.items() if t in slots for p in people]
-        con.register(_REMOVED, pl.DataFrame(pairs, schema={"person_id": pl.Int64, "slot": pl.Int64}, orient="row"))
-    clauses, influence = _topic_clauses(filters, params, slots, removed)
+    removals = _removals(con, workspace_id)
+    removed = set(removals["removed_topics"].explode()) if removals is not None else set()
+    # Only a chosen topic someone lost, or the order by topic influence, needs the removals in the query (a join
+    # costs a scan at a million people); otherwise they are applied to the page's rows alone (_as_seen).
+    joined = bool(removed & set(filters.topics)) or (bool(removed) and filters.sort == "topic_influence")
+    source = f"discovery LEFT JOIN {_REMOVED} USING (person_id)" if joined else "discovery"
+    top = _kept_top() if joined else "top_topic_influence"
+    clauses, influence = _topic_clauses(filters, params, slots, removed, top)
     clauses += _clauses(filters, params)
     matches = _text_matches(con, filters.text)
-    source = "discovery"
-    if matches is not None and not len(matches):
+    text_match = matches is not None and len(matches) > 0
+    if matches is not None and not text_match:
         clauses.append("false")
-    elif matches is not None:
-        con.register(_CANDIDATES, matches)
-        source = f"discovery JOIN {_CANDIDATES} USING (person_id)"
-    text_match = source != "discovery"
     score = f"{SCORE_COLUMNS[filters.score_network]} DESC NULLS LAST"
     sort = {
         "relevance": f"relevance DESC, {score}" if text_match else score,
@@ -200,14 +242,12 @@ def _prepared(con: duckdb.DuckDBPyConnection, filters: Filters, workspace_id: in
         "audience": "audience DESC",
         "engagement": "engagement_rate DESC NULLS LAST",
     }[filters.sort]
-    try:
-        where = " AND ".join(clauses) or "true"
-        yield _Query(source, influence, text_match, where, f"{sort}, score DESC, person_id", params)
-    finally:
-        if removed:
-            con.unregister(_REMOVED)
-        if text_match:
-            con.unregister(_CANDIDATES)
+    where = " AND ".join(clauses) or "true"
+    order = f"{sort}, score DESC, person_id"
+    frames = ({_REMOVED: removals} if joined else {}) | ({_CANDIDATES: matches} if text_match else {})
+    with _registered(con, frames):
+        source = f"{source} JOIN {_CANDIDATES} USING (person_id)" if text_match else source
+        yield _Query(source, influence, text_match, where, order, params, removals, not filters.topics)
 
 
 def _count(con: duckdb.DuckDBPyConnection, q: _Query) -> int:
@@ -222,17 +262,39 @@ def _page(con: duckdb.DuckDBPyConnection, q: _Query, limit: int, offset: int) ->
         "matching_post": "post_id AS matching_post_id" if q.text_match else "NULL::BIGINT AS matching_post_id",
     }
     columns = ", ".join(computed.get(c, c) for c in RESULT_COLUMNS)
+    if q.removals is not None:
+        columns += f", {_SLOT_INFLUENCE} AS slot_influence"  # for _as_seen: read for the page's rows only
     page = con.sql(
         f"SELECT {columns} FROM {q.source} WHERE {q.where} ORDER BY {q.order} LIMIT ? OFFSET ?",  # noqa: S608
         params=[*q.params, limit, offset],
     ).pl()
-    if not q.text_match:
-        return page.with_columns(matching_post=pl.lit(None, pl.String)).select(RESULT_COLUMNS)
-    posts = con.sql(
-        "SELECT post_id AS matching_post_id, text AS matching_post FROM posts WHERE post_id IN (SELECT unnest(?))",
-        params=[page["matching_post_id"].drop_nulls().to_list()],
-    ).pl()
-    return page.join(posts, on="matching_post_id", how="left", maintain_order="left").select(RESULT_COLUMNS)
+    if q.text_match:
+        posts = con.sql(
+            "SELECT post_id AS matching_post_id, text AS matching_post FROM posts WHERE post_id IN (SELECT unnest(?))",
+            params=[page["matching_post_id"].drop_nulls().to_list()],
+        ).pl()
+        page = page.join(posts, on="matching_post_id", how="left", maintain_order="left")
+    else:
+        page = page.with_columns(matching_post=pl.lit(None, pl.String))
+    return _as_seen(page, q).select(RESULT_COLUMNS)
+
+
+def _as_seen(page: pl.DataFrame, q: _Query) -> pl.DataFrame:
+    """The page's rows as the workspace sees them: without removed topics, and, where the influence shown is the
+    strongest topic's, with the best kept one (a chosen topic's was already left out by the query)."""
+    if q.removals is None:
+        return page
+    fixes = []
+    for person, topics, influence, removed, removed_slots in (
+        page.select("person_id", "topics", "slot_influence").join(q.removals, on="person_id").iter_rows()
+    ):
+        kept = [v for s, v in enumerate(influence) if v is not None and not removed_slots >> s & 1]
+        fixes.append((person, [t for t in topics if t not in removed], max(kept, default=None)))
+    fixed = pl.DataFrame(fixes, schema={"person_id": pl.Int64, "topics": pl.List(pl.String),
+                                        "topic_influence": page.schema["topic_influence"]}, orient="row")  # fmt: skip
+    if not q.strongest:
+        fixed = fixed.drop("topic_influence")
+    return page.update(fixed, on="person_id", include_nulls=True)
 
 
 def pages(total: int, page_size: int) -> int:
@@ -261,10 +323,11 @@ def result_rows(
         return _page(con, q, limit, 0)
 
 
-def people_rows(con: duckdb.DuckDBPyConnection, ids: list[int]) -> pl.DataFrame:
-    """The result rows of these people (a selection spanning pages and searches), best score first."""
+def people_rows(con: duckdb.DuckDBPyConnection, ids: list[int], workspace_id: int | None = None) -> pl.DataFrame:
+    """The result rows of these people (a selection spanning pages and searches), best score first, with their
+    topics as the workspace sees them."""
     q = _Query("discovery", "top_topic_influence", False, "person_id IN (SELECT unnest(?::BIGINT[]))",
-               "score DESC, person_id", [ids])  # fmt: skip
+               "score DESC, person_id", [ids], _removals(con, workspace_id))  # fmt: skip
     return _page(con, q, max(len(ids), 1), 0)
 
 

@@ -19,8 +19,6 @@ _LATEST = """
     SELECT person_id, topic, arg_max(action, removal_id) AS action, arg_max(correction_ids, removal_id) AS ids
     FROM person_topic_removals WHERE workspace_id = $workspace GROUP BY person_id, topic
 """
-
-
 class TopicCorrectionError(ValueError):
     """An unknown topic, or an undo with nothing to undo; the message says what to do."""
 
@@ -100,16 +98,6 @@ def removed_topics(con: duckdb.DuckDBPyConnection, workspace_id: int, person_id:
         {"workspace": workspace_id, "person": person_id},
     ).fetchall()
     return [t for (t,) in found]
-
-
-def removed_people(con: duckdb.DuckDBPyConnection, workspace_id: int, topics: list[str]) -> dict[str, list[int]]:
-    """Per topic, the people the workspace has marked it as wrong for (and not undone), for Discover's filter."""
-    found = con.execute(
-        f"SELECT topic, list(person_id ORDER BY person_id) FROM ({_LATEST}) "  # noqa: S608 - fixed query
-        "WHERE action = 'remove' AND list_contains($topics, topic) GROUP BY topic",
-        {"workspace": workspace_id, "topics": topics},
-    ).fetchall()
-    return dict(found)
 
 
 def removals_version(con: duckdb.DuckDBPyConnection, workspace_id: int) -> int:

@@ -1,14 +1,17 @@
-"""A topic a workspace marked as wrong for a person no longer finds that person in that workspace's Discover."""
+"""A topic a workspace marked as wrong for a person is gone from that person in that workspace's Discover: it no
+longer finds them, their rows and exports no longer list it or use its influence; other workspaces still see it."""
 
+import polars as pl
 import pytest
 
+from core.discover.export import export_csv, readable
 from core.discover.filters import Filters
-from core.discover.search import result_rows, search
+from core.discover.search import people_rows, result_rows, search
 from core.profile import mark_topic_wrong, undo_topic_wrong
 from core.topics.removals import removals_version
 from core.workspace.access import Access
 from tests.unit import discover_world as world
-from tests.unit.discover_world import MIRA
+from tests.unit.discover_world import EVIL, MIRA, ZOE
 from tests.unit.workspace_world import store_members
 
 EDITOR = Access(user="ed@brand.example", workspace_id=1, role="editor")
@@ -50,3 +53,44 @@ def test_an_undo_brings_them_back_and_every_decision_changes_the_cache_key(con):
     undo_topic_wrong(con, EDITOR, MIRA, FITNESS)
     assert removals_version(con, 1) > removed
     assert found(con, 1, topics=(FITNESS,))[MIRA] == 70
+
+
+def shown(con, workspace_id, **filters) -> list[tuple[int, list[str], int | None]]:
+    """(person_id, topics, topic influence) of every row the search shows, in its order."""
+    _, page = search(con, Filters(page_size=100, **filters), workspace_id)
+    return list(zip(page["person_id"], page["topics"].to_list(), page["topic_influence"], strict=True))
+
+
+def test_the_rows_of_that_workspace_lose_the_topic_and_its_influence(con):
+    assert (MIRA, [FOOD], 40) in shown(con, 1)
+    assert (MIRA, [FITNESS, FOOD], 70) in shown(con, 2)
+    assert (MIRA, [FOOD], 40) in shown(con, 1, topics=(FOOD,))
+    assert (MIRA, [FOOD], 40) in shown(con, 1, text="runner")  # a word search reads the same rows
+
+
+def test_sorting_by_topic_influence_uses_the_kept_topics_only(con):
+    # Evil's music is 55, Zoe's gaming 35: Mira drops from first (fitness 70) to between them (food 40).
+    assert [p for p, *_ in shown(con, 1, sort="topic_influence")][:3] == [EVIL, MIRA, ZOE]
+    assert [p for p, *_ in shown(con, 2, sort="topic_influence")][:3] == [MIRA, EVIL, ZOE]
+
+
+def test_with_every_topic_removed_the_row_has_none(con):
+    mark_topic_wrong(con, EDITOR, MIRA, FOOD)
+    assert (MIRA, [], None) in shown(con, 1)
+    assert [p for p, *_ in shown(con, 1, sort="topic_influence")][:2] == [EVIL, ZOE]
+
+
+def test_exports_of_the_selection_and_the_result_leave_the_topic_out(con):
+    selection = readable(people_rows(con, [MIRA], 1))
+    assert selection.select("Topics", "Topic influence").row(0) == (["Food & dining"], 40)
+    assert "Fitness" not in export_csv(selection).decode()
+    result = readable(result_rows(con, Filters(), 100, 1)).filter(pl.col("Sway person id") == MIRA)
+    assert result.select("Topics", "Topic influence").row(0) == (["Food & dining"], 40)
+    other = readable(people_rows(con, [MIRA], 2))
+    assert other.select("Topics", "Topic influence").row(0) == (["Fitness & health", "Food & dining"], 70)
+
+
+def test_an_undo_gives_the_rows_their_topic_back(con):
+    undo_topic_wrong(con, EDITOR, MIRA, FITNESS)
+    assert (MIRA, [FITNESS, FOOD], 70) in shown(con, 1)
+    assert people_rows(con, [MIRA], 1).select("topics", "topic_influence").row(0) == ([FITNESS, FOOD], 70)
