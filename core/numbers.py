@@ -39,12 +39,20 @@ def rate_text(rate: float | None, digits: int = 2) -> str:
     """
     if rate is None or math.isnan(rate):
         return "–"
-    if rate == 0:
-        return "0%"
-    percent = rate * 100
-    decimals = max(0, digits - 1 - math.floor(math.log10(abs(percent))))
-    text = f"{percent:.{decimals}f}"
+    text = f"{rate * 100:.{rate_decimals(rate, digits)}f}"
     return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+
+
+def rate_decimals(rate: float, digits: int = 2) -> int:
+    """How many decimals a share in percent needs to show `digits` significant digits (none for 0)."""
+    if rate == 0:
+        return 0
+    return max(0, digits - 1 - math.floor(math.log10(abs(rate * 100))))
+
+
+def rate_texts(rate: pl.Expr) -> pl.Expr:
+    """rate_text of each share in a column, for tables and CSV files (missing ones stay empty)."""
+    return rate.map_elements(rate_text, return_dtype=pl.String)
 
 
 CARD_FLOOR = 0.0001  # 0.01%: below it a metric card shows "<0.01%" (0.00074% is cut to "0.0007…" there)

@@ -16,6 +16,8 @@ from core.campaigns import dates, export, members, records, suggest
 from core.campaigns.model import STATUSES, TRANSITIONS, CampaignError, CampaignNotFound, CampaignSpec
 from core.campaigns.money import CURRENCIES, money
 from core.campaigns.terms import parse_terms, terms_text
+from core.discover.columns import NETWORK_LABELS
+from core.numbers import count_of
 from core.ops import campaigns as campaign_ops
 from core.results.plan import Plan, plan
 from core.vocabulary import NETWORKS, topic_label, topic_labels
@@ -101,7 +103,7 @@ def _spec_form(
         "Networks (empty = any)",
         list(NETWORKS),
         default=list(start.networks) if start else [],
-        format_func=str.capitalize,
+        format_func=NETWORK_LABELS.get,
         key=f"{prefix}networks",
     )
     left, right, follow = st.columns(3)
@@ -159,7 +161,8 @@ def _pending(text: str | None) -> list[int]:
 
 def _flash(report: suggest.SuggestReport) -> None:
     st.session_state["campaign_flash"] = (
-        f"Suggested {report.suggested} people ({report.kept} kept from before); expected mentions in total: "
+        f"Suggested {count_of(report.suggested, 'person', 'people')} ({report.kept} kept from before); "
+        "expected mentions in total: "
         f"{report.expected_total:.1f}. {report.explanation}"
     )
 
@@ -233,7 +236,7 @@ if picked == NEW:
     pending = _pending(st.query_params.get("people"))
     st.subheader("New campaign")
     if pending:
-        st.info(f"{len(pending)} people you selected in Discover will be put on the list.")
+        st.info(f"{count_of(len(pending), 'person', 'people')} you selected in Discover will be put on the list.")
     defaults = dates.default_dates(cursor, date.today())
     if defaults.note:
         st.info(defaults.note, icon=":material/event:")
@@ -292,7 +295,7 @@ with list_tab:
     people = plain_cells(members.members(cursor, access, picked), "name", "handles")
     checked = _plan(backend.data_key(), access.workspace_id, picked, campaign.version)
     st.markdown(
-        f"**{people.height} people on the list · {plain(checked.expected_text())} · "
+        f"**{count_of(people.height, 'person', 'people')} on the list · {plain(checked.expected_text())} · "
         f"{money(checked.cost, currency)} in perks and fees**"
     )
     for warning in checked.warnings:
@@ -408,13 +411,15 @@ with list_tab:
                 _act(
                     picked,
                     lambda v: campaign_ops.set_member_cost(cursor, access, picked, chosen, own_cost, v),
-                    done=f"{len(chosen)} people now cost {money(own_cost, currency)} each.",
+                    done=f"{count_of(len(chosen), 'person costs', 'people cost')} {money(own_cost, currency)} "
+                    f"{'now' if len(chosen) == 1 else 'each now'}.",
                 )
             if reset_col.button("Use campaign's cost", width="stretch"):
                 _act(
                     picked,
                     lambda v: campaign_ops.set_member_cost(cursor, access, picked, chosen, None, v),
-                    done=f"{len(chosen)} people cost the campaign's {money(spec.cost_per_perk, currency)} again.",
+                    done=f"{count_of(len(chosen), 'person costs', 'people cost')} the campaign's "
+                    f"{money(spec.cost_per_perk, currency)} again.",
                 )
     csv_col, xlsx_col = st.columns(2)
     with csv_col:
@@ -505,7 +510,10 @@ if can_edit and archived.height:
             text, button = st.columns([4, 1], vertical_alignment="center")
             text.markdown(plain(name))
             if button.button("Restore", key=f"campaign_restore_{campaign_id}", icon=":material/undo:"):
-                st.session_state[_seen_key(campaign_id)] = records.restore_campaign(cursor, access, campaign_id)
-                st.session_state[GOTO] = campaign_id
+                try:  # another user may have restored it since this page was drawn
+                    st.session_state[_seen_key(campaign_id)] = records.restore_campaign(cursor, access, campaign_id)
+                    st.session_state[GOTO] = campaign_id
+                except CampaignError as exc:
+                    st.session_state["campaign_error"] = str(exc)
                 backend.data_changed()
                 st.rerun()

@@ -6,6 +6,7 @@ import altair as alt
 import streamlit as st
 
 from core.collect.status import overview as collectors_overview
+from core.discover.columns import NETWORK_LABELS
 from core.ingest import templates
 from core.ingest.errors import InputError
 from core.ops import bootstrap, imports, rebuild, refresh
@@ -77,8 +78,9 @@ if info.last_failure:
         f"shown everywhere. Reason: {plain(info.last_failure['reason'])}",
         icon=":material/warning:",
     )
+window = f"the last {run['window_days']} days of" if run else "recent"
 st.caption(
-    "A refresh recomputes every influence score from the last 90 days of reactions, the authenticity flags, "
+    f"A refresh recomputes every influence score from {window} reactions, the authenticity flags, "
     "topic influence and the Discover tables. Everyone keeps seeing the previous results until it is complete."
 )
 if is_operator and st.button("Refresh scores and topics", icon=":material/autorenew:"):
@@ -182,7 +184,7 @@ st.subheader("Live networks")
 collectors = collectors_overview(backend.shared_warehouse().path)
 for view in collectors:
     with st.container(border=True, key=f"collector_{view.network}"):
-        st.markdown(f"**{view.network.capitalize()}** — {view.state} (last report {view.updated_at:%d %b %H:%M:%S})")
+        st.markdown(f"**{NETWORK_LABELS[view.network]}** — {view.state} (last report {view.updated_at:%d %b %H:%M:%S})")
         for col, (label, value) in zip(
             st.columns(4),
             [

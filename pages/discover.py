@@ -11,6 +11,7 @@ from core.campaigns import records as campaign_records
 from core.campaigns.model import CampaignError
 from core.discover.columns import NETWORK_LABELS
 from core.discover.followers import followers_text
+from core.numbers import count_of, rate_texts
 from core.ops import campaigns as campaign_ops
 from core.topics.removals import removals_version
 from core.vocabulary import NETWORKS, topic_label, topic_labels
@@ -37,9 +38,10 @@ def _search(key: tuple, filters: discover.Filters, workspace_id: int) -> tuple[i
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _people(key: tuple, ids: tuple[int, ...]) -> pl.DataFrame:
-    """Result rows of these people (a selection can reach beyond the page shown), cached like searches."""
-    return discover.people_rows(backend.cursor(), list(ids))
+def _people(key: tuple, ids: tuple[int, ...], workspace_id: int) -> pl.DataFrame:
+    """Result rows of these people in the workspace (a selection can reach beyond the page shown), cached like
+    searches."""
+    return discover.people_rows(backend.cursor(), list(ids), workspace_id)
 
 
 @st.cache_data(show_spinner=False)
@@ -178,7 +180,9 @@ if state.get(f"{_WIDGETS}last") not in (None, filters.on_page(1)):
     filters = filters.on_page(1)
 state[f"{_WIDGETS}last"] = filters.on_page(1)
 
-total, rows = _search((*key, removals_version(cursor, workspace_id)), filters, workspace_id)
+# The workspace's topic removals change what a person's topics and topic influence are: part of the key.
+search_key = (*key, removals_version(cursor, workspace_id))
+total, rows = _search(search_key, filters, workspace_id)
 rows = plain_cells(rows, "name", "handles", "location", "matching_post")
 pages = discover.pages(total, filters.page_size)
 page = min(filters.page, pages)
@@ -196,6 +200,7 @@ shown = rows.with_columns(
     topic_labels(pl.col("topics")),
     profile="/profile?person=" + rows["person_id"].cast(str),
     followers=followers_text({n: f"followers_{n}" for n in NETWORKS}),
+    engagement_rate=rate_texts(pl.col("engagement_rate")),  # as Profile shows it: 0.00089%, never 0.00%
 )
 columns = [c for c in _COLUMNS if c != "matching_post" or filters.text.strip()]
 chosen = selection.people_table(
@@ -210,13 +215,19 @@ chosen = selection.people_table(
         "handles": "Handles",
         "score": st.column_config.ProgressColumn("Score", min_value=1, max_value=100, format="%d"),
         "topics": st.column_config.ListColumn("Topics"),
-        "topic_influence": st.column_config.NumberColumn("Topic influence", help="Best influence in the chosen topics"),
+        "topic_influence": st.column_config.NumberColumn(
+            "Topic influence",
+            help="Their best influence in the chosen topics"
+            if filters.topics
+            else "Their influence in their strongest topic",
+        ),
         "followers": st.column_config.TextColumn("Followers", help="Followers of their account on each network"),
         "audience": st.column_config.NumberColumn(
             "Audience", format="compact", help="Followers summed over all their networks"
         ),
-        "engagement_rate": st.column_config.NumberColumn(
-            "Engagement", format="percent", help="Reactions in the window / (posts in the window × audience)"
+        "engagement_rate": st.column_config.TextColumn(
+            "Engagement",
+            help="Reactions in the window / (posts in the window × audience); order by it with Sort by above",
         ),
         "matching_post": st.column_config.TextColumn("Matching post", help="Their post that best matches the words"),
         "authenticity": st.column_config.NumberColumn("Authenticity"),
@@ -268,13 +279,13 @@ with left:
     st.caption(f"The selected people ({len(ids):,}).")
     exports.export_button(
         "Selection as CSV",
-        lambda: discover.export_csv(discover.readable(_people(key, tuple(ids)))),
+        lambda: discover.export_csv(discover.readable(_people(search_key, tuple(ids), workspace_id))),
         file_name="sway-selection.csv",
         disabled=not ids,
     )
     exports.export_button(
         "Selection as XLSX",
-        lambda: discover.export_xlsx(discover.readable(_people(key, tuple(ids)))),
+        lambda: discover.export_xlsx(discover.readable(_people(search_key, tuple(ids), workspace_id))),
         file_name="sway-selection.xlsx",
         disabled=not ids,
     )
@@ -317,9 +328,9 @@ if access.allows("editor"):
         except CampaignError as exc:
             st.error(plain(exc))
         else:
-            st.success(
-                f"Added {added} of {len(ids)} to “{plain(titles[target])}” (the others were already on its list)."
-            )
+            already = len(ids) - added
+            note = f" {count_of(already, 'person was', 'people were')} already on its list." if already else ""
+            st.success(f"Added {count_of(added, 'person', 'people')} to “{plain(titles[target])}”.{note}")
             st.page_link(
                 "pages/campaigns.py",
                 label=f"Open “{plain(titles[target])}”",

@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from core import profile as profiles
+from core.discover.columns import NETWORK_LABELS
 from core.discover.followers import network_followers
 from core.numbers import compact_count, rate_card, rate_text
 from core.vocabulary import topic_label
@@ -24,7 +25,7 @@ def _profile(key: tuple, person_id: int) -> profiles.Profile:
 
 def _scope_label(scope: str) -> str:
     """'all' is the combined score."""
-    return "Combined" if scope == "all" else scope.capitalize()
+    return "Combined" if scope == "all" else NETWORK_LABELS[scope]
 
 
 person_id = params.id_param("person")
@@ -75,7 +76,7 @@ engagement.metric(
 )
 reach.metric("Reactions received", f"{h.reactions:,}", border=True, help=f"On {h.posts:,} posts in the window")
 if h.network_scores:
-    st.markdown(" · ".join(f"**{n.capitalize()}** {s}" for n, s in h.network_scores.items()))
+    st.markdown(" · ".join(f"**{NETWORK_LABELS[n]}** {s}" for n, s in h.network_scores.items()))
 if followers := network_followers(p.accounts):
     st.markdown(f"Followers: {followers}")
 if h.flagged:
@@ -241,7 +242,8 @@ if not p.flags.height:
     st.success("No authenticity flags on their accounts.", icon=":material/verified:")
 for flag in p.flags.iter_rows(named=True):
     with st.expander(
-        f"{profiles.flag_name(flag['flag'])} on {flag['network']} (@{plain(flag['handle'])})", expanded=True
+        f"{profiles.flag_name(flag['flag'])} on {NETWORK_LABELS[flag['network']]} (@{plain(flag['handle'])})",
+        expanded=True,
     ):
         st.markdown("\n".join(f"- {plain(line)}" for line in profiles.flag_sentences(flag["flag"], flag["evidence"])))
         st.caption(f"Severity {flag['severity']:.0%}: the account's rating keeps {1 - flag['severity']:.0%} per flag.")

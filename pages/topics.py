@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from core.ingest.errors import InputError
+from core.numbers import count_of
 from core.ops.lock import Busy
 from core.ops.retrain import retrain
 from core.topics import guide, model_file, overview
@@ -17,7 +18,7 @@ from core.topics.influence import TopicRefreshError
 from core.topics.model import LABELS, TopicModel, shipped_evaluation
 from core.vocabulary import topic_label
 from core.workspace.access import PermissionDenied
-from ui import auth, backend, shell
+from ui import auth, backend, params, shell
 from ui.text import plain
 
 shell.ensure_app_shell()
@@ -241,8 +242,10 @@ st.caption(
     "Open a post from a profile's recent posts (*Correct topics*), or type its number. Your choice counts for "
     "that post from the next refresh on, and the next retraining learns from it."
 )
-asked = st.query_params.get("post", "")
-post_id = st.number_input("Post number", min_value=1, step=1, value=int(asked) if asked.isdigit() else None)
+asked = params.id_param("post")
+if asked is None and st.query_params.get("post"):
+    st.info("No such post — type the number of the post to correct below.")
+post_id = st.number_input("Post number", min_value=1, max_value=params.ID_MAX, step=1, value=asked)
 post = post_for_correction(cursor, int(post_id)) if post_id else None
 if post_id and post is None:
     st.warning(f"There is no post number {int(post_id)} in the warehouse. Check the number and try again.")
@@ -272,7 +275,8 @@ elif post is not None:
         else:
             backend.data_changed()
             st.session_state["topics_messages"] = [
-                f"Saved {saved} correction(s) for post {int(post_id)}; they count from the next refresh."
+                f"Saved {count_of(saved, 'correction')} for post {int(post_id)}; "
+                f"{'it counts' if saved == 1 else 'they count'} from the next refresh."
             ]
             st.rerun()
 

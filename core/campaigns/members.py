@@ -21,6 +21,7 @@ import polars as pl
 from core.campaigns.model import BACK, STATUS_DATES, STATUSES, TRANSITIONS, CampaignError, InvalidTransition
 from core.campaigns.records import editing, get_campaign
 from core.db.warehouse import rows
+from core.topics.removed import KEPT_TOPICS, REMOVED_TOPICS
 from core.workspace import audit
 from core.workspace.access import Access
 
@@ -30,17 +31,22 @@ _SELECTED = "campaign_members.campaign_id = ? AND campaign_members.person_id IN 
 COUNTED = ("invited", "accepted", "perk_shipped", "posted", "no_post")
 # Members whose perk (or fee) counts as spent: they accepted it.
 PERK_GIVEN = ("accepted", "perk_shipped", "posted", "no_post")
+# Members who use no perk: removed people are off the list; declined people stay on it (so they are never
+# suggested again) but will not get the perk. Everyone else on the list is planned to get one.
+NO_PERK = ("removed", "declined")
 # Members a tracked mention marks as posted: they have the perk (or agreed to it) and have not been marked yet.
 AWAITING_POST = ("accepted", "perk_shipped", "no_post")
 TRACKER = "Sway (tracked mention)"  # who the history names when a tracked mention marked someone posted
 
 
 def members(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) -> pl.DataFrame:
-    """The campaign's list (removed people left out), best expected first, with names, handles and scores."""
+    """The campaign's list (removed people left out), best expected first, with names, handles, scores and
+    topics (without those the workspace marked as wrong for them)."""
     get_campaign(con, access, campaign_id)  # not found in this workspace -> nothing is read
     return con.sql(
-        """
-        SELECT m.person_id, coalesce(d.name, p.name) AS name, d.handles, d.score, d.audience, d.flagged, d.topics,
+        f"""
+        SELECT m.person_id, coalesce(d.name, p.name) AS name, d.handles, d.score, d.audience, d.flagged,
+               {KEPT_TOPICS} AS topics,
                m.status, m.locked, m.origin, m.suggested_rank, m.expected_mentions, m.expected_low,
                m.expected_high, coalesce(m.cost, c.cost_per_perk) AS cost, m.cost IS NOT NULL AS own_cost, m.notes,
                m.added_at, m.invited_at, m.responded_at, m.shipped_at, m.posted_at, m.post_url, m.updated_at
@@ -48,10 +54,11 @@ def members(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) ->
         JOIN campaigns c USING (campaign_id)
         LEFT JOIN people p USING (person_id)
         LEFT JOIN discovery d USING (person_id)
+        LEFT JOIN {REMOVED_TOPICS} r USING (person_id)
         WHERE m.campaign_id = ? AND c.workspace_id = ? AND m.status <> 'removed'
         ORDER BY m.expected_mentions DESC NULLS LAST, m.person_id
-        """,
-        params=[campaign_id, access.workspace_id],
+        """,  # noqa: S608 - fixed SQL of core.topics.removals
+        params=[access.workspace_id, campaign_id, access.workspace_id],
     ).pl()
 
 
@@ -97,7 +104,7 @@ class Refill:
 
     replaceable: list[int]  # unlocked people the list itself suggested and nobody has contacted yet
     taken: set[int]  # everyone else ever on the list (removed people too): never suggested again
-    kept: int  # of those, the ones still on the list: they use up perks
+    kept: int  # of those, the ones still on the list who did not decline: they use up perks
 
 
 def refill(con: duckdb.DuckDBPyConnection, campaign_id: int) -> Refill:
@@ -111,7 +118,7 @@ def refill(con: duckdb.DuckDBPyConnection, campaign_id: int) -> Refill:
     return Refill(
         replaceable["person_id"].to_list(),
         set(listed["person_id"]) - set(replaceable["person_id"]),
-        listed.filter(pl.col("status") != "removed").height - replaceable.height,
+        listed.filter(~pl.col("status").is_in(NO_PERK)).height - replaceable.height,
     )
 
 
@@ -418,14 +425,16 @@ def set_cost(
 
 
 def spent(con: duckdb.DuckDBPyConnection, campaign_id: int) -> float:
-    """What the people still on the list cost who are not open suggestions (their own cost, else the campaign's)."""
+    """What the people on the list who use a perk (not NO_PERK) cost, open suggestions left out (their own cost,
+    else the campaign's)."""
     return float(
         rows(
             con,
             "SELECT coalesce(sum(coalesce(m.cost, c.cost_per_perk)), 0) FROM campaign_members m "
-            "JOIN campaigns c USING (campaign_id) WHERE m.campaign_id = ? AND m.status <> 'removed' "
+            "JOIN campaigns c USING (campaign_id) WHERE m.campaign_id = ? "
+            "AND m.status NOT IN (SELECT unnest(?::VARCHAR[])) "
             "AND NOT (m.status = 'suggested' AND NOT m.locked AND m.origin = 'suggested')",
-            [campaign_id],
+            [campaign_id, list(NO_PERK)],
         )[0][0]
     )
 

@@ -31,6 +31,7 @@ from core.campaigns.terms import Term
 from core.db.warehouse import rows
 from core.discover.columns import network_mask
 from core.progress import Progress, silent
+from core.topics.removed import KEPT_TOPICS, REMOVED_TOPICS
 from core.vocabulary import topic_label
 from core.workspace import audit
 from core.workspace.access import Access
@@ -110,18 +111,25 @@ def estimate_as_of(con: duckdb.DuckDBPyConnection, spec: CampaignSpec) -> dateti
     return start if last is None or start <= last else last + timedelta(seconds=1)
 
 
-def targeted(con: duckdb.DuckDBPyConnection, spec: CampaignSpec) -> list[int]:
-    """People matching the targeting: any target topic, minimum score, networks; flagged left out unless asked."""
-    clauses, params = ["score >= ?"], [spec.min_score]
+def targeted(con: duckdb.DuckDBPyConnection, spec: CampaignSpec, workspace_id: int | None = None) -> list[int]:
+    """People matching the targeting: any target topic, minimum score, networks; flagged left out unless asked.
+
+    With a workspace, a topic its marketers marked as wrong for a person does not target that person.
+    """
+    source, clauses, params = "discovery", ["score >= ?"], [spec.min_score]
     if spec.target_topics:
-        clauses.append("list_has_any(topics, ?::VARCHAR[])")
+        topics = "topics"
+        if workspace_id is not None:
+            source, topics = f"discovery LEFT JOIN {REMOVED_TOPICS} USING (person_id)", KEPT_TOPICS
+            params.insert(0, workspace_id)  # the join's parameter comes before the WHERE's
+        clauses.append(f"list_has_any({topics}, ?::VARCHAR[])")
         params.append(list(spec.target_topics))
     if spec.networks:
         clauses.append("networks & ? <> 0")
         params.append(network_mask(spec.networks))
     if not spec.include_flagged:
         clauses.append("NOT flagged")
-    found = rows(con, f"SELECT person_id FROM discovery WHERE {' AND '.join(clauses)}", params)  # noqa: S608
+    found = rows(con, f"SELECT person_id FROM {source} WHERE {' AND '.join(clauses)}", params)  # noqa: S608
     return [pid for (pid,) in found]
 
 
@@ -211,7 +219,8 @@ def explain(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) ->
     """How the campaign's expected mentions are estimated, with today's numbers filled in."""
     campaign = get_campaign(con, access, campaign_id)
     spec = campaign.spec
-    return estimate(con, spec, targeted(con, spec), brands=workspace_terms(con, access)).explanation()
+    pool = targeted(con, spec, access.workspace_id)
+    return estimate(con, spec, pool, brands=workspace_terms(con, access)).explanation()
 
 
 def expected_for(
@@ -219,7 +228,7 @@ def expected_for(
 ) -> dict[int, tuple[float, float, float]]:
     """person_id -> (expected mentions, low, high) for people a marketer adds by hand (e.g. from Discover)."""
     campaign = get_campaign(con, access, campaign_id)
-    pool = sorted(set(targeted(con, campaign.spec)) | set(person_ids))
+    pool = sorted(set(targeted(con, campaign.spec, access.workspace_id)) | set(person_ids))
     est = estimate(con, campaign.spec, pool, brands=workspace_terms(con, access)).people
     est = est.filter(pl.col("person_id").is_in(person_ids))
     return {
@@ -242,7 +251,7 @@ def suggest_list(
     """
     campaign: Campaign = get_campaign(con, access, campaign_id)
     progress(0.3, "Finding people who match the targeting")
-    pool = targeted(con, campaign.spec)
+    pool = targeted(con, campaign.spec, access.workspace_id)
     if not pool:
         raise CampaignError(
             "Nobody matches this campaign's targeting (topics, minimum score, networks). Widen the targeting "
@@ -262,10 +271,9 @@ def suggest_list(
         eligible = ~pl.col("person_id").is_in(list(state.taken)) & (pl.col("expected_mentions") > 0)
         chosen = ranked.filter(eligible).head(slots)
         members.replace_suggestions(con, access, campaign_id, state.replaceable, chosen)
-        expected_total = float(
-            chosen["expected_mentions"].sum()
-            + est.people.filter(pl.col("person_id").is_in(list(state.taken)))["expected_mentions"].sum()
-        )
+        # The list as its plan (core.results.plan) counts it: the stored estimates of everyone who uses a perk.
+        planned = members.members(con, access, campaign_id).filter(~pl.col("status").is_in(members.NO_PERK))
+        expected_total = float(planned["expected_mentions"].sum())
         audit.record(
             con,
             access,

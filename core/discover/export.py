@@ -7,19 +7,22 @@ characters that openpyxl refuses: imports remove them, but names stored before t
 Names and handles lose text-direction overrides and isolates, which make them read as something else (and
 could hide a formula's first character from the check); free text such as bios keeps them for right-to-left
 writing.
-Headers, topics and networks read as on the screen; percentages are shown as percentages (CSV text like
-'2.35%', XLSX numbers with a percent format, so a spreadsheet still sorts them).
+Headers, topics and networks read as on the screen; percentages are shown as percentages with two significant
+digits, as on the screen (CSV text like '2.3%' or '0.00089%', XLSX numbers with a percent format, so a
+spreadsheet still sorts them), so a real rate is never shown as 0.
 """
 
 from __future__ import annotations
 
 import io
+import math
 
 import polars as pl
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from core.discover.columns import NETWORK_LABELS
+from core.numbers import rate_decimals, rate_texts
 from core.vocabulary import NETWORKS, topic_labels
 
 _FORMULA_PATTERN = r"^[=+\-@\t\r]"
@@ -44,11 +47,7 @@ def _flat(frame: pl.DataFrame, *, remove: str | None = None) -> pl.DataFrame:
 
 def export_csv(frame: pl.DataFrame) -> bytes:
     """The rows as UTF-8 CSV (with a byte-order mark, so spreadsheets detect the encoding)."""
-    percent = [
-        pl.when(pl.col(c).is_not_null()).then(pl.format("{}%", (pl.col(c) * 100).round(2))).alias(c)
-        for c in _PERCENT_COLUMNS
-        if c in frame.columns
-    ]
+    percent = [rate_texts(pl.col(c)) for c in _PERCENT_COLUMNS if c in frame.columns]
     return b"\xef\xbb\xbf" + _flat(frame.with_columns(percent)).write_csv().encode("utf-8")
 
 
@@ -73,11 +72,12 @@ def export_xlsx_sheets(sheets: dict[str, pl.DataFrame]) -> bytes:
 
 
 def _percent_cell(ws: object, value: object) -> object:
-    """A fraction as an XLSX number shown as a percentage."""
+    """A fraction as an XLSX number shown as a percentage with two significant digits, like the screen's."""
     if value is None:
         return None
     cell = WriteOnlyCell(ws, value=value)
-    cell.number_format = "0.00%"
+    decimals = rate_decimals(value) if math.isfinite(value) else 0
+    cell.number_format = f"0.{'0' * decimals}%" if decimals else "0%"
     return cell
 
 

@@ -17,6 +17,7 @@ from core.campaigns.dates import date_warnings
 from core.campaigns.reach import Reach, unique_reach
 from core.campaigns.records import get_campaign
 from core.campaigns.suggest import HISTORY_DAYS, RANGE, estimate_as_of, period_days
+from core.numbers import count_of
 from core.results.compute import BASELINE_DAYS
 from core.results.power import Power, power_check
 from core.workspace.access import Access
@@ -41,7 +42,7 @@ class Plan:
     def expected_text(self) -> str:
         """Expected mentions with the range in words."""
         return (
-            f"{self.expected:.1f} expected mentions from {self.people} people "
+            f"{self.expected:.1f} expected mentions from {count_of(self.people, 'person', 'people')} "
             f"({RANGE[1] - RANGE[0]:.0%} range {self.low:.0f} to {self.high:.0f})"
         )
 

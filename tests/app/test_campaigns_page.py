@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.campaigns import members, records
 from core.db import warehouse
+from core.numbers import count_of
 from core.results.plan import plan
 from core.workspace.access import LOCAL
 from tests.unit.campaign_world import ready_copy
@@ -90,6 +91,18 @@ def test_create_a_campaign_gets_a_suggested_list(ready):
     assert at.dataframe[0].value.shape[0] == 5
 
 
+def test_one_person_is_one_person_not_one_people(ready):
+    at = _campaigns()
+    at.selectbox(key="campaign_pick").set_value("new").run()
+    _fill_new(at)
+    at.number_input(key="new_budget").set_value(50.0)  # one perk at 50
+    at.button[[b.label for b in at.button].index("Create campaign")].click().run()
+    assert not at.exception, at.exception
+    flash = [s.value.replace("\\", "") for s in at.success]  # as shown: the escapes are not displayed
+    assert any(f.startswith("Suggested 1 person (0 kept from before)") for f in flash), flash
+    assert any(m.value.startswith("**1 person on the list · ") for m in at.markdown)
+
+
 def test_bad_settings_are_explained_and_nothing_is_created(ready):
     at = _campaigns()
     before = _read(ready, lambda con: records.list_campaigns(con, LOCAL).height)
@@ -150,6 +163,23 @@ def test_delete_then_restore(ready):
     assert at.selectbox(key="campaign_pick").value == campaign_id
 
 
+def test_restoring_a_campaign_someone_else_restored_first_says_so(ready, monkeypatch):
+    at = _campaigns()
+    campaign_id = at.selectbox(key="campaign_pick").value
+    at.checkbox(key="campaign_delete_sure").check().run()
+    at.button[[b.label for b in at.button].index("Delete campaign")].click().run()
+    restore = records.restore_campaign
+
+    def restored_first(con, access, restored_id):  # the other user restores it between our page's draw and click
+        _read(ready, lambda other: restore(other, LOCAL, restored_id))
+        return restore(con, access, restored_id)
+
+    monkeypatch.setattr(records, "restore_campaign", restored_first)
+    at.button(key=f"campaign_restore_{campaign_id}").click().run()
+    assert not at.exception, at.exception
+    assert any("no deleted campaign" in e.value for e in at.error), [e.value for e in at.error]
+
+
 def test_add_discover_selection_to_an_existing_campaign(ready):
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
@@ -166,9 +196,15 @@ def test_add_discover_selection_to_an_existing_campaign(ready):
     on_list = listed.filter(pl.col("person_id").is_in(chosen))
     assert on_list.height == 3
     added = [s.value for s in at.success if s.value.startswith("Added ")]
-    assert added and added[0].endswith("(the others were already on its list).")
     fresh = on_list.filter(pl.col("origin") == "added")
-    assert int(added[0].split()[1]) == fresh.height and fresh["expected_mentions"].is_not_null().all()
+    already = 3 - fresh.height
+    note = f" {count_of(already, 'person was', 'people were')} already on its list." if already else ""
+    assert added and added[0].startswith(f"Added {count_of(fresh.height, 'person', 'people')} to “")
+    assert added[0].endswith(f"”.{note}") and fresh["expected_mentions"].is_not_null().all()
+    at.button[[b.label for b in at.button].index("Add to campaign")].click().run()  # the same people again
+    added = [s.value for s in at.success if s.value.startswith("Added ")]
+    assert added and added[0].startswith("Added 0 people to “")
+    assert added[0].endswith("”. 3 people were already on its list.")
 
 
 def test_switching_campaign_shows_that_campaigns_settings_not_the_previous_ones(ready):

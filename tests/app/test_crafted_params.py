@@ -50,3 +50,10 @@ def test_a_crafted_campaign(demo_copy, page, value):
 def test_crafted_people_for_a_new_campaign(demo_copy, value):
     at = _open("pages/campaigns.py", campaign="new", people=value)
     assert not any("people you selected" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("value", CRAFTED)
+def test_a_crafted_post_to_correct(known_world, value):
+    at = _open("pages/topics.py", post=value)
+    assert any("No such post" in i.value for i in at.info), [i.value for i in at.info]
+    assert next(n for n in at.number_input if n.label == "Post number").value is None

@@ -37,6 +37,15 @@ def test_shows_the_counts_of_the_warehouse(demo_copy):
     assert any("demo world" in md.value for md in at.markdown)
 
 
+def test_the_refresh_caption_names_the_window_the_scores_were_computed_over(demo_copy):
+    con = warehouse.connect(demo_copy)
+    con.execute("UPDATE score_runs SET window_days = 30 WHERE kind = 'refresh'")  # as `--window-days 30` leaves it
+    con.close()
+    at = _run_app()
+    captions = [c.value for c in at.caption if "A refresh recomputes" in c.value]
+    assert captions and "from the last 30 days of reactions" in captions[0], captions
+
+
 def test_rebuild_needs_confirmation_and_then_replaces_the_world(demo_copy):
     at = _run_app()
     before = _metrics(at)

@@ -1,6 +1,7 @@
 """AppTest of the Discover page on the small known warehouse: filters, URL round trip, paging, exports."""
 
 import io
+import json
 
 import openpyxl
 import pytest
@@ -134,3 +135,49 @@ def test_opening_a_profile_from_the_results(known_world):
     _changed(at)
     assert at.query_params == {"person": str(EVIL)}
     assert at.title[0].value == r"\@Evil Corp"  # Markdown-escaped: it shows as written
+
+
+def _topics_of(at: AppTest, person: int) -> tuple[list[str], int]:
+    """(topics, topic influence) of the person's row as the table shows it."""
+    table = at.dataframe[0].value.set_index("person_id")
+    return list(table.at[person, "topics"]), int(table.at[person, "topic_influence"])
+
+
+def _on_profile(at: AppTest, person: int, button: str) -> None:
+    """Click a button on the person's Profile page, then come back to Discover (whose results are cached)."""
+    at.query_params.clear()
+    at.query_params["person"] = str(person)
+    at.switch_page("pages/profile.py").run()
+    at.button(key=button).click().run()
+    assert not at.exception, at.exception
+    at.query_params.clear()
+    _changed(at.switch_page("pages/discover.py"))
+
+
+def test_a_topic_marked_wrong_leaves_the_row_and_the_export_until_undone(known_world, downloads):
+    at = _discover()
+    assert _topics_of(at, MIRA) == (["Fitness & health", "Food & dining"], 70)
+    _on_profile(at, MIRA, "wrong_fitness_&_health")
+    assert _topics_of(at, MIRA) == (["Food & dining"], 40)  # not the cached search from before
+    at.session_state["discover_results"] = {"selection": {"rows": [_ids(at).index(MIRA)], "columns": [], "cells": []}}
+    _changed(at)
+    selection = downloads["Selection as CSV"]().decode("utf-8-sig")
+    assert "Food & dining" in selection and "Fitness" not in selection
+    _on_profile(at, MIRA, "undo_fitness_&_health")
+    assert _topics_of(at, MIRA) == (["Fitness & health", "Food & dining"], 70)
+
+
+def test_the_topic_influence_help_says_what_the_number_is(known_world):
+    def help_text(at: AppTest) -> str:
+        return json.loads(at.dataframe[0].proto.columns)["topic_influence"]["help"]
+
+    at = _discover()
+    assert help_text(at) == "Their influence in their strongest topic"
+    at.multiselect(key="discover_topics").set_value(["music"])
+    assert help_text(_changed(at)) == "Their best influence in the chosen topics"
+
+
+def test_engagement_reads_as_on_the_profile(known_world):
+    """Two significant digits, as Profile and Results show it: 0.083%, not a rounded 0.08% or 0.00%."""
+    table = _discover().dataframe[0].value.set_index("person_id")["engagement_rate"]
+    assert (table[MIRA], table[EVIL]) == ("0.083%", "0.1%")

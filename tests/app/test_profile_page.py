@@ -83,7 +83,8 @@ def test_marking_a_topic_wrong_removes_it_until_undone(known_world):
 def test_flags_show_their_evidence(known_world):
     at = _profile(str(EVIL))
     assert any("flagged as inauthentic" in w.value for w in at.warning)
-    assert any("Engagement pod on tiktok" in e.label for e in at.expander)
+    assert any("Engagement pod on TikTok" in e.label for e in at.expander)  # as Discover spells the network
+    assert any("**TikTok** 50" in m.value for m in at.markdown)
     # Evidence is sentences, never JSON; evidence of an unfamiliar shape is listed field by field in words.
     assert not at.json
     assert any(m.value == "- Pod id\\: 7\\.\n- Members\\: 5\\." for m in at.markdown)  # escaped: plain text

@@ -221,6 +221,51 @@ def test_the_budget_fill_uses_each_kept_persons_cost(con):
     assert refilled.height == 5 and refilled["cost"].sum() == pytest.approx(95.0)  # 55 + 4 × 10 fits in 100
 
 
+def _budgeted(con) -> tuple[int, int]:
+    """A new campaign whose budget holds 5 perks, its list suggested: (campaign id, version)."""
+    spec = CampaignSpec(
+        name="Declines",
+        brand="Voltwise",
+        perk="box",
+        cost_per_perk=25,
+        budget=125,
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2026, 9, 14),
+        terms=parse_terms("#voltwise"),
+    )
+    created = campaign_ops.create_campaign(con, EDITOR, spec)
+    return created.campaign_id, created.suggestions.version
+
+
+def test_declined_people_use_no_perk_so_a_refill_fills_the_budget_again(con):
+    campaign_id, version = _budgeted(con)
+    declined = members.members(con, EDITOR, campaign_id)["person_id"].to_list()[:2]
+    version = members.set_status(con, EDITOR, campaign_id, declined, "invited", version)
+    version = members.set_status(con, EDITOR, campaign_id, declined, "declined", version)
+    assert members.spent(con, campaign_id) == 0
+    report = campaign_ops.refresh_suggestions(con, EDITOR, campaign_id, version)
+    listed = members.members(con, EDITOR, campaign_id)
+    planned = listed.filter(pl.col("status") != "declined")
+    assert report.kept == 0 and planned.height == 5  # the whole budget again: 5 × 25 = 125
+    assert plan(con, EDITOR, campaign_id).cost == pytest.approx(125.0)
+    # They stay on the list as declined and are not suggested again.
+    assert listed.filter(pl.col("person_id").is_in(declined))["status"].to_list() == ["declined", "declined"]
+    assert not set(declined) & set(planned["person_id"])
+
+
+def test_the_refill_message_totals_the_list_as_its_plan_does(con):
+    campaign_id, version = _budgeted(con)
+    first = members.members(con, EDITOR, campaign_id)["person_id"].to_list()
+    version = members.set_status(con, EDITOR, campaign_id, first[:2], "invited", version)
+    version = members.set_status(con, EDITOR, campaign_id, first[:1], "declined", version)
+    version = members.remove_members(con, EDITOR, campaign_id, first[2:3], version)
+    report = campaign_ops.refresh_suggestions(con, EDITOR, campaign_id, version)
+    checked = plan(con, EDITOR, campaign_id)
+    assert checked.people == 5
+    assert f"{report.expected_total:.1f}" == f"{checked.expected:.1f}"
+    assert report.expected_total == pytest.approx(checked.expected)
+
+
 def test_currency_is_a_workspace_setting_only_admins_change(con):
     assert money(1234.5, "USD") == "$1,234.50"
     assert campaign_ops.set_currency(con, LOCAL, "eur") == "EUR"

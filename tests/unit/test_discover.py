@@ -265,14 +265,25 @@ def test_exports_read_like_the_screen(con):
     table = list(csv.DictReader(io.StringIO(export_csv(frame).decode("utf-8-sig"))))
     mira = next(row for row in table if row["Name"] == "Mira Torvalen")
     assert (mira["Twitter followers"], mira["Instagram followers"], mira["TikTok followers"]) == ("1000", "500", "")
-    assert mira["Engagement"] == "0.08%" and mira["Flagged"] == "No"  # 5 / (4 posts × 1,500)
+    assert mira["Engagement"] == "0.083%" and mira["Flagged"] == "No"  # 5 / (4 posts × 1,500), as on Profile
     assert mira["Topics"] == "Fitness & health, Food & dining"
     book = openpyxl.load_workbook(io.BytesIO(export_xlsx(frame)))
     header = [c.value for c in next(book.active.iter_rows())]
     row = next(r for r in book.active.iter_rows(min_row=2) if r[0].value == "Mira Torvalen")
     engagement = row[header.index("Engagement")]
-    assert engagement.value == pytest.approx(5 / 6000) and engagement.number_format == "0.00%"
+    assert engagement.value == pytest.approx(5 / 6000) and engagement.number_format == "0.000%"
     assert row[header.index("Topics")].value == "Fitness & health, Food & dining"
+
+
+def test_exports_never_show_a_real_rate_as_zero():
+    """A 12-million audience's 0.00089% is no 0.00%: the same two significant digits as the screen."""
+    frame = pl.DataFrame({"Name": ["Big", "Small", "None", "Unknown"], "Engagement": [0.0000089, 0.023, 0.0, None]})
+    table = list(csv.DictReader(io.StringIO(export_csv(frame).decode("utf-8-sig"))))
+    assert [row["Engagement"] for row in table] == ["0.00089%", "2.3%", "0%", ""]
+    book = openpyxl.load_workbook(io.BytesIO(export_xlsx(frame)))
+    cells = [row[1] for row in book.active.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == [pytest.approx(0.0000089), 0.023, 0, None]
+    assert [c.number_format for c in cells[:3]] == ["0.00000%", "0.0%", "0%"]
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])

@@ -1,8 +1,9 @@
 """Counts and rates as the screens show them."""
 
+import polars as pl
 import pytest
 
-from core.numbers import compact_count, count_of, rate_card, rate_text, whole_percent
+from core.numbers import compact_count, count_of, rate_card, rate_text, rate_texts, whole_percent
 
 
 @pytest.mark.parametrize(
@@ -53,3 +54,9 @@ def test_a_count_takes_its_noun_in_the_right_number():
     assert [count_of(1, "follow"), count_of(2174, "follow"), count_of(0, "person", "people")] == [
         "1 follow", "2,174 follows", "0 people",
     ]  # fmt: skip
+
+
+def test_a_column_of_rates_reads_like_one_rate():
+    rates = pl.DataFrame({"rate": [0.0000089, 0.023, None, float("nan")]})
+    shown = rates.select(rate_texts(pl.col("rate")))["rate"].to_list()
+    assert shown == ["0.00089%", "2.3%", None, "–"]
