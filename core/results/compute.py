@@ -177,6 +177,11 @@ def campaign_results(
     found = mention_posts(con, spec.terms, span.baseline_start, max(span.end, span.start))
     found = found.with_columns(during=pl.col("posted_at") >= span.start)
     contacted = counted_members(con, access, campaign_id)
+    if contacted.is_empty():
+        notes.append(
+            "Nobody on the list has been invited yet, and Results measure members from Invited on: mark the people "
+            "you contacted as Invited on the Campaigns page."
+        )
     member_ids = contacted["person_id"].to_list()
     is_member = pl.col("person_id").is_in(member_ids)
 
@@ -326,7 +331,7 @@ def _share_of_voice(con: duckdb.DuckDBPyConnection, found: pl.DataFrame, span: P
     """Brand mentions per 1,000 posts in the baseline, the campaign and the follow-up."""
     bounds = [
         ("Baseline", span.baseline_start, span.start),
-        ("Campaign", span.start, span.campaign_end),
+        ("Campaign", span.start, min(span.campaign_end, span.end)),  # cut where the data ends
         ("Follow-up", span.campaign_end, span.end),
     ]
     out = []

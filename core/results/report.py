@@ -56,7 +56,7 @@ def summary_rows(results: Results) -> list[tuple[str, str]]:
         ),
         ("Baseline window", f"{p.baseline_start:%d %b %Y} – {p.start:%d %b %Y} ({p.baseline_days:.0f} days)"),
         ("Members measured", _number(t["members"])),
-        ("Members who posted", _number(t["members_posting"])),
+        ("Members with a tracked mention", _number(t["members_posting"])),
         ("Mentions by members", _number(t["member_mentions"])),
         ("Mentions by others", _number(t["other_mentions"])),
         ("Expected mentions", _number(t["expected_mentions"], ",.1f")),

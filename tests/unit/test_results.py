@@ -284,6 +284,26 @@ def test_a_campaign_after_the_data_says_so(con):
     results = campaign_results(con, LOCAL, campaign_id)
     assert any("has not started in the data" in n for n in results.notes)
     assert results.totals["member_mentions"] == 0 and not results.lift.measurable
+    assert results.share_of_voice["period"].to_list() == ["Baseline"]  # no empty bars for periods with no data
+
+
+def test_a_list_nobody_was_invited_from_says_what_to_do(con):
+    spec = CampaignSpec(
+        name="Uninvited",
+        brand="Voltwise",
+        perk="box",
+        cost_per_perk=10,
+        perks=3,
+        starts_on=date(2026, 9, 20),
+        ends_on=date(2026, 10, 3),
+        terms=parse_terms("#voltwise"),
+    )
+    campaign_id = records.create_campaign(con, LOCAL, spec)
+    people = [p for (p,) in warehouse.rows(con, "SELECT person_id FROM discovery ORDER BY person_id LIMIT 3")]
+    members.add_members(con, LOCAL, campaign_id, people, 1)  # suggested, never invited
+    results = campaign_results(con, LOCAL, campaign_id)
+    assert results.members.is_empty()
+    assert any("Nobody on the list has been invited yet" in n and "Invited" in n for n in results.notes)
 
 
 def test_results_of_another_workspace_are_not_found(con):
