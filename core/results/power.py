@@ -1,16 +1,19 @@
-"""How large a lift a campaign can detect before it runs: the minimum detectable effect of the own-baseline
-comparison in core.results.lift, from how many mentions the members would make without the perk.
+"""How large a lift a campaign can detect before it runs: the minimum detectable effect of the comparison Results
+trusts (core.results.lift), from how many mentions the members would make without the perk.
 
-The comparison sets the members' mentions during the campaign and follow-up (expected D without the perk)
-against their mentions in the baseline window (expected B). The log of the rate ratio is close to normal with
-variance 1/D + 1/B (Poisson counts), so a lift L (rate ratio R = 1 + L) is detected with probability POWER at
+The own-baseline comparison sets the members' mentions during the campaign and follow-up (expected D without the
+perk) against their mentions in the baseline window (expected B). The log of the rate ratio is close to normal
+with variance 1/D + 1/B (Poisson counts), so a lift L (rate ratio R = 1 + L) is detected with probability POWER at
 the two-sided level ALPHA when
 
     log R = z(1 - ALPHA/2) · sqrt(1/D + 1/B) + z(POWER) · sqrt(1/(R·D) + 1/B)
 
 (the first term under no change, the second under the lift: the standard two-rate sample-size equation
-solved for the effect instead of the size). A normal test of a mean difference with standard error se
-detects (z(1 - ALPHA/2) + z(POWER)) · se, the textbook case the tests check this module against.
+solved for the effect instead of the size). Results trust the matched control group whenever it can be measured,
+and that comparison divides by the controls' own ratio, whose counts (scaled to one control per member) are
+expected to be the members' without the perk: its variance adds 1/D + 1/B, so the check uses it. Bursty mentions
+widen both further (the design effect, known only afterwards). A normal test of a mean difference with standard
+error se detects (z(1 - ALPHA/2) + z(POWER)) · se, the textbook case the tests check this module against.
 """
 
 from __future__ import annotations
@@ -32,17 +35,22 @@ def detectable_difference(se: float, *, alpha: float = ALPHA, power: float = POW
     return (stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)) * se
 
 
-def detectable_lift(during: float, before: float, *, alpha: float = ALPHA, power: float = POWER) -> float | None:
+def detectable_lift(
+    during: float, before: float, *, controls: bool = False, alpha: float = ALPHA, power: float = POWER
+) -> float | None:
     """The smallest lift (rate ratio minus one) detectable with `power`, given the mentions expected without the
-    perk during the campaign (`during`) and in the baseline window (`before`); None when none are expected."""
+    perk during the campaign (`during`) and in the baseline window (`before`); with `controls`, by the comparison
+    against a matched control group expecting as many. None when no mentions are expected."""
     if during <= 0 or before <= 0:
         return None
     z_alpha, z_power = stats.norm.ppf(1 - alpha / 2), stats.norm.ppf(power)
-    null_sd = math.sqrt(1 / during + 1 / before)
+    control_variance = 1 / during + 1 / before if controls else 0.0
+    null_sd = math.sqrt(1 / during + 1 / before + control_variance)
 
     def gap(log_ratio: float) -> float:
         ratio = math.exp(log_ratio)
-        return log_ratio - z_alpha * null_sd - z_power * math.sqrt(1 / (ratio * during) + 1 / before)
+        alternative_sd = math.sqrt(1 / (ratio * during) + 1 / before + control_variance)
+        return log_ratio - z_alpha * null_sd - z_power * alternative_sd
 
     top = math.log(MAX_RATIO)
     if gap(top) < 0:
@@ -100,4 +108,5 @@ def power_check(
 ) -> Power:
     """The check for `members` people who together mention the brand `daily_rate` times a day without the perk."""
     during, before = daily_rate * during_days, daily_rate * baseline_days
-    return Power(members, before, during, expected_lift, baseline_days, detectable_lift(during, before))
+    detectable = detectable_lift(during, before, controls=True)  # the comparison Results trust when they can
+    return Power(members, before, during, expected_lift, baseline_days, detectable)

@@ -20,7 +20,7 @@ from core.campaigns.tracking import mark_posted_from_mentions
 from core.db import warehouse
 from core.ops import campaigns as campaign_ops
 from core.results.compute import campaign_results
-from core.results.lift import baseline_lift
+from core.results.lift import baseline_lift, control_lift
 from core.results.plan import plan
 from core.results.power import detectable_difference, detectable_lift, power_check
 from core.workspace.access import LOCAL, Access, PermissionDenied
@@ -86,11 +86,32 @@ def test_at_the_detectable_lift_the_results_test_finds_it_four_times_in_five():
     assert detectable_lift(0, before) is None
 
 
+def test_the_check_promises_what_the_control_comparison_results_trust_can_show():
+    during, before = 60.0, 60.0
+    smallest = detectable_lift(during, before, controls=True)
+    assert smallest > detectable_lift(during, before)  # the controls' own counts add their variance
+    rng = np.random.default_rng(4)
+    found = [
+        control_lift(
+            int(rng.poisson(during * (1 + smallest))),
+            int(rng.poisson(before)),
+            int(rng.poisson(during)),
+            int(rng.poisson(before)),
+            28,
+            28,
+        ).detected
+        for _ in range(2000)
+    ]
+    assert 0.74 <= np.mean(found) <= 0.86
+    check = power_check(members=10, daily_rate=60 / 28, during_days=28, baseline_days=28, expected_lift=1)
+    assert check.detectable == pytest.approx(smallest)
+
+
 def test_the_power_check_warns_when_the_expected_lift_is_below_what_the_list_can_detect():
     small = power_check(members=10, daily_rate=1.0, during_days=28, baseline_days=28, expected_lift=0.1)
     assert small.measurable and not small.enough
     assert "would most likely go unnoticed" in small.verdict()
-    big = power_check(members=10, daily_rate=2.0, during_days=28, baseline_days=28, expected_lift=1.0)
+    big = power_check(members=10, daily_rate=3.0, during_days=28, baseline_days=28, expected_lift=1.0)
     assert big.enough and "enough to show up" in big.verdict()
     silent = power_check(members=3, daily_rate=0.01, during_days=28, baseline_days=28, expected_lift=1.0)
     assert not silent.measurable and silent.verdict().startswith("Too few mentions")
