@@ -35,10 +35,11 @@ from core.progress import Progress, silent
 from core.vocabulary import LIVE_NETWORKS
 
 MAX_SEGMENTS = 2_000  # per run, bounding one transaction after a long outage; the next run takes the rest
-# Events loaded per transaction (two full segments): the collector's memory peaks with a load's frames and
+# Events loaded per transaction (a full segment): the collector's memory peaks with a load's frames and
 # DuckDB's uncommitted rows; `python -m bench.collect` put it at 690 MB when a flat-out backlog (~100,000
-# events) was loaded in one go, 648 MB when read in batches but committed once.
-BATCH_EVENTS = 40_000
+# events) was loaded in one go, 648 MB when read in batches but committed once, 629-633 MB at 40,000 events and
+# 566 MB at 20,000 (14,000 events/s flat out, still thirty times the firehose).
+BATCH_EVENTS = 20_000
 # The account statuses (com.atproto.sync.subscribeRepos#account) that mean the person is gone, for now or for good.
 # The others, "desynchronized" and "throttled", are the relay's own state of the account: nothing to hide.
 HIDING_STATUSES = ("deactivated", "takendown", "suspended", "deleted")
