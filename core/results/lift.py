@@ -14,7 +14,7 @@ more the split of its mentions between the two periods varies across people than
 with Korn and Graubard's (1998) correction for how few people it is estimated from. The counts are divided by it
 (their effective size), which widens the intervals to what the people support; with a design effect of 1 they are
 the Poisson ones. Without it, bursty mentions of a campaign that changed nothing were called a lift in 20-40% of
-simulated campaigns, against about 5% with it (tests/unit/test_results.py).
+simulated campaigns, against under 10% with it (tests/unit/test_results.py).
 Lift is the ratio minus one: 0 means no change, 1 means members mentioned the brand twice as often.
 Each estimate carries its own verdict: a direction ('up', 'down', 'none' when the interval spans no change,
 'unknown' when too small to tell) that decides the words, colour and icon a page shows.
