@@ -149,6 +149,10 @@ def _job_worker() -> threading.Event:
     """Start the thread that runs refreshes, backups and erasures asked for on the command line (once)."""
     stop = threading.Event()
     shared = backend.shared_warehouse()
-    worker = threading.Thread(target=jobs.serve_requests, args=(shared, stop), name="sway-jobs", daemon=True)
+    # A job from the command line changed the warehouse behind the sessions: their cached results must go (after
+    # an erasure, the person's rows with them).
+    worker = threading.Thread(
+        target=jobs.serve_requests, args=(shared, stop, backend.data_changed), name="sway-jobs", daemon=True
+    )
     worker.start()
     return stop

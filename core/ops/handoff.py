@@ -130,9 +130,14 @@ def hand_off(db: Path, job: str, params: dict[str, Any], *, progress: Progress =
         time.sleep(POLL_SECONDS)
 
 
-def serve_requests(shared: SharedWarehouse, stop: threading.Event, jobs: Mapping[str, Job]) -> None:
+def serve_requests(
+    shared: SharedWarehouse,
+    stop: threading.Event,
+    jobs: Mapping[str, Job],
+    after: Callable[[], None] = lambda: None,
+) -> None:
     """The app's job worker: run each request for one of `jobs` left beside the warehouse `shared` holds, until
-    `stop` is set.
+    `stop` is set, calling `after` once each has run (the app forgets its cached results there).
 
     Jobs run on cursors of the app's shared connection, so their transactions run beside the marketers'
     sessions: they keep reading the previous results until a job commits (or, for an erasure, swaps the file).
@@ -148,7 +153,10 @@ def serve_requests(shared: SharedWarehouse, stop: threading.Event, jobs: Mapping
                 os.replace(request, taken)  # claim it: the command now knows the app has it
             except FileNotFoundError:
                 continue
-            _serve_one(shared, taken, jobs)
+            try:
+                _serve_one(shared, taken, jobs)
+            finally:
+                after()  # whatever the job changed, cached results (an erased person's rows too) must go
 
 
 def _serve_one(shared: SharedWarehouse, taken: Path, jobs: Mapping[str, Job]) -> None:

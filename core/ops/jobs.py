@@ -7,6 +7,7 @@ the app); the app's job worker serves the same registry.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,6 @@ def run(job: str, params: dict[str, Any], *, db: Path | None = None, progress: P
     return handoff.run(job, params, JOBS[job], db=db, progress=progress)
 
 
-def serve_requests(shared: SharedWarehouse, stop: threading.Event) -> None:
+def serve_requests(shared: SharedWarehouse, stop: threading.Event, after: Callable[[], None] = lambda: None) -> None:
     """The app's job worker over every job (see core.ops.handoff.serve_requests)."""
-    handoff.serve_requests(shared, stop, JOBS)
+    handoff.serve_requests(shared, stop, JOBS, after)

@@ -114,3 +114,31 @@ def test_a_refresh_failing_in_its_last_step_keeps_every_previous_result(demo_cop
         assert "No space left on device" in reason
     finally:
         con.close()
+
+
+def test_the_worker_tells_the_app_after_each_job_so_its_cached_results_go(tmp_path):
+    db = tmp_path / "w.duckdb"
+    warehouse.connect(db).close()
+    shared = SharedWarehouse(db)
+    folder = handoff.requests_dir(db)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "a.json").write_text('{"job": "fine", "params": {}}', encoding="utf-8")
+    (folder / "b.json").write_text('{"job": "broken", "params": {}}', encoding="utf-8")
+
+    def broken(shared, report):
+        raise RuntimeError("no")
+
+    told, stop = [], threading.Event()
+    work = {"fine": lambda shared, report: ["done"], "broken": broken}
+    worker = threading.Thread(target=handoff.serve_requests, args=(shared, stop, work, lambda: told.append(1)))
+    worker.start()
+    try:
+        for _ in range(100):
+            if len(list(folder.glob("*.status"))) == 2 and len(told) == 2:
+                break
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        worker.join()
+        shared.close()
+    assert len(told) == 2  # a failed job may have changed something before it failed: told as well
