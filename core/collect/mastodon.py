@@ -1,9 +1,11 @@
 """The Mastodon connector: an instance's public hashtag and account timelines through mastodon-py, as lake rows.
 
 Keys are the instance's own: a status is <instance>/statuses/<id>, an account <instance>/accounts/<id>, because
-replies name their parent and its author by these ids only. Statuses are polled with since_id per timeline (new
-ones only; a restart fetches the latest page again and ingest de-duplicates); favourites and boosts of the
-watched accounts' posts are looked up for each new post. Statuses are public: no login is needed.
+replies name their parent and its author by these ids only. Statuses are polled per timeline, paging forward with
+min_id from the newest one seen until a page comes back short, so a burst larger than one page between polls is
+read whole (since_id would return only its newest page); the first poll, and a restart, take the latest page and
+ingest de-duplicates. Favourites and boosts of the watched accounts' posts are looked up for each new post.
+Statuses are public: no login is needed.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import asyncio
 import html
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +27,8 @@ from core.collect.params import DEFAULT_PARAMS, CollectParams
 
 NETWORK = "mastodon"
 POLL_SECONDS = 30.0  # timelines are polled this often (a public timeline changes by the minute, not the second)
+PAGE = 40  # statuses per request: Mastodon's largest page
+MAX_PAGES = 25  # per timeline and poll: a longer backlog is read on by the next polls
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -108,15 +112,30 @@ class MastodonConnector:
         """New statuses of every hashtag and account timeline (and reactions to the watched accounts' posts)."""
         rows: list[Row] = []
         for tag in self.tags:
-            found = self.api.timeline_hashtag(tag, since_id=self.since.get(f"#{tag}"), limit=40)
+            found = self._newer(f"#{tag}", lambda tag=tag, **page: self.api.timeline_hashtag(tag, **page))
             rows += self._statuses(f"#{tag}", found, watched=False)
         for handle in self.accounts:
             account_id = self._account_ids.get(handle)
             if account_id is None:
                 account_id = self._account_ids[handle] = self.api.account_lookup(handle)["id"]
-            found = self.api.account_statuses(account_id, since_id=self.since.get(handle), limit=40)
+            found = self._newer(handle, lambda account=account_id, **page: self.api.account_statuses(account, **page))
             rows += self._statuses(handle, found, watched=True)
         return rows
+
+    def _newer(self, timeline: str, fetch: Callable[..., list[Any]]) -> list[Any]:
+        """The timeline's statuses after the newest one seen, page by page forward (min_id); the latest page when
+        none was seen yet."""
+        seen = self.since.get(timeline)
+        if seen is None:
+            return list(fetch(limit=PAGE))
+        found: list[Any] = []
+        for _ in range(MAX_PAGES):
+            page = list(fetch(min_id=seen, limit=PAGE))
+            found += page
+            if len(page) < PAGE:
+                break
+            seen = max((s["id"] for s in page), key=int)
+        return found
 
     def _statuses(self, timeline: str, statuses: list[Any], *, watched: bool) -> list[Row]:
         if statuses:

@@ -1,5 +1,5 @@
 """A local stand-in for the public Mastodon REST endpoints the collector polls (shapes of Mastodon's API docs):
-hashtag and account timelines with since_id, account lookup, and who favourited or boosted a status."""
+hashtag and account timelines with since_id, min_id and limit, account lookup, who favourited or boosted a status."""
 
 from __future__ import annotations
 
@@ -86,8 +86,16 @@ class FakeMastodon:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
-        since = int(query.get("since_id", ["0"])[0])
-        newer = lambda found: [s for s in found if int(s["id"]) > since]  # noqa: E731 - one-line filter
+        limit = int(query.get("limit", ["20"])[0])
+
+        def newer(found: list[dict]) -> list[dict]:
+            """Mastodon's pages, newest first: since_id gives the newest `limit` after it, min_id the `limit`
+            immediately after it (paging forward)."""
+            if "min_id" in query:
+                after = int(query["min_id"][0])
+                return sorted((s for s in found if int(s["id"]) > after), key=lambda s: int(s["id"]))[:limit][::-1]
+            since = int(query.get("since_id", ["0"])[0])
+            return sorted((s for s in found if int(s["id"]) > since), key=lambda s: -int(s["id"]))[:limit]
         parts = path.strip("/").split("/")
         if parts[:3] == ["api", "v1", "timelines"] and parts[3] == "tag":
             return 200, newer(self.tags.get(parts[4], []))

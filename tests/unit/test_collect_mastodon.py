@@ -84,3 +84,23 @@ def test_a_boost_in_a_watched_timeline_is_a_repost():
     assert [(r["did"], r["subject"], r["subject_did"]) for r in boosts] == [
         (f"{host}/accounts/103", f"{host}/statuses/9001", f"{host}/accounts/101")
     ]
+
+
+def test_a_burst_larger_than_a_page_between_polls_is_read_whole():
+    author = account("300", "busy")
+    first = [status("1000", author, "<p>#sway one</p>", "2026-11-01T10:00:00.000Z")]
+    server = FakeMastodon(tags={"sway": first}, accounts={}, statuses={}, favourites={}).start()
+    try:
+        connector = MastodonConnector(server.url, tags=["sway"])
+        assert len([r for r in connector.poll() if r["kind"] == "post"]) == 1
+        burst = [
+            status(str(1001 + n), author, f"<p>#sway post {n}</p>", "2026-11-01T11:00:00.000Z") for n in range(100)
+        ]
+        server.tags["sway"] = burst[::-1] + first  # newest first, as Mastodon serves them
+        posts = [r for r in connector.poll() if r["kind"] == "post"]
+        again = [r for r in connector.poll() if r["kind"] == "post"]
+    finally:
+        server.stop()
+    host = server.url.split("//")[1]
+    assert sorted(r["uri"] for r in posts) == sorted(f"{host}/statuses/{1001 + n}" for n in range(100))
+    assert again == []  # nothing new: nothing read twice
