@@ -94,8 +94,11 @@ def test_results_charts_give_every_top_member_a_readable_bar(ready_demo, app_url
     )
     members = int(re.match(r"(\d+) of \d+", posted.inner_text()).group(1))
     assert members >= 3, "a demo campaign should have members who posted"
-    # Charts in page order: lift, mentions per day, top members, share of voice, expected vs actual.
-    top = page.get_by_test_id("stVegaLiteChart").nth(2)
+    # Charts in page order: lift, mentions per day, top members, share of voice, expected vs actual (all of them
+    # drawn before one is picked by its place: the page fills in as it runs).
+    charts = page.get_by_test_id("stVegaLiteChart")
+    expect(charts).to_have_count(5, timeout=60_000)
+    top = charts.nth(2)
     expect(top.locator("canvas, svg").first).to_be_visible(timeout=30_000)
     box = top.bounding_box()
     # At least 18 px a bar (plus title and axis): a fixed total height squeezed 8 bars into 25 px and hid names.
