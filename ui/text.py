@@ -13,7 +13,7 @@ import re
 
 import polars as pl
 
-from core.web_links import web_url
+from core.web_address import web_url
 
 # Text-direction overrides and isolates make a name display as something else (imports remove them from
 # names and handles; rows stored before they did may still hold some).

@@ -12,7 +12,7 @@ import polars as pl
 
 from core.campaigns import members, records
 from core.campaigns.mentions import mention_posts
-from core.web_links import web_url
+from core.web_address import web_url
 
 # Where a post lives on its network, from the writing account's handle and the post's id on the network.
 POST_LINKS = {

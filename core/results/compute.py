@@ -170,8 +170,6 @@ def campaign_results(
         notes.append("The campaign has not started in the data yet: results appear once posts from its dates arrive.")
     elif span.end < span.planned_end:
         notes.append(f"The data ends on {span.end:%d %b %Y}, before the follow-up window does: results are partial.")
-    if span.baseline_days < MIN_BASELINE_DAYS:
-        notes.append("There is less than a week of data before the campaign, so there is no baseline to compare with.")
 
     progress(0.1, "Finding mentions of the tracking terms")
     found = mention_posts(con, spec.terms, span.baseline_start, max(span.end, span.start))

@@ -1,4 +1,4 @@
-"""Which web addresses from the data may become links: http(s) with a host, nothing else.
+"""Which web addresses from the data may become links (web_url): http(s) with a host, nothing else.
 
 Imported posts carry addresses their authors chose; a `javascript:` or `data:` one must never reach a link
 column or an <a> tag, so every address shown as a link, in core or the UI, passes through `web_url`.
