@@ -27,10 +27,24 @@ _LOG = logging.getLogger("sway")
 _logged: set[str] = set()
 
 
+@st.cache_resource
+def _modes_served() -> set[str]:
+    """The sign-in modes this server process has decided so far (once with sign-in, never local again)."""
+    return set()
+
+
 def _check() -> SignInCheck:
-    """How to serve, from the secrets files Streamlit reads and what it loaded from them."""
+    """How to serve, from the secrets files Streamlit reads, what it loaded from them and the server's address."""
     loaded = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else None
-    return check_sign_in([Path(p) for p in st.get_option("secrets.files")], loaded)
+    served = _modes_served()
+    check = check_sign_in(
+        [Path(p) for p in st.get_option("secrets.files")],
+        loaded,
+        st.get_option("server.address"),
+        signed_in_before=bool(served - {"local"}),
+    )
+    served.add(check.mode)
+    return check
 
 
 def sign_in_configured() -> bool:

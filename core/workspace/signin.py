@@ -1,14 +1,18 @@
 """Whether Sway serves with sign-in, without it, or not at all: the sign-in settings checked before any page.
 
-Fail closed. Without any secrets file Sway is one local workspace (everyone using the server is its admin,
-and `make run` then listens on 127.0.0.1 only). As soon as a secrets file exists, sign-in is what its owner
-meant: a file that does not parse, an [auth] section that is missing or misspelt, a required setting left
-out, or a cookie secret that is the example's, short or repetitive refuses to serve, with what to fix.
-A cookie secret anyone can guess lets anyone forge Streamlit's identity cookie and sign in as any member.
+Fail closed. Without any secrets file Sway is one local workspace (everyone using the server is its admin), so
+it then serves only on a loopback address (`make run` listens on 127.0.0.1): without sign-in on any other
+address, everyone who can reach the machine would be an admin. As soon as a secrets file exists, sign-in is
+what its owner meant: a file that does not parse, an [auth] section that is missing or misspelt, a required
+setting left out, or a cookie secret that is the example's, short or repetitive refuses to serve, with what to
+fix. A cookie secret anyone can guess lets anyone forge Streamlit's identity cookie and sign in as any member.
+A server that started with sign-in never drops to the local workspace while it runs (the file deleted or
+renamed behind it): behind a proxy, even a loopback server faces the network.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -67,12 +71,54 @@ def check_auth(auth: Mapping[str, Any]) -> SignInCheck:
     return SignInCheck("sign_in")
 
 
-def check_sign_in(secret_files: Sequence[Path], loaded: Mapping[str, Any] | None) -> SignInCheck:
-    """Decide how to serve from the secrets files Streamlit reads and the secrets it loaded (if any).
+def is_loopback(address: str | None) -> bool:
+    """True for an address only this machine reaches; an unset one is not (Streamlit then listens everywhere)."""
+    if not address:
+        return False
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_sign_in(
+    secret_files: Sequence[Path],
+    loaded: Mapping[str, Any] | None,
+    address: str | None,
+    *,
+    signed_in_before: bool = False,
+) -> SignInCheck:
+    """Decide how to serve from the secrets files Streamlit reads, the secrets it loaded (if any), the address the
+    server listens on, and whether this server process has served with sign-in (or refused) before.
 
     `loaded` is what Streamlit parsed (it may hold an [auth] section even without a file, e.g. in tests);
     the files are read again here because Streamlit treats a file that does not parse as no file at all.
     """
+    check = _from_secrets(secret_files, loaded)
+    if check.mode != "local":
+        return check
+    if signed_in_before:
+        return _refuse(
+            "The sign-in settings this server started with are gone (the secrets file was deleted or moved while "
+            "Sway was running), and it will not fall back to serving everyone without sign-in. Put the secrets "
+            "file back, or, to run Sway as one local workspace, restart it with `make run` (listening on "
+            "127.0.0.1 only)."
+        )
+    if not is_loopback(address):
+        where = f"the address {address}" if address else "every network address of this machine"
+        return _refuse(
+            f"There is no secrets file, so Sway has no sign-in and everyone using it is an admin, but the server "
+            f"listens on {where}: anyone who can reach the machine would be an admin. Start it with `make run` "
+            "(without sign-in it listens on 127.0.0.1 only) or with --server.address 127.0.0.1, or set up sign-in "
+            "in .streamlit/secrets.toml as .streamlit/secrets.toml.example shows."
+        )
+    return check
+
+
+def _from_secrets(secret_files: Sequence[Path], loaded: Mapping[str, Any] | None) -> SignInCheck:
+    """The mode the secrets alone ask for."""
     if loaded and "auth" in loaded:
         return check_auth(loaded["auth"])
     existing = [Path(p) for p in secret_files if Path(p).is_file()]

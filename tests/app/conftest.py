@@ -4,6 +4,16 @@ from collections.abc import Iterator
 
 import pytest
 import streamlit as st
+from streamlit import config
+
+
+@pytest.fixture(autouse=True)
+def loopback_server() -> Iterator[None]:
+    """App tests stand for a server on 127.0.0.1: without sign-in Sway serves nowhere else."""
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", before)
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """AppTest of sign-in, the workspace picker and the Workspace page, for each role (st.user mocked via at.user)."""
 
 import pytest
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from core.db import warehouse
@@ -201,6 +202,24 @@ def test_a_placeholder_cookie_secret_refuses_to_serve(agency):
     assert at.title[0].value == "Sway is not set up correctly"
     assert "token_hex(32)" in at.error[0].value
     assert not at.sidebar.selectbox
+
+
+def test_a_running_server_whose_sign_in_settings_vanish_refuses_rather_than_opening(agency):
+    assert [b.label for b in _app(None).button] == ["Sign in"]
+    after = AppTest.from_file(APP, default_timeout=120)  # same server process, the secrets file now gone
+    after.run()
+    assert after.title[0].value == "Sway is not set up correctly"
+    assert "deleted or moved" in after.error[0].value
+    assert not after.sidebar.caption and not after.sidebar.selectbox
+
+
+def test_without_sign_in_a_server_on_every_address_refuses_to_serve(demo_copy):
+    config.set_option("server.address", "0.0.0.0")  # noqa: S104 - the case under test; the fixture resets it
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert at.title[0].value == "Sway is not set up correctly"
+    assert "anyone who can reach the machine would be an admin" in at.error[0].value
+    assert not any("no sign-in configured" in c.value for c in at.sidebar.caption)
 
 
 def test_another_account_presenting_a_bound_address_gets_no_role(agency):

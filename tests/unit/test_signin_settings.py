@@ -6,6 +6,7 @@ import pytest
 
 from core.workspace.signin import EXAMPLE_COOKIE_SECRET, check_auth, check_sign_in
 
+LOOPBACK = "127.0.0.1"
 EXAMPLE = Path(__file__).resolve().parents[2] / ".streamlit" / "secrets.toml.example"
 GOOD = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -17,14 +18,14 @@ GOOD = {
 
 
 def test_no_secrets_file_means_the_local_workspace(tmp_path):
-    assert check_sign_in([tmp_path / "secrets.toml"], None).mode == "local"
+    assert check_sign_in([tmp_path / "secrets.toml"], None, LOOPBACK).mode == "local"
 
 
 def test_complete_settings_sign_in(tmp_path):
-    assert check_sign_in([], {"auth": GOOD}).mode == "sign_in"
+    assert check_sign_in([], {"auth": GOOD}, LOOPBACK).mode == "sign_in"
     named = {k: v for k, v in GOOD.items() if k in ("redirect_uri", "cookie_secret")}
     named["google"] = {k: GOOD[k] for k in ("client_id", "client_secret", "server_metadata_url")}
-    assert check_sign_in([], {"auth": named}).mode == "sign_in"
+    assert check_sign_in([], {"auth": named}, LOOPBACK).mode == "sign_in"
 
 
 def test_the_example_file_with_only_the_provider_filled_in_is_refused(tmp_path):
@@ -35,7 +36,7 @@ def test_the_example_file_with_only_the_provider_filled_in_is_refused(tmp_path):
         ),
         encoding="utf-8",
     )
-    check = check_sign_in([secrets], None)
+    check = check_sign_in([secrets], None, LOOPBACK)
     assert check.mode == "refuse"
     assert "placeholder" in check.problem and "token_hex(32)" in check.problem
 
@@ -50,7 +51,7 @@ def test_weak_cookie_secrets_are_refused(secret):
 def test_a_secrets_file_that_does_not_parse_is_refused_not_ignored(tmp_path):
     secrets = tmp_path / "secrets.toml"
     secrets.write_text('[auth]\nredirect_uri = "http://x\n', encoding="utf-8")
-    check = check_sign_in([secrets], None)
+    check = check_sign_in([secrets], None, LOOPBACK)
     assert check.mode == "refuse"
     assert str(secrets) in check.problem
 
@@ -58,7 +59,7 @@ def test_a_secrets_file_that_does_not_parse_is_refused_not_ignored(tmp_path):
 def test_a_misspelt_auth_section_is_refused(tmp_path):
     secrets = tmp_path / "secrets.toml"
     secrets.write_text("[Auth]\n" + "".join(f'{k} = "{v}"\n' for k, v in GOOD.items()), encoding="utf-8")
-    check = check_sign_in([secrets], {"Auth": GOOD})
+    check = check_sign_in([secrets], {"Auth": GOOD}, LOOPBACK)
     assert check.mode == "refuse"
     assert "no [auth] section" in check.problem
 
@@ -67,3 +68,25 @@ def test_a_misspelt_auth_section_is_refused(tmp_path):
 def test_a_missing_setting_is_refused(missing):
     check = check_auth({k: v for k, v in GOOD.items() if k != missing})
     assert check.mode == "refuse"
+
+
+@pytest.mark.parametrize("address", [None, "", "0.0.0.0", "192.168.1.20", "::", "sway.example.com"])  # noqa: S104
+def test_without_sign_in_a_server_reachable_from_the_network_refuses(tmp_path, address):
+    check = check_sign_in([tmp_path / "secrets.toml"], None, address)
+    assert check.mode == "refuse"
+    assert "127.0.0.1" in check.problem and "secrets.toml.example" in check.problem
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"])
+def test_without_sign_in_a_loopback_server_is_the_local_workspace(tmp_path, address):
+    assert check_sign_in([tmp_path / "secrets.toml"], None, address).mode == "local"
+
+
+def test_sign_in_on_any_address_is_allowed():
+    assert check_sign_in([], {"auth": GOOD}, "0.0.0.0").mode  # noqa: S104 == "sign_in"
+
+
+def test_a_server_that_signed_in_never_drops_to_the_local_workspace(tmp_path):
+    check = check_sign_in([tmp_path / "secrets.toml"], None, LOOPBACK, signed_in_before=True)
+    assert check.mode == "refuse"
+    assert "deleted or moved" in check.problem
