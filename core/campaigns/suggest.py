@@ -111,6 +111,14 @@ def estimate_as_of(con: duckdb.DuckDBPyConnection, spec: CampaignSpec) -> dateti
     return start if last is None or start <= last else last + timedelta(seconds=1)
 
 
+def _as_seen(workspace_id: int | None) -> tuple[str, str, list[int]]:
+    """(FROM clause, topics expression, its parameters) reading discovery's topics as the workspace sees them:
+    without those its marketers marked as wrong (fixed SQL from core.topics.removed; all of them without one)."""
+    if workspace_id is None:
+        return "discovery", "topics", []
+    return f"discovery LEFT JOIN {REMOVED_TOPICS} USING (person_id)", KEPT_TOPICS, [workspace_id]
+
+
 def targeted(con: duckdb.DuckDBPyConnection, spec: CampaignSpec, workspace_id: int | None = None) -> list[int]:
     """People matching the targeting: any target topic, minimum score, networks; flagged left out unless asked.
 
@@ -118,10 +126,8 @@ def targeted(con: duckdb.DuckDBPyConnection, spec: CampaignSpec, workspace_id: i
     """
     source, clauses, params = "discovery", ["score >= ?"], [spec.min_score]
     if spec.target_topics:
-        topics = "topics"
-        if workspace_id is not None:
-            source, topics = f"discovery LEFT JOIN {REMOVED_TOPICS} USING (person_id)", KEPT_TOPICS
-            params.insert(0, workspace_id)  # the join's parameter comes before the WHERE's
+        source, topics, scope = _as_seen(workspace_id)
+        params = [*scope, *params]  # the join's parameter comes before the WHERE's
         clauses.append(f"list_has_any({topics}, ?::VARCHAR[])")
         params.append(list(spec.target_topics))
     if spec.networks:
@@ -159,9 +165,12 @@ def estimate(
     *,
     as_of: datetime | None = None,
     brands: tuple[Term, ...] = (),
+    workspace_id: int | None = None,
 ) -> Estimate:
     """Expected mentions of each person in `pool`, with their 80% range; `brands` are the other tracked brand
-    terms whose mentions count as brand posts (the shares are measured on the pool itself)."""
+    terms whose mentions count as brand posts (the shares are measured on the pool itself).
+
+    A person's topic is their strongest one as the workspace sees it (without the topics it marked as wrong)."""
     as_of = as_of or estimate_as_of(con, spec)
     since = as_of - timedelta(days=HISTORY_DAYS)
     tracked = tuple(dict.fromkeys((*spec.terms, *brands)))
@@ -170,10 +179,11 @@ def estimate(
         "WHERE p.posted_at >= ? AND p.posted_at < ? AND a.person_id IN (SELECT unnest(?::BIGINT[])) GROUP BY 1",
         params=[since, as_of, pool],
     ).pl()
+    source, topics_sql, scope = _as_seen(workspace_id)
     topics = con.sql(
-        "SELECT person_id, coalesce(topics[1], ?) AS topic FROM discovery WHERE person_id IN "
+        f"SELECT person_id, coalesce(({topics_sql})[1], ?) AS topic FROM {source} WHERE person_id IN "  # noqa: S608
         "(SELECT unnest(?::BIGINT[]))",
-        params=[NO_TOPIC, pool],
+        params=[NO_TOPIC, *scope, pool],  # in the order of the placeholders: SELECT, FROM, WHERE
     ).pl()
     said = mention_posts(con, tracked, since, as_of).group_by("person_id").agg(brand_posts=pl.len())
     people = (
@@ -220,7 +230,9 @@ def explain(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) ->
     campaign = get_campaign(con, access, campaign_id)
     spec = campaign.spec
     pool = targeted(con, spec, access.workspace_id)
-    return estimate(con, spec, pool, brands=workspace_terms(con, access)).explanation()
+    return estimate(
+        con, spec, pool, brands=workspace_terms(con, access), workspace_id=access.workspace_id
+    ).explanation()
 
 
 def expected_for(
@@ -229,7 +241,9 @@ def expected_for(
     """person_id -> (expected mentions, low, high) for people a marketer adds by hand (e.g. from Discover)."""
     campaign = get_campaign(con, access, campaign_id)
     pool = sorted(set(targeted(con, campaign.spec, access.workspace_id)) | set(person_ids))
-    est = estimate(con, campaign.spec, pool, brands=workspace_terms(con, access)).people
+    est = estimate(
+        con, campaign.spec, pool, brands=workspace_terms(con, access), workspace_id=access.workspace_id
+    ).people
     est = est.filter(pl.col("person_id").is_in(person_ids))
     return {
         pid: (mean, low, high)
@@ -258,7 +272,7 @@ def suggest_list(
             "and refresh the list."
         )
     progress(0.5, "Estimating expected mentions")
-    est = estimate(con, campaign.spec, pool, brands=workspace_terms(con, access))
+    est = estimate(con, campaign.spec, pool, brands=workspace_terms(con, access), workspace_id=access.workspace_id)
     cost = campaign.spec.cost_per_perk
     ranked = est.people.with_columns(per_cost=pl.col("expected_mentions") / cost).sort(
         ["per_cost", "person_id"], descending=[True, False]

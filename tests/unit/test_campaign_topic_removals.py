@@ -77,3 +77,13 @@ def test_the_campaign_list_shows_their_topics_as_the_workspace_sees_them(con):
         listed[access.workspace_id] = members.members(con, access, campaign_id).filter(pl.col("person_id") == MIRA)
     assert listed[1]["topics"].to_list() == [[FOOD]]
     assert listed[2]["topics"].to_list() == [[FITNESS, FOOD]]
+
+
+def test_the_estimate_reads_their_strongest_topic_as_the_workspace_sees_it(con):
+    def topic_of(workspace_id: int | None) -> str:
+        people = suggest.estimate(con, _spec(), [MIRA], workspace_id=workspace_id).people
+        return people.filter(pl.col("person_id") == MIRA)["topic"].item()
+
+    assert topic_of(1) == FOOD  # fitness, her strongest, was marked wrong in workspace 1
+    assert topic_of(2) == FITNESS
+    assert topic_of(None) == FITNESS
