@@ -221,6 +221,12 @@ def erase_suppressed(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {table: count for table, count in removed.items() if count}
 
 
+def suppressed_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many keys are suppressed. The list only grows (an erasure adds to it, a restore merges the current one
+    in), so a consumer that remembers the count can tell whether anyone was erased since (the lake scrub does)."""
+    return int(scalar(con, "SELECT count(*) FROM suppressed_keys"))
+
+
 def suppressed_keys_among(
     con: duckdb.DuckDBPyConnection, accounts: pl.DataFrame, person_keys: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -234,7 +240,7 @@ def suppressed_keys_among(
         pl.DataFrame(schema={"person_key": pl.String}),
     )
     secret = _secret(con)
-    if secret is None or not scalar(con, "SELECT count(*) FROM suppressed_keys"):
+    if secret is None or not suppressed_count(con):
         return hidden
     con.register("sway_suppress_keys", accounts.select("network", "external_id"))
     con.register("sway_suppress_people", person_keys.select("person_key"))

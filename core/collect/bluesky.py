@@ -10,6 +10,7 @@ the lexicon gives it: an event with one of the wrong type is malformed. Anything
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 from core.collect.events import Row, Tally, empty_row
@@ -30,6 +31,15 @@ INVALID_HANDLE = "handle.invalid"
 # (one post dated 9999 would otherwise move every window that ends at the newest activity).
 MAX_CLOCK_AHEAD = timedelta(minutes=5)
 _END_US = 253_402_300_800_000_000  # 10000-01-01 in microseconds: no stream time (nor datetime) reaches it
+# What a skipped event's sample shows as it is (core/collect/events.py: everything else is a placeholder). The relay
+# writes the event's kind, a commit's operation and an account's status: lexicon tokens, shown when token-shaped.
+# A collection or $type is an NSID that whoever writes the record chooses: shown only under the protocol's own
+# authorities (app.bsky.feed.post, com.atproto.repo.strongRef), so no one's name in a made-up one is kept.
+_RELAY_TOKENS = (("kind",), ("commit", "operation"), ("account", "status"))
+_TOKEN = re.compile(r"[a-z][a-zA-Z]{0,31}")
+_PROTOCOL_NSID = re.compile(
+    r"(app\.bsky|chat\.bsky|com\.atproto|tools\.ozone)(\.[a-z][a-zA-Z0-9]{0,62})+(#[a-zA-Z][a-zA-Z0-9]{0,62})?"
+)
 
 
 class Malformed(ValueError):
@@ -74,7 +84,7 @@ def uri_did(value: object) -> str:
     """The repository (author) DID of an at:// URI."""
     uri = _string(value, "an at:// URI")
     if not uri.startswith("at://"):
-        raise Malformed(f"not an at:// URI: {uri[:80]!r}")
+        raise Malformed("not an at:// URI")  # the value is not named: it may be someone's
     return uri[5:].split("/", 1)[0]
 
 
@@ -118,31 +128,31 @@ def parse(raw: str | bytes, tally: Tally) -> Row | None:
     except RecursionError:
         tally.skip("malformed (nested too deeply)", raw)
         return None
-    return parse_event(event, tally, raw)
+    return parse_event(event, tally)
 
 
-def parse_event(event: object, tally: Tally, raw: str | bytes | None = None) -> Row | None:
-    """A decoded Jetstream event as a lake row, or None (counted in `tally`); `raw` is what samples show."""
-    if raw is None:
-        raw = _sample(event)
+def parse_event(event: object, tally: Tally) -> Row | None:
+    """A decoded Jetstream event as a lake row, or None (counted in `tally`, with a sample of its shape)."""
     try:
         if not isinstance(event, dict):
             raise Malformed("not a JSON object")
-        return _event(event, tally, raw)
+        return _event(event, tally)
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
-        tally.skip(f"malformed ({type(exc).__name__})", raw)
+        tally.skip(f"malformed ({type(exc).__name__})", event, _shown)
         return None
 
 
-def _sample(event: object) -> str:
-    """A decoded event as JSON for the log's samples (a placeholder when it cannot be written back)."""
-    try:
-        return json.dumps(event, default=str)
-    except (ValueError, RecursionError):
-        return "(an event that cannot be shown)"
+def _shown(path: tuple[str, ...], value: str | int | float) -> bool:
+    """Whether a skipped event's sample may show `value` (at `path`) as it is: the stream cursor, and protocol
+    values no person chose (see _RELAY_TOKENS); never a DID, handle, text or other number."""
+    if isinstance(value, str) and path in _RELAY_TOKENS:
+        return _TOKEN.fullmatch(value) is not None
+    if isinstance(value, str) and (path == ("commit", "collection") or path[-1:] == ("$type",)):
+        return _PROTOCOL_NSID.fullmatch(value) is not None
+    return path == ("time_us",) and type(value) is int
 
 
-def _event(event: dict, tally: Tally, raw: str | bytes) -> Row | None:
+def _event(event: dict, tally: Tally) -> Row | None:
     did, time_us, kind = event["did"], event["time_us"], event["kind"]
     if not isinstance(did, str) or not did.startswith("did:"):
         raise Malformed("no did")
@@ -165,24 +175,24 @@ def _event(event: dict, tally: Tally, raw: str | bytes) -> Row | None:
         )
         return row
     if kind != "commit":
-        tally.skip(f"unknown kind {str(kind)[:40]}", raw)
+        tally.skip("unknown kind", event, _shown)  # the sample shows which, when it is a token
         return None
     commit = event["commit"]
     collection, operation = commit["collection"], commit["operation"]
     rkey = _string(commit["rkey"], "rkey")
     if collection not in _KIND:
-        tally.skip("unknown collection", raw)
+        tally.skip("unknown collection", event, _shown)
         return None
     uri = at_uri(did, collection, rkey)
     if operation == "delete":
         if collection not in _DELETABLE:
-            tally.skip("profile deleted", raw)
+            tally.skip("profile deleted", event, _shown)
             return None
         row = empty_row(NETWORK, time_us, did, "delete")
         row["uri"] = uri
         return row
     if operation not in ("create", "update"):
-        raise Malformed(f"unknown operation {operation!r}")
+        raise Malformed("unknown operation")
     record = commit["record"]
     if not isinstance(record, dict):
         raise Malformed("commit without a record")

@@ -8,6 +8,9 @@ and read by other engines — without the network. Records are keyed by their at
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -49,20 +52,101 @@ COLUMNS = tuple(LAKE_SCHEMA.names)
 Row = dict[str, object]
 
 
+# What a sample may show as it is, besides the structure, field names, booleans and nulls: a connector's test
+# of a value at a path of field names (e.g. ("commit", "collection")), true only for values the protocol, not a
+# person, chose. Everything else is replaced by its type and length (see shape).
+Shown = Callable[[tuple[str, ...], str | int | float], bool]
+SAMPLE_CHARS = 600  # a shaped sample is longer than the raw event's short values; this keeps a post's whole shape
+_DEPTH = 16  # nesting shown; deeper values are one placeholder
+_ITEMS = 3  # a list's items shown; the rest are counted
+_KEYS = 40  # an object's fields shown; the rest are counted
+_FIELD = re.compile(r"\$?[A-Za-z][A-Za-z0-9_]{0,63}")  # a lexicon's field name; a DID, handle or phrase is not one
+# What a string looks like, named in its placeholder (so a DID where a handle belongs shows), never what it says.
+_FORMATS = (
+    ("did", re.compile(r"did:[a-z]+:\S+")),
+    ("at-uri", re.compile(r"at://\S+")),
+    ("url", re.compile(r"https?://\S+")),
+    ("datetime", re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?")),
+)
+
+
+def nothing_shown(path: tuple[str, ...], value: str | int | float) -> bool:
+    """Show no value: every string and number becomes a placeholder."""
+    return False
+
+
+def sample(event: object, shown: Shown = nothing_shown) -> str:
+    """What a skipped event's sample keeps: a decoded event's shape as JSON (see shape), at most SAMPLE_CHARS; of
+    raw text or bytes (a frame that is not JSON, or too deeply nested to read), only their length and whether
+    they open like JSON."""
+    if isinstance(event, str | bytes):
+        unit = "characters" if isinstance(event, str) else "bytes"
+        opens = event[:1] in ("{", "[", b"{", b"[")
+        return f"({len(event):,} {unit}" + (f", starting with {event[:1]!r})" if opens else ")")
+    return json.dumps(shape(event, shown))[:SAMPLE_CHARS]
+
+
+def shape(value: object, shown: Shown = nothing_shown, path: tuple[str, ...] = (), depth: int = 0) -> object:
+    """`value` (decoded JSON) with its nesting, field names, booleans and nulls, every other value replaced by a
+    placeholder of its type and length ("<str 24>", "<did 32>", "<int 16>") unless `shown(path, value)`.
+
+    A skipped event can name a person who is later erased, and a running collector rewrites its state file from
+    memory: so a sample holds what helps debugging (which field had which type, where) and nothing of anyone.
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str | int | float):
+        if shown(path, value):
+            return value
+        if isinstance(value, str):
+            return f"<{_format(value)} {len(value)}>"
+        return f"<{type(value).__name__} {_digits(value)}>"
+    if depth >= _DEPTH:
+        return "<nested deeper>"
+    if isinstance(value, list):
+        items = [shape(item, shown, path, depth + 1) for item in value[:_ITEMS]]
+        return items + ([f"<{len(value) - _ITEMS} more>"] if len(value) > _ITEMS else [])
+    if isinstance(value, dict):
+        return _shape_object(value, shown, path, depth)
+    return f"<{type(value).__name__}>"
+
+
+def _shape_object(value: dict, shown: Shown, path: tuple[str, ...], depth: int) -> dict[str, object]:
+    """An object's shape: fields named as they are when they look like a lexicon's field names, else numbered."""
+    shaped: dict[str, object] = {}
+    for number, (key, item) in enumerate(list(value.items())[:_KEYS], start=1):
+        name = key if isinstance(key, str) and _FIELD.fullmatch(key) else f"<key {number}: {len(str(key))} chars>"
+        shaped[name] = shape(item, shown, (*path, name), depth + 1)
+    if len(value) > _KEYS:
+        shaped["<more>"] = f"<{len(value) - _KEYS} fields>"
+    return shaped
+
+
+def _digits(number: int | float) -> int | str:
+    """How many characters `number` is written with ("many" past what Python writes out: 4,300 digits)."""
+    return len(str(abs(number))) if not isinstance(number, int) or number.bit_length() < 14_000 else "many"
+
+
+def _format(text: str) -> str:
+    """The kind of string `text` looks like (did, at-uri, url, datetime, else str)."""
+    return next((name for name, pattern in _FORMATS if pattern.fullmatch(text)), "str")
+
+
 @dataclass
 class Tally:
-    """What a connector could not use: counted per reason, with the first few events kept as samples for the log."""
+    """What a connector could not use: counted per reason, with the first few events' shapes kept as samples for the
+    log and the collector's state file."""
 
     counts: dict[str, int] = field(default_factory=dict)
     samples: list[str] = field(default_factory=list)
     max_samples: int = 5
 
-    def skip(self, reason: str, raw: str | bytes) -> None:
-        """Count one event skipped for `reason`; keep a short sample of it."""
+    def skip(self, reason: str, event: object, shown: Shown = nothing_shown) -> None:
+        """Count one event skipped for `reason`, a fixed text (never a value of the event); keep a sample of its
+        shape, never its content (see `sample`): `shown` picks the protocol's own values it may show."""
         self.counts[reason] = self.counts.get(reason, 0) + 1
         if len(self.samples) < self.max_samples:
-            text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-            self.samples.append(f"{reason}: {text[:300]}")
+            self.samples.append(f"{reason}: {sample(event, shown)}")
 
     @property
     def total(self) -> int:

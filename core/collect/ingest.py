@@ -6,7 +6,8 @@ posts.external_id, interactions by collect_records, so a replayed event (a colle
 cursor, or failed over to another instance, writes some twice) changes nothing. Deletions are applied after
 creates of the same load; a deleted record is remembered, so its create replayed later stays deleted. Accounts
 reported deactivated, taken down, suspended or deleted are hidden: their activity is removed and nothing new of
-theirs is loaded until they are active again.
+theirs is loaded until they are active again. Each run first finishes any scrub of erased people from the lake
+that an erasure could not (scrub_erased).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from core.collect import lake as lakes
 from core.collect.mapping import map_events
@@ -30,9 +32,8 @@ from core.ingest.load import (
     update_profiles,
 )
 from core.ingest.suppression import without_erased
-from core.privacy import naming_erased, suppressed_keys_among
+from core.privacy import naming_erased, suppressed_count, suppressed_keys_among
 from core.progress import Progress, silent
-from core.vocabulary import LIVE_NETWORKS
 
 MAX_SEGMENTS = 2_000  # per run, bounding one transaction after a long outage; the next run takes the rest
 # Events loaded per transaction (a full segment): the collector's memory peaks with a load's frames and
@@ -43,6 +44,10 @@ BATCH_EVENTS = 20_000
 # The account statuses (com.atproto.sync.subscribeRepos#account) that mean the person is gone, for now or for good.
 # The others, "desynchronized" and "throttled", are the relay's own state of the account: nothing to hide.
 HIDING_STATUSES = ("deactivated", "takendown", "suspended", "deleted")
+
+
+class LakeScrubError(RuntimeError):
+    """Events of erased people could not be removed from the lake; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -56,15 +61,17 @@ class IngestReport:
     deleted: int = 0
     hidden: int = 0
     last_time_us: int | None = None
+    scrubbed: int = 0  # events of erased people removed from the lake by a scrub an erasure left pending
 
     def summary(self) -> str:
         """One line for the command line and the collector's log."""
+        scrubbed = f" Removed {self.scrubbed:,} events of erased people from the lake." if self.scrubbed else ""
         if not self.segments:
-            return f"{self.network}: nothing new in the lake."
+            return f"{self.network}: nothing new in the lake.{scrubbed}"
         added = ", ".join(f"{n:,} {t}" for t, n in self.added.items() if n) or "nothing new"
         return (
             f"{self.network}: loaded {self.segments:,} segments ({self.events:,} events): {added}; "
-            f"{self.deleted:,} deletions, {self.hidden:,} accounts hidden."
+            f"{self.deleted:,} deletions, {self.hidden:,} accounts hidden.{scrubbed}"
         )
 
 
@@ -81,9 +88,10 @@ def ingest(con: duckdb.DuckDBPyConnection, lake: Path, network: str, *, progress
     stays bounded however long the backlog, and a failure keeps the batches already loaded and leaves the rest
     for the next run (inside a caller's transaction it is all one transaction: all of it lands, or none).
     """
+    scrubbed = scrub_erased(con, lake, network)  # raises, loading nothing, while it cannot succeed
     chosen = pending_segments(con, lake, network)
     if not chosen:
-        return IngestReport(network, 0, 0)
+        return IngestReport(network, 0, 0, scrubbed=scrubbed)
     counts = [lakes.event_count(lake, s) for s in chosen]
     total = sum(counts)
     read = deleted = hidden = 0
@@ -100,7 +108,8 @@ def ingest(con: duckdb.DuckDBPyConnection, lake: Path, network: str, *, progress
         hidden += batch_hidden
         added = {table: added.get(table, 0) + n for table, n in batch_added.items()}
     progress(1.0, "Loaded")
-    return IngestReport(network, len(chosen), read, added, deleted, hidden, max(s.last_us for s in chosen))
+    last = max(s.last_us for s in chosen)
+    return IngestReport(network, len(chosen), read, added, deleted, hidden, last, scrubbed)
 
 
 def _batches(chosen: list[lakes.Segment], counts: list[int]) -> Iterator[tuple[list[lakes.Segment], list[int]]]:
@@ -147,6 +156,13 @@ def _forget_erased(
 ) -> None:
     """Scrub from the new segments every event by, about or mentioning an erased person: the stream keeps bringing
     what they do on the network, and the lake must not keep it (the load below leaves them out of the warehouse)."""
+    if erased := _erased_ids(con, network, events):
+        lakes.forget(lake, network, erased, among=chosen)
+
+
+def _erased_ids(con: duckdb.DuckDBPyConnection, network: str, events: pl.DataFrame) -> set[str]:
+    """The external ids of erased people's accounts that `events` are by, about or mention, found by hashing every
+    id the events name as the suppression list does (erasure keeps no raw id)."""
     authors = [events.select(did=pl.col(c).str.extract(lakes.AT_AUTHOR)) for c in lakes.RECORD_COLUMNS]
     seen = (
         pl.concat(
@@ -162,8 +178,48 @@ def _forget_erased(
     )
     keys = seen.select(network=pl.lit(network), external_id="did")
     hidden, _ = suppressed_keys_among(con, keys, pl.DataFrame(schema={"person_key": pl.String}))
-    if hidden.height:
-        lakes.forget(lake, network, set(hidden["external_id"]), among=chosen)
+    return set(hidden["external_id"])
+
+
+def scrub_pending(con: duckdb.DuckDBPyConnection, network: str) -> bool:
+    """Whether `network`'s lake may still hold events of someone erased: people were erased since its last scrub
+    that succeeded (it failed, or the warehouse was restored from before it)."""
+    return suppressed_count(con) > _scrubbed_keys(con, network)
+
+
+def scrub_erased(con: duckdb.DuckDBPyConnection, lake: Path, network: str) -> int:
+    """When a scrub is pending, remove every event by, about or mentioning an erased person from all of `network`'s
+    segments and note the lake scrubbed; events removed. Erasure runs it, and every load first, so a scrub that
+    failed is retried until it succeeds (a load's own scrub reaches only the new segments).
+    """
+    if not scrub_pending(con, network):
+        return 0
+    erased = suppressed_count(con)  # read before the scan: keys suppressed during it are then still pending
+    try:
+        removed = sum(_scrub_segment(con, lake, network, s) for s in lakes.segments(lake, network))
+    except (OSError, pa.ArrowException) as exc:
+        raise LakeScrubError(
+            f"Events of people erased from Sway are still in the {network} lake ({lake}): removing them failed "
+            f"({type(exc).__name__}: {exc}). Free disk space or fix the folder's permissions; the next load of "
+            "collected events tries again, and loads nothing new until it succeeds."
+        ) from exc
+    con.execute(
+        "INSERT OR REPLACE INTO collect_lake_scrubs VALUES (?::network_name, ?, now()::TIMESTAMP)", [network, erased]
+    )
+    return removed
+
+
+def _scrubbed_keys(con: duckdb.DuckDBPyConnection, network: str) -> int:
+    """How many keys were suppressed when `network`'s last scrub that succeeded began (0 before any)."""
+    found = rows(con, "SELECT erased_keys FROM collect_lake_scrubs WHERE network = ?::network_name", [network])
+    return int(found[0][0]) if found else 0
+
+
+def _scrub_segment(con: duckdb.DuckDBPyConnection, lake: Path, network: str, segment: lakes.Segment) -> int:
+    """Remove erased people's events from one segment, read first for the ids it names; events removed."""
+    events = pl.from_arrow(lakes.read_segments(lake, [segment], lakes.NAMING_COLUMNS))
+    erased = _erased_ids(con, network, events)
+    return lakes.forget(lake, network, erased, among=[segment]) if erased else 0
 
 
 def _apply_statuses(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> int:
@@ -300,15 +356,3 @@ def _record_segments(con: duckdb.DuckDBPyConnection, chosen: list[lakes.Segment]
         )
     finally:
         con.unregister("collect_segment_rows")
-
-
-def live_account_ids(con: duckdb.DuckDBPyConnection, person_id: int) -> dict[str, set[str]]:
-    """A person's accounts on the live networks (network -> external ids), to scrub from the lake when erased."""
-    found: dict[str, set[str]] = {}
-    for network, external_id in rows(
-        con,
-        "SELECT network::VARCHAR, external_id FROM accounts WHERE person_id = ? AND network::VARCHAR IN ?",
-        [int(person_id), list(LIVE_NETWORKS)],
-    ):
-        found.setdefault(network, set()).add(external_id)
-    return found

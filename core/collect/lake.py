@@ -92,11 +92,13 @@ def stored_cursor(lake: Path, network: str) -> int | None:
     return max(stored) if stored else None
 
 
-def read_segments(lake: Path, chosen: list[Segment]) -> pa.Table:
-    """The rows of `chosen` segments as one Arrow table, in the lake's schema."""
+def read_segments(lake: Path, chosen: list[Segment], columns: tuple[str, ...] | None = None) -> pa.Table:
+    """The rows of `chosen` segments as one Arrow table, in the lake's schema (only `columns`, when given)."""
     if not chosen:
-        return LAKE_SCHEMA.empty_table()
-    return pa.concat_tables(pq.read_table(lake / s.name, schema=LAKE_SCHEMA) for s in chosen)
+        empty = LAKE_SCHEMA.empty_table()
+        return empty if columns is None else empty.select(list(columns))
+    names = None if columns is None else list(columns)
+    return pa.concat_tables(pq.read_table(lake / s.name, schema=LAKE_SCHEMA, columns=names) for s in chosen)
 
 
 def event_count(lake: Path, segment: Segment) -> int:
@@ -107,6 +109,7 @@ def event_count(lake: Path, segment: Segment) -> int:
 # The columns holding record keys, and an at:// URI's author (its repository DID), for what names an account.
 RECORD_COLUMNS = ("uri", "parent_uri", "quote_uri", "subject")
 AT_AUTHOR = r"^at://(?P<did>[^/]+)/"
+NAMING_COLUMNS = ("did", "subject_did", "mentions", *RECORD_COLUMNS)  # every column that can name an account
 
 
 def forget(lake: Path, network: str, external_ids: set[str], among: list[Segment] | None = None) -> int:

@@ -36,7 +36,9 @@ class CollectorState:
     events: int = 0  # events stored since the collector started
     minutes: dict[str, int] = field(default_factory=dict)  # unix minute -> events stored in it
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> events skipped (malformed, unknown)
-    samples: list[str] = field(default_factory=list)
+    samples: list[str] = field(default_factory=list)  # the first skipped events' shapes (core/collect/events.py)
+    # False in files of versions whose samples held the events' raw text: those samples are never shown or kept.
+    samples_shaped: bool = True
     reconnects: int = 0
     rate_limited: int = 0
     failed_lookups: int = 0  # look-up calls that failed other than by a rate limit
@@ -80,12 +82,32 @@ def write_state(lake: Path, state: CollectorState) -> None:
 
 
 def read_state(lake: Path, network: str) -> CollectorState | None:
-    """The last state `network`'s collector wrote, or None when it never ran (or the file is unreadable)."""
+    """The last state `network`'s collector wrote, or None when it never ran (or the file is unreadable).
+
+    An older version's samples are dropped: they held raw events, which may name someone erased since.
+    """
     try:
         data = json.loads(state_path(lake, network).read_text(encoding="utf-8"))
-        return CollectorState(**data)
+        state = CollectorState(**{"samples_shaped": False, **data})
     except (OSError, ValueError, TypeError):
         return None
+    if not state.samples_shaped:
+        state.samples, state.samples_shaped = [], True
+    return state
+
+
+def forget_raw_samples(lake: Path, networks: tuple[str, ...]) -> None:
+    """Rewrite the state files an older version left with raw samples (a collector stopped since the upgrade never
+    rewrites its own), so no byte of an event, which may name an erased person, stays in them."""
+    for network in networks:
+        try:
+            data = json.loads(state_path(lake, network).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # no file, or not one a collector wrote
+        if isinstance(data, dict) and data.get("samples") and not data.get("samples_shaped"):
+            state = read_state(lake, network)
+            if state is not None:
+                write_state(lake, state)
 
 
 def read_states(lake: Path, networks: tuple[str, ...]) -> list[CollectorState]:

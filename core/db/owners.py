@@ -64,9 +64,11 @@ OWNERS: dict[str, str] = {
     "campaign_member_history": "core.campaigns.members",
     "suppressed_keys": "core.privacy",
     # A live network's bookkeeping: which lake segments are loaded, the record behind each collected interaction,
-    # deletions seen, accounts hidden. The collected rows themselves go through core.ingest.load like an import's.
+    # deletions seen, accounts hidden, how far the lake is scrubbed of erased people. The collected rows themselves
+    # go through core.ingest.load like an import's.
     **dict.fromkeys(
-        ("collect_segments", "collect_records", "collect_deleted", "collect_hidden"), "core.collect.ingest"
+        ("collect_segments", "collect_records", "collect_deleted", "collect_hidden", "collect_lake_scrubs"),
+        "core.collect.ingest",
     ),
 }
 

@@ -3,15 +3,22 @@ file rewritten so nothing of them is left in it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import duckdb
+
 from core.backups.folder import copy_tables
-from core.collect.ingest import live_account_ids
-from core.collect.lake import forget, lake_dir
+from core.collect.ingest import LakeScrubError, scrub_erased
+from core.collect.lake import lake_dir
+from core.collect.status import forget_raw_samples
 from core.db.connections import SharedWarehouse
 from core.ops.lock import exclusive
 from core.privacy import erase_person
 from core.progress import Progress, silent
+from core.vocabulary import LIVE_NETWORKS
 from core.workspace.access import Access
 
+SCRUBBING = "Removing their events from the live collectors' lake"
 REWRITING = "Rewriting the warehouse so nothing of them remains"
 
 
@@ -23,16 +30,36 @@ def erase(shared: SharedWarehouse, access: Access, *, person_id: int, progress: 
     in its file, so the warehouse is then copied table by table into a new file that replaces it (readers keep the
     old one until the swap, and an edit saved during the copy is copied too: SharedWarehouse.rewrite). The lock
     is held throughout, so no refresh, import or backup runs meanwhile. Their events in the live collectors' lake
-    are scrubbed too (and the next loads scrub what the stream brings of them later).
+    are scrubbed too; if that fails the erasure stands, the result says so, and the next load retries the scrub
+    (core.collect.ingest.scrub_erased).
     """
     with exclusive(shared.path, "erasure", access.user):
         progress(0.0, "Erasing")
         con = shared.cursor()
-        live = live_account_ids(con, int(person_id))
         report = erase_person(con, access, int(person_id))
-        for network, ids in live.items():
-            forget(lake_dir(shared.path), network, ids)
+        progress(0.1, SCRUBBING)
+        lines = [report.summary(), *_scrub_lake(con, lake_dir(shared.path), progress)]
         progress(0.2, REWRITING)
         shared.rewrite(copy_tables)
-    progress(1.0, "Erased")
-    return [report.summary()]
+    progress(1.0, "Erased" if len(lines) == 1 else "Erased, but not yet from the collectors' files: see the result")
+    return lines
+
+
+def _scrub_lake(con: duckdb.DuckDBPyConnection, lake: Path, progress: Progress) -> list[str]:
+    """Scrub every live network's lake of the erased, and older versions' raw samples from the collectors' state
+    files; what could not be done, for the result (the erasure is committed: it stands either way)."""
+    failed = []
+    for network in LIVE_NETWORKS:
+        try:
+            scrub_erased(con, lake, network)
+        except LakeScrubError as exc:
+            failed.append(str(exc))
+            progress(0.15, f"Their events could not be removed from the {network} lake; the next load retries it")
+    try:
+        forget_raw_samples(lake, LIVE_NETWORKS)
+    except OSError as exc:
+        failed.append(
+            f"The collectors' state files in {lake} could not be rewritten ({exc}); they may hold raw events an older "
+            "version kept as samples. Delete the *.collector.json files there once the collectors are stopped."
+        )
+    return failed

@@ -18,6 +18,7 @@ from core.collect.collector import Collector, Schedule
 from core.collect.jetstream import BlueskyConnector
 from core.collect.lake import lake_dir, segments, stored_cursor
 from core.collect.params import CollectParams
+from core.collect.status import state_path
 from core.db import warehouse
 from tests.fakes.jetstream import FakeJetstream, frame_time
 from tests.fakes.loop import run_async
@@ -168,6 +169,10 @@ def test_records_of_the_wrong_shape_are_counted_malformed_and_the_stream_goes_on
     assert sum(n for reason, n in connector.link.tally.counts.items() if reason.startswith("malformed")) == len(odd)
     dated = {r["time_us"]: r["created_at"] for r in stored if r["did"] == did}
     assert dated == {t: datetime.fromtimestamp(t / 1e6, UTC).replace(tzinfo=None) for t in (at + 9, at + 10)}
+    # The state file keeps the skipped events' shape (fields, collection), never who or what ("odd" is their text).
+    saved = state_path(lake_dir(db), "bluesky").read_text(encoding="utf-8")
+    samples = json.loads(saved)["samples"]
+    assert len(samples) == 5 and "odd" not in saved and '"collection": "app.bsky.feed.post"' in samples[0]
 
 
 def test_a_frame_over_the_size_limit_is_skipped_not_read_again_forever():

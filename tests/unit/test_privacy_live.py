@@ -5,14 +5,18 @@ a restore that re-applies the erasure removes them from the restored bookkeeping
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 from core import privacy
 from core.backups import folder as backup
 from core.collect import bluesky, lake
+from core.collect import ingest as collect_ingest
 from core.collect.events import Tally, to_batch
 from core.collect.ingest import ingest
 from core.db import warehouse
+from core.db.connections import SharedWarehouse
+from core.ops import erase
 from core.workspace.access import LOCAL
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "jetstream" / "events.jsonl"
@@ -120,3 +124,80 @@ def test_the_stream_bringing_them_again_writes_them_nowhere_nor_keeps_them_in_th
     named = [kept[c].str.starts_with(f"at://{MIRA}/").any() for c in lake.RECORD_COLUMNS]
     assert not any(named) and MIRA not in kept["did"].to_list() and MIRA not in kept["subject_did"].to_list()
     assert kept.height > 0  # everyone else's events stay
+
+
+def _naming(root: Path, did: str) -> int:
+    """Rows of the lake's segments, each read back from its file, by, about or mentioning `did`."""
+    found = 0
+    for segment in lake.segments(root, "bluesky"):
+        for row in pq.read_table(root / segment.name).to_pylist():
+            records = (str(row[c]).startswith(f"at://{did}/") for c in lake.RECORD_COLUMNS)
+            found += did in (row["did"], row["subject_did"], *(row["mentions"] or [])) or any(records)
+    return found
+
+
+def _disk_full_once(monkeypatch) -> None:
+    """From now, the first Parquet file written (a segment rewritten) fails as on a full disk; later ones succeed."""
+    real, calls = pq.write_table, []
+
+    def write_table(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pq, "write_table", write_table)
+
+
+def _erase(db: Path, person_id: int) -> list[str]:
+    """Erase as the app does; the result lines and every progress text."""
+    said: list[str] = []
+    shared = SharedWarehouse(db)
+    try:
+        return erase.erase(shared, LOCAL, person_id=person_id, progress=lambda _, text: said.append(text)) + said
+    finally:
+        shared.close()
+
+
+def test_a_lake_scrub_that_fails_is_retried_by_the_next_load_until_it_succeeds(loaded, monkeypatch):
+    con, root, db = loaded
+    rows = [r for r in (bluesky.parse(line.rstrip("\n"), Tally()) for line in FIXTURE.open(encoding="utf-8")) if r]
+    lake.write_segment(root, "bluesky", to_batch(rows[:5]))  # a second loaded segment holding her events
+    with warehouse.transaction(con):
+        ingest(con, root, "bluesky")
+    mira = _mira(con)
+    con.close()
+    _disk_full_once(monkeypatch)
+
+    said = " ".join(_erase(db, mira))
+
+    assert "No space left on device" in said and "next load" in said  # the operator is told, and what happens next
+    con = warehouse.connect(db)
+    try:
+        assert warehouse.scalar(con, "SELECT count(*) FROM accounts WHERE external_id = ?", [MIRA]) == 0
+        assert collect_ingest.scrub_pending(con, "bluesky") and _naming(root, MIRA) > 0
+        assert ingest(con, root, "bluesky").segments == 0  # nothing new to load: the scrub is retried all the same
+        assert collect_ingest.scrub_pending(con, "bluesky") is False
+    finally:
+        con.close()
+    assert _naming(root, MIRA) == 0 and _naming(root, JONAS) > 0  # hers gone from every segment, others' kept
+    assert all(MIRA.encode() not in (root / s.name).read_bytes() for s in lake.segments(root, "bluesky"))
+
+
+def test_a_restore_from_before_the_erasure_keeps_the_failed_lake_scrub_pending(loaded, monkeypatch, tmp_path):
+    con, root, db = loaded
+    backup.export(con, tmp_path / "before")
+    mira = _mira(con)
+    con.close()
+    _disk_full_once(monkeypatch)
+    _erase(db, mira)
+
+    backup.restore(tmp_path / "before", db)  # its tables were never told of the erasure, nor of the scrub
+    con = warehouse.connect(db)
+    try:
+        assert collect_ingest.scrub_pending(con, "bluesky")
+        ingest(con, root, "bluesky")
+        assert not collect_ingest.scrub_pending(con, "bluesky")
+    finally:
+        con.close()
+    assert _naming(root, MIRA) == 0 and _naming(root, JONAS) > 0
