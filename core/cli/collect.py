@@ -19,7 +19,7 @@ from typing import Any
 from core.collect import bluesky
 from core.collect.collector import Collector, Schedule
 from core.collect.jetstream import BlueskyConnector
-from core.collect.mastodon import MastodonConnector
+from core.collect.mastodon import POLL_SECONDS, TOKEN_ENV, MastodonConnector
 from core.collect.params import APPVIEW, DEFAULT_PARAMS, JETSTREAMS
 from core.db import warehouse
 from core.ingest.errors import InputError
@@ -108,7 +108,8 @@ def _cmd_mastodon(args: argparse.Namespace) -> int:
     if not args.tag and not args.account:
         print("error: name at least one --tag or --account to follow", file=sys.stderr)
         return 2
-    connector = MastodonConnector(args.instance, tags=args.tag or [], accounts=args.account or [])
+    token = args.token or os.environ.get(TOKEN_ENV) or None
+    connector = MastodonConnector(args.instance, tags=args.tag or [], accounts=args.account or [], token=token)
     return _collect(connector, args)
 
 
@@ -158,10 +159,15 @@ def _add_networks(collect: argparse.ArgumentParser) -> None:
     _common(sky)
     sky.set_defaults(run=_cmd_bluesky)
 
-    masto = networks.add_parser("mastodon", help="a Mastodon instance's public hashtag and account timelines")
+    masto = networks.add_parser("mastodon", help="a Mastodon instance's hashtags (live) and account timelines")
     masto.add_argument("--instance", required=True, metavar="URL", help="e.g. https://mastodon.social")
     masto.add_argument("--tag", action="append", metavar="TAG", help="a hashtag to follow (repeat for more)")
     masto.add_argument("--account", action="append", metavar="HANDLE", help="an account to follow, e.g. user@host")
+    masto.add_argument(
+        "--token", metavar="TOKEN",
+        help=f"a user access token (scope read:statuses) for live hashtags: Mastodon 4.2 and later stream only with "
+        f"one, else hashtags are polled every {POLL_SECONDS:g} s (default: ${TOKEN_ENV}, kept out of the process list)",
+    )  # fmt: skip
     _common(masto)
     masto.set_defaults(run=_cmd_mastodon)
 

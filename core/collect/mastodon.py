@@ -1,11 +1,16 @@
 """The Mastodon connector: an instance's public hashtag and account timelines through mastodon-py, as lake rows.
 
 Keys are the instance's own: a status is <instance>/statuses/<id>, an account <instance>/accounts/<id>, because
-replies name their parent and its author by these ids only. Statuses are polled per timeline, paging forward with
-min_id from the newest one seen until a page comes back short, so a burst larger than one page between polls is
-read whole (since_id would return only its newest page); the first poll, and a restart, take the latest page and
-ingest de-duplicates. Favourites and boosts of the watched accounts' posts are looked up for each new post.
-Statuses are public: no login is needed.
+replies name their parent and its author by these ids only. Hashtags come live from the streaming API (server-sent
+events, a connection per hashtag on a thread of its own): a tagged post is a row within seconds, a deleted one a
+delete row. Every timeline is also polled, paging forward with min_id from the newest status seen until a page
+comes back short (since_id would return only a burst's newest page): polling catches up what a stream missed while
+it reconnected or where the instance refuses it, and reads the watched accounts, which have no public stream. The
+first poll takes the latest page; after a restart each timeline is read on from the stored cursor rewound
+RESUME_REWIND_SECONDS, and ingest de-duplicates. Favourites and boosts of the watched accounts' posts are looked up
+when a post is first seen and again whenever its counts have grown (recent posts are re-read every
+RECHECK_SECONDS). Polling needs no login; since Mastodon 4.2 the stream needs a user access token (read:statuses),
+which is used for the stream only, so the polled timelines stay what anyone can see.
 """
 
 from __future__ import annotations
@@ -13,13 +18,16 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from mastodon import Mastodon, MastodonError, MastodonRatelimitError
+from mastodon import Mastodon, MastodonError, MastodonNetworkError, MastodonRatelimitError, StreamListener
 
 from core.collect.connector import Link
 from core.collect.events import Row, empty_row
@@ -29,7 +37,25 @@ NETWORK = "mastodon"
 POLL_SECONDS = 30.0  # timelines are polled this often (a public timeline changes by the minute, not the second)
 PAGE = 40  # statuses per request: Mastodon's largest page
 MAX_PAGES = 25  # per timeline and poll: a longer backlog is read on by the next polls
+# A restart reads each timeline on from the stored cursor rewound this far. The cursor is the newest row stored, and
+# profile rows carry the time they were read, so it can be ahead of the last status actually read (a status the
+# instance showed late, a poll cut short by MAX_PAGES): a quarter of an hour is a few pages to read again, and
+# ingest drops what was already stored.
+RESUME_REWIND_SECONDS = 15 * 60.0
+# The watched accounts' latest page is read again this often, for favourites and boosts that come after a post was
+# first seen: one request per account, little of the 300 per 5 minutes Mastodon allows an address.
+RECHECK_SECONDS = 120.0
+# Mastodon's streaming server sends a heartbeat every 15 s: this long without a byte means the connection is dead.
+STREAM_TIMEOUT = 60.0
+# An instance that refused a stream (no token, a bad one, streaming off) is asked again this seldom; the hashtag is
+# polled meanwhile.
+STREAM_RETRY_SECONDS = 600.0
+# Where the command line finds an access token when --token is not given (an environment variable keeps it out of
+# the process list).
+TOKEN_ENV = "SWAY_MASTODON_TOKEN"  # noqa: S105 (the variable's name, not a token)
 _TAG = re.compile(r"<[^>]+>")
+
+Counts = dict[Any, tuple[int, int]]  # a watched account's posts: id -> (favourites, boosts) when last looked at
 
 
 def plain_text(content: str) -> str:
@@ -51,7 +77,8 @@ def _naive(when: Any) -> datetime | None:
 
 
 class MastodonConnector:
-    """Polls one instance's hashtag and account timelines; looks up favourites and boosts of watched posts."""
+    """Streams one instance's hashtags and polls its hashtag and account timelines; looks up favourites and boosts
+    of watched posts."""
 
     network = NETWORK
 
@@ -61,6 +88,7 @@ class MastodonConnector:
         *,
         tags: Sequence[str] = (),
         accounts: Sequence[str] = (),
+        token: str | None = None,
         params: CollectParams = DEFAULT_PARAMS,
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
@@ -71,9 +99,19 @@ class MastodonConnector:
         self.accounts = list(accounts)
         self.params = params
         self.poll_seconds = poll_seconds
+        self.recheck_seconds = RECHECK_SECONDS
         self.link = Link(endpoint=self.instance)
-        self.since: dict[str, Any] = {}  # timeline -> newest status id seen
+        self.since: dict[str, Any] = {}  # timeline -> newest status id read (a datetime: read on from that time)
+        self.counts: dict[str, Counts] = {}  # per watched account
+        self.rechecked_at = time.monotonic()  # the first poll sees every post for the first time anyway
+        self._token = token  # for the stream only; kept off every row, log line and state file
         self._account_ids: dict[str, Any] = {}
+
+    def streaming_client(self) -> Mastodon:
+        """A client for one stream's thread (a requests session is not shared between threads), with the token."""
+        return Mastodon(
+            api_base_url=self.instance, access_token=self._token, version_check_mode="none", request_timeout=30
+        )
 
     def _status_key(self, status_id: Any) -> str:
         return f"{self.host}/statuses/{status_id}"
@@ -82,24 +120,44 @@ class MastodonConnector:
         return f"{self.host}/accounts/{account_id}"
 
     async def stream(self, cursor: int | None, out: asyncio.Queue[Row]) -> None:
-        """Poll every timeline until cancelled; failures are noted on the link and retried with backoff."""
+        """Stream the hashtags and poll every timeline until cancelled, from `cursor` (the last stored row's time)
+        when restarting; failures are noted on the link and retried with backoff."""
+        if cursor is not None:
+            self.resume_from(cursor)
+        loop = asyncio.get_running_loop()
+        streams = [TagStream(self, tag, loop, out).start() for tag in self.tags]
+        try:
+            await self._poll_forever(out)
+        finally:
+            for tag_stream in streams:
+                tag_stream.close()
+
+    def resume_from(self, cursor_us: int) -> None:
+        """Have each timeline's next poll read on from `cursor_us` rewound RESUME_REWIND_SECONDS, not take the
+        latest page (mastodon-py turns a datetime min_id into the status id of that moment)."""
+        start = datetime.fromtimestamp(cursor_us / 1e6 - RESUME_REWIND_SECONDS, UTC)
+        for timeline in [f"#{tag}" for tag in self.tags] + self.accounts:
+            self.since.setdefault(timeline, start)
+
+    async def _poll_forever(self, out: asyncio.Queue[Row]) -> None:
         attempt = 0
         while True:
+            rows: list[Row] = []
             try:
-                rows = await asyncio.to_thread(self.poll)
+                await asyncio.to_thread(self.poll_into, rows)
             except MastodonRatelimitError as exc:
                 self.link.rate_limited += 1
                 self.link.last_error = f"{self.instance}: rate limited: {exc}"[:300]
-                rows, attempt = [], attempt + 1
+                attempt += 1
             except (MastodonError, OSError) as exc:
                 self.link.connected = False
                 self.link.last_error = f"{self.instance}: {type(exc).__name__}: {exc}"[:300]
                 self.link.reconnects += 1
-                rows, attempt = [], attempt + 1
+                attempt += 1
             else:
                 self.link.connected, attempt = True, 0
-                if rows:
-                    self.link.heard_at = time.monotonic()
+            if rows:  # what a poll read before failing is kept (the timeline that failed is read again)
+                self.link.heard_at = time.monotonic()
             for row in rows:
                 await out.put(row)
             backoff = min(self.params.backoff_seconds * 2**attempt, self.params.backoff_max_seconds) if attempt else 0
@@ -111,20 +169,36 @@ class MastodonConnector:
     def poll(self) -> list[Row]:
         """New statuses of every hashtag and account timeline (and reactions to the watched accounts' posts)."""
         rows: list[Row] = []
+        self.poll_into(rows)
+        return rows
+
+    def poll_into(self, rows: list[Row]) -> None:
+        """Add new statuses of every timeline to `rows`, with the watched posts' reactions (re-checked when due).
+
+        A timeline's position moves only once its rows are all in `rows`, so one that fails part-way is read again
+        by the next poll, and what earlier timelines gave is not lost with it."""
         for tag in self.tags:
-            found = self._newer(f"#{tag}", lambda tag=tag, **page: self.api.timeline_hashtag(tag, **page))
-            rows += self._statuses(f"#{tag}", found, watched=False)
+            self._read(f"#{tag}", partial(self.api.timeline_hashtag, tag), rows, None)
+        recheck = time.monotonic() - self.rechecked_at >= self.recheck_seconds
         for handle in self.accounts:
             account_id = self._account_ids.get(handle)
             if account_id is None:
                 account_id = self._account_ids[handle] = self.api.account_lookup(handle)["id"]
-            found = self._newer(handle, lambda account=account_id, **page: self.api.account_statuses(account, **page))
-            rows += self._statuses(handle, found, watched=True)
-        return rows
+            self._read(handle, partial(self.api.account_statuses, account_id), rows, self.counts.setdefault(handle, {}))
+            if recheck:
+                self._recheck(handle, account_id, rows)
+        if recheck:
+            self.rechecked_at = time.monotonic()
+
+    def _read(self, timeline: str, fetch: Callable[..., list[Any]], rows: list[Row], watched: Counts | None) -> None:
+        found = self._newer(timeline, fetch)
+        self._statuses(found, rows, watched)
+        if found:
+            self.since[timeline] = max((s["id"] for s in found), key=int)
 
     def _newer(self, timeline: str, fetch: Callable[..., list[Any]]) -> list[Any]:
-        """The timeline's statuses after the newest one seen, page by page forward (min_id); the latest page when
-        none was seen yet."""
+        """The timeline's statuses after the newest one read, page by page forward (min_id); the latest page when
+        none was read yet."""
         seen = self.since.get(timeline)
         if seen is None:
             return list(fetch(limit=PAGE))
@@ -137,10 +211,9 @@ class MastodonConnector:
             seen = max((s["id"] for s in page), key=int)
         return found
 
-    def _statuses(self, timeline: str, statuses: list[Any], *, watched: bool) -> list[Row]:
-        if statuses:
-            self.since[timeline] = max((s["id"] for s in statuses), key=int)
-        rows: list[Row] = []
+    def _statuses(self, statuses: list[Any], rows: list[Row], watched: Counts | None) -> None:
+        """Rows of `statuses` added to `rows`; with `watched` (a watched account's counts; None for a hashtag) who
+        reacted to its posts too."""
         for status in statuses:
             rows.append(self.profile(status["account"]))
             boosted = status.get("reblog")
@@ -148,9 +221,20 @@ class MastodonConnector:
                 rows.append(self._reaction("repost", status["account"], boosted, status["created_at"]))
                 continue
             rows.append(self.post(status))
-            if watched:
-                rows += self._reactions_to(status)
-        return rows
+            if watched is not None:
+                rows += self._reactions_to(status, watched)
+
+    def _recheck(self, handle: str, account_id: Any, rows: list[Row]) -> None:
+        """Read the account's latest page again and add who reacted to each of its posts within the scoring window
+        whose favourites or boosts grew (ingest drops the reactions already stored). Posts that left the page are
+        forgotten: the counts kept stay one page per account."""
+        oldest_us = (time.time() - self.params.backfill_days * 86_400) * 1e6
+        latest = self.api.account_statuses(account_id, limit=PAGE)
+        recent = [s for s in latest if s.get("reblog") is None and _us(s["created_at"]) >= oldest_us]
+        watched = self.counts.setdefault(handle, {})
+        for status in recent:
+            rows += self._reactions_to(status, watched)
+        self.counts[handle] = {s["id"]: watched[s["id"]] for s in recent}
 
     def post(self, status: Any) -> Row:
         """A status as a post row (a reply when it answers another)."""
@@ -169,6 +253,12 @@ class MastodonConnector:
             links=[status["card"]["url"]] if status.get("card") else [],
             web_url=status.get("url") or status.get("uri"),
         )
+        return row
+
+    def deletion(self, status_id: Any) -> Row:
+        """A delete row for a status the stream says is gone (ingest removes the post and what it made)."""
+        row = empty_row(NETWORK, int(time.time() * 1e6), "", "delete")
+        row.update(did=None, uri=self._status_key(status_id))  # the event names the status only, not its author
         return row
 
     def profile(self, account: Any) -> Row:
@@ -196,13 +286,132 @@ class MastodonConnector:
         )
         return row
 
-    def _reactions_to(self, status: Any) -> list[Row]:
-        """Who favourited and boosted a watched post (Mastodon gives no time for these: the post's is used)."""
+    def _reactions_to(self, status: Any, watched: Counts) -> list[Row]:
+        """Who favourited and boosted a watched post: looked up at its first sight when it has any, and again when
+        its counts have grown since (they are noted in `watched` for the next look).
+
+        Mastodon gives no time for either. Those there at the post's first sight take the post's time: most come
+        soon after a post, and a new post is seen within a poll of being made. Those found later take the time they
+        were first seen, within RECHECK_SECONDS of the truth, where the post's time would put a favourite of last
+        week's post into last week. A restart is a first sight again: what came while it was down takes the post's
+        time."""
+        favourites, boosts = status.get("favourites_count") or 0, status.get("reblogs_count") or 0
+        before = watched.get(status["id"])
+        when = status["created_at"] if before is None else datetime.now(UTC)
+        had_favourites, had_boosts = before or (0, 0)
         rows: list[Row] = []
-        if status.get("favourites_count"):
+        if favourites > had_favourites:
             for actor in self.api.status_favourited_by(status["id"]):
-                rows += [self.profile(actor), self._reaction("like", actor, status, status["created_at"])]
-        if status.get("reblogs_count"):
+                rows += [self.profile(actor), self._reaction("like", actor, status, when)]
+        if boosts > had_boosts:
             for actor in self.api.status_reblogged_by(status["id"]):
-                rows += [self.profile(actor), self._reaction("repost", actor, status, status["created_at"])]
+                rows += [self.profile(actor), self._reaction("repost", actor, status, when)]
+        watched[status["id"]] = (favourites, boosts)
         return rows
+
+    async def streamed(self, event: str, payload: Any, out: asyncio.Queue[Row]) -> None:
+        """Put the rows of one streamed event on `out` (in the loop, so the link and the queue stay the loop's): a
+        status's, or a delete row for a deleted status's id. One that does not have a status's shape is counted."""
+        self.link.heard_at = time.monotonic()
+        rows: list[Row] = []
+        try:
+            if event == "delete":
+                rows.append(self.deletion(payload))
+            else:
+                self._statuses([payload], rows, None)
+        except (KeyError, TypeError):
+            self.link.tally.skip("malformed streamed status", payload)  # the sample keeps its shape only
+            return
+        for row in rows:
+            await out.put(row)
+
+    def stream_dropped(self) -> None:
+        """Count a stream connection lost (or not made) as a reconnect; polling covers the gap."""
+        self.link.reconnects += 1
+
+    def stream_refused(self, tag: str, exc: Exception) -> None:
+        """Say on the link, for whoever reads the Data page, that #tag is polled instead of streamed, and what to do."""
+        if self._token:
+            fix = "Check that the access token given is still valid and has the read:statuses scope."
+        else:
+            fix = (
+                f"To get posts within seconds, create an access token on {self.host} (Preferences > Development, "
+                f"scope read:statuses) and restart the collector with --token or {TOKEN_ENV}."
+            )
+        self.link.last_error = (
+            f"Hashtags are checked every {self.poll_seconds:g} s, not live: {self.host} refused the live feed of "
+            f"#{tag} ({str(exc)[:80]}). {fix}"
+        )
+
+
+class TagStream(StreamListener):
+    """One hashtag's stream on a daemon thread: mastodon-py reads the server-sent events, and each update, edit and
+    delete is handed to the connector in the loop (the thread waits while the queue is full).
+
+    The thread reconnects by itself. mastodon-py's own background mode (run_async) is not used: it retries a refused
+    connection forever without telling its listener, so a missing token could never be reported.
+    """
+
+    def __init__(
+        self, connector: MastodonConnector, tag: str, loop: asyncio.AbstractEventLoop, out: asyncio.Queue[Row]
+    ) -> None:
+        super().__init__()
+        self.connector, self.tag, self.loop, self.out = connector, tag, loop, out
+        self.api = connector.streaming_client()
+        self.stopped = threading.Event()
+        self.response: Any = None  # the open connection's response, for close()
+
+    def start(self) -> TagStream:
+        """Connect and read on a daemon thread (the collector never waits for it on the way out)."""
+        threading.Thread(target=self._run, name=f"mastodon #{self.tag}", daemon=True).start()
+        return self
+
+    def close(self) -> None:
+        """Stop streaming: the thread ends once the connection it reads is closed under it."""
+        self.stopped.set()
+        if self.response is not None:
+            self.response.close()
+
+    def _run(self) -> None:
+        attempt = 0
+        while not self.stopped.is_set():
+            self.response = None
+            try:
+                self.api.stream_hashtag(self.tag, self, timeout=STREAM_TIMEOUT)  # until the connection ends
+            except Exception as exc:
+                if self.stopped.is_set():
+                    return  # close() shut the connection under the reader: whatever that raised is expected
+                if not isinstance(exc, MastodonError | OSError):
+                    raise  # a bug, not the network: the traceback goes to stderr and the hashtag is still polled
+                if self.response is None and isinstance(exc, MastodonNetworkError):  # answered, but not with 200
+                    self._tell(self.connector.stream_refused, self.tag, exc)
+                    self.stopped.wait(STREAM_RETRY_SECONDS)
+                    continue
+            attempt = 0 if self.response is not None else attempt + 1  # dropped after connecting: try again soon
+            self._tell(self.connector.stream_dropped)
+            params = self.connector.params
+            self.stopped.wait(min(params.backoff_seconds * 2**attempt, params.backoff_max_seconds))
+
+    def handle_stream(self, response: Any) -> None:
+        """Read one connection's events with mastodon-py's parser, keeping the response so close() can end it."""
+        self.response = response
+        if not self.stopped.is_set():
+            super().handle_stream(response)
+
+    def on_update(self, status: Any) -> None:
+        self._hand_over("update", status)
+
+    def on_status_update(self, status: Any) -> None:
+        """An edit: a post that gains the hashtag by one comes this way (one already stored is kept as it is)."""
+        self._hand_over("update", status)
+
+    def on_delete(self, status_id: Any) -> None:
+        self._hand_over("delete", status_id)
+
+    def _hand_over(self, event: str, payload: Any) -> None:
+        asyncio.run_coroutine_threadsafe(self.connector.streamed(event, payload, self.out), self.loop).result()
+
+    def _tell(self, note: Callable[..., None], *args: Any) -> None:
+        """Run `note` in the loop, which owns the link; once the loop is closed there is no one left to tell."""
+        with suppress(RuntimeError):
+            self.loop.call_soon_threadsafe(note, *args)

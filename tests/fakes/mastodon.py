@@ -1,13 +1,18 @@
-"""A local stand-in for the public Mastodon REST endpoints the collector polls (shapes of Mastodon's API docs):
-hashtag and account timelines with since_id, min_id and limit, account lookup, who favourited or boosted a status."""
+"""A local stand-in for the public Mastodon endpoints the collector uses (shapes of Mastodon's API docs): hashtag and
+account timelines with since_id, min_id and limit, account lookup, who favourited or boosted a status, the instance
+(v2, naming the streaming server) and the hashtag stream as server-sent events."""
 
 from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+HEARTBEAT_SECONDS = 0.5  # Mastodon's streaming server sends `:thump` every 15 s; tests cannot wait that long
 
 
 def account(account_id: str, acct: str, **fields: Any) -> dict:
@@ -49,8 +54,17 @@ def status(status_id: str, author: dict, content: str, created: str, **fields: A
     }
 
 
+def snowflake(created: str, sequence: int = 0) -> str:
+    """A status id as Mastodon makes them: milliseconds since 1970 of `created` (ISO 8601), shifted 16 bits, plus a
+    sequence number."""
+    millis = int(datetime.fromisoformat(created.replace("Z", "+00:00")).timestamp() * 1000)
+    return str((millis << 16) + sequence)
+
+
 class FakeMastodon:
-    """Serves `tags` and `accounts` timelines (newest first) and favourites/boosts; start() runs it on a thread."""
+    """Serves `tags` and `accounts` timelines (newest first), favourites/boosts and the hashtag stream; start() runs
+    it on a thread. The stream sends what push() is given after a client connected; with `stream_token` set it
+    refuses (401) a client without that bearer token, as Mastodon 4.2 and later do."""
 
     def __init__(
         self,
@@ -59,22 +73,53 @@ class FakeMastodon:
         accounts: dict[str, dict],
         statuses: dict[str, list[dict]],
         favourites: dict[str, list[dict]],
+        stream_token: str | None = None,
     ) -> None:
         self.tags, self.accounts, self.statuses, self.favourites = tags, accounts, statuses, favourites
+        self.stream_token = stream_token
         self.calls: list[str] = []
+        self.pushed: dict[str, list[tuple[str, str]]] = {}  # tag -> (event, data) in the order pushed
+        self.opened: dict[str, int] = {}  # tag -> stream connections accepted so far
+        self.changed = threading.Condition()
+        self.stopping = False
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 fake.calls.append(self.path)
-                code, body = fake.answer(parts.path, parse_qs(parts.query))
+                if parts.path.rstrip("/") == "/api/v1/streaming/hashtag":
+                    self.stream(parse_qs(parts.query)["tag"][0])
+                    return
+                self.reply(*fake.answer(parts.path, parse_qs(parts.query)))
+
+            def reply(self, code: int, body: Any) -> None:
                 payload = json.dumps(body).encode()
                 self.send_response(code)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
+
+            def stream(self, tag: str) -> None:
+                """Server-sent events as Mastodon's streaming server sends them: chunked, open until the server
+                stops or the client leaves."""
+                if fake.stream_token and self.headers.get("Authorization") != f"Bearer {fake.stream_token}":
+                    self.reply(401, {"error": "This method requires an authenticated user"})
+                    return
+                self.protocol_version = "HTTP/1.1"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                self.close_connection = True
+                try:
+                    for text in fake.events(tag):
+                        data = text.encode()
+                        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                    self.wfile.write(b"0\r\n\r\n")
+                except OSError:
+                    return  # the client left
 
             def log_message(self, *args: Any) -> None:
                 """Quiet: tests read `calls` instead."""
@@ -90,13 +135,17 @@ class FakeMastodon:
 
         def newer(found: list[dict]) -> list[dict]:
             """Mastodon's pages, newest first: since_id gives the newest `limit` after it, min_id the `limit`
-            immediately after it (paging forward)."""
+            immediately after it (paging forward). Ids compare as numbers, as Mastodon's snowflakes do."""
             if "min_id" in query:
                 after = int(query["min_id"][0])
                 return sorted((s for s in found if int(s["id"]) > after), key=lambda s: int(s["id"]))[:limit][::-1]
             since = int(query.get("since_id", ["0"])[0])
             return sorted((s for s in found if int(s["id"]) > since), key=lambda s: -int(s["id"]))[:limit]
+
         parts = path.strip("/").split("/")
+        if parts == ["api", "v2", "instance"]:
+            # Where mastodon-py finds the streaming server (configuration.urls.streaming): here, as a WebSocket URL.
+            return 200, {"domain": "social.example", "configuration": {"urls": {"streaming": f"ws{self.url[4:]}"}}}
         if parts[:3] == ["api", "v1", "timelines"] and parts[3] == "tag":
             return 200, newer(self.tags.get(parts[4], []))
         if parts[:3] == ["api", "v1", "accounts"] and parts[3] == "lookup":
@@ -110,10 +159,43 @@ class FakeMastodon:
             return 200, []
         return 404, {"error": "Record not found"}
 
+    def events(self, tag: str) -> Iterator[str]:
+        """The text of one stream connection: each event pushed from now on (`event:` and `data:` lines, then a
+        blank line), and a `:thump` comment whenever HEARTBEAT_SECONDS pass without one; ends when stop() is called."""
+        with self.changed:
+            self.opened[tag] = self.opened.get(tag, 0) + 1
+            sent = len(self.pushed.setdefault(tag, []))
+            self.changed.notify_all()
+        while True:
+            with self.changed:
+                self.changed.wait_for(
+                    lambda sent=sent: self.stopping or len(self.pushed[tag]) > sent, HEARTBEAT_SECONDS
+                )
+                if self.stopping:
+                    return
+                new = self.pushed[tag][sent:]
+            sent += len(new)
+            yield "".join(f"event: {event}\ndata: {data}\n\n" for event, data in new) if new else ":thump\n"
+
+    def push(self, tag: str, event: str, data: str) -> None:
+        """Send an event to every client streaming `tag` (`update` with a Status as JSON, `delete` with an id)."""
+        with self.changed:
+            self.pushed.setdefault(tag, []).append((event, data))
+            self.changed.notify_all()
+
+    def wait_for_stream(self, tag: str, opened: int = 1, timeout: float = 10.0) -> bool:
+        """Whether the `opened`-th stream connection for `tag` was accepted within `timeout` seconds (events pushed
+        before a connection opens never reach it)."""
+        with self.changed:
+            return self.changed.wait_for(lambda: self.opened.get(tag, 0) >= opened, timeout)
+
     def start(self) -> FakeMastodon:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 
     def stop(self) -> None:
+        with self.changed:
+            self.stopping = True
+            self.changed.notify_all()
         self.server.shutdown()
         self.server.server_close()

@@ -1,14 +1,25 @@
 """Mastodon through the same connector interface and lake: hashtag and account timelines, replies, mentions,
-boosts and favourites of watched posts land in the warehouse as network 'mastodon'; polling again adds nothing."""
+boosts and favourites of watched posts land in the warehouse as network 'mastodon'; polling again adds nothing.
+A restart reads on from the stored cursor, hashtags come live from the stream (deletions too), and favourites that
+come after a post was first seen are collected."""
 
+import asyncio
+import io
+import json
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from core.cli.collect import run_job
+from core.collect import lake
 from core.collect.collector import Collector, Schedule
+from core.collect.events import Row
 from core.collect.mastodon import MastodonConnector
 from core.collect.params import CollectParams
 from core.db import warehouse
 from tests.fakes.loop import run_async
-from tests.fakes.mastodon import FakeMastodon, account, status
+from tests.fakes.mastodon import FakeMastodon, account, snowflake, status
 
 ANA = account("101", "ana", display_name="Ana Lima", note="<p>Trail runner &amp; coach</p>", followers_count=900)
 BEN = account("102", "ben@other.example")
@@ -104,3 +115,177 @@ def test_a_burst_larger_than_a_page_between_polls_is_read_whole():
     host = server.url.split("//")[1]
     assert sorted(r["uri"] for r in posts) == sorted(f"{host}/statuses/{1001 + n}" for n in range(100))
     assert again == []  # nothing new: nothing read twice
+
+
+FAST = CollectParams(segment_seconds=0.2, report_seconds=0.5, ingest_seconds=3600, backoff_seconds=0.05)
+
+
+def iso(seconds: float) -> str:
+    """A time (seconds since 1970) as Mastodon writes it."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def collect(server: FakeMastodon, db: Path, *, log: io.StringIO | None = None, **options) -> MastodonConnector:
+    """One collector run against `server` until 1.5 s pass without an event, then a load into `db`."""
+    connector = MastodonConnector(server.url, params=FAST, poll_seconds=0.3, **options)
+    log = log or io.StringIO()
+    schedule = Schedule(refresh=False)
+    run_async(Collector(connector, db, run_job, params=FAST, schedule=schedule, stop_after_idle=1.5, log=log).run())
+    return connector
+
+
+def lake_rows(db: Path) -> list[Row]:
+    found = lake.lake_dir(db)
+    return lake.read_segments(found, lake.segments(found, "mastodon")).to_pylist()
+
+
+def post_keys(db: Path) -> list[str]:
+    with warehouse.connect(db) as con:
+        return [k for (k,) in warehouse.rows(con, "SELECT external_id FROM posts WHERE network = 'mastodon'")]
+
+
+async def next_post(out: asyncio.Queue) -> Row:
+    """The next post row the connector puts out (the author's profile row comes before it)."""
+    while (row := await out.get())["kind"] != "post":
+        pass
+    return row
+
+
+def test_a_restart_reads_everything_posted_while_it_was_down_and_stores_it_once(tmp_path):
+    author = account("400", "steady")
+    before = iso(time.time() - 60)
+    first = status(snowflake(before), author, "<p>#sway before</p>", before)
+    server = FakeMastodon(tags={"sway": [first]}, accounts={}, statuses={}, favourites={}).start()
+    db = tmp_path / "sway.duckdb"
+    try:
+        collect(server, db, tags=["sway"])
+        # While it is down, 100 tagged posts (two and a half pages): a first poll of the latest page would get 40.
+        down = iso(time.time())
+        burst = [status(snowflake(down, n), author, f"<p>#sway post {n}</p>", down) for n in range(100)]
+        server.tags["sway"] = [*burst[::-1], first]  # newest first, as Mastodon serves them
+        collect(server, db, tags=["sway"])
+    finally:
+        server.stop()
+    host = server.url.split("//")[1]
+    assert sorted(post_keys(db)) == sorted(f"{host}/statuses/{s['id']}" for s in [first, *burst])
+    # The rewind read the post stored before the restart again; the load kept it once.
+    assert [r["uri"] for r in lake_rows(db) if r["kind"] == "post"].count(f"{host}/statuses/{first['id']}") == 2
+
+
+def test_a_tagged_post_comes_from_the_stream_within_seconds_without_waiting_for_a_poll():
+    server = FakeMastodon(tags={"sway": []}, accounts={}, statuses={}, favourites={}).start()
+    connector = MastodonConnector(server.url, tags=["sway"], poll_seconds=3600)  # one poll at the start, no more
+    created = iso(time.time())
+    post = status(snowflake(created), account("500", "quick"), "<p>live <a>#sway</a></p>", created)
+
+    async def scenario() -> tuple[bool, Row, float]:
+        out: asyncio.Queue[Row] = asyncio.Queue()
+        task = asyncio.create_task(connector.stream(None, out))
+        try:
+            streaming = await asyncio.to_thread(server.wait_for_stream, "sway")
+            pushed = time.monotonic()
+            server.push("sway", "update", json.dumps(post))
+            row = await asyncio.wait_for(next_post(out), 2.0)
+            return streaming, row, time.monotonic() - pushed
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    try:
+        streaming, row, seconds = run_async(scenario())
+    finally:
+        server.stop()
+    host = server.url.split("//")[1]
+    assert streaming
+    assert (row["uri"], row["text"]) == (f"{host}/statuses/{post['id']}", "live #sway")
+    assert seconds < 2
+    assert len([c for c in server.calls if "/timelines/tag/" in c]) == 1  # the first poll only
+
+
+def test_a_post_deleted_on_the_stream_leaves_the_warehouse_and_the_token_is_kept_nowhere(tmp_path):
+    created = iso(time.time() - 30)
+    post = status(snowflake(created), account("600", "oops"), "<p>#sway typo</p>", created)
+    server = FakeMastodon(tags={"sway": [post]}, accounts={}, statuses={}, favourites={}, stream_token="s3cret").start()
+    db = tmp_path / "sway.duckdb"
+    log = io.StringIO()
+
+    def delete_once_streaming() -> None:
+        if server.wait_for_stream("sway", opened=2):  # the restart's stream, not the first run's
+            server.push("sway", "delete", post["id"])
+
+    try:
+        collect(server, db, tags=["sway"], token="s3cret", log=log)  # the post, read by the first poll
+        loaded = post_keys(db)
+        deleter = threading.Thread(target=delete_once_streaming)
+        deleter.start()
+        collect(server, db, tags=["sway"], token="s3cret", log=log)  # the stream says it was deleted
+        deleter.join()
+    finally:
+        server.stop()
+    host = server.url.split("//")[1]
+    key = f"{host}/statuses/{post['id']}"
+    assert loaded == [key]
+    assert post_keys(db) == []
+    assert [r["uri"] for r in lake_rows(db) if r["kind"] == "delete"] == [key]
+    state = [p.read_text(encoding="utf-8") for p in lake.lake_dir(db).rglob("*") if p.suffix == ".json"]
+    assert state and "s3cret" not in f"{lake_rows(db)} {state} {log.getvalue()}"
+
+
+def test_a_refused_stream_falls_back_to_polling_and_says_to_give_a_token():
+    server = FakeMastodon(tags={"sway": []}, accounts={}, statuses={}, favourites={}, stream_token="s3cret").start()
+    connector = MastodonConnector(server.url, tags=["sway"], poll_seconds=0.2)  # no token: refused
+    created = iso(time.time())
+    post = status(snowflake(created), account("700", "patient"), "<p>#sway polled</p>", created)
+
+    async def scenario() -> Row:
+        out: asyncio.Queue[Row] = asyncio.Queue()
+        task = asyncio.create_task(connector.stream(None, out))
+        try:
+            for _ in range(50):
+                if connector.link.last_error:
+                    break
+                await asyncio.sleep(0.1)
+            server.tags["sway"] = [post]
+            return await asyncio.wait_for(next_post(out), 2.0)
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    try:
+        row = run_async(scenario())
+    finally:
+        server.stop()
+    host = server.url.split("//")[1]
+    assert row["uri"] == f"{host}/statuses/{post['id']}"  # polling goes on
+    problem = connector.link.last_error or ""
+    assert "#sway" in problem and "access token" in problem and "--token" in problem, problem
+    assert len([c for c in server.calls if "/streaming/" in c]) == 1  # asked once, not again and again
+
+
+def test_a_favourite_after_the_first_poll_is_collected_later_and_unchanged_counts_cost_no_lookup():
+    created = iso(time.time() - 3600)
+    post = status(snowflake(created), ANA, "<p>new shoes</p>", created)
+    server = FakeMastodon(tags={}, accounts={"ana": ANA}, statuses={"101": [post]}, favourites={}).start()
+
+    def favourite_lookups() -> int:
+        return len([c for c in server.calls if c.endswith("/favourited_by")])
+
+    try:
+        connector = MastodonConnector(server.url, accounts=["ana"])
+        connector.recheck_seconds = 0  # re-read the watched posts on every poll
+        first = connector.poll()  # the post, not favourited yet
+        post["favourites_count"] = 1  # then Carla favourites it
+        server.favourites[post["id"]] = [CARLA]
+        second = connector.poll()
+        lookups = favourite_lookups()
+        third = connector.poll()
+    finally:
+        server.stop()
+    host = server.url.split("//")[1]
+    likes = [r for r in second if r["kind"] == "like"]
+    assert [r for r in first if r["kind"] == "like"] == []
+    assert [(r["did"], r["subject"]) for r in likes] == [(f"{host}/accounts/103", f"{host}/statuses/{post['id']}")]
+    # Timed when first seen: the post's time would put it an hour in the past.
+    assert likes[0]["created_at"] > datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=1)
+    assert [r for r in third if r["kind"] == "like"] == []
+    assert (lookups, favourite_lookups()) == (1, 1)  # the unchanged count cost no second look-up
