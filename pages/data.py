@@ -14,7 +14,7 @@ from core.ops.lock import Busy
 from core.scoring.params import ScoringError, parse_settings
 from core.workspace.access import PermissionDenied
 from ui import auth, backend, shell
-from ui.text import plain, plain_cells
+from ui.text import network_names, plain, plain_cells
 
 shell.ensure_app_shell()
 
@@ -154,7 +154,11 @@ if is_operator:
 
 st.subheader("By network")
 labels = {"accounts": "Accounts", "posts": "Posts", "interactions": "Reactions"}
-long = info.per_network.rename(labels).unpivot(index="network", variable_name="what", value_name="rows")
+long = (
+    network_names(info.per_network, "network")
+    .rename(labels)
+    .unpivot(index="network", variable_name="what", value_name="rows")
+)
 chart = (
     alt.Chart(long)
     .mark_bar()

@@ -1,7 +1,6 @@
 """Profile page: one person's headline numbers, score history, why they score what they score, topics with
 evidence, authenticity flags, who amplifies them and their recent posts. Opened as /profile?person=ID."""
 
-
 import altair as alt
 import polars as pl
 import streamlit as st
@@ -12,7 +11,7 @@ from core.discover.followers import network_followers
 from core.numbers import compact_count, rate_card, rate_text
 from core.vocabulary import topic_label
 from ui import auth, backend, params, shell
-from ui.text import plain, plain_cells, web_links
+from ui.text import network_names, plain, plain_cells, web_links
 
 shell.ensure_app_shell()
 
@@ -116,7 +115,7 @@ else:
 
 st.subheader("Score history")
 if p.history.height:
-    history = p.history.with_columns(pl.col("network").replace("all", "combined"))
+    history = network_names(p.history, "network").with_columns(pl.col("network").replace("all", "Combined"))
     lines = (
         alt.Chart(history)
         .mark_line(point=True)
@@ -170,7 +169,9 @@ if scopes:
     if top.height:
         st.caption("The posts that drove the most of it")
         st.dataframe(
-            top.select("rank", "post_network", "posted_at", "text", "reactions", "points"),
+            network_names(top, "post_network").select(
+                "rank", "post_network", "posted_at", "text", "reactions", "points"
+            ),
             hide_index=True,
             column_config={
                 "rank": "#",
@@ -210,7 +211,9 @@ for topic in p.topics.iter_rows(named=True):
             st.rerun()
         evidence = p.evidence.filter(pl.col("topic") == topic["topic"])
         st.dataframe(
-            evidence.select("post_network", "posted_at", "text", "reactions", "distinct_reactors"),
+            network_names(evidence, "post_network").select(
+                "post_network", "posted_at", "text", "reactions", "distinct_reactors"
+            ),
             hide_index=True,
             column_config={
                 "post_network": "Network",
@@ -306,7 +309,7 @@ else:
 st.subheader("Recent posts")
 if p.recent_posts.height:
     st.dataframe(
-        web_links(p.recent_posts, "url")
+        web_links(network_names(p.recent_posts, "post_network"), "url")
         .with_columns(correct=pl.format("/topics?post={}", "post_id"))
         .select(
             "posted_at",

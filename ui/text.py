@@ -13,6 +13,7 @@ import re
 
 import polars as pl
 
+from core.discover.columns import NETWORK_LABELS
 from core.web_address import web_url
 
 # Text-direction overrides and isolates make a name display as something else (imports remove them from
@@ -45,3 +46,8 @@ def web_links(frame: pl.DataFrame, column: str) -> pl.DataFrame:
 def plain_cells(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
     """`frame` with direction overrides removed from the named text columns (tables show text literally)."""
     return frame.with_columns(pl.col(c).str.replace_all(DIRECTION, "") for c in columns if c in frame.columns)
+
+
+def network_names(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """`column`'s stored network names as people write them (twitter -> Twitter); other values stay."""
+    return frame.with_columns(pl.col(column).cast(pl.String).replace(NETWORK_LABELS))

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -125,3 +126,11 @@ def test_the_campaigns_the_person_is_in_are_shown(known_world):
     assert "Campaigns" in [s.value for s in at.subheader]
     shown = at.dataframe[0].value
     assert shown["name"].tolist() == ["Trail week"] and shown["status"].tolist() == ["Suggested"]
+
+
+def test_tables_and_the_history_name_networks_as_people_write_them(known_world):
+    at = _profile(str(MIRA))
+    networks = {n for frame in at.dataframe if "post_network" in frame.value for n in frame.value["post_network"]}
+    assert networks and networks <= {"Twitter", "Instagram", "YouTube", "TikTok", "Blog", "Bluesky", "Mastodon"}
+    history = pa.ipc.open_stream(_charts(at)[0].proto.datasets[0].data.data).read_all()
+    assert set(history["network"].to_pylist()) == {"Combined", "Twitter", "Instagram"}
