@@ -154,7 +154,8 @@ def _insert_discovery(con: duckdb.DuckDBPyConnection, scored: bool) -> None:
                coalesce(auth.rating, 100), coalesce(auth.flagged, false),
                a.location, a.language,
                coalesce(tp.topics, []), tp.top,
-               trim(regexp_replace(lower(concat_ws(' ', p.name, a.text)), '[^\\pL\\pN]+', ' ', 'g')),
+               -- The text as written: the word index cuts it (core/discover/words.py) only when it changed.
+               concat_ws(' ', p.name, a.text),
                coalesce(tp.mask, 0), {", ".join(f"tp.{topic_column(i)}" for i in range(TOPIC_SLOTS))},
                coalesce(s.score_low, s.score, 1), coalesce(s.score_high, s.score, 1),
                coalesce(s.too_little_data, coalesce(s.score, 1) = 1),
