@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from core.discover.columns import NETWORK_LABELS
 from core.numbers import count_of, whole_percent
 from core.vocabulary import REACTIONS
 
@@ -103,8 +104,9 @@ def sentences(b: Breakdown, network: str = "all") -> list[str]:
     posts = b.top_posts.filter(pl.col("network") == network)
     if posts.height:
         p = posts.row(0, named=True)
+        where = NETWORK_LABELS.get(p["post_network"], p["post_network"])
         told.append(
-            f"The post that drove the most, on {p['post_network']} ({p['posted_at']:%d %b}): "
+            f"The post that drove the most, on {where} ({p['posted_at']:%d %b}): "
             f"“{_short(p['text'])}” — {p['reactions']:,} reactions, +{p['points']:.1f} points."
         )
     return told

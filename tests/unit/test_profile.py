@@ -66,6 +66,7 @@ def test_breakdown_sentences_say_where_the_points_come_from(con):
     assert "62% of the points come from reposts: 410 by 140 distinct accounts whose influence averages 2.3×" in text
     assert "(12% discounted)" in text and "Discounts: older reactions count less" in text
     assert "38% of the points come from likes" in text and "likes: 900 by 300" in text
+    assert "The post that drove the most, on Twitter" in text  # the network as people write it
     assert "“Morning 10k done”" in text and "+20.0 points" in text
     signals = p.breakdown.signals.filter(network="all")
     assert signals["label"].to_list() == ["reposts", "likes"] and signals["share"].sum() == pytest.approx(1)
