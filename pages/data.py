@@ -5,6 +5,7 @@ Like every page it is UI only: each button calls one core/ops function and rende
 import altair as alt
 import streamlit as st
 
+from core.collect.mastodon import POLL_SECONDS as MASTODON_POLL_SECONDS
 from core.collect.status import overview as collectors_overview
 from core.discover.columns import NETWORK_LABELS
 from core.ingest import templates
@@ -154,11 +155,8 @@ if is_operator:
 
 st.subheader("By network")
 labels = {"accounts": "Accounts", "posts": "Posts", "interactions": "Reactions"}
-long = (
-    network_names(info.per_network, "network")
-    .rename(labels)
-    .unpivot(index="network", variable_name="what", value_name="rows")
-)
+per_network = network_names(info.per_network, "network")
+long = per_network.rename(labels).unpivot(index="network", variable_name="what", value_name="rows")
 chart = (
     alt.Chart(long)
     .mark_bar()
@@ -174,7 +172,7 @@ chart = (
 )
 st.altair_chart(chart)
 st.dataframe(
-    info.per_network,
+    per_network,
     hide_index=True,
     column_config={
         "network": "Network",
@@ -216,7 +214,9 @@ with st.expander("How to switch this warehouse to a live network", expanded=not 
         "handle and profile changes (names, bios, follower counts), and honours deletions and deactivated "
         "accounts. New posts reach Sway within a minute, so campaign mentions appear on Results by themselves; "
         "scores, flags and topics refresh once a day. For **Mastodon**: `python -m core.cli.collect mastodon "
-        "--instance https://mastodon.social --tag yourtag --account name@host`. Stop a collector with Ctrl+C; "
+        "--instance https://mastodon.social --tag yourtag --account name@host`; hashtags arrive live when "
+        "`SWAY_MASTODON_TOKEN` holds an access token of yours on that instance (scope read:statuses), else they "
+        f"are checked every {MASTODON_POLL_SECONDS:g} seconds. Stop a collector with Ctrl+C; "
         "started again, it continues where it stopped without losing or doubling anything."
     )
 

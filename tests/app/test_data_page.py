@@ -150,3 +150,11 @@ def test_a_scoring_change_is_previewed_then_applied(demo_copy):
         assert "weight_like" in details
     finally:
         con.close()
+
+
+def test_the_by_network_table_names_networks_as_people_write_them(demo_copy):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    shown = next(frame.value for frame in at.dataframe if "network" in frame.value)
+    assert {"Twitter", "YouTube", "TikTok"} <= set(shown["network"]) and "twitter" not in set(shown["network"])
