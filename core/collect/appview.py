@@ -1,15 +1,21 @@
-"""Look-ups on Bluesky's AppView through the atproto SDK: profiles in batches of 25, and backfill of watched people.
+"""Look-ups on Bluesky's AppView through the atproto SDK: profiles in batches of 25, and the watched people's posts
+and who reacted to them.
 
 Rate limits are honoured: a 429 waits until the RateLimit-Reset time the AppView sends (or backs off, doubling,
 when it sends none) and tries the same call again. A failed connection is tried again a few times after the
 reconnect backoff; every failure is counted and noted on the link, and a call that still fails is skipped.
+
+With --dids, Jetstream sends only the watched people's own records (wantedDids filters by the repository that acts),
+so a like, repost, reply or quote of their posts by anyone else never streams. The watch list makes up for it: at
+start it backfills each watched person's recent posts and who reacted to them, then every RECHECK_SECONDS it reads
+their latest posts again and looks up who reacted to those whose counts grew since it last looked.
 """
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,14 +35,33 @@ MAX_RATE_LIMIT_WAIT = 300.0  # never sleep longer than this on one reset header
 # Connection failures: the SDK wraps timeouts and some network errors, and lets others through as httpx's own
 # (a connection dropped without a response is an httpx.RemoteProtocolError).
 _CONNECTION_ERRORS = (NetworkError, httpx.HTTPError)
+# The watched people's latest posts are read again this often for reactions by people not watched, which the
+# stream never brings: a reaction reaches Sway within ten minutes (and a load), and a thousand watched people cost
+# a feed page each, a sixth of the public AppView's 3,000 calls per 5 minutes, plus a call per count that grew.
+RECHECK_SECONDS = 600.0
+# Items per getAuthorFeed, getLikes, getRepostedBy and getQuotes call: the lexicons' maximum. A re-check reads one
+# feed page per watched person, and one page of each kind of reaction that grew.
+PAGE = 100
+# A post's like, repost, reply and quote counts as the AppView last showed them.
+Counts = tuple[int, int, int, int]
 
 
 def _now_us() -> int:
     return int(time.time() * 1e6)
 
 
-class Profiles:
-    """Which people need a profile, and the AppView calls that fetch them (and backfill watched people)."""
+def _utc_now() -> datetime:
+    """Now as naive UTC, as the lake's times are."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _us(when: datetime) -> int:
+    """A naive UTC time in microseconds since 1970."""
+    return int(when.replace(tzinfo=UTC).timestamp() * 1e6)
+
+
+class AppView:
+    """One AppView client and the calls through it, shared by profile look-ups and the watch list."""
 
     def __init__(
         self, base_url: str, params: CollectParams, link: Link, *, sleep: Callable[[float], None] = time.sleep
@@ -45,6 +70,34 @@ class Profiles:
         self.params = params
         self.link = link
         self.sleep = sleep
+
+    def call(self, method: Callable[..., Any], params: dict[str, Any]) -> Any:
+        """Call the AppView, waiting out rate limits and retrying failed connections; None (counted and noted on the
+        link) when it fails otherwise or keeps failing."""
+        wait = self.params.rate_limit_wait_seconds
+        retries = 0
+        while True:
+            try:
+                return method(params)
+            except RateLimitExceededError as exc:
+                self.link.rate_limited += 1
+                self.sleep(_reset_wait(exc, wait))
+                wait = min(wait * 2, MAX_RATE_LIMIT_WAIT)
+            except (*_CONNECTION_ERRORS, AtProtocolError) as exc:
+                self.link.failed_lookups += 1
+                self.link.last_error = f"AppView: {type(exc).__name__}: {exc}"[:300]
+                if not isinstance(exc, _CONNECTION_ERRORS) or retries >= self.params.lookup_retries:
+                    return None
+                self.sleep(min(self.params.backoff_seconds * 2**retries, self.params.backoff_max_seconds))
+                retries += 1
+
+
+class Profiles:
+    """Which people need a profile, and the getProfiles calls that fetch them."""
+
+    def __init__(self, appview: AppView) -> None:
+        self.appview = appview
+        self.params = appview.params
         self.pending: OrderedDict[str, None] = OrderedDict()
         self.fetched: dict[str, float] = {}  # DID -> time.monotonic() of its last look-up
 
@@ -67,7 +120,7 @@ class Profiles:
                 batch.append(did)
         if not batch:
             return []
-        response = self.call(self.client.app.bsky.actor.get_profiles, {"actors": batch})
+        response = self.appview.call(self.appview.client.app.bsky.actor.get_profiles, {"actors": batch})
         if response is None:
             return []
         now = time.monotonic()
@@ -75,81 +128,135 @@ class Profiles:
             self.fetched[did] = now
         return [profile_row(p) for p in response.profiles]
 
-    def call(self, method: Callable[..., Any], params: dict[str, Any]) -> Any:
-        """Call the AppView, waiting out rate limits and retrying failed connections; None (counted and noted on the
-        link) when it fails otherwise or keeps failing."""
-        wait = self.params.rate_limit_wait_seconds
-        retries = 0
-        while True:
-            try:
-                return method(params)
-            except RateLimitExceededError as exc:
-                self.link.rate_limited += 1
-                self.sleep(_reset_wait(exc, wait))
-                wait = min(wait * 2, MAX_RATE_LIMIT_WAIT)
-            except (*_CONNECTION_ERRORS, AtProtocolError) as exc:
-                self.link.failed_lookups += 1
-                self.link.last_error = f"AppView: {type(exc).__name__}: {exc}"[:300]
-                if not isinstance(exc, _CONNECTION_ERRORS) or retries >= self.params.lookup_retries:
-                    return None
-                self.sleep(min(self.params.backoff_seconds * 2**retries, self.params.backoff_max_seconds))
-                retries += 1
 
-    def backfill(self, dids: Sequence[str]) -> list[Row]:
-        """Recent posts of each watched person within the window, and who liked, reposted, replied to or quoted them."""
-        since = datetime.now(UTC) - timedelta(days=self.params.backfill_days)
-        rows: list[Row] = []
-        for did in dids:
-            rows.extend(self._backfill_person(did, since))
+class Watchlist:
+    """The watched people's posts within the scoring window and who reacted to them: backfilled once, then re-checked
+    every `recheck_seconds` for the posts whose counts grew (the ingest drops what it already holds).
+
+    A like carries its own time (createdAt). A repost found by getRepostedBy has none: at the post's first sight (the
+    backfill, or a post new since the last look) it takes the post's time, as most reposts come soon after a post;
+    found by a later re-check, the time it was first seen, within RECHECK_SECONDS of the truth, where the post's time
+    would put a repost of last month's post into last month. The Mastodon connector times favourites and boosts by
+    the same rule; a restart is a first sight again. A watched person's own reposts come from their feed, timed when
+    the AppView indexed them.
+    """
+
+    def __init__(self, appview: AppView, dids: Sequence[str]) -> None:
+        self.appview = appview
+        self.params = appview.params
+        self.dids = tuple(dids)
+        self.recheck_seconds = RECHECK_SECONDS
+        self.checked_at = time.monotonic()
+        self.counts: dict[str, dict[str, Counts]] = {}  # per watched DID: post URI -> counts when last looked at
+
+    def backfill(self) -> list[Row]:
+        """Each watched person's posts and reposts within the window (at most backfill_posts_per_person), and who
+        liked, reposted, quoted and replied to the posts."""
+        rows = [row for did in self.dids for row in self._read(did, self.params.backfill_posts_per_person, True)]
+        self.checked_at = time.monotonic()
         return rows
 
-    def _backfill_person(self, did: str, since: datetime) -> list[Row]:
+    def recheck_due(self) -> bool:
+        """Whether `recheck_seconds` (RECHECK_SECONDS unless a test sets it) have passed since the last look."""
+        return time.monotonic() - self.checked_at >= self.recheck_seconds
+
+    def recheck(self) -> list[Row]:
+        """Who reacted since the last look to each watched person's latest posts (one feed page, within the window):
+        only a count that grew is looked up again. Their posts and reposts themselves come from the stream."""
+        rows = [row for did in self.dids for row in self._read(did, PAGE, False)]
+        self.checked_at = time.monotonic()
+        return rows
+
+    def _read(self, did: str, limit: int, backfill: bool) -> list[Row]:
+        """Rows of `did`'s latest `limit` feed items: reactions to their posts (with the posts and their reposts on
+        the backfill). Only the counts of posts on this read are kept, so each person's stay one read's worth; a
+        post whose look-ups failed keeps its old counts, to be looked up again next time."""
         rows: list[Row] = []
-        cursor = None
-        while len(rows) < self.params.backfill_posts_per_person:
-            page = self.call(
-                self.client.app.bsky.feed.get_author_feed,
-                {"actor": did, "limit": 100, "cursor": cursor, "filter": "posts_with_replies"},
+        last, seen = self.counts.get(did, {}), dict[str, Counts]()
+        for item in self._feed(did, limit):
+            post = item.post
+            if item.reason is None and post.author.did == did:
+                if backfill and (row := post_row(post, self.appview.link.tally)) is not None:
+                    rows.append(row)
+                found, complete = self._reactions(post, last.get(post.uri))
+                rows += found
+                if complete or post.uri in last:
+                    seen[post.uri] = _counts(post) if complete else last[post.uri]
+            elif backfill and _reposted_by(item, did):
+                rows.append(_own_repost(did, item.reason, post))
+        self.counts[did] = seen
+        return rows
+
+    def _feed(self, did: str, limit: int) -> Iterator[models.AppBskyFeedDefs.FeedViewPost]:
+        """`did`'s posts, replies and reposts, newest first, back to the start of the window: at most `limit`."""
+        since = _utc_now() - timedelta(days=self.params.backfill_days)
+        cursor, given = None, 0
+        while given < limit:
+            page = self.appview.call(
+                self.appview.client.app.bsky.feed.get_author_feed,
+                {"actor": did, "limit": min(PAGE, limit - given), "cursor": cursor, "filter": "posts_with_replies"},
             )
             if page is None or not page.feed:
-                break
+                return
             for item in page.feed:
-                if item.reason is not None or item.post.author.did != did:
-                    continue  # a repost by them shows someone else's post
-                row = post_row(item.post, self.link.tally)
-                if row is None:
-                    continue
-                if row["created_at"] < since.replace(tzinfo=None):
-                    return rows
-                rows.append(row)
-                rows.extend(self._reactions(item.post))
+                if given >= limit or _item_time(item) < since:
+                    return
+                given += 1
+                yield item
             cursor = page.cursor
             if cursor is None:
-                break
-        return rows
+                return
 
-    def _reactions(self, post: models.AppBskyFeedDefs.PostView) -> list[Row]:
-        """Who liked, reposted, quoted and replied to `post` (first page of each)."""
-        rows: list[Row] = []
-        author = post.author.did
-        if post.like_count:
-            likes = self.call(self.client.app.bsky.feed.get_likes, {"uri": post.uri, "limit": 100})
-            for like in likes.likes if likes else ():
-                rows.append(_reaction("like", like.actor.did, post.uri, author, like.created_at))
-        if post.repost_count:
-            reposts = self.call(self.client.app.bsky.feed.get_reposted_by, {"uri": post.uri, "limit": 100})
-            for actor in reposts.reposted_by if reposts else ():
-                rows.append(_reaction("repost", actor.did, post.uri, author, actor.indexed_at or post.indexed_at))
-        if post.quote_count:
-            quotes = self.call(self.client.app.bsky.feed.get_quotes, {"uri": post.uri, "limit": 100})
-            rows.extend(r for q in (quotes.posts if quotes else ()) if (r := post_row(q, self.link.tally)))
-        if post.reply_count:
-            thread = self.call(self.client.app.bsky.feed.get_post_thread, {"uri": post.uri, "depth": 1})
-            replies = getattr(thread.thread, "replies", None) if thread else None
-            for reply in replies or ():
-                if (found := getattr(reply, "post", None)) and (row := post_row(found, self.link.tally)):
-                    rows.append(row)
-        return rows
+    def _reactions(self, post: models.AppBskyFeedDefs.PostView, before: Counts | None) -> tuple[list[Row], bool]:
+        """Who liked, reposted, quoted and replied to `post`: one page of each whose count grew since `before` (each
+        that is not zero at the post's first sight, `before` None); and whether every look-up answered."""
+        likes, reposts, replies, quotes = (n > b for n, b in zip(_counts(post), before or (0, 0, 0, 0), strict=True))
+        unknown = _posted_at(post) if before is None else _utc_now()  # a reaction's time when it gives none
+        found = [
+            self._likes(post, unknown) if likes else [],
+            self._reposts(post, unknown) if reposts else [],
+            self._quotes(post) if quotes else [],
+            self._replies(post) if replies else [],
+        ]
+        return [row for rows in found for row in rows or ()], all(rows is not None for rows in found)
+
+    def _likes(self, post: models.AppBskyFeedDefs.PostView, unknown: datetime) -> list[Row] | None:
+        """The likes getLikes shows, each at its createdAt (else when the AppView indexed it, else `unknown`); None
+        when the call failed."""
+        found = self.appview.call(self.appview.client.app.bsky.feed.get_likes, {"uri": post.uri, "limit": PAGE})
+        if found is None:
+            return None
+        return [
+            _reaction("like", like.actor.did, post, _first_time((like.created_at, like.indexed_at), unknown))
+            for like in found.likes
+        ]
+
+    def _reposts(self, post: models.AppBskyFeedDefs.PostView, unknown: datetime) -> list[Row] | None:
+        """The reposts getRepostedBy shows (profiles only: each at `unknown`); None when the call failed. A watched
+        person's own come from the stream and their feed, with their record and time, so they are left to those."""
+        found = self.appview.call(self.appview.client.app.bsky.feed.get_reposted_by, {"uri": post.uri, "limit": PAGE})
+        if found is None:
+            return None
+        return [
+            _reaction("repost", actor.did, post, unknown) for actor in found.reposted_by if actor.did not in self.dids
+        ]
+
+    def _quotes(self, post: models.AppBskyFeedDefs.PostView) -> list[Row] | None:
+        """The posts getQuotes shows quoting `post`; None when the call failed."""
+        found = self.appview.call(self.appview.client.app.bsky.feed.get_quotes, {"uri": post.uri, "limit": PAGE})
+        return None if found is None else self._posts(found.posts)
+
+    def _replies(self, post: models.AppBskyFeedDefs.PostView) -> list[Row] | None:
+        """The direct replies to `post` that getPostThread shows (depth 1); None when the call failed."""
+        thread = self.appview.call(self.appview.client.app.bsky.feed.get_post_thread, {"uri": post.uri, "depth": 1})
+        if thread is None:
+            return None
+        replies = getattr(thread.thread, "replies", None) or ()  # none when the post is gone or blocked
+        return self._posts(found for reply in replies if (found := getattr(reply, "post", None)) is not None)
+
+    def _posts(self, found: Iterable[models.AppBskyFeedDefs.PostView]) -> list[Row]:
+        """Post views as lake rows (those malformed counted and skipped)."""
+        return [row for post in found if (row := post_row(post, self.appview.link.tally)) is not None]
 
 
 def _reset_wait(exc: RateLimitExceededError, fallback: float) -> float:
@@ -189,20 +296,57 @@ def post_row(post: models.AppBskyFeedDefs.PostView, tally: Tally) -> Row | None:
     }
     row = bluesky.parse_event(frame, tally)
     if row is not None:
-        row["time_us"] = int(row["created_at"].replace(tzinfo=UTC).timestamp() * 1e6)
+        row["time_us"] = _us(row["created_at"])
     return row
 
 
-def _reaction(kind: str, actor: str, subject: str, author: str, when: str | None) -> Row:
-    """A like or repost found by a look-up. The AppView does not name the like's own record, so its key is made
-    from who reacted to what: replays match, though a later deletion on the stream cannot name it."""
-    row = empty_row(bluesky.NETWORK, 0, actor, kind)
-    created = bluesky.parse_time(when, _now_us())
-    row.update(
-        uri=f"at://{actor}/{bluesky.LIKE if kind == 'like' else bluesky.REPOST}/lookup:{subject}",
-        created_at=created,
-        subject=subject,
-        subject_did=author,
-        time_us=int(created.replace(tzinfo=UTC).timestamp() * 1e6),
-    )
+def _counts(post: models.AppBskyFeedDefs.PostView) -> Counts:
+    """The like, repost, reply and quote counts the AppView shows for `post` (absent: none)."""
+    return (post.like_count or 0, post.repost_count or 0, post.reply_count or 0, post.quote_count or 0)
+
+
+def _posted_at(post: models.AppBskyFeedDefs.PostView) -> datetime:
+    """The post's createdAt as naive UTC, read as the stream reads it (now when absent, unreadable or ahead)."""
+    return bluesky.parse_time(getattr(post.record, "created_at", None), _now_us())
+
+
+def _reposted_by(item: models.AppBskyFeedDefs.FeedViewPost, did: str) -> bool:
+    """Whether the feed item is `did`'s repost of a post."""
+    reason = item.reason
+    return isinstance(reason, models.AppBskyFeedDefs.ReasonRepost) and reason.by.did == did
+
+
+def _item_time(item: models.AppBskyFeedDefs.FeedViewPost) -> datetime:
+    """When a feed item happened: a repost when the AppView indexed it, a post when it was made."""
+    if isinstance(item.reason, models.AppBskyFeedDefs.ReasonRepost):
+        return _first_time((item.reason.indexed_at,), _posted_at(item.post))
+    return _posted_at(item.post)
+
+
+def _first_time(values: Sequence[object], fallback: datetime) -> datetime:
+    """The first of `values` that is a readable time not impossibly ahead (a client's clock), else `fallback`."""
+    latest = _utc_now() + bluesky.MAX_CLOCK_AHEAD
+    for value in values:
+        stamp = bluesky.record_time(value)
+        if stamp is not None and stamp <= latest:
+            return stamp
+    return fallback
+
+
+def _own_repost(did: str, reason: models.AppBskyFeedDefs.ReasonRepost, post: models.AppBskyFeedDefs.PostView) -> Row:
+    """A watched person's repost from their feed: keyed by its own record when the AppView names it (so a deletion
+    on the stream reaches it), at the time the AppView indexed it."""
+    own = reason.uri if reason.uri and reason.uri.startswith(f"at://{did}/{bluesky.REPOST}/") else None
+    return _reaction("repost", did, post, _first_time((reason.indexed_at,), _posted_at(post)), own)
+
+
+def _reaction(
+    kind: str, actor: str, post: models.AppBskyFeedDefs.PostView, when: datetime, uri: str | None = None
+) -> Row:
+    """A like or repost of `post` found by a look-up, at `when`. Its key is its record's `uri` when known; else (the
+    AppView names no like's record, nor a repost's in getRepostedBy) one made from who reacted to what: replays
+    match, though a later deletion on the stream cannot name it."""
+    row = empty_row(bluesky.NETWORK, _us(when), actor, kind)
+    made = f"at://{actor}/{bluesky.LIKE if kind == 'like' else bluesky.REPOST}/lookup:{post.uri}"
+    row.update(uri=uri or made, created_at=when, subject=post.uri, subject_did=post.author.did)
     return row

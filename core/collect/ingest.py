@@ -3,11 +3,13 @@
 Which segments are loaded is recorded by name in the same transaction as their rows, so a crash loads them
 again from scratch and a finished load never repeats. Inside, rows are keyed by their record URI: posts by
 posts.external_id, interactions by collect_records, so a replayed event (a collector restarted with a rewound
-cursor, or failed over to another instance, writes some twice) changes nothing. Deletions are applied after
-creates of the same load; a deleted record is remembered, so its create replayed later stays deleted. Accounts
-reported deactivated, taken down, suspended or deleted are hidden: their activity is removed and nothing new of
-theirs is loaded until they are active again. Each run first finishes any scrub of erased people from the lake
-that an erasure could not (scrub_erased).
+cursor, or failed over to another instance, writes some twice) changes nothing. An update on the network (the same
+URI, a new version) replaces what the stored version said: an edited post is loaded anew with the reactions it had,
+and what it no longer mentions goes; the update is remembered, so an earlier version replayed later is dropped.
+Deletions are applied after creates of the same load; a deleted record is remembered, so its create replayed later
+stays deleted. Accounts reported deactivated, taken down, suspended or deleted are hidden: their activity is removed
+and nothing new of theirs is loaded until they are active again. Each run first finishes any scrub of erased people
+from the lake that an erasure could not (scrub_erased).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import polars as pl
 import pyarrow as pa
 
 from core.collect import lake as lakes
-from core.collect.mapping import map_events
+from core.collect.mapping import edits, latest_versions, map_events
 from core.db.warehouse import record_load, rows, transaction
 from core.ingest.errors import FileRef
 from core.ingest.load import (
@@ -44,6 +46,10 @@ BATCH_EVENTS = 20_000
 # The account statuses (com.atproto.sync.subscribeRepos#account) that mean the person is gone, for now or for good.
 # The others, "desynchronized" and "throttled", are the relay's own state of the account: nothing to hide.
 HIDING_STATUSES = ("deactivated", "takendown", "suspended", "deleted")
+# An update deletes a record's earlier versions: collect_deleted remembers that under the record's URI with this
+# suffix (no record's own URI has a fragment), its deleted_us the update's stream time. Older versions replayed
+# later are dropped; the record itself stays.
+EDITED = "#edited"
 
 
 class LakeScrubError(RuntimeError):
@@ -141,7 +147,11 @@ def _load_batch(
     )
     hidden = _apply_statuses(con, events)
     events = _without_hidden_and_deleted(con, events)
-    mapped = map_events(events, _recorded(con, events))
+    events = latest_versions(events, _replaced(con, events))
+    recorded = _recorded(con, events)
+    edited = edits(events, _stored_posts(con, events), recorded)
+    restored = _replace_edited(con, edited)
+    mapped = map_events(events, recorded.join(edited, on=["network", "uri"], how="anti"), restored)
     del events  # the mapped rows replace the raw events in memory
     counts = load(con, without_erased(con, mapped.batch), [FileRef(f"{network} stream")], silent)  # erased stay out
     _remember_records(con, mapped.records)
@@ -269,17 +279,55 @@ def _without_hidden_and_deleted(con: duckdb.DuckDBPyConnection, events: pl.DataF
     return kept.join(gone.select("network", "uri", "time_us"), on=["network", "uri", "time_us"], how="anti")
 
 
-def _recorded(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> pl.DataFrame:
-    """The interactions already loaded from the records `events` name (network, uri, type, target_key)."""
-    uris = events.filter(pl.col("uri").is_not_null() & (pl.col("kind") != "delete")).select("network", "uri").unique()
+def _record_uris(events: pl.DataFrame, kinds: tuple[str, ...] | None = None) -> pl.DataFrame:
+    """The records `events` create or update (network, uri), of `kinds` when given."""
+    records = events.filter(pl.col("uri").is_not_null() & (pl.col("kind") != "delete"))
+    if kinds is not None:
+        records = records.filter(pl.col("kind").is_in(kinds))
+    return records.select("network", "uri").unique()
+
+
+def _among_records(
+    con: duckdb.DuckDBPyConnection, sql: str, uris: pl.DataFrame, params: list[object] | None = None
+) -> pl.DataFrame:
+    """Run `sql`, which reads the records `uris` (network, uri) as collect_uri_rows, into polars."""
     con.register("collect_uri_rows", uris)
     try:
-        return con.sql(
-            "SELECT c.network::VARCHAR AS network, c.uri, c.type::VARCHAR AS type, c.target_key FROM collect_records c "
-            "JOIN collect_uri_rows u ON c.network = u.network::network_name AND c.uri = u.uri"
-        ).pl()
+        return con.sql(sql, params=params).pl()
     finally:
         con.unregister("collect_uri_rows")
+
+
+def _recorded(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> pl.DataFrame:
+    """The interactions already loaded from the records `events` name (network, uri, type, target_key, post_key)."""
+    return _among_records(
+        con,
+        "SELECT c.network::VARCHAR AS network, c.uri, c.type::VARCHAR AS type, c.target_key, c.post_key "
+        "FROM collect_records c JOIN collect_uri_rows u ON c.network = u.network::network_name AND c.uri = u.uri",
+        _record_uris(events),
+    )
+
+
+def _stored_posts(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> pl.DataFrame:
+    """What is stored of the posts `events` bring (network, uri and the content an update may change)."""
+    return _among_records(
+        con,
+        "SELECT p.network::VARCHAR AS network, p.external_id AS uri, p.text, p.url, p.kind::VARCHAR AS kind, "
+        "p.language FROM posts p JOIN collect_uri_rows u ON p.network = u.network::network_name "
+        "AND p.external_id = u.uri",
+        _record_uris(events, ("post",)),
+    )
+
+
+def _replaced(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> pl.DataFrame:
+    """The updates already loaded of the records `events` bring: network, uri, before_us (the update's time)."""
+    return _among_records(
+        con,
+        "SELECT u.network, u.uri, d.deleted_us AS before_us FROM collect_deleted d JOIN collect_uri_rows u "
+        "ON d.network = u.network::network_name AND d.uri = u.uri || ?",
+        _record_uris(events),
+        [EDITED],
+    )
 
 
 def _remember_records(con: duckdb.DuckDBPyConnection, records: pl.DataFrame) -> None:
@@ -302,14 +350,60 @@ def _remember_records(con: duckdb.DuckDBPyConnection, records: pl.DataFrame) -> 
         con.unregister("collect_record_rows")
 
 
-_DELETED_INTERACTIONS = """
+# The interactions the records in a registered frame ({rows}: network, uri) made, by the warehouse's keys.
+_INTERACTIONS_OF_RECORDS = """
     SELECT c.network::VARCHAR AS network, actor.account_id AS actor_account_id,
            target.account_id AS target_account_id, p.post_id, c.type::VARCHAR AS type, c.occurred_at
-    FROM collect_records c JOIN collect_delete_rows d ON c.network = d.network::network_name AND c.uri = d.uri
+    FROM collect_records c JOIN {rows} d ON c.network = d.network::network_name AND c.uri = d.uri
     JOIN accounts actor ON actor.network = c.network AND actor.external_id = c.actor_key
     JOIN accounts target ON target.network = c.network AND target.external_id = c.target_key
     LEFT JOIN posts p ON p.network = c.network AND p.external_id = c.post_key
 """
+# The reactions stored to the posts in collect_edit_rows that changed, by external keys, to be loaded again onto the
+# new version of each post.
+_REACTIONS_TO_EDITED = """
+    SELECT i.network::VARCHAR AS network, actor.external_id AS actor_key, target.external_id AS target_key,
+           p.external_id AS post_key, i.type::VARCHAR AS type, i.occurred_at
+    FROM interactions i JOIN posts p ON p.post_id = i.post_id
+    JOIN collect_edit_rows e ON p.network = e.network::network_name AND p.external_id = e.uri AND e.post
+    JOIN accounts actor ON actor.account_id = i.actor_account_id
+    JOIN accounts target ON target.account_id = i.target_account_id
+"""
+
+
+def _replace_edited(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame) -> pl.DataFrame | None:
+    """Remove what the stored versions of `edited` records made (interactions and records) and the posts that
+    changed, and remember the updates; the reactions those posts had, to be loaded onto their new version (None
+    when nothing was edited).
+
+    A changed post is removed and loaded anew rather than edited in place: its new id is tagged with topics by the
+    next refresh like any new post. Replies to it lose their link to it (posts.parent_post_id), as on a deletion.
+    """
+    if not edited.height:
+        return None
+    con.register("collect_edit_rows", edited)
+    try:
+        made = con.sql(_INTERACTIONS_OF_RECORDS.format(rows="collect_edit_rows")).pl()
+        con.execute(
+            "DELETE FROM collect_records c USING collect_edit_rows e "
+            "WHERE c.network = e.network::network_name AND c.uri = e.uri"
+        )
+        con.execute(
+            "DELETE FROM collect_deleted d USING collect_edit_rows e "
+            "WHERE d.network = e.network::network_name AND d.uri = e.uri || ?",
+            [EDITED],
+        )
+        con.execute(
+            "INSERT INTO collect_deleted SELECT network::network_name, uri || ?, time_us FROM collect_edit_rows",
+            [EDITED],
+        )
+        if made.height:
+            remove_interactions(con, made)
+        reactions = con.sql(_REACTIONS_TO_EDITED).pl()  # read after its own old reactions went
+    finally:
+        con.unregister("collect_edit_rows")
+    remove_posts(con, edited.filter(pl.col("post")).select("network", external_id="uri"))
+    return reactions
 
 
 def _apply_deletes(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame) -> int:
@@ -319,7 +413,7 @@ def _apply_deletes(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame) -> int
     deletes = deletes.unique(["network", "uri"], keep="last")
     con.register("collect_delete_rows", deletes)
     try:
-        keys = con.sql(_DELETED_INTERACTIONS).pl()
+        keys = con.sql(_INTERACTIONS_OF_RECORDS.format(rows="collect_delete_rows")).pl()
         con.execute(
             "DELETE FROM collect_records c USING collect_delete_rows d "
             "WHERE c.network = d.network::network_name AND c.uri = d.uri"

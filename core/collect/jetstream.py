@@ -1,4 +1,5 @@
-"""The Bluesky connector: the live stream from Jetstream over a WebSocket, profiles and backfill from the AppView."""
+"""The Bluesky connector: the live stream from Jetstream over a WebSocket; profiles, and the watched people's posts
+and who reacted to them (backfilled, then re-checked), from the AppView."""
 
 from __future__ import annotations
 
@@ -44,7 +45,10 @@ class BlueskyConnector:
         self.dids = tuple(dids)
         self.params = params
         self.link = Link(endpoint=self.jetstreams[0])
-        self.profiles = appview.Profiles(appview_url, params, self.link) if appview_url else None
+        lookups = appview.AppView(appview_url, params, self.link) if appview_url else None
+        self.profiles = appview.Profiles(lookups) if lookups is not None else None
+        # With a watch list the stream brings only the watched people's own records: the AppView brings the rest.
+        self.watchlist = appview.Watchlist(lookups, self.dids) if lookups is not None and self.dids else None
         self.last_seen_us: int | None = None
 
     async def stream(self, cursor: int | None, out: asyncio.Queue[Row]) -> None:
@@ -111,17 +115,26 @@ class BlueskyConnector:
         return resume + skip, skip * 2
 
     async def lookups(self, out: asyncio.Queue[Row]) -> None:
-        """Backfill watched people once, then fetch due profiles from the AppView, until cancelled."""
+        """Backfill watched people once, then fetch due profiles from the AppView and re-check the watched people's
+        posts when due, until cancelled."""
         if self.profiles is None:
             return
-        if self.dids:
-            for row in await asyncio.to_thread(self.profiles.backfill, self.dids):
-                await out.put(row)
+        if self.watchlist is not None:
+            await self._watched(out, await asyncio.to_thread(self.watchlist.backfill))
         while True:
             started = time.monotonic()
             for row in await asyncio.to_thread(self.profiles.fetch_due):
                 await out.put(row)
+            if self.watchlist is not None and self.watchlist.recheck_due():
+                await self._watched(out, await asyncio.to_thread(self.watchlist.recheck))
             await asyncio.sleep(max(0.0, 60.0 / self.params.profile_calls_per_minute - (time.monotonic() - started)))
+
+    async def _watched(self, out: asyncio.Queue[Row], rows: list[Row]) -> None:
+        """Put the watch list's rows on `out`, noting the people they name for a profile look-up: with a watch list
+        the people reacting to the watched never stream, so only these rows bring their names."""
+        for row in rows:
+            self.profiles.saw(row)  # lookups() runs this only with an AppView
+            await out.put(row)
 
 
 def _too_big(exc: websockets.ConnectionClosed) -> bool:

@@ -4,7 +4,9 @@ the record key behind each interaction, deletions, and handle and profile change
 Pure polars over a frame of lake rows (core/collect/events.py), so the mapping is tested without a warehouse:
 a post is a post (a reply when it has a parent), a reply reacts to the parent's author, a quote mentions the
 quoted post's author, each mentioned account is mentioned, a like or repost reacts to the subject post's author,
-a follow to the followed account. An account reacting to itself is no reaction and is dropped.
+a follow to the followed account. An account reacting to itself is no reaction and is dropped. An update of a record
+on the network brings it again under the same URI: its latest version is the record (latest_versions), and one that
+differs from the stored version replaces it (edits).
 """
 
 from __future__ import annotations
@@ -16,6 +18,14 @@ import polars as pl
 from core.ingest.frames import Batch
 
 _AT_DID = r"^at://([^/]+)/"
+# The kinds of lake row that are a record mapped onto posts and interactions: what an update can bring again.
+RECORD_KINDS = ("post", "like", "repost", "follow")
+# What a post version says, compared to tell an update from a replay. Its time is left out: an impossible createdAt
+# takes the stream time, which differs between Jetstream instances, so a replay could otherwise pass for an edit.
+POST_CONTENT = ("text", "url", "kind", "language")
+# What a record makes besides who makes it, compared likewise (the time, occurred_at, left out for the same reason).
+RECORD_CONTENT = ("type", "target_key", "post_key")
+_RECORD_KEY = ["network", "uri"]
 
 
 @dataclass(frozen=True)
@@ -116,21 +126,75 @@ def accounts(events: pl.DataFrame, reactions: pl.DataFrame, known: pl.DataFrame)
     )
 
 
-def map_events(events: pl.DataFrame, recorded: pl.DataFrame | None = None) -> Mapped:
-    """Everything ingest needs from `events` (lake rows, already rid of deleted records and hidden accounts).
+def latest_versions(events: pl.DataFrame, replaced: pl.DataFrame) -> pl.DataFrame:
+    """`events` with each record once, as its latest version: earlier versions in `events` are dropped, and so are
+    versions older than an update already loaded (`replaced`: network, uri, before_us, the update's stream time)."""
+    is_record = pl.col("kind").is_in(RECORD_KINDS)
+    latest = (
+        events.filter(is_record)
+        .join(replaced, on=_RECORD_KEY, how="left")
+        .filter(pl.col("before_us").is_null() | (pl.col("time_us") >= pl.col("before_us")))
+        .drop("before_us")
+        .sort("time_us", maintain_order=True)
+        .unique(_RECORD_KEY, keep="last", maintain_order=True)
+    )
+    return pl.concat([events.filter(~is_record), latest]).sort("time_us", maintain_order=True)
+
+
+def edits(events: pl.DataFrame, stored_posts: pl.DataFrame, recorded: pl.DataFrame) -> pl.DataFrame:
+    """The records of `events` (latest versions) whose stored version says something else: updates on the network.
+
+    `stored_posts` (network, uri and POST_CONTENT) and `recorded` (network, uri and RECORD_CONTENT) are what is
+    stored of the records `events` name. Returns network, uri, time_us (the update's stream time) and post: whether
+    the post itself changed, not only whom it mentions or answers.
+    """
+    content = [*_RECORD_KEY, *POST_CONTENT]
+    changed_posts = (
+        posts(events)
+        .rename({"external_id": "uri"})
+        .select(content)
+        .join(stored_posts.select(_RECORD_KEY), on=_RECORD_KEY, how="semi")
+        .join(stored_posts.select(content), on=content, how="anti", nulls_equal=True)
+        .select(_RECORD_KEY)
+    )
+    made = [*_RECORD_KEY, *RECORD_CONTENT]
+    stored = pl.concat([stored_posts.select(_RECORD_KEY), recorded.select(_RECORD_KEY)]).unique()
+    latest = interactions(events).select(made)
+    new = latest.join(stored, on=_RECORD_KEY, how="semi").join(
+        recorded.select(made), on=made, how="anti", nulls_equal=True
+    )
+    gone = recorded.select(made).join(latest, on=made, how="anti", nulls_equal=True)
+    changed = pl.concat([changed_posts, new.select(_RECORD_KEY), gone.select(_RECORD_KEY)]).unique()
+    return (
+        events.filter(pl.col("kind").is_in(RECORD_KINDS))
+        .select(*_RECORD_KEY, "time_us")
+        .join(changed, on=_RECORD_KEY, how="semi")
+        .join(changed_posts.with_columns(post=pl.lit(True)), on=_RECORD_KEY, how="left")
+        .with_columns(pl.col("post").fill_null(False))
+    )
+
+
+def map_events(
+    events: pl.DataFrame, recorded: pl.DataFrame | None = None, restored: pl.DataFrame | None = None
+) -> Mapped:
+    """Everything ingest needs from `events` (lake rows, already rid of deleted records and hidden accounts, each
+    record in its latest version).
 
     `recorded` (network, uri, type, target_key) are the interactions already loaded: a replayed record is left
     out by its key, since its time may differ (another Jetstream instance's stream time when it has no createdAt).
+    `restored` (network, actor_key, target_key, post_key, type, occurred_at) are stored reactions to be loaded
+    again, onto the new version of a post an update replaced; their records are stored already.
     """
     events = events.sort("time_us")
     reactions = interactions(events)
     if recorded is not None:
         reactions = reactions.join(recorded, on=["network", "uri", "type", "target_key"], how="anti")
     known = profiles(events)
+    loaded = reactions if restored is None else pl.concat([reactions, restored], how="diagonal_relaxed")
     batch = Batch.of(
         accounts=_numbered(accounts(events, reactions, known)),
         posts=_numbered(posts(events)),
-        interactions=_numbered(reactions),
+        interactions=_numbered(loaded.with_columns(post_required=pl.lit(False))),
     )
     deletes = events.filter(pl.col("kind") == "delete").select("network", "uri", deleted_us="time_us")
     return Mapped(

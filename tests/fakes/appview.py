@@ -2,7 +2,8 @@
 
 getProfiles answers from a dict of profiles; the first `rate_limited` calls get HTTP 429 with RateLimit-* headers,
 and the first `dropped` calls of any kind have their connection closed without an answer, as a load balancer may.
-getAuthorFeed, getLikes, getRepostedBy, getQuotes and getPostThread answer from small lists given to it.
+getAuthorFeed, getLikes, getRepostedBy, getQuotes and getPostThread answer from small dicts given to it, which a
+test may change while it runs (the network moving on); every call is recorded in `calls`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,17 @@ from urllib.parse import parse_qs, urlsplit
 def profile(did: str, handle: str, **fields: Any) -> dict:
     """An app.bsky.actor.defs#profileViewDetailed."""
     return {"did": did, "handle": handle, "createdAt": "2024-03-01T10:00:00.000Z", **fields}
+
+
+def like(actor: dict, created: str, indexed: str) -> dict:
+    """An app.bsky.feed.getLikes#like."""
+    return {"actor": {"did": actor["did"], "handle": actor["handle"]}, "createdAt": created, "indexedAt": indexed}
+
+
+def repost_item(post: dict, by: dict, indexed: str, uri: str | None = None) -> dict:
+    """An app.bsky.feed.defs#feedViewPost of `by`'s repost of `post` (reasonRepost; its record's `uri` if given)."""
+    reason = {"$type": "app.bsky.feed.defs#reasonRepost", "by": {"did": by["did"], "handle": by["handle"]}}
+    return {"post": post, "reason": reason | {"indexedAt": indexed} | ({"uri": uri, "cid": "bafyfake"} if uri else {})}
 
 
 def post_view(uri: str, author: dict, text: str, created: str, **counts: int) -> dict:
@@ -43,12 +55,18 @@ class FakeAppView:
         dropped: int = 0,
         feeds: dict[str, list[dict]] | None = None,
         likes: dict[str, list[dict]] | None = None,
+        reposts: dict[str, list[dict]] | None = None,
+        quotes: dict[str, list[dict]] | None = None,
+        replies: dict[str, list[dict]] | None = None,
     ) -> None:
         self.profiles = profiles
         self.rate_limited = rate_limited
         self.dropped = dropped
-        self.feeds = feeds or {}
-        self.likes = likes or {}
+        self.feeds = feeds or {}  # DID -> post views (their posts) and feed items (repost_item)
+        self.likes = likes or {}  # post URI -> getLikes#like
+        self.reposts = reposts or {}  # post URI -> profiles of who reposted it
+        self.quotes = quotes or {}  # post URI -> post views quoting it
+        self.replies = replies or {}  # post URI -> post views replying to it
         self.calls: list[tuple[str, dict]] = []
         fake = self
 
@@ -92,13 +110,24 @@ class FakeAppView:
             found = [self.profiles[a] for a in query.get("actors", []) if a in self.profiles]
             return 200, {"profiles": found}, {}
         if method == "app.bsky.feed.getAuthorFeed":
-            return 200, {"feed": [{"post": p} for p in self.feeds.get(query["actor"][0], [])]}, {}
+            items = [i if "post" in i else {"post": i} for i in self.feeds.get(query["actor"][0], [])]
+            return 200, {"feed": items}, {}
+        uri = query.get("uri", [""])[0]
         if method == "app.bsky.feed.getLikes":
-            return 200, {"uri": query["uri"][0], "likes": self.likes.get(query["uri"][0], [])}, {}
-        if method in ("app.bsky.feed.getRepostedBy", "app.bsky.feed.getQuotes"):
-            key = "repostedBy" if method.endswith("RepostedBy") else "posts"
-            return 200, {"uri": query["uri"][0], key: []}, {}
+            return 200, {"uri": uri, "likes": self.likes.get(uri, [])}, {}
+        if method == "app.bsky.feed.getRepostedBy":
+            return 200, {"uri": uri, "repostedBy": self.reposts.get(uri, [])}, {}
+        if method == "app.bsky.feed.getQuotes":
+            return 200, {"uri": uri, "posts": self.quotes.get(uri, [])}, {}
+        if method == "app.bsky.feed.getPostThread":
+            return 200, {"thread": self._thread(uri)}, {}
         return 400, {"error": "MethodNotImplemented", "message": method}, {}
+
+    def _thread(self, uri: str) -> dict:
+        """An app.bsky.feed.defs#threadViewPost of a post in the feeds, with its replies one level deep."""
+        post = next(p.get("post", p) for feed in self.feeds.values() for p in feed if p.get("post", p)["uri"] == uri)
+        kind = "app.bsky.feed.defs#threadViewPost"
+        return {"$type": kind, "post": post, "replies": [{"$type": kind, "post": r} for r in self.replies.get(uri, [])]}
 
     def start(self) -> FakeAppView:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

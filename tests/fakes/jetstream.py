@@ -1,7 +1,8 @@
 """A local stand-in for Jetstream's v1 /subscribe WebSocket: replays a list of frames, honouring `cursor`.
 
 Frames whose time_us is below the requested cursor are skipped, as the real service does; frames without a
-readable time_us (the fixture's malformed ones) are only sent to a connection without a cursor. It can drop a
+readable time_us (the fixture's malformed ones) are only sent to a connection without a cursor. A connection that
+names wantedDids gets only the frames of those repositories (the acting `did`), as the real service sends. It can drop a
 connection after a number of frames (once) to test reconnection, and pace frames to look like a live stream.
 Run as a process for benchmarks: python -m tests.fakes.jetstream FRAMES_FILE --port N [--live] [--rate EVENTS_PER_S].
 """
@@ -19,12 +20,17 @@ from urllib.parse import parse_qs, urlsplit
 from websockets.asyncio.server import ServerConnection, serve
 
 
-def frame_time(frame: str) -> int | None:
-    """The time_us of a frame, or None when it has none readable."""
+def _field(frame: str, name: str) -> object:
+    """A top-level field of a frame, or None when it has none readable."""
     try:
-        value = json.loads(frame).get("time_us")
+        return json.loads(frame).get(name)
     except (ValueError, AttributeError, RecursionError):
         return None
+
+
+def frame_time(frame: str) -> int | None:
+    """The time_us of a frame, or None when it has none readable."""
+    value = _field(frame, "time_us")
     return value if isinstance(value, int) else None
 
 
@@ -43,12 +49,14 @@ class FakeJetstream:
     ) -> None:
         self.frames = frames
         self.times = [frame_time(f) for f in frames]
+        self.repos = [_field(f, "did") for f in frames]
         self.drop_after = drop_after  # close the first connection after this many frames
         self.pace_seconds = pace_seconds
         self.rate = rate  # events per second per connection (None: as fast as the socket takes them)
         self.live = live  # stamp frames with the time they are sent (for delay measurements)
         self.port = port
         self.cursors: list[int | None] = []  # the cursor each connection asked for, in order
+        self.wanted_dids: list[list[str]] = []  # the wantedDids each connection asked for (none: every repository)
         self.sent = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -62,12 +70,14 @@ class FakeJetstream:
     async def _handler(self, connection: ServerConnection) -> None:
         query = parse_qs(urlsplit(connection.request.path).query)
         cursor = int(query["cursor"][0]) if "cursor" in query else None
+        wanted = query.get("wantedDids", [])
         self.cursors.append(cursor)
+        self.wanted_dids.append(wanted)
         first_connection = len(self.cursors) == 1
         sent_here = 0
         started = time.monotonic()
-        for frame, at in zip(self.frames, self.times, strict=True):
-            if cursor is not None and (at is None or at < cursor):
+        for frame, at, repo in zip(self.frames, self.times, self.repos, strict=True):
+            if (cursor is not None and (at is None or at < cursor)) or (wanted and repo not in wanted):
                 continue
             if self.live and at is not None:
                 frame = frame.replace(f'"time_us":{at}', f'"time_us":{int(time.time() * 1e6)}', 1)

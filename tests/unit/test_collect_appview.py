@@ -1,11 +1,15 @@
 """AppView look-ups against a local fake: profiles 25 a call, a 429 waited out then retried, at most daily per
-person, and the backfill of a watched person's posts and who liked them."""
+person; the backfill of a watched person's posts and who reacted to them, each reaction at the best time the
+AppView gives, and the re-check that looks up only the reactions whose counts grew."""
 
-from core.collect.appview import Profiles
+from datetime import UTC, datetime, timedelta
+
+from core.collect import bluesky
+from core.collect.appview import AppView, Profiles, Watchlist
 from core.collect.connector import Link
 from core.collect.events import empty_row
 from core.collect.params import CollectParams
-from tests.fakes.appview import FakeAppView, post_view, profile
+from tests.fakes.appview import FakeAppView, like, post_view, profile, repost_item
 
 PEOPLE = {f"did:plc:p{i:022d}": profile(f"did:plc:p{i:022d}", f"p{i}.bsky.social") for i in range(30)}
 PEOPLE["did:plc:p0000000000000000000000"] |= {
@@ -27,7 +31,7 @@ def test_a_rate_limited_appview_is_waited_out_and_the_same_call_retried():
     waits: list[float] = []
     link = Link()
     try:
-        profiles = Profiles(server.url, CollectParams(), link, sleep=waits.append)
+        profiles = Profiles(AppView(server.url, CollectParams(), link, sleep=waits.append))
         seen(profiles, *PEOPLE)
         first = profiles.fetch_due()
         second = profiles.fetch_due()
@@ -48,7 +52,7 @@ def test_a_rate_limited_appview_is_waited_out_and_the_same_call_retried():
 def test_a_profile_is_looked_up_at_most_once_a_day():
     server = FakeAppView(PEOPLE).start()
     try:
-        profiles = Profiles(server.url, CollectParams(), Link())
+        profiles = Profiles(AppView(server.url, CollectParams(), Link()))
         seen(profiles, "did:plc:p0000000000000000000001")
         assert len(profiles.fetch_due()) == 1
         seen(profiles, "did:plc:p0000000000000000000001")  # acts again an hour later
@@ -77,7 +81,7 @@ def test_backfill_brings_a_watched_persons_recent_posts_and_who_liked_them():
         },
     ).start()
     try:
-        rows = Profiles(server.url, CollectParams(), Link()).backfill([ana["did"]])
+        rows = Watchlist(AppView(server.url, CollectParams(), Link()), [ana["did"]]).backfill()
     finally:
         server.stop()
     assert [(r["kind"], r["did"]) for r in rows] == [("post", ana["did"]), ("like", fan["did"])]
@@ -90,7 +94,7 @@ def test_a_dropped_connection_is_counted_waited_out_and_the_call_tried_again():
     waits: list[float] = []
     link = Link()
     try:
-        profiles = Profiles(server.url, CollectParams(), link, sleep=waits.append)
+        profiles = Profiles(AppView(server.url, CollectParams(), link, sleep=waits.append))
         seen(profiles, "did:plc:p0000000000000000000000")
         found = profiles.fetch_due()
     finally:
@@ -104,7 +108,7 @@ def test_an_appview_that_keeps_dropping_the_connection_skips_the_call_after_a_fe
     server = FakeAppView(PEOPLE, dropped=100).start()
     waits: list[float] = []
     try:
-        profiles = Profiles(server.url, CollectParams(lookup_retries=2), Link(), sleep=waits.append)
+        profiles = Profiles(AppView(server.url, CollectParams(lookup_retries=2), Link(), sleep=waits.append))
         seen(profiles, "did:plc:p0000000000000000000000")
         assert profiles.fetch_due() == []
     finally:
@@ -115,9 +119,85 @@ def test_an_appview_that_keeps_dropping_the_connection_skips_the_call_after_a_fe
 def test_an_invalid_handle_from_the_appview_is_no_handle():
     server = FakeAppView({"did:plc:x": profile("did:plc:x", "handle.invalid", displayName="Xan")}).start()
     try:
-        profiles = Profiles(server.url, CollectParams(), Link())
+        profiles = Profiles(AppView(server.url, CollectParams(), Link()))
         seen(profiles, "did:plc:x")
         (row,) = profiles.fetch_due()
     finally:
         server.stop()
     assert (row["handle"], row["display_name"]) == (None, "Xan")
+
+
+def _ago(**delta: float) -> str:
+    """An AppView datetime this long before now."""
+    return (datetime.now(UTC) - timedelta(**delta)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+ANA, FAN, BOB, OLD_FRIEND, NEWCOMER = (PEOPLE[f"did:plc:p{i:022d}"] for i in (0, 7, 8, 9, 10))
+
+
+def test_backfilled_likes_and_reposts_take_the_best_time_the_appview_gives():
+    posted, liked, reposted = _ago(days=3), _ago(days=2), _ago(days=1)
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3kbackfill02"
+    bobs = post_view(f"at://{BOB['did']}/app.bsky.feed.post/3kbob", BOB, "Ridge at noon", _ago(days=5))
+    own_repost = f"at://{ANA['did']}/app.bsky.feed.repost/3kanarepost"
+    server = FakeAppView(
+        PEOPLE,
+        # Her feed, newest first: her repost of Bob's post, then her own post.
+        feeds={
+            ANA["did"]: [
+                repost_item(bobs, ANA, reposted, own_repost),
+                post_view(uri, ANA, "Up", posted, like=1, repost=1),
+            ]
+        },
+        likes={uri: [like(FAN, liked, _ago(days=1, hours=12))]},
+        # getRepostedBy gives profiles only: this one's indexedAt is when the profile was indexed, two years ago.
+        reposts={uri: [profile(OLD_FRIEND["did"], OLD_FRIEND["handle"], indexedAt=_ago(days=730))]},
+    ).start()
+    try:
+        rows = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]]).backfill()
+    finally:
+        server.stop()
+    found = {(r["kind"], r["did"]): r for r in rows}
+    assert set(found) == {
+        ("post", ANA["did"]),
+        ("like", FAN["did"]),
+        ("repost", OLD_FRIEND["did"]),
+        ("repost", ANA["did"]),
+    }
+    # The like at its own createdAt; the repost getRepostedBy shows, at its first sight, at the post's time.
+    assert found["like", FAN["did"]]["created_at"] == bluesky.record_time(liked)
+    assert found["repost", OLD_FRIEND["did"]]["created_at"] == bluesky.record_time(posted)
+    # Her own repost: its record and the time the AppView indexed it (reasonRepost), of Bob's post.
+    hers = found["repost", ANA["did"]]
+    assert (hers["uri"], hers["created_at"]) == (own_repost, bluesky.record_time(reposted))
+    assert (hers["subject"], hers["subject_did"]) == (bobs["uri"], BOB["did"])
+    assert all(r["time_us"] == int(r["created_at"].replace(tzinfo=UTC).timestamp() * 1e6) for r in rows)
+
+
+def test_a_recheck_looks_up_only_grown_counts_and_times_a_new_repost_when_first_seen():
+    posted = _ago(days=3)
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3krecheck01"
+    post = post_view(uri, ANA, "Up", posted, like=1, repost=1)
+    server = FakeAppView(
+        PEOPLE,
+        feeds={ANA["did"]: [post]},
+        likes={uri: [like(FAN, _ago(days=2), _ago(days=2))]},
+        reposts={uri: [profile(OLD_FRIEND["did"], OLD_FRIEND["handle"])]},
+    ).start()
+    try:
+        watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
+        watchlist.backfill()
+        assert watchlist.recheck() == []  # nothing grew: only her feed is read
+        post["repostCount"] = 2  # someone not watched reposts her post
+        server.reposts[uri].append(profile(NEWCOMER["did"], NEWCOMER["handle"]))
+        before = datetime.now(UTC).replace(tzinfo=None)
+        rows = watchlist.recheck()
+        after = datetime.now(UTC).replace(tzinfo=None)
+    finally:
+        server.stop()
+    methods = [m.rsplit(".", 1)[1] for m, _ in server.calls]
+    assert methods == ["getAuthorFeed", "getLikes", "getRepostedBy", "getAuthorFeed", "getAuthorFeed", "getRepostedBy"]
+    # Both reposters again (the ingest keeps the one it has); the new one at the time it was first seen.
+    reposts = {r["did"]: r["created_at"] for r in rows if r["kind"] == "repost"}
+    assert set(reposts) == {OLD_FRIEND["did"], NEWCOMER["did"]}
+    assert before <= reposts[NEWCOMER["did"]] <= after

@@ -1,5 +1,6 @@
 """Jetstream events (the fixture, shaped like the real wire) through the lake into a warehouse: every kind mapped,
-deletions and take-downs honoured, replays never doubled, malformed and unknown events counted."""
+updates replacing what the stored version said, deletions and take-downs honoured, replays never doubled,
+malformed and unknown events counted."""
 
 import json
 from pathlib import Path
@@ -336,3 +337,106 @@ def test_an_invalid_or_absent_handle_keeps_the_stored_handle_and_name(loaded):
         bluesky.parse(_frame(DAVE, 1764921700000005, "identity", {"did": DAVE, "handle": "handle.invalid"}), tally),
     ]
     assert [r["handle"] for r in rows] == ["dave.example", None]
+
+
+EDITED_TEXT = "Trail running at dusk with @carol.bsky.social #sunsettrail dusk.example/lamps"
+
+
+def _post_version(operation: str, text: str, facets: list[dict], time_us: int) -> str:
+    """A commit of Mira's post (the fixture's first), created or updated with `text` and `facets`."""
+    record = {"$type": "app.bsky.feed.post", "createdAt": "2025-12-05T08:00:01.102Z", "langs": ["en"],
+              "text": text, "facets": facets}  # fmt: skip
+    commit = {"operation": operation, "collection": "app.bsky.feed.post", "rkey": MIRA_POST.rsplit("/", 1)[1],
+              "cid": f"bafy{time_us}", "record": record}  # fmt: skip
+    return _frame(MIRA, time_us, "commit", commit)
+
+
+def _facet(kind: str, **fields: str) -> dict:
+    feature = {"$type": f"app.bsky.richtext.facet#{kind}", **fields}
+    return {"index": {"byteStart": 0, "byteEnd": 1}, "features": [feature]}
+
+
+def _edit(time_us: int) -> str:
+    """Mira's post updated on the network: it now mentions Carol (not Jonas), with another hashtag and link."""
+    facets = [
+        _facet("mention", did=CAROL),
+        _facet("tag", tag="sunsettrail"),
+        _facet("link", uri="https://dusk.example/lamps"),
+    ]
+    return _post_version("update", EDITED_TEXT, facets, time_us)
+
+
+def _miras_post(con) -> dict[str, object]:
+    """Mira's post as stored: its text and url, whom it mentions (interactions and records) and who reacted to it."""
+    return {
+        "post": warehouse.rows(con, "SELECT text, url FROM posts WHERE external_id = ?", [MIRA_POST]),
+        "mentions": warehouse.rows(
+            con,
+            "SELECT t.external_id FROM interactions i JOIN accounts a ON a.account_id = i.actor_account_id "
+            "JOIN accounts t ON t.account_id = i.target_account_id "
+            "WHERE a.external_id = ? AND i.type = 'mention' AND i.post_id IS NULL ORDER BY 1",
+            [MIRA],
+        ),
+        "records": warehouse.rows(
+            con, "SELECT type::VARCHAR, target_key FROM collect_records WHERE uri = ? ORDER BY ALL", [MIRA_POST]
+        ),
+        "reactions": warehouse.rows(
+            con,
+            "SELECT a.external_id, i.type::VARCHAR FROM interactions i JOIN posts p ON p.post_id = i.post_id "
+            "JOIN accounts a ON a.account_id = i.actor_account_id WHERE p.external_id = ? ORDER BY ALL",
+            [MIRA_POST],
+        ),
+    }
+
+
+def test_an_updated_post_replaces_its_text_links_and_mentions_and_replays_change_nothing(loaded):
+    con, root, _, _ = loaded
+    reactions = _miras_post(con)["reactions"]
+    assert sorted(reactions) == sorted([(CAROL, "mention"), (ERIN, "repost"), (JONAS, "reply")])
+    _load(con, root, [_edit(1764921700000000)])
+    edited = _miras_post(con)
+    assert edited == {
+        "post": [(EDITED_TEXT, "https://dusk.example/lamps")],
+        "mentions": [(CAROL,)],  # Jonas is no longer mentioned: neither interaction nor record is left of it
+        "records": [("mention", CAROL)],
+        "reactions": reactions,  # the reply, quote and repost of the post stay with it
+    }
+    stored, post_id = (
+        _stored(con),
+        warehouse.scalar(con, "SELECT post_id FROM posts WHERE external_id = ?", [MIRA_POST]),
+    )
+    original = FIXTURE.read_text(encoding="utf-8").splitlines()[1]
+    assert MIRA_POST.rsplit("/", 1)[1] in original
+    for replay in ([_edit(1764921700000000)], [original], [_edit(1764921698000000)]):  # the last: another clock
+        _load(con, root, replay)
+        assert _miras_post(con) == edited and _stored(con) == stored
+        assert warehouse.scalar(con, "SELECT post_id FROM posts WHERE external_id = ?", [MIRA_POST]) == post_id
+
+
+def test_a_post_created_and_updated_in_one_load_is_its_update(tmp_path):
+    root = tmp_path / "sway.duckdb.lake"
+    facets = [_facet("mention", did=JONAS)]
+    create = _post_version("create", "Trail running at dawn with @jonas.bsky.social", facets, 1764921601000000)
+    with warehouse.connect(tmp_path / "sway.duckdb") as con:
+        _load(con, root, [create, _edit(1764921700000000)])
+        assert _miras_post(con) == {
+            "post": [(EDITED_TEXT, "https://dusk.example/lamps")],
+            "mentions": [(CAROL,)],
+            "records": [("mention", CAROL)],
+            "reactions": [],
+        }
+
+
+def test_an_updated_repost_or_follow_is_not_doubled(loaded):
+    con, root, _, _ = loaded
+    before = _stored(con)["interactions"]
+    # The fixture's repost by Erin and follow by Frank, written again by an update with a new createdAt.
+    lines = FIXTURE.read_text(encoding="utf-8").splitlines()
+    updates = []
+    for line in (lines[5], lines[6]):
+        event = json.loads(line)
+        record = {**event["commit"]["record"], "createdAt": "2025-12-05T09:00:00Z"}
+        commit = {**event["commit"], "operation": "update", "record": record}
+        updates.append(json.dumps({**event, "time_us": event["time_us"] + 100_000_000, "commit": commit}))
+    _load(con, root, updates)
+    assert _stored(con)["interactions"] == before

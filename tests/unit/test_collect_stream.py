@@ -1,5 +1,6 @@
 """The collector against a local fake Jetstream: nothing lost and nothing doubled across a kill -9 of the real
-process and across a connection the server drops mid-batch."""
+process and across a connection the server drops mid-batch; with a watch list, reactions by people not watched
+(which the stream does not send) come from the AppView's re-checks."""
 
 import asyncio
 import io
@@ -8,18 +9,20 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from core.cli.collect import run_job
-from core.collect import lake
+from core.collect import bluesky, lake
 from core.collect.collector import Collector, Schedule
 from core.collect.jetstream import BlueskyConnector
 from core.collect.lake import lake_dir, segments, stored_cursor
 from core.collect.params import CollectParams
 from core.collect.status import state_path
 from core.db import warehouse
+from tests.fakes.appview import FakeAppView, like, post_view, profile
 from tests.fakes.jetstream import FakeJetstream, frame_time
 from tests.fakes.loop import run_async
 from tests.fakes.stream import generate
@@ -228,3 +231,73 @@ def test_look_ups_that_fail_do_not_stop_the_stream(tmp_path):
     assert state.cursor_us == frame_time(stream.frames[-1])
     assert lake.read_segments(lake_dir(db), segments(lake_dir(db), "bluesky")).num_rows == 300
     assert "a bug in the look-ups" in log.getvalue() and "RuntimeError" in (state.last_error or "")
+
+
+def _iso(us: float) -> str:
+    """An AppView (and record) datetime of a time in microseconds since 1970."""
+    return datetime.fromtimestamp(us / 1e6, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def test_with_a_watch_list_a_like_by_someone_not_watched_arrives_by_a_recheck(tmp_path):
+    ana, fan = "did:plc:watchedana00000000000000", "did:plc:notwatchedfan00000000000"
+    now_us = int(time.time() * 1e6)
+    created, liked = _iso(now_us - 60_000_000), _iso(now_us - 30_000_000)
+    people = {ana: profile(ana, "ana.example"), fan: profile(fan, "fan.example")}
+    uri, steady = f"at://{ana}/app.bsky.feed.post/3kwatched01", f"at://{ana}/app.bsky.feed.post/3kwatched00"
+    post = post_view(uri, people[ana], "Up the ridge", created, like=0)
+    appview = FakeAppView(
+        people,
+        feeds={ana: [post, post_view(steady, people[ana], "Earlier", created, like=1)]},
+        likes={steady: [like(people[fan], created, created)]},  # liked before the start: found by the backfill
+    ).start()
+    record = {"$type": "app.bsky.feed.post", "text": "Up the ridge", "createdAt": created, "langs": ["en"]}
+    fans_like = {"$type": "app.bsky.feed.like", "subject": {"uri": uri, "cid": "bafyfake"}, "createdAt": liked}
+    # The fan's like is on the network, but Jetstream sends only the watched repositories' records.
+    jetstream = FakeJetstream(
+        [
+            _commit(ana, now_us, "app.bsky.feed.post", "3kwatched01", record),
+            _commit(fan, now_us + 1, "app.bsky.feed.like", "3kfanlike", fans_like),
+        ]
+    ).start()
+    params = CollectParams(
+        segment_seconds=0.3, backoff_seconds=0.05, report_seconds=0.5, ingest_seconds=3600, profile_calls_per_minute=600
+    )
+    connector = BlueskyConnector(jetstreams=[jetstream.url], appview_url=appview.url, dids=[ana], params=params)
+    connector.watchlist.recheck_seconds = 0.2
+    db = tmp_path / "sway.duckdb"
+    collector = Collector(connector, db, run_job, params=params, schedule=Schedule(refresh=False), stop_after_idle=3)
+
+    def the_fan_likes_it_after_the_backfill() -> None:
+        deadline = time.monotonic() + 20
+        while not connector.watchlist.counts.get(ana) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        appview.likes[uri] = [like(people[fan], liked, liked)]
+        post["likeCount"] = 1
+
+    liker = threading.Thread(target=the_fan_likes_it_after_the_backfill)
+    liker.start()
+    try:
+        run_async(collector.run())
+    finally:
+        liker.join()
+        jetstream.stop()
+        appview.stop()
+    assert jetstream.wanted_dids == [[ana]] and jetstream.sent == 1  # the like never came through the stream
+    with warehouse.connect(db) as con:
+        likes = warehouse.rows(
+            con,
+            "SELECT a.external_id, t.external_id, p.external_id, i.occurred_at FROM interactions i "
+            "JOIN accounts a ON a.account_id = i.actor_account_id "
+            "JOIN accounts t ON t.account_id = i.target_account_id "
+            "JOIN posts p ON p.post_id = i.post_id WHERE i.type = 'like' ORDER BY ALL",
+        )
+    assert likes == sorted(
+        [(fan, ana, uri, bluesky.record_time(liked)), (fan, ana, steady, bluesky.record_time(created))]
+    )
+    # Likes are looked up only when a count grew: the steady post's at the backfill, the new one's once after it grew,
+    # though every re-check read the feed again.
+    asked = [q["uri"][0] for m, q in appview.calls if m == "app.bsky.feed.getLikes"]
+    assert sorted(asked) == sorted([steady, uri])
+    assert sum(m == "app.bsky.feed.getAuthorFeed" for m, _ in appview.calls) >= 4
+    # The fan never streams: the look-ups that found the like name them for a profile.
+    assert any(fan in q["actors"] for m, q in appview.calls if m == "app.bsky.actor.getProfiles")
