@@ -29,7 +29,7 @@ _logged: set[str] = set()
 
 @st.cache_resource
 def _modes_served() -> set[str]:
-    """The sign-in modes this server process has decided so far (once with sign-in, never local again)."""
+    """The sign-in modes this server process has served so far (once with sign-in, never local again)."""
     return set()
 
 
@@ -41,7 +41,7 @@ def _check() -> SignInCheck:
         [Path(p) for p in st.get_option("secrets.files")],
         loaded,
         st.get_option("server.address"),
-        signed_in_before=bool(served - {"local"}),
+        signed_in_before="sign_in" in served,
     )
     served.add(check.mode)
     return check

@@ -83,7 +83,7 @@ def test_without_sign_in_a_loopback_server_is_the_local_workspace(tmp_path, addr
 
 
 def test_sign_in_on_any_address_is_allowed():
-    assert check_sign_in([], {"auth": GOOD}, "0.0.0.0").mode  # noqa: S104 == "sign_in"
+    assert check_sign_in([], {"auth": GOOD}, "0.0.0.0").mode == "sign_in"  # noqa: S104
 
 
 def test_a_server_that_signed_in_never_drops_to_the_local_workspace(tmp_path):
