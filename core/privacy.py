@@ -139,6 +139,9 @@ def _key_conditions(table: str, columns: list[str]) -> list[str]:
             conditions.append(f"EXISTS (SELECT 1 FROM erase_accounts e WHERE e.external_id = {key}{same})")  # noqa: S608
         elif column in _RECORD_KEY:
             conditions.append(f"EXISTS (SELECT 1 FROM erase_posts e WHERE e.external_id = {key}{same})")  # noqa: S608
+            # <key>#<note>: the collectors' notes about a record (core.collect.ingest marks an edit '#edited').
+            noted = f"starts_with({key}, e.external_id || '#')"
+            conditions.append(f"EXISTS (SELECT 1 FROM erase_posts e WHERE {noted}{same})")  # noqa: S608
             # at://<did>/...: a record in the erased account's repository, whoever else it names.
             authored = f"starts_with({key}, 'at://' || e.external_id || '/')"
             conditions.append(f"EXISTS (SELECT 1 FROM erase_accounts e WHERE {authored}{same})")  # noqa: S608

@@ -138,11 +138,11 @@ def parse_event(event: object, tally: Tally) -> Row | None:
             raise Malformed("not a JSON object")
         return _event(event, tally)
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
-        tally.skip(f"malformed ({type(exc).__name__})", event, _shown)
+        tally.skip(f"malformed ({type(exc).__name__})", event, shown_in_samples)
         return None
 
 
-def _shown(path: tuple[str, ...], value: str | int | float) -> bool:
+def shown_in_samples(path: tuple[str, ...], value: str | int | float) -> bool:
     """Whether a skipped event's sample may show `value` (at `path`) as it is: the stream cursor, and protocol
     values no person chose (see _RELAY_TOKENS); never a DID, handle, text or other number."""
     if isinstance(value, str) and path in _RELAY_TOKENS:
@@ -175,18 +175,18 @@ def _event(event: dict, tally: Tally) -> Row | None:
         )
         return row
     if kind != "commit":
-        tally.skip("unknown kind", event, _shown)  # the sample shows which, when it is a token
+        tally.skip("unknown kind", event, shown_in_samples)  # the sample shows which, when it is a token
         return None
     commit = event["commit"]
     collection, operation = commit["collection"], commit["operation"]
     rkey = _string(commit["rkey"], "rkey")
     if collection not in _KIND:
-        tally.skip("unknown collection", event, _shown)
+        tally.skip("unknown collection", event, shown_in_samples)
         return None
     uri = at_uri(did, collection, rkey)
     if operation == "delete":
         if collection not in _DELETABLE:
-            tally.skip("profile deleted", event, _shown)
+            tally.skip("profile deleted", event, shown_in_samples)
             return None
         row = empty_row(NETWORK, time_us, did, "delete")
         row["uri"] = uri

@@ -109,7 +109,8 @@ class BlueskyConnector:
             resume, skip = heard + 1, 1
         if skip == 1:  # the first try past this frame, not a later step past the same one
             reason = f"malformed (frame over {self.params.max_frame_bytes:,} bytes)"
-            self.link.tally.skip(reason, f"the frame after time_us {resume}")
+            # The sample is the cursor it followed (a frame never read has no time_us of its own).
+            self.link.tally.skip(reason, {"time_us": resume}, bluesky.shown_in_samples)
         if resume is None:  # live from now: the frame has passed
             return None, 1
         return resume + skip, skip * 2

@@ -22,7 +22,9 @@ _AT_DID = r"^at://([^/]+)/"
 RECORD_KINDS = ("post", "like", "repost", "follow")
 # What a post version says, compared to tell an update from a replay. Its time is left out: an impossible createdAt
 # takes the stream time, which differs between Jetstream instances, so a replay could otherwise pass for an edit.
-POST_CONTENT = ("text", "url", "kind", "language")
+# So is its url: Mastodon fetches a status's link card after it is posted, so the stream and a poll can show the same
+# status with and without it (an edit that changes a link changes the text that shows it).
+POST_CONTENT = ("text", "kind", "language")
 # What a record makes besides who makes it, compared likewise (the time, occurred_at, left out for the same reason).
 RECORD_CONTENT = ("type", "target_key", "post_key")
 _RECORD_KEY = ["network", "uri"]

@@ -239,7 +239,8 @@ class MastodonConnector:
     def post(self, status: Any) -> Row:
         """A status as a post row (a reply when it answers another)."""
         account = self._account_key(status["account"]["id"])
-        row = empty_row(NETWORK, _us(status["created_at"]), account, "post")
+        # An edited status's time is its edit's, so its versions are ordered as made (ingest keeps the latest).
+        row = empty_row(NETWORK, _us(status.get("edited_at") or status["created_at"]), account, "post")
         parent = status.get("in_reply_to_id")
         row.update(
             uri=self._status_key(status["id"]),
@@ -402,7 +403,8 @@ class TagStream(StreamListener):
         self._hand_over("update", status)
 
     def on_status_update(self, status: Any) -> None:
-        """An edit: a post that gains the hashtag by one comes this way (one already stored is kept as it is)."""
+        """An edit: it replaces the stored version (core/collect/mapping.edits), and a post that gains the hashtag by
+        one comes this way."""
         self._hand_over("update", status)
 
     def on_delete(self, status_id: Any) -> None:

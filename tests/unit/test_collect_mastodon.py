@@ -11,13 +11,16 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from core import privacy
 from core.cli.collect import run_job
 from core.collect import lake
 from core.collect.collector import Collector, Schedule
-from core.collect.events import Row
+from core.collect.events import Row, to_batch
+from core.collect.ingest import ingest
 from core.collect.mastodon import MastodonConnector
 from core.collect.params import CollectParams
 from core.db import warehouse
+from core.workspace.access import LOCAL
 from tests.fakes.loop import run_async
 from tests.fakes.mastodon import FakeMastodon, account, snowflake, status
 
@@ -289,3 +292,33 @@ def test_a_favourite_after_the_first_poll_is_collected_later_and_unchanged_count
     assert likes[0]["created_at"] > datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=1)
     assert [r for r in third if r["kind"] == "like"] == []
     assert (lookups, favourite_lookups()) == (1, 1)  # the unchanged count cost no second look-up
+
+
+def test_a_status_seen_before_and_after_its_link_card_is_one_post_and_an_edit_replaces_its_text(tmp_path):
+    connector = MastodonConnector("https://social.example", tags=["trail"])
+    author = account("7", "mira")
+    made = datetime.now(UTC) - timedelta(minutes=2)  # mastodon-py gives times as datetimes
+    posted = status("5001", author, "<p>New lamps https://dusk.example/lamps</p>", made)
+    carded = {**posted, "card": {"url": "https://dusk.example/lamps"}}  # fetched by the instance after posting
+    edited = {**carded, "content": "<p>New lamps, now in blue</p>", "edited_at": made + timedelta(minutes=1)}
+    db, root = tmp_path / "sway.duckdb", tmp_path / "sway.duckdb.lake"
+
+    def load(version: dict) -> tuple:
+        lake.write_segment(root, "mastodon", to_batch([connector.profile(author), connector.post(version)]))
+        with warehouse.connect(db) as con, warehouse.transaction(con):
+            ingest(con, root, "mastodon")
+        with warehouse.connect(db) as con:
+            return warehouse.rows(con, "SELECT post_id, text FROM posts")[0]
+
+    first = load(posted)
+    assert load(carded) == first  # the card changes nothing: same post, same id (replies and corrections keep it)
+    with warehouse.connect(db) as con:
+        assert warehouse.scalar(con, "SELECT count(*) FROM collect_deleted") == 0  # not taken for an edit
+    post_id, text = load(edited)
+    assert text == "New lamps, now in blue"
+    assert load(carded) == (post_id, text)  # the version before the edit, polled again late, stays replaced
+    with warehouse.connect(db) as con:
+        assert warehouse.rows(con, "SELECT uri FROM collect_deleted") == [("social.example/statuses/5001#edited",)]
+        person = warehouse.scalar(con, "SELECT person_id FROM accounts")
+        privacy.erase_person(con, LOCAL, person)
+        assert warehouse.rows(con, "SELECT uri FROM collect_deleted") == []  # the note about her post went with her

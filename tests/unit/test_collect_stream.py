@@ -204,6 +204,10 @@ def test_a_frame_over_the_size_limit_is_skipped_not_read_again_forever():
         server.stop()
     assert [r["time_us"] for r in rows] == [frame_time(f) for f in frames if f is not big]  # all, once each
     assert connector.link.tally.counts == {"malformed (frame over 65,536 bytes)": 1}
+    # The sample says where the stream was: the time_us of the event before the frame.
+    assert connector.link.tally.samples == [
+        f'malformed (frame over 65,536 bytes): {{"time_us": {frame_time(frames[20]) + 1}}}'
+    ]
     # A few steps past it, each between the event before it and the one after (never a rewind onto it again).
     assert 2 <= len(server.cursors) <= 12
     assert all(c is not None and frame_time(frames[20]) < c < frame_time(frames[22]) for c in server.cursors[1:])
