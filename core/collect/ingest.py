@@ -371,6 +371,16 @@ _REACTIONS_TO_EDITED = """
 """
 
 
+def _unrecord(con: duckdb.DuckDBPyConnection, rows: str) -> pl.DataFrame:
+    """Forget the records of the registered frame `rows` (network, uri: a fixed name): the interactions they made
+    (INTERACTION_KEY columns, for remove_interactions), read before their collect_records rows are deleted."""
+    made = con.sql(_INTERACTIONS_OF_RECORDS.format(rows=rows)).pl()
+    con.execute(
+        f"DELETE FROM collect_records c USING {rows} r WHERE c.network = r.network::network_name AND c.uri = r.uri"  # noqa: S608 - fixed names
+    )
+    return made
+
+
 def _replace_edited(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame) -> pl.DataFrame | None:
     """Remove what the stored versions of `edited` records made (interactions and records) and the posts that
     changed, and remember the updates; the reactions those posts had, to be loaded onto their new version (None
@@ -383,11 +393,7 @@ def _replace_edited(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame) -> pl.
         return None
     con.register("collect_edit_rows", edited)
     try:
-        made = con.sql(_INTERACTIONS_OF_RECORDS.format(rows="collect_edit_rows")).pl()
-        con.execute(
-            "DELETE FROM collect_records c USING collect_edit_rows e "
-            "WHERE c.network = e.network::network_name AND c.uri = e.uri"
-        )
+        made = _unrecord(con, "collect_edit_rows")
         con.execute(
             "DELETE FROM collect_deleted d USING collect_edit_rows e "
             "WHERE d.network = e.network::network_name AND d.uri = e.uri || ?",
@@ -413,11 +419,7 @@ def _apply_deletes(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame) -> int
     deletes = deletes.unique(["network", "uri"], keep="last")
     con.register("collect_delete_rows", deletes)
     try:
-        keys = con.sql(_INTERACTIONS_OF_RECORDS.format(rows="collect_delete_rows")).pl()
-        con.execute(
-            "DELETE FROM collect_records c USING collect_delete_rows d "
-            "WHERE c.network = d.network::network_name AND c.uri = d.uri"
-        )
+        keys = _unrecord(con, "collect_delete_rows")
         con.execute(
             "INSERT INTO collect_deleted SELECT d.network::network_name, d.uri, d.deleted_us "
             "FROM collect_delete_rows d ANTI JOIN collect_deleted k ON k.network = d.network::network_name "

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from core.cli import collect as collect_cli
 from core.cli.collect import main as collect_main
 from core.cli.collect import run_job
 from core.cli.main import main
@@ -26,6 +27,20 @@ def test_a_watch_list_line_that_is_not_a_did_is_named(tmp_path, capsys):
 def test_mastodon_needs_something_to_follow(capsys):
     assert main(["collect", "mastodon", "--instance", "https://social.example"]) == 2
     assert "--tag or --account" in capsys.readouterr().err
+
+
+def test_the_mastodon_token_comes_from_the_option_else_the_environment_and_reaches_only_the_stream(monkeypatch):
+    connectors = []
+    monkeypatch.setattr(collect_cli, "_collect", lambda connector, args: connectors.append(connector) or 0)
+    follow = ["collect", "mastodon", "--instance", "https://social.example", "--tag", "sway"]
+    monkeypatch.setenv("SWAY_MASTODON_TOKEN", "from-env")
+    assert main(follow) == 0
+    assert main([*follow, "--token", "from-option"]) == 0
+    monkeypatch.delenv("SWAY_MASTODON_TOKEN")
+    assert main(follow) == 0
+    streamed = [c.streaming_client().access_token for c in connectors]
+    assert streamed == ["from-env", "from-option", None]
+    assert all(c.api.access_token is None for c in connectors)  # the polled timelines stay anonymous
 
 
 def test_the_collectors_own_entry_refuses_the_same_way(tmp_path, capsys):

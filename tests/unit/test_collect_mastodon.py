@@ -322,3 +322,14 @@ def test_a_status_seen_before_and_after_its_link_card_is_one_post_and_an_edit_re
         person = warehouse.scalar(con, "SELECT person_id FROM accounts")
         privacy.erase_person(con, LOCAL, person)
         assert warehouse.rows(con, "SELECT uri FROM collect_deleted") == []  # the note about her post went with her
+
+
+def test_a_streamed_update_without_a_status_shape_is_counted_with_its_shape_only_and_nothing_is_put_out():
+    connector = MastodonConnector("https://social.example", tags=["sway"])
+    out: asyncio.Queue = asyncio.Queue()
+    broken = {"id": "5002", "content": "<p>Call me, Mira Torvalen</p>"}  # no account: not a status
+    run_async(connector.streamed("update", broken, out))
+    assert out.empty()
+    assert connector.link.tally.counts == {"malformed streamed status": 1}
+    (sample,) = connector.link.tally.samples
+    assert '"content": "<str 29>"' in sample and "Mira" not in sample and "5002" not in sample
