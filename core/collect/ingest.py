@@ -150,10 +150,12 @@ def _load_batch(
     events = latest_versions(events, _replaced(con, events))
     recorded = _recorded(con, events)
     edited = edits(events, _stored_posts(con, events), recorded)
+    replies = _replies_to(con, edited)
     restored = _replace_edited(con, edited)
     mapped = map_events(events, recorded.join(edited, on=["network", "uri"], how="anti"), restored)
     del events  # the mapped rows replace the raw events in memory
     counts = load(con, without_erased(con, mapped.batch), [FileRef(f"{network} stream")], silent)  # erased stay out
+    _relink_replies(con, replies)
     _remember_records(con, mapped.records)
     if mapped.profiles.height:
         update_profiles(con, mapped.profiles)
@@ -381,13 +383,51 @@ def _unrecord(con: duckdb.DuckDBPyConnection, rows: str) -> pl.DataFrame:
     return made
 
 
+def _replies_to(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame) -> pl.DataFrame:
+    """The stored replies to the posts among `edited` that will be loaded anew: reply_id, network, parent_uri."""
+    changed = edited.filter(pl.col("post")).select("network", "uri")
+    if not changed.height:
+        return pl.DataFrame(schema={"reply_id": pl.Int64, "network": pl.String, "parent_uri": pl.String})
+    con.register("collect_edited_posts", changed)
+    try:
+        return con.sql(
+            """
+            SELECT r.post_id AS reply_id, p.network::VARCHAR AS network, p.external_id AS parent_uri
+            FROM collect_edited_posts e
+            JOIN posts p ON p.network = e.network::network_name AND p.external_id = e.uri
+            JOIN posts r ON r.parent_post_id = p.post_id
+            """
+        ).pl()
+    finally:
+        con.unregister("collect_edited_posts")
+
+
+def _relink_replies(con: duckdb.DuckDBPyConnection, replies: pl.DataFrame) -> None:
+    """Point the replies to an edited post at its new version (a post whose new version is not stored, e.g. its
+    author's account was hidden in the same load, leaves its replies unlinked, as a deletion does)."""
+    if not replies.height:
+        return
+    con.register("collect_reply_rows", replies)
+    try:
+        con.execute(
+            """
+            UPDATE posts r SET parent_post_id = p.post_id
+            FROM collect_reply_rows k
+            JOIN posts p ON p.network = k.network::network_name AND p.external_id = k.parent_uri
+            WHERE r.post_id = k.reply_id
+            """
+        )
+    finally:
+        con.unregister("collect_reply_rows")
+
+
 def _replace_edited(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame) -> pl.DataFrame | None:
     """Remove what the stored versions of `edited` records made (interactions and records) and the posts that
     changed, and remember the updates; the reactions those posts had, to be loaded onto their new version (None
     when nothing was edited).
 
     A changed post is removed and loaded anew rather than edited in place: its new id is tagged with topics by the
-    next refresh like any new post. Replies to it lose their link to it (posts.parent_post_id), as on a deletion.
+    next refresh like any new post; its replies are pointed at the new id after the load (_relink_replies).
     """
     if not edited.height:
         return None

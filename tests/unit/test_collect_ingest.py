@@ -367,7 +367,8 @@ def _edit(time_us: int) -> str:
 
 
 def _miras_post(con) -> dict[str, object]:
-    """Mira's post as stored: its text and url, whom it mentions (interactions and records) and who reacted to it."""
+    """Mira's post as stored: its text and url, whom it mentions (interactions and records), who reacted to it and
+    whose replies are linked to it."""
     return {
         "post": warehouse.rows(con, "SELECT text, url FROM posts WHERE external_id = ?", [MIRA_POST]),
         "mentions": warehouse.rows(
@@ -386,20 +387,28 @@ def _miras_post(con) -> dict[str, object]:
             "JOIN accounts a ON a.account_id = i.actor_account_id WHERE p.external_id = ? ORDER BY ALL",
             [MIRA_POST],
         ),
+        "replies": warehouse.rows(
+            con,
+            "SELECT a.external_id FROM posts r JOIN posts p ON r.parent_post_id = p.post_id "
+            "JOIN accounts a ON a.account_id = r.account_id WHERE p.external_id = ? ORDER BY 1",
+            [MIRA_POST],
+        ),
     }
 
 
 def test_an_updated_post_replaces_its_text_links_and_mentions_and_replays_change_nothing(loaded):
     con, root, _, _ = loaded
-    reactions = _miras_post(con)["reactions"]
-    assert sorted(reactions) == sorted([(CAROL, "mention"), (ERIN, "repost"), (JONAS, "reply")])
+    before = _miras_post(con)
+    assert sorted(before["reactions"]) == sorted([(CAROL, "mention"), (ERIN, "repost"), (JONAS, "reply")])
+    assert before["replies"] == [(JONAS,)]
     _load(con, root, [_edit(1764921700000000)])
     edited = _miras_post(con)
     assert edited == {
         "post": [(EDITED_TEXT, "https://dusk.example/lamps")],
         "mentions": [(CAROL,)],  # Jonas is no longer mentioned: neither interaction nor record is left of it
         "records": [("mention", CAROL)],
-        "reactions": reactions,  # the reply, quote and repost of the post stay with it
+        "reactions": before["reactions"],  # the reply, quote and repost of the post stay with it
+        "replies": [(JONAS,)],  # Jonas's reply still answers it (its new version has a new id)
     }
     stored, post_id = (
         _stored(con),
@@ -424,6 +433,7 @@ def test_a_post_created_and_updated_in_one_load_is_its_update(tmp_path):
             "mentions": [(CAROL,)],
             "records": [("mention", CAROL)],
             "reactions": [],
+            "replies": [],
         }
 
 
