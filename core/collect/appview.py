@@ -40,7 +40,8 @@ _CONNECTION_ERRORS = (NetworkError, httpx.HTTPError)
 # a feed page each, a sixth of the public AppView's 3,000 calls per 5 minutes, plus a call per count that grew.
 RECHECK_SECONDS = 600.0
 # Items per getAuthorFeed, getLikes, getRepostedBy and getQuotes call: the lexicons' maximum. A re-check reads one
-# feed page per watched person, and one page of each kind of reaction that grew.
+# feed page per watched person, and of each kind of reaction that grew, as many pages as it grew (at most
+# CollectParams.reaction_pages).
 PAGE = 100
 # A post's like, repost, reply and quote counts as the AppView last showed them.
 Counts = tuple[int, int, int, int]
@@ -208,43 +209,60 @@ class Watchlist:
                 return
 
     def _reactions(self, post: models.AppBskyFeedDefs.PostView, before: Counts | None) -> tuple[list[Row], bool]:
-        """Who liked, reposted, quoted and replied to `post`: one page of each whose count grew since `before` (each
-        that is not zero at the post's first sight, `before` None); and whether every look-up answered."""
-        likes, reposts, replies, quotes = (n > b for n, b in zip(_counts(post), before or (0, 0, 0, 0), strict=True))
+        """Who liked, reposted, quoted and replied to `post`: of each kind whose count grew since `before` (each that
+        is not zero at the post's first sight, `before` None), the newest as many as it grew (_pages); and whether
+        every look-up answered."""
+        likes, reposts, replies, quotes = (
+            max(n - b, 0) for n, b in zip(_counts(post), before or (0, 0, 0, 0), strict=True)
+        )
         unknown = _posted_at(post) if before is None else _utc_now()  # a reaction's time when it gives none
         found = [
-            self._likes(post, unknown) if likes else [],
-            self._reposts(post, unknown) if reposts else [],
-            self._quotes(post) if quotes else [],
+            self._likes(post, unknown, likes) if likes else [],
+            self._reposts(post, unknown, reposts) if reposts else [],
+            self._quotes(post, quotes) if quotes else [],
             self._replies(post) if replies else [],
         ]
         return [row for rows in found for row in rows or ()], all(rows is not None for rows in found)
 
-    def _likes(self, post: models.AppBskyFeedDefs.PostView, unknown: datetime) -> list[Row] | None:
+    def _pages(self, method: Callable[..., Any], uri: str, field: str, wanted: int) -> list[Any] | None:
+        """The items of a paged look-up of `uri` (newest first), page after page until `wanted` are read, the pages
+        end or reaction_pages were read; None when a call failed (the counts are then kept to try again)."""
+        items: list[Any] = []
+        cursor = None
+        for _ in range(self.params.reaction_pages):
+            page = self.appview.call(method, {"uri": uri, "limit": PAGE, "cursor": cursor})
+            if page is None:
+                return None
+            found = getattr(page, field)
+            items += found
+            cursor = page.cursor
+            if not found or cursor is None or len(items) >= wanted:
+                break
+        return items
+
+    def _likes(self, post: models.AppBskyFeedDefs.PostView, unknown: datetime, wanted: int) -> list[Row] | None:
         """The likes getLikes shows, each at its createdAt (else when the AppView indexed it, else `unknown`); None
-        when the call failed."""
-        found = self.appview.call(self.appview.client.app.bsky.feed.get_likes, {"uri": post.uri, "limit": PAGE})
+        when a call failed."""
+        found = self._pages(self.appview.client.app.bsky.feed.get_likes, post.uri, "likes", wanted)
         if found is None:
             return None
         return [
             _reaction("like", like.actor.did, post, _first_time((like.created_at, like.indexed_at), unknown))
-            for like in found.likes
+            for like in found
         ]
 
-    def _reposts(self, post: models.AppBskyFeedDefs.PostView, unknown: datetime) -> list[Row] | None:
-        """The reposts getRepostedBy shows (profiles only: each at `unknown`); None when the call failed. A watched
+    def _reposts(self, post: models.AppBskyFeedDefs.PostView, unknown: datetime, wanted: int) -> list[Row] | None:
+        """The reposts getRepostedBy shows (profiles only: each at `unknown`); None when a call failed. A watched
         person's own come from the stream and their feed, with their record and time, so they are left to those."""
-        found = self.appview.call(self.appview.client.app.bsky.feed.get_reposted_by, {"uri": post.uri, "limit": PAGE})
+        found = self._pages(self.appview.client.app.bsky.feed.get_reposted_by, post.uri, "reposted_by", wanted)
         if found is None:
             return None
-        return [
-            _reaction("repost", actor.did, post, unknown) for actor in found.reposted_by if actor.did not in self.dids
-        ]
+        return [_reaction("repost", actor.did, post, unknown) for actor in found if actor.did not in self.dids]
 
-    def _quotes(self, post: models.AppBskyFeedDefs.PostView) -> list[Row] | None:
-        """The posts getQuotes shows quoting `post`; None when the call failed."""
-        found = self.appview.call(self.appview.client.app.bsky.feed.get_quotes, {"uri": post.uri, "limit": PAGE})
-        return None if found is None else self._posts(found.posts)
+    def _quotes(self, post: models.AppBskyFeedDefs.PostView, wanted: int) -> list[Row] | None:
+        """The posts getQuotes shows quoting `post`; None when a call failed."""
+        found = self._pages(self.appview.client.app.bsky.feed.get_quotes, post.uri, "posts", wanted)
+        return None if found is None else self._posts(found)
 
     def _replies(self, post: models.AppBskyFeedDefs.PostView) -> list[Row] | None:
         """The direct replies to `post` that getPostThread shows (depth 1); None when the call failed."""

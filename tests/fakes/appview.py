@@ -3,7 +3,8 @@
 getProfiles answers from a dict of profiles; the first `rate_limited` calls get HTTP 429 with RateLimit-* headers,
 and the first `dropped` calls of any kind have their connection closed without an answer, as a load balancer may.
 getAuthorFeed, getLikes, getRepostedBy, getQuotes and getPostThread answer from small dicts given to it, which a
-test may change while it runs (the network moving on); every call is recorded in `calls`.
+test may change while it runs (the network moving on); the reaction look-ups answer in pages with a cursor, as the
+lexicons say; every call is recorded in `calls`.
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ def post_view(uri: str, author: dict, text: str, created: str, **counts: int) ->
         "indexedAt": created,
         **{f"{k}Count": v for k, v in counts.items()},
     }
+
+
+def _page(items: list[dict], field: str, query: dict[str, list[str]]) -> dict:
+    """One page of `items` (newest first) as the lexicons give it: `limit` (default 50) from the opaque `cursor`
+    on, with a cursor for the next page while any remain."""
+    start = int(query.get("cursor", ["0"])[0])
+    end = start + int(query.get("limit", ["50"])[0])
+    return {field: items[start:end]} | ({"cursor": str(end)} if end < len(items) else {})
 
 
 class FakeAppView:
@@ -114,11 +123,11 @@ class FakeAppView:
             return 200, {"feed": items}, {}
         uri = query.get("uri", [""])[0]
         if method == "app.bsky.feed.getLikes":
-            return 200, {"uri": uri, "likes": self.likes.get(uri, [])}, {}
+            return 200, {"uri": uri} | _page(self.likes.get(uri, []), "likes", query), {}
         if method == "app.bsky.feed.getRepostedBy":
-            return 200, {"uri": uri, "repostedBy": self.reposts.get(uri, [])}, {}
+            return 200, {"uri": uri} | _page(self.reposts.get(uri, []), "repostedBy", query), {}
         if method == "app.bsky.feed.getQuotes":
-            return 200, {"uri": uri, "posts": self.quotes.get(uri, [])}, {}
+            return 200, {"uri": uri} | _page(self.quotes.get(uri, []), "posts", query), {}
         if method == "app.bsky.feed.getPostThread":
             return 200, {"thread": self._thread(uri)}, {}
         return 400, {"error": "MethodNotImplemented", "message": method}, {}

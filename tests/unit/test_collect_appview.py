@@ -201,3 +201,42 @@ def test_a_recheck_looks_up_only_grown_counts_and_times_a_new_repost_when_first_
     reposts = {r["did"]: r["created_at"] for r in rows if r["kind"] == "repost"}
     assert set(reposts) == {OLD_FRIEND["did"], NEWCOMER["did"]}
     assert before <= reposts[NEWCOMER["did"]] <= after
+
+
+def test_reactions_are_read_page_after_page_all_at_first_sight_and_only_the_growth_at_a_recheck():
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3kpaged01"
+    post = post_view(uri, ANA, "Summit", _ago(days=3), like=250, quote=0)
+    fans = [profile(f"did:plc:f{i:022d}", f"f{i}.bsky.social") for i in range(280)]
+    server = FakeAppView(
+        PEOPLE,
+        feeds={ANA["did"]: [post]},
+        likes={uri: [like(fan, _ago(days=2), _ago(days=2)) for fan in reversed(fans[:250])]},  # newest first
+    ).start()
+    try:
+        watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
+        first = watchlist.backfill()
+        post["likeCount"] = 280  # 30 more like it: they come first in getLikes
+        server.likes[uri][:0] = [like(fan, _ago(hours=1), _ago(hours=1)) for fan in reversed(fans[250:])]
+        later = watchlist.recheck()
+    finally:
+        server.stop()
+    pages = [q.get("cursor", [None])[0] for m, q in server.calls if m.endswith("getLikes")]
+    assert pages == [None, "100", "200", None]  # three pages at first sight, one for the 30 new likes
+    assert {r["did"] for r in first if r["kind"] == "like"} == {f["did"] for f in fans[:250]}
+    assert {r["did"] for r in later if r["kind"] == "like"} >= {f["did"] for f in fans[250:]}
+
+
+def test_a_viral_post_reads_at_most_reaction_pages_of_each_kind():
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3kviral01"
+    fans = [profile(f"did:plc:v{i:022d}", f"v{i}.bsky.social") for i in range(500)]
+    server = FakeAppView(
+        PEOPLE,
+        feeds={ANA["did"]: [post_view(uri, ANA, "Everyone", _ago(days=1), like=500)]},
+        likes={uri: [like(fan, _ago(hours=5), _ago(hours=5)) for fan in fans]},
+    ).start()
+    try:
+        rows = Watchlist(AppView(server.url, CollectParams(reaction_pages=2), Link()), [ANA["did"]]).backfill()
+    finally:
+        server.stop()
+    assert [m for m, _ in server.calls].count("app.bsky.feed.getLikes") == 2
+    assert [r["did"] for r in rows if r["kind"] == "like"] == [f["did"] for f in fans[:200]]  # the newest 200
