@@ -19,7 +19,7 @@ from core.workspace import membership
 from core.workspace.access import LOCAL, Access, PermissionDenied
 from core.workspace.authorize import is_operator
 from core.workspace.signin import SignInCheck, check_sign_in
-from ui import backend
+from ui import backend, shell
 from ui.text import plain
 
 _WORKSPACE_KEY = "workspace_id"
@@ -59,17 +59,24 @@ def _email() -> str:
     return str(st.user.get("email") or "").strip().lower()
 
 
+def _screen(title: str) -> None:
+    """Begin a screen shown instead of the app (before app.py's navigation): its pages are hidden, where Streamlit
+    would list the pages/ folder's file names, and a deep link stays the page it names for after signing in."""
+    st.navigation(shell.pages(), position="hidden")
+    st.title(title)
+
+
 def _refuse(problem: str) -> None:
     if problem not in _logged:  # once per problem, not once per page view
         _logged.add(problem)
         _LOG.error("Sway refuses to serve: %s", problem)
-    st.title("Sway is not set up correctly")
+    _screen("Sway is not set up correctly")
     st.error(f"{problem}\n\nAsk whoever runs this Sway server to fix it.", icon=":material/lock:")
     st.stop()
 
 
 def _unverified() -> None:
-    st.title("E-mail address not verified")
+    _screen("E-mail address not verified")
     st.warning(
         "Your identity provider signed you in but did not confirm that the e-mail address on this account is "
         "yours, so Sway cannot match it to a workspace. Verify the address with your provider (or ask its "
@@ -91,7 +98,7 @@ def require_sign_in() -> None:
         if not _email() and st.user.get("email"):
             _unverified()
         return
-    st.title("Sway")
+    _screen("Sway")
     st.write("Sign in with your work account to see your brands' campaigns and find influencers.")
     st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login)
     st.stop()

@@ -21,6 +21,19 @@ APP = Path(__file__).resolve().parents[1] / "app.py"
 _shell = threading.local()
 
 
+def pages() -> list[st.Page]:
+    """The app's pages in the sidebar's order (app.py's navigation; the sign-in screens hide them)."""
+    return [
+        st.Page("pages/data.py", title="Data", icon=":material/database:", default=True),
+        st.Page("pages/discover.py", title="Discover", icon=":material/person_search:"),
+        st.Page("pages/profile.py", title="Profile", icon=":material/person:"),
+        st.Page("pages/campaigns.py", title="Campaigns", icon=":material/campaign:"),
+        st.Page("pages/results.py", title="Results", icon=":material/monitoring:"),
+        st.Page("pages/topics.py", title="Topics", icon=":material/label:"),
+        st.Page("pages/workspace.py", title="Workspace", icon=":material/group:"),
+    ]
+
+
 @contextmanager
 def app_shell() -> Iterator[None]:
     """Mark this script run as started by app.py (sign-in, first start and navigation already done)."""

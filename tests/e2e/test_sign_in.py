@@ -99,7 +99,10 @@ def test_signed_in_user_sees_only_their_own_workspace(signed_in_app, page: Page)
 
 
 def test_a_stranger_signs_in_but_sees_no_workspace(signed_in_app, page: Page):
-    page.goto(signed_in_app)
+    page.goto(f"{signed_in_app}/profile?person=3")  # a shared link, before signing in: the sign-in screen alone
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_placeholder("sub").fill("stranger@elsewhere.example")
     page.get_by_role("button", name="Authorize").click()
@@ -135,8 +138,12 @@ def test_unusable_sign_in_settings_serve_no_workspace(demo_copy, tmp_path, page:
     for url in _serve(demo_copy, secrets, _free_port()):
         page.goto(url)
         expect(page.get_by_role("heading", name="Sway is not set up correctly")).to_be_visible(timeout=60_000)
+        # No page list: Streamlit would otherwise list the pages/ folder's file names, links into nothing.
+        expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
         page.goto(f"{url}/discover")  # a deep link gets no further
         expect(page.get_by_role("heading", name="Sway is not set up correctly")).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
         expect(page.get_by_role("button", name="Sign in")).to_have_count(0)
         expect(page.get_by_role("heading", name="Discover", exact=True)).to_have_count(0)
         expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
