@@ -302,13 +302,26 @@ class MastodonConnector:
         had_favourites, had_boosts = before or (0, 0)
         rows: list[Row] = []
         if favourites > had_favourites:
-            for actor in self.api.status_favourited_by(status["id"]):
+            for actor in self._who(self.api.status_favourited_by(status["id"]), favourites - had_favourites):
                 rows += [self.profile(actor), self._reaction("like", actor, status, when)]
         if boosts > had_boosts:
-            for actor in self.api.status_reblogged_by(status["id"]):
+            for actor in self._who(self.api.status_reblogged_by(status["id"]), boosts - had_boosts):
                 rows += [self.profile(actor), self._reaction("repost", actor, status, when)]
         watched[status["id"]] = (favourites, boosts)
         return rows
+
+    def _who(self, first: Any, wanted: int) -> list[Any]:
+        """The accounts of a favourited_by or reblogged_by answer (newest first, 40 a page) and of the pages after it
+        (its Link header), until `wanted` are read, the pages end or reaction_pages were read."""
+        found, page = list(first), first
+        for _ in range(self.params.reaction_pages - 1):
+            if not page or len(found) >= wanted:
+                break
+            page = self.api.fetch_next(page)
+            if not page:
+                break
+            found += page
+        return found
 
     async def streamed(self, event: str, payload: Any, out: asyncio.Queue[Row]) -> None:
         """Put the rows of one streamed event on `out` (in the loop, so the link and the queue stay the loop's): a

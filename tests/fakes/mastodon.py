@@ -1,6 +1,6 @@
 """A local stand-in for the public Mastodon endpoints the collector uses (shapes of Mastodon's API docs): hashtag and
-account timelines with since_id, min_id and limit, account lookup, who favourited or boosted a status, the instance
-(v2, naming the streaming server) and the hashtag stream as server-sent events."""
+account timelines with since_id, min_id and limit, account lookup, who favourited (in pages with a Link header) or
+boosted a status, the instance (v2, naming the streaming server) and the hashtag stream as server-sent events."""
 
 from __future__ import annotations
 
@@ -93,11 +93,13 @@ class FakeMastodon:
                     return
                 self.reply(*fake.answer(parts.path, parse_qs(parts.query)))
 
-            def reply(self, code: int, body: Any) -> None:
+            def reply(self, code: int, body: Any, headers: dict[str, str] | None = None) -> None:
                 payload = json.dumps(body).encode()
                 self.send_response(code)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
                 self.end_headers()
                 self.wfile.write(payload)
 
@@ -130,7 +132,7 @@ class FakeMastodon:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, Any] | tuple[int, Any, dict[str, str]]:
         limit = int(query.get("limit", ["20"])[0])
 
         def newer(found: list[dict]) -> list[dict]:
@@ -154,7 +156,12 @@ class FakeMastodon:
         if parts[:3] == ["api", "v1", "accounts"] and parts[4] == "statuses":
             return 200, newer(self.statuses.get(parts[3], []))
         if parts[:3] == ["api", "v1", "statuses"] and parts[4] == "favourited_by":
-            return 200, self.favourites.get(parts[3], [])
+            # Newest first, `limit` (default 40) a page; the next page's max_id (opaque to clients) in a Link header.
+            start = int(query.get("max_id", ["0"])[0])
+            end = start + int(query.get("limit", ["40"])[0])
+            found = self.favourites.get(parts[3], [])
+            more = {"Link": f'<{self.url}{path}?max_id={end}>; rel="next"'} if end < len(found) else {}
+            return 200, found[start:end], more
         if parts[:3] == ["api", "v1", "statuses"] and parts[4] == "reblogged_by":
             return 200, []
         return 404, {"error": "Record not found"}

@@ -333,3 +333,31 @@ def test_a_streamed_update_without_a_status_shape_is_counted_with_its_shape_only
     assert connector.link.tally.counts == {"malformed streamed status": 1}
     (sample,) = connector.link.tally.samples
     assert '"content": "<str 29>"' in sample and "Mira" not in sample and "5002" not in sample
+
+
+def test_favourites_are_read_page_after_page_all_at_first_sight_and_only_the_growth_later():
+    created = iso(time.time() - 3600)
+    post = status(snowflake(created), ANA, "<p>summit</p>", created, favourites_count=100)
+    fans = [account(str(5000 + i), f"fan{i}@social.example") for i in range(130)]
+    server = FakeMastodon(
+        tags={}, accounts={"ana": ANA}, statuses={"101": [post]}, favourites={post["id"]: fans[:100][::-1]}
+    ).start()
+
+    def pages() -> list[str]:
+        return [c.split("favourited_by")[1] for c in server.calls if "/favourited_by" in c]
+
+    try:
+        connector = MastodonConnector(server.url, accounts=["ana"])
+        connector.recheck_seconds = 0
+        first = connector.poll()
+        at_first_sight = pages()
+        post["favourites_count"] = 130  # 30 more: newest first, so on the first page
+        server.favourites[post["id"]][:0] = fans[100:][::-1]
+        later = connector.poll()
+    finally:
+        server.stop()
+    host = server.url.split("//")[1]
+    assert at_first_sight == ["", "?max_id=40", "?max_id=80"]  # 40 + 40 + 20
+    assert {r["did"] for r in first if r["kind"] == "like"} == {f"{host}/accounts/{f['id']}" for f in fans[:100]}
+    assert pages()[3:] == [""]  # the 30 new ones fit the first page
+    assert {r["did"] for r in later if r["kind"] == "like"} >= {f"{host}/accounts/{f['id']}" for f in fans[100:]}
