@@ -9,7 +9,9 @@ if it has no topic influence yet; otherwise the discovery tables are rebuilt (ti
 
 Each of 20 typical filter combinations is run once on a freshly opened connection (cold) and then `runs`
 times (warm); a search is the count plus the page as a polars frame, exactly what the Discover page calls.
-Prints p50/p95 per combination and overall, profile assembly times, then one JSON line.
+The topic combinations run again as a workspace that marked REMOVALS topics as wrong for people who have them
+(the search then joins those removals). Prints p50/p95 per combination and overall, profile assembly times,
+then one JSON line.
 Targets (2-core reference machine): warm p50 < 20 ms and p95 < 50 ms; profile assembly < 100 ms.
 """
 
@@ -31,6 +33,8 @@ from core.progress import to_stderr
 
 COPY = CACHE.with_name("bench_discover_1m.duckdb")
 TARGET_P50_MS, TARGET_P95_MS, TARGET_PROFILE_MS = 20.0, 50.0, 100.0
+# The workspace whose marketers marked topics as wrong for REMOVALS people (a fixed sample of topic holders).
+REMOVING_WORKSPACE, REMOVALS = 900_001, 30
 
 
 def _combinations(topics: list[str], name_word: str) -> dict[str, Filters]:
@@ -96,9 +100,24 @@ def _prepare(rebuild: bool) -> dict:
             start = time.perf_counter()
             build_discovery(con, progress=to_stderr)
             done["build_s"] = round(time.perf_counter() - start, 2)
+        _mark_removals(con)
     finally:
         con.close()
     return done
+
+
+def _mark_removals(con) -> None:
+    """The removing workspace's decisions, the same each run: REMOVALS sampled (person, topic) attributions."""
+    con.execute("DELETE FROM person_topic_removals WHERE workspace_id = ?", [REMOVING_WORKSPACE])
+    con.execute(
+        """
+        INSERT INTO person_topic_removals (workspace_id, person_id, topic, action, correction_ids, decided_by,
+                                           decided_at)
+        SELECT ?, person_id, topic, 'remove', [], 'bench', now()
+        FROM (SELECT person_id, topic FROM topic_influence ORDER BY hash(person_id, topic) LIMIT ?)
+        """,
+        [REMOVING_WORKSPACE, REMOVALS],
+    )
 
 
 def _ms(seconds: float) -> float:
@@ -116,14 +135,14 @@ def _timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def _search_times(filters: Filters, runs: int) -> tuple[int, float, list[float]]:
+def _search_times(filters: Filters, runs: int, workspace_id: int | None = None) -> tuple[int, float, list[float]]:
     """(matches, cold seconds, warm seconds) of one combination, on a freshly opened connection."""
     con = warehouse.connect(COPY, read_only=True)
     try:
         start = time.perf_counter()
-        total = search(con, filters)[0]
+        total = search(con, filters, workspace_id)[0]
         cold = time.perf_counter() - start
-        return total, cold, [_timed(lambda: search(con, filters)) for _ in range(runs)]
+        return total, cold, [_timed(lambda: search(con, filters, workspace_id)) for _ in range(runs)]
     finally:
         con.close()
 
@@ -180,6 +199,17 @@ def main() -> int:
         f"overall: cold p50 {overall['cold_p50_ms']:.1f} p95 {overall['cold_p95_ms']:.1f} ms (one run per "
         f"combination) · warm p50 {overall['warm_p50_ms']:.1f} p95 {overall['warm_p95_ms']:.1f} ms (all runs)"
     )
+    removing, removing_warm = {}, []
+    print(f"\nas a workspace with {REMOVALS} topics marked as wrong (the topic searches join them):")
+    joined = {n: f for n, f in combos.items() if f.topics or f.sort == "topic_influence"}
+    for name, filters in (joined | {"by topic influence, no topic": Filters(sort="topic_influence")}).items():
+        total, cold, warm = _search_times(filters, args.runs, REMOVING_WORKSPACE)
+        removing_warm += warm
+        r = {"matches": total, "p50_ms": _ms(_pct(warm, 0.5)), "p95_ms": _ms(_pct(warm, 0.95))}
+        removing[name] = r
+        print(f"{name:<50}{total:>10,}{_ms(cold):>10.1f}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}")
+    removing_overall = {"warm_p50_ms": _ms(_pct(removing_warm, 0.5)), "warm_p95_ms": _ms(_pct(removing_warm, 0.95))}
+    print(f"with removals: warm p50 {removing_overall['warm_p50_ms']:.1f} p95 {removing_overall['warm_p95_ms']:.1f} ms")
     prof = _profile_times()
     print(
         f"profile assembly ({prof['people']} people incl. the top 3): cold p50 {prof['cold_p50_ms']:.1f} "
@@ -196,6 +226,7 @@ def main() -> int:
         f"{verdict['search_p95']}, profile p95 < {TARGET_PROFILE_MS:.0f} ms {verdict['profile']}"
     )
     summary = {"people": people, "runs": args.runs, "prepared": prepared, "overall": overall}
+    summary |= {"with_removals": removing_overall | {"combinations": removing}}
     print(json.dumps(summary | {"combinations": results, "profile": prof, "targets_met": met}, sort_keys=True))
     return 0
 

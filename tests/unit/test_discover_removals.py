@@ -94,3 +94,12 @@ def test_an_undo_gives_the_rows_their_topic_back(con):
     undo_topic_wrong(con, EDITOR, MIRA, FITNESS)
     assert (MIRA, [FITNESS, FOOD], 70) in shown(con, 1)
     assert people_rows(con, [MIRA], 1).select("topics", "topic_influence").row(0) == ([FITNESS, FOOD], 70)
+
+
+def test_a_search_joined_to_the_removals_pages_in_the_order_of_one_long_page(con):
+    whole = [p for p, *_ in shown(con, 1, sort="topic_influence")]
+    paged = []
+    for number in (1, 2, 3):  # the last page holds one
+        _, page = search(con, Filters(page_size=2, page=number, sort="topic_influence"), 1)
+        paged += page["person_id"].to_list()
+    assert len(whole) == 5 and paged == whole
