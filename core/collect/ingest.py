@@ -384,18 +384,23 @@ def _unrecord(con: duckdb.DuckDBPyConnection, rows: str) -> pl.DataFrame:
 
 
 def _replies_to(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame) -> pl.DataFrame:
-    """The stored replies to the posts among `edited` that will be loaded anew: reply_id, network, parent_uri."""
+    """The stored replies to the posts among `edited` that will be loaded anew (network, reply_uri, parent_uri), by
+    their keys: the load may give a removed post's id to another post. Replies themselves edited in this load are
+    left out: their new version finds its parent by its own record."""
     changed = edited.filter(pl.col("post")).select("network", "uri")
     if not changed.height:
-        return pl.DataFrame(schema={"reply_id": pl.Int64, "network": pl.String, "parent_uri": pl.String})
+        return pl.DataFrame(schema={"network": pl.String, "reply_uri": pl.String, "parent_uri": pl.String})
     con.register("collect_edited_posts", changed)
     try:
         return con.sql(
             """
-            SELECT r.post_id AS reply_id, p.network::VARCHAR AS network, p.external_id AS parent_uri
+            SELECT p.network::VARCHAR AS network, r.external_id AS reply_uri, p.external_id AS parent_uri
             FROM collect_edited_posts e
             JOIN posts p ON p.network = e.network::network_name AND p.external_id = e.uri
             JOIN posts r ON r.parent_post_id = p.post_id
+            WHERE NOT EXISTS (
+                SELECT 1 FROM collect_edited_posts x WHERE x.network::network_name = r.network AND x.uri = r.external_id
+            )
             """
         ).pl()
     finally:
@@ -403,8 +408,8 @@ def _replies_to(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame) -> pl.Data
 
 
 def _relink_replies(con: duckdb.DuckDBPyConnection, replies: pl.DataFrame) -> None:
-    """Point the replies to an edited post at its new version (a post whose new version is not stored, e.g. its
-    author's account was hidden in the same load, leaves its replies unlinked, as a deletion does)."""
+    """Point the replies to an edited post at its new version (`replies` from _replies_to). A post whose new version
+    is not stored after the load leaves its replies unlinked, as a deletion does."""
     if not replies.height:
         return
     con.register("collect_reply_rows", replies)
@@ -414,7 +419,7 @@ def _relink_replies(con: duckdb.DuckDBPyConnection, replies: pl.DataFrame) -> No
             UPDATE posts r SET parent_post_id = p.post_id
             FROM collect_reply_rows k
             JOIN posts p ON p.network = k.network::network_name AND p.external_id = k.parent_uri
-            WHERE r.post_id = k.reply_id
+            WHERE r.network = k.network::network_name AND r.external_id = k.reply_uri AND r.parent_post_id IS NULL
             """
         )
     finally:

@@ -450,3 +450,26 @@ def test_an_updated_repost_or_follow_is_not_doubled(loaded):
         updates.append(json.dumps({**event, "time_us": event["time_us"] + 100_000_000, "commit": commit}))
     _load(con, root, updates)
     assert _stored(con)["interactions"] == before
+
+
+def test_a_post_and_its_newest_reply_edited_in_one_load_stay_linked_to_each_other(loaded):
+    con, root, _, _ = loaded
+    fixture_reply = json.loads(FIXTURE.read_text(encoding="utf-8").splitlines()[2])  # Jonas's reply to Mira's post
+    assert fixture_reply["did"] == JONAS and "reply" in fixture_reply["commit"]["record"]
+
+    def reply(operation: str, text: str, time_us: int) -> str:
+        """Another reply of Jonas's to Mira's post, made after every fixture post: the newest, with the highest id."""
+        record = {**fixture_reply["commit"]["record"], "text": text, "createdAt": "2025-12-05T09:00:00.000Z"}
+        commit = {**fixture_reply["commit"], "operation": operation, "rkey": "3m7kq9zzzzz2z", "record": record}
+        return json.dumps({**fixture_reply, "time_us": time_us, "commit": commit})
+
+    _load(con, root, [reply("create", "See you there", 1764921690000000)])
+    # Both removed and loaded anew in one load: new ids start after the highest left, the reply's old id is reused.
+    _load(con, root, [_edit(1764921700000000), reply("update", "See you there at dusk", 1764921700500000)])
+    assert _miras_post(con)["replies"] == [(JONAS,), (JONAS,)]
+    assert warehouse.rows(
+        con,
+        "SELECT r.text FROM posts r JOIN posts p ON r.parent_post_id = p.post_id WHERE p.external_id = ? ORDER BY 1",
+        [MIRA_POST],
+    ) == [("Count me in for tomorrow!",), ("See you there at dusk",)]
+    assert warehouse.scalar(con, "SELECT count(*) FROM posts WHERE parent_post_id = post_id") == 0
