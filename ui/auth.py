@@ -61,7 +61,7 @@ def _email() -> str:
 
 def _screen(title: str) -> None:
     """Begin a screen shown instead of the app (before app.py's navigation): its pages are hidden, where Streamlit
-    would list the pages/ folder's file names, and a deep link stays the page it names for after signing in."""
+    would list the pages/ folder's file names, and a deep link names a known page (no "Page not found")."""
     st.navigation(shell.pages(), position="hidden")
     st.title(title)
 

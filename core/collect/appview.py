@@ -37,7 +37,7 @@ MAX_RATE_LIMIT_WAIT = 300.0  # never sleep longer than this on one reset header
 _CONNECTION_ERRORS = (NetworkError, httpx.HTTPError)
 # The watched people's latest posts are read again this often for reactions by people not watched, which the
 # stream never brings: a reaction reaches Sway within ten minutes (and a load), and a thousand watched people cost
-# a feed page each, a sixth of the public AppView's 3,000 calls per 5 minutes, plus a call per count that grew.
+# a feed page each, a sixth of the public AppView's 3,000 calls per 5 minutes, plus a page per 100 that a count grew.
 RECHECK_SECONDS = 600.0
 # Items per getAuthorFeed, getLikes, getRepostedBy and getQuotes call: the lexicons' maximum. A re-check reads one
 # feed page per watched person, and of each kind of reaction that grew, as many pages as it grew (at most

@@ -54,7 +54,7 @@ class Facets:
 class _Query:
     joins: str  # joined to discovery: the workspace's removals (when needed) and the people the text finds
     topic_influence: str  # expression: best influence among the chosen topics (else in their strongest topic)
-    text_match: bool  # the source carries relevance and the best-matching post
+    text_match: bool  # the joins carry relevance and the best-matching post
     where: str
     order: str
     params: list
