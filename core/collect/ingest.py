@@ -28,6 +28,7 @@ from core.db.warehouse import record_load, rows, transaction
 from core.ingest.errors import FileRef
 from core.ingest.load import (
     load,
+    relink_replies,
     remove_account_activity,
     remove_interactions,
     remove_posts,
@@ -155,7 +156,7 @@ def _load_batch(
     mapped = map_events(events, recorded.join(edited, on=["network", "uri"], how="anti"), restored)
     del events  # the mapped rows replace the raw events in memory
     counts = load(con, without_erased(con, mapped.batch), [FileRef(f"{network} stream")], silent)  # erased stay out
-    _relink_replies(con, replies)
+    relink_replies(con, replies)  # after the load: the new versions have their ids
     _remember_records(con, mapped.records)
     if mapped.profiles.height:
         update_profiles(con, mapped.profiles)
@@ -384,46 +385,25 @@ def _unrecord(con: duckdb.DuckDBPyConnection, rows: str) -> pl.DataFrame:
 
 
 def _replies_to(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame) -> pl.DataFrame:
-    """The stored replies to the posts among `edited` that will be loaded anew (network, reply_uri, parent_uri), by
+    """The stored replies to the posts among `edited` that will be loaded anew (network, reply_key, parent_key), by
     their keys: the load may give a removed post's id to another post. Replies themselves edited in this load are
     left out: their new version finds its parent by its own record."""
     changed = edited.filter(pl.col("post")).select("network", "uri")
     if not changed.height:
-        return pl.DataFrame(schema={"network": pl.String, "reply_uri": pl.String, "parent_uri": pl.String})
-    con.register("collect_edited_posts", changed)
-    try:
-        return con.sql(
-            """
-            SELECT p.network::VARCHAR AS network, r.external_id AS reply_uri, p.external_id AS parent_uri
-            FROM collect_edited_posts e
-            JOIN posts p ON p.network = e.network::network_name AND p.external_id = e.uri
-            JOIN posts r ON r.parent_post_id = p.post_id
-            WHERE NOT EXISTS (
-                SELECT 1 FROM collect_edited_posts x WHERE x.network::network_name = r.network AND x.uri = r.external_id
-            )
-            """
-        ).pl()
-    finally:
-        con.unregister("collect_edited_posts")
-
-
-def _relink_replies(con: duckdb.DuckDBPyConnection, replies: pl.DataFrame) -> None:
-    """Point the replies to an edited post at its new version (`replies` from _replies_to). A post whose new version
-    is not stored after the load leaves its replies unlinked, as a deletion does."""
-    if not replies.height:
-        return
-    con.register("collect_reply_rows", replies)
-    try:
-        con.execute(
-            """
-            UPDATE posts r SET parent_post_id = p.post_id
-            FROM collect_reply_rows k
-            JOIN posts p ON p.network = k.network::network_name AND p.external_id = k.parent_uri
-            WHERE r.network = k.network::network_name AND r.external_id = k.reply_uri AND r.parent_post_id IS NULL
-            """
+        return pl.DataFrame(schema={"network": pl.String, "reply_key": pl.String, "parent_key": pl.String})
+    return _among_records(
+        con,
+        """
+        SELECT p.network::VARCHAR AS network, r.external_id AS reply_key, p.external_id AS parent_key
+        FROM collect_uri_rows e
+        JOIN posts p ON p.network = e.network::network_name AND p.external_id = e.uri
+        JOIN posts r ON r.parent_post_id = p.post_id
+        WHERE NOT EXISTS (
+            SELECT 1 FROM collect_uri_rows x WHERE x.network::network_name = r.network AND x.uri = r.external_id
         )
-    finally:
-        con.unregister("collect_reply_rows")
+        """,
+        changed,
+    )
 
 
 def _replace_edited(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame) -> pl.DataFrame | None:
@@ -432,7 +412,7 @@ def _replace_edited(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame) -> pl.
     when nothing was edited).
 
     A changed post is removed and loaded anew rather than edited in place: its new id is tagged with topics by the
-    next refresh like any new post; its replies are pointed at the new id after the load (_relink_replies).
+    next refresh like any new post; its replies are pointed at the new id after the load (relink_replies).
     """
     if not edited.height:
         return None

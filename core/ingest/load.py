@@ -266,6 +266,13 @@ _REMOVE_INTERACTIONS = """
       AND i.post_id IS NOT DISTINCT FROM k.post_id AND i.type = k.type::interaction_type
       AND i.network = k.network::network_name AND i.occurred_at = k.occurred_at
 """
+# Replies (network, reply_key, parent_key: external ids) that lost their parent when it was removed, linked to the
+# post now stored under the parent's key (an edited post loaded anew).
+_RELINK_REPLIES = """
+    UPDATE posts r SET parent_post_id = p.post_id
+    FROM sway_import_rows k JOIN posts p ON p.network = k.network::network_name AND p.external_id = k.parent_key
+    WHERE r.network = k.network::network_name AND r.external_id = k.reply_key AND r.parent_post_id IS NULL
+"""
 _POSTS_OF = "SELECT p.post_id FROM posts p JOIN sway_import_rows k ON p.network = k.network::network_name AND {}"
 _REMOVE_POSTS = (
     "DELETE FROM interactions WHERE post_id IN (SELECT post_id FROM doomed)",
@@ -280,6 +287,14 @@ def update_profiles(con: duckdb.DuckDBPyConnection, profiles: pl.DataFrame) -> N
     with _registered(con, profiles):
         con.execute(_RENAME_PEOPLE)
         con.execute(_UPDATE_ACCOUNTS)
+
+
+def relink_replies(con: duckdb.DuckDBPyConnection, replies: pl.DataFrame) -> None:
+    """Link replies left without a parent (network, reply_key, parent_key) to the post now stored under the parent's
+    key; a parent not stored leaves its replies unlinked, as a deletion does."""
+    if replies.height:
+        with _registered(con, replies):
+            con.execute(_RELINK_REPLIES)
 
 
 def remove_interactions(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> None:

@@ -77,6 +77,7 @@ class FakeAppView:
         self.quotes = quotes or {}  # post URI -> post views quoting it
         self.replies = replies or {}  # post URI -> post views replying to it
         self.calls: list[tuple[str, dict]] = []
+        self.broken_cursors: set[str] = set()  # reaction pages at these cursors answer HTTP 500 (a test sets it)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -122,6 +123,8 @@ class FakeAppView:
             items = [i if "post" in i else {"post": i} for i in self.feeds.get(query["actor"][0], [])]
             return 200, {"feed": items}, {}
         uri = query.get("uri", [""])[0]
+        if query.get("cursor", [""])[0] in self.broken_cursors:
+            return 500, {"error": "InternalServerError", "message": "Internal Server Error"}, {}
         if method == "app.bsky.feed.getLikes":
             return 200, {"uri": uri} | _page(self.likes.get(uri, []), "likes", query), {}
         if method == "app.bsky.feed.getRepostedBy":

@@ -240,3 +240,26 @@ def test_a_viral_post_reads_at_most_reaction_pages_of_each_kind():
         server.stop()
     assert [m for m, _ in server.calls].count("app.bsky.feed.getLikes") == 2
     assert [r["did"] for r in rows if r["kind"] == "like"] == [f["did"] for f in fans[:200]]  # the newest 200
+
+
+def test_a_page_that_fails_part_way_is_looked_up_again_at_the_next_recheck():
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3kbroken01"
+    fans = [profile(f"did:plc:b{i:022d}", f"b{i}.bsky.social") for i in range(150)]
+    server = FakeAppView(
+        PEOPLE,
+        feeds={ANA["did"]: [post_view(uri, ANA, "Ridge", _ago(days=2), like=150)]},
+        likes={uri: [like(fan, _ago(days=1), _ago(days=1)) for fan in fans]},
+    ).start()
+    server.broken_cursors = {"100"}  # the second page of likes fails
+    try:
+        link = Link()
+        watchlist = Watchlist(AppView(server.url, CollectParams(), link), [ANA["did"]])
+        first = watchlist.backfill()
+        server.broken_cursors = set()  # the AppView recovers; the like count has not changed
+        later = watchlist.recheck()
+    finally:
+        server.stop()
+    assert [r for r in first if r["kind"] == "like"] == []  # a half-read list is not taken as the whole
+    assert link.failed_lookups == 1 and "AppView" in (link.last_error or "")
+    # Its counts were not kept, so the unchanged count is looked up again, and wholly.
+    assert {r["did"] for r in later if r["kind"] == "like"} == {f["did"] for f in fans}
