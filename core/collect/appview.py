@@ -8,7 +8,8 @@ reconnect backoff; every failure is counted and noted on the link, and a call th
 With --dids, Jetstream sends only the watched people's own records (wantedDids filters by the repository that acts),
 so a like, repost, reply or quote of their posts by anyone else never streams. The watch list makes up for it: at
 start it backfills each watched person's recent posts and who reacted to them, then every RECHECK_SECONDS it reads
-their latest posts again and looks up who reacted to those whose counts grew since it last looked.
+their latest posts again and looks up who reacted to those whose counts changed since it last looked
+(core/collect/recheck.py: what grew is read, what fell is diffed, so an unlike by someone not watched is seen).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import httpx
@@ -29,6 +31,7 @@ from core.collect import bluesky
 from core.collect.connector import Link
 from core.collect.events import Row, Tally, empty_row
 from core.collect.params import CollectParams
+from core.collect.recheck import Read, Seen, look
 
 MAX_PENDING = 100_000  # people waiting for a profile look-up; more are picked up when they act again
 MAX_RATE_LIMIT_WAIT = 300.0  # never sleep longer than this on one reset header
@@ -40,10 +43,12 @@ _CONNECTION_ERRORS = (NetworkError, httpx.HTTPError)
 # a feed page each, a sixth of the public AppView's 3,000 calls per 5 minutes, plus a page per 100 that a count grew.
 RECHECK_SECONDS = 600.0
 # Items per getAuthorFeed, getLikes, getRepostedBy and getQuotes call: the lexicons' maximum. A re-check reads one
-# feed page per watched person, and of each kind of reaction that grew, as many pages as it grew (at most
-# CollectParams.reaction_pages).
+# feed page per watched person, and of each kind of reaction that grew, as many pages as it grew; of each that fell,
+# the whole list (at most CollectParams.reaction_pages each).
 PAGE = 100
-# A post's like, repost, reply and quote counts as the AppView last showed them.
+# The kinds of reaction a post view counts, in the order of _counts.
+KINDS = ("like", "repost", "reply", "quote")
+# A post's like, repost, reply and quote counts as the AppView shows them.
 Counts = tuple[int, int, int, int]
 
 
@@ -148,7 +153,8 @@ class Watchlist:
         self.dids = tuple(dids)
         self.recheck_seconds = RECHECK_SECONDS
         self.checked_at = time.monotonic()
-        self.counts: dict[str, dict[str, Counts]] = {}  # per watched DID: post URI -> counts when last looked at
+        # Per watched DID: post URI -> what the last look saw of each kind of reaction (KINDS).
+        self.seen: dict[str, dict[str, dict[str, Seen]]] = {}
 
     def backfill(self) -> list[Row]:
         """Each watched person's posts and reposts within the window (at most backfill_posts_per_person), and who
@@ -162,30 +168,31 @@ class Watchlist:
         return time.monotonic() - self.checked_at >= self.recheck_seconds
 
     def recheck(self) -> list[Row]:
-        """Who reacted since the last look to each watched person's latest posts (one feed page, within the window):
-        only a count that grew is looked up again. Their posts and reposts themselves come from the stream."""
+        """Who reacted, or took a reaction back, since the last look at each watched person's latest posts (one feed
+        page, within the window): only a count that changed is looked up again. Their posts and reposts themselves
+        come from the stream."""
         rows = [row for did in self.dids for row in self._read(did, PAGE, False)]
         self.checked_at = time.monotonic()
         return rows
 
     def _read(self, did: str, limit: int, backfill: bool) -> list[Row]:
         """Rows of `did`'s latest `limit` feed items: reactions to their posts (with the posts and their reposts on
-        the backfill). Only the counts of posts on this read are kept, so each person's stay one read's worth; a
-        post whose look-ups failed keeps its old counts, to be looked up again next time."""
+        the backfill). Only what was seen of posts on this read is kept, so each person's stays one read's worth; a
+        kind of reaction whose look-up failed keeps what the look before saw, to be looked up again next time."""
         rows: list[Row] = []
-        last, seen = self.counts.get(did, {}), dict[str, Counts]()
+        last, seen = self.seen.get(did, {}), dict[str, dict[str, Seen]]()
         for item in self._feed(did, limit):
             post = item.post
             if item.reason is None and post.author.did == did:
                 if backfill and (row := post_row(post, self.appview.link.tally)) is not None:
                     rows.append(row)
-                found, complete = self._reactions(post, last.get(post.uri))
+                found, looked = self._reactions(post, last.get(post.uri, {}))
                 rows += found
-                if complete or post.uri in last:
-                    seen[post.uri] = _counts(post) if complete else last[post.uri]
+                if looked:
+                    seen[post.uri] = looked
             elif backfill and _reposted_by(item, did):
                 rows.append(_own_repost(did, item.reason, post))
-        self.counts[did] = seen
+        self.seen[did] = seen
         return rows
 
     def _feed(self, did: str, limit: int) -> Iterator[models.AppBskyFeedDefs.FeedViewPost]:
@@ -208,25 +215,37 @@ class Watchlist:
             if cursor is None:
                 return
 
-    def _reactions(self, post: models.AppBskyFeedDefs.PostView, before: Counts | None) -> tuple[list[Row], bool]:
-        """Who liked, reposted, quoted and replied to `post`: of each kind whose count grew since `before` (each that
-        is not zero at the post's first sight, `before` None), the newest as many as it grew (_pages); and whether
-        every look-up answered."""
-        likes, reposts, replies, quotes = (
-            max(n - b, 0) for n, b in zip(_counts(post), before or (0, 0, 0, 0), strict=True)
-        )
-        unknown = _posted_at(post) if before is None else _utc_now()  # a reaction's time when it gives none
-        found = [
-            self._likes(post, unknown, likes) if likes else [],
-            self._reposts(post, unknown, reposts) if reposts else [],
-            self._quotes(post, quotes) if quotes else [],
-            self._replies(post) if replies else [],
-        ]
-        return [row for rows in found for row in rows or ()], all(rows is not None for rows in found)
+    def _reactions(
+        self, post: models.AppBskyFeedDefs.PostView, before: dict[str, Seen]
+    ) -> tuple[list[Row], dict[str, Seen]]:
+        """Who liked, reposted, replied to and quoted `post`, of each kind whose count changed since `before`
+        (core/collect/recheck.look), and what this look saw of each kind (a kind never seen whole is left out)."""
+        rows: list[Row] = []
+        seen: dict[str, Seen] = {}
+        for kind, count in zip(KINDS, _counts(post), strict=True):
+            unknown = _posted_at(post) if kind not in before else _utc_now()  # a reaction's time when it gives none
+            found, now = look(bluesky.NETWORK, before.get(kind), count, self._reader(kind, post, unknown))
+            rows += found
+            if now is not None:
+                seen[kind] = now
+        return rows, seen
 
-    def _pages(self, method: Callable[..., Any], uri: str, field: str, wanted: int) -> list[Any] | None:
-        """The items of a paged look-up of `uri` (newest first), page after page until `wanted` are read, the pages
-        end or reaction_pages were read; None when a call failed (the counts are then kept to try again)."""
+    def _reader(self, kind: str, post: models.AppBskyFeedDefs.PostView, unknown: datetime) -> Read:
+        """The look-up of one kind of reaction to `post`, newest first; `unknown` times a like or repost that gives
+        no time of its own."""
+        if kind == "like":
+            return partial(self._likes, post, unknown)
+        if kind == "repost":
+            return partial(self._reposts, post, unknown)
+        if kind == "quote":
+            return partial(self._quotes, post)
+        return partial(self._replies, post)
+
+    def _pages(
+        self, method: Callable[..., Any], uri: str, field: str, wanted: int | None
+    ) -> tuple[list[Any], bool] | None:
+        """The items of a paged look-up of `uri` (newest first), page after page until `wanted` are read (None: all),
+        the pages end or reaction_pages were read, and whether they ended; None when a call failed."""
         items: list[Any] = []
         cursor = None
         for _ in range(self.params.reaction_pages):
@@ -236,41 +255,53 @@ class Watchlist:
             found = getattr(page, field)
             items += found
             cursor = page.cursor
-            if not found or cursor is None or len(items) >= wanted:
+            if not found or cursor is None:
+                return items, True
+            if wanted is not None and len(items) >= wanted:
                 break
-        return items
+        return items, False
 
-    def _likes(self, post: models.AppBskyFeedDefs.PostView, unknown: datetime, wanted: int) -> list[Row] | None:
-        """The likes getLikes shows, each at its createdAt (else when the AppView indexed it, else `unknown`); None
-        when a call failed."""
+    def _likes(
+        self, post: models.AppBskyFeedDefs.PostView, unknown: datetime, wanted: int | None
+    ) -> tuple[list[Row], bool] | None:
+        """The likes getLikes shows, each at its createdAt (else when the AppView indexed it, else `unknown`), and
+        whether they are all; None when a call failed."""
         found = self._pages(self.appview.client.app.bsky.feed.get_likes, post.uri, "likes", wanted)
         if found is None:
             return None
+        likes, ended = found
         return [
             _reaction("like", like.actor.did, post, _first_time((like.created_at, like.indexed_at), unknown))
-            for like in found
-        ]
+            for like in likes
+        ], ended
 
-    def _reposts(self, post: models.AppBskyFeedDefs.PostView, unknown: datetime, wanted: int) -> list[Row] | None:
-        """The reposts getRepostedBy shows (profiles only: each at `unknown`); None when a call failed. A watched
-        person's own come from the stream and their feed, with their record and time, so they are left to those."""
+    def _reposts(
+        self, post: models.AppBskyFeedDefs.PostView, unknown: datetime, wanted: int | None
+    ) -> tuple[list[Row], bool] | None:
+        """The reposts getRepostedBy shows (profiles only: each at `unknown`), and whether they are all; None when a
+        call failed. A watched person's own come from the stream and their feed, with their record and time, so
+        they are left to those."""
         found = self._pages(self.appview.client.app.bsky.feed.get_reposted_by, post.uri, "reposted_by", wanted)
         if found is None:
             return None
-        return [_reaction("repost", actor.did, post, unknown) for actor in found if actor.did not in self.dids]
+        actors, ended = found
+        return [_reaction("repost", actor.did, post, unknown) for actor in actors if actor.did not in self.dids], ended
 
-    def _quotes(self, post: models.AppBskyFeedDefs.PostView, wanted: int) -> list[Row] | None:
-        """The posts getQuotes shows quoting `post`; None when a call failed."""
+    def _quotes(self, post: models.AppBskyFeedDefs.PostView, wanted: int | None) -> tuple[list[Row], bool] | None:
+        """The posts getQuotes shows quoting `post`, and whether they are all; None when a call failed."""
         found = self._pages(self.appview.client.app.bsky.feed.get_quotes, post.uri, "posts", wanted)
-        return None if found is None else self._posts(found)
+        return None if found is None else (self._posts(found[0]), found[1])
 
-    def _replies(self, post: models.AppBskyFeedDefs.PostView) -> list[Row] | None:
-        """The direct replies to `post` that getPostThread shows (depth 1); None when the call failed."""
+    def _replies(self, post: models.AppBskyFeedDefs.PostView, _wanted: int | None) -> tuple[list[Row], bool] | None:
+        """The direct replies to `post` that getPostThread shows (depth 1, one call), and whether they are as many as
+        the post counts (blocked or hidden ones are not shown: then a fall deletes nothing); None when the call
+        failed."""
         thread = self.appview.call(self.appview.client.app.bsky.feed.get_post_thread, {"uri": post.uri, "depth": 1})
         if thread is None:
             return None
         replies = getattr(thread.thread, "replies", None) or ()  # none when the post is gone or blocked
-        return self._posts(found for reply in replies if (found := getattr(reply, "post", None)) is not None)
+        found = self._posts(view for reply in replies if (view := getattr(reply, "post", None)) is not None)
+        return found, len(found) >= (post.reply_count or 0)
 
     def _posts(self, found: Iterable[models.AppBskyFeedDefs.PostView]) -> list[Row]:
         """Post views as lake rows (those malformed counted and skipped)."""

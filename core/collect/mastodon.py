@@ -8,9 +8,10 @@ comes back short (since_id would return only a burst's newest page): polling cat
 it reconnected or where the instance refuses it, and reads the watched accounts, which have no public stream. The
 first poll takes the latest page; after a restart each timeline is read on from the stored cursor rewound
 RESUME_REWIND_SECONDS, and ingest de-duplicates. Favourites and boosts of the watched accounts' posts are looked up
-when a post is first seen and again whenever its counts have grown (recent posts are re-read every
-RECHECK_SECONDS). Polling needs no login; since Mastodon 4.2 the stream needs a user access token (read:statuses),
-which is used for the stream only, so the polled timelines stay what anyone can see.
+when a post is first seen and again whenever its counts have changed (recent posts are re-read every
+RECHECK_SECONDS; core/collect/recheck.py: an unfavourite or unboost is seen as a fall and deleted). Polling needs
+no login; since Mastodon 4.2 the stream needs a user access token (read:statuses), which is used for the stream
+only, so the polled timelines stay what anyone can see.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from mastodon import Mastodon, MastodonError, MastodonNetworkError, MastodonRate
 from core.collect.connector import Link
 from core.collect.events import Row, empty_row
 from core.collect.params import DEFAULT_PARAMS, CollectParams
+from core.collect.recheck import Seen, look
 
 NETWORK = "mastodon"
 POLL_SECONDS = 30.0  # timelines are polled this often (a public timeline changes by the minute, not the second)
@@ -55,7 +57,8 @@ STREAM_RETRY_SECONDS = 600.0
 TOKEN_ENV = "SWAY_MASTODON_TOKEN"  # noqa: S105 (the variable's name, not a token)
 _TAG = re.compile(r"<[^>]+>")
 
-Counts = dict[Any, tuple[int, int]]  # a watched account's posts: id -> (favourites, boosts) when last looked at
+# A watched account's posts: status id -> what the last look saw of its favourites ("like") and boosts ("repost").
+Looks = dict[Any, dict[str, Seen]]
 
 
 def plain_text(content: str) -> str:
@@ -102,7 +105,7 @@ class MastodonConnector:
         self.recheck_seconds = RECHECK_SECONDS
         self.link = Link(endpoint=self.instance)
         self.since: dict[str, Any] = {}  # timeline -> newest status id read (a datetime: read on from that time)
-        self.counts: dict[str, Counts] = {}  # per watched account
+        self.looks: dict[str, Looks] = {}  # per watched account
         self.rechecked_at = time.monotonic()  # the first poll sees every post for the first time anyway
         self._token = token  # for the stream only; kept off every row, log line and state file
         self._account_ids: dict[str, Any] = {}
@@ -184,13 +187,13 @@ class MastodonConnector:
             account_id = self._account_ids.get(handle)
             if account_id is None:
                 account_id = self._account_ids[handle] = self.api.account_lookup(handle)["id"]
-            self._read(handle, partial(self.api.account_statuses, account_id), rows, self.counts.setdefault(handle, {}))
+            self._read(handle, partial(self.api.account_statuses, account_id), rows, self.looks.setdefault(handle, {}))
             if recheck:
                 self._recheck(handle, account_id, rows)
         if recheck:
             self.rechecked_at = time.monotonic()
 
-    def _read(self, timeline: str, fetch: Callable[..., list[Any]], rows: list[Row], watched: Counts | None) -> None:
+    def _read(self, timeline: str, fetch: Callable[..., list[Any]], rows: list[Row], watched: Looks | None) -> None:
         found = self._newer(timeline, fetch)
         self._statuses(found, rows, watched)
         if found:
@@ -211,7 +214,7 @@ class MastodonConnector:
             seen = max((s["id"] for s in page), key=int)
         return found
 
-    def _statuses(self, statuses: list[Any], rows: list[Row], watched: Counts | None) -> None:
+    def _statuses(self, statuses: list[Any], rows: list[Row], watched: Looks | None) -> None:
         """Rows of `statuses` added to `rows`; with `watched` (a watched account's counts; None for a hashtag) who
         reacted to its posts too."""
         for status in statuses:
@@ -226,15 +229,15 @@ class MastodonConnector:
 
     def _recheck(self, handle: str, account_id: Any, rows: list[Row]) -> None:
         """Read the account's latest page again and add who reacted to each of its posts within the scoring window
-        whose favourites or boosts grew (ingest drops the reactions already stored). Posts that left the page are
-        forgotten: the counts kept stay one page per account."""
+        whose favourites or boosts changed (ingest drops the reactions already stored). Posts that left the page are
+        forgotten: what is kept stays one page per account."""
         oldest_us = (time.time() - self.params.backfill_days * 86_400) * 1e6
         latest = self.api.account_statuses(account_id, limit=PAGE)
         recent = [s for s in latest if s.get("reblog") is None and _us(s["created_at"]) >= oldest_us]
-        watched = self.counts.setdefault(handle, {})
+        watched = self.looks.setdefault(handle, {})
         for status in recent:
             rows += self._reactions_to(status, watched)
-        self.counts[handle] = {s["id"]: watched[s["id"]] for s in recent}
+        self.looks[handle] = {s["id"]: watched[s["id"]] for s in recent}
 
     def post(self, status: Any) -> Row:
         """A status as a post row (a reply when it answers another)."""
@@ -287,41 +290,49 @@ class MastodonConnector:
         )
         return row
 
-    def _reactions_to(self, status: Any, watched: Counts) -> list[Row]:
+    def _reactions_to(self, status: Any, watched: Looks) -> list[Row]:
         """Who favourited and boosted a watched post: looked up at its first sight when it has any, and again when
-        its counts have grown since (they are noted in `watched` for the next look).
+        a count has changed since (core/collect/recheck.look; what was seen is noted in `watched` for the next look).
 
         Mastodon gives no time for either. Those there at the post's first sight take the post's time: most come
         soon after a post, and a new post is seen within a poll of being made. Those found later take the time they
         were first seen, within RECHECK_SECONDS of the truth, where the post's time would put a favourite of last
         week's post into last week. A restart is a first sight again: what came while it was down takes the post's
         time."""
-        favourites, boosts = status.get("favourites_count") or 0, status.get("reblogs_count") or 0
-        before = watched.get(status["id"])
-        when = status["created_at"] if before is None else datetime.now(UTC)
-        had_favourites, had_boosts = before or (0, 0)
+        before = watched.get(status["id"], {})
+        kinds = (
+            ("like", status.get("favourites_count") or 0, self.api.status_favourited_by),
+            ("repost", status.get("reblogs_count") or 0, self.api.status_reblogged_by),
+        )
         rows: list[Row] = []
-        if favourites > had_favourites:
-            for actor in self._who(self.api.status_favourited_by(status["id"]), favourites - had_favourites):
-                rows += [self.profile(actor), self._reaction("like", actor, status, when)]
-        if boosts > had_boosts:
-            for actor in self._who(self.api.status_reblogged_by(status["id"]), boosts - had_boosts):
-                rows += [self.profile(actor), self._reaction("repost", actor, status, when)]
-        watched[status["id"]] = (favourites, boosts)
+        seen: dict[str, Seen] = {}
+        for kind, count, lookup in kinds:
+            when = status["created_at"] if kind not in before else datetime.now(UTC)
+            found, now = look(NETWORK, before.get(kind), count, partial(self._who, kind, lookup, status, when))
+            rows += found
+            if now is not None:
+                seen[kind] = now
+        watched[status["id"]] = seen
         return rows
 
-    def _who(self, first: Any, wanted: int) -> list[Any]:
-        """The accounts of a favourited_by or reblogged_by answer (newest first, 40 a page) and of the pages after it
-        (its Link header), until `wanted` are read, the pages end or reaction_pages were read."""
-        found, page = list(first), first
-        for _ in range(self.params.reaction_pages - 1):
-            if not page or len(found) >= wanted:
+    def _who(
+        self, kind: str, lookup: Callable[[Any], Any], status: Any, when: Any, wanted: int | None
+    ) -> tuple[list[Row], bool]:
+        """Who gave `status` a favourite or boost (`lookup`: favourited_by or reblogged_by, newest first, 40 a
+        page, then the pages its Link header names) until `wanted` are read (None: all), the pages end or
+        reaction_pages were read: their profile and reaction rows, and whether the pages ended."""
+        page, pages = lookup(status["id"]), 1
+        found = list(page)
+        while True:
+            ended = not page or self.api.get_pagination_info(page, "next") is None  # no Link to a next page
+            if ended or pages >= self.params.reaction_pages or (wanted is not None and len(found) >= wanted):
                 break
-            page = self.api.fetch_next(page)
-            if not page:
-                break
-            found += page
-        return found
+            page, pages = self.api.fetch_next(page), pages + 1
+            found += page or []
+        rows: list[Row] = []
+        for actor in found:
+            rows += [self.profile(actor), self._reaction(kind, actor, status, when)]
+        return rows, ended
 
     async def streamed(self, event: str, payload: Any, out: asyncio.Queue[Row]) -> None:
         """Put the rows of one streamed event on `out` (in the loop, so the link and the queue stay the loop's): a

@@ -1,6 +1,6 @@
 """A local stand-in for the public Mastodon endpoints the collector uses (shapes of Mastodon's API docs): hashtag and
-account timelines with since_id, min_id and limit, account lookup, who favourited (in pages with a Link header) or
-boosted a status, the instance (v2, naming the streaming server) and the hashtag stream as server-sent events."""
+account timelines with since_id, min_id and limit, account lookup, who favourited or boosted a status (in pages
+with a Link header), the instance (v2, naming the streaming server) and the hashtag stream as server-sent events."""
 
 from __future__ import annotations
 
@@ -73,9 +73,11 @@ class FakeMastodon:
         accounts: dict[str, dict],
         statuses: dict[str, list[dict]],
         favourites: dict[str, list[dict]],
+        boosts: dict[str, list[dict]] | None = None,
         stream_token: str | None = None,
     ) -> None:
         self.tags, self.accounts, self.statuses, self.favourites = tags, accounts, statuses, favourites
+        self.boosts = boosts or {}
         self.stream_token = stream_token
         self.calls: list[str] = []
         self.pushed: dict[str, list[tuple[str, str]]] = {}  # tag -> (event, data) in the order pushed
@@ -155,15 +157,13 @@ class FakeMastodon:
             return (200, found) if found else (404, {"error": "Record not found"})
         if parts[:3] == ["api", "v1", "accounts"] and parts[4] == "statuses":
             return 200, newer(self.statuses.get(parts[3], []))
-        if parts[:3] == ["api", "v1", "statuses"] and parts[4] == "favourited_by":
+        if parts[:3] == ["api", "v1", "statuses"] and parts[4] in ("favourited_by", "reblogged_by"):
             # Newest first, `limit` (default 40) a page; the next page's max_id (opaque to clients) in a Link header.
             start = int(query.get("max_id", ["0"])[0])
             end = start + int(query.get("limit", ["40"])[0])
-            found = self.favourites.get(parts[3], [])
+            found = (self.favourites if parts[4] == "favourited_by" else self.boosts).get(parts[3], [])
             more = {"Link": f'<{self.url}{path}?max_id={end}>; rel="next"'} if end < len(found) else {}
             return 200, found[start:end], more
-        if parts[:3] == ["api", "v1", "statuses"] and parts[4] == "reblogged_by":
-            return 200, []
         return 404, {"error": "Record not found"}
 
     def events(self, tag: str) -> Iterator[str]:

@@ -4,11 +4,13 @@ AppView gives, and the re-check that looks up only the reactions whose counts gr
 
 from datetime import UTC, datetime, timedelta
 
-from core.collect import bluesky
+from core.collect import bluesky, lake
 from core.collect.appview import AppView, Profiles, Watchlist
 from core.collect.connector import Link
-from core.collect.events import empty_row
+from core.collect.events import empty_row, to_batch
+from core.collect.ingest import ingest
 from core.collect.params import CollectParams
+from core.db import warehouse
 from tests.fakes.appview import FakeAppView, like, post_view, profile, repost_item
 
 PEOPLE = {f"did:plc:p{i:022d}": profile(f"did:plc:p{i:022d}", f"p{i}.bsky.social") for i in range(30)}
@@ -263,3 +265,84 @@ def test_a_page_that_fails_part_way_is_looked_up_again_at_the_next_recheck():
     assert link.failed_lookups == 1 and "AppView" in (link.last_error or "")
     # Its counts were not kept, so the unchanged count is looked up again, and wholly.
     assert {r["did"] for r in later if r["kind"] == "like"} == {f["did"] for f in fans}
+
+
+def _load(con, root, rows: list[dict]) -> None:
+    if not rows:
+        return
+    lake.write_segment(root, "bluesky", to_batch(rows))
+    with warehouse.transaction(con):
+        ingest(con, root, "bluesky")
+
+
+def _reactions_to_ana(con) -> set[tuple[str, str]]:
+    return set(
+        warehouse.rows(
+            con,
+            "SELECT i.type::VARCHAR, a.external_id FROM interactions i JOIN accounts a "
+            "ON a.account_id = i.actor_account_id JOIN accounts t ON t.account_id = i.target_account_id "
+            "WHERE t.external_id = ? AND a.external_id <> t.external_id",
+            [ANA["did"]],
+        )
+    )
+
+
+def test_an_unlike_or_a_deleted_reply_by_someone_not_watched_leaves_the_warehouse_and_a_like_given_again_returns(
+    tmp_path,
+):
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3ktakeback01"
+    post = post_view(uri, ANA, "Ridge at dawn", _ago(days=2), like=2, reply=1)
+    reply = post_view(f"at://{BOB['did']}/app.bsky.feed.post/3kbobreply", BOB, "Wow", _ago(days=1))
+    reply["record"]["reply"] = {"root": {"uri": uri, "cid": "b"}, "parent": {"uri": uri, "cid": "b"}}
+    server = FakeAppView(
+        PEOPLE,
+        feeds={ANA["did"]: [post]},
+        likes={uri: [like(FAN, _ago(days=1), _ago(days=1)), like(OLD_FRIEND, _ago(days=2), _ago(days=2))]},
+        replies={uri: [reply]},
+    ).start()
+    con = warehouse.connect(tmp_path / "sway.duckdb")
+    root = tmp_path / "sway.duckdb.lake"
+    try:
+        watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
+        _load(con, root, watchlist.backfill())
+        assert _reactions_to_ana(con) == {("like", FAN["did"]), ("like", OLD_FRIEND["did"]), ("reply", BOB["did"])}
+        # The fan takes the like back and Bob deletes his reply: both counts fall.
+        post |= {"likeCount": 1, "replyCount": 0}
+        server.likes[uri] = server.likes[uri][1:]
+        server.replies[uri] = []
+        taken_back = watchlist.recheck()
+        _load(con, root, taken_back)
+        assert _reactions_to_ana(con) == {("like", OLD_FRIEND["did"])}
+        assert watchlist.recheck() == []  # nothing changed since: no look-up, nothing deleted twice
+        # The fan likes it again: a new like record, so a new createdAt, under the same look-up key.
+        post["likeCount"] = 2
+        server.likes[uri].insert(0, like(FAN, _ago(seconds=0), _ago(seconds=0)))
+        _load(con, root, watchlist.recheck())
+        assert _reactions_to_ana(con) == {("like", FAN["did"]), ("like", OLD_FRIEND["did"])}
+    finally:
+        server.stop()
+        con.close()
+    deletes = sorted((r["did"], r["uri"]) for r in taken_back if r["kind"] == "delete")
+    assert deletes == sorted(
+        [(FAN["did"], f"at://{FAN['did']}/app.bsky.feed.like/lookup:{uri}"), (BOB["did"], reply["uri"])]
+    )
+    methods = [m.rsplit(".", 1)[1] for m, _ in server.calls]
+    assert methods.count("getLikes") == 3 and methods.count("getPostThread") == 2
+
+
+def test_a_fall_in_a_count_too_large_to_read_whole_deletes_nothing():
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3kbigfall01"
+    fans = [profile(f"did:plc:g{i:022d}", f"g{i}.bsky.social") for i in range(250)]
+    post = post_view(uri, ANA, "Everyone", _ago(days=1), like=250)
+    server = FakeAppView(
+        PEOPLE, feeds={ANA["did"]: [post]}, likes={uri: [like(f, _ago(hours=5), _ago(hours=5)) for f in fans]}
+    ).start()
+    try:
+        watchlist = Watchlist(AppView(server.url, CollectParams(reaction_pages=2), Link()), [ANA["did"]])
+        watchlist.backfill()
+        post["likeCount"] = 249
+        server.likes[uri] = server.likes[uri][:-1]  # the oldest like, past the two pages read, is taken back
+        rows = watchlist.recheck()
+    finally:
+        server.stop()
+    assert [r for r in rows if r["kind"] == "delete"] == []  # the list was not read to its end: no one is assumed gone

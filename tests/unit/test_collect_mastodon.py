@@ -361,3 +361,58 @@ def test_favourites_are_read_page_after_page_all_at_first_sight_and_only_the_gro
     assert {r["did"] for r in first if r["kind"] == "like"} == {f"{host}/accounts/{f['id']}" for f in fans[:100]}
     assert pages()[3:] == [""]  # the 30 new ones fit the first page
     assert {r["did"] for r in later if r["kind"] == "like"} >= {f"{host}/accounts/{f['id']}" for f in fans[100:]}
+
+
+def test_an_unfavourite_and_an_unboost_leave_the_warehouse_and_a_favourite_given_again_returns(tmp_path):
+    created = iso(time.time() - 3600)
+    post = status(snowflake(created), ANA, "<p>ridge</p>", created, favourites_count=2, reblogs_count=45)
+    boosters = [account(str(6000 + i), f"booster{i}@social.example") for i in range(45)]
+    server = FakeMastodon(
+        tags={},
+        accounts={"ana": ANA},
+        statuses={"101": [post]},
+        favourites={post["id"]: [CARLA, BEN]},
+        boosts={post["id"]: boosters[::-1]},  # newest first: two pages
+    ).start()
+    con = warehouse.connect(tmp_path / "sway.duckdb")
+    root = tmp_path / "sway.duckdb.lake"
+
+    def load(rows: list[Row]) -> None:
+        if not rows:
+            return
+        lake.write_segment(root, "mastodon", to_batch(rows))
+        with warehouse.transaction(con):
+            ingest(con, root, "mastodon")
+
+    def reactions() -> dict[str, set[str]]:
+        found = warehouse.rows(
+            con,
+            "SELECT i.type::VARCHAR, a.handle FROM interactions i JOIN accounts a ON a.account_id = i.actor_account_id "
+            "WHERE a.account_id <> i.target_account_id",
+        )
+        return {kind: {handle for k, handle in found if k == kind} for kind in ("like", "repost")}
+
+    try:
+        connector = MastodonConnector(server.url, accounts=["ana"])
+        connector.recheck_seconds = 0
+        load(connector.poll())
+        assert reactions() == {"like": {"carla@" + connector.host, "ben@other.example"}, "repost": {
+            f"booster{i}@social.example" for i in range(45)}}  # fmt: skip
+        # Ben takes his favourite back and the first booster (on the second page) unboosts.
+        post |= {"favourites_count": 1, "reblogs_count": 44}
+        server.favourites[post["id"]] = [CARLA]
+        server.boosts[post["id"]] = boosters[1:][::-1]
+        taken_back = connector.poll()
+        load(taken_back)
+        assert reactions() == {"like": {"carla@" + connector.host}, "repost": {
+            f"booster{i}@social.example" for i in range(1, 45)}}  # fmt: skip
+        post["favourites_count"] = 2  # Ben favourites it again
+        server.favourites[post["id"]].insert(0, BEN)
+        load(connector.poll())
+        assert reactions()["like"] == {"carla@" + connector.host, "ben@other.example"}
+    finally:
+        server.stop()
+        con.close()
+    host = server.url.split("//")[1]
+    assert sorted(r["did"] for r in taken_back if r["kind"] == "delete") == [
+        f"{host}/accounts/{BEN['id']}", f"{host}/accounts/{boosters[0]['id']}"]  # fmt: skip

@@ -273,7 +273,7 @@ def test_with_a_watch_list_a_like_by_someone_not_watched_arrives_by_a_recheck(tm
 
     def the_fan_likes_it_after_the_backfill() -> None:
         deadline = time.monotonic() + 20
-        while not connector.watchlist.counts.get(ana) and time.monotonic() < deadline:
+        while not connector.watchlist.seen.get(ana) and time.monotonic() < deadline:
             time.sleep(0.02)
         appview.likes[uri] = [like(people[fan], liked, liked)]
         post["likeCount"] = 1
