@@ -7,11 +7,15 @@ from ui import auth, backend, shell
 st.set_page_config(page_title="Sway", page_icon=":material/insights:", layout="wide")
 
 auth.require_sign_in()
+first_start = backend.needs_first_start()
+# Workspaces are stored in the warehouse: checked before navigation once it exists, so a screen refusing the
+# account lists no pages; on the first start, after the build (the navigation is hidden then anyway).
+mine = [] if first_start else auth.require_membership()
 # Navigation comes before the first start's build: once it is defined Streamlit stops listing the pages/ folder's
 # file names in the sidebar, and while the demo world is being built there is nothing to navigate to yet.
-navigation = st.navigation(shell.pages(), position="hidden" if backend.needs_first_start() else "sidebar")
+navigation = st.navigation(shell.pages(), position="hidden" if first_start else "sidebar")
 backend.ensure_warehouse()
-auth.sidebar()
+auth.sidebar(auth.require_membership() if first_start else mine)
 backend.topics_notice()
 with shell.app_shell():
     navigation.run()

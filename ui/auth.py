@@ -105,14 +105,14 @@ def require_sign_in() -> None:
 
 
 def _refused_account(problem: str) -> None:
-    st.title("This account cannot use that address")
+    _screen("This account cannot use that address")
     st.error(problem, icon=":material/no_accounts:")
     st.button("Sign out", icon=":material/logout:", on_click=st.logout)
     st.stop()
 
 
 def _no_workspace(email: str) -> None:
-    st.title("No workspace yet")
+    _screen("No workspace yet")
     st.warning(
         f"You are signed in as **{plain(email) or 'an account without an e-mail address'}**, but no Sway workspace "
         "has you as a member yet. Ask an admin of your brand's workspace to add you on its Workspace page, "
@@ -123,12 +123,12 @@ def _no_workspace(email: str) -> None:
     st.stop()
 
 
-def sidebar() -> None:
-    """The sidebar's identity block: local mode, or who is signed in with a workspace picker and sign-out."""
-    _job_worker()
+def require_membership() -> list[membership.Membership]:
+    """The signed-in user's workspaces (none to check without sign-in); an account refused its address, or one no
+    workspace has as a member, gets a screen of its own instead of the app. Call before app.py's navigation where
+    the warehouse exists, so those screens list no pages either."""
     if not sign_in_configured():
-        st.sidebar.caption("Local workspace — no sign-in configured, everyone using this server sees the same data.")
-        return
+        return []
     email = _email()
     try:
         membership.bind_subject(backend.cursor(), email, str(st.user.get("sub") or ""))
@@ -137,13 +137,23 @@ def sidebar() -> None:
     mine = membership.memberships(backend.cursor(), email)
     if not mine:
         _no_workspace(email)
+    return mine
+
+
+def sidebar(mine: list[membership.Membership]) -> None:
+    """The sidebar's identity block: local mode, or who is signed in (`mine`: their workspaces, from
+    require_membership) with a workspace picker and sign-out."""
+    _job_worker()
+    if not sign_in_configured():
+        st.sidebar.caption("Local workspace — no sign-in configured, everyone using this server sees the same data.")
+        return
     with st.sidebar:
         ids = [m.workspace_id for m in mine]
         if st.session_state.get(_WORKSPACE_KEY) not in ids:
             st.session_state[_WORKSPACE_KEY] = ids[0]
         names = {m.workspace_id: f"{m.name} ({m.role})" for m in mine}
         st.selectbox("Workspace", ids, format_func=names.__getitem__, key=_WORKSPACE_KEY)
-        st.caption(f"Signed in as {plain(email)}")
+        st.caption(f"Signed in as {plain(_email())}")
         st.button("Sign out", icon=":material/logout:", on_click=st.logout)
 
 

@@ -108,6 +108,7 @@ def test_a_stranger_signs_in_but_sees_no_workspace(signed_in_app, page: Page):
     page.get_by_role("button", name="Authorize").click()
     expect(page.get_by_text("no Sway workspace has you as a member")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("Brand A")).to_have_count(0)
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)  # no pages listed that would refuse them anyway
 
 
 def test_an_address_the_provider_did_not_verify_gets_no_workspace(signed_in_app, page: Page):
