@@ -9,7 +9,8 @@ With --dids, Jetstream sends only the watched people's own records (wantedDids f
 so a like, repost, reply or quote of their posts by anyone else never streams. The watch list makes up for it: at
 start it backfills each watched person's recent posts and who reacted to them, then every RECHECK_SECONDS it reads
 their latest posts again and looks up who reacted to those whose counts changed since it last looked
-(core/collect/recheck.py: what grew is read, what fell is diffed, so an unlike by someone not watched is seen).
+(core/collect/recheck.py: what grew is read; a like or repost count that fell is diffed, so an unlike by someone not
+watched is seen).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from atproto_client import models
 from atproto_client.exceptions import AtProtocolError, NetworkError, RateLimitExceededError
 from atproto_client.models.utils import get_model_as_dict
 
-from core.collect import bluesky
+from core.collect import bluesky, recheck
 from core.collect.connector import Link
 from core.collect.events import Row, Tally, empty_row
 from core.collect.params import CollectParams
@@ -43,11 +44,14 @@ _CONNECTION_ERRORS = (NetworkError, httpx.HTTPError)
 # a feed page each, a sixth of the public AppView's 3,000 calls per 5 minutes, plus a page per 100 that a count grew.
 RECHECK_SECONDS = 600.0
 # Items per getAuthorFeed, getLikes, getRepostedBy and getQuotes call: the lexicons' maximum. A re-check reads one
-# feed page per watched person, and of each kind of reaction that grew, as many pages as it grew; of each that fell,
-# the whole list (at most CollectParams.reaction_pages each).
+# feed page per watched person, and of each kind of reaction that grew, as many pages as it grew; of a like or repost
+# count that fell, the whole list (at most CollectParams.reaction_pages each).
 PAGE = 100
 # The kinds of reaction a post view counts, in the order of _counts.
 KINDS = ("like", "repost", "reply", "quote")
+# Those whose fall is diffed (core/collect/recheck.py): replies and quotes are posts, which leave those lists when
+# hidden or detached as well as when deleted; a deleted one by a watched person comes from the stream.
+TAKEN_BACK = ("like", "repost")
 # A post's like, repost, reply and quote counts as the AppView shows them.
 Counts = tuple[int, int, int, int]
 
@@ -137,7 +141,8 @@ class Profiles:
 
 class Watchlist:
     """The watched people's posts within the scoring window and who reacted to them: backfilled once, then re-checked
-    every `recheck_seconds` for the posts whose counts grew (the ingest drops what it already holds).
+    every `recheck_seconds` for the posts whose counts changed (the ingest drops what it already holds; a like or
+    repost taken back is deleted: core/collect/recheck.py).
 
     A like carries its own time (createdAt). A repost found by getRepostedBy has none: at the post's first sight (the
     backfill, or a post new since the last look) it takes the post's time, as most reposts come soon after a post;
@@ -219,12 +224,15 @@ class Watchlist:
         self, post: models.AppBskyFeedDefs.PostView, before: dict[str, Seen]
     ) -> tuple[list[Row], dict[str, Seen]]:
         """Who liked, reposted, replied to and quoted `post`, of each kind whose count changed since `before`
-        (core/collect/recheck.look), and what this look saw of each kind (a kind never seen whole is left out)."""
+        (core/collect/recheck.look), and what this look saw of each kind (a kind whose first look failed is left
+        out, to be looked at again as new)."""
         rows: list[Row] = []
         seen: dict[str, Seen] = {}
         for kind, count in zip(KINDS, _counts(post), strict=True):
             unknown = _posted_at(post) if kind not in before else _utc_now()  # a reaction's time when it gives none
-            found, now = look(bluesky.NETWORK, before.get(kind), count, self._reader(kind, post, unknown))
+            remember = self.params.reaction_pages * PAGE if kind in TAKEN_BACK else 0
+            gone = partial(recheck.deletion, bluesky.NETWORK, subject=post.uri, subject_did=post.author.did)
+            found, now = look(before.get(kind), count, self._reader(kind, post, unknown), gone, remember)
             rows += found
             if now is not None:
                 seen[kind] = now
@@ -263,45 +271,51 @@ class Watchlist:
 
     def _likes(
         self, post: models.AppBskyFeedDefs.PostView, unknown: datetime, wanted: int | None
-    ) -> tuple[list[Row], bool] | None:
-        """The likes getLikes shows, each at its createdAt (else when the AppView indexed it, else `unknown`), and
-        whether they are all; None when a call failed."""
+    ) -> tuple[list[Row], int, bool] | None:
+        """The likes getLikes shows, each at its createdAt (else when the AppView indexed it, else `unknown`), how
+        many, and whether they are all; None when a call failed."""
         found = self._pages(self.appview.client.app.bsky.feed.get_likes, post.uri, "likes", wanted)
         if found is None:
             return None
         likes, ended = found
-        return [
-            _reaction("like", like.actor.did, post, _first_time((like.created_at, like.indexed_at), unknown))
-            for like in likes
-        ], ended
+        return (
+            [
+                _reaction("like", like.actor.did, post, _first_time((like.created_at, like.indexed_at), unknown))
+                for like in likes
+            ],
+            len(likes),
+            ended,
+        )
 
     def _reposts(
         self, post: models.AppBskyFeedDefs.PostView, unknown: datetime, wanted: int | None
-    ) -> tuple[list[Row], bool] | None:
-        """The reposts getRepostedBy shows (profiles only: each at `unknown`), and whether they are all; None when a
-        call failed. A watched person's own come from the stream and their feed, with their record and time, so
-        they are left to those."""
+    ) -> tuple[list[Row], int, bool] | None:
+        """The reposts getRepostedBy shows (profiles only: each at `unknown`), how many it listed, and whether they
+        are all; None when a call failed. A watched person's own come from the stream and their feed, with their
+        record and time, so they are left to those."""
         found = self._pages(self.appview.client.app.bsky.feed.get_reposted_by, post.uri, "reposted_by", wanted)
         if found is None:
             return None
         actors, ended = found
-        return [_reaction("repost", actor.did, post, unknown) for actor in actors if actor.did not in self.dids], ended
+        rows = [_reaction("repost", actor.did, post, unknown) for actor in actors if actor.did not in self.dids]
+        return rows, len(actors), ended
 
-    def _quotes(self, post: models.AppBskyFeedDefs.PostView, wanted: int | None) -> tuple[list[Row], bool] | None:
-        """The posts getQuotes shows quoting `post`, and whether they are all; None when a call failed."""
+    def _quotes(self, post: models.AppBskyFeedDefs.PostView, wanted: int | None) -> tuple[list[Row], int, bool] | None:
+        """The posts getQuotes shows quoting `post`, how many, and whether they are all; None when a call failed."""
         found = self._pages(self.appview.client.app.bsky.feed.get_quotes, post.uri, "posts", wanted)
-        return None if found is None else (self._posts(found[0]), found[1])
+        return None if found is None else (self._posts(found[0]), len(found[0]), found[1])
 
-    def _replies(self, post: models.AppBskyFeedDefs.PostView, _wanted: int | None) -> tuple[list[Row], bool] | None:
-        """The direct replies to `post` that getPostThread shows (depth 1, one call), and whether they are as many as
-        the post counts (blocked or hidden ones are not shown: then a fall deletes nothing); None when the call
-        failed."""
+    def _replies(
+        self, post: models.AppBskyFeedDefs.PostView, _wanted: int | None
+    ) -> tuple[list[Row], int, bool] | None:
+        """The direct replies to `post` that getPostThread shows (depth 1: one call shows them all) and how many;
+        None when the call failed."""
         thread = self.appview.call(self.appview.client.app.bsky.feed.get_post_thread, {"uri": post.uri, "depth": 1})
         if thread is None:
             return None
         replies = getattr(thread.thread, "replies", None) or ()  # none when the post is gone or blocked
         found = self._posts(view for reply in replies if (view := getattr(reply, "post", None)) is not None)
-        return found, len(found) >= (post.reply_count or 0)
+        return found, len(replies), True
 
     def _posts(self, found: Iterable[models.AppBskyFeedDefs.PostView]) -> list[Row]:
         """Post views as lake rows (those malformed counted and skipped)."""
@@ -393,9 +407,10 @@ def _reaction(
     kind: str, actor: str, post: models.AppBskyFeedDefs.PostView, when: datetime, uri: str | None = None
 ) -> Row:
     """A like or repost of `post` found by a look-up, at `when`. Its key is its record's `uri` when known; else (the
-    AppView names no like's record, nor a repost's in getRepostedBy) one made from who reacted to what: replays
-    match, though a later deletion on the stream cannot name it."""
-    row = empty_row(bluesky.NETWORK, _us(when), actor, kind)
+    AppView names no like's record, nor a repost's in getRepostedBy) one made from who reacted to what
+    (events.LOOKUP_KEY): replays match, though a later deletion on the stream cannot name it, and the row is stamped
+    when it was looked up, so a like given again after an unlike a look-up noticed is loaded again."""
     made = f"at://{actor}/{bluesky.LIKE if kind == 'like' else bluesky.REPOST}/lookup:{post.uri}"
+    row = empty_row(bluesky.NETWORK, _us(when) if uri else _now_us(), actor, kind)
     row.update(uri=uri or made, created_at=when, subject=post.uri, subject_did=post.author.did)
     return row

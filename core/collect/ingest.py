@@ -6,9 +6,10 @@ posts.external_id, interactions by collect_records, so a replayed event (a colle
 cursor, or failed over to another instance, writes some twice) changes nothing. An update on the network (the same
 URI, a new version) replaces what the stored version said: an edited post is loaded anew with the reactions it had,
 and what it no longer mentions goes; the update is remembered, so an earlier version replayed later is dropped.
-A deletion hides the versions of its record made before it; it is remembered, so a create replayed later stays
-deleted, while a record made again after it (a like given again after an unlike, which a look-up names by the same
-key) is loaded. In one load a deletion is applied after the creates before it and before those after it. Accounts
+Deletions are applied after creates of the same load; a deleted record is remembered, so its create replayed later
+stays deleted. A reaction a look-up found has a key made from who reacted to what (events.LOOKUP_KEY), not a
+record's: when a look-up notices it taken back, its deletion removes what was seen of it before (stored, or earlier
+in the same load) and is not remembered, so the same reaction given again and seen later is loaded. Accounts
 reported deactivated, taken down, suspended or deleted are hidden: their activity is removed and nothing new of
 theirs is loaded until they are active again. Each run first finishes any scrub of erased people from the lake that
 an erasure could not (scrub_erased).
@@ -25,6 +26,7 @@ import polars as pl
 import pyarrow as pa
 
 from core.collect import lake as lakes
+from core.collect.events import LOOKUP_KEY
 from core.collect.mapping import edits, latest_versions, map_events
 from core.db.warehouse import record_load, rows, transaction
 from core.ingest.errors import FileRef
@@ -151,7 +153,7 @@ def _load_batch(
     hidden = _apply_statuses(con, events)
     events = _without_hidden_and_deleted(con, events)
     early, events = _deletes_before_creates(events)
-    _apply_deletes(con, early)  # a record made again in this load is then loaded as new, not as a replay
+    taken_back = _apply_deletes(con, early)  # a reaction seen again later in this load then loads as new
     events = latest_versions(events, _replaced(con, events))
     recorded = _recorded(con, events)
     edited = edits(events, _stored_posts(con, events), recorded)
@@ -164,7 +166,7 @@ def _load_batch(
     _remember_records(con, mapped.records)
     if mapped.profiles.height:
         update_profiles(con, mapped.profiles)
-    deleted = early.height + _apply_deletes(con, mapped.deletes)
+    deleted = taken_back + _apply_deletes(con, mapped.deletes)
     return counts.added, deleted, hidden
 
 
@@ -269,14 +271,14 @@ def _apply_statuses(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> int
 
 
 def _without_hidden_and_deleted(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> pl.DataFrame:
-    """Events minus those of hidden accounts and the creates of records deleted at or after the create's time
-    (in this load or before)."""
+    """Events minus those of hidden accounts and the creates of records deleted (now, in this load, or before); of a
+    look-up's key, only those seen before its deletion in this load."""
     hidden = con.sql("SELECT network::VARCHAR AS network, external_id AS did FROM collect_hidden").pl()
     creates = events.filter(pl.col("uri").is_not_null() & (pl.col("kind") != "delete")).select("network", "uri")
-    con.register("collect_create_rows", creates.unique())
+    con.register("collect_create_rows", creates)
     try:
         stored = con.sql(
-            "SELECT d.network::VARCHAR AS network, d.uri, d.deleted_us FROM collect_deleted d "
+            "SELECT d.network::VARCHAR AS network, d.uri, NULL::BIGINT AS deleted_us FROM collect_deleted d "
             "JOIN collect_create_rows c ON d.network = c.network::network_name AND d.uri = c.uri"
         ).pl()
     finally:
@@ -289,7 +291,7 @@ def _without_hidden_and_deleted(con: duckdb.DuckDBPyConnection, events: pl.DataF
         kept.filter(pl.col("kind") != "delete")
         .select("network", "uri", "time_us")
         .join(deleted, on=["network", "uri"])
-        .filter(pl.col("deleted_us") >= pl.col("time_us"))
+        .filter(~pl.col("uri").str.contains(LOOKUP_KEY) | (pl.col("deleted_us") >= pl.col("time_us")))
         .select("network", "uri", "time_us")
         .unique()
     )
@@ -297,15 +299,15 @@ def _without_hidden_and_deleted(con: duckdb.DuckDBPyConnection, events: pl.DataF
 
 
 def _deletes_before_creates(events: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(the deletions in `events` of records made again later in them, as network, uri, deleted_us; the events
+    """(the deletions in `events` of look-up keys seen again later in them, as network, uri, deleted_us; the events
     without those deletions). Ingest applies the first before loading, the rest after."""
     deletes = events.filter(pl.col("kind") == "delete")
-    made_again = (
+    seen_again = (
         events.filter(pl.col("uri").is_not_null() & (pl.col("kind") != "delete"))
         .group_by("network", "uri")
-        .agg(last_made=pl.col("time_us").max())
+        .agg(last_seen=pl.col("time_us").max())
     )
-    early = deletes.join(made_again, on=["network", "uri"]).filter(pl.col("time_us") < pl.col("last_made"))
+    early = deletes.join(seen_again, on=["network", "uri"]).filter(pl.col("time_us") < pl.col("last_seen"))
     rest = events.join(
         early.select("network", "uri", "time_us", "kind"), on=["network", "uri", "time_us", "kind"], how="anti"
     )
@@ -468,22 +470,19 @@ def _replace_edited(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame) -> pl.
 
 
 def _apply_deletes(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame) -> int:
-    """Remove deleted posts and the interactions deleted records made; remember the deletions."""
+    """Remove deleted posts and the interactions deleted records made; remember the deletions of records (a look-up's
+    key is not one: the same reaction may be given again)."""
     if not deletes.height:
         return 0
-    deletes = deletes.sort("deleted_us").unique(["network", "uri"], keep="last")
+    deletes = deletes.unique(["network", "uri"], keep="last")
     con.register("collect_delete_rows", deletes)
     try:
         keys = _unrecord(con, "collect_delete_rows")
-        # Each record's latest deletion is kept: it hides every version made before it.
-        con.execute(
-            "DELETE FROM collect_deleted k USING collect_delete_rows d "
-            "WHERE k.network = d.network::network_name AND k.uri = d.uri AND k.deleted_us < d.deleted_us"
-        )
         con.execute(
             "INSERT INTO collect_deleted SELECT d.network::network_name, d.uri, d.deleted_us "
             "FROM collect_delete_rows d ANTI JOIN collect_deleted k ON k.network = d.network::network_name "
-            "AND k.uri = d.uri"
+            "AND k.uri = d.uri WHERE NOT regexp_matches(d.uri, ?)",
+            [LOOKUP_KEY],
         )
     finally:
         con.unregister("collect_delete_rows")

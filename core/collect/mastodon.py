@@ -9,9 +9,9 @@ it reconnected or where the instance refuses it, and reads the watched accounts,
 first poll takes the latest page; after a restart each timeline is read on from the stored cursor rewound
 RESUME_REWIND_SECONDS, and ingest de-duplicates. Favourites and boosts of the watched accounts' posts are looked up
 when a post is first seen and again whenever its counts have changed (recent posts are re-read every
-RECHECK_SECONDS; core/collect/recheck.py: an unfavourite or unboost is seen as a fall and deleted). Polling needs
-no login; since Mastodon 4.2 the stream needs a user access token (read:statuses), which is used for the stream
-only, so the polled timelines stay what anyone can see.
+RECHECK_SECONDS; core/collect/recheck.py: an unfavourite or unboost is seen when its count falls, and deleted).
+Polling needs no login; since Mastodon 4.2 the stream needs a user access token (read:statuses), which is used for
+the stream only, so the polled timelines stay what anyone can see.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from mastodon import Mastodon, MastodonError, MastodonNetworkError, MastodonRatelimitError, StreamListener
 
+from core.collect import recheck
 from core.collect.connector import Link
 from core.collect.events import Row, empty_row
 from core.collect.params import DEFAULT_PARAMS, CollectParams
@@ -281,7 +282,9 @@ class MastodonConnector:
         return row
 
     def _reaction(self, kind: str, actor: Any, status: Any, when: Any) -> Row:
-        row = empty_row(NETWORK, _us(when), self._account_key(actor["id"]), kind)
+        """A favourite ("like") or boost ("repost") of `status` at `when`, keyed by who reacted to what
+        (events.LOOKUP_KEY: Mastodon names no favourite) and stamped when it was seen."""
+        row = empty_row(NETWORK, int(time.time() * 1e6), self._account_key(actor["id"]), kind)
         row.update(
             uri=f"{self.host}/{kind}/{status['id']}/{actor['id']}",
             created_at=_naive(when),
@@ -308,7 +311,14 @@ class MastodonConnector:
         seen: dict[str, Seen] = {}
         for kind, count, lookup in kinds:
             when = status["created_at"] if kind not in before else datetime.now(UTC)
-            found, now = look(NETWORK, before.get(kind), count, partial(self._who, kind, lookup, status, when))
+            gone = partial(
+                recheck.deletion,
+                NETWORK,
+                subject=self._status_key(status["id"]),
+                subject_did=self._account_key(status["account"]["id"]),
+            )
+            read = partial(self._who, kind, lookup, status, when)
+            found, now = look(before.get(kind), count, read, gone, self.params.reaction_pages * PAGE)
             rows += found
             if now is not None:
                 seen[kind] = now
@@ -317,10 +327,10 @@ class MastodonConnector:
 
     def _who(
         self, kind: str, lookup: Callable[[Any], Any], status: Any, when: Any, wanted: int | None
-    ) -> tuple[list[Row], bool]:
+    ) -> tuple[list[Row], int, bool]:
         """Who gave `status` a favourite or boost (`lookup`: favourited_by or reblogged_by, newest first, 40 a
         page, then the pages its Link header names) until `wanted` are read (None: all), the pages end or
-        reaction_pages were read: their profile and reaction rows, and whether the pages ended."""
+        reaction_pages were read: their profile and reaction rows, how many, and whether the pages ended."""
         page, pages = lookup(status["id"]), 1
         found = list(page)
         while True:
@@ -332,7 +342,7 @@ class MastodonConnector:
         rows: list[Row] = []
         for actor in found:
             rows += [self.profile(actor), self._reaction(kind, actor, status, when)]
-        return rows, ended
+        return rows, len(found), ended
 
     async def streamed(self, event: str, payload: Any, out: asyncio.Queue[Row]) -> None:
         """Put the rows of one streamed event on `out` (in the loop, so the link and the queue stay the loop's): a

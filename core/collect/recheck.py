@@ -1,12 +1,13 @@
 """How a connector looks again at who reacted to a watched post, the same rule on every network.
 
 A network shows a post's count of each kind of reaction and, page by page, who gave them, newest first. When a count
-grew, the newest as many as it grew are read (all of them at the post's first sight). When it fell, someone took
-theirs back (an unlike, an unboost, a deleted reply): the whole list is read again and each record an earlier look
-found that is missing now is deleted, so a reaction taken back leaves Sway as one deleted on the stream does. A
-count as it was costs no call: a reaction taken back and another given between two looks stay unseen until the
-count next changes, and what was taken back while the collector was stopped is not seen (a restart is a first
-sight).
+grew, the newest as many as it grew are read (all of them at the post's first sight). When a like or repost count
+fell, someone took theirs back (an unlike, an unboost): the whole list is read again and each reaction an earlier
+look found that is missing now is deleted, so it leaves Sway as one deleted on the stream does. A count as it was
+costs no call: a reaction taken back and another given between two looks stay unseen until the count next changes,
+and what was taken back while the collector was stopped is not seen (a restart is a first sight). A kind whose count
+is over what a look may remember (its list could not be read whole), and replies and quotes (a post leaves those
+lists when hidden or detached, not only when deleted), delete nothing.
 """
 
 from __future__ import annotations
@@ -23,43 +24,68 @@ class Seen:
     """One kind of reaction to one post, as the last look left it."""
 
     count: int  # the network's count then
-    # The records look-ups found, (uri, acting account): every one behind the count, or None when they did not all
-    # fit in the pages read (a viral post), and a fall then deletes nothing.
+    # The reactions look-ups found, (record key, acting account): every one behind the count, or None when a fall
+    # cannot be told apart (more than a look remembers, or not all of them read), and a fall then deletes nothing.
     records: frozenset[tuple[str, str]] | None
 
 
 # Reads the newest `wanted` reactions of one kind (None: all, as far as the pages allowed): their rows (profile rows
-# may come with them) and whether the list was read to its end; None when a call failed.
-Read = Callable[[int | None], tuple[list[Row], bool] | None]
+# may come with them), how many the network listed (the rows may leave some out) and whether the list ended; None
+# when a call failed.
+Read = Callable[[int | None], tuple[list[Row], int, bool] | None]
+# A delete row for a reaction (record key, acting account) a look found before and no longer shows.
+Deletion = Callable[[str, str], Row]
 
 
-def look(network: str, before: Seen | None, count: int, read: Read) -> tuple[list[Row], Seen | None]:
+def look(
+    before: Seen | None, count: int, read: Read, deletion: Deletion, remember: int
+) -> tuple[list[Row], Seen | None]:
     """The rows one look at one kind of reaction adds (new reactions, deletions of those taken back), and what to
-    remember for the next look: `before` when a call failed, so the same look is made again next time."""
+    remember for the next look: `before` when a call failed, so the same look is made again next time.
+
+    `remember`: the most reactions of this kind whose records are kept to tell a fall apart (0: never).
+    """
     had = before.count if before is not None else 0
     if before is not None and count == had:
         return [], before
     if before is None and count == 0:
         return [], Seen(0, frozenset())
-    fell = count < had
-    got = read(None if fell else count - had)
+    if before is not None and count < had:
+        if before.records is None or count > remember:
+            return [], Seen(count, None)  # nothing to compare with: no call
+        got = read(None)
+        if got is None:
+            return [], before
+        rows, _, ended = got
+        if not ended:
+            return [], Seen(count, None)
+        found = _records(rows)
+        new = found - before.records
+        added = {did for _, did in new}
+        fresh = [r for r in rows if _record(r) in new or (r["kind"] == "profile" and r["did"] in added)]
+        return fresh + [deletion(uri, did) for uri, did in sorted(before.records - found)], Seen(count, found)
+    got = read(count - had if before is not None else count)
     if got is None:
         return [], before
-    rows, ended = got
-    found = frozenset((str(r["uri"]), str(r["did"])) for r in rows if r["kind"] != "profile")
-    if fell:
-        if not ended:
-            return rows, Seen(count, None)
-        gone = before.records - found if before is not None and before.records is not None else frozenset()
-        return rows + [_deletion(network, uri, did) for uri, did in sorted(gone)], Seen(count, found)
-    whole = ended or len(found) >= count - had
-    if not whole or (before is not None and before.records is None):
+    rows, listed, ended = got
+    whole = ended or listed >= count - had
+    earlier = before.records if before is not None else frozenset()
+    if not whole or count > remember or earlier is None:
         return rows, Seen(count, None)
-    return rows, Seen(count, found | (before.records if before is not None else frozenset()))
+    return rows, Seen(count, _records(rows) | earlier)
 
 
-def _deletion(network: str, uri: str, did: str) -> Row:
-    """A delete row for a reaction a look-up found before and no longer shows, at the time it was noticed."""
+def deletion(network: str, uri: str, did: str, subject: str, subject_did: str) -> Row:
+    """A delete row for `did`'s reaction `uri` to the post `subject` by `subject_did`, at the time it was noticed
+    (the post and its author are named, as on the reaction's own row, so an erasure of either finds it)."""
     row = empty_row(network, int(time.time() * 1e6), did, "delete")
-    row["uri"] = uri
+    row.update(uri=uri, subject=subject, subject_did=subject_did)
     return row
+
+
+def _record(row: Row) -> tuple[str, str]:
+    return str(row["uri"]), str(row["did"])
+
+
+def _records(rows: list[Row]) -> frozenset[tuple[str, str]]:
+    return frozenset(_record(r) for r in rows if r["kind"] != "profile")

@@ -3,14 +3,14 @@ updates replacing what the stored version said, deletions and take-downs honoure
 malformed and unknown events counted."""
 
 import json
-from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from core.collect import bluesky, lake
 from core.collect import ingest as ingest_module
-from core.collect.events import Tally, to_batch
+from core.collect.events import Tally, empty_row, to_batch
 from core.collect.ingest import ingest
 from core.db import warehouse
 
@@ -485,46 +485,51 @@ def _likes_by(con, did: str) -> list[tuple]:
     )
 
 
-def _like_frames(rkey: str) -> tuple[Callable[[int, str], str], Callable[[int], str]]:
-    """(a like of Mira's post at a given time and createdAt, its deletion frame at a given time)."""
-    subject = {"uri": MIRA_POST, "cid": "b"}
+def _looked_up(kind: str, time_us: int, created: str | None = None) -> dict:
+    """A row of Erin's like of Mira's post as a look-up gives it (its key made from who liked what), or the delete
+    row a look-up writes when the like is no longer listed."""
+    row = empty_row("bluesky", time_us, ERIN, kind)
+    row.update(uri=f"at://{ERIN}/app.bsky.feed.like/lookup:{MIRA_POST}", subject=MIRA_POST, subject_did=MIRA)
+    if created is not None:
+        row["created_at"] = datetime.fromisoformat(created)
+    return row
 
-    def made(time_us: int, created: str) -> str:
-        record = {"$type": "app.bsky.feed.like", "subject": subject, "createdAt": created}
-        body = {"operation": "create", "collection": "app.bsky.feed.like", "rkey": rkey, "cid": "b", "record": record}
-        return _frame(ERIN, time_us, "commit", body)
 
-    def gone(time_us: int) -> str:
-        return _frame(
-            ERIN, time_us, "commit", {"operation": "delete", "collection": "app.bsky.feed.like", "rkey": rkey}
-        )
-
-    return made, gone
+def _load_rows(con, root, rows: list[dict]) -> None:
+    lake.write_segment(root, "bluesky", to_batch(rows), stream=False)
+    with warehouse.transaction(con):
+        ingest(con, root, "bluesky")
 
 
 @pytest.mark.parametrize("one_load", [False, True])
-def test_a_record_made_again_after_its_deletion_is_loaded_and_its_first_version_stays_deleted(loaded, one_load):
+def test_a_looked_up_like_taken_back_and_given_again_is_loaded_again(loaded, one_load):
     con, root, _, _ = loaded
-    # A like given, taken back and given again under the same key: what a look-up shows of an unlike and a re-like
-    # (it names a like by who liked what), and what a client reusing a record key sends on the stream.
-    made, gone = _like_frames("3zrelike")
-    frames = [
-        made(1764921700000000, "2025-12-05T08:00:00Z"),
-        gone(1764921800000000),
-        made(1764921900000000, "2025-12-05T08:05:00Z"),
+    rows = [
+        _looked_up("like", 1764921700000000, "2025-12-05 08:00:00"),
+        _looked_up("delete", 1764921800000000),
+        _looked_up("like", 1764921900000000, "2025-12-05 08:05:00"),  # a new like record, so a new createdAt
     ]
-    for batch in [frames] if one_load else [[f] for f in frames]:
-        _load(con, root, batch)
+    for batch in [rows] if one_load else [[r] for r in rows]:
+        _load_rows(con, root, batch)
     assert [str(t) for _, t in _likes_by(con, ERIN)] == ["2025-12-05 08:05:00"]
-    _load(con, root, [frames[0]])  # the first version replayed: still gone, and the second is not doubled
-    assert [str(t) for _, t in _likes_by(con, ERIN)] == ["2025-12-05 08:05:00"]
-    _load(con, root, [gone(1764922000000000), frames[2]])  # taken back again; the second version replayed after
+    _load_rows(con, root, [_looked_up("delete", 1764922000000000)])
     assert _likes_by(con, ERIN) == []
 
 
-def test_a_record_deleted_made_again_and_deleted_in_one_load_is_gone(loaded):
+def test_a_looked_up_like_seen_then_taken_back_in_one_load_is_gone(loaded):
     con, root, _, _ = loaded
-    made, gone = _like_frames("3zundone")
-    _load(con, root, [made(1764921700000000, "2025-12-05T08:00:00Z"), gone(1764921800000000),
-                      made(1764921900000000, "2025-12-05T08:05:00Z"), gone(1764922000000000)])  # fmt: skip
+    _load_rows(con, root, [_looked_up("like", 1764921700000000, "2025-12-05 08:00:00"),
+                           _looked_up("delete", 1764921800000000)])  # fmt: skip
+    assert _likes_by(con, ERIN) == []
+
+
+def test_a_deleted_record_stays_deleted_when_replayed_with_a_later_time(loaded):
+    con, root, _, _ = loaded
+    # A record's deletion is final, whatever time a replay carries (another Jetstream instance's clock).
+    subject = {"uri": MIRA_POST, "cid": "b"}
+    record = {"$type": "app.bsky.feed.like", "subject": subject, "createdAt": "2025-12-05T08:00:00Z"}
+    made = {"operation": "create", "collection": "app.bsky.feed.like", "rkey": "3zgone", "cid": "b", "record": record}
+    gone = {"operation": "delete", "collection": "app.bsky.feed.like", "rkey": "3zgone"}
+    _load(con, root, [_frame(ERIN, 1764921700000000, "commit", made), _frame(ERIN, 1764921800000000, "commit", gone)])
+    _load(con, root, [_frame(ERIN, 1764921900000000, "commit", made)])
     assert _likes_by(con, ERIN) == []

@@ -414,5 +414,7 @@ def test_an_unfavourite_and_an_unboost_leave_the_warehouse_and_a_favourite_given
         server.stop()
         con.close()
     host = server.url.split("//")[1]
-    assert sorted(r["did"] for r in taken_back if r["kind"] == "delete") == [
-        f"{host}/accounts/{BEN['id']}", f"{host}/accounts/{boosters[0]['id']}"]  # fmt: skip
+    # Each names the post and its author too, so an erasure of any of them finds it in the lake.
+    assert sorted((r["did"], r["subject"], r["subject_did"]) for r in taken_back if r["kind"] == "delete") == [
+        (f"{host}/accounts/{who['id']}", f"{host}/statuses/{post['id']}", f"{host}/accounts/{ANA['id']}")
+        for who in (BEN, boosters[0])]  # fmt: skip
