@@ -51,8 +51,9 @@ class CollectParams:
     backfill_posts_per_person: int = 200
     # Who liked, reposted or quoted a post (on Mastodon favourited or boosted it) is read in pages of 100 (40),
     # newest first, until the new ones are read (all at the post's first sight, the growth of its count at a
-    # re-check): at most this many pages per kind and post, so a viral post costs a bounded share of the rate limit
-    # and keeps its latest 1,000 (400) of each.
+    # re-check; the whole list when a like or repost count fell): at most this many pages per kind and post, so a
+    # viral post costs a bounded share of the rate limit and keeps its latest 1,000 (400) of each. A fall on a post
+    # with more than that deletes nothing and costs no call (core/collect/recheck.py).
     reaction_pages: int = 10
     # Progress lines on the command line, and the status file the Data page reads, are written this often.
     report_seconds: float = 5.0
