@@ -64,7 +64,7 @@ def sentences(b: Breakdown, network: str = "all") -> list[str]:
     if s["score"] <= 1 and not s["reactions"]:
         return ["No reactions from others in the scoring window, so the score stays at the floor of 1."]
     rows = b.signals.filter(pl.col("network") == network)
-    # Follows are counted apart, so the reactions here are the header's "Reactions received" (reactions to posts).
+    # Follows are counted apart, so the reactions here are the header's "Reactions" (received, on posts).
     follows = int(rows.filter(pl.col("signal") == "follow")["reactions"].sum() or 0)
     received = count_of(s["reactions"] - follows, "reaction")
     if follows:
