@@ -30,7 +30,8 @@ _POST = ("post_id",)
 _KEEP = {"people", "accounts", "posts"}  # deleted last, by their own keys
 # The live collectors' bookkeeping (collect_records, collect_deleted, collect_hidden) keys people by text, not ids:
 # an account's external id (on the row's network), and a record's key, which is a post's external id or an at://
-# URI naming its author's DID. Erasure matches these against the erased accounts' and posts' external ids.
+# URI naming its author's DID, or a look-up's key made from who reacted to what (core/collect/events.LOOKUP_KEY).
+# Erasure matches these against the erased accounts' and posts' external ids.
 _ACCOUNT_KEY = ("actor_key", "target_key", "external_id")  # people.external_id is a person key: people is _KEEP
 _RECORD_KEY = ("uri", "post_key")
 _AT_AUTHORITY = r"^at://([^/]+)/"  # the repository (author) DID of an at:// URI
@@ -145,7 +146,23 @@ def _key_conditions(table: str, columns: list[str]) -> list[str]:
             # at://<did>/...: a record in the erased account's repository, whoever else it names.
             authored = f"starts_with({key}, 'at://' || e.external_id || '/')"
             conditions.append(f"EXISTS (SELECT 1 FROM erase_accounts e WHERE {authored}{same})")  # noqa: S608
+            conditions += [c.format(key=key, same=same) for c in _LOOKUP_KEY_CONDITIONS]
     return conditions
+
+
+# A look-up's key names the post reacted to, and on Mastodon the account that reacted by its id alone:
+# at://<actor>/<collection>/lookup:at://<author>/... and <instance>/like|repost/<status id>/<account id>.
+_LOOKUP_KEY_CONDITIONS = (
+    "EXISTS (SELECT 1 FROM erase_accounts e WHERE contains({key}, '/lookup:at://' || e.external_id || '/'){same})",
+    # Mastodon accounts are <instance>/accounts/<id>, statuses <instance>/statuses/<id>.
+    "EXISTS (SELECT 1 FROM erase_accounts e WHERE e.external_id LIKE '%/accounts/%' AND ("
+    "starts_with({key}, split_part(e.external_id, '/accounts/', 1) || '/like/') OR "
+    "starts_with({key}, split_part(e.external_id, '/accounts/', 1) || '/repost/')) AND "
+    "ends_with({key}, '/' || split_part(e.external_id, '/accounts/', 2)){same})",
+    "EXISTS (SELECT 1 FROM erase_posts e WHERE e.external_id LIKE '%/statuses/%' AND ("
+    "starts_with({key}, replace(e.external_id, '/statuses/', '/like/') || '/') OR "
+    "starts_with({key}, replace(e.external_id, '/statuses/', '/repost/') || '/')){same})",
+)
 
 
 def _delete_everywhere(con: duckdb.DuckDBPyConnection, person_id: int | None) -> dict[str, int]:

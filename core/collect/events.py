@@ -50,8 +50,10 @@ LAKE_SCHEMA = pa.schema(
 COLUMNS = tuple(LAKE_SCHEMA.names)
 # The keys connectors make for a reaction a look-up found without its record's name (a Bluesky like or repost from
 # getLikes or getRepostedBy, a Mastodon favourite or boost): at://<actor>/<collection>/lookup:<post> and
-# <instance>/like|repost/<status>/<account>. Such a row is stamped when it was looked up; its deletion (the look-up
-# noticed it taken back) is not remembered, as the same reaction may be given again (core/collect/ingest.py).
+# <instance>/like|repost/<status>/<account>. Such a row is stamped when it was looked up, and its deletion (the
+# look-up noticed it taken back) hides only what was seen before it, as the same reaction may be given again
+# (core/collect/ingest.py; core/privacy.py erases these keys by the people they name). A real record key of the form
+# would only lose the finality of its own deletion.
 LOOKUP_KEY = r"^at://[^/]+/[^/]+/lookup:|^[^/]+/(like|repost)/[^/]+/[^/]+$"
 
 Row = dict[str, object]

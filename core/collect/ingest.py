@@ -8,8 +8,8 @@ URI, a new version) replaces what the stored version said: an edited post is loa
 and what it no longer mentions goes; the update is remembered, so an earlier version replayed later is dropped.
 Deletions are applied after creates of the same load; a deleted record is remembered, so its create replayed later
 stays deleted. A reaction a look-up found has a key made from who reacted to what (events.LOOKUP_KEY), not a
-record's: when a look-up notices it taken back, its deletion removes what was seen of it before (stored, or earlier
-in the same load) and is not remembered, so the same reaction given again and seen later is loaded. Accounts
+record's, and is stamped when it was seen: when a look-up notices it taken back, its deletion hides only what was
+seen of it before (whichever load brings it), so the same reaction given again and seen later is loaded. Accounts
 reported deactivated, taken down, suspended or deleted are hidden: their activity is removed and nothing new of
 theirs is loaded until they are active again. Each run first finishes any scrub of erased people from the lake that
 an erasure could not (scrub_erased).
@@ -272,13 +272,13 @@ def _apply_statuses(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> int
 
 def _without_hidden_and_deleted(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> pl.DataFrame:
     """Events minus those of hidden accounts and the creates of records deleted (now, in this load, or before); of a
-    look-up's key, only those seen before its deletion in this load."""
+    look-up's key, only those seen before its latest deletion."""
     hidden = con.sql("SELECT network::VARCHAR AS network, external_id AS did FROM collect_hidden").pl()
     creates = events.filter(pl.col("uri").is_not_null() & (pl.col("kind") != "delete")).select("network", "uri")
-    con.register("collect_create_rows", creates)
+    con.register("collect_create_rows", creates.unique())
     try:
         stored = con.sql(
-            "SELECT d.network::VARCHAR AS network, d.uri, NULL::BIGINT AS deleted_us FROM collect_deleted d "
+            "SELECT d.network::VARCHAR AS network, d.uri, d.deleted_us FROM collect_deleted d "
             "JOIN collect_create_rows c ON d.network = c.network::network_name AND d.uri = c.uri"
         ).pl()
     finally:
@@ -301,9 +301,10 @@ def _without_hidden_and_deleted(con: duckdb.DuckDBPyConnection, events: pl.DataF
 def _deletes_before_creates(events: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(the deletions in `events` of look-up keys seen again later in them, as network, uri, deleted_us; the events
     without those deletions). Ingest applies the first before loading, the rest after."""
-    deletes = events.filter(pl.col("kind") == "delete")
+    lookup = pl.col("uri").str.contains(LOOKUP_KEY)
+    deletes = events.filter((pl.col("kind") == "delete") & lookup)
     seen_again = (
-        events.filter(pl.col("uri").is_not_null() & (pl.col("kind") != "delete"))
+        events.filter(lookup & (pl.col("kind") != "delete"))
         .group_by("network", "uri")
         .agg(last_seen=pl.col("time_us").max())
     )
@@ -470,19 +471,21 @@ def _replace_edited(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame) -> pl.
 
 
 def _apply_deletes(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame) -> int:
-    """Remove deleted posts and the interactions deleted records made; remember the deletions of records (a look-up's
-    key is not one: the same reaction may be given again)."""
+    """Remove deleted posts and the interactions deleted records made; remember each record's latest deletion."""
     if not deletes.height:
         return 0
-    deletes = deletes.unique(["network", "uri"], keep="last")
+    deletes = deletes.sort("deleted_us").unique(["network", "uri"], keep="last")
     con.register("collect_delete_rows", deletes)
     try:
         keys = _unrecord(con, "collect_delete_rows")
         con.execute(
+            "DELETE FROM collect_deleted k USING collect_delete_rows d "
+            "WHERE k.network = d.network::network_name AND k.uri = d.uri AND k.deleted_us < d.deleted_us"
+        )
+        con.execute(
             "INSERT INTO collect_deleted SELECT d.network::network_name, d.uri, d.deleted_us "
             "FROM collect_delete_rows d ANTI JOIN collect_deleted k ON k.network = d.network::network_name "
-            "AND k.uri = d.uri WHERE NOT regexp_matches(d.uri, ?)",
-            [LOOKUP_KEY],
+            "AND k.uri = d.uri"
         )
     finally:
         con.unregister("collect_delete_rows")

@@ -25,7 +25,8 @@ class Seen:
 
     count: int  # the network's count then
     # The reactions look-ups found, (record key, acting account): every one behind the count, or None when a fall
-    # cannot be told apart (more than a look remembers, or not all of them read), and a fall then deletes nothing.
+    # cannot be told apart (more than a look remembers, or not all of them read), and a fall then deletes nothing
+    # until the post leaves the person's latest page or the collector restarts (a first sight reads them all again).
     records: frozenset[tuple[str, str]] | None
 
 
@@ -51,7 +52,7 @@ def look(
     if before is None and count == 0:
         return [], Seen(0, frozenset())
     if before is not None and count < had:
-        if before.records is None or count > remember:
+        if before.records is None:
             return [], Seen(count, None)  # nothing to compare with: no call
         got = read(None)
         if got is None:

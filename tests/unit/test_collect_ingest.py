@@ -533,3 +533,14 @@ def test_a_deleted_record_stays_deleted_when_replayed_with_a_later_time(loaded):
     _load(con, root, [_frame(ERIN, 1764921700000000, "commit", made), _frame(ERIN, 1764921800000000, "commit", gone)])
     _load(con, root, [_frame(ERIN, 1764921900000000, "commit", made)])
     assert _likes_by(con, ERIN) == []
+
+
+def test_a_looked_up_like_seen_before_its_deletion_stays_out_whichever_load_brings_it(loaded):
+    con, root, _, _ = loaded
+    # A backlog loaded in several batches may bring the look-up that noticed the unlike before the one that saw
+    # the like: the deletion is kept with the time it was noticed, and hides what was seen before it.
+    _load_rows(con, root, [_looked_up("delete", 1764921800000000)])
+    _load_rows(con, root, [_looked_up("like", 1764921700000000, "2025-12-05 08:00:00")])
+    assert _likes_by(con, ERIN) == []
+    _load_rows(con, root, [_looked_up("like", 1764921900000000, "2025-12-05 08:05:00")])  # given again, seen later
+    assert [str(t) for _, t in _likes_by(con, ERIN)] == ["2025-12-05 08:05:00"]

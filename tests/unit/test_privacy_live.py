@@ -2,6 +2,7 @@
 collect_deleted, collect_hidden) too, which keys people by text (external ids, at:// URIs), not by Sway's ids; and
 a restore that re-applies the erasure removes them from the restored bookkeeping as well."""
 
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
@@ -12,7 +13,7 @@ from core import privacy
 from core.backups import folder as backup
 from core.collect import bluesky, lake
 from core.collect import ingest as collect_ingest
-from core.collect.events import Tally, to_batch
+from core.collect.events import Tally, empty_row, to_batch
 from core.collect.ingest import ingest
 from core.db import warehouse
 from core.db.connections import SharedWarehouse
@@ -201,3 +202,43 @@ def test_a_restore_from_before_the_erasure_keeps_the_failed_lake_scrub_pending(l
     finally:
         con.close()
     assert _naming(root, MIRA) == 0 and _naming(root, JONAS) > 0
+
+
+def _deleted(con) -> set[str]:
+    return {uri for (uri,) in warehouse.rows(con, "SELECT uri FROM collect_deleted")}
+
+
+def test_erasure_removes_look_up_deletions_naming_the_person_as_who_reacted_or_whose_post_it_was(loaded):
+    con, root, _ = loaded
+    # Keys a look-up makes for a like or repost it saw taken back: who reacted to which post.
+    theirs = {
+        f"at://{JONAS}/app.bsky.feed.like/lookup:at://{MIRA}/app.bsky.feed.post/3kgone",  # of her post
+        f"at://{MIRA}/app.bsky.feed.repost/lookup:at://{JONAS}/app.bsky.feed.post/3kother",  # by her
+    }
+    lookalike = f"at://{JONAS}/app.bsky.feed.like/lookup:at://{LOOKALIKE}/app.bsky.feed.post/3kgone"
+    con.executemany("INSERT INTO collect_deleted VALUES ('bluesky', ?, 2)", [[k] for k in (*theirs, lookalike)])
+    # On Mastodon the key names the status and the account by their ids alone.
+    host = "social.example"
+    rows = []
+    for account in ("7", "8", "70"):
+        profile = empty_row("mastodon", 1, f"{host}/accounts/{account}", "profile")
+        rows.append(profile | {"handle": f"user{account}@{host}"})
+    post = {"uri": f"{host}/statuses/900", "text": "hi", "created_at": datetime(2025, 12, 5, 8)}
+    rows.append(empty_row("mastodon", 2, f"{host}/accounts/7", "post") | post)
+    lake.write_segment(root, "mastodon", to_batch(rows))
+    with warehouse.transaction(con):
+        ingest(con, root, "mastodon")
+    on_mastodon = [f"{host}/like/900/8", f"{host}/repost/901/8", f"{host}/like/902/70", f"{host}/repost/9000/70"]
+    con.executemany("INSERT INTO collect_deleted VALUES ('mastodon', ?, 2)", [[k] for k in on_mastodon])
+
+    privacy.erase_person(con, LOCAL, _mira(con))
+    assert not theirs & _deleted(con) and lookalike in _deleted(con)
+
+    def person(account: str) -> int:
+        key = f"{host}/accounts/{account}"
+        return warehouse.scalar(con, "SELECT person_id FROM accounts WHERE external_id = ?", [key])
+
+    privacy.erase_person(con, LOCAL, person("7"))  # the author of status 900
+    assert {k for k in on_mastodon if k in _deleted(con)} == set(on_mastodon[1:])
+    privacy.erase_person(con, LOCAL, person("8"))  # who favourited 900 and boosted 901
+    assert {k for k in on_mastodon if k in _deleted(con)} == set(on_mastodon[2:])  # account 70 is someone else
