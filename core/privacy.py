@@ -86,8 +86,6 @@ def _ensure_secret(con: duckdb.DuckDBPyConnection) -> str:
     return found
 
 
-
-
 def erase_person(con: duckdb.DuckDBPyConnection, access: Access, person_id: int) -> ErasureReport:
     """Remove person `person_id` and everything derived from them, suppress their keys; instance operators only."""
     with transaction(con):
@@ -127,6 +125,21 @@ def _collect_posts(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+# A look-up's key names the post reacted to, and on Mastodon the account that reacted by its id alone:
+# at://<actor>/<collection>/lookup:at://<author>/... and <instance>/like|repost/<status id>/<account id>.
+_LOOKUP_KEY_CONDITIONS = (
+    "EXISTS (SELECT 1 FROM erase_accounts e WHERE contains({key}, '/lookup:at://' || e.external_id || '/'){same})",
+    # Mastodon accounts are <instance>/accounts/<id>, statuses <instance>/statuses/<id>.
+    "EXISTS (SELECT 1 FROM erase_accounts e WHERE e.external_id LIKE '%/accounts/%' AND ("
+    "starts_with({key}, split_part(e.external_id, '/accounts/', 1) || '/like/') OR "
+    "starts_with({key}, split_part(e.external_id, '/accounts/', 1) || '/repost/')) AND "
+    "ends_with({key}, '/' || split_part(e.external_id, '/accounts/', 2)){same})",
+    "EXISTS (SELECT 1 FROM erase_posts e WHERE e.external_id LIKE '%/statuses/%' AND ("
+    "starts_with({key}, replace(e.external_id, '/statuses/', '/like/') || '/') OR "
+    "starts_with({key}, replace(e.external_id, '/statuses/', '/repost/') || '/')){same})",
+)
+
+
 def _key_conditions(table: str, columns: list[str]) -> list[str]:
     """SQL conditions matching `table`'s text-keyed rows of the erased accounts and posts (names from the catalog).
 
@@ -148,21 +161,6 @@ def _key_conditions(table: str, columns: list[str]) -> list[str]:
             conditions.append(f"EXISTS (SELECT 1 FROM erase_accounts e WHERE {authored}{same})")  # noqa: S608
             conditions += [c.format(key=key, same=same) for c in _LOOKUP_KEY_CONDITIONS]
     return conditions
-
-
-# A look-up's key names the post reacted to, and on Mastodon the account that reacted by its id alone:
-# at://<actor>/<collection>/lookup:at://<author>/... and <instance>/like|repost/<status id>/<account id>.
-_LOOKUP_KEY_CONDITIONS = (
-    "EXISTS (SELECT 1 FROM erase_accounts e WHERE contains({key}, '/lookup:at://' || e.external_id || '/'){same})",
-    # Mastodon accounts are <instance>/accounts/<id>, statuses <instance>/statuses/<id>.
-    "EXISTS (SELECT 1 FROM erase_accounts e WHERE e.external_id LIKE '%/accounts/%' AND ("
-    "starts_with({key}, split_part(e.external_id, '/accounts/', 1) || '/like/') OR "
-    "starts_with({key}, split_part(e.external_id, '/accounts/', 1) || '/repost/')) AND "
-    "ends_with({key}, '/' || split_part(e.external_id, '/accounts/', 2)){same})",
-    "EXISTS (SELECT 1 FROM erase_posts e WHERE e.external_id LIKE '%/statuses/%' AND ("
-    "starts_with({key}, replace(e.external_id, '/statuses/', '/like/') || '/') OR "
-    "starts_with({key}, replace(e.external_id, '/statuses/', '/repost/') || '/')){same})",
-)
 
 
 def _delete_everywhere(con: duckdb.DuckDBPyConnection, person_id: int | None) -> dict[str, int]:

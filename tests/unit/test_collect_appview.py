@@ -139,6 +139,16 @@ def _ago(**delta: float) -> str:
 ANA, FAN, BOB, OLD_FRIEND, NEWCOMER = (PEOPLE[f"did:plc:p{i:022d}"] for i in (0, 7, 8, 9, 10))
 
 
+def _people(letter: str, n: int) -> list[dict]:
+    """`n` people the AppView knows only from their reactions, their DIDs told apart by `letter`."""
+    return [profile(f"did:plc:{letter}{i:022d}", f"{letter}{i}.bsky.social") for i in range(n)]
+
+
+def _liked(post: dict, fans: list[dict], when: str) -> FakeAppView:
+    """A fake AppView whose only feed is Ana's `post`, liked by `fans` (newest first), each at `when`."""
+    return FakeAppView(PEOPLE, feeds={ANA["did"]: [post]}, likes={post["uri"]: [like(f, when, when) for f in fans]})
+
+
 def test_backfilled_likes_and_reposts_take_the_best_time_the_appview_gives():
     posted, liked, reposted = _ago(days=3), _ago(days=2), _ago(days=1)
     uri = f"at://{ANA['did']}/app.bsky.feed.post/3kbackfill02"
@@ -216,12 +226,8 @@ def test_a_recheck_looks_up_only_grown_counts_and_times_a_new_repost_when_first_
 def test_reactions_are_read_page_after_page_all_at_first_sight_and_only_the_growth_at_a_recheck():
     uri = f"at://{ANA['did']}/app.bsky.feed.post/3kpaged01"
     post = post_view(uri, ANA, "Summit", _ago(days=3), like=250, quote=0)
-    fans = [profile(f"did:plc:f{i:022d}", f"f{i}.bsky.social") for i in range(280)]
-    server = FakeAppView(
-        PEOPLE,
-        feeds={ANA["did"]: [post]},
-        likes={uri: [like(fan, _ago(days=2), _ago(days=2)) for fan in reversed(fans[:250])]},  # newest first
-    ).start()
+    fans = _people("f", 280)
+    server = _liked(post, fans[:250][::-1], _ago(days=2)).start()  # newest first
     try:
         watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
         first = watchlist.backfill()
@@ -238,12 +244,8 @@ def test_reactions_are_read_page_after_page_all_at_first_sight_and_only_the_grow
 
 def test_a_viral_post_reads_at_most_reaction_pages_of_each_kind():
     uri = f"at://{ANA['did']}/app.bsky.feed.post/3kviral01"
-    fans = [profile(f"did:plc:v{i:022d}", f"v{i}.bsky.social") for i in range(500)]
-    server = FakeAppView(
-        PEOPLE,
-        feeds={ANA["did"]: [post_view(uri, ANA, "Everyone", _ago(days=1), like=500)]},
-        likes={uri: [like(fan, _ago(hours=5), _ago(hours=5)) for fan in fans]},
-    ).start()
+    fans = _people("v", 500)
+    server = _liked(post_view(uri, ANA, "Everyone", _ago(days=1), like=500), fans, _ago(hours=5)).start()
     try:
         rows = Watchlist(AppView(server.url, CollectParams(reaction_pages=2), Link()), [ANA["did"]]).backfill()
     finally:
@@ -254,12 +256,8 @@ def test_a_viral_post_reads_at_most_reaction_pages_of_each_kind():
 
 def test_a_page_that_fails_part_way_is_looked_up_again_at_the_next_recheck():
     uri = f"at://{ANA['did']}/app.bsky.feed.post/3kbroken01"
-    fans = [profile(f"did:plc:b{i:022d}", f"b{i}.bsky.social") for i in range(150)]
-    server = FakeAppView(
-        PEOPLE,
-        feeds={ANA["did"]: [post_view(uri, ANA, "Ridge", _ago(days=2), like=150)]},
-        likes={uri: [like(fan, _ago(days=1), _ago(days=1)) for fan in fans]},
-    ).start()
+    fans = _people("b", 150)
+    server = _liked(post_view(uri, ANA, "Ridge", _ago(days=2), like=150), fans, _ago(days=1)).start()
     server.broken_cursors = {"100"}  # the second page of likes fails
     try:
         link = Link()
@@ -338,11 +336,8 @@ def test_an_unlike_by_someone_not_watched_leaves_the_warehouse_and_a_like_given_
 
 def test_a_fall_in_a_count_too_large_to_read_whole_deletes_nothing():
     uri = f"at://{ANA['did']}/app.bsky.feed.post/3kbigfall01"
-    fans = [profile(f"did:plc:g{i:022d}", f"g{i}.bsky.social") for i in range(250)]
     post = post_view(uri, ANA, "Everyone", _ago(days=1), like=250)
-    server = FakeAppView(
-        PEOPLE, feeds={ANA["did"]: [post]}, likes={uri: [like(f, _ago(hours=5), _ago(hours=5)) for f in fans]}
-    ).start()
+    server = _liked(post, _people("g", 250), _ago(hours=5)).start()
     try:
         watchlist = Watchlist(AppView(server.url, CollectParams(reaction_pages=2), Link()), [ANA["did"]])
         watchlist.backfill()
@@ -357,7 +352,7 @@ def test_a_fall_in_a_count_too_large_to_read_whole_deletes_nothing():
 
 def test_an_unrepost_is_seen_though_a_watched_persons_own_repost_is_among_those_listed():
     uri = f"at://{ANA['did']}/app.bsky.feed.post/3kunrepost1"
-    others = [profile(f"did:plc:r{i:022d}", f"r{i}.bsky.social") for i in range(100)]
+    others = _people("r", 100)
     # 101 listed, her own repost among them, while the count still says 100 (counts lag behind the lists).
     post = post_view(uri, ANA, "Ridge", _ago(days=1), repost=100)
     server = FakeAppView(
