@@ -9,15 +9,15 @@ With --dids, Jetstream sends only the watched people's own records (wantedDids f
 so a like, repost, reply or quote of their posts by anyone else never streams. The watch list makes up for it: at
 start it backfills each watched person's recent posts and who reacted to them, then every RECHECK_SECONDS it reads
 their latest posts again and looks up who reacted to those whose counts changed since it last looked
-(core/collect/recheck.py: what grew is read; a like or repost count that fell is diffed, so an unlike by someone not
-watched is seen).
+(core/collect/recheck.py: what grew is read; a count that fell is diffed, so an unlike, an unrepost or a deleted reply
+or quote by someone not watched is seen).
 """
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -49,9 +49,11 @@ RECHECK_SECONDS = 600.0
 PAGE = 100
 # The kinds of reaction a post view counts, in the order of _counts.
 KINDS = ("like", "repost", "reply", "quote")
-# Those whose fall is diffed (core/collect/recheck.py): replies and quotes are posts, which leave those lists when
-# hidden or detached as well as when deleted; a deleted one by a watched person comes from the stream.
-TAKEN_BACK = ("like", "repost")
+# The kinds that are posts: one missing from its list (hidden or detached as well as deleted) is deleted only when
+# getPosts no longer shows it either (core/collect/recheck.py).
+POSTS = ("reply", "quote")
+# URIs per getPosts call: the lexicon's maximum.
+POSTS_PER_CALL = 25
 # A post's like, repost, reply and quote counts as the AppView shows them.
 Counts = tuple[int, int, int, int]
 
@@ -142,7 +144,7 @@ class Profiles:
 class Watchlist:
     """The watched people's posts within the scoring window and who reacted to them: backfilled once, then re-checked
     every `recheck_seconds` for the posts whose counts changed (the ingest drops what it already holds; a like or
-    repost taken back is deleted: core/collect/recheck.py).
+    repost taken back, or a reply or quote deleted, is deleted: core/collect/recheck.py).
 
     A like carries its own time (createdAt). A repost found by getRepostedBy has none: at the post's first sight (the
     backfill, or a post new since the last look) it takes the post's time, as most reposts come soon after a post;
@@ -183,10 +185,12 @@ class Watchlist:
     def _read(self, did: str, limit: int, backfill: bool) -> list[Row]:
         """Rows of `did`'s latest `limit` feed items: reactions to their posts (with the posts and their reposts on
         the backfill). Only what was seen of posts on this read is kept, so each person's stays one read's worth; a
-        kind of reaction whose look-up failed keeps what the look before saw, to be looked up again next time."""
+        kind of reaction whose look-up failed keeps what the look before saw, to be looked up again next time, and
+        so do the posts a failed feed read did not reach."""
         rows: list[Row] = []
         last, seen = self.seen.get(did, {}), dict[str, dict[str, Seen]]()
-        for item in self._feed(did, limit):
+        items, whole = self._feed(did, limit)
+        for item in items:
             post = item.post
             if item.reason is None and post.author.did == did:
                 if backfill and (row := post_row(post, self.appview.link.tally)) is not None:
@@ -197,28 +201,35 @@ class Watchlist:
                     seen[post.uri] = looked
             elif backfill and _reposted_by(item, did):
                 rows.append(_own_repost(did, item.reason, post))
-        self.seen[did] = seen
+        self.seen[did] = seen if whole else last | seen
         return rows
 
-    def _feed(self, did: str, limit: int) -> Iterator[models.AppBskyFeedDefs.FeedViewPost]:
-        """`did`'s posts, replies and reposts, newest first, back to the start of the window: at most `limit`."""
+    def _feed(self, did: str, limit: int) -> tuple[list[models.AppBskyFeedDefs.FeedViewPost], bool]:
+        """`did`'s posts, replies and reposts, newest first, back to the start of the window (at most `limit`), and
+        whether they were read as far as that (False when a call failed on the way)."""
         since = _utc_now() - timedelta(days=self.params.backfill_days)
-        cursor, given = None, 0
-        while given < limit:
+        items: list[models.AppBskyFeedDefs.FeedViewPost] = []
+        cursor = None
+        while len(items) < limit:
             page = self.appview.call(
                 self.appview.client.app.bsky.feed.get_author_feed,
-                {"actor": did, "limit": min(PAGE, limit - given), "cursor": cursor, "filter": "posts_with_replies"},
+                {
+                    "actor": did,
+                    "limit": min(PAGE, limit - len(items)),
+                    "cursor": cursor,
+                    "filter": "posts_with_replies",
+                },
             )
-            if page is None or not page.feed:
-                return
+            if page is None:
+                return items, False
             for item in page.feed:
-                if given >= limit or _item_time(item) < since:
-                    return
-                given += 1
-                yield item
+                if len(items) >= limit or _item_time(item) < since:
+                    return items, True
+                items.append(item)
             cursor = page.cursor
-            if cursor is None:
-                return
+            if not page.feed or cursor is None:
+                break
+        return items, True
 
     def _reactions(
         self, post: models.AppBskyFeedDefs.PostView, before: dict[str, Seen]
@@ -230,9 +241,10 @@ class Watchlist:
         seen: dict[str, Seen] = {}
         for kind, count in zip(KINDS, _counts(post), strict=True):
             unknown = _posted_at(post) if kind not in before else _utc_now()  # a reaction's time when it gives none
-            remember = self.params.reaction_pages * PAGE if kind in TAKEN_BACK else 0
+            remember = self.params.reaction_pages * PAGE
             gone = partial(recheck.deletion, bluesky.NETWORK, subject=post.uri, subject_did=post.author.did)
-            found, now = look(before.get(kind), count, self._reader(kind, post, unknown), gone, remember)
+            shown = self._shown if kind in POSTS else None
+            found, now = look(before.get(kind), count, self._reader(kind, post, unknown), gone, remember, shown)
             rows += found
             if now is not None:
                 seen[kind] = now
@@ -316,6 +328,19 @@ class Watchlist:
         replies = getattr(thread.thread, "replies", None) or ()  # none when the post is gone or blocked
         found = self._posts(view for reply in replies if (view := getattr(reply, "post", None)) is not None)
         return found, len(replies), True
+
+    def _shown(self, uris: list[str]) -> set[str] | None:
+        """Of the posts `uris`, those the AppView still shows (getPosts, 25 a call: a post deleted, or whose author's
+        account is gone, is left out); None when a call failed."""
+        shown: set[str] = set()
+        for start in range(0, len(uris), POSTS_PER_CALL):
+            found = self.appview.call(
+                self.appview.client.app.bsky.feed.get_posts, {"uris": uris[start : start + POSTS_PER_CALL]}
+            )
+            if found is None:
+                return None
+            shown |= {post.uri for post in found.posts}
+        return shown
 
     def _posts(self, found: Iterable[models.AppBskyFeedDefs.PostView]) -> list[Row]:
         """Post views as lake rows (those malformed counted and skipped)."""

@@ -1,13 +1,14 @@
 """How a connector looks again at who reacted to a watched post, the same rule on every network.
 
 A network shows a post's count of each kind of reaction and, page by page, who gave them, newest first. When a count
-grew, the newest as many as it grew are read (all of them at the post's first sight). When a like or repost count
-fell, someone took theirs back (an unlike, an unboost): the whole list is read again and each reaction an earlier
-look found that is missing now is deleted, so it leaves Sway as one deleted on the stream does. A count as it was
-costs no call: a reaction taken back and another given between two looks stay unseen until the count next changes,
-and what was taken back while the collector was stopped is not seen (a restart is a first sight). A kind whose count
-is over what a look may remember (its list could not be read whole), and replies and quotes (a post leaves those
-lists when hidden or detached, not only when deleted), delete nothing.
+grew, the newest as many as it grew are read (all of them at the post's first sight). When a count fell, someone took
+theirs back (an unlike, an unboost, a reply or quote deleted): the whole list is read again and each reaction an
+earlier look found that is missing now is deleted, so it leaves Sway as one deleted on the stream does. A reply or
+quote also leaves its list when it is hidden or detached, and is still a post then: one missing from the list is
+deleted only when the network no longer shows it either (`Exists`). A count as it was costs no call: a reaction taken
+back and another given between two looks stay unseen until the count next changes, and what was taken back while
+the collector was stopped is not seen (a restart is a first sight). A kind whose count is over what a look may
+remember (its list could not be read whole) deletes nothing.
 """
 
 from __future__ import annotations
@@ -36,15 +37,19 @@ class Seen:
 Read = Callable[[int | None], tuple[list[Row], int, bool] | None]
 # A delete row for a reaction (record key, acting account) a look found before and no longer shows.
 Deletion = Callable[[str, str], Row]
+# Of the record keys given, those the network still shows (a hidden reply, a detached quote); None when a call failed.
+Exists = Callable[[list[str]], set[str] | None]
 
 
 def look(
-    before: Seen | None, count: int, read: Read, deletion: Deletion, remember: int
+    before: Seen | None, count: int, read: Read, deletion: Deletion, remember: int, exists: Exists | None = None
 ) -> tuple[list[Row], Seen | None]:
     """The rows one look at one kind of reaction adds (new reactions, deletions of those taken back), and what to
     remember for the next look: `before` when a call failed, so the same look is made again next time.
 
     `remember`: the most reactions of this kind whose records are kept to tell a fall apart (0: never).
+    `exists`: for reactions that are posts, which of those missing from the list the network still shows; they are
+    kept, not deleted (None: a reaction missing from the list is gone).
     """
     had = before.count if before is not None else 0
     if before is not None and count == had:
@@ -61,10 +66,17 @@ def look(
         if not ended:
             return [], Seen(count, None)
         found = _records(rows)
+        missing = before.records - found
+        if missing and exists is not None:
+            shown = exists(sorted(uri for uri, _ in missing))
+            if shown is None:
+                return [], before
+            found |= {record for record in missing if record[0] in shown}
+            missing = {record for record in missing if record[0] not in shown}
         new = found - before.records
         added = {did for _, did in new}
         fresh = [r for r in rows if _record(r) in new or (r["kind"] == "profile" and r["did"] in added)]
-        return fresh + [deletion(uri, did) for uri, did in sorted(before.records - found)], Seen(count, found)
+        return fresh + [deletion(uri, did) for uri, did in sorted(missing)], Seen(count, found)
     got = read(count - had if before is not None else count)
     if got is None:
         return [], before

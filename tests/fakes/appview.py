@@ -4,7 +4,9 @@ getProfiles answers from a dict of profiles; the first `rate_limited` calls get 
 and the first `dropped` calls of any kind have their connection closed without an answer, as a load balancer may.
 getAuthorFeed, getLikes, getRepostedBy, getQuotes and getPostThread answer from small dicts given to it, which a
 test may change while it runs (the network moving on); the reaction look-ups answer in pages with a cursor, as the
-lexicons say; every call is recorded in `calls`.
+lexicons say. getPosts shows the posts of all of those and of `unlisted` (posts that exist but are in no list: a
+hidden reply, a detached quote), leaving out URIs it does not know, as the AppView leaves out deleted posts; every
+call is recorded in `calls`.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ class FakeAppView:
         reposts: dict[str, list[dict]] | None = None,
         quotes: dict[str, list[dict]] | None = None,
         replies: dict[str, list[dict]] | None = None,
+        unlisted: list[dict] | None = None,
     ) -> None:
         self.profiles = profiles
         self.rate_limited = rate_limited
@@ -76,8 +79,10 @@ class FakeAppView:
         self.reposts = reposts or {}  # post URI -> profiles of who reposted it
         self.quotes = quotes or {}  # post URI -> post views quoting it
         self.replies = replies or {}  # post URI -> post views replying to it
+        self.unlisted = unlisted or []  # post views getPosts shows that no list does
         self.calls: list[tuple[str, dict]] = []
         self.broken_cursors: set[str] = set()  # reaction pages at these cursors answer HTTP 500 (a test sets it)
+        self.broken_methods: set[str] = set()  # these methods answer HTTP 500 (a test sets it)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -111,6 +116,8 @@ class FakeAppView:
 
     def answer(self, method: str, query: dict[str, list[str]]) -> tuple[int, dict, dict[str, str]]:
         """(status, JSON body, extra headers) for one query."""
+        if method in self.broken_methods:
+            return 500, {"error": "InternalServerError", "message": "Internal Server Error"}, {}
         if method == "app.bsky.actor.getProfiles":
             if self.rate_limited > 0:
                 self.rate_limited -= 1
@@ -122,6 +129,8 @@ class FakeAppView:
         if method == "app.bsky.feed.getAuthorFeed":
             items = [i if "post" in i else {"post": i} for i in self.feeds.get(query["actor"][0], [])]
             return 200, {"feed": items}, {}
+        if method == "app.bsky.feed.getPosts":
+            return 200, {"posts": [p for uri in query.get("uris", []) if (p := self._post(uri)) is not None]}, {}
         uri = query.get("uri", [""])[0]
         if query.get("cursor", [""])[0] in self.broken_cursors:
             return 500, {"error": "InternalServerError", "message": "Internal Server Error"}, {}
@@ -134,6 +143,12 @@ class FakeAppView:
         if method == "app.bsky.feed.getPostThread":
             return 200, {"thread": self._thread(uri)}, {}
         return 400, {"error": "MethodNotImplemented", "message": method}, {}
+
+    def _post(self, uri: str) -> dict | None:
+        """The view of the post `uri` wherever the fake holds it, or None."""
+        feeds = (item.get("post", item) for feed in self.feeds.values() for item in feed)
+        lists = (p for posts in (*self.quotes.values(), *self.replies.values()) for p in posts)
+        return next((p for p in (*feeds, *lists, *self.unlisted) if p["uri"] == uri), None)
 
     def _thread(self, uri: str) -> dict:
         """An app.bsky.feed.defs#threadViewPost of a post in the feeds, with its replies one level deep."""

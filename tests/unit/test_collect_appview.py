@@ -1,7 +1,7 @@
 """AppView look-ups against a local fake: profiles 25 a call, a 429 waited out then retried, at most daily per
 person; the backfill of a watched person's posts and who reacted to them, each reaction at the best time the
 AppView gives, and the re-check that looks up only the reactions whose counts changed (a like or repost taken
-back is deleted)."""
+back is deleted, and a reply or quote once the AppView no longer shows it)."""
 
 import time
 from datetime import UTC, datetime, timedelta
@@ -310,11 +310,12 @@ def test_an_unlike_by_someone_not_watched_leaves_the_warehouse_and_a_like_given_
         watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
         _load(con, root, watchlist.backfill())
         assert _reactions_to_ana(con) == {("like", FAN["did"]), ("like", OLD_FRIEND["did"]), ("reply", BOB["did"])}
-        # The fan takes the like back; Bob's reply leaves the thread (Ana hid it, or Bob deleted it: the thread
-        # does not say which, so a reply is not deleted by a look-up).
+        # The fan takes the like back; Bob's reply leaves the thread because Ana hid it: getPosts still shows it, so
+        # it stays.
         post |= {"likeCount": 1, "replyCount": 0}
         server.likes[uri] = server.likes[uri][1:]
         server.replies[uri] = []
+        server.unlisted = [reply]
         taken_back = watchlist.recheck()
         _load(con, root, taken_back)
         assert _reactions_to_ana(con) == {("like", OLD_FRIEND["did"]), ("reply", BOB["did"])}
@@ -331,41 +332,92 @@ def test_an_unlike_by_someone_not_watched_leaves_the_warehouse_and_a_like_given_
         ("delete", FAN["did"], f"at://{FAN['did']}/app.bsky.feed.like/lookup:{uri}", ANA["did"])
     ]
     methods = [m.rsplit(".", 1)[1] for m, _ in server.calls]
-    assert methods.count("getLikes") == 3 and methods.count("getPostThread") == 1  # a fall in replies costs no call
+    assert methods.count("getLikes") == 3 and methods.count("getPostThread") == 2
+    assert [q["uris"] for m, q in server.calls if m.endswith("getPosts")] == [[reply["uri"]]]
 
 
-def test_a_fall_in_a_count_too_large_to_read_whole_deletes_nothing():
-    uri = f"at://{ANA['did']}/app.bsky.feed.post/3kbigfall01"
-    post = post_view(uri, ANA, "Everyone", _ago(days=1), like=250)
-    server = _liked(post, _people("g", 250), _ago(hours=5)).start()
-    try:
-        watchlist = Watchlist(AppView(server.url, CollectParams(reaction_pages=2), Link()), [ANA["did"]])
-        watchlist.backfill()
-        post["likeCount"] = 249
-        server.likes[uri] = server.likes[uri][:-1]  # the oldest like, past the two pages read, is taken back
-        rows = watchlist.recheck()
-    finally:
-        server.stop()
-    # More likes than two pages hold: the list cannot be read whole, so no one is assumed gone and no call is made.
-    assert rows == [] and [m for m, _ in server.calls].count("app.bsky.feed.getLikes") == 2
+def _reply(author: dict, rkey: str, parent: str) -> dict:
+    """A post view of `author`'s reply to the post `parent`."""
+    reply = post_view(f"at://{author['did']}/app.bsky.feed.post/{rkey}", author, "Wow", _ago(days=1))
+    reply["record"]["reply"] = {"root": {"uri": parent, "cid": "b"}, "parent": {"uri": parent, "cid": "b"}}
+    return reply
 
 
-def test_an_unrepost_is_seen_though_a_watched_persons_own_repost_is_among_those_listed():
-    uri = f"at://{ANA['did']}/app.bsky.feed.post/3kunrepost1"
-    others = _people("r", 100)
-    # 101 listed, her own repost among them, while the count still says 100 (counts lag behind the lists).
-    post = post_view(uri, ANA, "Ridge", _ago(days=1), repost=100)
+def _posts_of(con, did: str) -> int:
+    return warehouse.scalar(
+        con, "SELECT count(*) FROM posts p JOIN accounts a USING (account_id) WHERE a.external_id = ?", [did]
+    )
+
+
+def test_a_deleted_reply_or_quote_by_someone_not_watched_leaves_the_warehouse_and_a_hidden_reply_stays(tmp_path):
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3kdeleted001"
+    post = post_view(uri, ANA, "Ridge at dawn", _ago(days=2), reply=2, quote=1)
+    gone_reply, hidden_reply = _reply(BOB, "3kbobreply01", uri), _reply(FAN, "3kfanreply01", uri)
+    quote = post_view(f"at://{NEWCOMER['did']}/app.bsky.feed.post/3kquote00001", NEWCOMER, "Look", _ago(days=1))
+    quote["record"]["embed"] = {"$type": "app.bsky.embed.record", "record": {"uri": uri, "cid": "b"}}
     server = FakeAppView(
-        PEOPLE, feeds={ANA["did"]: [post]}, reposts={uri: [profile(ANA["did"], ANA["handle"]), *others]}
+        PEOPLE, feeds={ANA["did"]: [post]}, replies={uri: [gone_reply, hidden_reply]}, quotes={uri: [quote]}
     ).start()
+    con = warehouse.connect(tmp_path / "sway.duckdb")
+    root = tmp_path / "sway.duckdb.lake"
     try:
         watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
-        first = watchlist.backfill()  # one page of 100: her own is left to the stream, 99 others are rows
-        post["repostCount"] = 99
-        server.reposts[uri].remove(others[0])
+        _load(con, root, watchlist.backfill())
+        assert _reactions_to_ana(con) == {("reply", BOB["did"]), ("reply", FAN["did"]), ("mention", NEWCOMER["did"])}
+        # Bob deletes his reply and the newcomer the quote; Ana hides the fan's reply, which getPosts still shows.
+        post |= {"replyCount": 0, "quoteCount": 0}
+        server.replies[uri], server.quotes[uri], server.unlisted = [], [], [hidden_reply]
+        rows = watchlist.recheck()
+        _load(con, root, rows)
+        assert _reactions_to_ana(con) == {("reply", FAN["did"])}
+        assert (_posts_of(con, BOB["did"]), _posts_of(con, NEWCOMER["did"]), _posts_of(con, FAN["did"])) == (0, 0, 1)
+        assert watchlist.recheck() == []  # nothing changed since: no look-up, the hidden reply not asked about again
+    finally:
+        server.stop()
+        con.close()
+    assert [(r["kind"], r["did"], r["uri"], r["subject_did"]) for r in rows] == [
+        ("delete", BOB["did"], gone_reply["uri"], ANA["did"]),
+        ("delete", NEWCOMER["did"], quote["uri"], ANA["did"]),
+    ]
+    asked = [q["uris"] for m, q in server.calls if m.endswith("getPosts")]
+    assert asked == [sorted([gone_reply["uri"], hidden_reply["uri"]]), [quote["uri"]]]
+
+
+def test_a_failed_getposts_deletes_nothing_and_the_fall_is_looked_at_again():
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3kfailedget1"
+    post = post_view(uri, ANA, "Ridge", _ago(days=2), reply=1)
+    reply = _reply(BOB, "3kbobreply02", uri)
+    server = FakeAppView(PEOPLE, feeds={ANA["did"]: [post]}, replies={uri: [reply]}).start()
+    try:
+        watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
+        watchlist.backfill()
+        post["replyCount"] = 0
+        server.replies[uri] = []
+        server.broken_methods = {"app.bsky.feed.getPosts"}
+        failed = watchlist.recheck()
+        server.broken_methods = set()
         later = watchlist.recheck()
     finally:
         server.stop()
-    assert len([r for r in first if r["kind"] == "repost"]) == 99
-    # The fall reads the whole list: the one who left is deleted, the one past the first page is new.
-    assert [(r["kind"], r["did"]) for r in later] == [("repost", others[99]["did"]), ("delete", others[0]["did"])]
+    assert failed == []
+    assert [(r["kind"], r["uri"]) for r in later] == [("delete", reply["uri"])]
+
+
+def test_a_failed_feed_read_keeps_what_the_last_look_saw():
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3kfailedfeed"
+    post = post_view(uri, ANA, "Ridge", _ago(days=2), like=2)
+    server = _liked(post, [FAN, OLD_FRIEND], _ago(days=1)).start()
+    try:
+        watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
+        watchlist.backfill()
+        post["likeCount"] = 1
+        server.likes[uri] = server.likes[uri][1:]  # the fan takes the like back
+        server.broken_methods = {"app.bsky.feed.getAuthorFeed"}
+        failed = watchlist.recheck()
+        server.broken_methods = set()
+        later = watchlist.recheck()
+    finally:
+        server.stop()
+    # The failed read forgot nothing: the next one still knows who liked it before, and sees who took it back.
+    assert failed == []
+    assert [(r["kind"], r["did"]) for r in later] == [("delete", FAN["did"])]
