@@ -150,7 +150,8 @@ class Watchlist:
     backfill, or a post new since the last look) it takes the post's time, as most reposts come soon after a post;
     found by a later re-check, the time it was first seen, within RECHECK_SECONDS of the truth, where the post's time
     would put a repost of last month's post into last month. The Mastodon connector times favourites and boosts by
-    the same rule; a restart is a first sight again. A watched person's own reposts come from their feed, timed when
+    the same rule; a restart is a first sight again (core/collect/recheck.py: it names each list it reads whole, so
+    ingest drops what was taken back meanwhile). A watched person's own reposts come from their feed, timed when
     the AppView indexed them.
     """
 
@@ -242,9 +243,12 @@ class Watchlist:
         for kind, count in zip(KINDS, _counts(post), strict=True):
             unknown = _posted_at(post) if kind not in before else _utc_now()  # a reaction's time when it gives none
             remember = self.params.reaction_pages * PAGE
-            gone = partial(recheck.deletion, bluesky.NETWORK, subject=post.uri, subject_did=post.author.did)
+            subject = {"subject": post.uri, "subject_did": post.author.did}
+            gone = partial(recheck.deletion, bluesky.NETWORK, **subject)
             shown = self._shown if kind in POSTS else None
-            found, now = look(before.get(kind), count, self._reader(kind, post, unknown), gone, remember, shown)
+            listed = None if kind in POSTS else partial(recheck.listing, bluesky.NETWORK, kind, **subject)
+            read = self._reader(kind, post, unknown)
+            found, now = look(before.get(kind), count, read, gone, remember, shown, listed)
             rows += found
             if now is not None:
                 seen[kind] = now

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 # The kinds of row a connector writes; ingest maps each onto the warehouse (core/collect/mapping.py).
-KINDS = ("post", "like", "repost", "follow", "delete", "identity", "account", "profile")
+KINDS = ("post", "like", "repost", "follow", "delete", "identity", "account", "profile", "listed")
 
 LAKE_SCHEMA = pa.schema(
     [
@@ -24,7 +24,7 @@ LAKE_SCHEMA = pa.schema(
         ("time_us", pa.int64()),  # the stream cursor: microseconds since 1970 when the network relayed the event
         ("did", pa.string()),  # the acting account's external id (a Bluesky DID, a Mastodon account URL)
         ("kind", pa.string()),  # one of KINDS
-        ("uri", pa.string()),  # the record: at://did/collection/rkey (for a delete, the deleted record)
+        ("uri", pa.string()),  # the record: at://did/collection/rkey (a delete: the deleted one; `listed`: recheck.py)
         ("created_at", pa.timestamp("us")),  # the record's own time (falls back to time_us when absent or bad)
         ("text", pa.string()),
         ("langs", pa.list_(pa.string())),
@@ -32,7 +32,7 @@ LAKE_SCHEMA = pa.schema(
         ("quote_uri", pa.string()),  # the post a quote embeds
         ("subject", pa.string()),  # like / repost: the post's URI; follow: the followed account
         ("subject_did", pa.string()),  # whom it reacts to: subject's / parent's author, followed
-        ("mentions", pa.list_(pa.string())),  # mentioned accounts (DIDs)
+        ("mentions", pa.list_(pa.string())),  # mentioned accounts (DIDs); `listed`: everyone the list showed
         ("tags", pa.list_(pa.string())),  # hashtags, without '#'
         ("links", pa.list_(pa.string())),
         ("web_url", pa.string()),  # where a person can open the post

@@ -9,10 +9,11 @@ and what it no longer mentions goes; the update is remembered, so an earlier ver
 Deletions are applied after creates of the same load; a deleted record is remembered, so its create replayed later
 stays deleted. A reaction a look-up found has a key made from who reacted to what (events.LOOKUP_KEY), not a
 record's, and is stamped when it was seen: when a look-up notices it taken back, its deletion hides only what was
-seen of it before (whichever load brings it), so the same reaction given again and seen later is loaded. Accounts
-reported deactivated, taken down, suspended or deleted are hidden: their activity is removed and nothing new of
-theirs is loaded until they are active again. Each run first finishes any scrub of erased people from the lake that
-an erasure could not (scrub_erased).
+seen of it before (whichever load brings it), so the same reaction given again and seen later is loaded; a look that
+read a post's likes or reposts whole (a `listed` row) deletes likewise those looked up before it that it no longer
+shows. Accounts reported deactivated, taken down, suspended or deleted are hidden: their activity is removed and
+nothing new of theirs is loaded until they are active again. Each run first finishes any scrub of erased people from
+the lake that an erasure could not (scrub_erased).
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ def _load_batch(
         )
     )
     hidden = _apply_statuses(con, events)
-    events = _without_hidden_and_deleted(con, events)
+    events = _unlisted(con, _without_hidden_and_deleted(con, events))
     early, events = _deletes_before_creates(events)
     taken_back = _apply_deletes(con, early)  # a reaction seen again later in this load then loads as new
     events = latest_versions(events, _replaced(con, events))
@@ -296,6 +297,45 @@ def _without_hidden_and_deleted(con: duckdb.DuckDBPyConnection, events: pl.DataF
         .unique()
     )
     return kept.join(gone, on=["network", "uri", "time_us"], how="anti")
+
+
+def _unlisted(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> pl.DataFrame:
+    """`events` with each `listed` row (core/collect/recheck.py) replaced by delete rows, at the list's time, for the
+    looked-up reactions of its kind to its post by anyone it does not show: those stored, and those this load brings
+    from before the list. So a like taken back while the collector was stopped leaves at its first look after."""
+    is_listed = pl.col("kind") == "listed"
+    lists = events.filter(is_listed)
+    events = events.filter(~is_listed)
+    if not lists.height:
+        return events
+    lists = lists.with_row_index("list").select(
+        "list",
+        "network",
+        "subject_did",
+        post="subject",
+        type=pl.col("uri").str.extract(r"#(like|repost)$"),
+        at="time_us",
+        shown="mentions",
+    )
+    stored = _among_records(
+        con,
+        "SELECT c.network::VARCHAR AS network, c.uri, c.type::VARCHAR AS type, c.actor_key AS did, "
+        "c.post_key AS post FROM collect_records c JOIN collect_uri_rows p "
+        "ON c.network = p.network::network_name AND c.post_key = p.uri WHERE regexp_matches(c.uri, ?)",
+        lists.select("network", uri="post").unique(),
+        [LOOKUP_KEY],
+    ).with_columns(seen=pl.lit(None, dtype=pl.Int64))
+    loaded = events.filter(pl.col("kind").is_in(["like", "repost"]) & pl.col("uri").str.contains(LOOKUP_KEY))
+    loaded = loaded.select("network", "uri", type="kind", did="did", post="subject", seen="time_us")
+    candidates = (
+        pl.concat([stored, loaded])
+        .join(lists.drop("shown"), on=["network", "post", "type"])
+        .filter(pl.col("seen").is_null() | (pl.col("seen") < pl.col("at")))
+    )
+    shown = lists.select("list", did="shown").explode("did")
+    gone = candidates.join(shown, on=["list", "did"], how="anti").unique(["network", "uri", "at"])
+    deletes = gone.select("network", "did", "uri", "subject_did", time_us="at", kind=pl.lit("delete"), subject="post")
+    return pl.concat([events, deletes], how="diagonal_relaxed")
 
 
 def _deletes_before_creates(events: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

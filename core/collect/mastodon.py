@@ -311,14 +311,14 @@ class MastodonConnector:
         seen: dict[str, Seen] = {}
         for kind, count, lookup in kinds:
             when = status["created_at"] if kind not in before else datetime.now(UTC)
-            gone = partial(
-                recheck.deletion,
-                NETWORK,
-                subject=self._status_key(status["id"]),
-                subject_did=self._account_key(status["account"]["id"]),
-            )
+            subject = {
+                "subject": self._status_key(status["id"]),
+                "subject_did": self._account_key(status["account"]["id"]),
+            }
+            gone = partial(recheck.deletion, NETWORK, **subject)
+            listed = partial(recheck.listing, NETWORK, kind, **subject)
             read = partial(self._who, kind, lookup, status, when)
-            found, now = look(before.get(kind), count, read, gone, self.params.reaction_pages * PAGE)
+            found, now = look(before.get(kind), count, read, gone, self.params.reaction_pages * PAGE, None, listed)
             rows += found
             if now is not None:
                 seen[kind] = now

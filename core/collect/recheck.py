@@ -6,9 +6,11 @@ theirs back (an unlike, an unboost, a reply or quote deleted): the whole list is
 earlier look found that is missing now is deleted, so it leaves Sway as one deleted on the stream does. A reply or
 quote also leaves its list when it is hidden or detached, and is still a post then: one missing from the list is
 deleted only when the network no longer shows it either (`Exists`). A count as it was costs no call: a reaction taken
-back and another given between two looks stay unseen until the count next changes, and what was taken back while
-the collector was stopped is not seen (a restart is a first sight). A kind whose count is over what a look may
-remember (its list could not be read whole) deletes nothing.
+back and another given between two looks stay unseen until the count next changes. A first sight (of a new post, or
+of every post after a restart) has nothing to compare with; when it reads a like or repost list whole, it adds a
+`listed` row naming everyone the list shows, and ingest deletes the looked-up reactions it holds of that kind on that
+post by anyone else, so what was taken back while the collector was stopped leaves Sway too. A kind whose count is
+over what a look may remember (its list could not be read whole) deletes nothing.
 """
 
 from __future__ import annotations
@@ -39,10 +41,18 @@ Read = Callable[[int | None], tuple[list[Row], int, bool] | None]
 Deletion = Callable[[str, str], Row]
 # Of the record keys given, those the network still shows (a hidden reply, a detached quote); None when a call failed.
 Exists = Callable[[list[str]], set[str] | None]
+# A `listed` row: everyone (acting accounts) a whole list showed, as read from the time given (microseconds).
+Listed = Callable[[frozenset[str], int], Row]
 
 
 def look(
-    before: Seen | None, count: int, read: Read, deletion: Deletion, remember: int, exists: Exists | None = None
+    before: Seen | None,
+    count: int,
+    read: Read,
+    deletion: Deletion,
+    remember: int,
+    exists: Exists | None = None,
+    listed: Listed | None = None,
 ) -> tuple[list[Row], Seen | None]:
     """The rows one look at one kind of reaction adds (new reactions, deletions of those taken back), and what to
     remember for the next look: `before` when a call failed, so the same look is made again next time.
@@ -50,12 +60,13 @@ def look(
     `remember`: the most reactions of this kind whose records are kept to tell a fall apart (0: never).
     `exists`: for reactions that are posts, which of those missing from the list the network still shows; they are
     kept, not deleted (None: a reaction missing from the list is gone).
+    `listed`: at a first sight that reads the list whole, the row naming everyone it shows (None: no such row).
     """
     had = before.count if before is not None else 0
     if before is not None and count == had:
         return [], before
     if before is None and count == 0:
-        return [], Seen(0, frozenset())
+        return [listed(frozenset(), _now_us())] if listed is not None else [], Seen(0, frozenset())
     if before is not None and count < had:
         if before.records is None:
             return [], Seen(count, None)  # nothing to compare with: no call
@@ -77,23 +88,40 @@ def look(
         added = {did for _, did in new}
         fresh = [r for r in rows if _record(r) in new or (r["kind"] == "profile" and r["did"] in added)]
         return fresh + [deletion(uri, did) for uri, did in sorted(missing)], Seen(count, found)
+    began = _now_us()  # before reading: what the read finds is stamped later
     got = read(count - had if before is not None else count)
     if got is None:
         return [], before
-    rows, listed, ended = got
-    whole = ended or listed >= count - had
+    rows, shown, ended = got
+    whole = ended or shown >= count - had
     earlier = before.records if before is not None else frozenset()
     if not whole or count > remember or earlier is None:
         return rows, Seen(count, None)
-    return rows, Seen(count, _records(rows) | earlier)
+    found = _records(rows) | earlier
+    if before is None and ended and listed is not None:
+        rows = [*rows, listed(frozenset(did for _, did in found), began)]
+    return rows, Seen(count, found)
 
 
 def deletion(network: str, uri: str, did: str, subject: str, subject_did: str) -> Row:
     """A delete row for `did`'s reaction `uri` to the post `subject` by `subject_did`, at the time it was noticed
     (the post and its author are named, as on the reaction's own row, so an erasure of either finds it)."""
-    row = empty_row(network, int(time.time() * 1e6), did, "delete")
+    row = empty_row(network, _now_us(), did, "delete")
     row.update(uri=uri, subject=subject, subject_did=subject_did)
     return row
+
+
+def listing(network: str, kind: str, actors: frozenset[str], at_us: int, *, subject: str, subject_did: str) -> Row:
+    """A `listed` row: everyone who gave the post `subject` (by `subject_did`) a `kind` ("like" or "repost") as a list
+    read whole from `at_us` showed them. Its record key is the post's with the kind as fragment (no record's own key
+    has one); ingest deletes the looked-up reactions of that kind to the post by anyone else seen before then."""
+    row = empty_row(network, at_us, "", "listed")
+    row.update(did=None, uri=f"{subject}#{kind}", subject=subject, subject_did=subject_did, mentions=sorted(actors))
+    return row
+
+
+def _now_us() -> int:
+    return int(time.time() * 1e6)
 
 
 def _record(row: Row) -> tuple[str, str]:

@@ -88,9 +88,19 @@ def test_backfill_brings_a_watched_persons_recent_posts_and_who_liked_them():
         rows = Watchlist(AppView(server.url, CollectParams(), Link()), [ana["did"]]).backfill()
     finally:
         server.stop()
-    assert [(r["kind"], r["did"]) for r in rows] == [("post", ana["did"]), ("like", fan["did"])]
+    assert [(r["kind"], r["did"]) for r in rows] == [
+        ("post", ana["did"]),
+        ("like", fan["did"]),
+        ("listed", None),
+        ("listed", None),
+    ]
     assert rows[0]["uri"] == uri and rows[0]["tags"] == [] and rows[0]["text"].startswith("New route")
     assert (rows[1]["subject"], rows[1]["subject_did"]) == (uri, ana["did"])
+    # Each list read whole at a first sight names everyone it shows (ingest deletes looked-up ones it no longer does).
+    assert [(r["uri"], r["mentions"], r["subject_did"]) for r in rows[2:]] == [
+        (f"{uri}#like", [fan["did"]], ana["did"]),
+        (f"{uri}#repost", [], ana["did"]),
+    ]
 
 
 def test_a_dropped_connection_is_counted_waited_out_and_the_call_tried_again():
@@ -173,7 +183,7 @@ def test_backfilled_likes_and_reposts_take_the_best_time_the_appview_gives():
         done = time.time() * 1e6
     finally:
         server.stop()
-    found = {(r["kind"], r["did"]): r for r in rows}
+    found = {(r["kind"], r["did"]): r for r in rows if r["kind"] != "listed"}
     assert set(found) == {
         ("post", ANA["did"]),
         ("like", FAN["did"]),
@@ -192,6 +202,11 @@ def test_backfilled_likes_and_reposts_take_the_best_time_the_appview_gives():
     named = [found["post", ANA["did"]], hers]
     assert all(r["time_us"] == int(r["created_at"].replace(tzinfo=UTC).timestamp() * 1e6) for r in named)
     assert all(looked <= r["time_us"] <= done for r in (found["like", FAN["did"]], found["repost", OLD_FRIEND["did"]]))
+    # A list's row is timed when its look began, so what that look found is never older than the list.
+    lists = {r["uri"]: r for r in rows if r["kind"] == "listed"}
+    assert lists[f"{uri}#like"]["mentions"] == [FAN["did"]]
+    assert lists[f"{uri}#repost"]["mentions"] == [OLD_FRIEND["did"]]
+    assert looked <= lists[f"{uri}#like"]["time_us"] <= found["like", FAN["did"]]["time_us"]
 
 
 def test_a_recheck_looks_up_only_grown_counts_and_times_a_new_repost_when_first_seen():
@@ -421,3 +436,35 @@ def test_a_failed_feed_read_keeps_what_the_last_look_saw():
     # The failed read forgot nothing: the next one still knows who liked it before, and sees who took it back.
     assert failed == []
     assert [(r["kind"], r["did"]) for r in later] == [("delete", FAN["did"])]
+
+
+def test_reactions_taken_back_while_the_collector_was_stopped_leave_at_its_first_look_after_a_restart(tmp_path):
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3krestart001"
+    post = post_view(uri, ANA, "Ridge at dawn", _ago(days=2), like=2, repost=1)
+    server = FakeAppView(
+        PEOPLE,
+        feeds={ANA["did"]: [post]},
+        likes={uri: [like(FAN, _ago(days=1), _ago(days=1)), like(OLD_FRIEND, _ago(days=2), _ago(days=2))]},
+        reposts={uri: [profile(BOB["did"], BOB["handle"])]},
+    ).start()
+    con = warehouse.connect(tmp_path / "sway.duckdb")
+    root = tmp_path / "sway.duckdb.lake"
+    try:
+        _load(con, root, Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]]).backfill())
+        assert _reactions_to_ana(con) == {("like", FAN["did"]), ("like", OLD_FRIEND["did"]), ("repost", BOB["did"])}
+        # The collector stops. Meanwhile the fan takes the like back, a newcomer likes the post (the count is as it
+        # was) and Bob takes his repost back.
+        post["repostCount"] = 0
+        server.likes[uri] = [like(NEWCOMER, _ago(hours=1), _ago(hours=1)), server.likes[uri][1]]
+        server.reposts[uri] = []
+        restarted = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])  # remembers nothing
+        _load(con, root, restarted.backfill())
+        assert _reactions_to_ana(con) == {("like", OLD_FRIEND["did"]), ("like", NEWCOMER["did"])}
+        # The fan likes it again later: seen after the list, so loaded again.
+        post["likeCount"] = 3
+        server.likes[uri].insert(0, like(FAN, _ago(seconds=0), _ago(seconds=0)))
+        _load(con, root, restarted.recheck())
+        assert _reactions_to_ana(con) == {("like", FAN["did"]), ("like", OLD_FRIEND["did"]), ("like", NEWCOMER["did"])}
+    finally:
+        server.stop()
+        con.close()

@@ -12,6 +12,7 @@ from core.collect import bluesky, lake
 from core.collect import ingest as ingest_module
 from core.collect.events import Tally, empty_row, to_batch
 from core.collect.ingest import ingest
+from core.collect.recheck import listing
 from core.db import warehouse
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "jetstream" / "events.jsonl"
@@ -544,3 +545,47 @@ def test_a_looked_up_like_seen_before_its_deletion_stays_out_whichever_load_brin
     assert _likes_by(con, ERIN) == []
     _load_rows(con, root, [_looked_up("like", 1764921900000000, "2025-12-05 08:05:00")])  # given again, seen later
     assert [str(t) for _, t in _likes_by(con, ERIN)] == ["2025-12-05 08:05:00"]
+
+
+def _listed(time_us: int, *shown: str) -> dict:
+    """The row a first look writes when it read the likes of Mira's post whole: everyone it showed."""
+    return listing("bluesky", "like", frozenset(shown), time_us, subject=MIRA_POST, subject_did=MIRA)
+
+
+def test_a_whole_list_deletes_the_looked_up_likes_it_no_longer_shows(loaded):
+    con, root, _, _ = loaded
+    _load_rows(con, root, [_looked_up("like", 1764921700000000, "2025-12-05 08:00:00")])
+    assert len(_likes_by(con, ERIN)) == 1
+    # The collector restarted; its first look read Mira's likes whole and Erin was no longer among them.
+    _load_rows(con, root, [_listed(1764921800000000, JONAS)])
+    assert _likes_by(con, ERIN) == []
+    _load_rows(con, root, [_looked_up("like", 1764921750000000, "2025-12-05 08:00:00")])  # an older sighting, replayed
+    assert _likes_by(con, ERIN) == []
+    _load_rows(con, root, [_looked_up("like", 1764921900000000, "2025-12-05 08:05:00")])  # given again, seen later
+    assert [str(t) for _, t in _likes_by(con, ERIN)] == ["2025-12-05 08:05:00"]
+    # A list that shows her keeps the like.
+    _load_rows(con, root, [_listed(1764922000000000, ERIN)])
+    assert len(_likes_by(con, ERIN)) == 1
+
+
+def test_in_one_load_a_whole_list_deletes_only_what_was_seen_before_it(loaded):
+    con, root, _, _ = loaded
+    _load_rows(con, root, [_looked_up("like", 1764921700000000, "2025-12-05 08:00:00"), _listed(1764921800000000)])
+    assert _likes_by(con, ERIN) == []
+    _load_rows(con, root, [_listed(1764922000000000), _looked_up("like", 1764922100000000, "2025-12-05 08:10:00")])
+    assert [str(t) for _, t in _likes_by(con, ERIN)] == ["2025-12-05 08:10:00"]
+
+
+def test_a_whole_list_of_likes_leaves_real_like_records_and_reposts_alone(loaded):
+    con, root, _, _ = loaded
+    subject = {"uri": MIRA_POST, "cid": "b"}
+    record = {"$type": "app.bsky.feed.like", "subject": subject, "createdAt": "2025-12-05T08:00:00Z"}
+    made = {"operation": "create", "collection": "app.bsky.feed.like", "rkey": "3zreal", "cid": "b", "record": record}
+    _load(con, root, [_frame(JONAS, 1764921700000000, "commit", made)])  # from the stream: its record's own key
+    looked_up_repost = _looked_up("repost", 1764921700000000, "2025-12-05 08:00:00")
+    looked_up_repost["uri"] = f"at://{ERIN}/app.bsky.feed.repost/lookup:{MIRA_POST}"
+    _load_rows(con, root, [looked_up_repost])
+    reposts = warehouse.scalar(con, "SELECT count(*) FROM interactions WHERE type = 'repost'")
+    _load_rows(con, root, [_listed(1764921800000000)])
+    assert len(_likes_by(con, JONAS)) == 1  # a stream record leaves by its own deletion, not by a list
+    assert warehouse.scalar(con, "SELECT count(*) FROM interactions WHERE type = 'repost'") == reposts  # nor reposts

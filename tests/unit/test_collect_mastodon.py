@@ -418,3 +418,46 @@ def test_an_unfavourite_and_an_unboost_leave_the_warehouse_and_a_favourite_given
     assert sorted((r["did"], r["subject"], r["subject_did"]) for r in taken_back if r["kind"] == "delete") == [
         (f"{host}/accounts/{who['id']}", f"{host}/statuses/{post['id']}", f"{host}/accounts/{ANA['id']}")
         for who in (BEN, boosters[0])]  # fmt: skip
+
+
+def test_a_favourite_taken_back_while_the_collector_was_stopped_leaves_at_its_first_poll_after_a_restart(tmp_path):
+    created = iso(time.time() - 3600)
+    post = status(snowflake(created), ANA, "<p>ridge</p>", created, favourites_count=2)
+    server = FakeMastodon(
+        tags={}, accounts={"ana": ANA}, statuses={"101": [post]}, favourites={post["id"]: [CARLA, BEN]}
+    ).start()
+    con = warehouse.connect(tmp_path / "sway.duckdb")
+    root = tmp_path / "sway.duckdb.lake"
+
+    def load(rows: list[Row]) -> None:
+        lake.write_segment(root, "mastodon", to_batch(rows))
+        with warehouse.transaction(con):
+            ingest(con, root, "mastodon")
+
+    def favourites() -> set[str]:
+        found = warehouse.rows(
+            con,
+            "SELECT a.handle FROM interactions i JOIN accounts a ON a.account_id = i.actor_account_id "
+            "WHERE i.type = 'like' AND a.account_id <> i.target_account_id",
+        )
+        return {handle for (handle,) in found}
+
+    try:
+        load(MastodonConnector(server.url, accounts=["ana"]).poll())
+        host = server.url.split("//")[1]
+        assert favourites() == {f"carla@{host}", "ben@other.example"}
+        # Stopped; Ben takes his favourite back. The restarted connector remembers nothing of the post's favourites,
+        # but reads them whole at its first sight, and the list it writes no longer shows Ben.
+        post["favourites_count"] = 1
+        server.favourites[post["id"]] = [CARLA]
+        restarted = MastodonConnector(server.url, accounts=["ana"]).poll()
+        load(restarted)
+        assert favourites() == {f"carla@{host}"}
+    finally:
+        server.stop()
+        con.close()
+    lists = [r for r in restarted if r["kind"] == "listed"]
+    assert [(r["uri"], r["mentions"]) for r in lists] == [
+        (f"{host}/statuses/{post['id']}#like", [f"{host}/accounts/{CARLA['id']}"]),
+        (f"{host}/statuses/{post['id']}#repost", []),
+    ]

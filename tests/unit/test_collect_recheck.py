@@ -1,10 +1,13 @@
 """The look-again rule on hand-made answers: a count that grew reads its growth, one that fell reads the whole list
-and deletes who is missing, an unchanged count costs no call, and a failed call changes nothing."""
+and deletes who is missing, an unchanged count costs no call, a failed call changes nothing, and a first sight that
+reads a list whole names everyone it shows."""
+
+import time
 
 import pytest
 
 from core.collect.events import empty_row
-from core.collect.recheck import Seen, deletion, look
+from core.collect.recheck import Seen, deletion, listing, look
 
 POST, AUTHOR = "at://did:plc:ana/app.bsky.feed.post/1", "did:plc:ana"
 
@@ -96,3 +99,48 @@ def test_a_failed_call_keeps_what_the_last_look_saw():
     _, seen = _look(None, 2, Answers(["b", "a"]))
     assert _look(seen, 1, Answers(["a"], failing=True)) == ([], seen)
     assert _look(None, 2, Answers(["b", "a"], failing=True)) == ([], None)
+
+
+def _listed(actors: frozenset[str], at_us: int) -> dict:
+    return listing("bluesky", "like", actors, at_us, subject=POST, subject_did=AUTHOR)
+
+
+def test_a_first_sight_read_whole_names_everyone_the_list_shows_from_before_the_read():
+    before = time.time() * 1e6
+    rows, _ = look(None, 2, Answers(["b", "a"]), _gone, 100, listed=_listed)
+    assert [r["kind"] for r in rows] == ["like", "like", "listed"]
+    listed = rows[-1]
+    assert (listed["uri"], listed["subject"], listed["subject_did"]) == (f"{POST}#like", POST, AUTHOR)
+    assert listed["mentions"] == ["a", "b"] and before <= listed["time_us"] <= time.time() * 1e6
+
+
+def test_a_first_sight_of_no_reactions_names_no_one_without_a_call():
+    answers = Answers([])
+    rows, seen = look(None, 0, answers, _gone, 100, listed=_listed)
+    assert [(r["kind"], r["mentions"]) for r in rows] == [("listed", [])] and answers.asked == []
+    assert seen == Seen(0, frozenset())
+
+
+def test_no_list_is_named_when_it_was_not_read_whole_or_was_seen_before():
+    rows, seen = look(None, 3, Answers(["c", "b", "a"], cap=2), _gone, 100, listed=_listed)
+    assert [r["kind"] for r in rows] == ["like", "like"]  # two of three read: who is missing is unknown
+    rows, seen = look(None, 3, Answers(["c", "b", "a"]), _gone, 2, listed=_listed)
+    assert [r["kind"] for r in rows] == ["like"] * 3  # more than a look remembers
+    _, seen = look(None, 1, Answers(["a"]), _gone, 100, listed=_listed)
+    rows, _ = look(seen, 2, Answers(["b", "a"]), _gone, 100, listed=_listed)
+    assert [r["kind"] for r in rows] == ["like"]  # a growth: the first sight named the list already
+
+
+def test_a_post_missing_from_its_list_is_deleted_only_when_the_network_no_longer_shows_it():
+    _, seen = _look(None, 3, Answers(["c", "b", "a"]))
+    hidden = f"at://b/app.bsky.feed.like/lookup:{POST}"  # the record key of b's, which the network still shows
+    asked = []
+
+    def exists(uris: list[str]) -> set[str]:
+        asked.append(uris)
+        return {hidden}
+
+    rows, later = look(seen, 1, Answers(["a"]), _gone, 100, exists)
+    assert [(r["kind"], r["did"]) for r in rows] == [("delete", "c")] and len(asked[0]) == 2
+    assert {did for _, did in later.records} == {"a", "b"}  # b is kept, and not asked about again unless it falls
+    assert look(seen, 1, Answers(["a"]), _gone, 100, lambda uris: None) == ([], seen)  # a failed check: look again
