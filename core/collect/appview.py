@@ -248,7 +248,8 @@ class Watchlist:
             shown = self._shown if kind in POSTS else None
             listed = None if kind in POSTS else partial(recheck.listing, bluesky.NETWORK, kind, **subject)
             read = self._reader(kind, post, unknown)
-            found, now = look(before.get(kind), count, read, gone, remember, shown, listed)
+            whole_every = self.params.whole_list_hours * 3600
+            found, now = look(before.get(kind), count, read, gone, remember, shown, listed, whole_every)
             rows += found
             if now is not None:
                 seen[kind] = now

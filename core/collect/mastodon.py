@@ -318,7 +318,8 @@ class MastodonConnector:
             gone = partial(recheck.deletion, NETWORK, **subject)
             listed = partial(recheck.listing, NETWORK, kind, **subject)
             read = partial(self._who, kind, lookup, status, when)
-            found, now = look(before.get(kind), count, read, gone, self.params.reaction_pages * PAGE, None, listed)
+            remember, whole_every = self.params.reaction_pages * PAGE, self.params.whole_list_hours * 3600
+            found, now = look(before.get(kind), count, read, gone, remember, None, listed, whole_every)
             rows += found
             if now is not None:
                 seen[kind] = now

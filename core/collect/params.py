@@ -55,6 +55,11 @@ class CollectParams:
     # viral post costs a bounded share of the rate limit and keeps its latest 1,000 (400) of each. A fall on a post
     # with more than that deletes nothing and costs no call (core/collect/recheck.py).
     reaction_pages: int = 10
+    # A list of who reacted to a watched post that was not read whole for this long is read whole and diffed at the
+    # next re-check even when its count is as it was: a reaction taken back and another given between two looks
+    # leave the count unchanged (core/collect/recheck.py). A day costs each watched post that has reactions one more
+    # look-up per kind a day, and bounds how long such a swap stays unseen.
+    whole_list_hours: float = 24.0
     # Progress lines on the command line, and the status file the Data page reads, are written this often.
     report_seconds: float = 5.0
 

@@ -5,8 +5,10 @@ grew, the newest as many as it grew are read (all of them at the post's first si
 theirs back (an unlike, an unboost, a reply or quote deleted): the whole list is read again and each reaction an
 earlier look found that is missing now is deleted, so it leaves Sway as one deleted on the stream does. A reply or
 quote also leaves its list when it is hidden or detached, and is still a post then: one missing from the list is
-deleted only when the network no longer shows it either (`Exists`). A count as it was costs no call: a reaction taken
-back and another given between two looks stay unseen until the count next changes. A first sight (of a new post, or
+deleted only when the network no longer shows it either (`Exists`). A count as it was costs no call, except once a
+day (`whole_every`): a reaction taken back and another given between two looks leave the count as it was, so a list
+not read whole for that long is read whole and diffed again, which also finds new reactions a count's net change hid
+past the first page. A first sight (of a new post, or
 of every post after a restart) has nothing to compare with; when it reads a like or repost list whole, it adds a
 `listed` row naming everyone the list shows, and ingest deletes the looked-up reactions it holds of that kind on that
 post by anyone else, so what was taken back while the collector was stopped leaves Sway too. A kind whose count is
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.collect.events import Row, empty_row
 
@@ -31,6 +33,8 @@ class Seen:
     # cannot be told apart (more than a look remembers, or not all of them read), and a fall then deletes nothing
     # until the post leaves the person's latest page or the collector restarts (a first sight reads them all again).
     records: frozenset[tuple[str, str]] | None
+    # When the list was last read whole (time.monotonic()), None when never: bookkeeping, left out of comparisons.
+    read_at: float | None = field(default=None, compare=False)
 
 
 # Reads the newest `wanted` reactions of one kind (None: all, as far as the pages allowed): their rows (profile rows
@@ -53,6 +57,7 @@ def look(
     remember: int,
     exists: Exists | None = None,
     listed: Listed | None = None,
+    whole_every: float | None = None,
 ) -> tuple[list[Row], Seen | None]:
     """The rows one look at one kind of reaction adds (new reactions, deletions of those taken back), and what to
     remember for the next look: `before` when a call failed, so the same look is made again next time.
@@ -61,13 +66,23 @@ def look(
     `exists`: for reactions that are posts, which of those missing from the list the network still shows; they are
     kept, not deleted (None: a reaction missing from the list is gone).
     `listed`: at a first sight that reads the list whole, the row naming everyone it shows (None: no such row).
+    `whole_every`: seconds after which a list last read whole is read whole and diffed again, its count changed or
+    not (None: only when it falls).
     """
     had = before.count if before is not None else 0
-    if before is not None and count == had:
+    now = time.monotonic()
+    due = (
+        whole_every is not None
+        and before is not None
+        and before.records is not None
+        and 0 < count <= remember
+        and (before.read_at is None or now - before.read_at >= whole_every)
+    )
+    if before is not None and count == had and not due:
         return [], before
     if before is None and count == 0:
-        return [listed(frozenset(), _now_us())] if listed is not None else [], Seen(0, frozenset())
-    if before is not None and count < had:
+        return [listed(frozenset(), _now_us())] if listed is not None else [], Seen(0, frozenset(), now)
+    if before is not None and (count < had or due):
         if before.records is None:
             return [], Seen(count, None)  # nothing to compare with: no call
         got = read(None)
@@ -87,7 +102,7 @@ def look(
         new = found - before.records
         added = {did for _, did in new}
         fresh = [r for r in rows if _record(r) in new or (r["kind"] == "profile" and r["did"] in added)]
-        return fresh + [deletion(uri, did) for uri, did in sorted(missing)], Seen(count, found)
+        return fresh + [deletion(uri, did) for uri, did in sorted(missing)], Seen(count, found, now)
     began = _now_us()  # before reading: what the read finds is stamped later
     got = read(count - had if before is not None else count)
     if got is None:
@@ -100,7 +115,8 @@ def look(
     found = _records(rows) | earlier
     if before is None and ended and listed is not None:
         rows = [*rows, listed(frozenset(did for _, did in found), began)]
-    return rows, Seen(count, found)
+    read_at = now if ended else before.read_at if before is not None else None
+    return rows, Seen(count, found, read_at)
 
 
 def deletion(network: str, uri: str, did: str, subject: str, subject_did: str) -> Row:

@@ -468,3 +468,23 @@ def test_reactions_taken_back_while_the_collector_was_stopped_leave_at_its_first
     finally:
         server.stop()
         con.close()
+
+
+def test_a_like_taken_back_and_another_given_between_two_rechecks_is_seen_when_the_list_is_read_whole_again():
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3kswap000001"
+    post = post_view(uri, ANA, "Ridge", _ago(days=2), like=1)
+    server = _liked(post, [FAN], _ago(days=1)).start()
+    try:
+        daily = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
+        always = Watchlist(AppView(server.url, CollectParams(whole_list_hours=0), Link()), [ANA["did"]])
+        daily.backfill()
+        always.backfill()
+        server.likes[uri] = [like(NEWCOMER, _ago(hours=1), _ago(hours=1))]  # the count stays 1
+        calls = len(server.calls)
+        unseen = daily.recheck()
+        daily_calls = len(server.calls) - calls - 1  # the feed page aside
+        seen = always.recheck()
+    finally:
+        server.stop()
+    assert (unseen, daily_calls) == ([], 0)  # read whole less than a day ago: an unchanged count costs no call
+    assert [(r["kind"], r["did"]) for r in seen] == [("like", NEWCOMER["did"]), ("delete", FAN["did"])]

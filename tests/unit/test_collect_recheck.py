@@ -144,3 +144,24 @@ def test_a_post_missing_from_its_list_is_deleted_only_when_the_network_no_longer
     assert [(r["kind"], r["did"]) for r in rows] == [("delete", "c")] and len(asked[0]) == 2
     assert {did for _, did in later.records} == {"a", "b"}  # b is kept, and not asked about again unless it falls
     assert look(seen, 1, Answers(["a"]), _gone, 100, lambda uris: None) == ([], seen)  # a failed check: look again
+
+
+DAY = 86_400.0
+
+
+def test_a_swap_that_leaves_the_count_as_it_was_is_seen_once_the_list_is_due_to_be_read_whole():
+    _, seen = _look(None, 2, Answers(["b", "a"]))
+    answers = Answers(["c", "a"])  # b took theirs back and c gave one: still two
+    assert look(seen, 2, answers, _gone, 100, whole_every=DAY) == ([], seen) and answers.asked == []  # read today
+    day_old = Seen(seen.count, seen.records, time.monotonic() - DAY)
+    rows, later = look(day_old, 2, answers, _gone, 100, whole_every=DAY)
+    assert answers.asked == [None] and [(r["kind"], r["did"]) for r in rows] == [("like", "c"), ("delete", "b")]
+    assert {did for _, did in later.records} == {"a", "c"} and time.monotonic() - later.read_at < 60
+
+
+def test_a_list_never_read_whole_or_empty_is_not_read_again_when_due():
+    answers = Answers(["a"])
+    never = Seen(3, None)
+    assert look(never, 3, answers, _gone, 100, whole_every=0) == ([], never)
+    empty = Seen(0, frozenset(), time.monotonic() - DAY)
+    assert look(empty, 0, answers, _gone, 100, whole_every=DAY) == ([], empty) and answers.asked == []
