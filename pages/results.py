@@ -87,10 +87,10 @@ row[1].metric("Cost per mention", money(t["cost_per_mention"], results.currency)
 row[2].metric("Cost per engagement", money(t["cost_per_engagement"], results.currency))
 row[3].metric("Earned media value", money(t["emv"], "USD"), help=dict(report.summary_rows(results))["EMV method"])
 row[4].metric(
-    "Members with a tracked mention",
+    "Members mentioning",
     f"{t['members_posting']} of {t['members']}",
-    help="Members whose posts matched the tracking terms in the campaign and its follow-up (a status set to Posted "
-    "by hand on the Campaigns page is not counted here)",
+    help="Members with a tracked mention: their posts matched the tracking terms in the campaign and its follow-up "
+    "(a status set to Posted by hand on the Campaigns page is not counted here)",
 )
 
 st.subheader("Lift")

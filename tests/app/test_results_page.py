@@ -54,10 +54,7 @@ def test_shows_the_numbers_lift_and_charts(ready, downloads):
     assert at.selectbox(key="results_pick").value == campaign_id
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Mentions by members"] == f"{expected.totals['member_mentions']:,}"
-    assert (
-        metrics["Members with a tracked mention"]
-        == f"{expected.totals['members_posting']} of {expected.totals['members']}"
-    )
+    assert metrics["Members mentioning"] == f"{expected.totals['members_posting']} of {expected.totals['members']}"
     shown = [e.value for e in (*at.success, *at.info, *at.warning)]
     assert expected.verdict() in shown
     assert len(at.get("vega_lite_chart")) == 5
