@@ -54,8 +54,14 @@ KINDS = ("like", "repost", "reply", "quote")
 POSTS = ("reply", "quote")
 # URIs per getPosts call: the lexicon's maximum.
 POSTS_PER_CALL = 25
+# A watched person's posts that left their latest page, while within the window (and among their latest
+# backfill_posts_per_person), are re-checked this often: their counts come from getPosts, 25 a call, so a campaign post
+# stays followed however much its author posts after it, for four calls an hour per person at most.
+OLDER_RECHECK_SECONDS = 3600.0
 # A post's like, repost, reply and quote counts as the AppView shows them.
 Counts = tuple[int, int, int, int]
+# Post URI -> what the last look saw of each kind of reaction to it (KINDS).
+Looks = dict[str, dict[str, Seen]]
 
 
 def _now_us() -> int:
@@ -160,9 +166,12 @@ class Watchlist:
         self.params = appview.params
         self.dids = tuple(dids)
         self.recheck_seconds = RECHECK_SECONDS
-        self.checked_at = time.monotonic()
-        # Per watched DID: post URI -> what the last look saw of each kind of reaction (KINDS).
-        self.seen: dict[str, dict[str, dict[str, Seen]]] = {}
+        self.older_seconds = OLDER_RECHECK_SECONDS
+        self.page = PAGE  # feed items read per person at a re-check
+        self.checked_at = self.older_checked_at = time.monotonic()
+        self.seen: dict[str, Looks] = {}  # per watched DID, newest post first
+        self.on_page: dict[str, set[str]] = {}  # per watched DID: the posts its last feed read reached
+        self.posted_at: dict[str, datetime] = {}  # when each remembered post was made
 
     def backfill(self) -> list[Row]:
         """Each watched person's posts and reposts within the window (at most backfill_posts_per_person), and who
@@ -177,32 +186,71 @@ class Watchlist:
 
     def recheck(self) -> list[Row]:
         """Who reacted, or took a reaction back, since the last look at each watched person's latest posts (one feed
-        page, within the window): only a count that changed is looked up again. Their posts and reposts themselves
-        come from the stream."""
-        rows = [row for did in self.dids for row in self._read(did, PAGE, False)]
+        page, within the window), and once every `older_seconds` at their earlier posts still remembered: only a
+        count that changed is looked up again. Their posts and reposts themselves come from the stream."""
+        rows = [row for did in self.dids for row in self._read(did, self.page, False)]
+        if time.monotonic() - self.older_checked_at >= self.older_seconds:
+            rows += [row for did in self.dids for row in self._recheck_older(did)]
+            self.older_checked_at = time.monotonic()
+        remembered = {uri for posts in self.seen.values() for uri in posts}
+        self.posted_at = {uri: when for uri, when in self.posted_at.items() if uri in remembered}
         self.checked_at = time.monotonic()
         return rows
 
     def _read(self, did: str, limit: int, backfill: bool) -> list[Row]:
         """Rows of `did`'s latest `limit` feed items: reactions to their posts (with the posts and their reposts on
-        the backfill). Only what was seen of posts on this read is kept, so each person's stays one read's worth; a
-        kind of reaction whose look-up failed keeps what the look before saw, to be looked up again next time, and
-        so do the posts a failed feed read did not reach."""
+        the backfill). What was seen of posts this read did not reach is kept while they are within the window and
+        among the person's latest backfill_posts_per_person, for _recheck_older; a kind of reaction whose look-up
+        failed keeps what the look before saw, to be looked up again next time."""
         rows: list[Row] = []
-        last, seen = self.seen.get(did, {}), dict[str, dict[str, Seen]]()
+        last, seen = self.seen.get(did, {}), Looks()
         items, whole = self._feed(did, limit)
         for item in items:
             post = item.post
             if item.reason is None and post.author.did == did:
                 if backfill and (row := post_row(post, self.appview.link.tally)) is not None:
                     rows.append(row)
+                self.posted_at[post.uri] = _posted_at(post)
                 found, looked = self._reactions(post, last.get(post.uri, {}))
                 rows += found
                 if looked:
                     seen[post.uri] = looked
             elif backfill and _reposted_by(item, did):
                 rows.append(_own_repost(did, item.reason, post))
-        self.seen[did] = seen if whole else last | seen
+        self.on_page[did] = set(seen)
+        self.seen[did] = seen | self._earlier(last, seen) if whole else last | seen
+        return rows
+
+    def _earlier(self, last: Looks, read: Looks) -> Looks:
+        """Of the posts remembered before, those a read did not reach that are still within the window, newest first,
+        as many as backfill_posts_per_person leaves room for beside the `read` ones."""
+        since = _utc_now() - timedelta(days=self.params.backfill_days)
+        room = max(self.params.backfill_posts_per_person - len(read), 0)
+        kept = [uri for uri in last if uri not in read and self.posted_at.get(uri, since) >= since]
+        kept.sort(key=lambda uri: self.posted_at.get(uri, since), reverse=True)
+        return {uri: last[uri] for uri in kept[:room]}
+
+    def _recheck_older(self, did: str) -> list[Row]:
+        """Reactions to `did`'s remembered posts that their last feed read did not reach: each one's counts from
+        getPosts (25 a call), then a look-up of each kind that changed. A post getPosts no longer shows is forgotten
+        (a deleted one's deletion comes from the stream); a failed call leaves its posts for the next time."""
+        seen = self.seen.get(did, {})
+        older = [uri for uri in seen if uri not in self.on_page.get(did, set())]
+        rows: list[Row] = []
+        for start in range(0, len(older), POSTS_PER_CALL):
+            batch = older[start : start + POSTS_PER_CALL]
+            found = self.appview.call(self.appview.client.app.bsky.feed.get_posts, {"uris": batch})
+            if found is None:
+                continue
+            shown = {post.uri: post for post in found.posts}
+            for uri in batch:
+                if uri not in shown:
+                    del seen[uri]
+                    continue
+                more, looked = self._reactions(shown[uri], seen[uri])
+                rows += more
+                if looked:
+                    seen[uri] = looked
         return rows
 
     def _feed(self, did: str, limit: int) -> tuple[list[models.AppBskyFeedDefs.FeedViewPost], bool]:

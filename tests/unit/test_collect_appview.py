@@ -488,3 +488,36 @@ def test_a_like_taken_back_and_another_given_between_two_rechecks_is_seen_when_t
         server.stop()
     assert (unseen, daily_calls) == ([], 0)  # read whole less than a day ago: an unchanged count costs no call
     assert [(r["kind"], r["did"]) for r in seen] == [("like", NEWCOMER["did"]), ("delete", FAN["did"])]
+
+
+def test_a_post_that_left_the_latest_page_is_rechecked_hourly_through_getposts_while_in_the_window():
+    older_uri = f"at://{ANA['did']}/app.bsky.feed.post/3kolder00001"
+    gone_uri = f"at://{ANA['did']}/app.bsky.feed.post/3kolder00002"
+    newest = post_view(f"at://{ANA['did']}/app.bsky.feed.post/3knewest0001", ANA, "Today", _ago(hours=2))
+    older = post_view(older_uri, ANA, "Campaign day #tidewave", _ago(days=20), like=1)
+    gone = post_view(gone_uri, ANA, "Deleted later", _ago(days=30))
+    server = FakeAppView(
+        PEOPLE, feeds={ANA["did"]: [newest, older, gone]}, likes={older_uri: [like(FAN, _ago(days=19), _ago(days=19))]}
+    ).start()
+    try:
+        watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
+        watchlist.backfill()
+        watchlist.page = 1  # as if she had posted a hundred times since: only her newest post is on the page
+        watchlist.older_seconds = 3600.0
+        older["likeCount"] = 2
+        server.likes[older_uri].insert(0, like(NEWCOMER, _ago(minutes=5), _ago(minutes=5)))
+        server.feeds[ANA["did"]] = [newest, older]  # she deletes her oldest post
+        within_the_hour = watchlist.recheck()
+        watchlist.older_seconds = 0.0
+        hourly = watchlist.recheck()
+    finally:
+        server.stop()
+    assert within_the_hour == []  # the page's post had nothing new, and the hour is not up
+    # The grown count's newest page (ingest drops the like it already holds).
+    assert {(r["kind"], r["did"], r["subject"]) for r in hourly} == {
+        ("like", NEWCOMER["did"], older_uri),
+        ("like", FAN["did"], older_uri),
+    }
+    asked = [sorted(q["uris"]) for m, q in server.calls if m.endswith("getPosts")]
+    assert asked == [sorted([older_uri, gone_uri])]  # both older posts in one call, only once the hour was up
+    assert list(watchlist.seen[ANA["did"]]) == [newest["uri"], older_uri]  # the deleted one is forgotten
