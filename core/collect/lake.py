@@ -8,12 +8,15 @@ newest segment's last cursor: it only moves once the events it covers are durabl
 
 Layout: <warehouse>.lake/<network>/date=YYYY-MM-DD/hour=HH/<first_us>-<last_us>-<source><id>.parquet (Hive-style,
 UTC). <source> is `s` for the live stream, whose segments carry the resume cursor, and `b` for look-ups (backfill,
-profiles), whose times are the records' own and must not move it.
+profiles, re-checks), whose rows carry the records' own times, which must not move it: a look-up segment is named by
+when it was written, so ingest, which loads segments oldest first, loads look-ups in the order they were made (a
+later look's like after the earlier look's deletion or list, never before).
 """
 
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,8 +51,11 @@ class Segment:
 
 def write_segment(lake: Path, network: str, batch: pa.RecordBatch, *, stream: bool = True) -> Segment:
     """Store `batch` (lake schema) as a new segment; durable when this returns. `stream`: from the live stream."""
-    times = batch.column("time_us")
-    first, last = pc.min(times).as_py(), pc.max(times).as_py()
+    if stream:
+        times = batch.column("time_us")
+        first, last = pc.min(times).as_py(), pc.max(times).as_py()
+    else:
+        first = last = time.time_ns() // 1000
     start = datetime.fromtimestamp(first / 1e6, UTC)
     folder = lake / network / f"date={start:%Y-%m-%d}" / f"hour={start:%H}"
     folder.mkdir(parents=True, exist_ok=True)

@@ -521,3 +521,40 @@ def test_a_post_that_left_the_latest_page_is_rechecked_hourly_through_getposts_w
     asked = [sorted(q["uris"]) for m, q in server.calls if m.endswith("getPosts")]
     assert asked == [sorted([older_uri, gone_uri])]  # both older posts in one call, only once the hour was up
     assert list(watchlist.seen[ANA["did"]]) == [newest["uri"], older_uri]  # the deleted one is forgotten
+
+
+def test_a_fall_in_a_count_too_large_to_read_whole_deletes_nothing():
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3kbigfall01"
+    post = post_view(uri, ANA, "Everyone", _ago(days=1), like=250)
+    server = _liked(post, _people("g", 250), _ago(hours=5)).start()
+    try:
+        watchlist = Watchlist(AppView(server.url, CollectParams(reaction_pages=2), Link()), [ANA["did"]])
+        watchlist.backfill()
+        post["likeCount"] = 249
+        server.likes[uri] = server.likes[uri][:-1]  # the oldest like, past the two pages read, is taken back
+        rows = watchlist.recheck()
+    finally:
+        server.stop()
+    # More likes than two pages hold: the list cannot be read whole, so no one is assumed gone and no call is made.
+    assert rows == [] and [m for m, _ in server.calls].count("app.bsky.feed.getLikes") == 2
+
+
+def test_an_unrepost_is_seen_though_a_watched_persons_own_repost_is_among_those_listed():
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3kunrepost1"
+    others = _people("r", 100)
+    # 101 listed, her own repost among them, while the count still says 100 (counts lag behind the lists).
+    post = post_view(uri, ANA, "Ridge", _ago(days=1), repost=100)
+    server = FakeAppView(
+        PEOPLE, feeds={ANA["did"]: [post]}, reposts={uri: [profile(ANA["did"], ANA["handle"]), *others]}
+    ).start()
+    try:
+        watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
+        first = watchlist.backfill()  # one page of 100: her own is left to the stream, 99 others are rows
+        post["repostCount"] = 99
+        server.reposts[uri].remove(others[0])
+        later = watchlist.recheck()
+    finally:
+        server.stop()
+    assert len([r for r in first if r["kind"] == "repost"]) == 99
+    # The fall reads the whole list: the one who left is deleted, the one past the first page is new.
+    assert [(r["kind"], r["did"]) for r in later] == [("repost", others[99]["did"]), ("delete", others[0]["did"])]

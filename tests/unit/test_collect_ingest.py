@@ -589,3 +589,19 @@ def test_a_whole_list_of_likes_leaves_real_like_records_and_reposts_alone(loaded
     _load_rows(con, root, [_listed(1764921800000000)])
     assert len(_likes_by(con, JONAS)) == 1  # a stream record leaves by its own deletion, not by a list
     assert warehouse.scalar(con, "SELECT count(*) FROM interactions WHERE type = 'repost'") == reposts  # nor reposts
+
+
+def test_look_ups_load_in_the_order_they_were_made_whatever_times_their_rows_carry(loaded, monkeypatch):
+    con, root, _, _ = loaded
+    monkeypatch.setattr(ingest_module, "BATCH_EVENTS", 1)  # each segment a load of its own
+    # A first look lists Mira's likes whole: nobody. A later look finds Erin's like, with a reply made long ago (a
+    # look-up row keeps its record's own time). Named by their rows' times, the later segment would load first and
+    # the earlier list would then delete the like it never saw.
+    lake.write_segment(root, "bluesky", to_batch([_listed(1764921800000000)]), stream=False)
+    reply = empty_row("bluesky", 1700000000000000, JONAS, "post")
+    reply.update(uri=f"at://{JONAS}/app.bsky.feed.post/3kold", text="Old", created_at=datetime(2023, 11, 14))
+    like = _looked_up("like", 1764921900000000, "2025-12-05 08:05:00")
+    lake.write_segment(root, "bluesky", to_batch([reply, like]), stream=False)
+    with warehouse.transaction(con):
+        ingest(con, root, "bluesky")
+    assert [str(t) for _, t in _likes_by(con, ERIN)] == ["2025-12-05 08:05:00"]
