@@ -59,7 +59,7 @@ POSTS_PER_CALL = 25
 # stays followed however much its author posts after it, for four calls an hour per person at most.
 OLDER_RECHECK_SECONDS = 3600.0
 # A post's like, repost, reply and quote counts as the AppView shows them.
-Counts = tuple[int, int, int, int]
+Counts = tuple[int | None, int | None, int | None, int | None]
 # Post URI -> what the last look saw of each kind of reaction to it (KINDS).
 Looks = dict[str, dict[str, Seen]]
 
@@ -294,10 +294,12 @@ class Watchlist:
             subject = {"subject": post.uri, "subject_did": post.author.did}
             gone = partial(recheck.deletion, bluesky.NETWORK, **subject)
             shown = self._shown if kind in POSTS else None
-            listed = None if kind in POSTS else partial(recheck.listing, bluesky.NETWORK, kind, **subject)
+            # A count the AppView leaves out reads as none, but names no list: it cannot say everyone took theirs back.
+            named = kind not in POSTS and count is not None
+            listed = partial(recheck.listing, bluesky.NETWORK, kind, **subject) if named else None
             read = self._reader(kind, post, unknown)
             whole_every = self.params.whole_list_hours * 3600
-            found, now = look(before.get(kind), count, read, gone, remember, shown, listed, whole_every)
+            found, now = look(before.get(kind), count or 0, read, gone, remember, shown, listed, whole_every)
             rows += found
             if now is not None:
                 seen[kind] = now
@@ -336,9 +338,9 @@ class Watchlist:
 
     def _likes(
         self, post: models.AppBskyFeedDefs.PostView, unknown: datetime, wanted: int | None
-    ) -> tuple[list[Row], int, bool] | None:
+    ) -> tuple[list[Row], int, bool, frozenset[str]] | None:
         """The likes getLikes shows, each at its createdAt (else when the AppView indexed it, else `unknown`), how
-        many, and whether they are all; None when a call failed."""
+        many, whether they are all, and who gave them; None when a call failed."""
         found = self._pages(self.appview.client.app.bsky.feed.get_likes, post.uri, "likes", wanted)
         if found is None:
             return None
@@ -350,41 +352,49 @@ class Watchlist:
             ],
             len(likes),
             ended,
+            frozenset(like.actor.did for like in likes),
         )
 
     def _reposts(
         self, post: models.AppBskyFeedDefs.PostView, unknown: datetime, wanted: int | None
-    ) -> tuple[list[Row], int, bool] | None:
-        """The reposts getRepostedBy shows (profiles only: each at `unknown`), how many it listed, and whether they
-        are all; None when a call failed. A watched person's own come from the stream and their feed, with their
-        record and time, so they are left to those."""
+    ) -> tuple[list[Row], int, bool, frozenset[str]] | None:
+        """The reposts getRepostedBy shows (profiles only: each at `unknown`), how many it listed, whether they are
+        all, and who reposted; None when a call failed. A watched person's own come from the stream and their feed,
+        with their record and time, so they are left to those (but named among who reposted)."""
         found = self._pages(self.appview.client.app.bsky.feed.get_reposted_by, post.uri, "reposted_by", wanted)
         if found is None:
             return None
         actors, ended = found
         rows = [_reaction("repost", actor.did, post, unknown) for actor in actors if actor.did not in self.dids]
-        return rows, len(actors), ended
+        return rows, len(actors), ended, frozenset(actor.did for actor in actors)
 
-    def _quotes(self, post: models.AppBskyFeedDefs.PostView, wanted: int | None) -> tuple[list[Row], int, bool] | None:
-        """The posts getQuotes shows quoting `post`, how many, and whether they are all; None when a call failed."""
+    def _quotes(
+        self, post: models.AppBskyFeedDefs.PostView, wanted: int | None
+    ) -> tuple[list[Row], int, bool, frozenset[str]] | None:
+        """The posts getQuotes shows quoting `post`, how many, whether they are all, and their authors; None when a
+        call failed."""
         found = self._pages(self.appview.client.app.bsky.feed.get_quotes, post.uri, "posts", wanted)
-        return None if found is None else (self._posts(found[0]), len(found[0]), found[1])
+        if found is None:
+            return None
+        quotes, ended = found
+        return self._posts(quotes), len(quotes), ended, frozenset(quote.author.did for quote in quotes)
 
     def _replies(
         self, post: models.AppBskyFeedDefs.PostView, _wanted: int | None
-    ) -> tuple[list[Row], int, bool] | None:
-        """The direct replies to `post` that getPostThread shows (depth 1: one call shows them all) and how many;
-        None when the call failed."""
+    ) -> tuple[list[Row], int, bool, frozenset[str]] | None:
+        """The direct replies to `post` that getPostThread shows (depth 1: one call shows them all), how many, and
+        their authors; None when the call failed."""
         thread = self.appview.call(self.appview.client.app.bsky.feed.get_post_thread, {"uri": post.uri, "depth": 1})
         if thread is None:
             return None
         replies = getattr(thread.thread, "replies", None) or ()  # none when the post is gone or blocked
-        found = self._posts(view for reply in replies if (view := getattr(reply, "post", None)) is not None)
-        return found, len(replies), True
+        views = [view for reply in replies if (view := getattr(reply, "post", None)) is not None]
+        return self._posts(views), len(replies), True, frozenset(view.author.did for view in views)
 
     def _shown(self, uris: list[str]) -> set[str] | None:
-        """Of the posts `uris`, those the AppView still shows (getPosts, 25 a call: a post deleted, or whose author's
-        account is gone, is left out); None when a call failed."""
+        """Of the posts `uris`, those the AppView still shows (getPosts, 25 a call) and those whose author it does not
+        (getProfiles: a deactivated or taken-down account may come back with its posts, so they are kept); only a
+        post gone while its author is there is gone for good. None when a call failed."""
         shown: set[str] = set()
         for start in range(0, len(uris), POSTS_PER_CALL):
             found = self.appview.call(
@@ -393,7 +403,18 @@ class Watchlist:
             if found is None:
                 return None
             shown |= {post.uri for post in found.posts}
-        return shown
+        missing = [uri for uri in uris if uri not in shown]
+        authors = sorted({_author(uri) for uri in missing})
+        present: set[str] = set()
+        for start in range(0, len(authors), self.params.profiles_per_call):
+            found = self.appview.call(
+                self.appview.client.app.bsky.actor.get_profiles,
+                {"actors": authors[start : start + self.params.profiles_per_call]},
+            )
+            if found is None:
+                return None
+            present |= {profile.did for profile in found.profiles}
+        return shown | {uri for uri in missing if _author(uri) not in present}
 
     def _posts(self, found: Iterable[models.AppBskyFeedDefs.PostView]) -> list[Row]:
         """Post views as lake rows (those malformed counted and skipped)."""
@@ -441,9 +462,14 @@ def post_row(post: models.AppBskyFeedDefs.PostView, tally: Tally) -> Row | None:
     return row
 
 
+def _author(uri: str) -> str:
+    """The DID whose repository holds the record at://<did>/<collection>/<rkey>."""
+    return uri.removeprefix("at://").split("/", 1)[0]
+
+
 def _counts(post: models.AppBskyFeedDefs.PostView) -> Counts:
-    """The like, repost, reply and quote counts the AppView shows for `post` (absent: none)."""
-    return (post.like_count or 0, post.repost_count or 0, post.reply_count or 0, post.quote_count or 0)
+    """The like, repost, reply and quote counts the AppView shows for `post` (None: left out)."""
+    return (post.like_count, post.repost_count, post.reply_count, post.quote_count)
 
 
 def _posted_at(post: models.AppBskyFeedDefs.PostView) -> datetime:

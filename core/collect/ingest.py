@@ -144,7 +144,7 @@ def _load_batch(
 ) -> tuple[dict[str, int], int, int]:
     """Load one batch of segments: (rows added per table, deletions applied, accounts hidden)."""
     events = pl.from_arrow(lakes.read_segments(lake, batch))
-    _forget_erased(con, lake, network, events, batch)
+    events = _forget_erased(con, lake, network, events, batch)
     # Nothing of theirs reaches any table, the collector's own bookkeeping (records, deletes, hidden) included.
     events = events.filter(
         ~naming_erased(
@@ -173,11 +173,20 @@ def _load_batch(
 
 def _forget_erased(
     con: duckdb.DuckDBPyConnection, lake: Path, network: str, events: pl.DataFrame, chosen: list[lakes.Segment]
-) -> None:
+) -> pl.DataFrame:
     """Scrub from the new segments every event by, about or mentioning an erased person: the stream keeps bringing
-    what they do on the network, and the lake must not keep it (the load below leaves them out of the warehouse)."""
-    if erased := _erased_ids(con, network, events):
-        lakes.forget(lake, network, erased, among=chosen)
+    what they do on the network, and the lake must not keep it (the load below leaves them out of the warehouse).
+    Returns `events` with erased people taken out of the `listed` rows that name them among others (lakes.forget
+    does the same in the files), so a list still does its work for everyone else."""
+    if not (erased := _erased_ids(con, network, events)):
+        return events
+    lakes.forget(lake, network, erased, among=chosen)
+    gone = pl.lit(sorted(erased), dtype=pl.List(pl.String))
+    return events.with_columns(
+        mentions=pl.when(pl.col("kind") == "listed")
+        .then(pl.col("mentions").list.set_difference(gone))
+        .otherwise(pl.col("mentions"))
+    )
 
 
 def _erased_ids(con: duckdb.DuckDBPyConnection, network: str, events: pl.DataFrame) -> set[str]:

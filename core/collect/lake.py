@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -80,6 +81,19 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _without_names(table: pa.Table, named: pa.Array, owners: pa.Array) -> pa.Table:
+    """`table` with the ids `named` marks (over its flattened mentions, each row's given by `owners`) taken out of
+    every row's mentions."""
+    mentions = table["mentions"].combine_chunks()
+    unnamed = pc.invert(named).combine_chunks() if isinstance(named, pa.ChunkedArray) else pc.invert(named)
+    owners = owners.combine_chunks() if isinstance(owners, pa.ChunkedArray) else owners
+    values = pc.filter(pc.list_flatten(mentions), unnamed)
+    counts = np.bincount(pc.filter(owners, unnamed).to_numpy(), minlength=table.num_rows)
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int32())
+    rebuilt = pa.ListArray.from_arrays(offsets, values, mask=pc.is_null(mentions))
+    return table.set_column(table.schema.get_field_index("mentions"), "mentions", rebuilt)
+
+
 def segments(lake: Path, network: str) -> list[Segment]:
     """Every complete segment of `network`, oldest first (temporary files of an interrupted write are ignored)."""
     root = lake / network
@@ -120,7 +134,8 @@ NAMING_COLUMNS = ("did", "subject_did", "mentions", *RECORD_COLUMNS)  # every co
 
 def forget(lake: Path, network: str, external_ids: set[str], among: list[Segment] | None = None) -> int:
     """Rewrite every segment of `network` (or only those `among`) that holds an event by, about or mentioning
-    these accounts without it; how many events were removed.
+    these accounts without it; how many events were removed. A `listed` row (core/collect/recheck.py) that names
+    them among who reacted keeps the others, without them.
 
     An erased person stays erased in the lake's bytes too: each touched segment is written anew under a temporary
     name and renamed over the old one (same name, so it is not loaded again), like any segment write.
@@ -142,8 +157,9 @@ def forget(lake: Path, network: str, external_ids: set[str], among: list[Segment
             continue
         owners = pc.list_parent_indices(table["mentions"])
         mentioning = pc.is_in(pa.array(range(table.num_rows)), pc.filter(owners, named))
-        keep = pc.invert(pc.or_kleene(pc.fill_null(theirs, False), mentioning))
-        kept = table.filter(keep)
+        listed = pc.fill_null(pc.equal(table["kind"], "listed"), False)
+        keep = pc.invert(pc.or_kleene(pc.fill_null(theirs, False), pc.and_(mentioning, pc.invert(listed))))
+        kept = _without_names(table, named, owners).filter(keep)
         removed += table.num_rows - kept.num_rows
         partial = path.with_name(path.name + PARTIAL)
         with partial.open("wb") as handle:

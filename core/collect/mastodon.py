@@ -328,10 +328,10 @@ class MastodonConnector:
 
     def _who(
         self, kind: str, lookup: Callable[[Any], Any], status: Any, when: Any, wanted: int | None
-    ) -> tuple[list[Row], int, bool]:
+    ) -> tuple[list[Row], int, bool, frozenset[str]]:
         """Who gave `status` a favourite or boost (`lookup`: favourited_by or reblogged_by, newest first, 40 a
         page, then the pages its Link header names) until `wanted` are read (None: all), the pages end or
-        reaction_pages were read: their profile and reaction rows, how many, and whether the pages ended."""
+        reaction_pages were read: their profile and reaction rows, how many, whether the pages ended, and who."""
         page, pages = lookup(status["id"]), 1
         found = list(page)
         while True:
@@ -343,7 +343,7 @@ class MastodonConnector:
         rows: list[Row] = []
         for actor in found:
             rows += [self.profile(actor), self._reaction(kind, actor, status, when)]
-        return rows, len(found), ended
+        return rows, len(found), ended, frozenset(self._account_key(actor["id"]) for actor in found)
 
     async def streamed(self, event: str, payload: Any, out: asyncio.Queue[Row]) -> None:
         """Put the rows of one streamed event on `out` (in the loop, so the link and the queue stay the loop's): a

@@ -38,9 +38,9 @@ class Seen:
 
 
 # Reads the newest `wanted` reactions of one kind (None: all, as far as the pages allowed): their rows (profile rows
-# may come with them), how many the network listed (the rows may leave some out) and whether the list ended; None
-# when a call failed.
-Read = Callable[[int | None], tuple[list[Row], int, bool] | None]
+# may come with them), how many the network listed (the rows may leave some out: a watched person's own, which the
+# stream brings), whether the list ended, and everyone it listed (acting accounts); None when a call failed.
+Read = Callable[[int | None], tuple[list[Row], int, bool, frozenset[str]] | None]
 # A delete row for a reaction (record key, acting account) a look found before and no longer shows.
 Deletion = Callable[[str, str], Row]
 # Of the record keys given, those the network still shows (a hidden reply, a detached quote); None when a call failed.
@@ -88,7 +88,7 @@ def look(
         got = read(None)
         if got is None:
             return [], before
-        rows, _, ended = got
+        rows, _, ended, _ = got
         if not ended:
             return [], Seen(count, None)
         found = _records(rows)
@@ -107,14 +107,14 @@ def look(
     got = read(count - had if before is not None else count)
     if got is None:
         return [], before
-    rows, shown, ended = got
+    rows, shown, ended, actors = got
     whole = ended or shown >= count - had
     earlier = before.records if before is not None else frozenset()
     if not whole or count > remember or earlier is None:
         return rows, Seen(count, None)
     found = _records(rows) | earlier
-    if before is None and ended and listed is not None:
-        rows = [*rows, listed(frozenset(did for _, did in found), began)]
+    if before is None and listed is not None:
+        rows = [*rows, listed(actors, began)]
     read_at = now if ended else before.read_at if before is not None else None
     return rows, Seen(count, found, read_at)
 

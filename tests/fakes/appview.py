@@ -47,12 +47,14 @@ def post_view(uri: str, author: dict, text: str, created: str, **counts: int) ->
     }
 
 
-def _page(items: list[dict], field: str, query: dict[str, list[str]]) -> dict:
+def _page(items: list[dict], field: str, query: dict[str, list[str]], trailing: bool = False) -> dict:
     """One page of `items` (newest first) as the lexicons give it: `limit` (default 50) from the opaque `cursor`
-    on, with a cursor for the next page while any remain."""
+    on, with a cursor for the next page while any remain (`trailing`: on every page that has items, as some
+    AppViews do, so the end is an empty page)."""
     start = int(query.get("cursor", ["0"])[0])
     end = start + int(query.get("limit", ["50"])[0])
-    return {field: items[start:end]} | ({"cursor": str(end)} if end < len(items) else {})
+    page = items[start:end]
+    return {field: page} | ({"cursor": str(end)} if end < len(items) or (trailing and page) else {})
 
 
 class FakeAppView:
@@ -83,6 +85,7 @@ class FakeAppView:
         self.calls: list[tuple[str, dict]] = []
         self.broken_cursors: set[str] = set()  # reaction pages at these cursors answer HTTP 500 (a test sets it)
         self.broken_methods: set[str] = set()  # these methods answer HTTP 500 (a test sets it)
+        self.trailing_cursor = False  # a reaction list's last page carries a cursor too (the next page is empty)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -134,12 +137,13 @@ class FakeAppView:
         uri = query.get("uri", [""])[0]
         if query.get("cursor", [""])[0] in self.broken_cursors:
             return 500, {"error": "InternalServerError", "message": "Internal Server Error"}, {}
+        trailing = self.trailing_cursor
         if method == "app.bsky.feed.getLikes":
-            return 200, {"uri": uri} | _page(self.likes.get(uri, []), "likes", query), {}
+            return 200, {"uri": uri} | _page(self.likes.get(uri, []), "likes", query, trailing), {}
         if method == "app.bsky.feed.getRepostedBy":
-            return 200, {"uri": uri} | _page(self.reposts.get(uri, []), "repostedBy", query), {}
+            return 200, {"uri": uri} | _page(self.reposts.get(uri, []), "repostedBy", query, trailing), {}
         if method == "app.bsky.feed.getQuotes":
-            return 200, {"uri": uri} | _page(self.quotes.get(uri, []), "posts", query), {}
+            return 200, {"uri": uri} | _page(self.quotes.get(uri, []), "posts", query, trailing), {}
         if method == "app.bsky.feed.getPostThread":
             return 200, {"thread": self._thread(uri)}, {}
         return 400, {"error": "MethodNotImplemented", "message": method}, {}

@@ -70,7 +70,7 @@ def test_backfill_brings_a_watched_persons_recent_posts_and_who_liked_them():
     ana = PEOPLE["did:plc:p0000000000000000000000"]
     fan = PEOPLE["did:plc:p0000000000000000000007"]
     uri = f"at://{ana['did']}/app.bsky.feed.post/3kbackfill01"
-    recent = post_view(uri, ana, "New route up the ridge #trail", "2099-01-01T09:00:00.000Z", like=1)
+    recent = post_view(uri, ana, "New route up the ridge #trail", "2099-01-01T09:00:00.000Z", like=1, repost=0)
     server = FakeAppView(
         PEOPLE,
         feeds={ana["did"]: [recent]},
@@ -366,25 +366,32 @@ def _posts_of(con, did: str) -> int:
 
 def test_a_deleted_reply_or_quote_by_someone_not_watched_leaves_the_warehouse_and_a_hidden_reply_stays(tmp_path):
     uri = f"at://{ANA['did']}/app.bsky.feed.post/3kdeleted001"
-    post = post_view(uri, ANA, "Ridge at dawn", _ago(days=2), reply=2, quote=1)
+    post = post_view(uri, ANA, "Ridge at dawn", _ago(days=2), reply=3, quote=1)
     gone_reply, hidden_reply = _reply(BOB, "3kbobreply01", uri), _reply(FAN, "3kfanreply01", uri)
+    away_reply = _reply(OLD_FRIEND, "3kawayreply1", uri)
     quote = post_view(f"at://{NEWCOMER['did']}/app.bsky.feed.post/3kquote00001", NEWCOMER, "Look", _ago(days=1))
     quote["record"]["embed"] = {"$type": "app.bsky.embed.record", "record": {"uri": uri, "cid": "b"}}
     server = FakeAppView(
-        PEOPLE, feeds={ANA["did"]: [post]}, replies={uri: [gone_reply, hidden_reply]}, quotes={uri: [quote]}
+        dict(PEOPLE),
+        feeds={ANA["did"]: [post]},
+        replies={uri: [gone_reply, hidden_reply, away_reply]},
+        quotes={uri: [quote]},
     ).start()
     con = warehouse.connect(tmp_path / "sway.duckdb")
     root = tmp_path / "sway.duckdb.lake"
     try:
         watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
         _load(con, root, watchlist.backfill())
-        assert _reactions_to_ana(con) == {("reply", BOB["did"]), ("reply", FAN["did"]), ("mention", NEWCOMER["did"])}
-        # Bob deletes his reply and the newcomer the quote; Ana hides the fan's reply, which getPosts still shows.
+        everyone = {("reply", BOB["did"]), ("reply", FAN["did"]), ("reply", OLD_FRIEND["did"])}
+        assert _reactions_to_ana(con) == everyone | {("mention", NEWCOMER["did"])}
+        # Bob deletes his reply and the newcomer the quote; Ana hides the fan's reply, which getPosts still shows; the
+        # old friend deactivates their account, so the AppView shows neither them nor their reply (it may come back).
         post |= {"replyCount": 0, "quoteCount": 0}
         server.replies[uri], server.quotes[uri], server.unlisted = [], [], [hidden_reply]
+        del server.profiles[OLD_FRIEND["did"]]
         rows = watchlist.recheck()
         _load(con, root, rows)
-        assert _reactions_to_ana(con) == {("reply", FAN["did"])}
+        assert _reactions_to_ana(con) == {("reply", FAN["did"]), ("reply", OLD_FRIEND["did"])}
         assert (_posts_of(con, BOB["did"]), _posts_of(con, NEWCOMER["did"]), _posts_of(con, FAN["did"])) == (0, 0, 1)
         assert watchlist.recheck() == []  # nothing changed since: no look-up, the hidden reply not asked about again
     finally:
@@ -395,7 +402,10 @@ def test_a_deleted_reply_or_quote_by_someone_not_watched_leaves_the_warehouse_an
         ("delete", NEWCOMER["did"], quote["uri"], ANA["did"]),
     ]
     asked = [q["uris"] for m, q in server.calls if m.endswith("getPosts")]
-    assert asked == [sorted([gone_reply["uri"], hidden_reply["uri"]]), [quote["uri"]]]
+    assert asked == [sorted([gone_reply["uri"], hidden_reply["uri"], away_reply["uri"]]), [quote["uri"]]]
+    # Whether the authors of the posts it did not show are there: one call per kind.
+    authors = [sorted(q["actors"]) for m, q in server.calls if m.endswith("getProfiles")]
+    assert authors == [sorted([BOB["did"], OLD_FRIEND["did"]]), [NEWCOMER["did"]]]
 
 
 def test_a_failed_getposts_deletes_nothing_and_the_fall_is_looked_at_again():
@@ -558,3 +568,50 @@ def test_an_unrepost_is_seen_though_a_watched_persons_own_repost_is_among_those_
     assert len([r for r in first if r["kind"] == "repost"]) == 99
     # The fall reads the whole list: the one who left is deleted, the one past the first page is new.
     assert [(r["kind"], r["did"]) for r in later] == [("repost", others[99]["did"]), ("delete", others[0]["did"])]
+
+
+def test_a_list_names_the_watched_people_it_leaves_to_the_stream_so_their_looked_up_reposts_stay(tmp_path):
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3kwatchedrp1"
+    post = post_view(uri, ANA, "Ridge", _ago(days=2), repost=1)
+    server = FakeAppView(PEOPLE, feeds={ANA["did"]: [post]}, reposts={uri: [profile(BOB["did"], BOB["handle"])]})
+    server.start()
+    con = warehouse.connect(tmp_path / "sway.duckdb")
+    root = tmp_path / "sway.duckdb.lake"
+    try:
+        # Bob's repost is looked up while only Ana is watched; then the collector restarts watching both of them.
+        _load(con, root, Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]]).backfill())
+        both = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"], BOB["did"]]).backfill()
+        _load(con, root, both)
+        assert _reactions_to_ana(con) == {("repost", BOB["did"])}
+    finally:
+        server.stop()
+        con.close()
+    # His repost is left to the stream and his feed (no look-up row), yet the list still names him.
+    assert [r["mentions"] for r in both if r["kind"] == "listed" and r["uri"].endswith("#repost")] == [[BOB["did"]]]
+
+
+def test_a_list_read_whole_is_named_though_its_last_page_carries_a_cursor():
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3ktrailing01"
+    post = post_view(uri, ANA, "Ridge", _ago(days=2), like=2)
+    server = _liked(post, [FAN, OLD_FRIEND], _ago(days=1))
+    server.trailing_cursor = True
+    server.start()
+    try:
+        rows = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]]).backfill()
+    finally:
+        server.stop()
+    lists = {r["uri"]: r["mentions"] for r in rows if r["kind"] == "listed"}
+    assert lists[f"{uri}#like"] == sorted([FAN["did"], OLD_FRIEND["did"]])  # as many read as the count: whole
+    assert [m for m, _ in server.calls].count("app.bsky.feed.getLikes") == 1  # without asking for the empty page
+
+
+def test_a_count_the_appview_leaves_out_names_no_list():
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3knocount001"
+    post = post_view(uri, ANA, "Ridge", _ago(days=2), like=0)  # no repostCount at all
+    server = _liked(post, [], _ago(days=1)).start()
+    try:
+        rows = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]]).backfill()
+    finally:
+        server.stop()
+    # No likes, told: the list is empty. No repost count at all: nothing says everyone took theirs back.
+    assert [r["uri"] for r in rows if r["kind"] == "listed"] == [f"{uri}#like"]

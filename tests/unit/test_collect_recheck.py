@@ -28,12 +28,12 @@ class Answers:
     def __init__(self, actors: list[str], *, cap: int = 100, failing: bool = False) -> None:
         self.actors, self.cap, self.failing, self.asked = actors, cap, failing, []
 
-    def __call__(self, wanted: int | None) -> tuple[list[dict], int, bool] | None:
+    def __call__(self, wanted: int | None) -> tuple[list[dict], int, bool, frozenset[str]] | None:
         self.asked.append(wanted)
         if self.failing:
             return None
         shown = self.actors[: min(self.cap, len(self.actors) if wanted is None else wanted)]
-        return [_like(a) for a in shown], len(shown), len(shown) == len(self.actors)
+        return [_like(a) for a in shown], len(shown), len(shown) == len(self.actors), frozenset(shown)
 
 
 def _look(before: Seen | None, count: int, answers: Answers, remember: int = 100):

@@ -15,6 +15,7 @@ from core.collect import bluesky, lake
 from core.collect import ingest as collect_ingest
 from core.collect.events import Tally, empty_row, to_batch
 from core.collect.ingest import ingest
+from core.collect.recheck import listing
 from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.ops import erase
@@ -40,9 +41,7 @@ def loaded(tmp_path):
         "INSERT INTO collect_deleted VALUES ('bluesky', ?, 1)",
         [[f"at://{did}/app.bsky.feed.like/3abc"] for did in (MIRA, LOOKALIKE, JONAS)],
     )
-    con.executemany(
-        "INSERT OR IGNORE INTO collect_hidden VALUES ('bluesky', ?, 'takendown', 1)", [[MIRA], [LOOKALIKE]]
-    )
+    con.executemany("INSERT OR IGNORE INTO collect_hidden VALUES ('bluesky', ?, 'takendown', 1)", [[MIRA], [LOOKALIKE]])
     yield con, root, db
     con.close()
 
@@ -242,3 +241,37 @@ def test_erasure_removes_look_up_deletions_naming_the_person_as_who_reacted_or_w
     assert {k for k in on_mastodon if k in _deleted(con)} == set(on_mastodon[1:])
     privacy.erase_person(con, LOCAL, person("8"))  # who favourited 900 and boosted 901
     assert {k for k in on_mastodon if k in _deleted(con)} == set(on_mastodon[2:])  # account 70 is someone else
+
+
+def test_a_list_naming_an_erased_person_among_others_still_deletes_what_the_others_took_back(loaded):
+    con, root, _ = loaded
+    privacy.erase_person(con, LOCAL, _mira(con))
+    post = f"at://{JONAS}/app.bsky.feed.post/3m7kq2wa2xa2c"  # Jonas's reply, in the fixture
+    fan, friend = "did:plc:fan000000000000000000000", "did:plc:friend0000000000000000000"
+
+    def looked_up(did: str) -> dict:
+        row = empty_row("bluesky", 1764921700000000, did, "like")
+        row.update(uri=f"at://{did}/app.bsky.feed.like/lookup:{post}", subject=post, subject_did=JONAS)
+        return row | {"created_at": datetime(2025, 12, 5, 8, 1)}
+
+    def liked() -> set[str]:
+        found = warehouse.rows(
+            con,
+            "SELECT a.external_id FROM interactions i JOIN accounts a ON a.account_id = i.actor_account_id "
+            "JOIN posts p ON p.post_id = i.post_id WHERE p.external_id = ? AND i.type = 'like'",
+            [post],
+        )
+        return {did for (did,) in found}
+
+    lake.write_segment(root, "bluesky", to_batch([looked_up(fan), looked_up(friend)]), stream=False)
+    with warehouse.transaction(con):
+        ingest(con, root, "bluesky")
+    assert liked() == {fan, friend}
+    # After a restart the likes are read whole: the friend and Mira (erased) are listed; the fan took theirs back.
+    listed = listing("bluesky", "like", frozenset({friend, MIRA}), 1764921800000000, subject=post, subject_did=JONAS)
+    segment = lake.write_segment(root, "bluesky", to_batch([listed]), stream=False)
+    with warehouse.transaction(con):
+        ingest(con, root, "bluesky")
+    assert liked() == {friend}
+    assert pq.read_table(root / segment.name).to_pylist()[0]["mentions"] == [friend]  # she is gone from the bytes
+    assert _naming(root, MIRA) == 0
