@@ -391,10 +391,11 @@ class Watchlist:
         views = [view for reply in replies if (view := getattr(reply, "post", None)) is not None]
         return self._posts(views), len(replies), True, frozenset(view.author.did for view in views)
 
-    def _shown(self, uris: list[str]) -> set[str] | None:
-        """Of the posts `uris`, those the AppView still shows (getPosts, 25 a call) and those whose author it does not
-        (getProfiles: a deactivated or taken-down account may come back with its posts, so they are kept); only a
-        post gone while its author is there is gone for good. None when a call failed."""
+    def _shown(self, records: list[tuple[str, str]]) -> set[str] | None:
+        """Of the posts `records` (URI, author), those the AppView still shows (getPosts, 25 a call) and those whose
+        author it does not (getProfiles: a deactivated or taken-down account may come back with its posts, so they
+        are kept); only a post gone while its author is there is gone for good. None when a call failed."""
+        uris = [uri for uri, _ in records]
         shown: set[str] = set()
         for start in range(0, len(uris), POSTS_PER_CALL):
             found = self.appview.call(

@@ -109,7 +109,7 @@ def ingest(con: duckdb.DuckDBPyConnection, lake: Path, network: str, *, progress
     read = deleted = hidden = 0
     added: dict[str, int] = {}
     for batch, batch_counts in _batches(chosen, counts):
-        progress(0.05 + 0.9 * read / total, f"Loading {read:,} of {total:,} new events")
+        progress(0.05 + 0.9 * read / max(total, 1), f"Loading {read:,} of {total:,} new events")
         with transaction(con):
             batch_added, batch_deleted, batch_hidden = _load_batch(con, lake, network, batch)
             _record_segments(con, batch, batch_counts)

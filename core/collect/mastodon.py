@@ -7,9 +7,10 @@ delete row. Every timeline is also polled, paging forward with min_id from the n
 comes back short (since_id would return only a burst's newest page): polling catches up what a stream missed while
 it reconnected or where the instance refuses it, and reads the watched accounts, which have no public stream. The
 first poll takes the latest page; after a restart each timeline is read on from the stored cursor rewound
-RESUME_REWIND_SECONDS, and ingest de-duplicates. Favourites and boosts of the watched accounts' posts are looked up
-when a post is first seen and again whenever its counts have changed (recent posts are re-read every
-RECHECK_SECONDS; core/collect/recheck.py: an unfavourite or unboost is seen when its count falls, and deleted).
+RESUME_REWIND_SECONDS, and ingest de-duplicates. Favourites, boosts and replies of the watched accounts' posts are
+looked up when a post is first seen and again whenever its counts have changed (recent posts are re-read every
+RECHECK_SECONDS; core/collect/recheck.py: an unfavourite, unboost or deleted reply is seen when its count falls, and
+deleted; replies come from the status's context, which shows anyone at most PUBLIC_DESCENDANTS of a thread).
 Polling needs no login; since Mastodon 4.2 the stream needs a user access token (read:statuses), which is used for
 the stream only, so the polled timelines stay what anyone can see.
 """
@@ -28,7 +29,14 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from mastodon import Mastodon, MastodonError, MastodonNetworkError, MastodonRatelimitError, StreamListener
+from mastodon import (
+    Mastodon,
+    MastodonError,
+    MastodonNetworkError,
+    MastodonNotFoundError,
+    MastodonRatelimitError,
+    StreamListener,
+)
 
 from core.collect import recheck
 from core.collect.connector import Link
@@ -48,6 +56,9 @@ RESUME_REWIND_SECONDS = 15 * 60.0
 # The watched accounts' latest page is read again this often, for favourites and boosts that come after a post was
 # first seen: one request per account, little of the 300 per 5 minutes Mastodon allows an address.
 RECHECK_SECONDS = 120.0
+# Descendants a status's context shows without a token (the polled timelines stay what anyone can see): a thread with
+# as many is not read whole, so a fall in a post's replies then deletes nothing.
+PUBLIC_DESCENDANTS = 60
 # Mastodon's streaming server sends a heartbeat every 15 s: this long without a byte means the connection is dead.
 STREAM_TIMEOUT = 60.0
 # An instance that refused a stream (no token, a bad one, streaming off) is asked again this seldom; the hashtag is
@@ -294,8 +305,9 @@ class MastodonConnector:
         return row
 
     def _reactions_to(self, status: Any, watched: Looks) -> list[Row]:
-        """Who favourited and boosted a watched post: looked up at its first sight when it has any, and again when
-        a count has changed since (core/collect/recheck.look; what was seen is noted in `watched` for the next look).
+        """Who favourited, boosted and replied to a watched post: looked up at its first sight when it has any, and
+        again when a count has changed since (core/collect/recheck.look; what was seen is noted in `watched` for the
+        next look). A reply missing from a later look is deleted only when the instance no longer shows it.
 
         Mastodon gives no time for either. Those there at the post's first sight take the post's time: most come
         soon after a post, and a new post is seen within a poll of being made. Those found later take the time they
@@ -306,20 +318,21 @@ class MastodonConnector:
         kinds = (
             ("like", status.get("favourites_count") or 0, self.api.status_favourited_by),
             ("repost", status.get("reblogs_count") or 0, self.api.status_reblogged_by),
+            ("reply", status.get("replies_count") or 0, None),
         )
         rows: list[Row] = []
         seen: dict[str, Seen] = {}
+        subject = {"subject": self._status_key(status["id"]), "subject_did": self._account_key(status["account"]["id"])}
+        remember, whole_every = self.params.reaction_pages * PAGE, self.params.whole_list_hours * 3600
+        gone = partial(recheck.deletion, NETWORK, **subject)
         for kind, count, lookup in kinds:
             when = status["created_at"] if kind not in before else datetime.now(UTC)
-            subject = {
-                "subject": self._status_key(status["id"]),
-                "subject_did": self._account_key(status["account"]["id"]),
-            }
-            gone = partial(recheck.deletion, NETWORK, **subject)
-            listed = partial(recheck.listing, NETWORK, kind, **subject)
-            read = partial(self._who, kind, lookup, status, when)
-            remember, whole_every = self.params.reaction_pages * PAGE, self.params.whole_list_hours * 3600
-            found, now = look(before.get(kind), count, read, gone, remember, None, listed, whole_every)
+            if lookup is None:  # replies: posts, whose own times they carry
+                read, shown, listed = partial(self._replies, status), self._shown, None
+            else:
+                read, shown = partial(self._who, kind, lookup, status, when), None
+                listed = partial(recheck.listing, NETWORK, kind, **subject)
+            found, now = look(before.get(kind), count, read, gone, remember, shown, listed, whole_every)
             rows += found
             if now is not None:
                 seen[kind] = now
@@ -344,6 +357,41 @@ class MastodonConnector:
         for actor in found:
             rows += [self.profile(actor), self._reaction(kind, actor, status, when)]
         return rows, len(found), ended, frozenset(self._account_key(actor["id"]) for actor in found)
+
+    def _replies(self, status: Any, _wanted: int | None) -> tuple[list[Row], int, bool, frozenset[str]]:
+        """The direct replies to `status` its context shows (one call: all of the thread up to PUBLIC_DESCENDANTS),
+        as post rows with their authors' profiles; how many, whether the thread was shown whole, and who wrote them."""
+        descendants = self.api.status_context(status["id"])["descendants"]
+        direct = [reply for reply in descendants if str(reply.get("in_reply_to_id")) == str(status["id"])]
+        rows: list[Row] = []
+        for reply in direct:
+            rows += [self.profile(reply["account"]), self.post(reply)]
+        authors = frozenset(self._account_key(reply["account"]["id"]) for reply in direct)
+        return rows, len(direct), len(descendants) < PUBLIC_DESCENDANTS, authors
+
+    def _shown(self, records: list[tuple[str, str]]) -> set[str] | None:
+        """Of the replies `records` (status key, author key), those the instance still shows and those whose author
+        it does not or reports suspended (their statuses may come back): only a status gone while its author is
+        there is gone for good. None when a call failed."""
+        shown: set[str] = set()
+        try:
+            for uri, author in records:
+                try:
+                    self.api.status(uri.rsplit("/", 1)[1])
+                except MastodonNotFoundError:
+                    pass
+                else:
+                    shown.add(uri)
+                    continue
+                try:
+                    found = self.api.account(author.rsplit("/", 1)[1])
+                except MastodonNotFoundError:
+                    found = {"suspended": True}
+                if found.get("suspended"):
+                    shown.add(uri)
+        except MastodonError:
+            return None
+        return shown
 
     async def streamed(self, event: str, payload: Any, out: asyncio.Queue[Row]) -> None:
         """Put the rows of one streamed event on `out` (in the loop, so the link and the queue stay the loop's): a

@@ -43,8 +43,9 @@ class Seen:
 Read = Callable[[int | None], tuple[list[Row], int, bool, frozenset[str]] | None]
 # A delete row for a reaction (record key, acting account) a look found before and no longer shows.
 Deletion = Callable[[str, str], Row]
-# Of the record keys given, those the network still shows (a hidden reply, a detached quote); None when a call failed.
-Exists = Callable[[list[str]], set[str] | None]
+# Of the records given (record key, acting account), the keys of those the network still shows (a hidden reply, a
+# detached quote) or cannot say are gone; None when a call failed.
+Exists = Callable[[list[tuple[str, str]]], set[str] | None]
 # A `listed` row: everyone (acting accounts) a whole list showed, as read from the time given (microseconds).
 Listed = Callable[[frozenset[str], int], Row]
 
@@ -94,7 +95,7 @@ def look(
         found = _records(rows)
         missing = before.records - found
         if missing and exists is not None:
-            shown = exists(sorted(uri for uri, _ in missing))
+            shown = exists(sorted(missing))
             if shown is None:
                 return [], before
             found |= {record for record in missing if record[0] in shown}

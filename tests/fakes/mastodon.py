@@ -1,6 +1,7 @@
 """A local stand-in for the public Mastodon endpoints the collector uses (shapes of Mastodon's API docs): hashtag and
 account timelines with since_id, min_id and limit, account lookup, who favourited or boosted a status (in pages
-with a Link header), the instance (v2, naming the streaming server) and the hashtag stream as server-sent events."""
+with a Link header), a status's context (its replies), a status or an account by id, the instance (v2, naming the
+streaming server) and the hashtag stream as server-sent events."""
 
 from __future__ import annotations
 
@@ -74,10 +75,14 @@ class FakeMastodon:
         statuses: dict[str, list[dict]],
         favourites: dict[str, list[dict]],
         boosts: dict[str, list[dict]] | None = None,
+        replies: dict[str, list[dict]] | None = None,
         stream_token: str | None = None,
     ) -> None:
         self.tags, self.accounts, self.statuses, self.favourites = tags, accounts, statuses, favourites
         self.boosts = boosts or {}
+        self.replies = replies or {}  # status id -> the statuses replying to it (its context's descendants)
+        self.hidden: list[dict] = []  # statuses a look-up by id still finds that no list shows
+        self.suspended: set[str] = set()  # account ids the instance reports suspended
         self.stream_token = stream_token
         self.calls: list[str] = []
         self.pushed: dict[str, list[tuple[str, str]]] = {}  # tag -> (event, data) in the order pushed
@@ -155,8 +160,18 @@ class FakeMastodon:
         if parts[:3] == ["api", "v1", "accounts"] and parts[3] == "lookup":
             found = self.accounts.get(query["acct"][0])
             return (200, found) if found else (404, {"error": "Record not found"})
+        if parts[:3] == ["api", "v1", "accounts"] and len(parts) == 4:
+            people = {x["account"]["id"]: x["account"] for x in self._all_statuses()}
+            people |= {person["id"]: person for person in self.accounts.values()}
+            found = people.get(parts[3])
+            return (200, found | {"suspended": parts[3] in self.suspended}) if found else (404, {"error": "Not found"})
         if parts[:3] == ["api", "v1", "accounts"] and parts[4] == "statuses":
             return 200, newer(self.statuses.get(parts[3], []))
+        if parts[:3] == ["api", "v1", "statuses"] and parts[4:] == ["context"]:
+            return 200, {"ancestors": [], "descendants": self.replies.get(parts[3], [])[:60]}  # 60 without a token
+        if parts[:3] == ["api", "v1", "statuses"] and len(parts) == 4:
+            found = next((x for x in self._all_statuses() if x["id"] == parts[3]), None)
+            return (200, found) if found else (404, {"error": "Record not found"})
         if parts[:3] == ["api", "v1", "statuses"] and parts[4] in ("favourited_by", "reblogged_by"):
             # Newest first, `limit` (default 40) a page; the next page's max_id (opaque to clients) in a Link header.
             start = int(query.get("max_id", ["0"])[0])
@@ -165,6 +180,11 @@ class FakeMastodon:
             more = {"Link": f'<{self.url}{path}?max_id={end}>; rel="next"'} if end < len(found) else {}
             return 200, found[start:end], more
         return 404, {"error": "Record not found"}
+
+    def _all_statuses(self) -> list[dict]:
+        """Every status the fake holds: timelines, replies and hidden ones."""
+        lists = (*self.tags.values(), *self.statuses.values(), *self.replies.values(), self.hidden)
+        return [x for found in lists for x in found]
 
     def events(self, tag: str) -> Iterator[str]:
         """The text of one stream connection: each event pushed from now on (`event:` and `data:` lines, then a

@@ -461,3 +461,59 @@ def test_a_favourite_taken_back_while_the_collector_was_stopped_leaves_at_its_fi
         (f"{host}/statuses/{post['id']}#like", [f"{host}/accounts/{CARLA['id']}"]),
         (f"{host}/statuses/{post['id']}#repost", []),
     ]
+
+
+def test_replies_to_a_watched_post_are_looked_up_and_one_deleted_leaves_while_a_hidden_or_suspended_one_stays(
+    tmp_path,
+):
+    created = iso(time.time() - 3600)
+    post = status(snowflake(created), ANA, "<p>ridge</p>", created, replies_count=3)
+    parent = {"in_reply_to_id": post["id"], "in_reply_to_account_id": ANA["id"]}
+    dora = account("7001", "dora@other.example")
+
+    def reply(number: int, author: dict) -> dict:
+        made = iso(time.time() - 600 + number)
+        return status(snowflake(made, number), author, f"<p>reply {number}</p>", made, **parent)
+
+    deleted, hidden, suspended = reply(1, CARLA), reply(2, BEN), reply(3, dora)
+    server = FakeMastodon(
+        tags={},
+        accounts={"ana": ANA, "carla": CARLA, "ben@other.example": BEN, "dora@other.example": dora},
+        statuses={"101": [post]},
+        favourites={},
+        replies={post["id"]: [deleted, hidden, suspended]},
+    ).start()
+    con = warehouse.connect(tmp_path / "sway.duckdb")
+    root = tmp_path / "sway.duckdb.lake"
+
+    def load(rows: list[Row]) -> None:
+        assert rows
+        lake.write_segment(root, "mastodon", to_batch(rows), stream=False)
+        with warehouse.transaction(con):
+            ingest(con, root, "mastodon")
+
+    def repliers() -> set[str]:
+        found = warehouse.rows(
+            con,
+            "SELECT a.handle FROM interactions i JOIN accounts a ON a.account_id = i.actor_account_id "
+            "WHERE i.type = 'reply'",
+        )
+        return {handle for (handle,) in found}
+
+    try:
+        connector = MastodonConnector(server.url, accounts=["ana"])
+        connector.recheck_seconds = 0
+        load(connector.poll())
+        host = server.url.split("//")[1]
+        assert repliers() == {f"carla@{host}", "ben@other.example", "dora@other.example"}
+        # Carla deletes her reply; Ana hides Ben's (the instance still shows it by id); Dora's account is suspended.
+        post["replies_count"] = 0
+        server.replies[post["id"]] = []
+        server.hidden = [hidden]
+        server.suspended = {dora["id"]}
+        load(connector.poll())
+        assert repliers() == {"ben@other.example", "dora@other.example"}
+    finally:
+        server.stop()
+        con.close()
+    assert [c for c in server.calls if c.endswith("/context")] == [f"/api/v1/statuses/{post['id']}/context"] * 2

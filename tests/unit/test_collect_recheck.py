@@ -136,8 +136,8 @@ def test_a_post_missing_from_its_list_is_deleted_only_when_the_network_no_longer
     hidden = f"at://b/app.bsky.feed.like/lookup:{POST}"  # the record key of b's, which the network still shows
     asked = []
 
-    def exists(uris: list[str]) -> set[str]:
-        asked.append(uris)
+    def exists(records: list[tuple[str, str]]) -> set[str]:
+        asked.append(records)
         return {hidden}
 
     rows, later = look(seen, 1, Answers(["a"]), _gone, 100, exists)
