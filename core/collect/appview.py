@@ -56,7 +56,7 @@ POSTS = ("reply", "quote")
 POSTS_PER_CALL = 25
 # A watched person's posts that left their latest page, while within the window (and among their latest
 # backfill_posts_per_person), are re-checked this often: their counts come from getPosts, 25 a call, so a campaign post
-# stays followed however much its author posts after it, for four calls an hour per person at most.
+# stays followed however much its author posts after it, for eight calls an hour per person at most.
 OLDER_RECHECK_SECONDS = 3600.0
 # A post's like, repost, reply and quote counts as the AppView shows them.
 Counts = tuple[int | None, int | None, int | None, int | None]
@@ -233,7 +233,8 @@ class Watchlist:
     def _recheck_older(self, did: str) -> list[Row]:
         """Reactions to `did`'s remembered posts that their last feed read did not reach: each one's counts from
         getPosts (25 a call), then a look-up of each kind that changed. A post getPosts no longer shows is forgotten
-        (a deleted one's deletion comes from the stream); a failed call leaves its posts for the next time."""
+        while the AppView shows its author (a deleted one's deletion comes from the stream; a deactivated person's
+        posts may come back with them); a failed call leaves its posts for the next time."""
         seen = self.seen.get(did, {})
         older = [uri for uri in seen if uri not in self.on_page.get(did, set())]
         rows: list[Row] = []
@@ -243,6 +244,8 @@ class Watchlist:
             if found is None:
                 continue
             shown = {post.uri: post for post in found.posts}
+            if len(shown) < len(batch) and not self._present({did}):
+                continue  # they are away (or the look-up failed): keep what was seen until they are back
             for uri in batch:
                 if uri not in shown:
                     del seen[uri]
@@ -405,17 +408,22 @@ class Watchlist:
                 return None
             shown |= {post.uri for post in found.posts}
         missing = [uri for uri in uris if uri not in shown]
-        authors = sorted({_author(uri) for uri in missing})
-        present: set[str] = set()
-        for start in range(0, len(authors), self.params.profiles_per_call):
+        present = self._present({_author(uri) for uri in missing})
+        return None if present is None else shown | {uri for uri in missing if _author(uri) not in present}
+
+    def _present(self, dids: set[str]) -> set[str] | None:
+        """Of `dids`, those whose profile the AppView shows (getProfiles, 25 a call: a deactivated, taken-down or
+        deleted account is left out); None when a call failed."""
+        wanted, present = sorted(dids), set[str]()
+        for start in range(0, len(wanted), self.params.profiles_per_call):
             found = self.appview.call(
                 self.appview.client.app.bsky.actor.get_profiles,
-                {"actors": authors[start : start + self.params.profiles_per_call]},
+                {"actors": wanted[start : start + self.params.profiles_per_call]},
             )
             if found is None:
                 return None
             present |= {profile.did for profile in found.profiles}
-        return shown | {uri for uri in missing if _author(uri) not in present}
+        return present
 
     def _posts(self, found: Iterable[models.AppBskyFeedDefs.PostView]) -> list[Row]:
         """Post views as lake rows (those malformed counted and skipped)."""

@@ -105,7 +105,9 @@ def look(
         fresh = [r for r in rows if _record(r) in new or (r["kind"] == "profile" and r["did"] in added)]
         return fresh + [deletion(uri, did) for uri, did in sorted(missing)], Seen(count, found, now)
     began = _now_us()  # before reading: what the read finds is stamped later
-    got = read(count - had if before is not None else count)
+    # A first sight reads to the list's end (a count may lag its list, so as many as it says may not be all of it);
+    # a growth, the newest as many as it grew.
+    got = read(count - had) if before is not None else read(None)
     if got is None:
         return [], before
     rows, shown, ended, actors = got
@@ -114,7 +116,7 @@ def look(
     if not whole or count > remember or earlier is None:
         return rows, Seen(count, None)
     found = _records(rows) | earlier
-    if before is None and listed is not None:
+    if before is None and ended and listed is not None:
         rows = [*rows, listed(actors, began)]
     read_at = now if ended else before.read_at if before is not None else None
     return rows, Seen(count, found, read_at)

@@ -559,15 +559,15 @@ def test_an_unrepost_is_seen_though_a_watched_persons_own_repost_is_among_those_
     ).start()
     try:
         watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
-        first = watchlist.backfill()  # one page of 100: her own is left to the stream, 99 others are rows
+        first = watchlist.backfill()  # read to the end: her own is left to the stream, the 100 others are rows
         post["repostCount"] = 99
         server.reposts[uri].remove(others[0])
         later = watchlist.recheck()
     finally:
         server.stop()
-    assert len([r for r in first if r["kind"] == "repost"]) == 99
-    # The fall reads the whole list: the one who left is deleted, the one past the first page is new.
-    assert [(r["kind"], r["did"]) for r in later] == [("repost", others[99]["did"]), ("delete", others[0]["did"])]
+    assert len([r for r in first if r["kind"] == "repost"]) == 100
+    # The fall reads the whole list again: the one who left is deleted.
+    assert [(r["kind"], r["did"]) for r in later] == [("delete", others[0]["did"])]
 
 
 def test_a_list_names_the_watched_people_it_leaves_to_the_stream_so_their_looked_up_reposts_stay(tmp_path):
@@ -590,19 +590,66 @@ def test_a_list_names_the_watched_people_it_leaves_to_the_stream_so_their_looked
     assert [r["mentions"] for r in both if r["kind"] == "listed" and r["uri"].endswith("#repost")] == [[BOB["did"]]]
 
 
-def test_a_list_read_whole_is_named_though_its_last_page_carries_a_cursor():
+def test_a_list_whose_last_page_carries_a_cursor_is_read_to_its_empty_page_once_and_named():
     uri = f"at://{ANA['did']}/app.bsky.feed.post/3ktrailing01"
     post = post_view(uri, ANA, "Ridge", _ago(days=2), like=2)
     server = _liked(post, [FAN, OLD_FRIEND], _ago(days=1))
     server.trailing_cursor = True
     server.start()
     try:
-        rows = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]]).backfill()
+        watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
+        rows = watchlist.backfill()
+        first_sight = [m for m, _ in server.calls].count("app.bsky.feed.getLikes")
+        watchlist.recheck()
     finally:
         server.stop()
     lists = {r["uri"]: r["mentions"] for r in rows if r["kind"] == "listed"}
-    assert lists[f"{uri}#like"] == sorted([FAN["did"], OLD_FRIEND["did"]])  # as many read as the count: whole
-    assert [m for m, _ in server.calls].count("app.bsky.feed.getLikes") == 1  # without asking for the empty page
+    assert lists[f"{uri}#like"] == sorted([FAN["did"], OLD_FRIEND["did"]])
+    # Its page and the empty page that ends it; the list was read whole, so an unchanged count costs nothing after.
+    assert (first_sight, [m for m, _ in server.calls].count("app.bsky.feed.getLikes")) == (2, 2)
+
+
+def test_a_count_that_lags_its_list_at_a_page_boundary_deletes_no_like_at_a_restart(tmp_path):
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3klagging001"
+    fans = _people("k", 101)
+    post = post_view(uri, ANA, "Ridge", _ago(days=2), like=100)
+    server = _liked(post, fans[1:], _ago(days=1)).start()
+    con = warehouse.connect(tmp_path / "sway.duckdb")
+    root = tmp_path / "sway.duckdb.lake"
+    try:
+        _load(con, root, Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]]).backfill())
+        server.likes[uri].insert(0, like(fans[0], _ago(minutes=1), _ago(minutes=1)))  # the count still says 100
+        _load(con, root, Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]]).backfill())
+        assert len(_reactions_to_ana(con)) == 101  # the oldest, past the first 100, is read, listed and kept
+    finally:
+        server.stop()
+        con.close()
+
+
+def test_an_older_post_getposts_leaves_out_while_its_author_is_away_is_kept_for_their_return():
+    older_uri = f"at://{ANA['did']}/app.bsky.feed.post/3kawayolder1"
+    newest = post_view(f"at://{ANA['did']}/app.bsky.feed.post/3kawaynewest", ANA, "Today", _ago(hours=2))
+    older = post_view(older_uri, ANA, "Campaign day", _ago(days=20), like=1)
+    server = FakeAppView(
+        dict(PEOPLE), feeds={ANA["did"]: [newest, older]}, likes={older_uri: [like(FAN, _ago(days=19), _ago(days=19))]}
+    ).start()
+    try:
+        watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
+        watchlist.backfill()
+        watchlist.page, watchlist.older_seconds = 1, 0.0
+        away = server.profiles.pop(ANA["did"])  # she deactivates: getPosts shows none of hers, getProfiles not her
+        server.feeds[ANA["did"]] = [newest]
+        watchlist.recheck()
+        kept = list(watchlist.seen[ANA["did"]])
+        server.profiles[ANA["did"]] = away  # back, and so is her post
+        server.feeds[ANA["did"]] = [newest, older]
+        older["likeCount"] = 2
+        server.likes[older_uri].insert(0, like(NEWCOMER, _ago(minutes=1), _ago(minutes=1)))
+        back = watchlist.recheck()
+    finally:
+        server.stop()
+    assert kept == [newest["uri"], older_uri]
+    assert ("like", NEWCOMER["did"]) in {(r["kind"], r["did"]) for r in back}
 
 
 def test_a_count_the_appview_leaves_out_names_no_list():

@@ -48,6 +48,7 @@ CREATE TABLE collect_segments (
     network       network_name NOT NULL,
     segment       VARCHAR NOT NULL,     -- path relative to the lake, e.g. bluesky/2026-12-05/…parquet
     first_time_us BIGINT NOT NULL,      -- the stream cursor (microseconds since 1970) of its first and last event
+                                        -- (a look-up segment: when it was written, both)
     last_time_us  BIGINT NOT NULL,
     events        BIGINT NOT NULL,
     ingested_at   TIMESTAMP NOT NULL,
