@@ -408,6 +408,14 @@ def test_a_deleted_reply_or_quote_by_someone_not_watched_leaves_the_warehouse_an
     assert authors == [sorted([BOB["did"], OLD_FRIEND["did"]]), [NEWCOMER["did"]]]
 
 
+def _recheck_while_failing(watchlist: Watchlist, server: FakeAppView, method: str) -> tuple[list[dict], list[dict]]:
+    """The rows of a re-check while `method` answers HTTP 500, and of the next one, once it answers again."""
+    server.broken_methods = {method}
+    failed = watchlist.recheck()
+    server.broken_methods = set()
+    return failed, watchlist.recheck()
+
+
 def test_a_failed_getposts_deletes_nothing_and_the_fall_is_looked_at_again():
     uri = f"at://{ANA['did']}/app.bsky.feed.post/3kfailedget1"
     post = post_view(uri, ANA, "Ridge", _ago(days=2), reply=1)
@@ -418,10 +426,7 @@ def test_a_failed_getposts_deletes_nothing_and_the_fall_is_looked_at_again():
         watchlist.backfill()
         post["replyCount"] = 0
         server.replies[uri] = []
-        server.broken_methods = {"app.bsky.feed.getPosts"}
-        failed = watchlist.recheck()
-        server.broken_methods = set()
-        later = watchlist.recheck()
+        failed, later = _recheck_while_failing(watchlist, server, "app.bsky.feed.getPosts")
     finally:
         server.stop()
     assert failed == []
@@ -437,10 +442,7 @@ def test_a_failed_feed_read_keeps_what_the_last_look_saw():
         watchlist.backfill()
         post["likeCount"] = 1
         server.likes[uri] = server.likes[uri][1:]  # the fan takes the like back
-        server.broken_methods = {"app.bsky.feed.getAuthorFeed"}
-        failed = watchlist.recheck()
-        server.broken_methods = set()
-        later = watchlist.recheck()
+        failed, later = _recheck_while_failing(watchlist, server, "app.bsky.feed.getAuthorFeed")
     finally:
         server.stop()
     # The failed read forgot nothing: the next one still knows who liked it before, and sees who took it back.

@@ -420,6 +420,25 @@ def test_an_unfavourite_and_an_unboost_leave_the_warehouse_and_a_favourite_given
         for who in (BEN, boosters[0])]  # fmt: skip
 
 
+def _load(con, root: Path, rows: list[Row]) -> None:
+    """Store the rows of a poll as a segment and load them."""
+    assert rows
+    lake.write_segment(root, "mastodon", to_batch(rows))
+    with warehouse.transaction(con):
+        ingest(con, root, "mastodon")
+
+
+def _reacting(con, kind: str) -> set[str]:
+    """The handles of everyone with a reaction of `kind` to someone else."""
+    found = warehouse.rows(
+        con,
+        "SELECT a.handle FROM interactions i JOIN accounts a ON a.account_id = i.actor_account_id "
+        "WHERE i.type = ? AND a.account_id <> i.target_account_id",
+        [kind],
+    )
+    return {handle for (handle,) in found}
+
+
 def test_a_favourite_taken_back_while_the_collector_was_stopped_leaves_at_its_first_poll_after_a_restart(tmp_path):
     created = iso(time.time() - 3600)
     post = status(snowflake(created), ANA, "<p>ridge</p>", created, favourites_count=2)
@@ -428,31 +447,17 @@ def test_a_favourite_taken_back_while_the_collector_was_stopped_leaves_at_its_fi
     ).start()
     con = warehouse.connect(tmp_path / "sway.duckdb")
     root = tmp_path / "sway.duckdb.lake"
-
-    def load(rows: list[Row]) -> None:
-        lake.write_segment(root, "mastodon", to_batch(rows))
-        with warehouse.transaction(con):
-            ingest(con, root, "mastodon")
-
-    def favourites() -> set[str]:
-        found = warehouse.rows(
-            con,
-            "SELECT a.handle FROM interactions i JOIN accounts a ON a.account_id = i.actor_account_id "
-            "WHERE i.type = 'like' AND a.account_id <> i.target_account_id",
-        )
-        return {handle for (handle,) in found}
-
     try:
-        load(MastodonConnector(server.url, accounts=["ana"]).poll())
+        _load(con, root, MastodonConnector(server.url, accounts=["ana"]).poll())
         host = server.url.split("//")[1]
-        assert favourites() == {f"carla@{host}", "ben@other.example"}
+        assert _reacting(con, "like") == {f"carla@{host}", "ben@other.example"}
         # Stopped; Ben takes his favourite back. The restarted connector remembers nothing of the post's favourites,
         # but reads them whole at its first sight, and the list it writes no longer shows Ben.
         post["favourites_count"] = 1
         server.favourites[post["id"]] = [CARLA]
         restarted = MastodonConnector(server.url, accounts=["ana"]).poll()
-        load(restarted)
-        assert favourites() == {f"carla@{host}"}
+        _load(con, root, restarted)
+        assert _reacting(con, "like") == {f"carla@{host}"}
     finally:
         server.stop()
         con.close()
@@ -485,34 +490,19 @@ def test_replies_to_a_watched_post_are_looked_up_and_one_deleted_leaves_while_a_
     ).start()
     con = warehouse.connect(tmp_path / "sway.duckdb")
     root = tmp_path / "sway.duckdb.lake"
-
-    def load(rows: list[Row]) -> None:
-        assert rows
-        lake.write_segment(root, "mastodon", to_batch(rows), stream=False)
-        with warehouse.transaction(con):
-            ingest(con, root, "mastodon")
-
-    def repliers() -> set[str]:
-        found = warehouse.rows(
-            con,
-            "SELECT a.handle FROM interactions i JOIN accounts a ON a.account_id = i.actor_account_id "
-            "WHERE i.type = 'reply'",
-        )
-        return {handle for (handle,) in found}
-
     try:
         connector = MastodonConnector(server.url, accounts=["ana"])
         connector.recheck_seconds = 0
-        load(connector.poll())
+        _load(con, root, connector.poll())
         host = server.url.split("//")[1]
-        assert repliers() == {f"carla@{host}", "ben@other.example", "dora@other.example"}
+        assert _reacting(con, "reply") == {f"carla@{host}", "ben@other.example", "dora@other.example"}
         # Carla deletes her reply; Ana hides Ben's (the instance still shows it by id); Dora's account is suspended.
         post["replies_count"] = 0
         server.replies[post["id"]] = []
         server.hidden = [hidden]
         server.suspended = {dora["id"]}
-        load(connector.poll())
-        assert repliers() == {"ben@other.example", "dora@other.example"}
+        _load(con, root, connector.poll())
+        assert _reacting(con, "reply") == {"ben@other.example", "dora@other.example"}
     finally:
         server.stop()
         con.close()
