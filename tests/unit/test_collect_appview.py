@@ -296,6 +296,13 @@ def _load(con, root, rows: list[dict]) -> None:
         ingest(con, root, "bluesky")
 
 
+def _backfilled(server: FakeAppView, con, root) -> Watchlist:
+    """A new watch list of Ana's from the fake, its backfill loaded into the warehouse."""
+    watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
+    _load(con, root, watchlist.backfill())
+    return watchlist
+
+
 def _reactions_to_ana(con) -> set[tuple[str, str]]:
     return set(
         warehouse.rows(
@@ -322,8 +329,7 @@ def test_an_unlike_by_someone_not_watched_leaves_the_warehouse_and_a_like_given_
     con = warehouse.connect(tmp_path / "sway.duckdb")
     root = tmp_path / "sway.duckdb.lake"
     try:
-        watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
-        _load(con, root, watchlist.backfill())
+        watchlist = _backfilled(server, con, root)
         assert _reactions_to_ana(con) == {("like", FAN["did"]), ("like", OLD_FRIEND["did"]), ("reply", BOB["did"])}
         # The fan takes the like back; Bob's reply leaves the thread because Ana hid it: getPosts still shows it, so
         # it stays.
@@ -380,8 +386,7 @@ def test_a_deleted_reply_or_quote_by_someone_not_watched_leaves_the_warehouse_an
     con = warehouse.connect(tmp_path / "sway.duckdb")
     root = tmp_path / "sway.duckdb.lake"
     try:
-        watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
-        _load(con, root, watchlist.backfill())
+        watchlist = _backfilled(server, con, root)
         everyone = {("reply", BOB["did"]), ("reply", FAN["did"]), ("reply", OLD_FRIEND["did"])}
         assert _reactions_to_ana(con) == everyone | {("mention", NEWCOMER["did"])}
         # Bob deletes his reply and the newcomer the quote; Ana hides the fan's reply, which getPosts still shows; the
@@ -462,7 +467,7 @@ def test_reactions_taken_back_while_the_collector_was_stopped_leave_at_its_first
     con = warehouse.connect(tmp_path / "sway.duckdb")
     root = tmp_path / "sway.duckdb.lake"
     try:
-        _load(con, root, Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]]).backfill())
+        _backfilled(server, con, root)
         assert _reactions_to_ana(con) == {("like", FAN["did"]), ("like", OLD_FRIEND["did"]), ("repost", BOB["did"])}
         # The collector stops. Meanwhile the fan takes the like back, a newcomer likes the post (the count is as it
         # was) and Bob takes his repost back.
@@ -581,7 +586,7 @@ def test_a_list_names_the_watched_people_it_leaves_to_the_stream_so_their_looked
     root = tmp_path / "sway.duckdb.lake"
     try:
         # Bob's repost is looked up while only Ana is watched; then the collector restarts watching both of them.
-        _load(con, root, Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]]).backfill())
+        _backfilled(server, con, root)
         both = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"], BOB["did"]]).backfill()
         _load(con, root, both)
         assert _reactions_to_ana(con) == {("repost", BOB["did"])}
@@ -619,9 +624,9 @@ def test_a_count_that_lags_its_list_at_a_page_boundary_deletes_no_like_at_a_rest
     con = warehouse.connect(tmp_path / "sway.duckdb")
     root = tmp_path / "sway.duckdb.lake"
     try:
-        _load(con, root, Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]]).backfill())
+        _backfilled(server, con, root)
         server.likes[uri].insert(0, like(fans[0], _ago(minutes=1), _ago(minutes=1)))  # the count still says 100
-        _load(con, root, Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]]).backfill())
+        _backfilled(server, con, root)
         assert len(_reactions_to_ana(con)) == 101  # the oldest, past the first 100, is read, listed and kept
     finally:
         server.stop()
