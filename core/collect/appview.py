@@ -50,7 +50,7 @@ PAGE = 100
 # The kinds of reaction a post view counts, in the order of _counts.
 KINDS = ("like", "repost", "reply", "quote")
 # The kinds that are posts: one missing from its list (hidden or detached as well as deleted) is deleted only when
-# getPosts no longer shows it either (core/collect/recheck.py).
+# getPosts no longer shows it while getProfiles shows its author (core/collect/recheck.py, Watchlist._shown).
 POSTS = ("reply", "quote")
 # URIs per getPosts call: the lexicon's maximum.
 POSTS_PER_CALL = 25

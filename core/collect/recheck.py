@@ -8,11 +8,11 @@ quote also leaves its list when it is hidden or detached, and is still a post th
 deleted only when the network no longer shows it either (`Exists`). A count as it was costs no call, except once a
 day (`whole_every`): a reaction taken back and another given between two looks leave the count as it was, so a list
 not read whole for that long is read whole and diffed again, which also finds new reactions a count's net change hid
-past the first page. A first sight (of a new post, or
-of every post after a restart) has nothing to compare with; when it reads a like or repost list whole, it adds a
-`listed` row naming everyone the list shows, and ingest deletes the looked-up reactions it holds of that kind on that
-post by anyone else, so what was taken back while the collector was stopped leaves Sway too. A kind whose count is
-over what a look may remember (its list could not be read whole) deletes nothing.
+past the first page. A first sight (of a new post, or of every post after a restart) has nothing to compare with: it
+reads each list to its end, and for a like or repost list adds a `listed` row naming everyone the list shows; ingest
+deletes the looked-up reactions it holds of that kind on that post by anyone else, so what was taken back while the
+collector was stopped leaves Sway too. A kind whose count is over what a look may remember (its list could not be
+read whole) deletes nothing.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class Seen:
     count: int  # the network's count then
     # The reactions look-ups found, (record key, acting account): every one behind the count, or None when a fall
     # cannot be told apart (more than a look remembers, or not all of them read), and a fall then deletes nothing
-    # until the post leaves the person's latest page or the collector restarts (a first sight reads them all again).
+    # until the post is forgotten or the collector restarts (a first sight reads them all again).
     records: frozenset[tuple[str, str]] | None
     # When the list was last read whole (time.monotonic()), None when never: bookkeeping, left out of comparisons.
     read_at: float | None = field(default=None, compare=False)
