@@ -83,6 +83,7 @@ class FakeMastodon:
         self.replies = replies or {}  # status id -> the statuses replying to it (its context's descendants)
         self.hidden: list[dict] = []  # statuses a look-up by id still finds that no list shows
         self.suspended: set[str] = set()  # account ids the instance reports suspended
+        self.failing = False  # statuses and accounts looked up by id answer HTTP 500 (a test sets it)
         self.stream_token = stream_token
         self.calls: list[str] = []
         self.pushed: dict[str, list[tuple[str, str]]] = {}  # tag -> (event, data) in the order pushed
@@ -160,6 +161,8 @@ class FakeMastodon:
         if parts[:3] == ["api", "v1", "accounts"] and parts[3] == "lookup":
             found = self.accounts.get(query["acct"][0])
             return (200, found) if found else (404, {"error": "Record not found"})
+        if self.failing and parts[:3] in (["api", "v1", "accounts"], ["api", "v1", "statuses"]) and len(parts) == 4:
+            return 500, {"error": "Internal server error"}
         if parts[:3] == ["api", "v1", "accounts"] and len(parts) == 4:
             people = {x["account"]["id"]: x["account"] for x in self._all_statuses()}
             people |= {person["id"]: person for person in self.accounts.values()}
