@@ -26,7 +26,8 @@ import polars as pl
 from core.db.warehouse import rows
 from core.discover.columns import SCORE_COLUMNS, TOPIC_SLOTS, network_mask, topic_column
 from core.discover.filters import Filters
-from core.discover.words import RANKING, search_words
+from core.discover.relevance import rank
+from core.discover.words import search_words
 from core.topics.removed import REMOVED_TOPICS
 from core.vocabulary import NETWORKS
 
@@ -52,51 +53,36 @@ class Facets:
 
 @dataclass(frozen=True)
 class _Query:
-    joins: str  # joined to discovery: the workspace's removals (when needed) and the people the text finds
+    joins: str  # joined to discovery: the workspace's removals, when the query needs them
     topic_influence: str  # expression: best influence among the chosen topics (else in their strongest topic)
-    text_match: bool  # the joins carry relevance and the best-matching post
+    text_match: bool  # the people the text finds are joined too, with their relevance and best-matching post
     where: str
     order: str
     params: list
     removals: pl.DataFrame | None = None  # the workspace's topic removals (_removals), applied to the page's rows
     strongest: bool = True  # topic_influence is the strongest topic's (no topic chosen)
+    subquery: bool = False  # `where` holds a sub-query (network-scoped audience or engagement)
 
 
 def _text_matches(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame | None:
     """(person_id, relevance, post_id) of the people whose documents hold every word; None without words.
 
-    The text is cut and stemmed exactly as the index was (core/discover/words.py).
+    The text is cut and stemmed exactly as the index was (core/discover/words.py); the index rows of its words are
+    read here and ranked by core/discover/relevance.py.
     """
     wanted = search_words(text)
     if not wanted:
         return None
-    return con.sql(
+    hits = con.sql(
         """
-        WITH wanted AS (SELECT unnest($words::VARCHAR[]) AS word),
-        stats AS (SELECT documents, avg_length FROM discovery_text_stats),
-        hit AS (
-            SELECT * FROM discovery_terms
-            WHERE bucket IN (SELECT hash(word) FROM wanted) AND word IN (SELECT word FROM wanted)
-        ),
-        df AS (SELECT word, count(*) AS docs FROM hit GROUP BY word),
-        part AS (
-            SELECT h.person_id, h.post_id, h.word,
-                   ln(1 + (s.documents - df.docs + 0.5) / (df.docs + 0.5))
-                   * h.hits * ($k1 + 1) / (h.hits + $k1 * (1 - $b + $b * h.length / s.avg_length)) AS value
-            FROM hit h JOIN df USING (word) CROSS JOIN stats s
-        ),
-        doc AS (SELECT person_id, post_id, sum(value) AS relevance FROM part GROUP BY ALL),
-        everyword AS (
-            SELECT person_id FROM part GROUP BY person_id
-            HAVING count(DISTINCT word) = (SELECT count(*) FROM wanted)
-        )
-        SELECT person_id, max(relevance) AS relevance,
-               -- Of equally relevant posts the newest, so the same search always shows the same post.
-               arg_max(post_id, (relevance, post_id)) FILTER (WHERE post_id IS NOT NULL) AS post_id
-        FROM doc SEMI JOIN everyword USING (person_id) GROUP BY person_id
+        WITH wanted AS (SELECT unnest($words::VARCHAR[]) AS word)
+        SELECT list_position($words, word) - 1 AS word, person_id, post_id, hits, length FROM discovery_terms
+        WHERE bucket IN (SELECT hash(word) FROM wanted) AND word IN (SELECT word FROM wanted)
         """,
-        params={"words": wanted, "k1": RANKING.k1, "b": RANKING.b},
+        params={"words": wanted},
     ).pl()
+    documents, avg_length = rows(con, "SELECT documents, avg_length FROM discovery_text_stats")[0]
+    return rank(hits, len(wanted), documents, avg_length)
 
 
 def _kept(slot: int) -> str:
@@ -118,9 +104,9 @@ def _with_kept_top(con: duckdb.DuckDBPyConnection, removals: pl.DataFrame) -> pl
     ).pl()
     kept = [
         (person, max((v for s, v in enumerate(influence) if v is not None and not removed >> s & 1), default=None))
-        for person, influence, removed in slots.join(removals, on="person_id").select(
-            "person_id", "slot_influence", "removed_slots"
-        ).iter_rows()
+        for person, influence, removed in slots.join(removals, on="person_id")
+        .select("person_id", "slot_influence", "removed_slots")
+        .iter_rows()
     ]
     influence_type = slots.schema["slot_influence"].inner  # type: ignore[attr-defined] - a list column
     top = pl.DataFrame(kept, schema={"person_id": pl.Int64, "kept_top": influence_type}, orient="row")
@@ -187,8 +173,8 @@ def _topic_clauses(
     return clauses, f"greatest({columns})"
 
 
-def _clauses(filters: Filters, params: list) -> list[str]:
-    """WHERE clauses of everything but topics and free text."""
+def _clauses(filters: Filters, params: list) -> tuple[list[str], bool]:
+    """WHERE clauses of everything but topics and free text, and whether one of them is a sub-query."""
     clauses = []
     if filters.score_network != "all" or (filters.score_min, filters.score_max) != (1, 100):
         clauses.append(f"{SCORE_COLUMNS[filters.score_network]} BETWEEN ? AND ?")
@@ -213,7 +199,9 @@ def _clauses(filters: Filters, params: list) -> list[str]:
         accounts = f"SELECT person_id FROM discovery_accounts WHERE network::VARCHAR IN ({chosen})"  # noqa: S608
         clauses.append(f"person_id IN ({accounts} AND {' AND '.join(tests)})")
         params += [*filters.networks, *values]
+        subquery = True
     else:
+        subquery = False
         clauses += tests
         params += values
     if filters.hide_flagged:
@@ -229,7 +217,7 @@ def _clauses(filters: Filters, params: list) -> list[str]:
     if filters.languages:
         clauses.append(f"language IN ({', '.join('?' for _ in filters.languages)})")
         params += list(filters.languages)
-    return clauses
+    return clauses, subquery
 
 
 @contextmanager
@@ -248,7 +236,8 @@ def _prepared(con: duckdb.DuckDBPyConnection, filters: Filters, workspace_id: in
     if joined and not filters.topics:  # ordered by each person's strongest kept topic
         removals = _with_kept_top(con, removals)
     clauses, influence = _topic_clauses(filters, params, slots, removed, top)
-    clauses += _clauses(filters, params)
+    others, subquery = _clauses(filters, params)
+    clauses += others
     matches = _text_matches(con, filters.text)
     text_match = matches is not None and len(matches) > 0
     if matches is not None and not text_match:
@@ -265,25 +254,29 @@ def _prepared(con: duckdb.DuckDBPyConnection, filters: Filters, workspace_id: in
     order = f"{sort}, score DESC, person_id"
     frames = ({_REMOVED: removals} if joined else {}) | ({_CANDIDATES: matches} if text_match else {})
     with _registered(con, frames):
-        joins += f" JOIN {_CANDIDATES} USING (person_id)" if text_match else ""
-        yield _Query(joins, influence, text_match, where, order, params, removals, not filters.topics)
+        yield _Query(joins, influence, text_match, where, order, params, removals, not filters.topics, subquery)
+
+
+def _source(q: _Query) -> str:
+    """What the query filters and orders: discovery with its joins."""
+    return f"discovery{q.joins}" + (f" JOIN {_CANDIDATES} USING (person_id)" if q.text_match else "")
 
 
 def _count(con: duckdb.DuckDBPyConnection, q: _Query) -> int:
-    return rows(con, f"SELECT count(*) FROM discovery{q.joins} WHERE {q.where}", q.params)[0][0]  # noqa: S608
+    return rows(con, f"SELECT count(*) FROM {_source(q)} WHERE {q.where}", q.params)[0][0]  # noqa: S608
 
 
 def _page(con: duckdb.DuckDBPyConnection, q: _Query, limit: int, offset: int) -> pl.DataFrame:
     """One sorted page in RESULT_COLUMNS, with the text of each person's best-matching post."""
     computed = {
         "topic_influence": f"{q.topic_influence} AS topic_influence",
-        "relevance": "relevance" if q.text_match else "NULL::DOUBLE AS relevance",
-        "matching_post": "post_id AS matching_post_id" if q.text_match else "NULL::BIGINT AS matching_post_id",
+        "relevance": "NULL::DOUBLE AS relevance",  # a text match's come with its order (_joined_page)
+        "matching_post": "NULL::BIGINT AS matching_post_id",
     }
     columns = ", ".join(computed.get(c, c) for c in RESULT_COLUMNS)
     if q.removals is not None:
         columns += f", {_SLOT_INFLUENCE} AS slot_influence"  # for _as_seen: read for the page's rows only
-    if not q.joins:
+    if not q.joins and not q.text_match and not q.subquery:
         page = con.sql(
             f"SELECT {columns} FROM discovery WHERE {q.where} ORDER BY {q.order} LIMIT ? OFFSET ?",  # noqa: S608
             params=[*q.params, limit, offset],
@@ -302,18 +295,21 @@ def _page(con: duckdb.DuckDBPyConnection, q: _Query, limit: int, offset: int) ->
 
 
 def _joined_page(con: duckdb.DuckDBPyConnection, q: _Query, columns: str, limit: int, offset: int) -> pl.DataFrame:
-    """A page of a joined source (removals, text matches), in two steps: the page's people in order, then their
-    columns. Over a join DuckDB builds every column of every matching row before keeping the page: 90-140 ms at a
-    million people, where the order alone takes about 15."""
+    """A page of a joined source (removals, text matches) or one filtered by a sub-query, in two steps: the page's
+    people in order (with a text match's relevance and post), then their columns. Over a join or a sub-query DuckDB
+    builds every column of every matching row before keeping the page: 60-140 ms at a million people, where the
+    order alone takes 10-25."""
+    text = ", relevance, post_id AS matching_post_id" if q.text_match else ""
     ids = con.sql(
-        f"SELECT person_id FROM discovery{q.joins} WHERE {q.where} ORDER BY {q.order} LIMIT ? OFFSET ?",  # noqa: S608
+        f"SELECT person_id{text} FROM {_source(q)} WHERE {q.where} ORDER BY {q.order} LIMIT ? OFFSET ?",  # noqa: S608
         params=[*q.params, limit, offset],
     ).pl()
     # The page's rows of discovery first, then the joins: joined first, every row of discovery was probed.
     page_rows = "(SELECT * FROM discovery WHERE person_id IN (SELECT unnest(?::BIGINT[]))) AS discovery"
-    found = con.sql(
-        f"SELECT {columns} FROM {page_rows}{q.joins}", params=[ids["person_id"].to_list()]  # noqa: S608
-    ).pl()
+    page_sql = f"SELECT {columns} FROM {page_rows}{q.joins}"  # noqa: S608 - fixed names and expressions
+    found = con.sql(page_sql, params=[ids["person_id"].to_list()]).pl()
+    if q.text_match:
+        found = found.drop("relevance", "matching_post_id")
     return ids.join(found, on="person_id", how="left", maintain_order="left")
 
 
