@@ -15,6 +15,7 @@ from core.collect import appview, bluesky
 from core.collect.connector import Link
 from core.collect.events import Row
 from core.collect.params import APPVIEW, DEFAULT_PARAMS, JETSTREAMS, CollectParams
+from core.collect.watchlist import Watchlist
 
 
 def subscribe_url(endpoint: str, collections: Sequence[str], dids: Sequence[str], cursor: int | None) -> str:
@@ -48,7 +49,7 @@ class BlueskyConnector:
         lookups = appview.AppView(appview_url, params, self.link) if appview_url else None
         self.profiles = appview.Profiles(lookups) if lookups is not None else None
         # With a watch list the stream brings only the watched people's own records: the AppView brings the rest.
-        self.watchlist = appview.Watchlist(lookups, self.dids) if lookups is not None and self.dids else None
+        self.watchlist = Watchlist(lookups, self.dids) if lookups is not None and self.dids else None
         self.last_seen_us: int | None = None
 
     async def stream(self, cursor: int | None, out: asyncio.Queue[Row]) -> None:

@@ -7,11 +7,12 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from core.collect import bluesky, lake
-from core.collect.appview import AppView, Profiles, Watchlist
+from core.collect.appview import AppView, Profiles
 from core.collect.connector import Link
 from core.collect.events import empty_row, to_batch
 from core.collect.ingest import ingest
 from core.collect.params import CollectParams
+from core.collect.watchlist import Watchlist
 from core.db import warehouse
 from tests.fakes.appview import FakeAppView, like, post_view, profile, repost_item
 
