@@ -173,21 +173,22 @@ def _read(con: duckdb.DuckDBPyConnection, part: Callable[..., T], *args: object)
 
 def profile(con: duckdb.DuckDBPyConnection, person_id: int) -> Profile:
     """Assemble one person's profile; raises ProfileNotFound for an unknown id."""
-    header, account_ids = _header(con, person_id)
     with ThreadPoolExecutor(PART_THREADS, thread_name_prefix="profile") as pool:
         read = partial(pool.submit, _read, con)
-        accounts_read, explained_read = read(_accounts, person_id, account_ids), read(breakdown, person_id)
-        topics_read, recent_read = read(_topics, person_id), read(recent_posts, account_ids)
+        # What needs only the person's id starts at once; what needs their accounts, after the header says which.
+        explained_read, topics_read = read(breakdown, person_id), read(_topics, person_id)
         history_read, changes_read = read(score_history, person_id), read(model_changes)
+        header, account_ids = _header(con, person_id)
+        accounts_read, recent_read = read(_accounts, person_id, account_ids), read(recent_posts, account_ids)
         amplifiers_read = read(amplifiers, person_id, account_ids, header.reactions)
         explained, (topics, evidence), recent = explained_read.result(), topics_read.result(), recent_read.result()
         accounts = accounts_read.result()
-        flags_read = read(_flags, person_id, accounts)
-        header = replace(header, evidence=_evidence(con, header, explained))
+        flags_read, note_read = read(_flags, person_id, accounts), read(_evidence, header, explained)
         # One text lookup for every post the page shows.
         texts = post_texts(
             con, pl.concat([explained.top_posts["post_id"], evidence["post_id"], recent["post_id"]]).unique().to_list()
         )
+        header = replace(header, evidence=note_read.result())
         explained = replace(
             explained, top_posts=explained.top_posts.join(texts, on="post_id", how="left", maintain_order="left")
         )
