@@ -76,13 +76,16 @@ def _text_matches(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame | N
     hits = con.sql(
         """
         WITH wanted AS (SELECT unnest($words::VARCHAR[]) AS word)
-        SELECT list_position($words, word) - 1 AS word, person_id, post_id, hits, length FROM discovery_terms
-        WHERE bucket IN (SELECT hash(word) FROM wanted) AND word IN (SELECT word FROM wanted)
+        SELECT list_position($words, t.word) - 1 AS word, t.person_id, t.post_id, t.hits, t.length,
+               s.documents, s.avg_length
+        FROM discovery_terms t CROSS JOIN discovery_text_stats s  -- no totals yet, no index: nothing found
+        WHERE t.bucket IN (SELECT hash(word) FROM wanted) AND t.word IN (SELECT word FROM wanted)
         """,
         params={"words": wanted},
     ).pl()
-    documents, avg_length = rows(con, "SELECT documents, avg_length FROM discovery_text_stats")[0]
-    return rank(hits, len(wanted), documents, avg_length)
+    if hits.is_empty():
+        return rank(hits, len(wanted), 0, 1.0)
+    return rank(hits, len(wanted), hits["documents"][0], hits["avg_length"][0])
 
 
 def _kept(slot: int) -> str:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from core.db import warehouse
 from core.discover import Filters, build_discovery, search
 from tests.unit import discover_world as world
 from tests.unit.discover_world import AS_OF, MIRA
@@ -90,3 +91,9 @@ def test_of_equally_relevant_posts_the_newest_is_shown_every_time(con):
         page = search(con, Filters(text="swim"))[1]
         assert page["person_id"].to_list() == [10]
         assert page["matching_post"].to_list() == ["Lake swim today"]  # the second post, id 907
+
+
+def test_a_word_search_before_the_first_build_finds_no_one(tmp_path):
+    con = warehouse.connect(tmp_path / "never-built.duckdb")  # no index and no totals yet
+    total, page = search(con, Filters(text="running"))
+    assert total == 0 and page.is_empty()
