@@ -103,3 +103,12 @@ def test_a_search_joined_to_the_removals_pages_in_the_order_of_one_long_page(con
         _, page = search(con, Filters(page_size=2, page=number, sort="topic_influence"), 1)
         paged += page["person_id"].to_list()
     assert len(whole) == 5 and paged == whole
+
+
+def test_a_word_search_joined_to_the_removals_shows_its_relevance_and_matching_post(con):
+    # Choosing the removed topic joins the removals: the text's relevance and post come through that page too.
+    for workspace_id, influence in ((1, 40), (2, 70)):
+        _, page = search(con, Filters(text="flat white", topics=(FITNESS, FOOD)), workspace_id)
+        row = page.row(0, named=True)
+        assert (row["person_id"], row["topic_influence"]) == (MIRA, influence)
+        assert row["relevance"] > 0 and row["matching_post"] == "Best flat white in town"
