@@ -12,7 +12,7 @@ import polars as pl
 
 from core.discover.words import RANKING, Ranking
 
-SCHEMA = {"person_id": pl.Int64, "relevance": pl.Float64, "post_id": pl.Int64}
+MATCHES = {"person_id": pl.Int64, "relevance": pl.Float64, "post_id": pl.Int64}  # what rank returns
 
 
 def rank(hits: pl.DataFrame, words: int, documents: int, avg_length: float, ranking: Ranking = RANKING) -> pl.DataFrame:
@@ -25,12 +25,12 @@ def rank(hits: pl.DataFrame, words: int, documents: int, avg_length: float, rank
     same post.
     """
     if hits.is_empty():
-        return pl.DataFrame(schema=SCHEMA)
+        return pl.DataFrame(schema=MATCHES)
     word = hits["word"].to_numpy()
     tf = hits["hits"].to_numpy().astype(np.float64)
     length = hits["length"].to_numpy().astype(np.float64)
     with_word = np.bincount(word, minlength=words)[word]  # documents holding the word, found or not
-    idf = np.log1p((documents - with_word + 0.5) / (with_word + 0.5))
+    idf = np.log(1 + (documents - with_word + 0.5) / (with_word + 0.5))  # as SQL's ln(1 + x) rounds, not log1p
     k1, b = ranking.k1, ranking.b
     value = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg_length))
 
@@ -40,7 +40,7 @@ def rank(hits: pl.DataFrame, words: int, documents: int, avg_length: float, rank
     every = found.all(axis=1)
     # Only the documents of people with every word are ranked: for several words, usually far fewer rows.
     kept = every[person_of]
-    person_of, value, post_ids = person_of[kept], value[kept], hits["post_id"].filter(pl.Series(kept))
+    person_of, word, value, post_ids = person_of[kept], word[kept], value[kept], hits["post_id"].filter(pl.Series(kept))
     own_text = post_ids.is_null().to_numpy()
     if words == 1:  # each row is a document of its own
         owner, post, is_post, relevance = person_of, post_ids.fill_null(0).to_numpy(), ~own_text, value
@@ -48,7 +48,10 @@ def rank(hits: pl.DataFrame, words: int, documents: int, avg_length: float, rank
         posts, post_of = np.unique(post_ids.fill_null(0).to_numpy(), return_inverse=True)
         slots = len(posts) + 1  # a person's documents: their posts, and their own text in the last slot
         keys, document_of = np.unique(person_of * slots + np.where(own_text, len(posts), post_of), return_inverse=True)
-        relevance = np.bincount(document_of, weights=value)
+        # Summed in word order, not in the order the rows came: documents alike get exactly the same relevance, so
+        # the newest of them wins every time and the order of a page never changes between two reads.
+        by_word = np.argsort(word, kind="stable")
+        relevance = np.bincount(document_of[by_word], weights=value[by_word], minlength=len(keys))
         owner, slot = keys // slots, keys % slots
         is_post = slot < len(posts)
         post = posts[np.minimum(slot, len(posts) - 1)]
@@ -63,5 +66,5 @@ def rank(hits: pl.DataFrame, words: int, documents: int, avg_length: float, rank
     best_post = np.full(len(people), np.iinfo(np.int64).min)
     np.maximum.at(best_post, owner[ties], post[ties])
     return pl.DataFrame(
-        {"person_id": people[every], "relevance": best[every], "post_id": best_post[every]}, schema=SCHEMA
+        {"person_id": people[every], "relevance": best[every], "post_id": best_post[every]}, schema=MATCHES
     ).with_columns(pl.when(pl.Series(has_post[every])).then(pl.col("post_id")))

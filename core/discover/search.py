@@ -25,8 +25,8 @@ import polars as pl
 
 from core.db.warehouse import rows
 from core.discover.columns import SCORE_COLUMNS, TOPIC_SLOTS, network_mask, topic_column
-from core.discover.filters import Filters
-from core.discover.relevance import rank
+from core.discover.filters import PAGE_SIZES, Filters
+from core.discover.relevance import MATCHES, rank
 from core.discover.words import search_words
 from core.topics.removed import REMOVED_TOPICS
 from core.vocabulary import NETWORKS
@@ -73,19 +73,19 @@ def _text_matches(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame | N
     wanted = search_words(text)
     if not wanted:
         return None
+    totals = rows(con, "SELECT documents, avg_length FROM discovery_text_stats")
+    if not totals:  # never built: no index to search
+        return pl.DataFrame(schema=MATCHES)
     hits = con.sql(
         """
         WITH wanted AS (SELECT unnest($words::VARCHAR[]) AS word)
-        SELECT list_position($words, t.word) - 1 AS word, t.person_id, t.post_id, t.hits, t.length,
-               s.documents, s.avg_length
-        FROM discovery_terms t CROSS JOIN discovery_text_stats s  -- no totals yet, no index: nothing found
-        WHERE t.bucket IN (SELECT hash(word) FROM wanted) AND t.word IN (SELECT word FROM wanted)
+        SELECT list_position($words, word) - 1 AS word, person_id, post_id, hits, length FROM discovery_terms
+        WHERE bucket IN (SELECT hash(word) FROM wanted) AND word IN (SELECT word FROM wanted)
         """,
         params={"words": wanted},
     ).pl()
-    if hits.is_empty():
-        return rank(hits, len(wanted), 0, 1.0)
-    return rank(hits, len(wanted), hits["documents"][0], hits["avg_length"][0])
+    documents, avg_length = totals[0]
+    return rank(hits, len(wanted), documents, avg_length)
 
 
 def _kept(slot: int) -> str:
@@ -279,7 +279,9 @@ def _page(con: duckdb.DuckDBPyConnection, q: _Query, limit: int, offset: int) ->
     columns = ", ".join(computed.get(c, c) for c in RESULT_COLUMNS)
     if q.removals is not None:
         columns += f", {_SLOT_INFLUENCE} AS slot_influence"  # for _as_seen: read for the page's rows only
-    if not q.joins and not q.text_match and not q.subquery:
+    # A page (not an export of thousands) filtered by a sub-query is ordered first too: its columns for a few ids
+    # cost less than building them for every match; for 100,000 rows reading them by id costs twice as much.
+    if not q.joins and not q.text_match and not (q.subquery and limit <= max(PAGE_SIZES)):
         page = con.sql(
             f"SELECT {columns} FROM discovery WHERE {q.where} ORDER BY {q.order} LIMIT ? OFFSET ?",  # noqa: S608
             params=[*q.params, limit, offset],

@@ -87,3 +87,15 @@ def test_of_equally_relevant_posts_the_newest_is_chosen_whatever_the_row_order()
 def test_no_rows_find_no_one():
     found = rank(_hits(), words=1, documents=100, avg_length=5.0)
     assert found.is_empty() and found.columns == ["person_id", "relevance", "post_id"]
+
+
+def test_documents_alike_tie_exactly_whatever_order_their_words_come_in():
+    # Three words in different numbers of documents (person 2's), and person 1's posts 13 and 17 alike, their
+    # rows in opposite word order: summed in arrival order, the two could differ in the last bit.
+    filler = [(w, 2, 100 * (w + 1) + i, 1, 5) for w, n in ((0, 1), (1, 4), (2, 9)) for i in range(n)]
+    for hits in (1, 2, 3):
+        for length in (3, 5, 7, 11):
+            first = [(0, 1, 13, hits, length), (1, 1, 13, 1, length), (2, 1, 13, 2, length)]
+            second = [(2, 1, 17, 2, length), (1, 1, 17, 1, length), (0, 1, 17, hits, length)]
+            for rows in (first + second + filler, second + filler + first):
+                assert _by_person(rank(_hits(*rows), words=3, documents=100, avg_length=5.0))[1][1] == 17

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from core.db import warehouse
-from core.discover import Filters, build_discovery, search
+from core.discover import Filters, build_discovery, result_rows, search
 from tests.unit import discover_world as world
 from tests.unit.discover_world import AS_OF, MIRA
 
@@ -97,3 +97,12 @@ def test_a_word_search_before_the_first_build_finds_no_one(tmp_path):
     con = warehouse.connect(tmp_path / "never-built.duckdb")  # no index and no totals yet
     total, page = search(con, Filters(text="running"))
     assert total == 0 and page.is_empty()
+
+
+def test_pages_of_a_network_scoped_filter_follow_the_order_of_the_whole_result(con):
+    # Each page is ordered first and its columns read after (a sub-query filters it); an export is read at once.
+    chosen = {"networks": ("instagram",), "audience_min": 1, "sort": "audience"}
+    everyone = result_rows(con, Filters(**chosen), 1_000)
+    assert everyone["person_id"].to_list()[:2] == [6, 7] and everyone.height >= 3  # 166,156 then 42,000 in all
+    pages = [search(con, Filters(page=n, page_size=1, **chosen))[1] for n in range(1, everyone.height + 1)]
+    assert [page.row(0) for page in pages] == everyone.rows()
