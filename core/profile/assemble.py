@@ -173,7 +173,8 @@ def _read(con: duckdb.DuckDBPyConnection, part: Callable[..., T], *args: object)
 
 def profile(con: duckdb.DuckDBPyConnection, person_id: int) -> Profile:
     """Assemble one person's profile; raises ProfileNotFound for an unknown id."""
-    with ThreadPoolExecutor(PART_THREADS, thread_name_prefix="profile") as pool:
+    pool = ThreadPoolExecutor(PART_THREADS, thread_name_prefix="profile")
+    try:
         read = partial(pool.submit, _read, con)
         # What needs only the person's id starts at once; what needs their accounts, after the header says which.
         explained_read, topics_read = read(breakdown, person_id), read(_topics, person_id)
@@ -205,6 +206,8 @@ def profile(con: duckdb.DuckDBPyConnection, person_id: int) -> Profile:
             amplifiers=amplifiers_read.result(),
             recent_posts=recent.join(texts, on="post_id", how="left", maintain_order="left"),
         )
+    finally:  # an unknown person or a failed part: the parts still waiting are not read
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def in_workspace(con: duckdb.DuckDBPyConnection, p: Profile, workspace_id: int) -> Profile:
