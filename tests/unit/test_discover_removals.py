@@ -112,3 +112,13 @@ def test_a_word_search_joined_to_the_removals_shows_its_relevance_and_matching_p
         row = page.row(0, named=True)
         assert (row["person_id"], row["topic_influence"]) == (MIRA, influence)
         assert row["relevance"] > 0 and row["matching_post"] == "Best flat white in town"
+
+
+def test_pages_of_a_network_scoped_filter_with_removals_joined_follow_the_whole_result(con):
+    # Mira (twitter 1,000), Evil (tiktok 2,000) and Zoe (youtube 300) hold the chosen topics; fitness is joined.
+    chosen = {"networks": ("twitter", "tiktok", "youtube"), "audience_min": 1, "topics": (FITNESS, "music", "gaming")}
+    everyone = result_rows(con, Filters(**chosen), 1_000, 1)
+    assert everyone["person_id"].to_list() == [EVIL, ZOE]  # Mira had only fitness among them, removed here
+    assert search(con, Filters(**chosen), 2)[0] == 3  # another workspace still finds her
+    pages = [search(con, Filters(page=n, page_size=1, **chosen), 1)[1] for n in range(1, everyone.height + 1)]
+    assert [page.row(0) for page in pages] == everyone.rows()
