@@ -273,7 +273,7 @@ def _page(con: duckdb.DuckDBPyConnection, q: _Query, limit: int, offset: int) ->
     """One sorted page in RESULT_COLUMNS, with the text of each person's best-matching post."""
     computed = {
         "topic_influence": f"{q.topic_influence} AS topic_influence",
-        "relevance": "NULL::DOUBLE AS relevance",  # a text match's come with its order (_joined_page)
+        "relevance": "NULL::DOUBLE AS relevance",  # a text match's relevance and post come with its order
         "matching_post": "NULL::BIGINT AS matching_post_id",
     }
     columns = ", ".join(computed.get(c, c) for c in RESULT_COLUMNS)
