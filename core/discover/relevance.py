@@ -7,6 +7,8 @@ rows), and polars about 30; this takes a few.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import polars as pl
 
@@ -15,22 +17,26 @@ from core.discover.words import RANKING, Ranking
 MATCHES = {"person_id": pl.Int64, "relevance": pl.Float64, "post_id": pl.Int64}  # what rank returns
 
 
-def rank(hits: pl.DataFrame, words: int, documents: int, avg_length: float, ranking: Ranking = RANKING) -> pl.DataFrame:
-    """(person_id, relevance, post_id) of the people whose documents hold all `words` distinct words.
+def rank(
+    hits: pl.DataFrame, with_word: Sequence[int], documents: int, avg_length: float, ranking: Ranking = RANKING
+) -> pl.DataFrame:
+    """(person_id, relevance, post_id) of the people whose documents hold every one of the words searched for.
 
     `hits` has one row per (word, document): word (the word's position among those searched for, from 0),
     person_id, post_id (NULL: the person's own text), hits (times the word occurs there) and length (the
-    document's words). A document's relevance is BM25's sum over its words; a person's is their best document's,
-    and post_id is their best-matching post, the newest of equally relevant ones, so a search always shows the
-    same post.
+    document's words); it may leave out the rows of people without every word. `with_word` is, per word, how many
+    of the index's `documents` hold it (BM25's idf). A document's relevance is BM25's sum over its words; a
+    person's is their best document's, and post_id is their best-matching post, the newest of equally relevant
+    ones, so a search always shows the same post.
     """
     if hits.is_empty():
         return pl.DataFrame(schema=MATCHES)
+    words = len(with_word)
     word = hits["word"].to_numpy()
     tf = hits["hits"].to_numpy().astype(np.float64)
     length = hits["length"].to_numpy().astype(np.float64)
-    with_word = np.bincount(word, minlength=words)[word]  # documents holding the word, found or not
-    idf = np.log(1 + (documents - with_word + 0.5) / (with_word + 0.5))  # as SQL's ln(1 + x) rounds, not log1p
+    holding = np.asarray(with_word, dtype=np.float64)[word]
+    idf = np.log(1 + (documents - holding + 0.5) / (holding + 0.5))  # as SQL's ln(1 + x) rounds, not log1p
     k1, b = ranking.k1, ranking.b
     value = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg_length))
 

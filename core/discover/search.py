@@ -39,6 +39,17 @@ RESULT_COLUMNS = (
     *(f"followers_{n}" for n in NETWORKS), "relevance", "matching_post",
 )  # fmt: skip
 _CANDIDATES = "_discover_text_matches"
+# The index rows of the words searched for ($words), each with the word's position among them (from 0).
+_HITS = """
+    SELECT list_position($words, word) - 1 AS word, person_id, post_id, hits, length FROM discovery_terms
+    WHERE bucket IN (SELECT hash(unnest($words::VARCHAR[]))) AND list_contains($words, word)
+"""
+_EVERY_WORD = f"""
+    WITH hit AS ({_HITS}),
+    held AS (SELECT word, count(*) AS documents FROM hit GROUP BY word),
+    everyone AS (SELECT person_id FROM hit GROUP BY person_id HAVING count(DISTINCT word) = len($words))
+    SELECT hit.*, held.documents FROM hit JOIN held USING (word) SEMI JOIN everyone USING (person_id)
+"""  # noqa: S608 - a fixed query made of the one above
 _REMOVED = "_discover_topic_removals"  # the people the searching workspace removed topics from (_removals)
 _SLOT_INFLUENCE = f"[{', '.join(topic_column(s) for s in range(TOPIC_SLOTS))}]"  # a row's influence per slot
 
@@ -76,16 +87,15 @@ def _text_matches(con: duckdb.DuckDBPyConnection, text: str) -> pl.DataFrame | N
     totals = rows(con, "SELECT documents, avg_length FROM discovery_text_stats")
     if not totals:  # never built: no index to search
         return pl.DataFrame(schema=MATCHES)
-    hits = con.sql(
-        """
-        WITH wanted AS (SELECT unnest($words::VARCHAR[]) AS word)
-        SELECT list_position($words, word) - 1 AS word, person_id, post_id, hits, length FROM discovery_terms
-        WHERE bucket IN (SELECT hash(word) FROM wanted) AND word IN (SELECT word FROM wanted)
-        """,
-        params={"words": wanted},
-    ).pl()
     documents, avg_length = totals[0]
-    return rank(hits, len(wanted), documents, avg_length)
+    if len(wanted) == 1:
+        hits = con.sql(_HITS, params={"words": wanted}).pl()
+        return rank(hits, [hits.height], documents, avg_length)
+    # Several words: only the rows of people with every one leave DuckDB (a sentence of common words reads tens of
+    # millions of index rows, which DuckDB groups within its memory limit), each with how many documents hold it.
+    hits = con.sql(_EVERY_WORD, params={"words": wanted}).pl()
+    held = dict(hits.group_by("word").agg(pl.col("documents").first()).iter_rows())
+    return rank(hits, [held.get(w, 0) for w in range(len(wanted))], documents, avg_length)
 
 
 def _kept(slot: int) -> str:
