@@ -48,12 +48,11 @@ def test_repeats_count_less_and_less_and_long_documents_are_discounted():
 
 
 def test_a_rarer_word_weighs_more():
-    # Word 0 is in 3 documents, word 1 in 1: each person has one of them once, in documents alike.
+    # Word 0 is in 3 documents, word 1 in 1; person 3 has each once, in two posts alike but for the word.
     rows = _hits((0, 1, 11, 1, 5), (0, 2, 21, 1, 5), (0, 3, 31, 1, 5), (1, 3, 32, 1, 5))
     found = _by_person(_rank(rows, words=2, documents=100, avg_length=5.0))
     assert list(found) == [3]  # only person 3 has both words
-    rare_post = found[3][1]
-    assert rare_post == 32  # the rare word's post is the better match
+    assert found[3][1] == 32  # the rare word's post is the better match
 
 
 def test_words_add_up_within_a_document_and_a_person_is_worth_their_best_one():
