@@ -3,6 +3,7 @@ topics with evidence and corrections, flags, amplifiers with their layout, recen
 
 from datetime import timedelta
 
+import duckdb
 import numpy as np
 import polars as pl
 import pytest
@@ -11,6 +12,7 @@ from core.db.warehouse import rows
 from core.profile import (
     ProfileNotFound,
     TopicCorrectionError,
+    assemble,
     in_workspace,
     mark_topic_wrong,
     profile,
@@ -46,6 +48,18 @@ def test_header_has_the_headline_numbers(con):
 def test_unknown_person_is_a_clear_error(con):
     with pytest.raises(ProfileNotFound, match="no person 999"):
         profile(con, 999)
+
+
+def test_a_part_that_fails_fails_the_profile_with_its_own_error(con, monkeypatch):
+    # The parts are read on threads: a failure there must reach the caller, not be lost or leave it waiting.
+    def broken(*_args: object) -> None:
+        raise duckdb.IOException("IO Error: could not read block")
+
+    monkeypatch.setattr(assemble, "recent_posts", broken)
+    with pytest.raises(duckdb.IOException, match="could not read block"):
+        profile(con, MIRA)
+    monkeypatch.undo()
+    assert profile(con, MIRA).header.name == "Mira Torvalen"  # the connection still serves
 
 
 def test_history_and_the_day_the_scoring_model_changed(con):
