@@ -20,7 +20,7 @@ from atproto_client.exceptions import AtProtocolError, NetworkError, RateLimitEx
 
 from core.collect import bluesky
 from core.collect.connector import Link
-from core.collect.events import Row, empty_row
+from core.collect.events import Row, empty_row, now_us
 from core.collect.params import CollectParams
 
 MAX_PENDING = 100_000  # people waiting for a profile look-up; more are picked up when they act again
@@ -28,11 +28,6 @@ MAX_RATE_LIMIT_WAIT = 300.0  # never sleep longer than this on one reset header
 # Connection failures: the SDK wraps timeouts and some network errors, and lets others through as httpx's own
 # (a connection dropped without a response is an httpx.RemoteProtocolError).
 _CONNECTION_ERRORS = (NetworkError, httpx.HTTPError)
-
-
-def now_us() -> int:
-    """Now in microseconds since 1970: a lake row's time."""
-    return int(time.time() * 1e6)
 
 
 class AppView:

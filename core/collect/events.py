@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -159,6 +160,11 @@ class Tally:
     def total(self) -> int:
         """Events skipped for any reason."""
         return sum(self.counts.values())
+
+
+def now_us() -> int:
+    """Now in microseconds since 1970: the time of a row a look-up (not the stream) writes."""
+    return int(time.time() * 1e6)
 
 
 def empty_row(network: str, time_us: int, did: str, kind: str) -> Row:

@@ -40,7 +40,7 @@ from mastodon import (
 
 from core.collect import recheck
 from core.collect.connector import Link
-from core.collect.events import Row, empty_row
+from core.collect.events import Row, empty_row, now_us
 from core.collect.params import DEFAULT_PARAMS, CollectParams
 from core.collect.recheck import Seen, look
 
@@ -84,7 +84,7 @@ def _us(when: Any) -> int:
     if isinstance(when, datetime):
         stamp = when if when.tzinfo else when.replace(tzinfo=UTC)
         return int(stamp.timestamp() * 1e6)
-    return int(time.time() * 1e6)
+    return now_us()
 
 
 def _naive(when: Any) -> datetime | None:
@@ -273,14 +273,14 @@ class MastodonConnector:
 
     def deletion(self, status_id: Any) -> Row:
         """A delete row for a status the stream says is gone (ingest removes the post and what it made)."""
-        row = empty_row(NETWORK, int(time.time() * 1e6), "", "delete")
+        row = empty_row(NETWORK, now_us(), "", "delete")
         row.update(did=None, uri=self._status_key(status_id))  # the event names the status only, not its author
         return row
 
     def profile(self, account: Any) -> Row:
         """An account object (every status carries its author's) as a profile row."""
         acct = account["acct"] if "@" in account["acct"] else f"{account['acct']}@{self.host}"
-        row = empty_row(NETWORK, int(time.time() * 1e6), self._account_key(account["id"]), "profile")
+        row = empty_row(NETWORK, now_us(), self._account_key(account["id"]), "profile")
         row.update(
             handle=acct,
             display_name=account.get("display_name") or None,
@@ -295,7 +295,7 @@ class MastodonConnector:
     def _reaction(self, kind: str, actor: Any, status: Any, when: Any) -> Row:
         """A favourite ("like") or boost ("repost") of `status` at `when`, keyed by who reacted to what
         (events.LOOKUP_KEY: Mastodon names no favourite) and stamped when it was seen."""
-        row = empty_row(NETWORK, int(time.time() * 1e6), self._account_key(actor["id"]), kind)
+        row = empty_row(NETWORK, now_us(), self._account_key(actor["id"]), kind)
         row.update(
             uri=f"{self.host}/{kind}/{status['id']}/{actor['id']}",
             created_at=_naive(when),

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from core.collect.events import Row, empty_row
+from core.collect.events import Row, empty_row, now_us
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def look(
     if before is not None and count == had and not due:
         return [], before
     if before is None and count == 0:
-        return [listed(frozenset(), _now_us())] if listed is not None else [], Seen(0, frozenset(), now)
+        return [listed(frozenset(), now_us())] if listed is not None else [], Seen(0, frozenset(), now)
     if before is not None and (count < had or due):
         if before.records is None:
             return [], Seen(count, None)  # nothing to compare with: no call
@@ -104,7 +104,7 @@ def look(
         added = {did for _, did in new}
         fresh = [r for r in rows if _record(r) in new or (r["kind"] == "profile" and r["did"] in added)]
         return fresh + [deletion(uri, did) for uri, did in sorted(missing)], Seen(count, found, now)
-    began = _now_us()  # before reading: what the read finds is stamped later
+    began = now_us()  # before reading: what the read finds is stamped later
     # A first sight reads to the list's end (a count may lag its list, so as many as it says may not be all of it);
     # a growth, the newest as many as it grew.
     got = read(count - had) if before is not None else read(None)
@@ -125,7 +125,7 @@ def look(
 def deletion(network: str, uri: str, did: str, subject: str, subject_did: str) -> Row:
     """A delete row for `did`'s reaction `uri` to the post `subject` by `subject_did`, at the time it was noticed
     (the post and its author are named, as on the reaction's own row, so an erasure of either finds it)."""
-    row = empty_row(network, _now_us(), did, "delete")
+    row = empty_row(network, now_us(), did, "delete")
     row.update(uri=uri, subject=subject, subject_did=subject_did)
     return row
 
@@ -137,10 +137,6 @@ def listing(network: str, kind: str, actors: frozenset[str], at_us: int, *, subj
     row = empty_row(network, at_us, "", "listed")
     row.update(did=None, uri=f"{subject}#{kind}", subject=subject, subject_did=subject_did, mentions=sorted(actors))
     return row
-
-
-def _now_us() -> int:
-    return int(time.time() * 1e6)
 
 
 def _record(row: Row) -> tuple[str, str]:
