@@ -20,8 +20,8 @@ from atproto_client import models
 from atproto_client.models.utils import get_model_as_dict
 
 from core.collect import bluesky, recheck
-from core.collect.appview import AppView, now_us
-from core.collect.events import Row, Tally, empty_row
+from core.collect.appview import AppView
+from core.collect.events import Row, Tally, empty_row, now_us
 from core.collect.recheck import Read, Seen, look
 
 # The watched people's latest posts are read again this often for reactions by people not watched, which the
@@ -32,6 +32,8 @@ RECHECK_SECONDS = 600.0
 # feed page per watched person, and of each kind of reaction that grew, as many pages as it grew; of a like or repost
 # count that fell, the whole list (at most CollectParams.reaction_pages each).
 PAGE = 100
+# Empty pages in a row, each with a new cursor, after which a feed read stops, taken as not read to its end.
+EMPTY_PAGES = 3
 # The kinds of reaction a post view counts, in the order of _counts.
 KINDS = ("like", "repost", "reply", "quote")
 # The kinds that are posts: one missing from its list (hidden or detached as well as deleted) is deleted only when
@@ -47,6 +49,13 @@ OLDER_RECHECK_SECONDS = 3600.0
 Counts = tuple[int | None, int | None, int | None, int | None]
 # Post URI -> what the last look saw of each kind of reaction to it (KINDS).
 Looks = dict[str, dict[str, Seen]]
+
+
+def _ended(found: Sequence[Any], asked: str | None, cursor: str | None) -> bool:
+    """Whether a page ends its list: it gives no cursor, or it is empty and gives back the cursor it was asked with
+    (the AppView's own page filling reads that as the end). An empty page with a new cursor is mid-list: the AppView
+    dropped every item of it (blocked or taken-down accounts), and later pages still hold some."""
+    return cursor is None or (not found and cursor == asked)
 
 
 def _utc_now() -> datetime:
@@ -173,7 +182,7 @@ class Watchlist:
         whether they were read as far as that (False when a call failed on the way)."""
         since = _utc_now() - timedelta(days=self.params.backfill_days)
         items: list[models.AppBskyFeedDefs.FeedViewPost] = []
-        cursor = None
+        cursor, empty = None, 0
         while len(items) < limit:
             page = self.appview.call(
                 self.appview.client.app.bsky.feed.get_author_feed,
@@ -190,9 +199,12 @@ class Watchlist:
                 if len(items) >= limit or _item_time(item) < since:
                     return items, True
                 items.append(item)
-            cursor = page.cursor
-            if not page.feed or cursor is None:
+            asked, cursor = cursor, page.cursor
+            if _ended(page.feed, asked, cursor):
                 break
+            empty = empty + 1 if not page.feed else 0
+            if empty >= EMPTY_PAGES:
+                return items, False
         return items, True
 
     def _reactions(
@@ -244,8 +256,8 @@ class Watchlist:
                 return None
             found = getattr(page, field)
             items += found
-            cursor = page.cursor
-            if not found or cursor is None:
+            asked, cursor = cursor, page.cursor
+            if _ended(found, asked, cursor):
                 return items, True
             if wanted is not None and len(items) >= wanted:
                 break

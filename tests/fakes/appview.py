@@ -47,14 +47,18 @@ def post_view(uri: str, author: dict, text: str, created: str, **counts: int) ->
     }
 
 
-def _page(items: list[dict], field: str, query: dict[str, list[str]], trailing: bool = False) -> dict:
+def _page(
+    items: list[dict], field: str, query: dict[str, list[str]], trailing: bool = False, dropped: bool = False
+) -> dict:
     """One page of `items` (newest first) as the lexicons give it: `limit` (default 50) from the opaque `cursor`
     on, with a cursor for the next page while any remain (`trailing`: on every page that has items, as some
-    AppViews do, so the end is an empty page)."""
+    AppViews do, so the end is an empty page; `dropped`: the page comes back empty, its items filtered out, with
+    its cursor as the AppView sends one when every item of a page was blocked or taken down)."""
     start = int(query.get("cursor", ["0"])[0])
     end = start + int(query.get("limit", ["50"])[0])
     page = items[start:end]
-    return {field: page} | ({"cursor": str(end)} if end < len(items) or (trailing and page) else {})
+    more = {"cursor": str(end)} if end < len(items) or (trailing and page) else {}
+    return {field: [] if dropped else page} | more
 
 
 class FakeAppView:
@@ -86,6 +90,7 @@ class FakeAppView:
         self.broken_cursors: set[str] = set()  # reaction pages at these cursors answer HTTP 500 (a test sets it)
         self.broken_methods: set[str] = set()  # these methods answer HTTP 500 (a test sets it)
         self.trailing_cursor = False  # a reaction list's last page carries a cursor too (the next page is empty)
+        self.dropped_cursors: set[str] = set()  # pages at these cursors come back empty, with a cursor (_page)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -131,22 +136,25 @@ class FakeAppView:
             return 200, {"profiles": found}, {}
         if method == "app.bsky.feed.getAuthorFeed":
             items = [i if "post" in i else {"post": i} for i in self.feeds.get(query["actor"][0], [])]
-            return 200, {"feed": items}, {}
+            return 200, _page(items, "feed", query, dropped=self._dropped(query)), {}
         if method == "app.bsky.feed.getPosts":
             return 200, {"posts": [p for uri in query.get("uris", []) if (p := self._post(uri)) is not None]}, {}
         uri = query.get("uri", [""])[0]
         if query.get("cursor", [""])[0] in self.broken_cursors:
             return 500, {"error": "InternalServerError", "message": "Internal Server Error"}, {}
-        trailing = self.trailing_cursor
+        paging = {"trailing": self.trailing_cursor, "dropped": self._dropped(query)}
         if method == "app.bsky.feed.getLikes":
-            return 200, {"uri": uri} | _page(self.likes.get(uri, []), "likes", query, trailing), {}
+            return 200, {"uri": uri} | _page(self.likes.get(uri, []), "likes", query, **paging), {}
         if method == "app.bsky.feed.getRepostedBy":
-            return 200, {"uri": uri} | _page(self.reposts.get(uri, []), "repostedBy", query, trailing), {}
+            return 200, {"uri": uri} | _page(self.reposts.get(uri, []), "repostedBy", query, **paging), {}
         if method == "app.bsky.feed.getQuotes":
-            return 200, {"uri": uri} | _page(self.quotes.get(uri, []), "posts", query, trailing), {}
+            return 200, {"uri": uri} | _page(self.quotes.get(uri, []), "posts", query, **paging), {}
         if method == "app.bsky.feed.getPostThread":
             return 200, {"thread": self._thread(uri)}, {}
         return 400, {"error": "MethodNotImplemented", "message": method}, {}
+
+    def _dropped(self, query: dict[str, list[str]]) -> bool:
+        return query.get("cursor", [""])[0] in self.dropped_cursors
 
     def _post(self, uri: str) -> dict | None:
         """The view of the post `uri` wherever the fake holds it, or None."""

@@ -617,6 +617,64 @@ def test_a_list_whose_last_page_carries_a_cursor_is_read_to_its_empty_page_once_
     assert (first_sight, [m for m, _ in server.calls].count("app.bsky.feed.getLikes")) == (2, 2)
 
 
+def test_an_empty_page_with_a_new_cursor_mid_list_keeps_the_likes_after_it(tmp_path):
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3kdropped001"
+    fans = _people("d", 250)
+    server = _liked(post_view(uri, ANA, "Ridge", _ago(days=2), like=250), fans, _ago(days=1)).start()
+    con = warehouse.connect(tmp_path / "sway.duckdb")
+    root = tmp_path / "sway.duckdb.lake"
+    try:
+        _backfilled(server, con, root)
+        assert len(_reactions_to_ana(con)) == 250
+        # After a restart the AppView filters out every liker on the second page (blocked or taken down since) and
+        # sends that page empty, with the cursor of the third.
+        server.dropped_cursors = {"100"}
+        server.calls.clear()
+        _backfilled(server, con, root)
+        kept = {did for _, did in _reactions_to_ana(con)}
+    finally:
+        server.stop()
+        con.close()
+    assert [q.get("cursor", [None])[0] for m, q in server.calls if m.endswith("getLikes")] == [None, "100", "200"]
+    assert kept == {f["did"] for f in fans[:100] + fans[200:]}  # only those the AppView no longer shows left
+
+
+def test_a_feed_read_goes_past_an_empty_page_that_carries_a_new_cursor():
+    posts = [
+        post_view(f"at://{ANA['did']}/app.bsky.feed.post/3kfeed{i:06d}", ANA, f"Run {i}", _ago(hours=i + 1), like=1)
+        for i in range(250)
+    ]
+    server = FakeAppView(
+        PEOPLE, feeds={ANA["did"]: posts}, likes={p["uri"]: [like(FAN, _ago(), _ago())] for p in posts}
+    )
+    server.dropped_cursors = {"100"}  # the feed's second page comes back empty, with the third page's cursor
+    server.start()
+    try:
+        rows = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]]).backfill()
+    finally:
+        server.stop()
+    assert [q.get("cursor", [None])[0] for m, q in server.calls if m.endswith("getAuthorFeed")] == [None, "100", "200"]
+    assert {r["uri"] for r in rows if r["kind"] == "post"} == {p["uri"] for p in posts[:100] + posts[200:]}
+
+
+def test_a_feed_read_stops_after_three_empty_pages_in_a_row():
+    posts = [
+        post_view(f"at://{ANA['did']}/app.bsky.feed.post/3kgone{i:06d}", ANA, f"Run {i}", _ago(hours=i + 1))
+        for i in range(600)
+    ]
+    server = FakeAppView(PEOPLE, feeds={ANA["did"]: posts})
+    server.dropped_cursors = {"100", "200", "300", "400", "500"}  # every page after the first comes back empty
+    server.start()
+    try:
+        rows = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]]).backfill()
+    finally:
+        server.stop()
+    assert [q.get("cursor", [None])[0] for m, q in server.calls if m.endswith("getAuthorFeed")] == [
+        None, "100", "200", "300",
+    ]  # fmt: skip
+    assert len([r for r in rows if r["kind"] == "post"]) == 100
+
+
 def test_a_count_that_lags_its_list_at_a_page_boundary_deletes_no_like_at_a_restart(tmp_path):
     uri = f"at://{ANA['did']}/app.bsky.feed.post/3klagging001"
     fans = _people("k", 101)
