@@ -163,7 +163,7 @@ class Tally:
 
 
 def now_us() -> int:
-    """Now in microseconds since 1970: the time of a row a look-up (not the stream) writes."""
+    """Now in microseconds since 1970: the time of a row stamped when Sway makes it, not by the network."""
     return int(time.time() * 1e6)
 
 

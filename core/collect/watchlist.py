@@ -29,8 +29,9 @@ from core.collect.recheck import Read, Seen, look
 # a feed page each, a sixth of the public AppView's 3,000 calls per 5 minutes, plus a page per 100 that a count grew.
 RECHECK_SECONDS = 600.0
 # Items per getAuthorFeed, getLikes, getRepostedBy and getQuotes call: the lexicons' maximum. A re-check reads one
-# feed page per watched person, and of each kind of reaction that grew, as many pages as it grew; of a like or repost
-# count that fell, the whole list (at most CollectParams.reaction_pages each).
+# feed page per watched person (more only when the AppView sends empty pages with a cursor), and of each kind of
+# reaction that grew, as many pages as it grew; of a like or repost count that fell, the whole list (at most
+# CollectParams.reaction_pages each).
 PAGE = 100
 # Empty pages in a row, each with a new cursor, after which a feed read stops, taken as not read to its end.
 EMPTY_PAGES = 3
@@ -51,11 +52,11 @@ Counts = tuple[int | None, int | None, int | None, int | None]
 Looks = dict[str, dict[str, Seen]]
 
 
-def _ended(found: Sequence[Any], asked: str | None, cursor: str | None) -> bool:
-    """Whether a page ends its list: it gives no cursor, or it is empty and gives back the cursor it was asked with
-    (the AppView's own page filling reads that as the end). An empty page with a new cursor is mid-list: the AppView
-    dropped every item of it (blocked or taken-down accounts), and later pages still hold some."""
-    return cursor is None or (not found and cursor == asked)
+def _ended(asked: str | None, cursor: str | None) -> bool:
+    """Whether a page ends its list: it gives no cursor (or an empty one), or gives back the cursor it was asked with,
+    as the AppView's own page filling reads them. An empty page with a new cursor is mid-list: the AppView dropped
+    every item of it (blocked or taken-down accounts), and later pages still hold some."""
+    return not cursor or cursor == asked
 
 
 def _utc_now() -> datetime:
@@ -179,7 +180,8 @@ class Watchlist:
 
     def _feed(self, did: str, limit: int) -> tuple[list[models.AppBskyFeedDefs.FeedViewPost], bool]:
         """`did`'s posts, replies and reposts, newest first, back to the start of the window (at most `limit`), and
-        whether they were read as far as that (False when a call failed on the way)."""
+        whether they were read as far as that (False when a call failed on the way, or after EMPTY_PAGES empty pages
+        in a row)."""
         since = _utc_now() - timedelta(days=self.params.backfill_days)
         items: list[models.AppBskyFeedDefs.FeedViewPost] = []
         cursor, empty = None, 0
@@ -200,7 +202,7 @@ class Watchlist:
                     return items, True
                 items.append(item)
             asked, cursor = cursor, page.cursor
-            if _ended(page.feed, asked, cursor):
+            if _ended(asked, cursor):
                 break
             empty = empty + 1 if not page.feed else 0
             if empty >= EMPTY_PAGES:
@@ -257,7 +259,7 @@ class Watchlist:
             found = getattr(page, field)
             items += found
             asked, cursor = cursor, page.cursor
-            if _ended(found, asked, cursor):
+            if _ended(asked, cursor):
                 return items, True
             if wanted is not None and len(items) >= wanted:
                 break

@@ -48,16 +48,24 @@ def post_view(uri: str, author: dict, text: str, created: str, **counts: int) ->
 
 
 def _page(
-    items: list[dict], field: str, query: dict[str, list[str]], trailing: bool = False, dropped: bool = False
+    items: list[dict],
+    field: str,
+    query: dict[str, list[str]],
+    trailing: bool = False,
+    dropped: bool = False,
+    repeated: bool = False,
 ) -> dict:
     """One page of `items` (newest first) as the lexicons give it: `limit` (default 50) from the opaque `cursor`
     on, with a cursor for the next page while any remain (`trailing`: on every page that has items, as some
     AppViews do, so the end is an empty page; `dropped`: the page comes back empty, its items filtered out, with
-    its cursor as the AppView sends one when every item of a page was blocked or taken down)."""
+    its cursor as the AppView sends one when every item of a page was blocked or taken down; `repeated`: the page
+    gives back the cursor it was asked with, which the AppView's own page filling reads as the end)."""
     start = int(query.get("cursor", ["0"])[0])
     end = start + int(query.get("limit", ["50"])[0])
     page = items[start:end]
     more = {"cursor": str(end)} if end < len(items) or (trailing and page) else {}
+    if repeated:
+        more = {"cursor": query.get("cursor", [""])[0]}
     return {field: [] if dropped else page} | more
 
 
@@ -91,6 +99,7 @@ class FakeAppView:
         self.broken_methods: set[str] = set()  # these methods answer HTTP 500 (a test sets it)
         self.trailing_cursor = False  # a reaction list's last page carries a cursor too (the next page is empty)
         self.dropped_cursors: set[str] = set()  # pages at these cursors come back empty, with a cursor (_page)
+        self.repeated_cursors: set[str] = set()  # reaction pages at these cursors give that cursor back (_page)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -142,7 +151,12 @@ class FakeAppView:
         uri = query.get("uri", [""])[0]
         if query.get("cursor", [""])[0] in self.broken_cursors:
             return 500, {"error": "InternalServerError", "message": "Internal Server Error"}, {}
-        paging = {"trailing": self.trailing_cursor, "dropped": self._dropped(query)}
+        cursor = query.get("cursor", [""])[0]
+        paging = {
+            "trailing": self.trailing_cursor,
+            "dropped": self._dropped(query),
+            "repeated": cursor in self.repeated_cursors,
+        }
         if method == "app.bsky.feed.getLikes":
             return 200, {"uri": uri} | _page(self.likes.get(uri, []), "likes", query, **paging), {}
         if method == "app.bsky.feed.getRepostedBy":

@@ -639,14 +639,27 @@ def test_an_empty_page_with_a_new_cursor_mid_list_keeps_the_likes_after_it(tmp_p
     assert kept == {f["did"] for f in fans[:100] + fans[200:]}  # only those the AppView no longer shows left
 
 
+def test_a_page_that_gives_back_the_cursor_it_was_asked_with_ends_the_list_and_is_read_once():
+    uri = f"at://{ANA['did']}/app.bsky.feed.post/3krepeated01"
+    fans = _people("r", 250)
+    server = _liked(post_view(uri, ANA, "Ridge", _ago(days=2), like=250), fans, _ago(days=1))
+    server.repeated_cursors = {"100"}
+    server.start()
+    try:
+        rows = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]]).backfill()
+    finally:
+        server.stop()
+    assert [q.get("cursor", [None])[0] for m, q in server.calls if m.endswith("getLikes")] == [None, "100"]
+    likes = [r["did"] for r in rows if r["kind"] == "like"]
+    assert likes == [f["did"] for f in fans[:200]]  # each once, not the second page over and over
+
+
 def test_a_feed_read_goes_past_an_empty_page_that_carries_a_new_cursor():
     posts = [
-        post_view(f"at://{ANA['did']}/app.bsky.feed.post/3kfeed{i:06d}", ANA, f"Run {i}", _ago(hours=i + 1), like=1)
+        post_view(f"at://{ANA['did']}/app.bsky.feed.post/3kfeed{i:06d}", ANA, f"Run {i}", _ago(hours=i + 1))
         for i in range(250)
     ]
-    server = FakeAppView(
-        PEOPLE, feeds={ANA["did"]: posts}, likes={p["uri"]: [like(FAN, _ago(), _ago())] for p in posts}
-    )
+    server = FakeAppView(PEOPLE, feeds={ANA["did"]: posts})
     server.dropped_cursors = {"100"}  # the feed's second page comes back empty, with the third page's cursor
     server.start()
     try:
