@@ -13,9 +13,9 @@ Hebdo (../shared/data/pheme-rnr-charliehebdo, imported by the product's own Twit
 across its threads). People active in the early window are ranked by the score's raw value and by each counting
 baseline (reactions, distinct reactors, posts that drew reactions); against the reactions and the distinct reactors
 each receives in the later window: Spearman, the difference to the best baseline with its 95% paired bootstrap
-interval (people resampled), and top-100 overlap. --set scores with other parameters (to measure a candidate).
-Prints tables, then one JSON line of all metrics. Exits 1 when real data is missing (SWAY_SHARED_DATA points
-elsewhere).
+interval (people resampled), and top-100 overlap with the paired bootstrap interval of its difference. --set
+scores with other parameters (to measure a candidate). Prints tables, then one JSON line of all metrics. Exits 1
+when real data is missing (SWAY_SHARED_DATA points elsewhere).
 """
 
 from __future__ import annotations
@@ -304,6 +304,8 @@ PHEME_SPLITS = (
 BASELINES = {"reactions": "reactions", "distinct reactors": "reactors", "posts that drew reactions": "posts"}
 OUTCOMES = {"reactions": "future_reactions", "distinct reactors": "future_reactors"}
 BOOTSTRAP = 200
+TOP = 100  # the top-N whose overlap with the later top-N is compared
+CANDIDATES = 1_000  # paired_top_interval follows only people this high by one of the orders
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
@@ -327,7 +329,35 @@ def paired_spearman_interval(a: np.ndarray, b: np.ndarray, y: np.ndarray, seed: 
 
 
 def _top(frame: pl.DataFrame, column: str) -> set[int]:
-    return set(frame.sort([column, "person_id"], descending=[True, False]).head(100)["person_id"])
+    return set(frame.sort([column, "person_id"], descending=[True, False]).head(TOP)["person_id"])
+
+
+def _ranked(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Positions in rank order: highest value first, equal values by id (as _top orders them)."""
+    return np.lexsort((ids, -values))
+
+
+def paired_top_interval(
+    a: np.ndarray, b: np.ndarray, y: np.ndarray, ids: np.ndarray, seed: int = 0
+) -> tuple[float, float]:
+    """95% paired bootstrap interval of top-TOP overlap of `a` minus that of `b`, each with the top TOP of `y`
+    (people resampled with replacement; a person drawn twice holds two places).
+
+    Only the candidates that could reach a resample's top TOP by any of the three orders are followed: the top
+    CANDIDATES of each (a person below that in all three would need more than CANDIDATES - TOP people above them
+    all left out of the resample).
+    """
+    n = len(y)
+    picked = np.unique(np.concatenate([_ranked(v, ids)[:CANDIDATES] for v in (a, b, y)]))
+    rng = np.random.default_rng(seed)
+    diffs = []
+    for _ in range(BOOTSTRAP):
+        drawn = np.bincount(rng.integers(0, n, n), minlength=n)[picked]
+        rows = np.repeat(picked, drawn)
+        top = {name: set(_ranked(v[rows], ids[rows])[:TOP]) for name, v in (("a", a), ("b", b), ("y", y))}
+        diffs.append((len(top["a"] & top["y"]) - len(top["b"] & top["y"])) / TOP)
+    low, high = np.percentile(diffs, [2.5, 97.5])
+    return float(low), float(high)
 
 
 def split_people(con: duckdb.DuckDBPyConnection, split: Split, params: ScoreParams) -> pl.DataFrame:
@@ -377,7 +407,9 @@ def compare_split(people: pl.DataFrame) -> list[dict]:
         rho = {name: float(spearmanr(people[c], y).statistic) for name, c in BASELINES.items() if people[c].std()}
         best = max(rho, key=rho.__getitem__)
         score_rho = float(spearmanr(people["raw"], y).statistic)
-        low, high = paired_spearman_interval(people["raw"].to_numpy(), people[BASELINES[best]].to_numpy(), y)
+        score, baseline = people["raw"].to_numpy(), people[BASELINES[best]].to_numpy()
+        low, high = paired_spearman_interval(score, baseline, y)
+        top_low, top_high = paired_top_interval(score, baseline, y, people["person_id"].to_numpy())
         found.append(
             {
                 "outcome": outcome,
@@ -388,8 +420,10 @@ def compare_split(people: pl.DataFrame) -> list[dict]:
                 "diff": score_rho - rho[best],
                 "diff_low": low,
                 "diff_high": high,
-                "top100_score": len(_top(people, "raw") & future_top) / 100,
-                "top100_baseline": len(_top(people, BASELINES[best]) & future_top) / 100,
+                "top100_score": len(_top(people, "raw") & future_top) / TOP,
+                "top100_baseline": len(_top(people, BASELINES[best]) & future_top) / TOP,
+                "top100_diff_low": top_low,
+                "top100_diff_high": top_high,
             }
         )
     return found
@@ -403,11 +437,15 @@ def real_metrics(con: duckdb.DuckDBPyConnection, key: str, splits: tuple[Split, 
         for row in compare_split(split_people(con, split, params)):
             rows.append({"split": split.name} | row)
             prefix = f"{key}_split{number}_{row['outcome'].replace(' ', '_')}"
-            for name in ("score", "baseline", "diff", "diff_low", "diff_high", "top100_score", "top100_baseline"):
+            for name in (
+                "score", "baseline", "diff", "diff_low", "diff_high",
+                "top100_score", "top100_baseline", "top100_diff_low", "top100_diff_high",
+            ):  # fmt: skip
                 metrics[f"{prefix}_{name}"] = round(row[name], 4)
     table = pl.DataFrame(rows)
     _table(f"{key}: score on the early window vs counting, ranking what people receive later", table)
     metrics[f"{key}_splits_beating_counting"] = int((table["diff_low"] > 0).sum())
+    metrics[f"{key}_top100_worse_than_counting"] = int((table["top100_diff_high"] < 0).sum())
     metrics[f"{key}_comparisons"] = table.height
     return metrics
 
