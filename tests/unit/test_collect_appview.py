@@ -4,6 +4,7 @@ AppView gives, and the re-check that looks up only the reactions whose counts ch
 back is deleted, and a reply or quote once the AppView no longer shows it)."""
 
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from core.collect import bluesky, lake
@@ -686,6 +687,30 @@ def test_a_feed_read_stops_after_three_empty_pages_in_a_row():
         None, "100", "200", "300",
     ]  # fmt: skip
     assert len([r for r in rows if r["kind"] == "post"]) == 100
+
+
+def test_a_feed_read_cut_short_by_empty_pages_keeps_what_the_watch_list_remembered():
+    posts = [
+        post_view(f"at://{ANA['did']}/app.bsky.feed.post/3kkeep{i:06d}", ANA, f"Run {i}", _ago(days=3, hours=i))
+        for i in range(4)
+    ]
+    server = FakeAppView(PEOPLE, feeds={ANA["did"]: posts}).start()
+    try:
+        watchlist = Watchlist(AppView(server.url, CollectParams(), Link()), [ANA["did"]])
+        watchlist.backfill()
+        remembered = set(watchlist.seen[ANA["did"]])
+        # A read taken as whole forgets remembered posts outside the window: make the window a day, so only a read
+        # that is not taken as whole keeps these three-day-old posts.
+        watchlist.params = replace(watchlist.params, backfill_days=1)
+        watchlist.page = 1
+        server.dropped_cursors = {"", "1", "2"}  # the re-check's feed pages all come back empty, each with a cursor
+        server.calls.clear()
+        watchlist.recheck()
+    finally:
+        server.stop()
+    assert [q.get("cursor", [None])[0] for m, q in server.calls if m.endswith("getAuthorFeed")] == [None, "1", "2"]
+    assert remembered == {p["uri"] for p in posts}
+    assert set(watchlist.seen[ANA["did"]]) == remembered
 
 
 def test_a_count_that_lags_its_list_at_a_page_boundary_deletes_no_like_at_a_restart(tmp_path):
