@@ -56,6 +56,9 @@ HIDING_STATUSES = ("deactivated", "takendown", "suspended", "deleted")
 # suffix (no record's own URI has a fragment), its deleted_us the update's stream time. Older versions replayed
 # later are dropped; the record itself stays.
 EDITED = "#edited"
+# collect_deleted.actor_key: who made the deleted record, kept only when its key does not name them already (an
+# at:// URI names its repository's DID; a Mastodon status key names no one).
+_ACTOR = "CASE WHEN NOT starts_with({key}, 'at://' || {did} || '/') THEN {did} END"
 
 
 class LakeScrubError(RuntimeError):
@@ -152,9 +155,11 @@ def _load_batch(
         )
     )
     hidden = _apply_statuses(con, events)
+    # Who wrote the posts of this load, taken before a post deleted within it is dropped: its deletion names them.
+    made = events.filter(pl.col("kind") == "post").select("network", "uri", author="did").unique(["network", "uri"])
     events = _unlisted(con, _without_hidden_and_deleted(con, events))
     early, events = _deletes_before_creates(events)
-    taken_back = _apply_deletes(con, early)  # a reaction seen again later in this load then loads as new
+    taken_back = _apply_deletes(con, early, made)  # a reaction seen again later in this load then loads as new
     events = latest_versions(events, _replaced(con, events))
     recorded = _recorded(con, events)
     edited = edits(events, _stored_posts(con, events), recorded)
@@ -167,7 +172,7 @@ def _load_batch(
     _remember_records(con, mapped.records)
     if mapped.profiles.height:
         update_profiles(con, mapped.profiles)
-    deleted = taken_back + _apply_deletes(con, mapped.deletes)
+    deleted = taken_back + _apply_deletes(con, mapped.deletes, made)
     return counts.added, deleted, hidden
 
 
@@ -348,8 +353,8 @@ def _unlisted(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> pl.DataFr
 
 
 def _deletes_before_creates(events: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(the deletions in `events` of look-up keys seen again later in them, as network, uri, deleted_us; the events
-    without those deletions). Ingest applies the first before loading, the rest after."""
+    """(the deletions in `events` of look-up keys seen again later in them, as network, uri, did, deleted_us; the
+    events without those deletions). Ingest applies the first before loading, the rest after."""
     lookup = pl.col("uri").str.contains(LOOKUP_KEY)
     deletes = events.filter((pl.col("kind") == "delete") & lookup)
     seen_again = (
@@ -361,7 +366,7 @@ def _deletes_before_creates(events: pl.DataFrame) -> tuple[pl.DataFrame, pl.Data
     rest = events.join(
         early.select("network", "uri", "time_us", "kind"), on=["network", "uri", "time_us", "kind"], how="anti"
     )
-    return early.select("network", "uri", deleted_us="time_us"), rest
+    return early.select("network", "uri", "did", deleted_us="time_us"), rest
 
 
 def _record_uris(events: pl.DataFrame, kinds: tuple[str, ...] | None = None) -> pl.DataFrame:
@@ -507,7 +512,9 @@ def _replace_edited(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame) -> pl.
             [EDITED],
         )
         con.execute(
-            "INSERT INTO collect_deleted SELECT network::network_name, uri || ?, time_us FROM collect_edit_rows",
+            f"INSERT INTO collect_deleted (network, uri, deleted_us, actor_key) "  # noqa: S608 - a fixed expression
+            f"SELECT network::network_name, uri || ?, time_us, {_ACTOR.format(key='uri', did='did')} "
+            "FROM collect_edit_rows",
             [EDITED],
         )
         if made.height:
@@ -519,11 +526,50 @@ def _replace_edited(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame) -> pl.
     return reactions
 
 
-def _apply_deletes(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame) -> int:
-    """Remove deleted posts and the interactions deleted records made; remember each record's latest deletion."""
+def _with_authors(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame, made: pl.DataFrame) -> pl.DataFrame:
+    """`deletes` with each missing `did` filled with who wrote the deleted post: a Mastodon stream's deletion names the
+    status alone, and the collector knows the author only of statuses it saw since it started. Taken from the posts
+    `made` in this load (network, uri, author), else the post stored under the key, else what an earlier deletion of
+    the same key recorded (a status deleted on two hashtags' streams is deleted twice)."""
+    unknown = deletes.filter(pl.col("did").is_null()).select("network", "uri")
+    if not unknown.height:
+        return deletes
+    con.register("collect_unknown_rows", unknown)
+    try:
+        known = con.sql(
+            """
+            SELECT u.network, u.uri, any_value(a.external_id) AS author, 2 AS source FROM collect_unknown_rows u
+            JOIN posts p ON p.network = u.network::network_name AND p.external_id = u.uri
+            JOIN accounts a ON a.account_id = p.account_id GROUP BY u.network, u.uri
+            UNION ALL
+            SELECT u.network, u.uri, any_value(k.actor_key), 3 FROM collect_unknown_rows u
+            JOIN collect_deleted k ON k.network = u.network::network_name AND k.uri = u.uri
+            WHERE k.actor_key IS NOT NULL GROUP BY u.network, u.uri
+            """
+        ).pl()
+    finally:
+        con.unregister("collect_unknown_rows")
+    here = made.join(unknown, on=["network", "uri"], how="semi").with_columns(source=pl.lit(1, dtype=pl.Int32))
+    authors = (
+        pl.concat([here, known.with_columns(pl.col("source").cast(pl.Int32))], how="vertical_relaxed")
+        .sort("source")
+        .unique(["network", "uri"], keep="first")
+        .select("network", "uri", "author")
+    )
+    return (
+        deletes.join(authors, on=["network", "uri"], how="left")
+        .with_columns(did=pl.coalesce("did", "author"))
+        .drop("author")
+    )
+
+
+def _apply_deletes(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame, made: pl.DataFrame) -> int:
+    """Remove deleted posts and the interactions deleted records made; remember each record's latest deletion and
+    who made the record (so that erasing them removes it too; `made`: see _with_authors)."""
     if not deletes.height:
         return 0
-    deletes = deletes.sort("deleted_us").unique(["network", "uri"], keep="last")
+    latest = deletes.sort("deleted_us").group_by("network", "uri", maintain_order=True)
+    deletes = _with_authors(con, latest.agg(pl.col("did").drop_nulls().last(), pl.col("deleted_us").last()), made)
     con.register("collect_delete_rows", deletes)
     try:
         keys = _unrecord(con, "collect_delete_rows")
@@ -532,7 +578,8 @@ def _apply_deletes(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame) -> int
             "WHERE k.network = d.network::network_name AND k.uri = d.uri AND k.deleted_us < d.deleted_us"
         )
         con.execute(
-            "INSERT INTO collect_deleted SELECT d.network::network_name, d.uri, d.deleted_us "
+            f"INSERT INTO collect_deleted (network, uri, deleted_us, actor_key) "  # noqa: S608 - a fixed expression
+            f"SELECT d.network::network_name, d.uri, d.deleted_us, {_ACTOR.format(key='d.uri', did='d.did')} "
             "FROM collect_delete_rows d ANTI JOIN collect_deleted k ON k.network = d.network::network_name "
             "AND k.uri = d.uri"
         )

@@ -37,7 +37,7 @@ class Mapped:
     batch: Batch  # accounts (stubs and profiles), posts, interactions, as an import would give them
     records: pl.DataFrame  # network, uri, type, actor_key, target_key, post_key, occurred_at
     profiles: pl.DataFrame  # latest known profile fields per account (nulls: not known, keep what is stored)
-    deletes: pl.DataFrame  # network, uri, deleted_us
+    deletes: pl.DataFrame  # network, uri, did (who made the record, when the event names them), deleted_us
 
 
 def posts(events: pl.DataFrame) -> pl.DataFrame:
@@ -147,8 +147,8 @@ def edits(events: pl.DataFrame, stored_posts: pl.DataFrame, recorded: pl.DataFra
     """The records of `events` (latest versions) whose stored version says something else: updates on the network.
 
     `stored_posts` (network, uri and POST_CONTENT) and `recorded` (network, uri and RECORD_CONTENT) are what is
-    stored of the records `events` name. Returns network, uri, time_us (the update's stream time) and post: whether
-    the post itself changed, not only whom it mentions or answers.
+    stored of the records `events` name. Returns network, uri, did (who made it), time_us (the update's stream time)
+    and post: whether the post itself changed, not only whom it mentions or answers.
     """
     content = [*_RECORD_KEY, *POST_CONTENT]
     changed_posts = (
@@ -169,7 +169,7 @@ def edits(events: pl.DataFrame, stored_posts: pl.DataFrame, recorded: pl.DataFra
     changed = pl.concat([changed_posts, new.select(_RECORD_KEY), gone.select(_RECORD_KEY)]).unique()
     return (
         events.filter(pl.col("kind").is_in(RECORD_KINDS))
-        .select(*_RECORD_KEY, "time_us")
+        .select(*_RECORD_KEY, "did", "time_us")
         .join(changed, on=_RECORD_KEY, how="semi")
         .join(changed_posts.with_columns(post=pl.lit(True)), on=_RECORD_KEY, how="left")
         .with_columns(pl.col("post").fill_null(False))
@@ -198,7 +198,7 @@ def map_events(
         posts=_numbered(posts(events)),
         interactions=_numbered(loaded.with_columns(post_required=pl.lit(False))),
     )
-    deletes = events.filter(pl.col("kind") == "delete").select("network", "uri", deleted_us="time_us")
+    deletes = events.filter(pl.col("kind") == "delete").select("network", "uri", "did", deleted_us="time_us")
     return Mapped(
         batch=batch,
         records=reactions.select("network", "uri", "type", "actor_key", "target_key", "post_key", "occurred_at"),

@@ -22,6 +22,7 @@ import html
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from datetime import UTC, datetime
@@ -64,6 +65,9 @@ STREAM_TIMEOUT = 60.0
 # An instance that refused a stream (no token, a bad one, streaming off) is asked again this seldom; the hashtag is
 # polled meanwhile.
 STREAM_RETRY_SECONDS = 600.0
+# The authors of this many of the latest statuses seen are remembered, so that the stream's deletion of one (which
+# names the status alone) names its author too and leaves Sway with them when they are erased (about 250 bytes each).
+REMEMBERED_AUTHORS = 100_000
 # Where the command line finds an access token when --token is not given (an environment variable keeps it out of
 # the process list).
 TOKEN_ENV = "SWAY_MASTODON_TOKEN"  # noqa: S105 (the variable's name, not a token)
@@ -120,6 +124,8 @@ class MastodonConnector:
         self.looks: dict[str, Looks] = {}  # per watched account
         self.rechecked_at = time.monotonic()  # the first poll sees every post for the first time anyway
         self._token = token  # for the stream only; kept off every row, log line and state file
+        self._authors: OrderedDict[str, str] = OrderedDict()  # status key -> author's key, least recently seen first
+        self._authors_lock = threading.Lock()  # the event loop's thread (streams) and the polls' thread both write it
         self._account_ids: dict[str, Any] = {}
 
     def streaming_client(self) -> Mastodon:
@@ -257,6 +263,7 @@ class MastodonConnector:
         # An edited status's time is its edit's, so its versions are ordered as made (ingest keeps the latest).
         row = empty_row(NETWORK, _us(status.get("edited_at") or status["created_at"]), account, "post")
         parent = status.get("in_reply_to_id")
+        self._remember_author(self._status_key(status["id"]), account)
         row.update(
             uri=self._status_key(status["id"]),
             created_at=_naive(status["created_at"]),
@@ -272,10 +279,21 @@ class MastodonConnector:
         return row
 
     def deletion(self, status_id: Any) -> Row:
-        """A delete row for a status the stream says is gone (ingest removes the post and what it made)."""
+        """A delete row for a status the stream says is gone (ingest removes the post and what it made). The event
+        names the status only: its author is named when this collector saw the status (else ingest looks them up)."""
+        key = self._status_key(status_id)
+        with self._authors_lock:
+            author = self._authors.get(key)
         row = empty_row(NETWORK, now_us(), "", "delete")
-        row.update(did=None, uri=self._status_key(status_id))  # the event names the status only, not its author
+        row.update(did=author, uri=key)
         return row
+
+    def _remember_author(self, key: str, account: str) -> None:
+        with self._authors_lock:
+            self._authors[key] = account
+            self._authors.move_to_end(key)  # seen again: now the latest
+            if len(self._authors) > REMEMBERED_AUTHORS:
+                self._authors.popitem(last=False)
 
     def profile(self, account: Any) -> Row:
         """An account object (every status carries its author's) as a profile row."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core import privacy
 from core.cli.collect import run_job
-from core.collect import lake
+from core.collect import lake, mastodon
 from core.collect.collector import Collector, Schedule
 from core.collect.events import Row, to_batch
 from core.collect.ingest import ingest
@@ -232,6 +232,21 @@ def test_a_post_deleted_on_the_stream_leaves_the_warehouse_and_the_token_is_kept
     assert [r["uri"] for r in lake_rows(db) if r["kind"] == "delete"] == [key]
     state = [p.read_text(encoding="utf-8") for p in lake.lake_dir(db).rglob("*") if p.suffix == ".json"]
     assert state and "s3cret" not in f"{lake_rows(db)} {state} {log.getvalue()}"
+
+
+def test_a_deletion_names_the_author_of_a_status_this_collector_saw_and_no_one_otherwise(monkeypatch):
+    monkeypatch.setattr(mastodon, "REMEMBERED_AUTHORS", 2)
+    connector = MastodonConnector("https://social.example", tags=["sway"])
+    created = iso(time.time())
+    first, second, third = (
+        status(snowflake(created, n), account(str(600 + n), f"user{n}"), "<p>#sway</p>", created) for n in range(3)
+    )
+    for seen in (first, second, first, third):  # the first is seen again (a poll) after the second
+        connector.post(seen)
+    assert connector.deletion(third["id"])["did"] == "social.example/accounts/602"
+    assert connector.deletion(first["id"])["did"] == "social.example/accounts/600"
+    assert connector.deletion(second["id"])["did"] is None  # the least recently seen, past the two remembered
+    assert connector.deletion("12345")["did"] is None  # never seen: ingest looks its author up in the warehouse
 
 
 def test_a_refused_stream_falls_back_to_polling_and_says_to_give_a_token():

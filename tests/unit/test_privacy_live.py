@@ -38,7 +38,7 @@ def loaded(tmp_path):
     with warehouse.transaction(con):
         ingest(con, root, "bluesky")
     con.executemany(
-        "INSERT INTO collect_deleted VALUES ('bluesky', ?, 1)",
+        "INSERT INTO collect_deleted (network, uri, deleted_us) VALUES ('bluesky', ?, 1)",
         [[f"at://{did}/app.bsky.feed.like/3abc"] for did in (MIRA, LOOKALIKE, JONAS)],
     )
     con.executemany("INSERT OR IGNORE INTO collect_hidden VALUES ('bluesky', ?, 'takendown', 1)", [[MIRA], [LOOKALIKE]])
@@ -215,7 +215,10 @@ def test_erasure_removes_look_up_deletions_naming_the_person_as_who_reacted_or_w
         f"at://{MIRA}/app.bsky.feed.repost/lookup:at://{JONAS}/app.bsky.feed.post/3kother",  # by her
     }
     lookalike = f"at://{JONAS}/app.bsky.feed.like/lookup:at://{LOOKALIKE}/app.bsky.feed.post/3kgone"
-    con.executemany("INSERT INTO collect_deleted VALUES ('bluesky', ?, 2)", [[k] for k in (*theirs, lookalike)])
+    con.executemany(
+        "INSERT INTO collect_deleted (network, uri, deleted_us) VALUES ('bluesky', ?, 2)",
+        [[k] for k in (*theirs, lookalike)],
+    )
     # On Mastodon the key names the status and the account by their ids alone.
     host = "social.example"
     rows = []
@@ -228,7 +231,9 @@ def test_erasure_removes_look_up_deletions_naming_the_person_as_who_reacted_or_w
     with warehouse.transaction(con):
         ingest(con, root, "mastodon")
     on_mastodon = [f"{host}/like/900/8", f"{host}/repost/901/8", f"{host}/like/902/70", f"{host}/repost/9000/70"]
-    con.executemany("INSERT INTO collect_deleted VALUES ('mastodon', ?, 2)", [[k] for k in on_mastodon])
+    con.executemany(
+        "INSERT INTO collect_deleted (network, uri, deleted_us) VALUES ('mastodon', ?, 2)", [[k] for k in on_mastodon]
+    )
 
     privacy.erase_person(con, LOCAL, _mira(con))
     assert not theirs & _deleted(con) and lookalike in _deleted(con)
@@ -241,6 +246,50 @@ def test_erasure_removes_look_up_deletions_naming_the_person_as_who_reacted_or_w
     assert {k for k in on_mastodon if k in _deleted(con)} == set(on_mastodon[1:])
     privacy.erase_person(con, LOCAL, person("8"))  # who favourited 900 and boosted 901
     assert {k for k in on_mastodon if k in _deleted(con)} == set(on_mastodon[2:])  # account 70 is someone else
+
+
+def test_erasure_removes_the_mastodon_deletions_of_their_statuses_which_name_the_status_alone(loaded):
+    con, root, db = loaded
+    host = "social.example"
+    author, other = f"{host}/accounts/7", f"{host}/accounts/8"
+
+    def post(number: int, account: str, at: int) -> dict:
+        when = {"uri": f"{host}/statuses/{number}", "text": "hi", "created_at": datetime(2025, 12, 5, 8)}
+        return empty_row("mastodon", at, account, "post") | when
+
+    def deletion(number: int, at: int, named: str | None = None) -> dict:
+        return empty_row("mastodon", at, "", "delete") | {"did": named, "uri": f"{host}/statuses/{number}"}
+
+    profiles = [empty_row("mastodon", 1, a, "profile") | {"handle": f"user{a[-1]}@{host}"} for a in (author, other)]
+    loads = [
+        [*profiles, post(900, author, 2), post(901, author, 2), post(902, other, 2)],
+        # The stream's deletions name the status alone: the collector names the author of a status it saw (900);
+        # 903 is written and deleted within one load, so it is never stored.
+        [deletion(900, 3, author), deletion(901, 3), deletion(902, 3), post(903, author, 3), deletion(903, 4)],
+        [deletion(901, 5)],  # deleted on a second hashtag's stream, once the post is gone
+    ]
+    for rows in loads:
+        lake.write_segment(root, "mastodon", to_batch(rows))
+        with warehouse.transaction(con):
+            ingest(con, root, "mastodon")
+    actors = dict(warehouse.rows(con, "SELECT uri, actor_key FROM collect_deleted WHERE network = 'mastodon'"))
+    expected = ((900, author), (901, author), (902, other), (903, author))
+    assert actors == {f"{host}/statuses/{n}": a for n, a in expected}
+    person = warehouse.scalar(con, "SELECT person_id FROM accounts WHERE external_id = ?", [author])
+    con.close()
+
+    _erase(db, person)
+
+    after = warehouse.connect(db)
+    try:
+        assert _deleted(after) & {f"{host}/statuses/{n}" for n in range(900, 904)} == {f"{host}/statuses/902"}
+    finally:
+        after.close()
+    lake_rows = [r for s in lake.segments(root, "mastodon") for r in pq.read_table(root / s.name).to_pylist()]
+    assert not [r for r in lake_rows if author in (r["did"], r["subject_did"])]  # the deletion the collector named
+    # A deletion the collector could not name stays in the lake naming no one: a status id (the README's limits).
+    kept = {r["uri"] for r in lake_rows if r["kind"] == "delete"}
+    assert kept == {f"{host}/statuses/{n}" for n in (901, 902, 903)}
 
 
 def test_a_list_naming_an_erased_person_among_others_still_deletes_what_the_others_took_back(loaded):
