@@ -536,31 +536,25 @@ def _with_authors(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame, made: p
         return deletes
     con.register("collect_unknown_rows", unknown)
     try:
-        known = con.sql(
-            """
-            SELECT u.network, u.uri, any_value(a.external_id) AS author, 2 AS source FROM collect_unknown_rows u
-            JOIN posts p ON p.network = u.network::network_name AND p.external_id = u.uri
-            JOIN accounts a ON a.account_id = p.account_id GROUP BY u.network, u.uri
-            UNION ALL
-            SELECT u.network, u.uri, any_value(k.actor_key), 3 FROM collect_unknown_rows u
-            JOIN collect_deleted k ON k.network = u.network::network_name AND k.uri = u.uri
-            WHERE k.actor_key IS NOT NULL GROUP BY u.network, u.uri
-            """
+        stored = con.sql(
+            "SELECT u.network, u.uri, any_value(a.external_id) AS author FROM collect_unknown_rows u "
+            "JOIN posts p ON p.network = u.network::network_name AND p.external_id = u.uri "
+            "JOIN accounts a ON a.account_id = p.account_id GROUP BY u.network, u.uri"
+        ).pl()
+        earlier = con.sql(
+            "SELECT u.network, u.uri, any_value(k.actor_key) AS author FROM collect_unknown_rows u "
+            "JOIN collect_deleted k ON k.network = u.network::network_name AND k.uri = u.uri "
+            "WHERE k.actor_key IS NOT NULL GROUP BY u.network, u.uri"
         ).pl()
     finally:
         con.unregister("collect_unknown_rows")
-    here = made.join(unknown, on=["network", "uri"], how="semi").with_columns(source=pl.lit(1, dtype=pl.Int32))
-    authors = (
-        pl.concat([here, known.with_columns(pl.col("source").cast(pl.Int32))], how="vertical_relaxed")
-        .sort("source")
-        .unique(["network", "uri"], keep="first")
-        .select("network", "uri", "author")
-    )
-    return (
-        deletes.join(authors, on=["network", "uri"], how="left")
-        .with_columns(did=pl.coalesce("did", "author"))
-        .drop("author")
-    )
+    for source in (made, stored, earlier):  # the first that knows wins
+        deletes = (
+            deletes.join(source, on=["network", "uri"], how="left")
+            .with_columns(did=pl.coalesce("did", "author"))
+            .drop("author")
+        )
+    return deletes
 
 
 def _apply_deletes(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame, made: pl.DataFrame) -> int:
