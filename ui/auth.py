@@ -41,7 +41,7 @@ def _check() -> SignInCheck:
         [Path(p) for p in st.get_option("secrets.files")],
         loaded,
         st.get_option("server.address"),
-        signed_in_before="sign_in" in served,
+        served_before=served,
     )
     served.add(check.mode)
     return check

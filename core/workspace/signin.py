@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -88,10 +88,13 @@ def check_sign_in(
     loaded: Mapping[str, Any] | None,
     address: str | None,
     *,
-    signed_in_before: bool = False,
+    served_before: Collection[str] = (),
 ) -> SignInCheck:
     """Decide how to serve from the secrets files Streamlit reads, the secrets it loaded (if any), the address the
-    server listens on, and whether this server process has served with sign-in (or refused) before.
+    server listens on, and the modes this server process has served in before.
+
+    A process that once served with sign-in, or refused to serve, never falls back to local mode: a secrets file
+    deleted or moved aside while it runs (even to mend it) must not open the app to everyone behind a proxy.
 
     `loaded` is what Streamlit parsed (it may hold an [auth] section even without a file, e.g. in tests);
     the files are read again here because Streamlit treats a file that does not parse as no file at all.
@@ -99,12 +102,12 @@ def check_sign_in(
     check = _from_secrets(secret_files, loaded)
     if check.mode != "local":
         return check
-    if signed_in_before:
+    if {"sign_in", "refuse"} & set(served_before):
         return _refuse(
-            "The sign-in settings this server started with are gone (the secrets file was deleted or moved while "
-            "Sway was running), and it will not fall back to serving everyone without sign-in. Put the secrets "
-            "file back, or, to run Sway as one local workspace, restart it with `make run` (listening on "
-            "127.0.0.1 only)."
+            "This server has served with sign-in (or refused sign-in settings it could not use), and its secrets "
+            "file is now gone: the file was deleted or moved while Sway was running. It will not fall back to "
+            "serving everyone without sign-in. Put the mended secrets file back, or, to run Sway as one local "
+            "workspace, restart it with `make run` (listening on 127.0.0.1 only)."
         )
     if not is_loopback(address):
         where = f"the address {address}" if address else "every network address of this machine"

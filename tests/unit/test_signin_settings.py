@@ -87,6 +87,21 @@ def test_sign_in_on_any_address_is_allowed():
 
 
 def test_a_server_that_signed_in_never_drops_to_the_local_workspace(tmp_path):
-    check = check_sign_in([tmp_path / "secrets.toml"], None, LOOPBACK, signed_in_before=True)
+    check = check_sign_in([tmp_path / "secrets.toml"], None, LOOPBACK, served_before={"sign_in"})
     assert check.mode == "refuse"
     assert "deleted or moved" in check.problem
+
+
+def test_a_server_that_refused_broken_settings_stays_refused_when_the_file_is_moved_aside(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text("[auth\nredirect_uri = ", encoding="utf-8")
+    first = check_sign_in([secrets], None, LOOPBACK)
+    assert first.mode == "refuse"
+    secrets.unlink()  # the operator moves the broken file aside to mend it
+    again = check_sign_in([secrets], None, LOOPBACK, served_before={first.mode})
+    assert again.mode == "refuse"
+    assert "deleted or moved" in again.problem
+
+
+def test_a_local_server_stays_local_without_a_secrets_file(tmp_path):
+    assert check_sign_in([tmp_path / "secrets.toml"], None, LOOPBACK, served_before={"local"}).mode == "local"
