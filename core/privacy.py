@@ -199,6 +199,30 @@ def _delete_everywhere(con: duckdb.DuckDBPyConnection, person_id: int | None) ->
         count = scalar(con, sql.replace("DELETE FROM", "SELECT count(*) FROM"), params)
         con.execute(sql, params)
         removed[table] = int(count)
+    for table, count in _forget_text_copies(con).items():
+        removed[table] = removed.get(table, 0) + count
+    return removed
+
+
+def _forget_text_copies(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Delete copies of a post's text (rows of a table with post_id and text columns, e.g. topic corrections) whose
+    post is gone or now holds another text; rows removed per table.
+
+    Such a copy outlives a post removed before the erasure (deleted on its network, or replaced by an edit), so
+    matching erase_posts alone would miss it, and the post id it names may since have gone to someone else's post.
+    """
+    removed = {}
+    for table, columns in base_table_columns(con).items():
+        if table in _KEEP or "post_id" not in columns or "text" not in columns:
+            continue
+        stale = (
+            f'FROM "{table}" c WHERE NOT EXISTS '  # noqa: S608 - a name from the catalog
+            "(SELECT 1 FROM posts p WHERE p.post_id = c.post_id AND p.text IS NOT DISTINCT FROM c.text)"
+        )
+        count = scalar(con, f"SELECT count(*) {stale}")
+        if count:
+            con.execute(f"DELETE {stale}")
+            removed[table] = int(count)
     return removed
 
 

@@ -238,9 +238,16 @@ if asked:
         st.caption("A post is tagged with its most likely topic plus every topic at or above that topic's threshold.")
 
 st.subheader("Correct a post's topics")
+operator = auth.operator(access)
 st.caption(
-    "Open a post from a profile's recent posts (*Correct topics*), or type its number. Your choice counts for "
-    "that post from the next refresh on, and the next retraining learns from it."
+    "Open a post from a profile's recent posts (*Correct topics*), or type its number. "
+    + (
+        "Your choice counts for that post in every workspace from the next refresh on, and the next retraining "
+        "learns from it."
+        if operator
+        else "Post topics are shared by every workspace, so your choice does not change them by itself: it is kept "
+        "in your workspace's list below, and the next retraining (run by the instance operator) learns from it."
+    )
 )
 asked = params.id_param("post")
 if asked is None and st.query_params.get("post"):
@@ -276,7 +283,11 @@ elif post is not None:
             backend.data_changed()
             st.session_state["topics_messages"] = [
                 f"Saved {count_of(saved, 'correction')} for post {int(post_id)}; "
-                f"{'it counts' if saved == 1 else 'they count'} from the next refresh."
+                + (
+                    f"{'it counts' if saved == 1 else 'they count'} from the next refresh."
+                    if operator
+                    else "the next retraining learns from it."
+                )
             ]
             st.rerun()
 
@@ -299,8 +310,8 @@ if corrections.height:
         },
     )
     st.caption(
-        "A correction takes effect on the post at the next topic refresh; retraining teaches the model to read "
-        "similar posts the same way."
+        "An instance operator's correction changes the post's topics for every workspace at the next topic "
+        "refresh; every correction teaches the model to read similar posts the same way at the next retraining."
     )
 else:
     st.info("No corrections yet. On a person's profile, “Mark topic as wrong” sends their evidence posts here.")
@@ -311,14 +322,13 @@ st.markdown(
     f"({corrections['post_id'].n_unique():,} posts from your workspace), then re-tags all posts and recomputes "
     "who is influential in which topic. It takes under a minute for the demo world, a few minutes for a million people."
 )
-can_retrain = auth.operator(access)
-if not can_retrain:
+if not operator:
     st.info(
         "The model and the topics are shared by every workspace, so only an instance operator can retrain: ask "
         "whoever runs this Sway server. Your corrections are used the next time they do.",
         icon=":material/lock:",
     )
-if can_retrain and st.button("Retrain and re-tag posts", type="primary", icon=":material/model_training:"):
+if operator and st.button("Retrain and re-tag posts", type="primary", icon=":material/model_training:"):
     bar = st.progress(0.0, text="Starting…")
     try:
         report = retrain(

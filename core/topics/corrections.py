@@ -1,5 +1,7 @@
 """Marketers' topic corrections: a post is (add) or is not (remove) about a topic. Workspaces own them; the
-next training run learns from all of them."""
+next training run learns from all of them, and an instance operator's also correct the post's topics for every
+workspace at the next topic refresh (post topics are shared, so a workspace editor's word alone cannot change
+them)."""
 
 from __future__ import annotations
 
@@ -10,11 +12,11 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from core.db.warehouse import rows, transaction
+from core.db.warehouse import rows, scalar, transaction
 from core.topics.model import LABELS, TopicModel
 from core.workspace import audit
-from core.workspace.access import Access
-from core.workspace.authorize import authorize
+from core.workspace.access import Access, PermissionDenied
+from core.workspace.authorize import authorize, is_operator
 
 ACTIONS = ("add", "remove")
 
@@ -43,7 +45,8 @@ def record_corrections(
     """Store (post_id, topic, action) corrections for the workspace in one transaction; returns rows added.
 
     A correction repeating the workspace's latest word on that post and topic is skipped, so a second click
-    adds nothing. Needs the editor role; unknown posts, topics or actions are refused with nothing stored.
+    adds nothing. Needs the editor role; unknown posts, topics or actions are refused with nothing stored. It is
+    `shared` (applied to the post for every workspace) only when an instance operator makes it.
     """
     frame = pl.DataFrame(
         list(corrections), schema={"post_id": pl.Int64, "topic": pl.String, "action": pl.String}, orient="row"
@@ -65,8 +68,9 @@ def record_corrections(
             added = rows(
                 con,
                 """
-                INSERT INTO topic_corrections (workspace_id, post_id, topic, action, text, corrected_by, corrected_at)
-                SELECT $1, c.post_id, c.topic, c.action, p.text, $2, $3
+                INSERT INTO topic_corrections
+                    (workspace_id, post_id, topic, action, text, corrected_by, corrected_at, shared)
+                SELECT $1, c.post_id, c.topic, c.action, p.text, $2, $3, $4
                 FROM _corrections c JOIN posts p USING (post_id)
                 WHERE c.action IS DISTINCT FROM (
                     SELECT arg_max(t.action, t.correction_id) FROM topic_corrections t
@@ -74,7 +78,7 @@ def record_corrections(
                 ORDER BY c.post_id, c.topic
                 RETURNING post_id, topic, action
                 """,
-                [access.workspace_id, access.user, datetime.now()],
+                [access.workspace_id, access.user, datetime.now(), is_operator(con, access)],
             )
         finally:
             con.unregister("_corrections")
@@ -98,6 +102,18 @@ def withdraw_corrections(con: duckdb.DuckDBPyConnection, access: Access, correct
         return 0
     with transaction(con):
         authorize(con, access, "editor", "withdrawing topic corrections")
+        shared = scalar(
+            con,
+            "SELECT count(*) FROM topic_corrections WHERE workspace_id = ? AND list_contains(?, correction_id) "
+            "AND shared",
+            [access.workspace_id, list(correction_ids)],
+        )
+        if shared and not is_operator(con, access):
+            raise PermissionDenied(
+                f"{shared:,} of these corrections came from the instance operator and changed the topics "
+                "every workspace sees, so only an instance operator can withdraw them. Ask whoever runs the Sway "
+                "server."
+            )
         gone = rows(
             con,
             "DELETE FROM topic_corrections WHERE workspace_id = ? AND list_contains(?, correction_id) "
@@ -159,8 +175,27 @@ _LATEST = """
 
 
 def latest_actions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The latest word of any workspace per corrected post and topic: post_id, topic, action (sorted by post)."""
-    return con.sql(f"SELECT post_id, topic, action FROM ({_LATEST}) ORDER BY post_id, topic").pl()  # noqa: S608
+    """The latest shared word (an instance operator's) per corrected post and topic: post_id, topic, action
+    (sorted by post). Only these change the topics every workspace sees."""
+    return con.sql(
+        "SELECT post_id, topic, arg_max(action, correction_id) AS action FROM topic_corrections WHERE shared "
+        "GROUP BY post_id, topic ORDER BY post_id, topic"
+    ).pl()
+
+
+def forget_removed_posts(con: duckdb.DuckDBPyConnection) -> int:
+    """Delete the corrections of posts no longer stored, or whose id now holds another text; returns rows deleted.
+
+    A correction keeps its post's text for training, but a post deleted on its network, erased, or replaced by
+    an edit takes its text with it: a copy must not outlive it, nor land on a new post given the freed id.
+    """
+    gone = rows(
+        con,
+        "DELETE FROM topic_corrections c WHERE NOT EXISTS "
+        "(SELECT 1 FROM posts p WHERE p.post_id = c.post_id AND p.text IS NOT DISTINCT FROM c.text) "
+        "RETURNING correction_id",
+    )
+    return len(gone)
 
 
 def latest_words(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -16,7 +16,7 @@ import polars as pl
 
 from core.db.warehouse import scalar
 from core.progress import Progress, silent
-from core.topics.corrections import latest_actions
+from core.topics.corrections import forget_removed_posts, latest_actions
 from core.topics.language import languages
 from core.topics.model import LABELS, TopicModel, choose
 
@@ -118,13 +118,15 @@ def _write(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> N
 
 def tag_posts(con: duckdb.DuckDBPyConnection, model: TopicModel, *, progress: Progress = silent) -> Tagging:
     """Tag every post not yet tagged by this model (caller's transaction): its language, and if the model covers
-    it, its topics in post_topics; corrections override the model.
+    it, its topics in post_topics; shared corrections (an instance operator's) override the model, and corrections
+    of posts since removed are forgotten.
 
     A post is tagged once per model: a refresh tags only new posts (and corrected ones, whose corrections may
     have changed); a new model tags everything again; posts no longer in the warehouse lose their rows. Posts
     are read in post_id order one batch at a time, so memory stays flat at millions of posts.
     """
     key = model_key(model)
+    forget_removed_posts(con)
     _forget_outdated(con, key)
     kept = scalar(con, "SELECT count(*) FROM post_tagging")
     con.execute(

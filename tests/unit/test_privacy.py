@@ -12,6 +12,7 @@ from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.ingest import import_files
 from core.ops import erase, refresh
+from core.topics.corrections import correct_post
 from core.vocabulary import LIVE_NETWORKS
 from core.workspace import audit, membership, operators
 from core.workspace.access import LOCAL, PermissionDenied
@@ -149,6 +150,33 @@ def test_erasure_removes_every_row_that_refers_to_the_person(world):
     assert _references(con, ids) == {}
     assert warehouse.scalar(con, "SELECT count(*) FROM people") == people - 1
     assert report.removed["accounts"] == len(ids["account"]) and report.removed["posts"] == len(ids["post"])
+
+
+def test_erasure_removes_corrections_that_copied_a_post_removed_before(world):
+    con, _ = world
+    person = _busiest_person(con)
+    gone, kept = warehouse.rows(
+        con,
+        "SELECT post_id FROM posts WHERE account_id IN (SELECT account_id FROM accounts WHERE person_id = ?) "
+        "ORDER BY post_id LIMIT 2",
+        [person],
+    )[0][0], warehouse.scalar(
+        con, "SELECT min(post_id) FROM posts WHERE account_id NOT IN "
+        "(SELECT account_id FROM accounts WHERE person_id = ?)", [person],
+    )  # fmt: skip
+    correct_post(con, LOCAL, gone, add=["music"])
+    correct_post(con, LOCAL, kept, add=["music"])
+    text = warehouse.scalar(con, "SELECT text FROM posts WHERE post_id = ?", [gone])
+    # The post is deleted on its network before the erasure: the correction still holds its text.
+    con.execute("DELETE FROM interactions WHERE post_id = ?", [gone])
+    con.execute("UPDATE posts SET parent_post_id = NULL WHERE parent_post_id = ?", [gone])
+    con.execute("DELETE FROM posts WHERE post_id = ?", [gone])
+
+    report = privacy.erase_person(con, LOCAL, person)
+
+    assert warehouse.rows(con, "SELECT post_id FROM topic_corrections") == [(kept,)]
+    assert not warehouse.scalar(con, "SELECT count(*) FROM topic_corrections WHERE text = ?", [text])
+    assert report.removed["topic_corrections"] == 1
 
 
 def test_the_audit_entry_holds_no_personal_data(world):

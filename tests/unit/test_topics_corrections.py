@@ -18,10 +18,12 @@ from core.topics import model_file
 from core.topics.corrections import (
     CorrectionError,
     correct_post,
+    forget_removed_posts,
     latest_actions,
     latest_words,
     record_corrections,
     training_labels,
+    withdraw_corrections,
     workspace_corrections,
 )
 from core.topics.influence import TopicRefreshError
@@ -29,7 +31,7 @@ from core.topics.model import LABELS
 from core.topics.retrain import train_with_corrections
 from core.topics.tagging import topic_rows
 from core.workspace import operators
-from core.workspace.access import Access, PermissionDenied
+from core.workspace.access import LOCAL, Access, PermissionDenied
 from tests.conftest import table_snapshot
 from tests.unit.topics_small import small_model, small_sample
 from tests.unit.workspace_world import store_members
@@ -86,16 +88,55 @@ def test_training_uses_the_latest_word_of_any_workspace(con):
     correct_post(con, AGENCY, post, remove=["music"])
     correct_post(con, AGENCY, post, add=["gaming"])
     correct_post(con, EDITOR, other, remove=["sports"])
-    assert latest_actions(con).rows() == [
-        (post, "gaming", "add"),
-        (post, "music", "remove"),
-        (other, "sports", "remove"),
-    ]
     words = latest_words(con)
     assert words.select("post_id", "added", "removed").rows() == [
         (post, ["gaming"], ["music"]),
         (other, [], ["sports"]),
     ]
+
+
+def test_only_an_instance_operators_corrections_change_the_topics_every_workspace_sees(con):
+    post, other = first_posts(con, 2)
+    correct_post(con, EDITOR, post, add=["music"])  # a workspace editor's word stays with the workspace
+    correct_post(con, AGENCY, other, remove=["sports"])  # so does a workspace admin's
+    assert latest_actions(con).height == 0
+    operators.grant(con, AGENCY.user)
+    correct_post(con, AGENCY, post, add=["gaming"])
+    correct_post(con, LOCAL, other, add=["family"])  # the local workspace is the operator
+    assert latest_actions(con).rows() == [(post, "gaming", "add"), (other, "family", "add")]
+    shared = rows(con, "SELECT corrected_by, topic, shared FROM topic_corrections ORDER BY correction_id")
+    assert shared == [
+        (EDITOR.user, "music", False),
+        (AGENCY.user, "sports", False),
+        (AGENCY.user, "gaming", True),
+        ("local", "family", True),
+    ]
+
+
+def test_an_editor_cannot_withdraw_an_operators_shared_correction(con):
+    post = first_posts(con, 1)[0]
+    operators.grant(con, "op@sway.example")
+    store_members(con, Access(user="op@sway.example", workspace_id=1, role="editor"))
+    correct_post(con, Access(user="op@sway.example", workspace_id=1, role="editor"), post, remove=["music"])
+    (shared_id,) = rows(con, "SELECT correction_id FROM topic_corrections")[0]
+    with pytest.raises(PermissionDenied, match="only an instance operator can withdraw"):
+        withdraw_corrections(con, EDITOR, [shared_id])
+    assert rows(con, "SELECT count(*) FROM topic_corrections") == [(1,)]
+    correct_post(con, EDITOR, post, add=["gaming"])
+    (own_id,) = rows(con, "SELECT max(correction_id) FROM topic_corrections")[0]
+    assert withdraw_corrections(con, EDITOR, [own_id]) == 1  # their own, unshared, they may
+
+
+def test_corrections_of_posts_removed_or_given_another_text_are_forgotten(con):
+    kept, deleted, reused = first_posts(con, 3)
+    for post in (kept, deleted, reused):
+        correct_post(con, LOCAL, post, add=["music"])
+    con.execute("DELETE FROM interactions WHERE post_id = ?", [deleted])
+    con.execute("UPDATE posts SET parent_post_id = NULL WHERE parent_post_id = ?", [deleted])
+    con.execute("DELETE FROM posts WHERE post_id = ?", [deleted])  # deleted on its network
+    con.execute("UPDATE posts SET text = 'someone else entirely' WHERE post_id = ?", [reused])  # the id went on
+    assert forget_removed_posts(con) == 2
+    assert rows(con, "SELECT post_id FROM topic_corrections") == [(kept,)]
 
 
 def test_training_labels_are_the_added_topics_or_the_best_remaining_one():
@@ -220,7 +261,8 @@ def test_retrain_saves_and_retags_with_the_corrections(con, small_training, tmp_
     report = retrain(con, AGENCY, db=warehouse.warehouse_path(), path=path)
     assert model_file.load(path).card["corrections_used"] == 1 == report.card["corrections_used"]
     tagged = rows(con, "SELECT topic, corrected FROM post_topics WHERE post_id = ? ORDER BY topic", [post])
-    assert ("gaming", True) in tagged and all(topic != "music" for topic, _ in tagged)
+    # The model learnt the editor's word; the word itself changes no shared topic (only an operator's does).
+    assert ("gaming", False) in tagged and all(topic != "music" for topic, _ in tagged)
     assert report.topics.posts == rows(con, "SELECT count(*) FROM posts")[0][0]
     assert rows(con, "SELECT count(*) FROM audit_log WHERE action = 'topics.retrain'") == [(1,)]
     built = rows(con, "SELECT max(built_at) FROM discovery_builds")[0][0]
