@@ -21,7 +21,6 @@ from core.cli.topics import add_subcommands as add_topics
 from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.db.status import status
-from core.demo.world import build_demo_warehouse
 from core.engines import ENGINES
 from core.ingest.errors import InputError
 from core.ops import imports, jobs
@@ -33,16 +32,15 @@ from core.workspace.access import LOCAL
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     path = warehouse.warehouse_path()
-    if args.no_refresh:
-        build_demo_warehouse(path, people=args.people, seed=args.seed, progress=progress.to_stderr)
-        print(f"Built the demo world ({args.people:,} people, seed {args.seed}) in {path}, not yet scored")
-    else:
-        shared = SharedWarehouse(path)
-        try:
-            rebuild_demo(shared, LOCAL, people=args.people, seed=args.seed, progress=progress.to_stderr)
-        finally:
-            shared.close()
-        print(f"Built and scored the demo world ({args.people:,} people, seed {args.seed}) in {path}")
+    shared = SharedWarehouse(path)
+    try:
+        rebuild_demo(
+            shared, LOCAL, people=args.people, seed=args.seed, scored=not args.no_refresh, progress=progress.to_stderr
+        )
+    finally:
+        shared.close()
+    state = "not yet scored" if args.no_refresh else "scored"
+    print(f"Built the demo world ({args.people:,} people, seed {args.seed}) in {path}, {state}")
     return 0
 
 

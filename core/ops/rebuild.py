@@ -7,6 +7,7 @@ import duckdb
 from core.backups.carry import kept_tables, put_back
 from core.db import warehouse
 from core.db.connections import SharedWarehouse
+from core.demo.world import build_demo
 from core.ops import bootstrap
 from core.ops.lock import exclusive
 from core.progress import Progress, silent
@@ -22,6 +23,7 @@ def rebuild_demo(
     people: int,
     seed: int,
     topics: bool = True,
+    scored: bool = True,
     progress: Progress = silent,
 ) -> None:
     """Replace the warehouse's data with a freshly generated, scored demo world (build, then swap).
@@ -30,16 +32,23 @@ def rebuild_demo(
     Workspaces, their members, the operators, the audit log and the suppression list survive the rebuild, and
     so does every workspace's own campaigns and topic corrections (core/backups/carry.py says how they follow
     their people and posts into the new world). No other whole-warehouse job can run meanwhile. `topics=False`
-    leaves the new posts untagged, for the first start (core.ops.first_start).
+    leaves the new posts untagged, for the first start (core.ops.first_start); `scored=False` only generates the
+    world (`python -m core demo --no-refresh`), with the same carry.
+
+    What is carried is read whenever the file exists, even with no people in it: workspaces and operators set up
+    on the command line before the first start are kept.
     """
     with exclusive(shared.path, "demo rebuild", access.user):
-        had_data = warehouse.exists(shared.path)
+        had_data = shared.path.exists()
         current = shared.cursor()
         with warehouse.transaction(current):
             authorize_operator(current, access, "rebuilding the demo world")
 
         def build(con: duckdb.DuckDBPyConnection) -> None:
-            bootstrap.build_ready_demo(con, people=people, seed=seed, topics=topics, progress=progress)
+            if scored:
+                bootstrap.build_ready_demo(con, people=people, seed=seed, topics=topics, progress=progress)
+            else:
+                build_demo(con, people=people, seed=seed, progress=progress)
 
         def carry(old: duckdb.DuckDBPyConnection, new: duckdb.DuckDBPyConnection) -> None:
             # Read behind the write gate, after the long build: an edit saved during the build is carried too.
