@@ -65,18 +65,24 @@ if signed_in and admin:
                 st.session_state["workspace_messages"] = [f"{leaving} was removed from this workspace."]
                 st.rerun()
 
-    with st.form("create", clear_on_submit=True):
-        st.markdown("**Create another workspace** (for another brand or client); you become its admin.")
-        name = st.text_input("Name", placeholder="e.g. the brand's name")
-        if st.form_submit_button("Create workspace", icon=":material/add_business:"):
-            try:
-                membership.create_workspace(cursor, access, name, access.user)
-            except (membership.WorkspaceError, PermissionDenied) as problem:
-                st.error(plain(problem), icon=":material/error:")
-            else:
-                st.session_state["workspace_messages"] = [f"Created '{name.strip()}': pick it in the sidebar."]
-                st.rerun()
-
+    if not auth.operator(access):
+        st.info(
+            "Workspaces for other brands or clients are created by the instance operator (the list of workspaces "
+            "is the whole server's): ask whoever runs this Sway server.",
+            icon=":material/lock:",
+        )
+    else:
+        with st.form("create", clear_on_submit=True):
+            st.markdown("**Create another workspace** (for another brand or client); you become its admin.")
+            name = st.text_input("Name", placeholder="e.g. the brand's name")
+            if st.form_submit_button("Create workspace", icon=":material/add_business:"):
+                try:
+                    membership.create_workspace(cursor, access, name, access.user)
+                except (membership.WorkspaceError, PermissionDenied) as problem:
+                    st.error(plain(problem), icon=":material/error:")
+                else:
+                    st.session_state["workspace_messages"] = [f"Created '{name.strip()}': pick it in the sidebar."]
+                    st.rerun()
 if not admin:
     st.stop()
 

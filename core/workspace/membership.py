@@ -16,7 +16,7 @@ import duckdb
 from core.db.warehouse import rows, scalar, transaction
 from core.workspace import audit
 from core.workspace.access import LOCAL, ROLE_RANK, Access, PermissionDenied, Role
-from core.workspace.authorize import authorize, stored_role
+from core.workspace.authorize import authorize, authorize_operator, stored_role
 
 ROLES: tuple[Role, ...] = ("viewer", "editor", "admin")
 ROLE_HELP = {
@@ -133,11 +133,13 @@ def set_currency(con: duckdb.DuckDBPyConnection, access: Access, code: str) -> N
 def create_workspace(con: duckdb.DuckDBPyConnection, access: Access, name: str, admin_email: str) -> int:
     """Create a workspace named `name` with `admin_email` as its first admin; returns its id.
 
-    Only an admin (of the workspace they act in) may create workspaces; the CLI acts as the local admin.
+    The list of workspaces is the instance's, shared by every client, so only an instance operator may add to it
+    (the CLI acts as the local operator): a workspace admin could otherwise learn other clients' names from the
+    "already a workspace" refusal.
     """
     title = (name or "").strip()
     with transaction(con):
-        authorize(con, access, "admin", "creating a workspace")
+        authorize_operator(con, access, "creating a workspace")
         if not title or len(title) > MAX_NAME:
             raise WorkspaceError(f"A workspace needs a name of 1 to {MAX_NAME} characters, such as the brand's name.")
         email = normalise_email(admin_email)

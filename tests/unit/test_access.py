@@ -98,11 +98,23 @@ def test_the_last_admin_cannot_leave_or_be_demoted(con):
 
 def test_workspace_names_are_unique_and_creators_become_admins(con):
     a, _ = _ids(con)
+    operators.grant(con, "alice@a.example")
     alice = membership.access_for(con, "alice@a.example", a)
     with pytest.raises(membership.WorkspaceError, match="already a workspace"):
         membership.create_workspace(con, alice, "brand a", "alice@a.example")
     new = membership.create_workspace(con, alice, "Brand C", "alice@a.example")
     assert membership.access_for(con, "alice@a.example", new).role == "admin"
+
+
+def test_a_workspace_admin_cannot_create_workspaces_nor_learn_other_clients_names(con):
+    a, _ = _ids(con)
+    alice = membership.access_for(con, "alice@a.example", a)
+    assert alice.role == "admin"
+    names = warehouse.rows(con, "SELECT name FROM workspaces ORDER BY ALL")
+    for name in ("brand b", "Brand C"):  # a taken name and a free one get the same refusal
+        with pytest.raises(PermissionDenied, match="instance operator"):
+            membership.create_workspace(con, alice, name, "alice@a.example")
+    assert warehouse.rows(con, "SELECT name FROM workspaces ORDER BY ALL") == names
 
 
 def test_audit_entries_are_scoped_to_the_workspace_and_shared_data(con):
