@@ -203,10 +203,13 @@ shown = rows.with_columns(
     engagement_rate=rate_texts(pl.col("engagement_rate")),  # as Profile shows it: 0.00089%, never 0.00%
 )
 columns = [c for c in _COLUMNS if c != "matching_post" or filters.text.strip()]
+earlier = selection.selected_ids(_TABLE)
+still = _people(search_key, tuple(earlier), workspace_id) if earlier else None
 chosen = selection.people_table(
     shown.select("person_id", *dict.fromkeys(["name", *columns])),  # only what is shown goes to the browser
     key=_TABLE,
     keep_hidden=True,
+    stored=dict(zip(still["person_id"].to_list(), still["name"].to_list(), strict=True)) if still is not None else None,
     hide_index=True,
     column_order=columns,
     column_config={

@@ -23,13 +23,25 @@ def _stored(key: str) -> dict[int, str]:
     return st.session_state.setdefault(f"{key}__people", {})
 
 
-def people_table(frame: pl.DataFrame, *, key: str, keep_hidden: bool, **dataframe: Any) -> dict[int, str]:
+def selected_ids(key: str) -> list[int]:
+    """The person ids selected in the table `key` so far, sorted (to look up whether they are still there)."""
+    return sorted(_stored(key))
+
+
+def people_table(
+    frame: pl.DataFrame, *, key: str, keep_hidden: bool, stored: dict[int, str] | None = None, **dataframe: Any
+) -> dict[int, str]:
     """Show `frame` (with person_id and name columns) with row ticks; return the selection as {person_id: name}.
 
     keep_hidden: whether people ticked earlier stay selected while the rows shown no longer include them (a
     search that pages and filters); otherwise the selection is only ever people shown now (a fixed list).
+    stored: {person_id: name} of the selected people as the warehouse holds them now; someone missing (erased) or
+    under another name (their id went to someone else) is unticked, so no action ever reaches the wrong person.
     """
     chosen = _stored(key)
+    if stored is not None:
+        for person in [p for p, name in chosen.items() if stored.get(p) != name]:
+            chosen.pop(person)
     shown_before: list[int] = st.session_state.get(f"{key}__shown", [])
     ticked = st.session_state.get(key, {}).get("selection", {}).get("rows", [])
     ticked_ids = {shown_before[i] for i in ticked if i < len(shown_before)}

@@ -120,6 +120,19 @@ def test_exports_contain_the_rows_with_formulas_neutralised(known_world, downloa
     assert [r[0] for r in chosen.active.iter_rows(min_row=2, values_only=True)] == ["'@Evil Corp", "Zoë Müller"]
 
 
+def test_a_selected_person_erased_or_whose_id_went_to_someone_else_is_unticked(known_world):
+    at = _discover()
+    at.multiselect(key="discover_topics").set_value(["music"])
+    assert _ids(_changed(at)) == [EVIL, ZOE]
+    # Ticked earlier: Zoë (shown), and on other searches someone erased since (no such person now) and an id now
+    # holding another person than the one ticked.
+    at.session_state["discover_results__people"] = {ZOE: "Zoë Müller", 987654: "Erased Person", MIRA: "Old Name"}
+    at.session_state["discover_results"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    _changed(at)
+    assert any(m.value == "**1 person: Zoë Müller**" for m in at.markdown), [m.value for m in at.markdown]
+    assert not any("Erased Person" in m.value or "Old Name" in m.value for m in at.markdown)
+
+
 def test_without_scores_discover_still_works_and_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("SWAY_DB", world.file_warehouse(tmp_path / "unscored.duckdb", scored=False, topics=False))
     at = _discover()
