@@ -65,8 +65,6 @@ class BackupInfo:
         )
 
 
-
-
 def _sha256(path: Path) -> str:
     """Hex SHA-256 of the file, read in chunks (table files can be large)."""
     digest = hashlib.sha256()
@@ -86,17 +84,22 @@ def export(con: duckdb.DuckDBPyConnection, folder: Path) -> BackupInfo:
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     tables: dict[str, dict] = {}
-    # One transaction: every file comes from the same snapshot.
-    with warehouse.transaction(con):
-        version = warehouse.schema_version(con)
-        for table in base_table_columns(con):
-            file = partial / f"{table}.parquet"
-            written = scalar(con, f'COPY (SELECT * FROM "{table}") TO ? (FORMAT parquet)', [str(file)])  # noqa: S608 - catalog name
-            tables[table] = {"file": file.name, "rows": int(written)}
-    for entry in tables.values():
-        entry["sha256"] = _sha256(partial / entry["file"])
-    manifest = {"format": FORMAT, "created_at": datetime.now(), "schema_version": version, "tables": tables}
-    (partial / MANIFEST).write_text(json.dumps(manifest, default=str, indent=1), encoding="utf-8")
+    try:
+        # One transaction: every file comes from the same snapshot.
+        with warehouse.transaction(con):
+            version = warehouse.schema_version(con)
+            for table in base_table_columns(con):
+                file = partial / f"{table}.parquet"
+                written = scalar(con, f'COPY (SELECT * FROM "{table}") TO ? (FORMAT parquet)', [str(file)])  # noqa: S608 - catalog name
+                tables[table] = {"file": file.name, "rows": int(written)}
+        for entry in tables.values():
+            entry["sha256"] = _sha256(partial / entry["file"])
+        manifest = {"format": FORMAT, "created_at": datetime.now(), "schema_version": version, "tables": tables}
+        (partial / MANIFEST).write_text(json.dumps(manifest, default=str, indent=1), encoding="utf-8")
+    except BaseException:
+        # A half-written copy holds people's data that no restore will read, nor any later erasure reach.
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
     if target.exists():
         target.rmdir()
     os.replace(partial, target)

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from core.collect.connector import Connector
 from core.collect.events import Row, to_batch
-from core.collect.lake import lake_dir, stored_cursor, write_segment
+from core.collect.lake import lake_dir, stored_cursor, sweep_partials, write_segment
 from core.collect.params import DEFAULT_PARAMS, CollectParams
 from core.collect.status import CollectorState, read_state, write_state
 
@@ -68,6 +68,7 @@ class Collector:
             self.state.minutes = previous.minutes
             self.state.last_refresh_at = previous.last_refresh_at
             self.state.last_refresh = previous.last_refresh
+        sweep_partials(self.lake, network)
         self.state.cursor_us = stored_cursor(self.lake, network)
         self.segments = 0
         self._window_events = 0

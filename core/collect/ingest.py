@@ -230,6 +230,7 @@ def scrub_erased(con: duckdb.DuckDBPyConnection, lake: Path, network: str) -> in
         return 0
     erased = suppressed_count(con)  # read before the scan: keys suppressed during it are then still pending
     try:
+        lakes.sweep_partials(lake, network)
         removed = sum(_scrub_segment(con, lake, network, s) for s in lakes.segments(lake, network))
     except (OSError, pa.ArrowException) as exc:
         raise LakeScrubError(

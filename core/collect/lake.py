@@ -106,6 +106,32 @@ def segments(lake: Path, network: str) -> list[Segment]:
     return sorted(found)
 
 
+# A temporary segment file older than this is left from a write that died (kill -9, power loss): every write
+# renames its file within seconds, so one this old holds raw events no reader will ever see, or erase.
+STALE_PARTIAL_SECONDS = 600
+
+
+def sweep_partials(lake: Path, network: str) -> int:
+    """Delete `network`'s temporary files left by interrupted writes (older than STALE_PARTIAL_SECONDS); how many.
+
+    They hold raw events (texts, DIDs, handles) that segments() ignores, so without this an erasure's scrub
+    would never reach them. The collector sweeps at start and every scrub before it scans.
+    """
+    root = lake / network
+    if not root.is_dir():
+        return 0
+    cutoff = time.time() - STALE_PARTIAL_SECONDS
+    swept = 0
+    for path in root.glob(f"date=*/hour=*/*{SUFFIX}{PARTIAL}"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                swept += 1
+        except FileNotFoundError:  # renamed or swept by another process meanwhile
+            continue
+    return swept
+
+
 def stored_cursor(lake: Path, network: str) -> int | None:
     """The last stream cursor durably stored for `network`, or None before the first segment."""
     stored = [s.last_us for s in segments(lake, network) if s.stream]

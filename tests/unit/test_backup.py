@@ -108,6 +108,24 @@ def test_backup_refuses_a_folder_that_holds_files(demo_copy, tmp_path):
     assert (tmp_path / "full" / "notes.txt").read_text() == "keep me"
 
 
+def test_a_backup_that_fails_midway_leaves_no_half_written_copy(demo_copy, tmp_path, monkeypatch):
+    checked = []
+
+    def disk_full(path):
+        checked.append(path)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup, "_sha256", disk_full)  # every table is copied, then checksumming fails
+    con = warehouse.connect(demo_copy)
+    try:
+        with pytest.raises(OSError, match="No space"):
+            backup.export(con, tmp_path / "nightly")
+    finally:
+        con.close()
+    assert checked and checked[0].parent.name == "nightly.partial"  # the copy had been written
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("nightly")] == []
+
+
 def test_a_damaged_backup_leaves_the_warehouse_unchanged(demo_copy, tmp_path):
     con = warehouse.connect(demo_copy)
     backup.export(con, tmp_path / "b")

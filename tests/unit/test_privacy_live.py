@@ -2,6 +2,7 @@
 collect_deleted, collect_hidden) too, which keys people by text (external ids, at:// URIs), not by Sway's ids; and
 a restore that re-applies the erasure removes them from the restored bookkeeping as well."""
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -323,4 +324,23 @@ def test_a_list_naming_an_erased_person_among_others_still_deletes_what_the_othe
         ingest(con, root, "bluesky")
     assert liked() == {friend}
     assert pq.read_table(root / segment.name).to_pylist()[0]["mentions"] == [friend]  # she is gone from the bytes
+    assert _naming(root, MIRA) == 0
+
+
+def test_an_erasure_deletes_the_raw_events_a_killed_write_left_in_a_temporary_file(loaded):
+    con, root, db = loaded
+    segment = lake.segments(root, "bluesky")[0]
+    # A collector killed mid-write leaves the file under its temporary name: segments() never lists it.
+    stray = root / (segment.name + ".1" + lake.SUFFIX + lake.PARTIAL)
+    stray.write_bytes((root / segment.name).read_bytes())
+    fresh = root / (segment.name + ".2" + lake.SUFFIX + lake.PARTIAL)  # a write in progress right now
+    fresh.write_bytes(b"PAR1")
+    old = stray.stat().st_mtime - lake.STALE_PARTIAL_SECONDS - 60
+    os.utime(stray, (old, old))
+    assert MIRA in pq.read_table(stray).column("did").to_pylist()
+    mira = _mira(con)
+    con.close()
+    _erase(db, mira)
+    assert not stray.exists()
+    assert fresh.exists()  # too young to be left over: its writer may still rename it
     assert _naming(root, MIRA) == 0
