@@ -8,9 +8,13 @@ their account and person keys (suppressed_keys) that the importer checks.
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -75,6 +79,53 @@ class ErasureReport:
 
 def _secret(con: duckdb.DuckDBPyConnection) -> str | None:
     return get_meta(con).get(SECRET_KEY)
+
+
+# The erasure list is copied to a file beside the warehouse after every erasure and restore, so that a restore onto a
+# warehouse that is gone or was moved aside as damaged still knows who was erased since the backup was taken.
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def ledger_path(db: Path) -> Path:
+    """The file beside the warehouse `db` that keeps a copy of its erasure list."""
+    return db.with_name(db.name + ".erasures.json")
+
+
+def write_ledger(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    """Copy the warehouse's suppression secret and suppressed keys (hashes, no personal data) beside it; written
+    under a temporary name and renamed, so the copy is whole or the previous one. Nothing to copy before the
+    first erasure."""
+    secret = _secret(con)
+    if secret is None:
+        return
+    keys = rows(con, "SELECT key_hash, suppressed_at FROM suppressed_keys ORDER BY key_hash")
+    path = ledger_path(db)
+    partial = path.with_name(path.name + ".partial")
+    body = {"secret": secret, "keys": [[key, when.isoformat()] for key, when in keys]}
+    partial.write_text(json.dumps(body), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def read_ledger(db: Path) -> tuple[str | None, list[tuple[str, datetime]]]:
+    """(secret, [(key_hash, suppressed_at)]) from the copy beside the warehouse `db`, or (None, []) if there is none.
+
+    A copy that does not read as one is refused rather than ignored: restoring without it could bring erased
+    people back.
+    """
+    path = ledger_path(db)
+    if not path.exists():
+        return None, []
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+        secret, keys = body["secret"], [(str(k), datetime.fromisoformat(t)) for k, t in body["keys"]]
+        if not isinstance(secret, str) or not _HEX64.fullmatch(secret) or not all(_HEX64.fullmatch(k) for k, _ in keys):
+            raise ValueError("not a secret and key hashes")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ErasureError(
+            f"The copy of the erasure list {path} is damaged ({exc}), so it cannot say who was erased. Restore it "
+            "from where you keep copies of the server's files; delete it only if no one was ever erased here."
+        ) from None
+    return secret, keys
 
 
 def _ensure_secret(con: duckdb.DuckDBPyConnection) -> str:

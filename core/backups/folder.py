@@ -183,7 +183,7 @@ def restore(folder: Path, db: Path | None = None) -> BackupInfo:
         )
     files = _verified_files(source, manifest)  # before anything in them is read
     _refuse_if_in_use(target)
-    secret, suppressed_keys = _suppressions(target)
+    secret, suppressed_keys = _erasures(target)
     instance = _instance_rows(target)
     staging = target.with_name(target.name + ".restoring")
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
@@ -197,6 +197,7 @@ def restore(folder: Path, db: Path | None = None) -> BackupInfo:
             _keep_instance(con, instance)
             privacy.erase_suppressed(con)
         con.execute("CHECKPOINT")
+        privacy.write_ledger(con, target)  # the merged list: a later restore onto a lost warehouse keeps it
     except BaseException:
         con.close()
         staging.unlink(missing_ok=True)
@@ -299,6 +300,28 @@ def copy_tables(source: duckdb.DuckDBPyConnection, target: duckdb.DuckDBPyConnec
                 target.unregister("sway_copied_rows")
         _advance_sequences(target)
     return counts
+
+
+def _erasures(target: Path) -> tuple[str | None, list[tuple]]:
+    """Who was erased, as the warehouse about to be replaced and the copy of its list beside it say (merged).
+
+    The copy covers a warehouse that is gone or was moved aside as damaged. Lists under two different secrets
+    cannot be merged: the copy then belongs to another warehouse, and the restore is refused.
+    """
+    secret, keys = _suppressions(target)
+    try:
+        copied_secret, copied_keys = privacy.read_ledger(target)
+    except privacy.ErasureError as exc:
+        raise WarehouseError(f"{exc} The current warehouse is unchanged.") from None
+    if copied_secret is None:
+        return secret, keys
+    if secret is not None and copied_secret != secret and keys:
+        raise WarehouseError(
+            f"The erasure list beside the warehouse ({privacy.ledger_path(target)}) was made by another warehouse "
+            f"than {target}: their erased people cannot be merged. Move that file aside if it does not belong to "
+            "this server, then restore again. The current warehouse is unchanged."
+        )
+    return copied_secret if not keys else secret, sorted(set(keys) | set(copied_keys))
 
 
 def _suppressions(target: Path) -> tuple[str | None, list[tuple]]:

@@ -13,7 +13,7 @@ from core.collect.lake import lake_dir
 from core.collect.status import forget_raw_samples
 from core.db.connections import SharedWarehouse
 from core.ops.lock import exclusive
-from core.privacy import erase_person
+from core.privacy import erase_person, ledger_path, write_ledger
 from core.progress import Progress, silent
 from core.vocabulary import LIVE_NETWORKS
 from core.workspace.access import Access
@@ -31,18 +31,32 @@ def erase(shared: SharedWarehouse, access: Access, *, person_id: int, progress: 
     old one until the swap, and an edit saved during the copy is copied too: SharedWarehouse.rewrite). The lock
     is held throughout, so no refresh, import or backup runs meanwhile. Their events in the live collectors' lake
     are scrubbed too; if that fails the erasure stands, the result says so, and the next load retries the scrub
-    (core.collect.ingest.scrub_erased).
+    (core.collect.ingest.scrub_erased). The erasure list is copied beside the warehouse for restores.
     """
     with exclusive(shared.path, "erasure", access.user):
         progress(0.0, "Erasing")
         con = shared.cursor()
         report = erase_person(con, access, int(person_id))
+        lines = [report.summary(), *_copy_erasure_list(con, shared.path)]
         progress(0.1, SCRUBBING)
-        lines = [report.summary(), *_scrub_lake(con, lake_dir(shared.path), progress)]
+        lines += _scrub_lake(con, lake_dir(shared.path), progress)
         progress(0.2, REWRITING)
         shared.rewrite(copy_tables)
     progress(1.0, "Erased" if len(lines) == 1 else "Erased, but not yet from the collectors' files: see the result")
     return lines
+
+
+def _copy_erasure_list(con: duckdb.DuckDBPyConnection, db: Path) -> list[str]:
+    """Copy the erasure list beside the warehouse (privacy.write_ledger); what could not be done, for the result."""
+    try:
+        write_ledger(con, db)
+    except OSError as exc:
+        return [
+            f"The copy of the erasure list beside the warehouse ({ledger_path(db)}) could not be written ({exc}). "
+            "The erasure stands; free disk space, then erase again or take a backup, so that a restore onto a lost "
+            "warehouse still knows who was erased."
+        ]
+    return []
 
 
 def _scrub_lake(con: duckdb.DuckDBPyConnection, lake: Path, progress: Progress) -> list[str]:

@@ -400,6 +400,47 @@ def test_people_erased_after_a_backup_stay_erased_when_it_is_restored(demo_copy,
         con.close()
 
 
+def test_a_restore_onto_a_warehouse_moved_aside_keeps_everyone_erased_since_the_backup(demo_copy, tmp_path):
+    from core import privacy
+    from core.db.connections import SharedWarehouse
+    from core.ops import erase
+    from core.workspace.access import LOCAL
+
+    _backup(demo_copy, tmp_path / "b")  # taken before the erasure
+    con = warehouse.connect(demo_copy)
+    person, key = warehouse.rows(con, "SELECT person_id, external_id FROM people ORDER BY person_id LIMIT 1")[0]
+    people = warehouse.scalar(con, "SELECT count(*) FROM people")
+    con.close()
+    shared = SharedWarehouse(demo_copy)
+    try:
+        erase.erase(shared, LOCAL, person_id=person)
+    finally:
+        shared.close()
+    db = Path(demo_copy)
+    assert privacy.ledger_path(db).exists()
+    db.rename(tmp_path / "damaged.duckdb")  # moved aside as damaged, as a failed restore advises
+
+    backup.restore(tmp_path / "b", db)
+    con = warehouse.connect(db)
+    try:
+        assert warehouse.scalar(con, "SELECT count(*) FROM people WHERE external_id = ?", [key]) == 0
+        assert warehouse.scalar(con, "SELECT count(*) FROM people") == people - 1
+        assert warehouse.scalar(con, "SELECT count(*) FROM suppressed_keys") > 0  # later imports leave them out
+    finally:
+        con.close()
+
+
+def test_a_damaged_copy_of_the_erasure_list_refuses_the_restore(demo_copy, tmp_path):
+    from core import privacy
+
+    _backup(demo_copy, tmp_path / "b")
+    privacy.ledger_path(Path(demo_copy)).write_text('{"secret": "x", "keys": [', encoding="utf-8")
+    before = _sha256(demo_copy)
+    with pytest.raises(WarehouseError, match="erasure list .* is damaged"):
+        backup.restore(tmp_path / "b", demo_copy)
+    assert _sha256(demo_copy) == before
+
+
 def test_a_backup_whose_erasures_use_another_key_is_refused(demo_copy, tmp_path):
     from core import privacy
     from core.workspace.access import LOCAL
