@@ -436,7 +436,7 @@ def test_a_damaged_copy_of_the_erasure_list_refuses_the_restore(demo_copy, tmp_p
     _backup(demo_copy, tmp_path / "b")
     privacy.ledger_path(Path(demo_copy)).write_text('{"secret": "x", "keys": [', encoding="utf-8")
     before = _sha256(demo_copy)
-    with pytest.raises(WarehouseError, match="erasure list .* is damaged"):
+    with pytest.raises(WarehouseError, match=r"erasure list .* is damaged"):
         backup.restore(tmp_path / "b", demo_copy)
     assert _sha256(demo_copy) == before
 
