@@ -94,6 +94,26 @@ if not auth.operator(access):
         icon=":material/lock:",
     )
 else:
+    if erase.rewrite_pending(cursor):
+        st.warning(
+            "An earlier erasure is not finished: the person is gone from every table, but the warehouse file may "
+            "still hold the bytes of their rows, because rewriting it failed (often a full disk: the rewrite needs "
+            "as much free space as the warehouse). Free disk space, then finish it.",
+            icon=":material/warning:",
+        )
+        if st.button("Finish erasing", icon=":material/delete_sweep:"):
+            bar = st.progress(0.0, text="Starting…")
+            try:
+                lines = erase.finish(
+                    backend.shared_warehouse(), access, progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg)
+                )
+            except (Busy, PermissionDenied) as problem:
+                bar.empty()
+                st.error(plain(problem), icon=":material/error:")
+            else:
+                backend.data_changed()
+                st.session_state["workspace_messages"] = lines
+                st.rerun()
     st.markdown(
         "Removes the person's accounts, posts, reactions, scores, topics and campaign list entries **everywhere** "
         "(every workspace), and keeps them out of later imports. It cannot be undone. The audit log keeps only that "

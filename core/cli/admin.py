@@ -88,6 +88,8 @@ def _report(outcome: handoff.Outcome) -> int:
 
 
 def _cmd_erase(args: argparse.Namespace) -> int:
+    if args.finish:
+        return _report(jobs.run("finish_erasure", {}, progress=progress.to_stderr))
     return _report(jobs.run("erase", {"person_id": args.person}, progress=progress.to_stderr))
 
 
@@ -140,7 +142,13 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     erase = sub.add_parser(
         "erase", help="erase a person on request: accounts, posts, reactions, scores, list entries (cannot be undone)"
     )
-    erase.add_argument("--person", type=int, required=True, metavar="ID", help="the person's id (on their profile)")
+    which = erase.add_mutually_exclusive_group(required=True)
+    which.add_argument("--person", type=int, metavar="ID", help="the person's id (on their profile)")
+    which.add_argument(
+        "--finish",
+        action="store_true",
+        help="redo the rewrite of the warehouse file an earlier erasure could not complete (e.g. on a full disk)",
+    )
     erase.set_defaults(run=_cmd_erase)
 
     backup = sub.add_parser("backup", help="write the whole warehouse as Parquet files to a new folder")

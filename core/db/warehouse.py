@@ -259,6 +259,11 @@ def set_meta(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> None:
         con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES (?, ?)", [key, str(value)])
 
 
+def delete_meta(con: duckdb.DuckDBPyConnection, key: str) -> None:
+    """Remove a warehouse_meta key (nothing if it is not there)."""
+    con.execute("DELETE FROM warehouse_meta WHERE key = ?", [key])
+
+
 def get_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """All warehouse_meta keys and values."""
     return dict(rows(con, "SELECT key, value FROM warehouse_meta"))

@@ -11,15 +11,20 @@ from core.backups.folder import copy_tables
 from core.collect.ingest import LakeScrubError, scrub_erased
 from core.collect.lake import lake_dir
 from core.collect.status import forget_raw_samples
+from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.ops.lock import exclusive
 from core.privacy import erase_person, ledger_path, write_ledger
 from core.progress import Progress, silent
 from core.vocabulary import LIVE_NETWORKS
 from core.workspace.access import Access
+from core.workspace.authorize import authorize_operator
 
 SCRUBBING = "Removing their events from the live collectors' lake"
 REWRITING = "Rewriting the warehouse so nothing of them remains"
+# warehouse_meta key set while the file may still hold erased rows' bytes: from just before a rewrite until it is
+# done, so a rewrite that failed (a full disk) or was killed is known, said, and finished later.
+REWRITE_PENDING = "erasure_rewrite_pending"
 
 
 def erase(shared: SharedWarehouse, access: Access, *, person_id: int, progress: Progress = silent) -> list[str]:
@@ -41,9 +46,50 @@ def erase(shared: SharedWarehouse, access: Access, *, person_id: int, progress: 
         progress(0.1, SCRUBBING)
         lines += _scrub_lake(con, lake_dir(shared.path), progress)
         progress(0.2, REWRITING)
-        shared.rewrite(copy_tables)
-    progress(1.0, "Erased" if len(lines) == 1 else "Erased, but not yet from the collectors' files: see the result")
+        lines += _rewrite(shared)
+    progress(1.0, "Erased" if len(lines) == 1 else "Erased, but not everywhere yet: see the result")
     return lines
+
+
+def rewrite_pending(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when an erasure's rewrite of the file failed or was interrupted: erased rows' bytes may remain in it."""
+    return REWRITE_PENDING in warehouse.get_meta(con)
+
+
+def finish(shared: SharedWarehouse, access: Access, *, progress: Progress = silent) -> list[str]:
+    """Redo an erasure's rewrite that failed or was interrupted (instance operators only); the result's lines."""
+    with exclusive(shared.path, "erasure", access.user):
+        con = shared.cursor()
+        with warehouse.transaction(con):
+            authorize_operator(con, access, "finishing an erasure")
+        if not rewrite_pending(con):
+            return ["Nothing to finish: every erasure's rewrite of the warehouse file is done."]
+        progress(0.0, REWRITING)
+        lines = _rewrite(shared)
+    progress(1.0, "Done" if not lines else "Not finished: see the result")
+    return lines or ["Finished: the warehouse file was rewritten, and nothing of the erased people remains in it."]
+
+
+def _rewrite(shared: SharedWarehouse) -> list[str]:
+    """Copy the warehouse into a new file that replaces it (DuckDB keeps deleted rows' bytes in its file); what
+    could not be done, for the result. The pending mark is set first and cleared last, so a failed or killed
+    rewrite is redone by finish()."""
+    con = shared.cursor()
+    with warehouse.transaction(con):
+        warehouse.set_meta(con, {REWRITE_PENDING: "1"})
+    try:
+        shared.rewrite(copy_tables)
+    except (OSError, duckdb.Error) as exc:
+        size = shared.path.stat().st_size / 1e9
+        return [
+            f"The warehouse file could not be rewritten ({type(exc).__name__}: {exc}). The person is gone from every "
+            f"table, but the file may still hold the bytes of their rows. Free disk space (the rewrite needs about "
+            f"{size:.1f} GB), then press 'Finish erasing' on the Workspace page or run `python -m core erase --finish`."
+        ]
+    con = shared.cursor()
+    with warehouse.transaction(con):
+        warehouse.delete_meta(con, REWRITE_PENDING)
+    return []
 
 
 def _copy_erasure_list(con: duckdb.DuckDBPyConnection, db: Path) -> list[str]:

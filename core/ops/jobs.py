@@ -15,7 +15,7 @@ from core.db.connections import SharedWarehouse
 from core.ops import handoff
 from core.ops.backup import backup
 from core.ops.collect import ingest_job
-from core.ops.erase import erase
+from core.ops.erase import erase, finish
 from core.ops.refresh import refresh
 from core.progress import Progress, silent
 from core.workspace.access import LOCAL
@@ -33,10 +33,15 @@ def _erase(shared: SharedWarehouse, progress: Progress, **params: Any) -> list[s
     return erase(shared, LOCAL, progress=progress, **params)
 
 
+def _finish_erasure(shared: SharedWarehouse, progress: Progress, **params: Any) -> list[str]:
+    return finish(shared, LOCAL, progress=progress, **params)
+
+
 JOBS: dict[str, handoff.Job] = {
     "refresh": _refresh,
     "backup": _backup,
     "erase": _erase,
+    "finish_erasure": _finish_erasure,
     "ingest_collected": ingest_job,
 }
 

@@ -15,7 +15,7 @@ from core.ops import erase, refresh
 from core.topics.corrections import correct_post
 from core.vocabulary import LIVE_NETWORKS
 from core.workspace import audit, membership, operators
-from core.workspace.access import LOCAL, PermissionDenied
+from core.workspace.access import LOCAL, Access, PermissionDenied
 from tests.conftest import table_snapshot
 
 REFERENCES = {
@@ -307,6 +307,38 @@ def test_erasing_rewrites_the_file_so_no_byte_of_the_person_remains(world):
     try:
         _erase_and_check(shared, first, "ZQXJ-unique-7731")
         _erase_and_check(shared, second, "QWVZ-unique-4410")  # ids go on past the copied ones
+    finally:
+        shared.close()
+
+
+def test_an_erasure_whose_rewrite_fails_says_so_and_can_be_finished_later(world, monkeypatch):
+    con, path = world
+    person = _busiest_person(con)
+    _mark(con, person, "FNSH-unique-5521")
+    con.close()
+    shared = SharedWarehouse(path)
+    real = SharedWarehouse.rewrite
+
+    def disk_full(self, copy):
+        raise OSError(28, "No space left on device")
+
+    try:
+        monkeypatch.setattr(SharedWarehouse, "rewrite", disk_full)
+        lines = erase.erase(shared, LOCAL, person_id=person)
+        assert "could not be rewritten" in lines[-1] and "python -m core erase --finish" in lines[-1]
+        assert warehouse.scalar(shared.cursor(), "SELECT count(*) FROM people WHERE person_id = ?", [person]) == 0
+        assert erase.rewrite_pending(shared.cursor())
+        shared.close()
+        assert _files_holding(path, "FNSH-unique-5521-bio") == [path.name]  # the bytes are still in the file
+
+        monkeypatch.setattr(SharedWarehouse, "rewrite", real)  # disk space freed
+        with pytest.raises(PermissionDenied):
+            erase.finish(shared, Access(user="ed@brand.example", workspace_id=1, role="admin"))
+        assert erase.finish(shared, LOCAL)[0].startswith("Finished")
+        assert not erase.rewrite_pending(shared.cursor())
+        assert erase.finish(shared, LOCAL)[0].startswith("Nothing to finish")
+        shared.close()
+        assert _files_holding(path, "FNSH-unique-5521") == []
     finally:
         shared.close()
 
