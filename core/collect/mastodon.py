@@ -112,7 +112,9 @@ class MastodonConnector:
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
         self.instance = instance.rstrip("/")
-        self.host = urlsplit(self.instance).netloc or self.instance
+        # Host names are case-blind: one spelling keys an account the same however --instance was typed, so an
+        # erased person's suppressed keys still match.
+        self.host = (urlsplit(self.instance).netloc or self.instance).lower()
         self.api = Mastodon(api_base_url=self.instance, version_check_mode="none", request_timeout=30)
         self.tags = [t.lstrip("#") for t in tags]
         self.accounts = list(accounts)

@@ -249,6 +249,17 @@ def test_a_deletion_names_the_author_of_a_status_this_collector_saw_and_no_one_o
     assert connector.deletion("12345")["did"] is None  # never seen: ingest looks its author up in the warehouse
 
 
+def test_an_instance_typed_in_capitals_keys_accounts_as_its_lower_case_host():
+    created = iso(time.time())
+    post = status(snowflake(created, 1), account("601", "user1"), "<p>#sway</p>", created)
+    rows = [
+        MastodonConnector(url, tags=["sway"]).post(post)
+        for url in ("https://Social.Example/", "https://social.example")
+    ]
+    assert [r["did"] for r in rows] == ["social.example/accounts/601"] * 2
+    assert rows[0]["uri"] == rows[1]["uri"]
+
+
 def test_a_refused_stream_falls_back_to_polling_and_says_to_give_a_token():
     server = FakeMastodon(tags={"sway": []}, accounts={}, statuses={}, favourites={}, stream_token="s3cret").start()
     connector = MastodonConnector(server.url, tags=["sway"], poll_seconds=0.2)  # no token: refused
