@@ -19,12 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+import pyarrow as pa
+
 from core.collect.connector import Connector
 from core.collect.events import Row, to_batch
 from core.collect.lake import lake_dir, stored_cursor, sweep_partials, write_segment
 from core.collect.params import DEFAULT_PARAMS, CollectParams
 from core.collect.status import CollectorState, read_state, write_state
 
+# What Arrow raises for a value the lake's schema cannot hold (a dict for a string, text for a count, a huge int).
+_WRONG_TYPE = (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError, ValueError)
 QUEUE_ROWS = 20_000  # back-pressure (one segment): beyond it the connector, and so the socket, waits
 
 # Runs a warehouse job by name for the collector: (warehouse, job, params) -> (ok, report lines); never raises.
@@ -142,12 +146,34 @@ class Collector:
 
     def _store(self, rows: list[Row], *, stream: bool) -> None:
         """Write rows as one segment; a stream segment moves the stored cursor."""
-        segment = write_segment(self.lake, self.connector.network, to_batch(rows), stream=stream)
+        batch = self._batch(rows)
+        if batch is None:
+            return
+        segment = write_segment(self.lake, self.connector.network, batch, stream=stream)
         self.segments += 1
         self.state.count(len(rows), time.time())
         self._window_events += len(rows)
         if stream:
             self.state.cursor_us = max(self.state.cursor_us or 0, segment.last_us)
+
+    def _batch(self, rows: list[Row]) -> pa.RecordBatch | None:
+        """The rows as one Arrow batch; a row holding a value the lake cannot (a connector met an event with a field
+        of an unexpected type) is counted as malformed and left out, never stops the collector. None if none is left.
+
+        Checked only when the whole batch fails: the usual path converts once.
+        """
+        try:
+            return to_batch(rows)
+        except _WRONG_TYPE:
+            kept = []
+            for row in rows:
+                try:
+                    to_batch([row])
+                except _WRONG_TYPE:
+                    self.connector.link.tally.skip("event with a value of an unexpected type", row)
+                else:
+                    kept.append(row)
+            return to_batch(kept) if kept else None
 
     def _lookups_failed(self, exc: BaseException) -> None:
         """Say (log and state file) that look-ups stopped, with the traceback: a bug to fix, not a reason to stop."""

@@ -68,6 +68,8 @@ STREAM_RETRY_SECONDS = 600.0
 # The authors of this many of the latest statuses seen are remembered, so that the stream's deletion of one (which
 # names the status alone) names its author too and leaves Sway with them when they are erased (about 250 bytes each).
 REMEMBERED_AUTHORS = 100_000
+# What a status of an unexpected shape raises while it is read (a field missing, or a value of another type).
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError)
 # Where the command line finds an access token when --token is not given (an environment variable keeps it out of
 # the process list).
 TOKEN_ENV = "SWAY_MASTODON_TOKEN"  # noqa: S105 (the variable's name, not a token)
@@ -234,18 +236,26 @@ class MastodonConnector:
             seen = max((s["id"] for s in page), key=int)
         return found
 
-    def _statuses(self, statuses: list[Any], rows: list[Row], watched: Looks | None) -> None:
+    def _statuses(
+        self, statuses: list[Any], rows: list[Row], watched: Looks | None, malformed: str = "malformed status"
+    ) -> None:
         """Rows of `statuses` added to `rows`; with `watched` (a watched account's counts; None for a hashtag) who
-        reacted to its posts too."""
+        reacted to its posts too. A status of an unexpected shape is counted under `malformed` and left out."""
         for status in statuses:
-            rows.append(self.profile(status["account"]))
-            boosted = status.get("reblog")
-            if boosted is not None:
-                rows.append(self._reaction("repost", status["account"], boosted, status["created_at"]))
+            try:
+                made = [self.profile(status["account"])]
+                boosted = status.get("reblog")
+                if boosted is not None:
+                    made.append(self._reaction("repost", status["account"], boosted, status["created_at"]))
+                else:
+                    made.append(self.post(status))
+                    if watched is not None:
+                        made += self._reactions_to(status, watched)
+            except MALFORMED:
+                # One odd status (a field missing or of another type) is counted, never stops the timeline.
+                self.link.tally.skip(malformed, status)  # the sample keeps its shape only
                 continue
-            rows.append(self.post(status))
-            if watched is not None:
-                rows += self._reactions_to(status, watched)
+            rows += made
 
     def _recheck(self, handle: str, account_id: Any, rows: list[Row]) -> None:
         """Read the account's latest page again and add who reacted to each of its posts within the scoring window
@@ -422,8 +432,8 @@ class MastodonConnector:
             if event == "delete":
                 rows.append(self.deletion(payload))
             else:
-                self._statuses([payload], rows, None)
-        except (KeyError, TypeError):
+                self._statuses([payload], rows, None, "malformed streamed status")
+        except MALFORMED:
             self.link.tally.skip("malformed streamed status", payload)  # the sample keeps its shape only
             return
         for row in rows:

@@ -260,6 +260,22 @@ def test_an_instance_typed_in_capitals_keys_accounts_as_its_lower_case_host():
     assert rows[0]["uri"] == rows[1]["uri"]
 
 
+def test_odd_statuses_are_counted_and_the_others_collected_without_stopping_the_collector(tmp_path):
+    created = "2025-12-05T09:00:00.000Z"
+    odd_type = status("9101", ANA, "<p>#trail one</p>", created, tags=[{"name": "trail"}], language={"en": 1})
+    no_account = status("9102", ANA, "<p>#trail</p>", created)
+    del no_account["account"]
+    fine = status("9103", ANA, "<p>#trail two</p>", created, tags=[{"name": "trail"}])
+    server = FakeMastodon(tags={"trail": [odd_type, no_account, fine]}, accounts={}, statuses={}, favourites={}).start()
+    try:
+        connector = collect(server, tmp_path / "sway.duckdb", tags=["trail"])
+    finally:
+        server.stop()
+    assert sorted(post_keys(tmp_path / "sway.duckdb")) == [f"{connector.host}/statuses/9103"]
+    assert connector.link.tally.counts == {"malformed status": 1, "event with a value of an unexpected type": 1}
+    assert all("Ana" not in sample for sample in connector.link.tally.samples)  # shapes, never content
+
+
 def test_a_refused_stream_falls_back_to_polling_and_says_to_give_a_token():
     server = FakeMastodon(tags={"sway": []}, accounts={}, statuses={}, favourites={}, stream_token="s3cret").start()
     connector = MastodonConnector(server.url, tags=["sway"], poll_seconds=0.2)  # no token: refused
