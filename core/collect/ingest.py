@@ -287,10 +287,22 @@ def _apply_statuses(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> int
 
 
 def _without_hidden_and_deleted(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> pl.DataFrame:
-    """Events minus those of hidden accounts and the creates of records deleted (now, in this load, or before); of a
-    look-up's key, only those seen before its latest deletion."""
+    """Events minus those of hidden accounts, likes, reposts and follows of them, and the creates of records deleted
+    (now, in this load, or before; of a look-up's key, only those seen before its latest deletion), likes and reposts
+    of posts deleted included. A post mentioning or answering a hidden account stays, without naming them.
+
+    Loaded in two loads, a deleted post's reactions go with it (load.remove_posts), and a hidden account's with
+    them (remove_account_activity): here the same holds however the events fall into loads.
+    """
     hidden = con.sql("SELECT network::VARCHAR AS network, external_id AS did FROM collect_hidden").pl()
-    creates = events.filter(pl.col("uri").is_not_null() & (pl.col("kind") != "delete")).select("network", "uri")
+    creates = pl.concat(
+        [
+            events.filter(pl.col("uri").is_not_null() & (pl.col("kind") != "delete")).select("network", "uri"),
+            events.filter(pl.col("kind").is_in(["like", "repost"]) & pl.col("subject").is_not_null()).select(
+                "network", uri="subject"
+            ),
+        ]
+    )
     con.register("collect_create_rows", creates.unique())
     try:
         stored = con.sql(
@@ -302,7 +314,18 @@ def _without_hidden_and_deleted(con: duckdb.DuckDBPyConnection, events: pl.DataF
     deleted = pl.concat(
         [stored, events.filter(pl.col("kind") == "delete").select("network", "uri", deleted_us="time_us")]
     )
-    kept = events.join(hidden, on=["network", "did"], how="anti")
+    kept = _without_hidden(events, hidden)
+    subjects_gone = (
+        kept.filter(pl.col("kind").is_in(["like", "repost"]))
+        .select("network", "uri", "time_us", "subject")
+        .join(
+            deleted.filter(~pl.col("uri").str.contains(LOOKUP_KEY)),
+            left_on=["network", "subject"],
+            right_on=["network", "uri"],
+        )
+        .select("network", "uri", "time_us")
+    )
+    kept = kept.join(subjects_gone, on=["network", "uri", "time_us"], how="anti", maintain_order="left")
     gone = (
         kept.filter(pl.col("kind") != "delete")
         .select("network", "uri", "time_us")
@@ -312,6 +335,37 @@ def _without_hidden_and_deleted(con: duckdb.DuckDBPyConnection, events: pl.DataF
         .unique()
     )
     return kept.join(gone, on=["network", "uri", "time_us"], how="anti")
+
+
+def _without_hidden(events: pl.DataFrame, hidden: pl.DataFrame) -> pl.DataFrame:
+    """Events minus those by hidden accounts and the likes, reposts and follows of them; posts keep their text but
+    name no hidden account (mentions, the author replied to). Joins on the keys: the hidden list can be long."""
+    if not hidden.height:
+        return events
+    flagged = hidden.with_columns(at_hidden=pl.lit(True))
+    kept = (
+        events.join(hidden, on=["network", "did"], how="anti", maintain_order="left")
+        .join(flagged.rename({"did": "subject_did"}), on=["network", "subject_did"], how="left", maintain_order="left")
+        .with_columns(pl.col("at_hidden").fill_null(False))
+        .filter(~pl.col("at_hidden") | (pl.col("kind") == "post"))
+        .with_columns(subject_did=pl.when(pl.col("at_hidden")).then(None).otherwise(pl.col("subject_did")))
+        .drop("at_hidden")
+        .with_row_index("_row")
+    )
+    mentioned = (
+        kept.select("_row", "network", "mentions")
+        .explode("mentions")
+        .join(flagged.rename({"did": "mentions"}), on=["network", "mentions"], how="left")
+    )
+    if mentioned["at_hidden"].any():
+        rows = mentioned.filter(pl.col("at_hidden")).select("_row").unique()
+        cleaned = (
+            mentioned.join(rows, on="_row", how="semi")
+            .group_by("_row")
+            .agg(pl.col("mentions").filter(pl.col("at_hidden").is_null()).drop_nulls())
+        )
+        kept = kept.update(cleaned, on="_row", how="left", include_nulls=False)
+    return kept.drop("_row")
 
 
 def _unlisted(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> pl.DataFrame:

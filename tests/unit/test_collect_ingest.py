@@ -605,3 +605,74 @@ def test_look_ups_load_in_the_order_they_were_made_whatever_times_their_rows_car
     with warehouse.transaction(con):
         ingest(con, root, "bluesky")
     assert [str(t) for _, t in _likes_by(con, ERIN)] == ["2025-12-05 08:05:00"]
+
+
+CREATED = "2025-12-05T08:10:00Z"
+DEACTIVATED = (
+    '{"did":"%s","time_us":1764921601000000,"kind":"account",'
+    '"account":{"active":false,"did":"%s","seq":1,"status":"deactivated"}}'
+)
+
+
+def _like(did: str, rkey: str, subject: str, time_us: int) -> str:
+    record = {
+        "$type": "app.bsky.feed.like",
+        "subject": {"uri": subject, "cid": "b"},
+        "createdAt": "2025-12-05T08:10:00Z",
+    }
+    commit = {"operation": "create", "collection": "app.bsky.feed.like", "rkey": rkey, "cid": "b", "record": record}
+    return _frame(did, time_us, "commit", commit)
+
+
+def _post_delete(time_us: int) -> str:
+    commit = {"operation": "delete", "collection": "app.bsky.feed.post", "rkey": MIRA_POST.rsplit("/", 1)[1]}
+    return _frame(MIRA, time_us, "commit", commit)
+
+
+def _reactions_to(con, did: str) -> list[tuple]:
+    return warehouse.rows(
+        con,
+        "SELECT i.type::VARCHAR, x.external_id FROM interactions i "
+        "JOIN accounts a ON a.account_id = i.target_account_id JOIN accounts x ON x.account_id = i.actor_account_id "
+        "WHERE a.external_id = ? ORDER BY ALL",
+        [did],
+    )
+
+
+@pytest.mark.parametrize("loads", [1, 2, 3])
+def test_a_like_of_a_deleted_post_is_gone_however_the_events_fall_into_loads(tmp_path, loads):
+    root = tmp_path / "sway.duckdb.lake"
+    create = _post_version("create", "Trail running at dawn", [], 1764921601000000)
+    frames = [create, _like(JONAS, "3zl1", MIRA_POST, 1764921602000000), _post_delete(1764921603000000)]
+    late = _like(CAROL, "3zl2", MIRA_POST, 1764921604000000)  # arrives after the deletion (a replay, a lag)
+    with warehouse.connect(tmp_path / "sway.duckdb") as con:
+        if loads == 1:
+            _load(con, root, [*frames, late])
+        elif loads == 2:
+            _load(con, root, frames[:2])
+            _load(con, root, [frames[2], late])
+        else:
+            _load(con, root, frames)
+            _load(con, root, [late])
+        assert _reactions_to(con, MIRA) == []
+        assert warehouse.scalar(con, "SELECT count(*) FROM posts WHERE external_id = ?", [MIRA_POST]) == 0
+
+
+def test_nothing_new_reaches_a_hidden_account_but_posts_naming_them_stay_without_the_name(tmp_path):
+    root = tmp_path / "sway.duckdb.lake"
+    follow = {"operation": "create", "collection": "app.bsky.graph.follow", "rkey": "3zf1", "cid": "c",
+              "record": {"$type": "app.bsky.graph.follow", "subject": MIRA, "createdAt": CREATED}}  # fmt: skip
+    mention = {"operation": "create", "collection": "app.bsky.feed.post", "rkey": "3zp1", "cid": "d",
+               "record": {"$type": "app.bsky.feed.post", "text": "hi @mira and @carol", "createdAt": CREATED,
+                          "facets": [_facet("mention", did=MIRA), _facet("mention", did=CAROL)]}}  # fmt: skip
+    with warehouse.connect(tmp_path / "sway.duckdb") as con:
+        _load(con, root, [_post_version("create", "Trail running at dawn", [], 1764921600000000)])
+        _load(con, root, [DEACTIVATED % (MIRA, MIRA)])
+        _load(con, root, [
+            _frame(JONAS, 1764921602000000, "commit", follow),
+            _frame(JONAS, 1764921603000000, "commit", mention),
+            _like(CAROL, "3zl3", MIRA_POST, 1764921604000000),
+        ])  # fmt: skip
+        assert _reactions_to(con, MIRA) == []
+        assert _reactions_to(con, CAROL) == [("mention", JONAS)]
+        assert warehouse.scalar(con, "SELECT text FROM posts WHERE external_id LIKE '%3zp1'") == "hi @mira and @carol"
