@@ -126,6 +126,11 @@ def _insert_discovery(con: duckdb.DuckDBPyConnection, scored: bool) -> None:
                    sum(d.followers) AS audience,
                    sum(d.posts) AS posts,
                    sum(d.reactions) AS reactions,
+                   -- Engagement pooled over the accounts that have one: their reactions over their posts times
+                   -- followers, each account's own. Total reactions over total posts times total followers would
+                   -- divide by every account's posts times every other's followers: a k-network person's rate ~1/k.
+                   sum(d.reactions) FILTER (WHERE d.posts > 0 AND d.followers > 0) AS rated_reactions,
+                   sum(d.posts::DOUBLE * d.followers) FILTER (WHERE d.posts > 0 AND d.followers > 0) AS exposure,
                    -- From the account with most followers (an unknown count ranks last, it would otherwise lose
                    -- the location), of equal ones the first: the same data always shows the same place.
                    arg_max(a.location, (coalesce(a.followers, -1), -a.account_id)) FILTER (WHERE a.location IS NOT NULL)
@@ -150,7 +155,7 @@ def _insert_discovery(con: duckdb.DuckDBPyConnection, scored: bool) -> None:
                coalesce(a.account_ids, []), coalesce(a.networks, 0),
                coalesce(s.score, 1), {network_scores},
                coalesce(a.audience, 0), coalesce(a.posts, 0), coalesce(a.reactions, 0),
-               CASE WHEN a.posts > 0 AND a.audience > 0 THEN a.reactions / (a.posts * a.audience) END,
+               CASE WHEN a.exposure > 0 THEN a.rated_reactions / a.exposure END,
                coalesce(auth.rating, 100), coalesce(auth.flagged, false),
                a.location, a.language,
                coalesce(tp.topics, []), tp.top,

@@ -49,7 +49,7 @@ class Header:
     audience: int
     posts: int
     reactions: int
-    engagement_rate: float | None  # reactions / (posts * audience)
+    engagement_rate: float | None  # per account reactions / (posts * followers), pooled over their accounts
     location: str | None
     language: str | None
     evidence: str = ""  # in words: what the score rests on, or what it lacks

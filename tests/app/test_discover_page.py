@@ -191,6 +191,6 @@ def test_the_topic_influence_help_says_what_the_number_is(known_world):
 
 
 def test_engagement_reads_as_on_the_profile(known_world):
-    """Two significant digits, as Profile and Results show it: 0.083%, not a rounded 0.08% or 0.00%."""
+    """Two significant digits, as Profile and Results show it: 0.17%, not a rounded 0.2% or 0.00%."""
     table = _discover().dataframe[0].value.set_index("person_id")["engagement_rate"]
-    assert (table[MIRA], table[EVIL]) == ("0.083%", "0.1%")
+    assert (table[MIRA], table[EVIL]) == ("0.17%", "0.1%")

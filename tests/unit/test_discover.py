@@ -45,7 +45,9 @@ def test_the_table_has_one_row_per_person_with_the_documented_numbers(con):
     assert mira["handles"] == "mira_t (twitter), mira.t (instagram)"
     assert (mira["score"], mira["score_twitter"], mira["score_instagram"], mira["score_tiktok"]) == (80, 75, 60, None)
     assert (mira["audience"], mira["posts"], mira["reactions"]) == (1500, 4, 5)
-    assert mira["engagement_rate"] == pytest.approx(5 / (4 * 1500))
+    # Pooled over her accounts (3 reactions on 2 posts to 1,000 followers, 2 on 2 to 500): 0.17%, between her
+    # accounts' 0.15% and 0.2%. Total reactions over total posts times total followers gave 0.083%.
+    assert mira["engagement_rate"] == pytest.approx(5 / (2 * 1000 + 2 * 500))
     assert mira["topics"] == ["fitness_&_health", "food_&_dining"] and mira["top_topic_influence"] == 70
     assert (mira["location"], mira["language"]) == ("London, UK", "en")
     assert mira["search_text"].startswith("Mira Torvalen mira_t") and "runner" in mira["search_text"].lower()
@@ -101,8 +103,8 @@ def test_default_search_sorts_by_combined_score(con):
         ({"networks": ("instagram",), "audience_min": 600}, []),  # 500 there; her 1,500 in all does not count
         ({"networks": ("instagram",), "engagement_min": 0.19}, [MIRA]),  # 0.2% there, 0.15% on Twitter
         ({"networks": ("twitter", "instagram"), "audience_min": 600, "engagement_min": 0.19}, []),
-        ({"engagement_min": 0.09}, [EVIL]),
-        ({"engagement_max": 0.09}, [MIRA]),
+        ({"engagement_min": 0.12}, [MIRA]),  # 0.17% pooled over her accounts; Evil Corp's one account 0.1%
+        ({"engagement_max": 0.12}, [EVIL]),
         ({"hide_flagged": True}, [MIRA, ZOE, CARL, QUIET]),
         ({"min_authenticity": 50}, [MIRA, ZOE, CARL, QUIET]),
         ({"location": "berlin"}, [EVIL, ZOE]),
@@ -126,7 +128,7 @@ def test_each_filter_narrows_the_result(con, filters, expected):
 
 def test_sort_keys(con):
     assert _ids(con, sort="audience") == [EVIL, MIRA, ZOE, CARL, QUIET]
-    assert _ids(con, sort="engagement")[:2] == [EVIL, MIRA]
+    assert _ids(con, sort="engagement")[:2] == [MIRA, EVIL]
     assert _ids(con, sort="topic_influence")[:3] == [MIRA, EVIL, ZOE]
     assert _ids(con, sort="topic_influence", topics=("music", "gaming")) == [EVIL, ZOE]
     _, page = search(con, Filters(topics=("music", "gaming")))
@@ -265,13 +267,13 @@ def test_exports_read_like_the_screen(con):
     table = list(csv.DictReader(io.StringIO(export_csv(frame).decode("utf-8-sig"))))
     mira = next(row for row in table if row["Name"] == "Mira Torvalen")
     assert (mira["Twitter followers"], mira["Instagram followers"], mira["TikTok followers"]) == ("1000", "500", "")
-    assert mira["Engagement"] == "0.083%" and mira["Flagged"] == "No"  # 5 / (4 posts × 1,500), as on Profile
+    assert mira["Engagement"] == "0.17%" and mira["Flagged"] == "No"  # pooled over her accounts, as on Profile
     assert mira["Topics"] == "Fitness & health, Food & dining"
     book = openpyxl.load_workbook(io.BytesIO(export_xlsx(frame)))
     header = [c.value for c in next(book.active.iter_rows())]
     row = next(r for r in book.active.iter_rows(min_row=2) if r[0].value == "Mira Torvalen")
     engagement = row[header.index("Engagement")]
-    assert engagement.value == pytest.approx(5 / 6000) and engagement.number_format == "0.000%"
+    assert engagement.value == pytest.approx(5 / 3000) and engagement.number_format == "0.00%"
     assert row[header.index("Topics")].value == "Fitness & health, Food & dining"
 
 

@@ -40,7 +40,7 @@ def test_header_has_the_headline_numbers(con):
     assert (h.name, h.score, h.network_scores) == ("Mira Torvalen", 80, {"twitter": 75, "instagram": 60})
     assert h.handles == "mira_t (twitter), mira.t (instagram)"
     assert (h.audience, h.posts, h.reactions, h.authenticity, h.flagged) == (1500, 4, 5, 100, False)
-    assert h.engagement_rate == pytest.approx(5 / 6000)
+    assert h.engagement_rate == pytest.approx(5 / (2 * 1000 + 2 * 500))  # pooled over her two accounts
     accounts = profile(con, MIRA).accounts
     assert accounts["handle"].to_list() == ["mira_t", "mira.t"]  # in network order: twitter first
 
