@@ -307,10 +307,10 @@ with list_tab:
         st.markdown(f"**Unique reach.** {plain(checked.reach.verdict())}")
         if checked.reach.pairs.height:
             st.markdown(
-                "Most overlapping audiences:\n"
+                "Members whose reactors overlap most:\n"
                 + "\n".join(
                     f"- {plain(a)} and {plain(b)}: {shared:,} {'person' if shared == 1 else 'people'} in both, "
-                    f"{share:.0%} of the smaller audience"
+                    f"{share:.0%} of the smaller set of people who reacted"
                     for a, b, shared, share in checked.reach.pairs.iter_rows()
                 )
             )
@@ -357,8 +357,8 @@ with list_tab:
             "status": "Status",
             "locked": "Locked",
             "expected_mentions": st.column_config.NumberColumn("Expected mentions", format="%.2f"),
-            "expected_low": st.column_config.NumberColumn("Expected at least (80%)", format="%.2f"),
-            "expected_high": st.column_config.NumberColumn("Expected at most (80%)", format="%.2f"),
+            "expected_low": st.column_config.NumberColumn("Likely low (10th percentile)", format="%.2f"),
+            "expected_high": st.column_config.NumberColumn("Likely high (90th percentile)", format="%.2f"),
             "cost": st.column_config.NumberColumn(f"Cost ({currency})", format="%.2f"),
             "post_url": st.column_config.LinkColumn("Post", display_text="Open post"),
             "score": "Score",

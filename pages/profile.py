@@ -157,8 +157,8 @@ if scopes:
                 alt.Tooltip("points:Q", format=".1f"),
                 alt.Tooltip("reactions:Q", format=","),
                 alt.Tooltip("distinct_reactors:Q", title="Distinct accounts", format=","),
-                alt.Tooltip("mean_reactor_influence:Q", title="Their influence (× typical)", format=".2f"),
-                alt.Tooltip("discount:Q", format=".0%"),
+                alt.Tooltip("mean_reactor_influence:Q", title="Their influence (× average)", format=".2f"),
+                alt.Tooltip("discount_text:N", title="Discount"),
             ],
         )
         .properties(height=alt.Step(28))

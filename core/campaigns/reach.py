@@ -1,6 +1,7 @@
 """Unique reach of a campaign's list: the distinct people who reacted to any member in a window, and how much
-the members' audiences overlap (a pod of accounts that all react to each other shows up as pairs of members
-who share most of their audience, so the list reaches far fewer people than its members' sum)."""
+the people reacting to each member overlap (a pod of accounts that all react to each other shows up as pairs of
+members who share most of their reactors, so the list reaches far fewer people than its members' sum). Reactors,
+not followers: the Audience column is the followers, which Sway cannot tell apart."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import polars as pl
 from core.db.warehouse import rows
 
 TOP_PAIRS = 5
-POD_SHARE = 0.5  # two members sharing at least half of the smaller audience are flagged as overlapping ...
+POD_SHARE = 0.5  # two members sharing at least half of the smaller set of reactors are flagged as overlapping ...
 POD_MIN_SHARED = 10  # ... when at least this many people are in both (two tiny audiences overlap by chance)
 
 
@@ -23,10 +24,10 @@ class Reach:
 
     members: int
     unique: int  # distinct people who reacted to at least one member
-    summed: int  # members' audiences added up (a person reacting to three members counts three times)
+    summed: int  # members' reactors added up (a person reacting to three members counts three times)
     since: datetime
     until: datetime
-    pairs: pl.DataFrame  # name_a, name_b, shared, share (of the smaller audience), most people in both first
+    pairs: pl.DataFrame  # name_a, name_b, shared, share (of the smaller set of reactors), most people in both first
 
     @property
     def overlap(self) -> float:
@@ -42,15 +43,15 @@ class Reach:
             )
         text = (
             f"{self.unique:,} different people reacted to at least one of these {self.members} people between "
-            f"{self.since:%d %b %Y} and {self.until:%d %b %Y}; their audiences added up make {self.summed:,}, so "
-            f"{self.overlap:.0%} of that is the same people counted again."
+            f"{self.since:%d %b %Y} and {self.until:%d %b %Y}; the people who reacted to each, added up member by "
+            f"member, make {self.summed:,}, so {self.overlap:.0%} of that is the same people counted again."
         )
         pods = self.pairs.filter((pl.col("share") >= POD_SHARE) & (pl.col("shared") >= POD_MIN_SHARED))
         if pods.height:
             text += (
                 f" {pods.height} pair{'s' if pods.height > 1 else ''} of members share at least "
-                f"{POD_SHARE:.0%} of their audience ({POD_MIN_SHARED} people or more, listed below): a possible pod, "
-                "and less reach than it looks."
+                f"{POD_SHARE:.0%} of the people who reacted to them ({POD_MIN_SHARED} or more, listed below): a "
+                "possible pod, and less reach than it looks."
             )
         return text
 

@@ -20,7 +20,8 @@ class Breakdown:
     """The score explanation of one person on every scope ('all' = combined, or a network)."""
 
     scores: pl.DataFrame  # network, score, reactions, distinct_reactors, mean_reactor_influence, authenticity
-    # network, signal, label, reactions, distinct_reactors, mean_reactor_influence, discount, points, share
+    # network, signal, label, reactions, distinct_reactors, mean_reactor_influence, discount, discount_text, points,
+    # share (discount_text as whole_percent writes it: never a false 0% or 100%)
     signals: pl.DataFrame
     top_posts: pl.DataFrame  # network, rank, post_id, reactions, points (+ the post_texts columns, see profile)
 
@@ -42,6 +43,7 @@ def breakdown(con: duckdb.DuckDBPyConnection, person_id: int) -> Breakdown:
     signals = signals.sort(["network", "points"], descending=[False, True]).with_columns(
         label=pl.col("signal").replace_strict(labels, default=pl.col("signal")),
         share=gain / gain.sum().over("network"),
+        discount_text=pl.col("discount").map_elements(whole_percent, return_dtype=pl.String),
     )
     top = con.sql(
         "SELECT network, rank, post_id, reactions, points FROM score_top_posts WHERE person_id = ?",
@@ -72,7 +74,7 @@ def sentences(b: Breakdown, network: str = "all") -> list[str]:
     told = [
         f"Score {s['score']} of 100: {s['score'] - 1} points above the floor of 1, from {received} "
         f"by {count_of(s['distinct_reactors'], 'distinct account')} whose influence averages "
-        f"{s['mean_reactor_influence'] or 0:.1f}× a typical person's."
+        f"{s['mean_reactor_influence'] or 0:.1f}× the average person's."
     ]
     gains = rows.filter(pl.col("points") > 0)
     discounted = False
@@ -80,7 +82,7 @@ def sentences(b: Breakdown, network: str = "all") -> list[str]:
         line = (
             f"{r['share']:.0%} of the points come from {r['label']}: {r['reactions']:,} by "
             f"{count_of(r['distinct_reactors'], 'distinct account')} whose influence averages "
-            f"{r['mean_reactor_influence'] or 0:.1f}× a typical person's"
+            f"{r['mean_reactor_influence'] or 0:.1f}× the average person's"
         )
         if (r["discount"] or 0) >= _MIN_DISCOUNT:
             line += f" ({whole_percent(r['discount'])} discounted)"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+from datetime import timedelta
 
 import polars as pl
 import vl_convert
@@ -16,7 +17,7 @@ from core.campaigns.model import STATUSES
 from core.campaigns.money import money
 from core.campaigns.terms import terms_text
 from core.discover.export import export_xlsx_sheets
-from core.numbers import rate_text
+from core.numbers import rate_text, rate_texts
 from core.results.charts import all_charts
 from core.results.compute import CPM_USD, ENGAGEMENT_USD, Results
 from core.results.lift import Lift
@@ -28,7 +29,7 @@ _MEMBER_LABELS = {
     "mentions": "Mentions",
     "reach": "Reach",
     "reactions": "Reactions",
-    "engagement_rate": "Engagement rate (%)",
+    "engagement_rate": "Engagement rate",
     "expected_mentions": "Expected mentions",
     "before": "Baseline mentions",
     "suggested_rank": "Suggested rank",
@@ -54,7 +55,11 @@ def summary_rows(results: Results) -> list[tuple[str, str]]:
             "Campaign window",
             f"{spec.starts_on:%d %b %Y} – {spec.ends_on:%d %b %Y} (+{spec.follow_up_days} days follow-up)",
         ),
-        ("Baseline window", f"{p.baseline_start:%d %b %Y} – {p.start:%d %b %Y} ({p.baseline_days:.0f} days)"),
+        # The window is [baseline_start, start): its last day is the one before the campaign's first.
+        (
+            "Baseline window",
+            f"{p.baseline_start:%d %b %Y} – {p.start - timedelta(days=1):%d %b %Y} ({p.baseline_days:.0f} days)",
+        ),
         ("Members measured", _number(t["members"])),
         ("Members with a tracked mention", _number(t["members_posting"])),
         ("Mentions by members", _number(t["member_mentions"])),
@@ -103,7 +108,7 @@ def member_rows(results: Results) -> pl.DataFrame:
     """Per-member results with readable headers."""
     m = results.members.with_columns(
         pl.col("status").replace_strict(STATUSES, default=pl.col("status")),
-        (pl.col("engagement_rate") * 100).round(3),
+        rate_texts(pl.col("engagement_rate")),  # 0.0012%, never a rounded 0.0
         pl.col("expected_mentions").round(2),
     )
     return m.select([pl.col(c).alias(label) for c, label in _MEMBER_LABELS.items() if c in m.columns])

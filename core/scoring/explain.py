@@ -85,10 +85,11 @@ def top_posts(f: Features, pv: PairValues, weight: np.ndarray, scored: Scored, p
     owner[slot] = r.target
     owner = owner[1:]
     # A post's points share out its scope's points by its value, valued exactly as the score values reactions
-    # (signals.unit_values), against the value of all the reactions the scope received.
+    # (signals.unit_values), against the value of all the reactions the scope received. The points are the score's
+    # own (after a flagged person's own authenticity discount): a post never shows more points than the score has.
     pidx, scope, n_scopes = f.account_pidx, scored.scope_of_account, scored.n_scopes
     nominal = np.bincount(f.target, weights=f.w * unit, minlength=f.accounts.height)
-    before = scored.scopes["score_before"].to_numpy() - 1
+    before = scored.scopes["score_exact"].to_numpy() - 1
     per_value = [
         np.divide(points, total, out=np.zeros(len(total)), where=total > 0)
         for points, total in (

@@ -154,3 +154,18 @@ def test_cli_refresh_and_preview(tmp_path, monkeypatch, capsys):
     assert args.run(args) == 0
     listed = capsys.readouterr().out
     assert "refresh --set NAME=VALUE" in listed and "recency_half_life_share" in listed and "Bought burst" in listed
+
+
+def test_top_posts_never_show_more_points_than_the_score_even_for_flagged_people(demo_copy):
+    con = warehouse.connect(demo_copy)
+    try:
+        flagged = scalar(con, "SELECT count(*) FROM scores WHERE authenticity < 100 AND score > 1")
+        over = rows(
+            con,
+            "SELECT t.person_id, t.network, sum(t.points), any_value(s.score) FROM score_top_posts t "
+            "JOIN scores s USING (person_id, network) GROUP BY ALL HAVING sum(t.points) > any_value(s.score) - 0.5",
+        )
+    finally:
+        con.close()
+    assert flagged > 0  # the demo world plants gaming accounts: their own discount must show in their posts too
+    assert over == []
