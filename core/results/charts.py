@@ -54,6 +54,9 @@ def lift_chart(results: Results) -> alt.LayerChart:
     ):
         if lift.lift is None:
             continue
+        if lift.unbounded:  # no mentions before: a lower bound with no point estimate, drawn as far as that bound
+            rows.append({"estimate": label, "lift": None, "low": 100 * lift.low, "high": 100 * lift.low})
+            continue
         high = lift.high if lift.high is not None and math.isfinite(lift.high) else max(lift.lift, 0) + 5
         rows.append({"estimate": label, "lift": 100 * lift.lift, "low": 100 * lift.low, "high": 100 * high})
     frame = pl.DataFrame(

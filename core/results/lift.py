@@ -75,10 +75,17 @@ class Lift:
             return "none"
         return "up" if self.lift > 0 else "down"
 
+    @property
+    def unbounded(self) -> bool:
+        """The members made no mentions before: any rise is infinite in ratio, so only a lower bound means anything."""
+        return self.lift is not None and math.isinf(self.lift)
+
     def summary(self) -> str:
-        """'+25% (95% interval +3% to +51%)', or 'n/a' when it cannot be estimated."""
+        """'+25% (95% interval +3% to +51%)', 'at least +178% (none before)', or 'n/a' when it cannot be estimated."""
         if self.lift is None:
             return "n/a"
+        if self.unbounded:
+            return f"at least {_pct(self.low)} (95% lower bound; no mentions before)"
         return f"{_pct(self.lift)} (95% interval {_pct(self.low)} to {_pct(self.high)})"
 
     def verdict(self) -> str:
@@ -99,6 +106,12 @@ class Lift:
             said = (
                 f"No detectable change: {self.summary()}. The interval includes no change at all, so the "
                 "data cannot tell a rise from a fall."
+            )
+        elif self.direction == "up" and self.unbounded:
+            said = (
+                f"Members mentioned the brand {self.during:,} times during the campaign and never in the baseline "
+                f"before it: at least {_pct(self.low, signed=False)} more (95% lower bound). How much more cannot be "
+                "told from a baseline without mentions."
             )
         elif self.direction == "up":
             said = f"Members mentioned the brand {_pct(self.lift, signed=False)} more ({span})."
@@ -184,18 +197,23 @@ def control_lift(
     control_design: float = 1.0,
 ) -> Lift:
     """(members' during/before) / (controls' during/before) minus one; a half is added to empty counts, and each
-    group's Poisson variance is multiplied by its design effect."""
+    group's Poisson variance is multiplied by its design effect.
+
+    Members without a mention before have no finite ratio: the estimate is then unbounded, and only the interval's
+    lower end (from the half added) is a figure to quote, as for the own-baseline estimate.
+    """
     if during_days <= 0 or before_days <= 0 or control_during + control_before == 0 or during + before == 0:
         return Lift("control", None, None, None, during, before, control_during, control_before)
     counts = [c if c > 0 else 0.5 for c in (during, before, control_during, control_before)]
     log_ratio = math.log(counts[0] / counts[1]) - math.log(counts[2] / counts[3])
     variance = design * (1 / counts[0] + 1 / counts[1]) + control_design * (1 / counts[2] + 1 / counts[3])
     half = stats.norm.ppf(0.5 + CONFIDENCE / 2) * math.sqrt(variance)
+    unbounded = before == 0 and during > 0
     return Lift(
         "control",
-        math.exp(log_ratio) - 1,
+        math.inf if unbounded else math.exp(log_ratio) - 1,
         math.exp(log_ratio - half) - 1,
-        math.exp(log_ratio + half) - 1,
+        math.inf if unbounded else math.exp(log_ratio + half) - 1,
         during,
         before,
         control_during,

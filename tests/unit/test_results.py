@@ -5,6 +5,7 @@ import io
 import math
 import re
 from datetime import date
+from types import SimpleNamespace
 
 import numpy as np
 import openpyxl
@@ -18,6 +19,7 @@ from core.campaigns.model import CampaignNotFound, CampaignSpec
 from core.campaigns.terms import parse_terms
 from core.db import warehouse
 from core.results import control, report
+from core.results.charts import lift_chart
 from core.results.compute import campaign_results
 from core.results.lift import MIN_MENTIONS, baseline_lift, control_lift, design_effect
 from core.scoring.runs import scores_before, write_history
@@ -370,3 +372,28 @@ def test_report_of_an_empty_or_unbounded_campaign(con):
     header, own = list(lift_sheet.values)[:2]
     assert own[header.index("High (95%)")] is None and own[header.index("Low (95%)")] > 0
     assert report.results_html(results).count(b"<svg") == 5
+
+
+def test_members_without_mentions_before_get_a_lower_bound_not_an_invented_lift():
+    own = baseline_lift(12, 0, 30, 30)
+    control_estimate = control_lift(12, 0, 10, 10, 30, 30)
+    one_before = control_lift(12, 1, 10, 10, 30, 30)
+    for estimate in (own, control_estimate):
+        assert estimate.unbounded and estimate.direction == "up"
+        assert 0 < estimate.low < math.inf
+        assert estimate.summary().startswith(f"at least +{estimate.low:.0%}")
+        said = estimate.verdict()
+        assert "12 times during the campaign and never in the baseline" in said
+        assert "unbounded" not in said and "2300%" not in said
+    # The half added to the empty count made the headline 2300%, more than one real mention before gives (1100%).
+    assert one_before.lift == pytest.approx(11.0)
+    assert control_estimate.low < one_before.lift
+
+
+def test_the_lift_chart_draws_a_lower_bound_without_infinity():
+    results = SimpleNamespace(
+        lift_baseline=baseline_lift(12, 0, 30, 30), lift_control=control_lift(12, 0, 10, 10, 30, 30)
+    )
+    data = [row for rows in lift_chart(results).to_dict()["datasets"].values() for row in rows]
+    assert [row["estimate"] for row in data] == ["Against own baseline", "Against control group"]
+    assert all(row["lift"] is None and math.isfinite(row["low"]) and row["high"] == row["low"] for row in data)
