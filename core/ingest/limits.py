@@ -56,10 +56,19 @@ def _shown_size(size: int) -> str:
     return f"{size / 2**20:,.1f} MB"
 
 
+# The batch's own column names as the interchange files name those fields (core/ingest/frames.py), so an error
+# points at a column the user can find; the other formats' fields mostly carry the same names.
+_FILE_NAMES = (
+    {"external_id": "account_id", "person_key": "person_id"},
+    {"external_id": "post_id", "account_key": "account_id", "parent_key": "parent_post_id"},
+    {"actor_key": "actor_account_id", "target_key": "target_account_id", "post_key": "post_id"},
+)
+
+
 def refuse_huge_fields(batch: Batch, files: Sequence[FileRef]) -> None:
     """Raise for the earliest text value longer than MAX_FIELD_CHARS, naming its file, line and field."""
     worst = None
-    for frame in (batch.accounts, batch.posts, batch.interactions):
+    for frame, names in zip((batch.accounts, batch.posts, batch.interactions), _FILE_NAMES, strict=True):
         texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
         if frame.height == 0 or not texts:
             continue
@@ -67,7 +76,7 @@ def refuse_huge_fields(batch: Batch, files: Sequence[FileRef]) -> None:
         if long.height:
             row = long.sort("file", "line").row(0, named=True)
             field = next(t for t in texts if row[t] is not None and len(row[t]) > MAX_FIELD_CHARS)
-            found = (row["file"], row["line"], field, len(row[field]))
+            found = (row["file"], row["line"], names.get(field, field), len(row[field]))
             worst = found if worst is None or found[:2] < worst[:2] else worst
     if worst is not None:
         file, line, field, length = worst

@@ -31,6 +31,7 @@ def parse(source: SourceFile, now: datetime) -> Parsed:
             body,
             separator=" ",
             has_header=False,
+            quote_char=None,  # an edge list has no quoting: a stray " is a bad value on its line, not a quote
             schema=dict.fromkeys(("actor", "target", "time", "code"), pl.String),
         )
     except pl.exceptions.PolarsError:  # polars doesn't say which line has too many values

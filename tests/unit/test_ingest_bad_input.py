@@ -269,6 +269,13 @@ CASES = {
         "timestamp",
         ("'1341100973000' is too large for a Unix time in seconds", "divide by 1,000", "and 1 more row"),
     ),
+    "stray quote in an edge list": Case(
+        {"higgs.txt": b'1 2 1341100972 RT\n3 "4 1341100001 MT\n5 6 1341100974 RE\n'},
+        "higgs.txt",
+        2,
+        "userB",
+        ("'\"4' is not a SNAP user id",),
+    ),
     "edge time past any calendar": Case(
         {"higgs.txt": b"1 2 99999999999999 RT\n"}, "higgs.txt", 1, "timestamp", ("'99999999999999' is too large",)
     ),

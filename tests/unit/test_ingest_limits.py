@@ -73,6 +73,21 @@ def test_a_huge_field_is_refused_naming_line_and_field(demo_copy, tmp_path):
     assert error.line == 3 and error.field == "bio"
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "field"),
+    [
+        ("accounts.csv", "network,account_id,handle\ntwitter,{huge},someone\n", "account_id"),
+        ("accounts.csv", "network,account_id,handle,person_id\ntwitter,a1,someone,{huge}\n", "person_id"),
+        ("posts.csv", "network,post_id,account_id,posted_at,text\ntwitter,{huge},a1,2024-05-01,hi\n", "post_id"),
+    ],
+)
+def test_a_huge_key_is_refused_naming_the_files_own_column(demo_copy, tmp_path, name, text, field):
+    path = tmp_path / name
+    path.write_text(text.format(huge="k" * 150_000))
+    error = _refused(demo_copy, path, "150,000 characters long")
+    assert (error.line, error.field) == (2, field)
+
+
 def parquet_bomb(path: Path, rows: int, encoding: str = "dictionary") -> Path:
     """A small accounts file whose bios are 90,000-character texts, repeated by a dictionary or shared prefixes."""
 
