@@ -81,11 +81,18 @@ def _did(value: object, what: str) -> str:
 
 
 def uri_did(value: object) -> str:
-    """The repository (author) DID of an at:// URI."""
+    """The repository (author) DID of an at:// URI.
+
+    Accounts are keyed by DID: a URI naming its repository by handle (the syntax allows it, strong references do
+    not use it) or by nothing would make an account out of a handle or an empty string, so it is malformed.
+    """
     uri = _string(value, "an at:// URI")
     if not uri.startswith("at://"):
         raise Malformed("not an at:// URI")  # the value is not named: it may be someone's
-    return uri[5:].split("/", 1)[0]
+    authority = uri[5:].split("/", 1)[0]
+    if not authority.startswith("did:") or len(authority) <= len("did:"):
+        raise Malformed("an at:// URI whose repository is not a DID")
+    return authority
 
 
 def uri_collection(uri: str) -> str:

@@ -145,6 +145,8 @@ def test_records_of_the_wrong_shape_are_counted_malformed_and_the_stream_goes_on
         _post(did, at + 4, reply={"parent": {"uri": 7}}),
         _commit(did, at + 5, "app.bsky.actor.profile", "self", {"displayName": {"text": "x"}}),
         _commit(did, at + 6, "app.bsky.feed.like", "3l", {"subject": {"uri": ["at://x"]}}),
+        _commit(did, at + 6, "app.bsky.feed.like", "3m", {"subject": {"uri": "at://"}}),  # would make account ""
+        _commit(did, at + 6, "app.bsky.feed.repost", "3n", {"subject": {"uri": "at://a.bsky.social/x/y"}}),
         json.dumps({"did": did, "time_us": at + 7, "kind": "identity", "identity": {"handle": 12}}),
         json.dumps({"did": did, "time_us": at + 8, "kind": "account", "account": {"active": "no", "status": 3}}),
         json.dumps({"did": did, "time_us": True, "kind": "identity", "identity": {"handle": "a.b"}}),
