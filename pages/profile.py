@@ -329,7 +329,7 @@ if p.recent_posts.height:
         ),
         hide_index=True,
         column_config={
-            "posted_at": st.column_config.DatetimeColumn("Posted", format="D MMM YYYY, HH:mm"),
+            "posted_at": st.column_config.DatetimeColumn("Posted (UTC)", format="D MMM YYYY, HH:mm"),
             "post_network": "Network",
             "kind": "Kind",
             "text": st.column_config.TextColumn("Post", width="large"),

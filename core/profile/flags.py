@@ -30,7 +30,7 @@ def _bought_burst(e: Mapping[str, Any]) -> list[str]:
         f"{_count(e['burst_reactions'], 'reaction')} arrived in {_count(e['bursts'], 'sudden burst')}; "
         f"{_count(e['from_near_silent_accounts'], 'came', 'came')} from accounts that otherwise almost never act.",
         f"The largest: {_count(e['largest_burst_reactions'], 'reaction')} within "
-        f"{float(e['largest_burst_minutes']):.0f} minutes, starting {e['largest_burst_started']}.",
+        f"{float(e['largest_burst_minutes']):.0f} minutes, starting {e['largest_burst_started']} UTC.",
     ]
 
 

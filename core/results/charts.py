@@ -41,7 +41,7 @@ def mentions_over_time(results: Results) -> alt.LayerChart:
     return (
         alt.layer(shade, lines)
         .resolve_scale(color="independent")
-        .properties(width=WIDTH, height=260, title="Mentions per day")
+        .properties(width=WIDTH, height=260, title="Mentions per day (UTC)")
     )
 
 

@@ -53,7 +53,7 @@ def summary_rows(results: Results) -> list[tuple[str, str]]:
         ("Tracking terms", terms_text(spec.terms)),
         (
             "Campaign window",
-            f"{spec.starts_on:%d %b %Y} – {spec.ends_on:%d %b %Y} (+{spec.follow_up_days} days follow-up)",
+            f"{spec.starts_on:%d %b %Y} – {spec.ends_on:%d %b %Y} (+{spec.follow_up_days} days follow-up; days in UTC)",
         ),
         # The window is [baseline_start, start): its last day is the one before the campaign's first.
         (
