@@ -229,8 +229,14 @@ chosen = selection.people_table(
             "Audience", format="compact", help="Followers summed over all their networks"
         ),
         "engagement_rate": st.column_config.TextColumn(
-            "Engagement",
-            help="Reactions in the window / (posts in the window × audience); order by it with Sort by above",
+            "Engagement (all networks)" if filters.networks else "Engagement",
+            help="Each account's reactions in the window / (its posts in the window × its followers), pooled over "
+            "all their accounts; order by it with Sort by above"
+            + (
+                ". The engagement filter tests one account on the chosen networks, so this can be lower than it"
+                if filters.networks
+                else ""
+            ),
         ),
         "matching_post": st.column_config.TextColumn("Matching post", help="Their post that best matches the words"),
         "authenticity": st.column_config.NumberColumn("Authenticity"),

@@ -214,8 +214,9 @@ def _event(event: dict, tally: Tally) -> Row | None:
     elif collection == FOLLOW:
         row["subject"] = row["subject_did"] = _did(record["subject"], "follow subject")
     else:
-        row["display_name"] = _optional_string(record.get("displayName"), "displayName")
-        row["bio"] = _optional_string(record.get("description"), "description")
+        # The record is the whole profile: a field it lacks was cleared ("" says so; null would mean "not known").
+        row["display_name"] = _optional_string(record.get("displayName"), "displayName") or ""
+        row["bio"] = _optional_string(record.get("description"), "description") or ""
         row["created_at"] = None
     return row
 

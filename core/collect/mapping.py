@@ -122,9 +122,14 @@ def accounts(events: pl.DataFrame, reactions: pl.DataFrame, known: pl.DataFrame)
             reactions.select("network", external_id="target_key"),
         ]
     ).unique()
-    return named.join(known, on=["network", "external_id"], how="left").with_columns(
-        handle=pl.coalesce("handle", "external_id"),
-        stub=pl.col("display_name").is_null() & pl.col("followers").is_null(),
+    cleared = {c: pl.when(pl.col(c) != "").then(pl.col(c)) for c in ("display_name", "bio")}  # "" = none, as null
+    return (
+        named.join(known, on=["network", "external_id"], how="left")
+        .with_columns(**cleared)
+        .with_columns(
+            handle=pl.coalesce("handle", "external_id"),
+            stub=pl.col("display_name").is_null() & pl.col("followers").is_null(),
+        )
     )
 
 

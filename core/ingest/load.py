@@ -266,15 +266,19 @@ def _refuse_unknown(files: Sequence[FileRef], *found: _Unknown | None) -> None:
 
 # A live network (core/collect/ingest.py) also changes what is stored: profiles and handles change, records are
 # deleted, accounts are deactivated. These are the only edits of the core tables besides an erasure.
+# A display name or bio of "" was cleared on the network (null: not known, keep the stored one).
 _RENAME_PEOPLE = """
-    UPDATE people p SET name = coalesce(k.display_name, a.display_name, k.handle, a.handle)
+    UPDATE people p SET name = coalesce(nullif(k.display_name, ''),
+                                        CASE WHEN k.display_name = '' THEN NULL ELSE a.display_name END,
+                                        k.handle, a.handle)
     FROM accounts a JOIN sway_import_rows k ON a.network = k.network::network_name AND a.external_id = k.external_id
     WHERE p.person_id = a.person_id AND (p.name IS NULL OR p.name IN (a.external_id, a.handle, a.display_name))
 """
 _UPDATE_ACCOUNTS = """
     UPDATE accounts a SET handle = coalesce(k.handle, a.handle),
-           display_name = coalesce(k.display_name, a.display_name),
-           bio = coalesce(k.bio, a.bio), followers = coalesce(k.followers, a.followers),
+           display_name = CASE WHEN k.display_name = '' THEN NULL ELSE coalesce(k.display_name, a.display_name) END,
+           bio = CASE WHEN k.bio = '' THEN NULL ELSE coalesce(k.bio, a.bio) END,
+           followers = coalesce(k.followers, a.followers),
            following = coalesce(k.following, a.following), created_at = coalesce(k.created_at, a.created_at)
     FROM sway_import_rows k WHERE a.network = k.network::network_name AND a.external_id = k.external_id
 """

@@ -676,3 +676,54 @@ def test_nothing_new_reaches_a_hidden_account_but_posts_naming_them_stay_without
         assert _reactions_to(con, MIRA) == []
         assert _reactions_to(con, CAROL) == [("mention", JONAS)]
         assert warehouse.scalar(con, "SELECT text FROM posts WHERE external_id LIKE '%3zp1'") == "hi @mira and @carol"
+
+
+def _profile(did: str, time_us: int, operation: str, **fields: str) -> str:
+    record = {"$type": "app.bsky.actor.profile", **fields}
+    commit = {
+        "operation": operation,
+        "collection": "app.bsky.actor.profile",
+        "rkey": "self",
+        "cid": "p",
+        "record": record,
+    }
+    return _frame(did, time_us, "commit", commit)
+
+
+def _jonas(con) -> list[tuple]:
+    return warehouse.rows(
+        con,
+        "SELECT a.display_name, a.bio, p.name FROM accounts a JOIN people p USING (person_id) WHERE a.external_id = ?",
+        [JONAS],
+    )
+
+
+def test_a_display_name_or_bio_cleared_on_the_network_is_cleared_in_sway(loaded):
+    con, root, *_ = loaded
+    assert _jonas(con) == [("Jonas Berg", "Runner, coffee, mountains.", "Jonas Berg")]
+    handle = warehouse.scalar(con, "SELECT handle FROM accounts WHERE external_id = ?", [JONAS])
+    _load(con, root, [_profile(JONAS, 1764921700000000, "update", description="Now only a bio")])
+    assert _jonas(con) == [(None, "Now only a bio", handle)]  # named by their handle once the name is gone
+    _load(con, root, [_profile(JONAS, 1764921800000000, "update")])
+    assert _jonas(con) == [(None, None, handle)]
+
+
+def test_a_new_account_whose_profile_has_no_name_is_named_by_its_handle(tmp_path):
+    root = tmp_path / "sway.duckdb.lake"
+    identity = json.dumps(
+        {
+            "did": FRANK,
+            "time_us": 1764921600000000,
+            "kind": "identity",
+            "identity": {"did": FRANK, "handle": "frank.example", "seq": 1},
+        }
+    )
+    with warehouse.connect(tmp_path / "sway.duckdb") as con:
+        _load(con, root, [identity, _profile(FRANK, 1764921601000000, "create", description="hello")])
+        named = warehouse.rows(
+            con,
+            "SELECT a.display_name, a.bio, p.name FROM accounts a JOIN people p USING (person_id) "
+            "WHERE a.external_id = ?",
+            [FRANK],
+        )
+        assert named == [(None, "hello", "frank.example")]
