@@ -133,7 +133,7 @@ def _read(source: SourceFile, container: str) -> pl.DataFrame:
     """The file as text columns with normalised names, plus `line`."""
     if container == "csv":
         return _read_csv(source)
-    frame = read_parquet(source) if container == "parquet" else read_json_lines(source)
+    frame = read_parquet(source) if container == "parquet" else read_json_lines(source, flat=True)
     names = _normalised(source.ref, frame.columns, None)
     frame = _as_text(source.ref, frame.rename(dict(zip(frame.columns, names, strict=True))))
     if "line" not in frame.columns:  # Parquet: rows count from 1, like lines

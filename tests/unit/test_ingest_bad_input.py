@@ -241,6 +241,30 @@ CASES = {
         "created_at",
         ("2031-01-07 11:06:08 is in the future",),
     ),
+    "tweet whose user is text": Case(
+        {"tweets.jsonl": tweets(3, lambda t: t | {"user": "bob"})},
+        "tweets.jsonl",
+        3,
+        "user",
+        ("holds text where an object is expected",),
+    ),
+    "tweet whose mentions are not objects": Case(
+        {"tweets.jsonl": tweets(2, lambda t: t | {"entities": {"hashtags": [], "user_mentions": ["x"]}})},
+        "tweets.jsonl",
+        2,
+        "entities.user_mentions[0]",
+        ("holds text where an object is expected",),
+    ),
+    "interchange field holding an object on one line": Case(
+        {
+            "accounts.jsonl": b'{"network": "blog", "account_id": "a", "handle": "a"}\n'
+            b'{"network": "blog", "account_id": "b", "handle": {"x": 1}}\n'
+        },
+        "accounts.jsonl",
+        2,
+        "handle",
+        ("holds an object", "one plain value"),
+    ),
     "tweet with an unreadable time": Case(
         {"tweets.jsonl": tweets(2, lambda t: t | {"created_at": "2015-01-07"})},
         "tweets.jsonl",
