@@ -40,13 +40,19 @@ def _check(frame: pl.DataFrame) -> None:
 
 
 def record_corrections(
-    con: duckdb.DuckDBPyConnection, access: Access, corrections: Iterable[tuple[int, str, str]]
+    con: duckdb.DuckDBPyConnection,
+    access: Access,
+    corrections: Iterable[tuple[int, str, str]],
+    *,
+    for_everyone: bool = True,
 ) -> int:
     """Store (post_id, topic, action) corrections for the workspace in one transaction; returns rows added.
 
     A correction repeating the workspace's latest word on that post and topic is skipped, so a second click
-    adds nothing. Needs the editor role; unknown posts, topics or actions are refused with nothing stored. It is
-    `shared` (applied to the post for every workspace) only when an instance operator makes it.
+    adds nothing (unless an operator now says for everyone what was said for the workspace only). Needs the editor
+    role; unknown posts, topics or actions are refused with nothing stored. It is `shared` (applied to the post for
+    every workspace) only when an instance operator makes it and `for_everyone` is left on (a person's topic marked
+    as wrong is the workspace's view: its evidence corrections feed training only).
     """
     frame = pl.DataFrame(
         list(corrections), schema={"post_id": pl.Int64, "topic": pl.String, "action": pl.String}, orient="row"
@@ -75,10 +81,13 @@ def record_corrections(
                 WHERE c.action IS DISTINCT FROM (
                     SELECT arg_max(t.action, t.correction_id) FROM topic_corrections t
                     WHERE t.workspace_id = $1 AND t.post_id = c.post_id AND t.topic = c.topic)
+                   OR ($4 AND NOT coalesce((
+                    SELECT arg_max(t.shared, t.correction_id) FROM topic_corrections t
+                    WHERE t.workspace_id = $1 AND t.post_id = c.post_id AND t.topic = c.topic), false))
                 ORDER BY c.post_id, c.topic
                 RETURNING post_id, topic, action
                 """,
-                [access.workspace_id, access.user, datetime.now(), is_operator(con, access)],
+                [access.workspace_id, access.user, datetime.now(), for_everyone and is_operator(con, access)],
             )
         finally:
             con.unregister("_corrections")

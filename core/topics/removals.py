@@ -19,6 +19,8 @@ _LATEST = """
     SELECT person_id, topic, arg_max(action, removal_id) AS action, arg_max(correction_ids, removal_id) AS ids
     FROM person_topic_removals WHERE workspace_id = $workspace GROUP BY person_id, topic
 """
+
+
 class TopicCorrectionError(ValueError):
     """An unknown topic, or an undo with nothing to undo; the message says what to do."""
 
@@ -60,7 +62,10 @@ def mark_topic_wrong(con: duckdb.DuckDBPyConnection, access: Access, person_id: 
             [person_id, topic],
         )
         before = scalar(con, "SELECT coalesce(max(correction_id), 0) FROM topic_corrections")
-        added = record_corrections(con, access, [(post_id, topic, "remove") for (post_id,) in posts])
+        # The workspace's view of this person, not a word on the posts for everyone: they feed training only.
+        added = record_corrections(
+            con, access, [(post_id, topic, "remove") for (post_id,) in posts], for_everyone=False
+        )
         ids = [
             i
             for (i,) in rows(

@@ -21,6 +21,7 @@ from core.profile import (
 from core.profile.breakdown import Breakdown, sentences
 from core.profile.layout import force_layout
 from core.topics.corrections import correct_post
+from core.workspace import operators
 from core.workspace.access import Access, PermissionDenied
 from tests.unit import discover_world as world
 from tests.unit.discover_world import AS_OF, CARL, EVIL, MIRA, QUIET, ZOE
@@ -251,3 +252,28 @@ def test_undo_keeps_other_workspaces_corrections_and_refuses_when_nothing_is_rem
         undo_topic_wrong(con, EDITOR, MIRA, "fitness_&_health")
     with pytest.raises(TopicCorrectionError, match="Unknown topic"):
         mark_topic_wrong(con, EDITOR, MIRA, "astrology")
+
+
+def test_an_operators_topic_marked_wrong_stays_the_workspaces_view_and_its_editors_can_undo_it():
+    con = world.memory_warehouse()
+    operator = Access(user="op@sway.example", workspace_id=1, role="editor")
+    store_members(con, EDITOR, operator)
+    operators.grant(con, operator.user)
+    assert mark_topic_wrong(con, operator, MIRA, "fitness_&_health") == 2
+    assert rows(con, "SELECT DISTINCT shared FROM topic_corrections") == [(False,)]  # no post changes for everyone
+    assert undo_topic_wrong(con, EDITOR, MIRA, "fitness_&_health") == 2
+    assert rows(con, "SELECT count(*) FROM topic_corrections") == [(0,)]
+
+
+def test_an_operator_saying_for_everyone_what_an_editor_said_for_the_workspace_is_recorded():
+    con = world.memory_warehouse()
+    operator = Access(user="op@sway.example", workspace_id=1, role="editor")
+    store_members(con, EDITOR, operator)
+    operators.grant(con, operator.user)
+    assert correct_post(con, EDITOR, 101, remove=["music"]) == 1
+    assert correct_post(con, operator, 101, remove=["music"]) == 1  # the same word, now for every workspace
+    assert correct_post(con, operator, 101, remove=["music"]) == 0  # said for everyone already
+    assert rows(con, "SELECT corrected_by, shared FROM topic_corrections ORDER BY correction_id") == [
+        (EDITOR.user, False),
+        (operator.user, True),
+    ]
