@@ -224,13 +224,20 @@ def scrub_pending(con: duckdb.DuckDBPyConnection, network: str) -> bool:
 def scrub_erased(con: duckdb.DuckDBPyConnection, lake: Path, network: str) -> int:
     """When a scrub is pending, remove every event by, about or mentioning an erased person from all of `network`'s
     segments and note the lake scrubbed; events removed. Erasure runs it, and every load first, so a scrub that
-    failed is retried until it succeeds (a load's own scrub reaches only the new segments).
+    failed is retried until it succeeds (a load's own scrub reaches only the new segments). Files left by
+    interrupted writes are deleted first, scrub pending or not (lake.sweep_partials).
     """
+    try:
+        lakes.sweep_partials(lake, network)
+    except OSError as exc:
+        raise LakeScrubError(
+            f"Files left by interrupted writes in the {network} lake ({lake}) could not be deleted "
+            f"({type(exc).__name__}: {exc}). Fix the folder's permissions; the next load tries again."
+        ) from exc
     if not scrub_pending(con, network):
         return 0
     erased = suppressed_count(con)  # read before the scan: keys suppressed during it are then still pending
     try:
-        lakes.sweep_partials(lake, network)
         removed = sum(_scrub_segment(con, lake, network, s) for s in lakes.segments(lake, network))
     except (OSError, pa.ArrowException) as exc:
         raise LakeScrubError(

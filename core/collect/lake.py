@@ -107,15 +107,17 @@ def segments(lake: Path, network: str) -> list[Segment]:
 
 
 # A temporary segment file older than this is left from a write that died (kill -9, power loss): every write
-# renames its file within seconds, so one this old holds raw events no reader will ever see, or erase.
-STALE_PARTIAL_SECONDS = 600
+# renames its file within seconds (a collector's and a scrub's alike), so one this old holds raw events no reader
+# will ever see, or erase.
+STALE_PARTIAL_SECONDS = 120
 
 
 def sweep_partials(lake: Path, network: str) -> int:
     """Delete `network`'s temporary files left by interrupted writes (older than STALE_PARTIAL_SECONDS); how many.
 
     They hold raw events (texts, DIDs, handles) that segments() ignores, so without this an erasure's scrub
-    would never reach them. The collector sweeps at start and every scrub before it scans.
+    would never reach them. The collector sweeps at start, and every load of collected events before anything
+    else (so within minutes of the write dying, whether or not a scrub is pending).
     """
     root = lake / network
     if not root.is_dir():

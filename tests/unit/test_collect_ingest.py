@@ -3,6 +3,7 @@ updates replacing what the stored version said, deletions and take-downs honoure
 malformed and unknown events counted."""
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -727,3 +728,15 @@ def test_a_new_account_whose_profile_has_no_name_is_named_by_its_handle(tmp_path
             [FRANK],
         )
         assert named == [(None, "hello", "frank.example")]
+
+
+def test_every_load_deletes_files_a_killed_write_left_behind(loaded):
+    con, root, *_ = loaded
+    segment = lake.segments(root, "bluesky")[0]
+    stray = root / (segment.name + ".x" + lake.SUFFIX + lake.PARTIAL)
+    stray.write_bytes((root / segment.name).read_bytes())
+    old = stray.stat().st_mtime - lake.STALE_PARTIAL_SECONDS - 1
+    os.utime(stray, (old, old))
+    with warehouse.transaction(con):
+        ingest(con, root, "bluesky")  # nobody erased: no scrub is pending
+    assert not stray.exists()
