@@ -346,7 +346,7 @@ def _without_hidden_and_deleted(con: duckdb.DuckDBPyConnection, events: pl.DataF
 
 def _without_hidden(events: pl.DataFrame, hidden: pl.DataFrame) -> pl.DataFrame:
     """Events minus those by hidden accounts and the likes, reposts and follows of them; posts keep their text but
-    name no hidden account (mentions, the author replied to). Joins on the keys: the hidden list can be long."""
+    name no hidden account (mentions, the author replied to or quoted). Joins on the keys: the list can be long."""
     if not hidden.height:
         return events
     flagged = hidden.with_columns(at_hidden=pl.lit(True))
@@ -357,6 +357,11 @@ def _without_hidden(events: pl.DataFrame, hidden: pl.DataFrame) -> pl.DataFrame:
         .filter(~pl.col("at_hidden") | (pl.col("kind") == "post"))
         .with_columns(subject_did=pl.when(pl.col("at_hidden")).then(None).otherwise(pl.col("subject_did")))
         .drop("at_hidden")
+        # A quote names its author in the quoted post's at:// URI (mapping makes it a mention of them).
+        .with_columns(quoted=pl.col("quote_uri").str.extract(lakes.AT_AUTHOR, 1))
+        .join(flagged.rename({"did": "quoted"}), on=["network", "quoted"], how="left", maintain_order="left")
+        .with_columns(quote_uri=pl.when(pl.col("at_hidden").fill_null(False)).then(None).otherwise(pl.col("quote_uri")))
+        .drop("quoted", "at_hidden")
         .with_row_index("_row")
     )
     mentioned = (

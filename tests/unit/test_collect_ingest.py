@@ -666,6 +666,10 @@ def test_nothing_new_reaches_a_hidden_account_but_posts_naming_them_stay_without
     mention = {"operation": "create", "collection": "app.bsky.feed.post", "rkey": "3zp1", "cid": "d",
                "record": {"$type": "app.bsky.feed.post", "text": "hi @mira and @carol", "createdAt": CREATED,
                           "facets": [_facet("mention", did=MIRA), _facet("mention", did=CAROL)]}}  # fmt: skip
+    quote = {"operation": "create", "collection": "app.bsky.feed.post", "rkey": "3zq1", "cid": "e",
+             "record": {"$type": "app.bsky.feed.post", "text": "look at this", "createdAt": CREATED,
+                        "embed": {"$type": "app.bsky.embed.record",
+                                  "record": {"uri": MIRA_POST, "cid": "b"}}}}  # fmt: skip
     with warehouse.connect(tmp_path / "sway.duckdb") as con:
         _load(con, root, [_post_version("create", "Trail running at dawn", [], 1764921600000000)])
         _load(con, root, [DEACTIVATED % (MIRA, MIRA)])
@@ -673,8 +677,10 @@ def test_nothing_new_reaches_a_hidden_account_but_posts_naming_them_stay_without
             _frame(JONAS, 1764921602000000, "commit", follow),
             _frame(JONAS, 1764921603000000, "commit", mention),
             _like(CAROL, "3zl3", MIRA_POST, 1764921604000000),
+            _frame(CAROL, 1764921605000000, "commit", quote),
         ])  # fmt: skip
         assert _reactions_to(con, MIRA) == []
+        assert warehouse.scalar(con, "SELECT text FROM posts WHERE external_id LIKE '%3zq1'") == "look at this"
         assert _reactions_to(con, CAROL) == [("mention", JONAS)]
         assert warehouse.scalar(con, "SELECT text FROM posts WHERE external_id LIKE '%3zp1'") == "hi @mira and @carol"
 
