@@ -36,6 +36,7 @@ import duckdb
 from core import privacy
 from core.db import warehouse
 from core.db.warehouse import WarehouseError, base_table_columns, rows, scalar
+from core.topics.corrections import SHARED_CORRECTIONS_VERSION, share_operators_corrections
 
 MANIFEST = "sway-backup.json"
 FORMAT = 2  # 1: EXPORT DATABASE with schema.sql and load.sql, row counts only (no checksums): not restored
@@ -185,6 +186,7 @@ def restore(folder: Path, db: Path | None = None) -> BackupInfo:
     _refuse_if_in_use(target)
     secret, suppressed_keys = _erasures(target)
     instance = _instance_rows(target)
+    issued = _issued_ids(target)
     staging = target.with_name(target.name + ".restoring")
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)
@@ -195,6 +197,9 @@ def restore(folder: Path, db: Path | None = None) -> BackupInfo:
             _advance_sequences(con)
             _keep_suppressions(con, source, secret, suppressed_keys)
             _keep_instance(con, instance)
+            _keep_issued_ids(con, issued)
+            if manifest["schema_version"] < SHARED_CORRECTIONS_VERSION:
+                share_operators_corrections(con)  # migration 022's own update, for rows it never saw
             privacy.erase_suppressed(con)
         con.execute("CHECKPOINT")
         privacy.write_ledger(con, target)  # the merged list: a later restore onto a lost warehouse keeps it
@@ -360,6 +365,26 @@ def _instance_rows(target: Path) -> dict[str, list[tuple]] | None:
         return {t: rows(con, f"SELECT * FROM {t}") for t in _INSTANCE_TABLES}  # noqa: S608 - fixed names
     finally:
         con.close()
+
+
+def _issued_ids(target: Path) -> dict[str, int]:
+    """The current warehouse's highest ids ever issued (warehouse_meta issued_*), none if there is no file."""
+    if not target.exists():
+        return {}
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        return {k: int(v) for k, v in warehouse.get_meta(con).items() if k.startswith("issued_")}
+    finally:
+        con.close()
+
+
+def _keep_issued_ids(con: duckdb.DuckDBPyConnection, issued: dict[str, int]) -> None:
+    """Keep the higher of the current and the restored issued-id marks: ids handed out after the backup was taken
+    belong to people and posts it does not hold, and must not be handed out again."""
+    restored = warehouse.get_meta(con)
+    higher = {k: str(max(v, int(restored.get(k, 0)))) for k, v in issued.items()}
+    if higher:
+        warehouse.set_meta(con, higher)
 
 
 def _keep_instance(con: duckdb.DuckDBPyConnection, instance: dict[str, list[tuple]] | None) -> None:

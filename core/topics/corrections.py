@@ -183,6 +183,19 @@ _LATEST = """
 """
 
 
+# The schema version (migration 022) from which corrections say whether they are shared.
+SHARED_CORRECTIONS_VERSION = 22
+
+
+def share_operators_corrections(con: duckdb.DuckDBPyConnection) -> None:
+    """Mark shared the corrections the local workspace or an instance operator made: migration 022's update, for
+    corrections restored from a backup older than it (caller's transaction)."""
+    con.execute(
+        "UPDATE topic_corrections SET shared = corrected_by = 'local' "
+        "OR corrected_by IN (SELECT email FROM instance_operators)"
+    )
+
+
 def latest_actions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The latest shared word (an instance operator's) per corrected post and topic: post_id, topic, action
     (sorted by post). Only these change the topics every workspace sees."""

@@ -15,11 +15,18 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from core import privacy
 from core.backups import carry
 from core.backups import folder as backup
 from core.db import warehouse
+from core.db.connections import SharedWarehouse
 from core.db.warehouse import REPO_ROOT, WarehouseError
-from core.workspace import membership
+from core.demo.world import build_demo
+from core.ingest import import_files
+from core.ops import erase
+from core.topics.corrections import correct_post
+from core.workspace import audit, membership, operators
+from core.workspace.access import LOCAL
 
 
 def _everything(path) -> dict[str, list[tuple]]:
@@ -167,10 +174,6 @@ def test_restore_refuses_while_another_process_holds_the_warehouse(demo_copy, tm
 
 
 def test_a_rebuilt_world_keeps_workspaces_members_audit_and_suppressions(demo_copy):
-    from core import privacy
-    from core.demo.world import build_demo
-    from core.workspace import audit
-    from core.workspace.access import LOCAL
 
     con = warehouse.connect(demo_copy)
     membership.bootstrap(con, "Brand A", "alice@a.example")
@@ -370,8 +373,6 @@ def _rows_about(con, person_id: int, accounts: list[int], posts: list[int]) -> d
 
 
 def test_people_erased_after_a_backup_stay_erased_when_it_is_restored(demo_copy, tmp_path):
-    from core import privacy
-    from core.workspace.access import LOCAL
 
     con = warehouse.connect(demo_copy)
     person = warehouse.scalar(
@@ -401,10 +402,6 @@ def test_people_erased_after_a_backup_stay_erased_when_it_is_restored(demo_copy,
 
 
 def test_a_restore_onto_a_warehouse_moved_aside_keeps_everyone_erased_since_the_backup(demo_copy, tmp_path):
-    from core import privacy
-    from core.db.connections import SharedWarehouse
-    from core.ops import erase
-    from core.workspace.access import LOCAL
 
     _backup(demo_copy, tmp_path / "b")  # taken before the erasure
     con = warehouse.connect(demo_copy)
@@ -431,7 +428,6 @@ def test_a_restore_onto_a_warehouse_moved_aside_keeps_everyone_erased_since_the_
 
 
 def test_a_damaged_copy_of_the_erasure_list_refuses_the_restore(demo_copy, tmp_path):
-    from core import privacy
 
     _backup(demo_copy, tmp_path / "b")
     privacy.ledger_path(Path(demo_copy)).write_text('{"secret": "x", "keys": [', encoding="utf-8")
@@ -442,8 +438,6 @@ def test_a_damaged_copy_of_the_erasure_list_refuses_the_restore(demo_copy, tmp_p
 
 
 def test_a_backup_whose_erasures_use_another_key_is_refused(demo_copy, tmp_path):
-    from core import privacy
-    from core.workspace.access import LOCAL
 
     con = warehouse.connect(demo_copy)
     privacy.erase_person(con, LOCAL, 3)
@@ -461,7 +455,6 @@ def test_a_backup_whose_erasures_use_another_key_is_refused(demo_copy, tmp_path)
 
 
 def test_a_restore_keeps_the_current_operators_and_sign_in_bindings(demo_copy, tmp_path):
-    from core.workspace import operators
 
     con = warehouse.connect(demo_copy)
     operators.grant(con, "old-operator@a.example")
@@ -484,3 +477,47 @@ def test_a_restore_keeps_the_current_operators_and_sign_in_bindings(demo_copy, t
         ]
     finally:
         con.close()
+
+
+def test_a_restore_keeps_the_ids_issued_since_the_backup_from_being_issued_again(demo_copy, tmp_path):
+    _backup(demo_copy, tmp_path / "b")
+    extra = tmp_path / "accounts_extra.csv"
+    extra.write_text("network,account_id,handle\nblog,after-backup,newcomer\n", encoding="utf-8")
+    con = warehouse.connect(demo_copy)
+    import_files(con, [extra])
+    given = warehouse.scalar(con, "SELECT person_id FROM accounts WHERE external_id = 'after-backup'")
+    con.close()
+
+    backup.restore(tmp_path / "b", demo_copy)
+    later = tmp_path / "accounts_later.csv"
+    later.write_text("network,account_id,handle\nblog,after-restore,someone\n", encoding="utf-8")
+    con = warehouse.connect(demo_copy)
+    try:
+        assert not warehouse.scalar(con, "SELECT count(*) FROM accounts WHERE external_id = 'after-backup'")
+        import_files(con, [later])
+        assert warehouse.scalar(con, "SELECT person_id FROM accounts WHERE external_id = 'after-restore'") > given
+    finally:
+        con.close()
+
+
+def test_a_backup_from_before_shared_corrections_restores_the_operators_ones_as_shared(demo_copy, tmp_path):
+    con = warehouse.connect(demo_copy)
+    first, second = [p for (p,) in warehouse.rows(con, "SELECT post_id FROM posts ORDER BY post_id LIMIT 2")]
+    correct_post(con, LOCAL, first, add=["music"])
+    membership.bootstrap(con, "Brand A", "ed@brand.example")
+    editor = membership.access_for(con, "ed@brand.example", 2)
+    correct_post(con, editor, second, add=["music"])
+    con.close()
+    manifest = _backup(demo_copy, tmp_path / "b")
+    manifest["schema_version"] = 21  # written before migration 022: its corrections say nothing of sharing
+    (tmp_path / "b" / backup.MANIFEST).write_text(json.dumps(manifest))
+    frame = pl.read_parquet(tmp_path / "b" / "topic_corrections.parquet")
+    _rewrite(tmp_path / "b", "topic_corrections", frame.drop("shared"))
+
+    backup.restore(tmp_path / "b", demo_copy)
+    con = warehouse.connect(demo_copy)
+    try:
+        shared = warehouse.rows(con, "SELECT post_id, shared FROM topic_corrections ORDER BY post_id")
+    finally:
+        con.close()
+    assert shared == [(first, True), (second, False)]
