@@ -102,8 +102,16 @@ def write_ledger(con: duckdb.DuckDBPyConnection, db: Path) -> None:
     path = ledger_path(db)
     partial = path.with_name(path.name + ".partial")
     body = {"secret": secret, "keys": [[key, when.isoformat()] for key, when in keys]}
-    partial.write_text(json.dumps(body), encoding="utf-8")
+    with partial.open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps(body))
+        handle.flush()
+        os.fsync(handle.fileno())  # the bytes on disk before the rename makes them the copy
     os.replace(partial, path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # and the rename itself
+    finally:
+        os.close(folder)
 
 
 def read_ledger(db: Path) -> tuple[str | None, list[tuple[str, datetime]]]:

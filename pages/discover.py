@@ -233,7 +233,8 @@ chosen = selection.people_table(
             help="Each account's reactions in the window / (its posts in the window × its followers), pooled over "
             "all their accounts; order by it with Sort by above"
             + (
-                ". The engagement filter tests one account on the chosen networks, so this can be lower than it"
+                ". The engagement filter tests one account on the chosen networks, so this can differ from the "
+                "rate it tested"
                 if filters.networks
                 else ""
             ),

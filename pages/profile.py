@@ -71,7 +71,8 @@ engagement.metric(
     "Engagement rate",
     rate_card(h.engagement_rate),
     border=True,
-    help=f"{rate_text(h.engagement_rate)}: reactions received in the window / (posts in the window × audience)",
+    help=f"{rate_text(h.engagement_rate)}: each account's reactions in the window / (its posts in the window × its "
+    "followers), pooled over all their accounts",
 )
 reach.metric(  # "Reactions received" is cut short in a fifth of the page: the help says what is counted
     "Reactions", f"{h.reactions:,}", border=True, help=f"Received from others on {h.posts:,} posts in the window"
