@@ -408,9 +408,9 @@ CASES = {
     "a list in a cell": Case(
         {"accounts.jsonl": b'{"network": "blog", "account_id": "x", "handle": ["a", "b"]}\n'},
         "accounts.jsonl",
-        None,
+        1,
         "handle",
-        ("lists or records",),
+        ("holds a list", "one plain value"),
     ),
     "all or nothing: a good file and a bad one": Case(
         {
