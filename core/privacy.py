@@ -9,7 +9,6 @@ their account and person keys (suppressed_keys) that the importer checks.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -19,7 +18,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from core.db.ids import issued_now, note_issued
 from core.db.warehouse import base_table_columns, get_meta, rows, scalar, set_meta, transaction
+from core.durable import replace_durably
 from core.workspace import audit
 from core.workspace.access import Access
 from core.workspace.authorize import authorize_operator
@@ -99,19 +100,8 @@ def write_ledger(con: duckdb.DuckDBPyConnection, db: Path) -> None:
     if secret is None:
         return
     keys = rows(con, "SELECT key_hash, suppressed_at FROM suppressed_keys ORDER BY key_hash")
-    path = ledger_path(db)
-    partial = path.with_name(path.name + ".partial")
-    body = {"secret": secret, "keys": [[key, when.isoformat()] for key, when in keys]}
-    with partial.open("w", encoding="utf-8") as handle:
-        handle.write(json.dumps(body))
-        handle.flush()
-        os.fsync(handle.fileno())  # the bytes on disk before the rename makes them the copy
-    os.replace(partial, path)
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)  # and the rename itself
-    finally:
-        os.close(folder)
+    body = json.dumps({"secret": secret, "keys": [[key, when.isoformat()] for key, when in keys]})
+    replace_durably(ledger_path(db), lambda handle: handle.write(body.encode("utf-8")))
 
 
 def read_ledger(db: Path) -> tuple[str | None, list[tuple[str, datetime]]]:
@@ -226,6 +216,7 @@ def _delete_everywhere(con: duckdb.DuckDBPyConnection, person_id: int | None) ->
     """Delete every row that refers to the person, their accounts or posts (by id, or by their text keys in the
     live collectors' bookkeeping); rows removed per table."""
     removed: dict[str, int] = {}
+    note_issued(con, issued_now(con))  # their ids, perhaps the highest, are never handed out again
     for table, columns in base_table_columns(con).items():
         if table in _KEEP:
             continue

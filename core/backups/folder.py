@@ -35,6 +35,7 @@ import duckdb
 
 from core import privacy
 from core.db import warehouse
+from core.db.ids import issued_now, last_issued, note_issued
 from core.db.warehouse import WarehouseError, base_table_columns, rows, scalar
 from core.topics.corrections import SHARED_CORRECTIONS_VERSION, share_operators_corrections
 
@@ -197,7 +198,8 @@ def restore(folder: Path, db: Path | None = None) -> BackupInfo:
             _advance_sequences(con)
             _keep_suppressions(con, source, secret, suppressed_keys)
             _keep_instance(con, instance)
-            _keep_issued_ids(con, issued)
+            # Ids handed out after the backup was taken are not handed out again (a plain round trip adds nothing).
+            note_issued(con, {column: n for column, n in issued.items() if n > last_issued(con, column)})
             if manifest["schema_version"] < SHARED_CORRECTIONS_VERSION:
                 share_operators_corrections(con)  # migration 022's own update, for rows it never saw
             privacy.erase_suppressed(con)
@@ -368,23 +370,14 @@ def _instance_rows(target: Path) -> dict[str, list[tuple]] | None:
 
 
 def _issued_ids(target: Path) -> dict[str, int]:
-    """The current warehouse's highest ids ever issued (warehouse_meta issued_*), none if there is no file."""
+    """The current warehouse's highest ids ever issued (core.db.ids), none if there is no file."""
     if not target.exists():
         return {}
     con = duckdb.connect(str(target), read_only=True)
     try:
-        return {k: int(v) for k, v in warehouse.get_meta(con).items() if k.startswith("issued_")}
+        return issued_now(con)
     finally:
         con.close()
-
-
-def _keep_issued_ids(con: duckdb.DuckDBPyConnection, issued: dict[str, int]) -> None:
-    """Keep the higher of the current and the restored issued-id marks: ids handed out after the backup was taken
-    belong to people and posts it does not hold, and must not be handed out again."""
-    restored = warehouse.get_meta(con)
-    higher = {k: str(max(v, int(restored.get(k, 0)))) for k, v in issued.items()}
-    if higher:
-        warehouse.set_meta(con, higher)
 
 
 def _keep_instance(con: duckdb.DuckDBPyConnection, instance: dict[str, list[tuple]] | None) -> None:

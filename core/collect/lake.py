@@ -15,7 +15,6 @@ later look's like after the earlier look's deletion or list, never before).
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from dataclasses import dataclass
@@ -28,9 +27,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from core.collect.events import LAKE_SCHEMA
+from core.durable import PARTIAL, replace_durably
 
 SUFFIX = ".parquet"
-PARTIAL = ".partial"
 STREAM, LOOKUP = "s", "b"
 
 
@@ -62,23 +61,9 @@ def write_segment(lake: Path, network: str, batch: pa.RecordBatch, *, stream: bo
     folder.mkdir(parents=True, exist_ok=True)
     source = STREAM if stream else LOOKUP
     final = folder / f"{first:016d}-{last:016d}-{source}{uuid.uuid4().hex[:8]}{SUFFIX}"
-    partial = final.with_name(final.name + PARTIAL)
-    with partial.open("wb") as handle:
-        pq.write_table(pa.Table.from_batches([batch], schema=LAKE_SCHEMA), handle, compression="zstd")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, final)
-    _fsync_dir(folder)
+    table = pa.Table.from_batches([batch], schema=LAKE_SCHEMA)
+    replace_durably(final, lambda handle: pq.write_table(table, handle, compression="zstd"))
     return Segment(first, last, final.relative_to(lake).as_posix(), network, stream)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (the directory entry), not only the file's bytes."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _without_names(table: pa.Table, named: pa.Array, owners: pa.Array) -> pa.Table:
@@ -189,11 +174,5 @@ def forget(lake: Path, network: str, external_ids: set[str], among: list[Segment
         keep = pc.invert(pc.or_kleene(pc.fill_null(theirs, False), pc.and_(mentioning, pc.invert(listed))))
         kept = _without_names(table, named, owners).filter(keep)
         removed += table.num_rows - kept.num_rows
-        partial = path.with_name(path.name + PARTIAL)
-        with partial.open("wb") as handle:
-            pq.write_table(kept, handle, compression="zstd")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-        _fsync_dir(path.parent)
+        replace_durably(path, lambda handle, kept=kept: pq.write_table(kept, handle, compression="zstd"))
     return removed

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from core.db.warehouse import get_meta, scalar, set_meta
+from core.db.ids import last_issued, note_issued
 from core.ingest.errors import FileRef
 from core.ingest.frames import Batch
 from core.progress import Progress
@@ -78,7 +78,7 @@ class LoadCounts:
 def load(con: duckdb.DuckDBPyConnection, batch: Batch, files: Sequence[FileRef], progress: Progress) -> LoadCounts:
     """Insert what `batch` adds; call inside a transaction. Unknown references raise before any write."""
     progress(0.0, "Matching accounts with the warehouse")
-    last_account = _last_issued(con, "account_id", "SELECT coalesce(max(account_id), 0) FROM accounts")
+    last_account = last_issued(con, "account_id")
     accounts, people, account_ids = _new_accounts(con, batch, last_account)
     progress(0.2, "Matching posts with the warehouse")
     posts = _attach(batch.posts, account_ids, "account_key", "account_id")
@@ -105,26 +105,10 @@ def load(con: duckdb.DuckDBPyConnection, batch: Batch, files: Sequence[FileRef],
         "posts": batch.posts.select(*KEY, "file").unique().height,
         "interactions": batch.interactions.height,
     }
-    _note_issued(con, {"person_id": people, "account_id": accounts, "post_id": new_posts})
+    issued = {"person_id": people, "account_id": accounts, "post_id": new_posts}
+    note_issued(con, {column: int(frame[column].max()) for column, frame in issued.items() if frame.height})
     added = {table: frame.height for table, frame in new.items()}
     return LoadCounts(added, {table: offered[table] - added[table] for table in offered})
-
-
-def _last_issued(con: duckdb.DuckDBPyConnection, column: str, stored_max: str) -> int:
-    """The highest `column` id ever handed out: new rows start above it.
-
-    An id is never given twice. A person erased, or a post deleted on its network, frees the highest id; handed out
-    again it would make a bookmarked profile, a selection kept in a browser session or a record naming the id
-    point at someone else. Warehouses from before this mark start from their stored maximum.
-    """
-    return max(int(scalar(con, stored_max)), int(get_meta(con).get(f"issued_{column}", 0)))
-
-
-def _note_issued(con: duckdb.DuckDBPyConnection, new: dict[str, pl.DataFrame]) -> None:
-    """Remember the highest id handed out per column (warehouse_meta issued_<column>), for _last_issued."""
-    issued = {f"issued_{column}": int(frame[column].max()) for column, frame in new.items() if frame.height}
-    if issued:
-        set_meta(con, issued)
 
 
 @contextmanager
@@ -174,7 +158,7 @@ def _new_accounts(
         )
     )
     people_stored = _stored(con, _STORED_PEOPLE, accounts.select("person_key").unique())
-    last_person = _last_issued(con, "person_id", "SELECT coalesce(max(person_id), 0) FROM people")
+    last_person = last_issued(con, "person_id")
     people = (
         accounts.join(people_stored, on="person_key", how="anti")
         .group_by("person_key", maintain_order=True)  # accounts are in id order: a person is named after its first
@@ -203,7 +187,7 @@ def _new_posts(
         .unique()
     )
     stored = _stored(con, _STORED_POSTS, wanted)
-    last_post = _last_issued(con, "post_id", "SELECT coalesce(max(post_id), 0) FROM posts")
+    last_post = last_issued(con, "post_id")
     new = (
         posts.sort("file", "line")
         .unique(KEY, keep="first", maintain_order=True)

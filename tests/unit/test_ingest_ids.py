@@ -56,3 +56,12 @@ def test_a_deleted_posts_id_goes_to_no_other_post(tmp_path):
     _import(con, tmp_path, "later", ["a-1"], [("p-3", "a-1")])
     assert _id(con, "SELECT post_id FROM posts WHERE external_id = ?", "p-3") > deleted
     con.close()
+
+
+def test_erasing_the_newest_person_of_a_world_built_without_marks_frees_no_id(demo_copy, tmp_path):
+    con = warehouse.connect(demo_copy)  # the demo world is generated, not loaded: it has no issued marks
+    newest = warehouse.scalar(con, "SELECT max(person_id) FROM people")
+    privacy.erase_person(con, LOCAL, newest)
+    _import(con, tmp_path, "later", ["a-9"])
+    assert _id(con, "SELECT person_id FROM accounts WHERE external_id = ?", "a-9") > newest
+    con.close()
