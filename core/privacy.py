@@ -21,6 +21,7 @@ import polars as pl
 from core.db.ids import issued_now, note_issued
 from core.db.warehouse import base_table_columns, get_meta, rows, scalar, set_meta, transaction
 from core.durable import replace_durably
+from core.mention_redaction import mentions_frame, redacted
 from core.workspace import audit
 from core.workspace.access import Access
 from core.workspace.authorize import authorize_operator
@@ -49,6 +50,21 @@ _SUPPRESS_PERSON = """
     INSERT OR IGNORE INTO suppressed_keys
     SELECT sha256(? || '|person|' || external_id), ? FROM people WHERE person_id = ?
 """
+# Their handles too, lower-cased, so a mention of one in what others wrote can be blanked now and in later imports.
+_SUPPRESS_HANDLES = """
+    INSERT OR IGNORE INTO suppressed_keys
+    SELECT sha256(? || '|handle|' || network::VARCHAR || '|' || lower(handle)), ? FROM erase_accounts
+    WHERE coalesce(handle, '') <> ''
+"""
+_ERASED_HANDLES = """
+    SELECT DISTINCT network, handle FROM sway_suppress_handles
+    WHERE sha256(? || '|handle|' || network || '|' || handle) IN (SELECT key_hash FROM suppressed_keys)
+"""
+# What others wrote in their own words, which can mention an erased person's handle: (table, id, text column).
+_FREE_TEXT = (("posts", "post_id", "text"), ("accounts", "account_id", "bio"))
+# Discover's word index (core/discover/index.py) cuts each post's words once, as a post's text never changes but
+# here: a post whose handle mention is blanked leaves it, and the next Discover build indexes its new text.
+_WORD_INDEX = ("discovery_terms", "discovery_documents")
 _HIDDEN_ACCOUNTS = """
     SELECT network, external_id FROM sway_suppress_keys
     WHERE sha256(? || '|account|' || network || '|' || external_id) IN (SELECT key_hash FROM suppressed_keys)
@@ -68,13 +84,15 @@ class ErasureReport:
     """Rows removed per table (no personal data: this is what the audit log keeps)."""
 
     removed: dict[str, int]
+    blanked: int = 0  # others' posts, bios and copies of posts whose @mentions of them were blanked
 
     def summary(self) -> str:
         """One line for the CLI and the app."""
         total = sum(self.removed.values())
+        mentions = f" Their handle was blanked in {self.blanked:,} others' posts or bios." if self.blanked else ""
         return (
             f"Erased one person: {self.removed.get('accounts', 0)} accounts, {self.removed.get('posts', 0)} posts "
-            f"and {total:,} rows in all. Their accounts will be left out of later imports."
+            f"and {total:,} rows in all.{mentions} Their accounts will be left out of later imports."
         )
 
 
@@ -143,7 +161,7 @@ def erase_person(con: duckdb.DuckDBPyConnection, access: Access, person_id: int)
             raise ErasureError(f"There is no person {person_id} in Sway. Check the id on their profile page.")
         secret = _ensure_secret(con)
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE erase_accounts AS SELECT account_id, network, external_id "
+            "CREATE OR REPLACE TEMP TABLE erase_accounts AS SELECT account_id, network, external_id, handle "
             "FROM accounts WHERE person_id = ?",
             [person_id],
         )
@@ -151,16 +169,23 @@ def erase_person(con: duckdb.DuckDBPyConnection, access: Access, person_id: int)
         now = datetime.now()
         con.execute(_SUPPRESS_ACCOUNTS, [secret, now])
         con.execute(_SUPPRESS_PERSON, [secret, now, person_id])
+        con.execute(_SUPPRESS_HANDLES, [secret, now])
+        blanked = blank_erased_mentions(con)
         removed = _delete_everywhere(con, person_id)
         con.execute("DROP TABLE erase_accounts")
         con.execute("DROP TABLE erase_posts")
-        report = ErasureReport(removed)
+        report = ErasureReport(removed, blanked)
         scrubbed = audit.forget_person(con, person_id)
         audit.record(
             con,
             access,
             "erase",
-            {"rows_removed": sum(removed.values()), **removed, "audit_entries_scrubbed": scrubbed},
+            {
+                "rows_removed": sum(removed.values()),
+                **removed,
+                "audit_entries_scrubbed": scrubbed,
+                "mentions_blanked": blanked,
+            },
             shared=True,
         )
     return report
@@ -276,14 +301,15 @@ def _forget_text_copies(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return removed
 
 
-def erase_suppressed(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def erase_suppressed(con: duckdb.DuckDBPyConnection) -> ErasureReport:
     """Delete the accounts whose keys are suppressed, everything derived from them, and the people suppressed or
-    left without accounts; rows removed per table. A restore and a demo rebuild call this so an old backup or a
-    regenerated world brings no one back; the audit entries naming a removed person lose their id, as on erasure.
+    left without accounts, and blank their handles where others mention them; what was removed and blanked. A
+    restore and a demo rebuild call this so an old backup or a regenerated world brings no one back; the audit
+    entries naming a removed person lose their id, as on erasure.
     """
     secret = _secret(con)
     if secret is None:
-        return {}
+        return ErasureReport({})
     removed: dict[str, int] = {}
     with transaction(con):
         con.execute(
@@ -308,9 +334,77 @@ def erase_suppressed(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                 removed[table] = removed.get(table, 0) + count
             if person_id is not None:
                 audit.forget_person(con, person_id)  # as erase_person does: no entry names them after a restore
+        blanked = blank_erased_mentions(con)  # what others wrote about them, in the restored or rebuilt world
         con.execute("DROP TABLE erase_accounts")
         con.execute("DROP TABLE erase_posts")
-    return {table: count for table, count in removed.items() if count}
+    return ErasureReport({table: count for table, count in removed.items() if count}, blanked)
+
+
+def erased_handles_among(con: duckdb.DuckDBPyConnection, handles: pl.DataFrame) -> pl.DataFrame:
+    """Which of these (network, handle) pairs, handles lower-cased, were erased people's; empty when none were."""
+    erased = pl.DataFrame(schema={"network": pl.String, "handle": pl.String})
+    secret = _secret(con)
+    if secret is None or not handles.height or not suppressed_count(con):
+        return erased
+    con.register("sway_suppress_handles", handles.select("network", "handle"))
+    try:
+        return con.sql(_ERASED_HANDLES, params=[secret]).pl().cast(erased.schema)
+    finally:
+        con.unregister("sway_suppress_handles")
+
+
+def blank_mentions(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """`frame` (with a `network` column) with the @mentions of erased people's handles in `column` blanked: for
+    what an import or a live load is about to store."""
+    if not frame.height or (_secret(con) is None) or not suppressed_count(con):
+        return frame
+    mentions = mentions_frame(range(frame.height), frame["network"], frame[column])
+    erased = erased_handles_among(con, mentions.select("network", "handle").unique())
+    if not erased.height:
+        return frame
+    return frame.with_columns(redacted(frame[column], frame["network"], erased))
+
+
+def blank_erased_mentions(con: duckdb.DuckDBPyConnection) -> int:
+    """Blank the @mentions of erased people's handles in every stored post and bio, and in the copies of those
+    posts' texts (tables with post_id and text, as _forget_text_copies finds them); how many rows changed.
+
+    Caller's transaction. Erasure and erase_suppressed (a restore, a demo rebuild) call it; the changed posts leave
+    Discover's word index, and the next Discover build indexes them and the changed bios again.
+    """
+    changed = 0
+    for table, id_column, column in _FREE_TEXT:
+        found = con.sql(
+            f"SELECT {id_column} AS id, network::VARCHAR AS network, {column} AS text FROM {table} "  # noqa: S608
+            f"WHERE contains({column}, '@')"  # fixed names from _FREE_TEXT
+        ).pl()
+        mentions = mentions_frame(found["id"], found["network"], found["text"])
+        erased = erased_handles_among(con, mentions.select("network", "handle").unique())
+        if not erased.height:
+            continue
+        named = found.join(mentions.join(erased, on=["network", "handle"], how="semi"), on="id", how="semi")
+        edits = named.with_columns(new_text=redacted(named["text"], named["network"], erased)).filter(
+            pl.col("text") != pl.col("new_text")
+        )
+        con.register("sway_blanked", edits)
+        try:
+            con.execute(
+                f"UPDATE {table} SET {column} = b.new_text FROM sway_blanked b "  # noqa: S608 - fixed names
+                f"WHERE {table}.{id_column} = b.id"
+            )
+            if table == "posts":
+                for index in _WORD_INDEX:
+                    con.execute(f"DELETE FROM {index} WHERE post_id IN (SELECT id FROM sway_blanked)")  # noqa: S608
+                for copies, columns in base_table_columns(con).items():
+                    if copies not in _KEEP and "post_id" in columns and "text" in columns:
+                        con.execute(
+                            f'UPDATE "{copies}" SET text = b.new_text FROM sway_blanked b '  # noqa: S608 - catalog name
+                            f'WHERE "{copies}".post_id = b.id AND "{copies}".text = b.text'
+                        )
+        finally:
+            con.unregister("sway_blanked")
+        changed += edits.height
+    return changed
 
 
 def suppressed_count(con: duckdb.DuckDBPyConnection) -> int:

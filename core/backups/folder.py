@@ -37,6 +37,7 @@ from core import privacy
 from core.db import warehouse
 from core.db.ids import issued_now, last_issued, note_issued
 from core.db.warehouse import WarehouseError, base_table_columns, rows, scalar
+from core.discover.build import build_discovery, build_info
 from core.topics.corrections import SHARED_CORRECTIONS_VERSION, share_operators_corrections
 
 MANIFEST = "sway-backup.json"
@@ -202,7 +203,9 @@ def restore(folder: Path, db: Path | None = None) -> BackupInfo:
             note_issued(con, {column: n for column, n in issued.items() if n > last_issued(con, column)})
             if manifest["schema_version"] < SHARED_CORRECTIONS_VERSION:
                 share_operators_corrections(con)  # migration 022's own update, for rows it never saw
-            privacy.erase_suppressed(con)
+            erased = privacy.erase_suppressed(con)
+        if erased.blanked and build_info(con) is not None:
+            build_discovery(con)  # the posts and bios in which an erased person's handle was blanked, indexed anew
         con.execute("CHECKPOINT")
         privacy.write_ledger(con, target)  # the merged list: a later restore onto a lost warehouse keeps it
     except BaseException:

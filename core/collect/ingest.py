@@ -40,7 +40,14 @@ from core.ingest.load import (
     update_profiles,
 )
 from core.ingest.suppression import without_erased
-from core.privacy import naming_erased, suppressed_count, suppressed_keys_among
+from core.mention_redaction import mentions_frame
+from core.privacy import (
+    blank_mentions,
+    erased_handles_among,
+    naming_erased,
+    suppressed_count,
+    suppressed_keys_among,
+)
 from core.progress import Progress, silent
 
 MAX_SEGMENTS = 2_000  # per run, bounding one transaction after a long outage; the next run takes the rest
@@ -171,7 +178,7 @@ def _load_batch(
     relink_replies(con, replies)  # after the load: the new versions have their ids
     _remember_records(con, mapped.records)
     if mapped.profiles.height:
-        update_profiles(con, mapped.profiles)
+        update_profiles(con, blank_mentions(con, mapped.profiles, "bio"))  # as the load did for new accounts' bios
     deleted = taken_back + _apply_deletes(con, mapped.deletes, made)
     return counts.added, deleted, hidden
 
@@ -183,9 +190,10 @@ def _forget_erased(
     what they do on the network, and the lake must not keep it (the load below leaves them out of the warehouse).
     Returns `events` with erased people taken out of the `listed` rows that name them among others (lakes.forget
     does the same in the files), so a list still does its work for everyone else."""
-    if not (erased := _erased_ids(con, network, events)):
+    erased, handles = _erased_ids(con, network, events), _erased_handles(con, network, events)
+    if not erased and not handles:
         return events
-    lakes.forget(lake, network, erased, among=chosen)
+    lakes.forget(lake, network, erased, among=chosen, handles=handles)
     gone = pl.lit(sorted(erased), dtype=pl.List(pl.String))
     return events.with_columns(
         mentions=pl.when(pl.col("kind") == "listed")
@@ -215,6 +223,20 @@ def _erased_ids(con: duckdb.DuckDBPyConnection, network: str, events: pl.DataFra
     return set(hidden["external_id"])
 
 
+def _erased_handles(con: duckdb.DuckDBPyConnection, network: str, events: pl.DataFrame) -> frozenset[str]:
+    """The erased people's handles (lower case) that the texts and bios of `events` mention, found by hashing every
+    handle mentioned as the suppression list does."""
+    if not suppressed_count(con):
+        return frozenset()
+    mentions = pl.concat(
+        [
+            mentions_frame(range(events.height), pl.Series([network] * events.height), events[column])
+            for column in lakes.WORDS_COLUMNS
+        ]
+    )
+    return frozenset(erased_handles_among(con, mentions.select("network", "handle").unique())["handle"])
+
+
 def scrub_pending(con: duckdb.DuckDBPyConnection, network: str) -> bool:
     """Whether `network`'s lake may still hold events of someone erased: people were erased since its last scrub
     that succeeded (it failed, or the warehouse was restored from before it)."""
@@ -223,9 +245,10 @@ def scrub_pending(con: duckdb.DuckDBPyConnection, network: str) -> bool:
 
 def scrub_erased(con: duckdb.DuckDBPyConnection, lake: Path, network: str) -> int:
     """When a scrub is pending, remove every event by, about or mentioning an erased person from all of `network`'s
-    segments and note the lake scrubbed; events removed. Erasure runs it, and every load first, so a scrub that
-    failed is retried until it succeeds (a load's own scrub reaches only the new segments). Files left by
-    interrupted writes are deleted first, scrub pending or not (lake.sweep_partials).
+    segments, blank their handles in others' texts and bios there, and note the lake scrubbed; events removed.
+    Erasure runs it, and every load first, so a scrub that failed is retried until it succeeds (a load's own scrub
+    reaches only the new segments). Files left by interrupted writes are deleted first, scrub pending or not
+    (lake.sweep_partials).
     """
     try:
         lakes.sweep_partials(lake, network)
@@ -258,10 +281,11 @@ def _scrubbed_keys(con: duckdb.DuckDBPyConnection, network: str) -> int:
 
 
 def _scrub_segment(con: duckdb.DuckDBPyConnection, lake: Path, network: str, segment: lakes.Segment) -> int:
-    """Remove erased people's events from one segment, read first for the ids it names; events removed."""
-    events = pl.from_arrow(lakes.read_segments(lake, [segment], lakes.NAMING_COLUMNS))
-    erased = _erased_ids(con, network, events)
-    return lakes.forget(lake, network, erased, among=[segment]) if erased else 0
+    """Remove erased people's events from one segment and blank their handles in others' words, read first for the
+    ids and handles it names; events removed."""
+    events = pl.from_arrow(lakes.read_segments(lake, [segment], (*lakes.NAMING_COLUMNS, *lakes.WORDS_COLUMNS)))
+    erased, handles = _erased_ids(con, network, events), _erased_handles(con, network, events)
+    return lakes.forget(lake, network, erased, among=[segment], handles=handles) if erased or handles else 0
 
 
 def _apply_statuses(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> int:

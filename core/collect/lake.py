@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 
 from core.collect.events import LAKE_SCHEMA
 from core.durable import PARTIAL, replace_durably
+from core.mention_redaction import redact
 
 SUFFIX = ".parquet"
 STREAM, LOOKUP = "s", "b"
@@ -119,6 +120,18 @@ def sweep_partials(lake: Path, network: str) -> int:
     return swept
 
 
+def _blanked(table: pa.Table, handles: frozenset[str]) -> tuple[pa.Table, bool]:
+    """`table` with the @mentions of `handles` blanked in its WORDS_COLUMNS, and whether any was."""
+    changed = False
+    for column in WORDS_COLUMNS if handles else ():
+        values = table[column].to_pylist()
+        new = [redact(v, handles) if v and "@" in v else v for v in values]
+        if new != values:
+            table = table.set_column(table.schema.get_field_index(column), column, pa.array(new, pa.string()))
+            changed = True
+    return table, changed
+
+
 def stored_cursor(lake: Path, network: str) -> int | None:
     """The last stream cursor durably stored for `network`, or None before the first segment."""
     stored = [s.last_us for s in segments(lake, network) if s.stream]
@@ -143,17 +156,25 @@ def event_count(lake: Path, segment: Segment) -> int:
 RECORD_COLUMNS = ("uri", "parent_uri", "quote_uri", "subject")
 AT_AUTHOR = r"^at://(?P<did>[^/]+)/"
 NAMING_COLUMNS = ("did", "subject_did", "mentions", *RECORD_COLUMNS)  # every column that can name an account
+WORDS_COLUMNS = ("text", "bio")  # what people wrote, where a handle can be mentioned
 
 
-def forget(lake: Path, network: str, external_ids: set[str], among: list[Segment] | None = None) -> int:
+def forget(
+    lake: Path,
+    network: str,
+    external_ids: set[str],
+    among: list[Segment] | None = None,
+    handles: frozenset[str] = frozenset(),
+) -> int:
     """Rewrite every segment of `network` (or only those `among`) that holds an event by, about or mentioning
-    these accounts without it; how many events were removed. A `listed` row (core/collect/recheck.py) that names
-    them among who reacted keeps the others, without them.
+    these accounts without it, and with the @mentions of `handles` (lower case) in others' texts and bios blanked;
+    how many events were removed. A `listed` row (core/collect/recheck.py) that names them among who reacted keeps
+    the others, without them.
 
     An erased person stays erased in the lake's bytes too: each touched segment is written anew under a temporary
     name and renamed over the old one (same name, so it is not loaded again), like any segment write.
     """
-    if not external_ids:
+    if not external_ids and not handles:
         return 0
     ids = pa.array(sorted(external_ids), pa.string())
     removed = 0
@@ -166,7 +187,8 @@ def forget(lake: Path, network: str, external_ids: set[str], among: list[Segment
             theirs = pc.or_kleene(theirs, pc.is_in(author, ids))
         mentions = pc.list_flatten(table["mentions"])
         named = pc.is_in(mentions, ids)
-        if not pc.any(theirs).as_py() and not pc.any(named).as_py():
+        table, blanked = _blanked(table, handles)
+        if not pc.any(theirs).as_py() and not pc.any(named).as_py() and not blanked:
             continue
         owners = pc.list_parent_indices(table["mentions"])
         mentioning = pc.is_in(pa.array(range(table.num_rows)), pc.filter(owners, named))

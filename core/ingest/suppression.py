@@ -1,4 +1,5 @@
-"""Keeping erased people out of an import: their accounts, posts and every interaction they took part in."""
+"""Keeping erased people out of an import: their accounts, posts and every interaction they took part in, and their
+handles out of what others wrote."""
 
 from __future__ import annotations
 
@@ -8,11 +9,19 @@ import duckdb
 import polars as pl
 
 from core.ingest.frames import Batch
-from core.privacy import suppressed_keys_among
+from core.privacy import blank_mentions, suppressed_keys_among
 
 
 def without_erased(con: duckdb.DuckDBPyConnection, batch: Batch) -> Batch:
-    """`batch` without the accounts of erased people, their posts and the interactions they took part in."""
+    """`batch` without the accounts of erased people, their posts and the interactions they took part in, and with
+    the @mentions of their handles in others' posts and bios blanked."""
+    batch = _without_erased_people(con, batch)
+    return dataclasses.replace(
+        batch, accounts=blank_mentions(con, batch.accounts, "bio"), posts=blank_mentions(con, batch.posts, "text")
+    )
+
+
+def _without_erased_people(con: duckdb.DuckDBPyConnection, batch: Batch) -> Batch:
     keys = pl.concat(
         [
             batch.accounts.select("network", "external_id"),

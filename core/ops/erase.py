@@ -13,6 +13,7 @@ from core.collect.lake import lake_dir
 from core.collect.status import forget_raw_samples
 from core.db import warehouse
 from core.db.connections import SharedWarehouse
+from core.discover.build import build_discovery, build_info
 from core.ops.lock import exclusive
 from core.privacy import erase_person, ledger_path, write_ledger
 from core.progress import Progress, silent
@@ -20,6 +21,7 @@ from core.vocabulary import LIVE_NETWORKS
 from core.workspace.access import Access
 from core.workspace.authorize import authorize_operator
 
+REINDEXING = "Updating Discover's word index for the posts and bios that mentioned them"
 SCRUBBING = "Removing their events from the live collectors' lake"
 REWRITING = "Rewriting the warehouse so nothing of them remains"
 # warehouse_meta key set while the file may still hold erased rows' bytes: from just before a rewrite until it is
@@ -31,7 +33,8 @@ def erase(shared: SharedWarehouse, access: Access, *, person_id: int, progress: 
     """Erase one person everywhere and suppress their accounts in later imports; instance operators only (people
     are shared by every workspace).
 
-    erase_person authorizes, erases and writes the audit entry in one transaction. DuckDB keeps deleted rows' bytes
+    erase_person authorizes, erases, blanks their handle where others mention it and writes the audit entry in one
+    transaction; Discover's word index then takes the changed texts in again. DuckDB keeps deleted rows' bytes
     in its file, so the warehouse is then copied table by table into a new file that replaces it (readers keep the
     old one until the swap, and an edit saved during the copy is copied too: SharedWarehouse.rewrite). The lock
     is held throughout, so no refresh, import or backup runs meanwhile. Their events in the live collectors' lake
@@ -43,6 +46,9 @@ def erase(shared: SharedWarehouse, access: Access, *, person_id: int, progress: 
         con = shared.cursor()
         report = erase_person(con, access, int(person_id))
         lines = [report.summary(), *_copy_erasure_list(con, shared.path)]
+        if report.blanked and build_info(con) is not None:
+            progress(0.05, REINDEXING)
+            build_discovery(con)  # others' posts and bios that mentioned them, searchable again without their handle
         progress(0.1, SCRUBBING)
         lines += _scrub_lake(con, lake_dir(shared.path), progress)
         progress(0.2, REWRITING)

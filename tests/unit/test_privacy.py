@@ -7,9 +7,13 @@ import shutil
 import pytest
 
 from core import privacy
+from core.backups import folder as backup
 from core.campaigns import members, records
 from core.db import ids, warehouse
 from core.db.connections import SharedWarehouse
+from core.discover.build import build_discovery
+from core.discover.filters import Filters
+from core.discover.search import search
 from core.ingest import import_files
 from core.ops import erase, refresh
 from core.topics.corrections import correct_post
@@ -286,7 +290,7 @@ def _erase_and_check(shared: SharedWarehouse, person: int, mark: str) -> None:
     con = shared.cursor()
     after = _counts(con)
     details = json.loads(warehouse.scalar(con, "SELECT details FROM audit_log ORDER BY audit_id DESC LIMIT 1"))
-    added = {"audit_log": 1, "suppressed_keys": details["accounts"] + 1}
+    added = {"audit_log": 1, "suppressed_keys": 2 * details["accounts"] + 1}  # each account's key and handle, their key
     added["collect_lake_scrubs"] = len(LIVE_NETWORKS) - before["collect_lake_scrubs"]  # each lake noted scrubbed
     # The secret and the highest ids issued (core.db.ids), written by the first erasure of this generated world.
     added["warehouse_meta"] = 1 + len(ids.ID_TABLES) if first else 0
@@ -443,3 +447,125 @@ def test_an_erasure_with_no_concurrent_write_copies_once(world, monkeypatch):
     finally:
         shared.close()
     assert made == [1]
+
+
+def _bio(con, account: int) -> str:
+    return warehouse.scalar(con, "SELECT bio FROM accounts WHERE account_id = ?", [account])
+
+
+def _mention_them(con, person: int) -> tuple[str, int, int]:
+    """Another person's latest post and another account's bio, on the network of `person`'s first account, mention
+    that account's handle, and a topic correction copies the post; (handle, post, account). Discover is rebuilt and
+    everything checkpointed, so the mentions are in the index and in the file."""
+    handle, network = warehouse.rows(
+        con, "SELECT handle, network FROM accounts WHERE person_id = ? ORDER BY account_id LIMIT 1", [person]
+    )[0]
+    post, account = warehouse.rows(
+        con,
+        "SELECT p.post_id, p.account_id FROM posts p JOIN accounts a USING (account_id) "
+        "WHERE a.person_id <> ? AND a.network = ? AND p.kind = 'post' ORDER BY p.posted_at DESC LIMIT 1",
+        [person, network],
+    )[0]
+    con.execute(
+        "UPDATE posts SET text = ? WHERE post_id = ?",
+        [f"Loved the zorblax launch with @{handle.upper()} today; ask @{handle}x", post],
+    )
+    con.execute("UPDATE accounts SET bio = ? WHERE account_id = ?", [f"Partner of @{handle}.", account])
+    correct_post(con, LOCAL, post, add=["music"])
+    con.execute("DELETE FROM discovery_documents WHERE post_id = ?", [post])  # the index reads a post's words once
+    con.execute("DELETE FROM discovery_terms WHERE post_id = ?", [post])
+    build_discovery(con)
+    con.execute("CHECKPOINT")
+    return handle, post, account
+
+
+def test_erasure_blanks_their_handle_where_others_mention_it_in_the_file_and_in_discover(world):
+    con, path = world
+    person = _busiest_person(con)
+    handle, post, account = _mention_them(con, person)
+    author = warehouse.scalar(con, "SELECT person_id FROM accounts WHERE account_id = ?", [account])
+    writer = warehouse.scalar(
+        con,
+        "SELECT person_id FROM accounts WHERE account_id = (SELECT account_id FROM posts WHERE post_id = ?)",
+        [post],
+    )
+    assert writer in search(con, Filters(text="zorblax"))[1]["person_id"].to_list()
+    assert warehouse.scalar(con, "SELECT contains(search_text, ?) FROM discovery WHERE person_id = ?", [handle, author])
+    con.close()
+    assert _files_holding(path, f"Partner of @{handle}.") == [path.name]
+    shared = SharedWarehouse(path)
+    try:
+        lines = erase.erase(shared, LOCAL, person_id=person)
+
+        assert "Their handle was blanked in 2 others' posts or bios." in lines[0]
+        con = shared.cursor()
+        blanked = f"Loved the zorblax launch with @[erased] today; ask @{handle}x"  # another handle stays
+        assert warehouse.scalar(con, "SELECT text FROM posts WHERE post_id = ?", [post]) == blanked
+        assert warehouse.scalar(con, "SELECT text FROM topic_corrections WHERE post_id = ?", [post]) == blanked
+        assert (
+            warehouse.scalar(con, "SELECT bio FROM accounts WHERE account_id = ?", [account]) == "Partner of @[erased]."
+        )
+        # Discover read both texts again: the post is found by its words, the bio no longer holds the handle.
+        assert writer in search(con, Filters(text="zorblax"))[1]["person_id"].to_list()
+        assert not warehouse.scalar(
+            con, "SELECT contains(search_text, ?) FROM discovery WHERE person_id = ?", [f"@{handle}.", author]
+        )
+        details = json.loads(warehouse.scalar(con, "SELECT details FROM audit_log ORDER BY audit_id DESC LIMIT 1"))
+        assert details["mentions_blanked"] == 2
+        shared.close()
+        assert _files_holding(path, f"@{handle}.") == []
+    finally:
+        shared.close()
+
+
+def test_a_later_import_blanks_their_handle_in_what_others_wrote(world, tmp_path):
+    con, _ = world
+    person = _busiest_person(con)
+    handle, network = warehouse.rows(
+        con, "SELECT handle, network::VARCHAR FROM accounts WHERE person_id = ? ORDER BY account_id LIMIT 1", [person]
+    )[0]
+    privacy.erase_person(con, LOCAL, person)
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text(
+        "network,account_id,handle,person_id,bio\n"
+        f"{network},fan-1,fan_one,fan,Big fan of @{handle}!\n"
+        f"tiktok,fan-2,fan_two,fan,Big fan of @{handle}!\n",  # on another network the handle is someone else's
+        encoding="utf-8",
+    )
+    posts = tmp_path / "posts.csv"
+    posts.write_text(
+        f"network,post_id,account_id,posted_at,text\n{network},fan-post-1,fan-1,2026-01-02T10:00:00,hi @{handle}\n",
+        encoding="utf-8",
+    )
+
+    import_files(con, [accounts, posts])
+
+    bios = dict(warehouse.rows(con, "SELECT external_id, bio FROM accounts WHERE external_id LIKE 'fan-%'"))
+    expected_other = f"Big fan of @{handle}!" if network != "tiktok" else "Big fan of @[erased]!"
+    assert bios == {"fan-1": "Big fan of @[erased]!", "fan-2": expected_other}
+    assert warehouse.scalar(con, "SELECT text FROM posts WHERE external_id = 'fan-post-1'") == "hi @[erased]"
+
+
+def test_a_restore_of_an_older_backup_blanks_their_handle_too(world, tmp_path):
+    con, path = world
+    person = _busiest_person(con)
+    handle, post, account = _mention_them(con, person)
+    backup.export(con, tmp_path / "before")
+    privacy.erase_person(con, LOCAL, person)
+    con.close()
+
+    backup.restore(tmp_path / "before", path)
+
+    con = warehouse.connect(path)
+    try:
+        assert (
+            warehouse.scalar(con, "SELECT bio FROM accounts WHERE account_id = ?", [account]) == "Partner of @[erased]."
+        )
+        assert warehouse.scalar(con, "SELECT text FROM posts WHERE post_id = ?", [post]).startswith(
+            "Loved the zorblax launch with @[erased] today"
+        )
+        assert not warehouse.scalar(
+            con, "SELECT count(*) FROM discovery WHERE contains(search_text, ?)", [f"@{handle}."]
+        )
+    finally:
+        con.close()

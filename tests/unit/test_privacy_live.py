@@ -344,3 +344,61 @@ def test_an_erasure_deletes_the_raw_events_a_killed_write_left_in_a_temporary_fi
     assert not stray.exists()
     assert fresh.exists()  # too young to be left over: its writer may still rename it
     assert _naming(root, MIRA) == 0
+
+
+def _lake_words_naming(root: Path, handle: str) -> int:
+    """Texts and bios in the lake's segments, each read back from its file, that @mention `handle`."""
+    words = [w for s in lake.segments(root, "bluesky") for c in lake.WORDS_COLUMNS
+             for w in pq.read_table(root / s.name, columns=[c]).column(c).to_pylist()]  # fmt: skip
+    return sum(f"@{handle}".lower() in (w or "").lower() for w in words)
+
+
+def _words_about(handle: str, at: int) -> list[dict]:
+    """Jonas writes about her and says so in his bio; only the text names her (a mention facet drops the post)."""
+    post = empty_row("bluesky", at, JONAS, "post")
+    post.update(
+        uri=f"at://{JONAS}/app.bsky.feed.post/3zz{at}",
+        text=f"Ran with @{handle} today",
+        created_at=datetime(2025, 12, 5),
+    )
+    return [post, empty_row("bluesky", at + 1, JONAS, "profile") | {"bio": f"Running buddy of @{handle}."}]
+
+
+def _jonas_words(con, at: int) -> tuple[str, str]:
+    post = warehouse.scalar(
+        con, "SELECT text FROM posts WHERE external_id = ?", [f"at://{JONAS}/app.bsky.feed.post/3zz{at}"]
+    )
+    return post, warehouse.scalar(con, "SELECT bio FROM accounts WHERE external_id = ?", [JONAS])
+
+
+def test_the_stream_s_posts_and_profiles_mentioning_their_handle_are_stored_blanked(loaded):
+    con, root, _ = loaded
+    handle = warehouse.scalar(con, "SELECT handle FROM accounts WHERE external_id = ?", [MIRA])
+    privacy.erase_person(con, LOCAL, _mira(con))
+    lake.write_segment(root, "bluesky", to_batch(_words_about(handle, 1764921800000000)))
+    with warehouse.transaction(con):
+        ingest(con, root, "bluesky")
+
+    assert _jonas_words(con, 1764921800000000) == ("Ran with @[erased] today", "Running buddy of @[erased].")
+    assert _lake_words_naming(root, handle) == 0  # nor kept in the lake's new segment
+
+
+def test_an_erasure_blanks_their_handle_in_what_others_wrote_in_the_warehouse_and_the_lake(loaded):
+    con, root, db = loaded
+    handle = warehouse.scalar(con, "SELECT handle FROM accounts WHERE external_id = ?", [MIRA])
+    lake.write_segment(root, "bluesky", to_batch(_words_about(handle, 1764921800000000)))
+    with warehouse.transaction(con):
+        ingest(con, root, "bluesky")
+    assert _jonas_words(con, 1764921800000000) == ("Ran with @" + handle + " today", f"Running buddy of @{handle}.")
+    assert _lake_words_naming(root, handle) == 2
+    mira = _mira(con)
+    con.close()
+
+    _erase(db, mira)
+
+    con = warehouse.connect(db)
+    try:
+        assert _jonas_words(con, 1764921800000000) == ("Ran with @[erased] today", "Running buddy of @[erased].")
+    finally:
+        con.close()
+    assert _lake_words_naming(root, handle) == 0
