@@ -8,9 +8,12 @@ from collections.abc import Iterator
 import pytest
 
 from core.db import warehouse
+from core.db.connections import SharedWarehouse
 from core.demo.world import build_demo_warehouse
+from core.ops import erase
 from core.ops.bootstrap import write_demo_warehouse
 from core.topics.model_file import load_or_train
+from core.workspace.access import LOCAL
 
 SMALL_DEMO_PEOPLE = 600
 SMALL_DEMO_SEED = 11
@@ -86,3 +89,27 @@ def table_snapshot(path: str) -> dict[str, list[tuple]]:
         }
     finally:
         con.close()
+
+
+def erase_with_failed_rewrite(path: str, mark: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give a person a bio of `mark`, in the file, then erase them while rewriting the file fails as on a full disk:
+    they are gone from every table, the file still holds `mark`, and the erasure is pending (erase.rewrite_pending).
+    """
+    con = warehouse.connect(path)
+    person = warehouse.scalar(con, "SELECT min(person_id) FROM accounts")
+    con.execute("UPDATE accounts SET bio = ? WHERE person_id = ?", [mark, person])
+    con.execute("CHECKPOINT")
+    con.close()
+
+    def disk_full(self, copy):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SharedWarehouse, "rewrite", disk_full)
+        shared = SharedWarehouse(path)
+        try:
+            assert "could not be rewritten" in erase.erase(shared, LOCAL, person_id=person)[-1]
+        finally:
+            shared.close()
+    with open(path, "rb") as file:
+        assert mark.encode() in file.read()

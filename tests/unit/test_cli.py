@@ -2,9 +2,11 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 from core.db import warehouse
 from core.workspace import membership
+from tests.conftest import erase_with_failed_rewrite
 
 
 def sway(*args: str, db: str) -> subprocess.CompletedProcess:
@@ -89,3 +91,15 @@ def test_refresh_with_a_setting_applies_it_and_a_bad_one_says_what_to_do(demo_co
         assert '"weight_like": 0.1' in params
     finally:
         con.close()
+
+
+def test_erase_finish_rewrites_the_file_an_erasure_could_not(demo_copy, monkeypatch):
+    erase_with_failed_rewrite(demo_copy, "CLIFIN-unique-8812", monkeypatch)
+
+    finished = sway("erase", "--finish", db=demo_copy)
+
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.startswith("Finished: the warehouse file was rewritten")
+    assert b"CLIFIN-unique-8812" not in Path(demo_copy).read_bytes()
+    again = sway("erase", "--finish", db=demo_copy)
+    assert again.returncode == 0 and again.stdout.startswith("Nothing to finish")
