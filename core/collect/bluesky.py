@@ -226,8 +226,10 @@ def _post(row: Row, record: dict, did: str, rkey: str) -> None:
     row["text"] = _string(record["text"], "post text")
     row["langs"] = _strings(record.get("langs"), "langs")
     reply = record.get("reply")
-    if isinstance(reply, dict):
-        row["parent_uri"] = reply["parent"]["uri"]
+    if reply is not None:
+        if not isinstance(reply, dict):
+            raise Malformed("reply is not an object")
+        row["parent_uri"] = _string(reply["parent"]["uri"], "reply parent")
         row["subject_did"] = uri_did(row["parent_uri"])  # a reply reacts to the parent's author
     row["quote_uri"], link = _embed(record.get("embed"))
     mentions, tags, links = [], _strings(record.get("tags"), "tags"), []
@@ -248,16 +250,21 @@ def _post(row: Row, record: dict, did: str, rkey: str) -> None:
 
 def _embed(embed: object) -> tuple[str | None, str | None]:
     """(quoted post URI, external link) of a post's embed, either possibly None."""
-    if not isinstance(embed, dict):
+    if embed is None:
         return None, None
-    kind = embed.get("$type")
+    if not isinstance(embed, dict):
+        raise Malformed("embed is not an object")
+    kind, link = embed.get("$type"), None
     if kind == "app.bsky.embed.record":
         quoted = _string(embed["record"]["uri"], "quoted post")
     elif kind == "app.bsky.embed.recordWithMedia":
         quoted = _string(embed["record"]["record"]["uri"], "quoted post")
+        media = embed.get("media")  # images, a video, or a link card beside the quote
+        if isinstance(media, dict) and media.get("$type") == "app.bsky.embed.external":
+            link = _string(media["external"]["uri"], "external link")
     elif kind == "app.bsky.embed.external":
         return None, _string(embed["external"]["uri"], "external link")
     else:
         return None, None
     # Only a quoted post is a mention of its author; an embedded list or feed generator is not.
-    return (quoted if uri_collection(quoted) == POST else None), None
+    return (quoted if uri_collection(quoted) == POST else None), link

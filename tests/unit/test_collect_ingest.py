@@ -63,6 +63,27 @@ def test_malformed_and_unknown_events_are_counted_with_a_sample_not_raised():
     assert "malformed (not JSON): (17 characters, starting with '{')" in tally.samples
 
 
+def test_a_quote_with_a_link_card_keeps_both_the_quote_and_the_link():
+    embed = {  # app.bsky.embed.recordWithMedia: the quoted record, and media that is a link card (external)
+        "$type": "app.bsky.embed.recordWithMedia",
+        "record": {"$type": "app.bsky.embed.record", "record": {"uri": CAROL_QUOTE, "cid": "bafyrei"}},
+        "media": {
+            "$type": "app.bsky.embed.external",
+            "external": {"uri": "https://shop.example/shoes", "title": "Shoes", "description": ""},
+        },
+    }
+    record = {"$type": "app.bsky.feed.post", "text": "Look", "createdAt": "2025-12-05T08:00:00Z", "embed": embed}
+    frame = {
+        "did": ERIN,
+        "time_us": 1764921700000000,
+        "kind": "commit",
+        "commit": {"operation": "create", "collection": "app.bsky.feed.post", "rkey": "3q", "record": record},
+    }
+    row = bluesky.parse(json.dumps(frame), Tally())
+    assert row is not None
+    assert row["quote_uri"] == CAROL_QUOTE and row["links"] == ["https://shop.example/shoes"]
+
+
 def test_posts_keep_text_languages_links_and_replies(loaded):
     con, *_ = loaded
     posts = dict(

@@ -143,6 +143,8 @@ def test_records_of_the_wrong_shape_are_counted_malformed_and_the_stream_goes_on
         _post(did, at + 2, facets=_feature("tag", tag=["x"])),
         _post(did, at + 3, langs="en"),
         _post(did, at + 4, reply={"parent": {"uri": 7}}),
+        _post(did, at + 4, reply="at://did:plc:odd/app.bsky.feed.post/3x"),
+        _post(did, at + 4, embed=["app.bsky.embed.external"]),
         _commit(did, at + 5, "app.bsky.actor.profile", "self", {"displayName": {"text": "x"}}),
         _commit(did, at + 6, "app.bsky.feed.like", "3l", {"subject": {"uri": ["at://x"]}}),
         _commit(did, at + 6, "app.bsky.feed.like", "3m", {"subject": {"uri": "at://"}}),  # would make account ""
