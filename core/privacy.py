@@ -89,7 +89,8 @@ class ErasureReport:
     def summary(self) -> str:
         """One line for the CLI and the app."""
         total = sum(self.removed.values())
-        mentions = f" Their handle was blanked in {self.blanked:,} others' posts or bios." if self.blanked else ""
+        where = "post or bio" if self.blanked == 1 else "posts and bios"
+        mentions = f" Their @handle was blanked in {self.blanked:,} {where} by others." if self.blanked else ""
         return (
             f"Erased one person: {self.removed.get('accounts', 0)} accounts, {self.removed.get('posts', 0)} posts "
             f"and {total:,} rows in all.{mentions} Their accounts will be left out of later imports."

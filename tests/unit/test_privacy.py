@@ -497,7 +497,7 @@ def test_erasure_blanks_their_handle_where_others_mention_it_in_the_file_and_in_
     try:
         lines = erase.erase(shared, LOCAL, person_id=person)
 
-        assert "Their handle was blanked in 2 others' posts or bios." in lines[0]
+        assert "Their @handle was blanked in 2 posts and bios by others." in lines[0]
         con = shared.cursor()
         blanked = f"Loved the zorblax launch with @[erased] today; ask @{handle}x"  # another handle stays
         assert warehouse.scalar(con, "SELECT text FROM posts WHERE post_id = ?", [post]) == blanked
