@@ -367,17 +367,19 @@ def blank_mentions(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, column: 
 
 
 def blank_erased_mentions(con: duckdb.DuckDBPyConnection) -> int:
-    """Blank the @mentions of erased people's handles in every stored post and bio, and in the copies of those
+    """Blank the @mentions of erased people's handles in others' stored posts and bios, and in the copies of those
     posts' texts (tables with post_id and text, as _forget_text_copies finds them); how many rows changed.
 
-    Caller's transaction. Erasure and erase_suppressed (a restore, a demo rebuild) call it; the changed posts leave
+    Caller's transaction, with the accounts being erased in erase_accounts (their own words go with them, so they
+    are not counted). Erasure and erase_suppressed (a restore, a demo rebuild) call it; the changed posts leave
     Discover's word index, and the next Discover build indexes them and the changed bios again.
     """
     changed = 0
     for table, id_column, column in _FREE_TEXT:
         found = con.sql(
             f"SELECT {id_column} AS id, network::VARCHAR AS network, {column} AS text FROM {table} "  # noqa: S608
-            f"WHERE contains({column}, '@')"  # fixed names from _FREE_TEXT
+            f"WHERE contains({column}, '@') "  # fixed names from _FREE_TEXT
+            "AND account_id NOT IN (SELECT account_id FROM erase_accounts)"
         ).pl()
         mentions = mentions_frame(found["id"], found["network"], found["text"])
         erased = erased_handles_among(con, mentions.select("network", "handle").unique())

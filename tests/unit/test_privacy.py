@@ -491,6 +491,11 @@ def test_erasure_blanks_their_handle_where_others_mention_it_in_the_file_and_in_
     )
     assert writer in search(con, Filters(text="zorblax"))[1]["person_id"].to_list()
     assert warehouse.scalar(con, "SELECT contains(search_text, ?) FROM discovery WHERE person_id = ?", [handle, author])
+    con.execute(  # their own words go with them: not counted as blanked
+        "UPDATE posts SET text = ? WHERE post_id = (SELECT min(post_id) FROM posts "
+        "WHERE account_id IN (SELECT account_id FROM accounts WHERE person_id = ?))",
+        [f"Follow me @{handle}", person],
+    )
     con.close()
     assert _files_holding(path, f"Partner of @{handle}.") == [path.name]
     shared = SharedWarehouse(path)
