@@ -13,14 +13,17 @@ from collections.abc import Iterable
 import polars as pl
 
 ERASED = "@[erased]"
-# A mention: @ not inside a word (an e-mail address is not one), then a handle's characters. Dots, hyphens and a
-# second @ belong to Bluesky (alice.bsky.social) and Mastodon (alice@mastodon.social) handles.
-_MENTION = re.compile(r"(?<![A-Za-z0-9_])@([A-Za-z0-9_][A-Za-z0-9_.@-]*)")
-_TRAILING = ".-@"  # a sentence's full stop or dash after a handle is not part of it
+# A mention: @ at the start or after a character that cannot be in a word (an e-mail address is not one), then a
+# handle's characters, the first group. Dots, hyphens and a second @ belong to Bluesky (alice.bsky.social) and
+# Mastodon (alice@mastodon.social) handles. Without a look-behind, so DuckDB's RE2 reads it the same way
+# (core/privacy.py lists the mentions of stored texts in SQL with this very pattern).
+MENTION = r"(?:^|[^A-Za-z0-9_])@([A-Za-z0-9_][A-Za-z0-9_.@-]*)"
+TRAILING = ".-@"  # a sentence's full stop or dash after a handle is not part of it
+_MENTION = re.compile(MENTION)
 
 
 def _handle(token: str) -> str:
-    return token.rstrip(_TRAILING).lower()
+    return token.rstrip(TRAILING).lower()
 
 
 def mentioned(text: str | None) -> set[str]:
@@ -30,15 +33,28 @@ def mentioned(text: str | None) -> set[str]:
     return {h for token in _MENTION.findall(text) if (h := _handle(token))}
 
 
-def redact(text: str, handles: set[str]) -> str:
+def redact(text: str, handles: Iterable[str]) -> str:
     """`text` with every @mention of one of `handles` (lower case) replaced by "@[erased]"."""
+    wanted = set(handles)
 
     def swap(match: re.Match[str]) -> str:
         token = match.group(1)
         handle = _handle(token)
-        return ERASED + token[len(handle) :] if handle in handles else match.group(0)
+        if handle not in wanted:
+            return match.group(0)
+        before = match.group(0)[: match.start(1) - match.start(0) - 1]  # the character before the @, if any
+        return before + ERASED + token[len(handle) :]
 
     return _MENTION.sub(swap, text)
+
+
+def redact_all(texts: pl.Series, handles: Iterable[str]) -> pl.Series:
+    """`texts` with the @mentions of `handles` (lower case) blanked."""
+    wanted = frozenset(handles)
+    if not wanted:
+        return texts
+    out = [redact(text, wanted) if text and "@" in text else text for text in texts.to_list()]
+    return pl.Series(texts.name, out, dtype=pl.String)
 
 
 def mentions_frame(ids: Iterable[object], networks: Iterable[str], texts: Iterable[str | None]) -> pl.DataFrame:

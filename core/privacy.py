@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +23,7 @@ import polars as pl
 from core.db.ids import issued_now, note_issued
 from core.db.warehouse import base_table_columns, get_meta, rows, scalar, set_meta, transaction
 from core.durable import replace_durably
-from core.mention_redaction import mentions_frame, redacted
+from core.mention_redaction import MENTION, TRAILING, mentions_frame, redact, redacted
 from core.workspace import audit
 from core.workspace.access import Access
 from core.workspace.authorize import authorize_operator
@@ -62,6 +64,34 @@ _ERASED_HANDLES = """
 """
 # What others wrote in their own words, which can mention an erased person's handle: (table, id, text column).
 _FREE_TEXT = (("posts", "post_id", "text"), ("accounts", "account_id", "bio"))
+# Others' rows whose text @mentions an erased person's handle, and the handles: core/mention_redaction's rule in
+# SQL (its pattern and trailing characters are bound), so only those rows come to Python to be rewritten. The
+# erased accounts themselves (erase_accounts) are left out: their own words go with them.
+_ERASED_MENTIONS = """
+    SELECT DISTINCT id, network, handle FROM (
+        SELECT id, network, lower(rtrim(unnest(regexp_extract_all(text, $pattern, 1)), $trailing)) AS handle
+        FROM (
+            SELECT {id} AS id, network::VARCHAR AS network, {text} AS text FROM {table}
+            WHERE contains({text}, '@') AND account_id NOT IN (SELECT account_id FROM erase_accounts)
+        )
+    )
+    WHERE handle <> '' AND sha256($secret || '|handle|' || network || '|' || handle) IN
+          (SELECT key_hash FROM suppressed_keys)
+"""
+# A Mastodon post shows a mention as @user, without the instance, and the handle is user@instance: in posts that
+# mention an erased Mastodon account (a mention interaction, read before erasure deletes it: it names the post, or
+# its author and time), @user is theirs too.
+_MASTODON_SHORT_MENTIONS = """
+    WITH mention AS (
+        SELECT i.actor_account_id, i.post_id, i.occurred_at, lower(split_part(e.handle, '@', 1)) AS handle
+        FROM erase_accounts e JOIN interactions i ON i.target_account_id = e.account_id AND i.type = 'mention'
+        WHERE e.network = 'mastodon' AND contains(e.handle, '@')
+    )
+    SELECT DISTINCT p.post_id AS id, 'mastodon' AS network, m.handle FROM mention m JOIN posts p
+    ON p.post_id = m.post_id
+       OR (m.post_id IS NULL AND p.account_id = m.actor_account_id AND p.posted_at = m.occurred_at)
+    WHERE p.account_id NOT IN (SELECT account_id FROM erase_accounts)
+"""
 # Discover's word index (core/discover/index.py) cuts each post's words once, as a post's text never changes but
 # here: a post whose handle mention is blanked leaves it, and the next Discover build indexes its new text.
 _WORD_INDEX = ("discovery_terms", "discovery_documents")
@@ -314,7 +344,7 @@ def erase_suppressed(con: duckdb.DuckDBPyConnection) -> ErasureReport:
     removed: dict[str, int] = {}
     with transaction(con):
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE erase_accounts AS SELECT account_id, person_id, network, external_id "
+            "CREATE OR REPLACE TEMP TABLE erase_accounts AS SELECT account_id, person_id, network, external_id, handle "
             "FROM accounts "
             "WHERE sha256(? || '|account|' || network::VARCHAR || '|' || external_id) IN (SELECT key_hash FROM "
             "suppressed_keys) OR person_id IN (SELECT person_id FROM people WHERE sha256(? || '|person|' || "
@@ -329,13 +359,13 @@ def erase_suppressed(con: duckdb.DuckDBPyConnection) -> ErasureReport:
             [secret],
         )
         _collect_posts(con)
+        blanked = blank_erased_mentions(con)  # what others wrote about them, in the restored or rebuilt world
         # None first: the accounts (of people who keep others too), then each person left with none.
         for person_id in [None, *(p for (p,) in gone_people)]:
             for table, count in _delete_everywhere(con, person_id).items():
                 removed[table] = removed.get(table, 0) + count
             if person_id is not None:
                 audit.forget_person(con, person_id)  # as erase_person does: no entry names them after a restore
-        blanked = blank_erased_mentions(con)  # what others wrote about them, in the restored or rebuilt world
         con.execute("DROP TABLE erase_accounts")
         con.execute("DROP TABLE erase_posts")
     return ErasureReport({table: count for table, count in removed.items() if count}, blanked)
@@ -367,47 +397,98 @@ def blank_mentions(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, column: 
 
 
 def blank_erased_mentions(con: duckdb.DuckDBPyConnection) -> int:
-    """Blank the @mentions of erased people's handles in others' stored posts and bios, and in the copies of those
-    posts' texts (tables with post_id and text, as _forget_text_copies finds them); how many rows changed.
+    """Blank the @mentions of erased people's handles in others' stored posts and bios, and in the copies of them
+    (tables with post_id and text, as _forget_text_copies finds them; Discover's search text); rows changed.
 
-    Caller's transaction, with the accounts being erased in erase_accounts (their own words go with them, so they
-    are not counted). Erasure and erase_suppressed (a restore, a demo rebuild) call it; the changed posts leave
-    Discover's word index, and the next Discover build indexes them and the changed bios again.
+    Caller's transaction, with the accounts being erased in erase_accounts (account_id, network, handle) and their
+    interactions not yet deleted. Erasure and erase_suppressed (a restore, a demo rebuild) call it. The changed
+    posts and people leave Discover's word index, so no word of the handle stays in the file even before the next
+    Discover build, which indexes them anew.
     """
+    secret = _secret(con)
+    if secret is None:
+        return 0
     changed = 0
     for table, id_column, column in _FREE_TEXT:
-        found = con.sql(
-            f"SELECT {id_column} AS id, network::VARCHAR AS network, {column} AS text FROM {table} "  # noqa: S608
-            f"WHERE contains({column}, '@') "  # fixed names from _FREE_TEXT
-            "AND account_id NOT IN (SELECT account_id FROM erase_accounts)"
-        ).pl()
-        mentions = mentions_frame(found["id"], found["network"], found["text"])
-        erased = erased_handles_among(con, mentions.select("network", "handle").unique())
-        if not erased.height:
+        found = [
+            con.sql(
+                _ERASED_MENTIONS.format(id=id_column, text=column, table=table),
+                params={"pattern": MENTION, "trailing": TRAILING, "secret": secret},
+            ).pl()
+        ]
+        if table == "posts":
+            found.append(con.sql(_MASTODON_SHORT_MENTIONS).pl())
+        named = pl.concat(found).group_by("id").agg(pl.col("handle").unique())
+        if not named.height:
             continue
-        named = found.join(mentions.join(erased, on=["network", "handle"], how="semi"), on="id", how="semi")
-        edits = named.with_columns(new_text=redacted(named["text"], named["network"], erased)).filter(
+        with _registered(con, "sway_named", named):
+            texts = con.sql(
+                f"SELECT n.id, n.handle, t.{column} AS text FROM sway_named n "  # noqa: S608 - fixed names
+                f"JOIN {table} t ON t.{id_column} = n.id"
+            ).pl()
+        edits = texts.with_columns(new_text=_redacted_each(texts["text"], texts["handle"])).filter(
             pl.col("text") != pl.col("new_text")
         )
-        con.register("sway_blanked", edits)
-        try:
+        with _registered(con, "sway_blanked", edits):
             con.execute(
                 f"UPDATE {table} SET {column} = b.new_text FROM sway_blanked b "  # noqa: S608 - fixed names
                 f"WHERE {table}.{id_column} = b.id"
             )
             if table == "posts":
-                for index in _WORD_INDEX:
-                    con.execute(f"DELETE FROM {index} WHERE post_id IN (SELECT id FROM sway_blanked)")  # noqa: S608
-                for copies, columns in base_table_columns(con).items():
-                    if copies not in _KEEP and "post_id" in columns and "text" in columns:
-                        con.execute(
-                            f'UPDATE "{copies}" SET text = b.new_text FROM sway_blanked b '  # noqa: S608 - catalog name
-                            f'WHERE "{copies}".post_id = b.id AND "{copies}".text = b.text'
-                        )
-        finally:
-            con.unregister("sway_blanked")
+                _blank_post_copies(con)
+            else:
+                _blank_people_documents(con, edits)
         changed += edits.height
     return changed
+
+
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> Iterator[None]:
+    con.register(name, frame)
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
+def _redacted_each(texts: pl.Series, handles: pl.Series) -> pl.Series:
+    """Each text with its own handles (a list per row) blanked."""
+    return pl.Series([redact(t, h) if t else t for t, h in zip(texts, handles, strict=True)], dtype=pl.String)
+
+
+def _blank_post_copies(con: duckdb.DuckDBPyConnection) -> None:
+    """The posts in sway_blanked (id, text, new_text) leave the word index; copies of their old text are blanked."""
+    for index in _WORD_INDEX:
+        con.execute(f"DELETE FROM {index} WHERE post_id IN (SELECT id FROM sway_blanked)")  # noqa: S608
+    for copies, columns in base_table_columns(con).items():
+        if copies not in _KEEP and "post_id" in columns and "text" in columns:
+            con.execute(
+                f'UPDATE "{copies}" SET text = b.new_text FROM sway_blanked b '  # noqa: S608 - catalog name
+                f'WHERE "{copies}".post_id = b.id AND "{copies}".text = b.text'
+            )
+
+
+def _blank_people_documents(con: duckdb.DuckDBPyConnection, edits: pl.DataFrame) -> None:
+    """Discover's search text of the people whose bios `edits` (id: account, handle list) changed, blanked the same
+    way, and their own documents out of the word index (the next build indexes their text anew)."""
+    owners = con.sql(
+        "SELECT d.person_id, d.search_text FROM discovery d "
+        "WHERE d.person_id IN (SELECT person_id FROM accounts WHERE account_id IN (SELECT id FROM sway_blanked))"
+    ).pl()
+    if not owners.height:
+        return
+    handles = pl.Series([sorted({h for hs in edits["handle"] for h in hs})] * owners.height)
+    blanked = owners.with_columns(search_text=_redacted_each(owners["search_text"], handles))
+    with _registered(con, "sway_blanked_people", blanked):
+        con.execute(
+            "UPDATE discovery SET search_text = b.search_text FROM sway_blanked_people b "
+            "WHERE discovery.person_id = b.person_id"
+        )
+        for index in _WORD_INDEX:
+            con.execute(
+                f"DELETE FROM {index} WHERE post_id IS NULL "  # noqa: S608 - fixed names
+                "AND person_id IN (SELECT person_id FROM sway_blanked_people)"
+            )
 
 
 def suppressed_count(con: duckdb.DuckDBPyConnection) -> int:

@@ -26,6 +26,7 @@ import polars as pl
 from core import privacy
 from core.db import warehouse
 from core.db.warehouse import scalar
+from core.discover.build import build_discovery, build_info
 
 # Who may use the warehouse and what happened to it: a rebuild of the demo world must not lose these.
 KEPT_ACROSS_REBUILDS = (
@@ -115,7 +116,8 @@ def put_back(con: duckdb.DuckDBPyConnection, kept: Kept) -> None:
             )
         with _registered(con, kept.records):
             _put_back_records(con)
-        privacy.erase_suppressed(con)
+        if privacy.erase_suppressed(con).blanked and build_info(con) is not None:
+            build_discovery(con)  # the posts and bios in which an erased person's handle was blanked, indexed anew
 
 
 def _put_back_records(con: duckdb.DuckDBPyConnection) -> None:

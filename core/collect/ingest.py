@@ -40,7 +40,7 @@ from core.ingest.load import (
     update_profiles,
 )
 from core.ingest.suppression import without_erased
-from core.mention_redaction import mentions_frame
+from core.mention_redaction import mentions_frame, redact_all
 from core.privacy import (
     blank_mentions,
     erased_handles_among,
@@ -188,17 +188,19 @@ def _forget_erased(
 ) -> pl.DataFrame:
     """Scrub from the new segments every event by, about or mentioning an erased person: the stream keeps bringing
     what they do on the network, and the lake must not keep it (the load below leaves them out of the warehouse).
-    Returns `events` with erased people taken out of the `listed` rows that name them among others (lakes.forget
-    does the same in the files), so a list still does its work for everyone else."""
+    Returns `events` as lakes.forget leaves them in the files: erased people taken out of the `listed` rows that
+    name them among others, so a list still does its work for everyone else, and their handles blanked in others'
+    texts and bios, so a post seen again after an erasure matches its stored, blanked text (no edit)."""
     erased, handles = _erased_ids(con, network, events), _erased_handles(con, network, events)
     if not erased and not handles:
         return events
     lakes.forget(lake, network, erased, among=chosen, handles=handles)
     gone = pl.lit(sorted(erased), dtype=pl.List(pl.String))
     return events.with_columns(
+        *(redact_all(events[column], handles) for column in lakes.WORDS_COLUMNS),
         mentions=pl.when(pl.col("kind") == "listed")
         .then(pl.col("mentions").list.set_difference(gone))
-        .otherwise(pl.col("mentions"))
+        .otherwise(pl.col("mentions")),
     )
 
 

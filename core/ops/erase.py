@@ -46,15 +46,31 @@ def erase(shared: SharedWarehouse, access: Access, *, person_id: int, progress: 
         con = shared.cursor()
         report = erase_person(con, access, int(person_id))
         lines = [report.summary(), *_copy_erasure_list(con, shared.path)]
-        if report.blanked and build_info(con) is not None:
+        if report.blanked:
             progress(0.05, REINDEXING)
-            build_discovery(con)  # others' posts and bios that mentioned them, searchable again without their handle
+            lines += _reindex(con)
         progress(0.1, SCRUBBING)
         lines += _scrub_lake(con, lake_dir(shared.path), progress)
         progress(0.2, REWRITING)
         lines += _rewrite(shared)
     progress(1.0, "Erased" if len(lines) == 1 else "Erased, but not everywhere yet: see the result")
     return lines
+
+
+def _reindex(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Rebuild Discover, so others' posts and bios that mentioned the person are searched without their handle and
+    the rewrite copies no word of it; what could not be done, for the result (the erasure stands either way)."""
+    if build_info(con) is None:
+        return []
+    try:
+        build_discovery(con)
+    except duckdb.Error as exc:
+        return [
+            f"Discover could not be updated ({exc}): until the next refresh, its search may still find others' "
+            "posts and bios by the handle they mentioned (their texts are already blanked). Free memory, then "
+            "refresh."
+        ]
+    return []
 
 
 def rewrite_pending(con: duckdb.DuckDBPyConnection) -> bool:

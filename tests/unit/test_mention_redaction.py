@@ -1,8 +1,9 @@
 """Finding the handles a text's @mentions name, and blanking the erased ones, on hand-made texts."""
 
+import duckdb
 import polars as pl
 
-from core.mention_redaction import mentioned, mentions_frame, redact, redacted
+from core.mention_redaction import MENTION, TRAILING, mentioned, mentions_frame, redact, redacted
 
 
 def test_mentions_are_found_in_every_network_s_form_and_not_in_e_mail_addresses():
@@ -29,3 +30,20 @@ def test_a_frame_is_blanked_per_network():
     assert out.name == "text"
     found = mentions_frame(range(4), networks, texts)
     assert sorted(found.rows()) == [(0, "twitter", "alice"), (1, "bluesky", "alice")]
+
+
+def test_duckdb_reads_the_mention_pattern_as_python_does():
+    texts = [
+        "Thanks @Alice! cc @bob.bsky.social, @carol@mastodon.social and @dave.",
+        "(@erin) @frank,@gina @@hank x@ivan é@judy @-kim @_lee- @mo.",
+        "@start\n@line2 mail: ned@example.com @ alone",
+    ]
+    con = duckdb.connect()
+    sql = (
+        "SELECT list_filter(list_transform(regexp_extract_all(?, ?, 1), lambda x: lower(rtrim(x, ?))), "
+        "lambda x: x <> '')"
+    )
+    for text in texts:
+        in_sql = con.execute(sql, [text, MENTION, TRAILING]).fetchall()[0][0]
+        assert set(in_sql) == mentioned(text), text
+    assert mentioned(texts[1]) == {"erin", "frank", "gina", "hank", "judy", "_lee", "mo"}

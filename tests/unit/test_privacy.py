@@ -4,6 +4,7 @@ re-imports by the suppression list."""
 import json
 import shutil
 
+import duckdb
 import pytest
 
 from core import privacy
@@ -574,3 +575,24 @@ def test_a_restore_of_an_older_backup_blanks_their_handle_too(world, tmp_path):
         )
     finally:
         con.close()
+
+
+def test_an_erasure_whose_discover_update_fails_still_rewrites_the_file_and_says_so(world, monkeypatch):
+    con, path = world
+    person = _busiest_person(con)
+    handle, _, _ = _mention_them(con, person)
+    con.close()
+
+    def out_of_memory(*args, **kwargs):
+        raise duckdb.OutOfMemoryException("could not allocate")
+
+    monkeypatch.setattr(erase, "build_discovery", out_of_memory)
+    shared = SharedWarehouse(path)
+    try:
+        lines = erase.erase(shared, LOCAL, person_id=person)
+        assert any(line.startswith("Discover could not be updated") for line in lines)
+        assert not erase.rewrite_pending(shared.cursor())
+        shared.close()
+        assert _files_holding(path, f"Partner of @{handle}.") == []  # the bios were blanked and the file rewritten
+    finally:
+        shared.close()

@@ -402,3 +402,48 @@ def test_an_erasure_blanks_their_handle_in_what_others_wrote_in_the_warehouse_an
     finally:
         con.close()
     assert _lake_words_naming(root, handle) == 0
+
+
+def test_a_post_seen_again_after_an_erasure_is_not_taken_for_an_edit(loaded):
+    con, root, _ = loaded
+    handle = warehouse.scalar(con, "SELECT handle FROM accounts WHERE external_id = ?", [MIRA])
+    words = _words_about(handle, 1764921800000000)
+    lake.write_segment(root, "bluesky", to_batch(words))
+    with warehouse.transaction(con):
+        ingest(con, root, "bluesky")
+    privacy.erase_person(con, LOCAL, _mira(con))
+    uri = words[0]["uri"]
+    stored = warehouse.rows(con, "SELECT post_id, text FROM posts WHERE external_id = ?", [uri])
+
+    for later in (100_000_000, 200_000_000):  # read again later, twice: a look-up, a failover's replay
+        lake.write_segment(root, "bluesky", to_batch([w | {"time_us": w["time_us"] + later} for w in words]))
+        with warehouse.transaction(con):
+            ingest(con, root, "bluesky")
+
+    assert stored == [(stored[0][0], "Ran with @[erased] today")]
+    assert warehouse.rows(con, "SELECT post_id, text FROM posts WHERE external_id = ?", [uri]) == stored
+    assert not warehouse.scalar(con, "SELECT count(*) FROM collect_records WHERE contains(uri, '#edited')")
+
+
+def test_a_mastodon_post_s_short_mention_of_an_erased_account_is_blanked(tmp_path):
+    root, db = tmp_path / "sway.duckdb.lake", tmp_path / "sway.duckdb"
+    host, alice, bob = "social.example", "social.example/accounts/7", "social.example/accounts/8"
+    rows = [empty_row("mastodon", 1, key, "profile") | {"handle": f"{name}@{host}"} for key, name in
+            ((alice, "alice"), (bob, "bob"))]  # fmt: skip
+    # Mastodon shows a mention as @alice; the status names whom it mentions by account.
+    post = {"uri": f"{host}/statuses/900", "text": "@alice great talk, cc @alicia", "mentions": [alice]}
+    rows.append(empty_row("mastodon", 2, bob, "post") | post | {"created_at": datetime(2025, 12, 5, 8)})
+    lake.write_segment(root, "mastodon", to_batch(rows))
+    con = warehouse.connect(db)
+    try:
+        with warehouse.transaction(con):
+            ingest(con, root, "mastodon")
+        assert warehouse.scalar(con, "SELECT count(*) FROM interactions WHERE type = 'mention'") == 1
+        person = warehouse.scalar(con, "SELECT person_id FROM accounts WHERE external_id = ?", [alice])
+
+        report = privacy.erase_person(con, LOCAL, person)
+
+        text = warehouse.scalar(con, "SELECT text FROM posts WHERE external_id = ?", [f"{host}/statuses/900"])
+        assert text == "@[erased] great talk, cc @alicia" and report.blanked == 1
+    finally:
+        con.close()
