@@ -79,18 +79,24 @@ _ERASED_MENTIONS = """
           (SELECT key_hash FROM suppressed_keys)
 """
 # A Mastodon post shows a mention as @user, without the instance, and the handle is user@instance: in posts that
-# mention an erased Mastodon account (a mention interaction, read before erasure deletes it: it names the post, or
-# its author and time), @user is theirs too.
+# mention an erased Mastodon account (a mention interaction, read before erasure deletes it) and show @user, @user
+# is theirs too. The collectors' mention names no post, so the post is found by its author and time (two equality
+# joins: an OR of them would compare every post with every mention); another post of that author in the same
+# second that also shows @user is blanked too.
 _MASTODON_SHORT_MENTIONS = """
     WITH mention AS (
         SELECT i.actor_account_id, i.post_id, i.occurred_at, lower(split_part(e.handle, '@', 1)) AS handle
         FROM erase_accounts e JOIN interactions i ON i.target_account_id = e.account_id AND i.type = 'mention'
         WHERE e.network = 'mastodon' AND contains(e.handle, '@')
+    ), mentioning AS (
+        SELECT p.post_id, p.account_id, p.text, m.handle FROM mention m JOIN posts p ON p.post_id = m.post_id
+        UNION ALL
+        SELECT p.post_id, p.account_id, p.text, m.handle FROM mention m
+        JOIN posts p ON p.account_id = m.actor_account_id AND p.posted_at = m.occurred_at
+        WHERE m.post_id IS NULL
     )
-    SELECT DISTINCT p.post_id AS id, 'mastodon' AS network, m.handle FROM mention m JOIN posts p
-    ON p.post_id = m.post_id
-       OR (m.post_id IS NULL AND p.account_id = m.actor_account_id AND p.posted_at = m.occurred_at)
-    WHERE p.account_id NOT IN (SELECT account_id FROM erase_accounts)
+    SELECT DISTINCT post_id AS id, 'mastodon' AS network, handle FROM mentioning
+    WHERE contains(lower(text), '@' || handle) AND account_id NOT IN (SELECT account_id FROM erase_accounts)
 """
 # Discover's word index (core/discover/index.py) cuts each post's words once, as a post's text never changes but
 # here: a post whose handle mention is blanked leaves it, and the next Discover build indexes its new text.
@@ -114,7 +120,7 @@ class ErasureReport:
     """Rows removed per table (no personal data: this is what the audit log keeps)."""
 
     removed: dict[str, int]
-    blanked: int = 0  # others' posts, bios and copies of posts whose @mentions of them were blanked
+    blanked: int = 0  # others' posts and bios whose @mentions of them were blanked
 
     def summary(self) -> str:
         """One line for the CLI and the app."""
@@ -469,16 +475,21 @@ def _blank_post_copies(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _blank_people_documents(con: duckdb.DuckDBPyConnection, edits: pl.DataFrame) -> None:
-    """Discover's search text of the people whose bios `edits` (id: account, handle list) changed, blanked the same
-    way, and their own documents out of the word index (the next build indexes their text anew)."""
-    owners = con.sql(
-        "SELECT d.person_id, d.search_text FROM discovery d "
-        "WHERE d.person_id IN (SELECT person_id FROM accounts WHERE account_id IN (SELECT id FROM sway_blanked))"
-    ).pl()
-    if not owners.height:
+    """Discover's search text of the people whose bios `edits` (id: account, text, new_text) changed gets the same
+    change (each old bio replaced by its new one, so a handle is blanked only where its own network's bio had it),
+    and their own documents leave the word index (the next build indexes their text anew)."""
+    with _registered(con, "sway_bios", edits.select("id", "text", "new_text")):
+        changes = con.sql(
+            "SELECT a.person_id, d.search_text, b.text, b.new_text FROM sway_bios b "
+            "JOIN accounts a ON a.account_id = b.id JOIN discovery d ON d.person_id = a.person_id "
+            "ORDER BY a.person_id, a.account_id"
+        ).pl()
+    if not changes.height:
         return
-    handles = pl.Series([sorted({h for hs in edits["handle"] for h in hs})] * owners.height)
-    blanked = owners.with_columns(search_text=_redacted_each(owners["search_text"], handles))
+    texts: dict[int, str] = {}
+    for person, search_text, old, new in changes.iter_rows():
+        texts[person] = texts.get(person, search_text).replace(old, new)
+    blanked = pl.DataFrame({"person_id": list(texts), "search_text": list(texts.values())})
     with _registered(con, "sway_blanked_people", blanked):
         con.execute(
             "UPDATE discovery SET search_text = b.search_text FROM sway_blanked_people b "

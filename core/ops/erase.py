@@ -66,8 +66,8 @@ def _reindex(con: duckdb.DuckDBPyConnection) -> list[str]:
         build_discovery(con)
     except duckdb.Error as exc:
         return [
-            f"Discover could not be updated ({exc}): until the next refresh, its search may still find others' "
-            "posts and bios by the handle they mentioned (their texts are already blanked). Free memory, then "
+            f"Discover could not be updated ({exc}): until the next refresh, the posts and bios that mentioned "
+            "them are missing from Discover's word search (their texts are already blanked). Free memory, then "
             "refresh."
         ]
     return []

@@ -596,3 +596,30 @@ def test_an_erasure_whose_discover_update_fails_still_rewrites_the_file_and_says
         assert _files_holding(path, f"Partner of @{handle}.") == []  # the bios were blanked and the file rewritten
     finally:
         shared.close()
+
+
+def test_discover_s_search_text_is_blanked_only_where_the_bio_s_own_network_names_them(world):
+    con, _ = world
+    person = _busiest_person(con)
+    handle, network = warehouse.rows(
+        con, "SELECT handle, network FROM accounts WHERE person_id = ? ORDER BY account_id LIMIT 1", [person]
+    )[0]
+    # Someone with an account on that network and one on a network where the erased person has no such handle.
+    here, there = warehouse.rows(
+        con,
+        "SELECT min(a.account_id) FILTER (WHERE a.network = ?), min(a.account_id) FILTER (WHERE a.network <> ? AND "
+        "a.network NOT IN (SELECT network FROM accounts WHERE person_id = ? AND lower(handle) = lower(?))) "
+        "FROM accounts a WHERE a.person_id <> ? GROUP BY a.person_id HAVING count(DISTINCT a.network) > 1 "
+        "AND bool_or(a.network = ?) ORDER BY a.person_id LIMIT 1",
+        [network, network, person, handle, person, network],
+    )[0]
+    con.execute("UPDATE accounts SET bio = ? WHERE account_id = ?", [f"Partner of @{handle}.", here])
+    con.execute("UPDATE accounts SET bio = ? WHERE account_id = ?", [f"Fan of @{handle} here", there])
+    build_discovery(con)
+    owner = warehouse.scalar(con, "SELECT person_id FROM accounts WHERE account_id = ?", [here])
+
+    privacy.erase_person(con, LOCAL, person)
+
+    assert _bio(con, here) == "Partner of @[erased]." and _bio(con, there) == f"Fan of @{handle} here"
+    text = warehouse.scalar(con, "SELECT search_text FROM discovery WHERE person_id = ?", [owner])
+    assert "Partner of @[erased]." in text and f"Fan of @{handle} here" in text  # another network's namesake
