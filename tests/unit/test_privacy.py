@@ -454,13 +454,18 @@ def _bio(con, account: int) -> str:
     return warehouse.scalar(con, "SELECT bio FROM accounts WHERE account_id = ?", [account])
 
 
+def _first_handle(con, person: int) -> tuple[str, str]:
+    """(handle, network) of the person's first account."""
+    return warehouse.rows(
+        con, "SELECT handle, network::VARCHAR FROM accounts WHERE person_id = ? ORDER BY account_id LIMIT 1", [person]
+    )[0]
+
+
 def _mention_them(con, person: int) -> tuple[str, int, int]:
     """Another person's latest post and another account's bio, on the network of `person`'s first account, mention
     that account's handle, and a topic correction copies the post; (handle, post, account). Discover is rebuilt and
     everything checkpointed, so the mentions are in the index and in the file."""
-    handle, network = warehouse.rows(
-        con, "SELECT handle, network FROM accounts WHERE person_id = ? ORDER BY account_id LIMIT 1", [person]
-    )[0]
+    handle, network = _first_handle(con, person)
     post, account = warehouse.rows(
         con,
         "SELECT p.post_id, p.account_id FROM posts p JOIN accounts a USING (account_id) "
@@ -527,9 +532,7 @@ def test_erasure_blanks_their_handle_where_others_mention_it_in_the_file_and_in_
 def test_a_later_import_blanks_their_handle_in_what_others_wrote(world, tmp_path):
     con, _ = world
     person = _busiest_person(con)
-    handle, network = warehouse.rows(
-        con, "SELECT handle, network::VARCHAR FROM accounts WHERE person_id = ? ORDER BY account_id LIMIT 1", [person]
-    )[0]
+    handle, network = _first_handle(con, person)
     privacy.erase_person(con, LOCAL, person)
     accounts = tmp_path / "accounts.csv"
     accounts.write_text(
@@ -601,9 +604,7 @@ def test_an_erasure_whose_discover_update_fails_still_rewrites_the_file_and_says
 def test_discover_s_search_text_is_blanked_only_where_the_bio_s_own_network_names_them(world):
     con, _ = world
     person = _busiest_person(con)
-    handle, network = warehouse.rows(
-        con, "SELECT handle, network FROM accounts WHERE person_id = ? ORDER BY account_id LIMIT 1", [person]
-    )[0]
+    handle, network = _first_handle(con, person)
     # Someone with an account on that network and one on a network where the erased person has no such handle.
     here, there = warehouse.rows(
         con,
