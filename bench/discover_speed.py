@@ -81,7 +81,7 @@ def _combinations(topics: list[str], name_word: str) -> dict[str, Filters]:
     }
 
 
-def _prepare(rebuild: bool) -> dict:
+def prepare_copy(rebuild: bool) -> dict:
     """The private copy, scored, with topics and current discovery tables; returns what had to be done."""
     ensure_world(CACHE, 1_000_000, 7, False)
     done: dict = {"copied": False, "refresh_s": None, "build_s": None}
@@ -174,7 +174,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30, help="warm runs per combination")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the discovery tables even if current")
     args = parser.parse_args()
-    prepared = _prepare(args.rebuild)
+    prepared = prepare_copy(args.rebuild)
 
     con = warehouse.connect(COPY, read_only=True)
     people = warehouse.scalar(con, "SELECT count(*) FROM discovery")

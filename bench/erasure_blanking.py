@@ -17,7 +17,7 @@ from datetime import datetime
 
 import duckdb
 
-from bench.discover_speed import COPY, _prepare
+from bench.discover_speed import COPY, prepare_copy
 from core import privacy
 from core.db import warehouse
 from core.mention_redaction import MENTION, TRAILING
@@ -37,7 +37,7 @@ def _blank(con: duckdb.DuckDBPyConnection, network: str, handle: str) -> tuple[i
     """(rows blanked, seconds) for erasing someone with `handle` on `network`, rolled back."""
     con.execute("BEGIN")
     try:
-        secret = privacy._ensure_secret(con)
+        secret = privacy.ensure_secret(con)
         con.execute(  # nobody's own account: only others' words are looked at
             "CREATE OR REPLACE TEMP TABLE erase_accounts AS "
             "SELECT account_id, network, external_id, handle FROM accounts WHERE false"
@@ -55,7 +55,7 @@ def _blank(con: duckdb.DuckDBPyConnection, network: str, handle: str) -> tuple[i
 
 def main() -> int:
     """Time both cases and print them."""
-    _prepare(rebuild=False)
+    prepare_copy(rebuild=False)
     con = warehouse.connect(COPY)
     try:
         posts, mentioning = warehouse.rows(

@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +19,7 @@ import duckdb
 import polars as pl
 
 from core.db.ids import issued_now, note_issued
-from core.db.warehouse import base_table_columns, get_meta, rows, scalar, set_meta, transaction
+from core.db.warehouse import base_table_columns, get_meta, registered, rows, scalar, set_meta, transaction
 from core.durable import replace_durably
 from core.mention_redaction import MENTION, TRAILING, mentions_frame, redact, redacted
 from core.workspace import audit
@@ -181,7 +179,7 @@ def read_ledger(db: Path) -> tuple[str | None, list[tuple[str, datetime]]]:
     return secret, keys
 
 
-def _ensure_secret(con: duckdb.DuckDBPyConnection) -> str:
+def ensure_secret(con: duckdb.DuckDBPyConnection) -> str:
     """The warehouse's suppression secret, created on first use (inside the caller's transaction)."""
     found = _secret(con)
     if found is None:
@@ -196,7 +194,7 @@ def erase_person(con: duckdb.DuckDBPyConnection, access: Access, person_id: int)
         authorize_operator(con, access, "erasing a person")
         if not scalar(con, "SELECT count(*) FROM people WHERE person_id = ?", [person_id]):
             raise ErasureError(f"There is no person {person_id} in Sway. Check the id on their profile page.")
-        secret = _ensure_secret(con)
+        secret = ensure_secret(con)
         con.execute(
             "CREATE OR REPLACE TEMP TABLE erase_accounts AS SELECT account_id, network, external_id, handle "
             "FROM accounts WHERE person_id = ?",
@@ -383,11 +381,8 @@ def erased_handles_among(con: duckdb.DuckDBPyConnection, handles: pl.DataFrame) 
     secret = _secret(con)
     if secret is None or not handles.height or not suppressed_count(con):
         return erased
-    con.register("sway_suppress_handles", handles.select("network", "handle"))
-    try:
+    with registered(con, {"sway_suppress_handles": handles.select("network", "handle")}):
         return con.sql(_ERASED_HANDLES, params=[secret]).pl().cast(erased.schema)
-    finally:
-        con.unregister("sway_suppress_handles")
 
 
 def blank_mentions(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, column: str) -> pl.DataFrame:
@@ -427,7 +422,7 @@ def blank_erased_mentions(con: duckdb.DuckDBPyConnection) -> int:
         named = pl.concat(found).group_by("id").agg(pl.col("handle").unique())
         if not named.height:
             continue
-        with _registered(con, "sway_named", named):
+        with registered(con, {"sway_named": named}):
             texts = con.sql(
                 f"SELECT n.id, n.handle, t.{column} AS text FROM sway_named n "  # noqa: S608 - fixed names
                 f"JOIN {table} t ON t.{id_column} = n.id"
@@ -435,7 +430,7 @@ def blank_erased_mentions(con: duckdb.DuckDBPyConnection) -> int:
         edits = texts.with_columns(new_text=_redacted_each(texts["text"], texts["handle"])).filter(
             pl.col("text") != pl.col("new_text")
         )
-        with _registered(con, "sway_blanked", edits):
+        with registered(con, {"sway_blanked": edits}):
             con.execute(
                 f"UPDATE {table} SET {column} = b.new_text FROM sway_blanked b "  # noqa: S608 - fixed names
                 f"WHERE {table}.{id_column} = b.id"
@@ -446,15 +441,6 @@ def blank_erased_mentions(con: duckdb.DuckDBPyConnection) -> int:
                 _blank_people_documents(con, edits)
         changed += edits.height
     return changed
-
-
-@contextmanager
-def _registered(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> Iterator[None]:
-    con.register(name, frame)
-    try:
-        yield
-    finally:
-        con.unregister(name)
 
 
 def _redacted_each(texts: pl.Series, handles: pl.Series) -> pl.Series:
@@ -478,7 +464,7 @@ def _blank_people_documents(con: duckdb.DuckDBPyConnection, edits: pl.DataFrame)
     """Discover's search text of the people whose bios `edits` (id: account, text, new_text) changed gets the same
     change (each old bio replaced by its new one, so a handle is blanked only where its own network's bio had it),
     and their own documents leave the word index (the next build indexes their text anew)."""
-    with _registered(con, "sway_bios", edits.select("id", "text", "new_text")):
+    with registered(con, {"sway_bios": edits.select("id", "text", "new_text")}):
         changes = con.sql(
             "SELECT a.person_id, d.search_text, b.text, b.new_text FROM sway_bios b "
             "JOIN accounts a ON a.account_id = b.id JOIN discovery d ON d.person_id = a.person_id "
@@ -490,7 +476,7 @@ def _blank_people_documents(con: duckdb.DuckDBPyConnection, edits: pl.DataFrame)
     for person, search_text, old, new in changes.iter_rows():
         texts[person] = texts.get(person, search_text).replace(old, new)
     blanked = pl.DataFrame({"person_id": list(texts), "search_text": list(texts.values())})
-    with _registered(con, "sway_blanked_people", blanked):
+    with registered(con, {"sway_blanked_people": blanked}):
         con.execute(
             "UPDATE discovery SET search_text = b.search_text FROM sway_blanked_people b "
             "WHERE discovery.person_id = b.person_id"
@@ -523,16 +509,15 @@ def suppressed_keys_among(
     secret = _secret(con)
     if secret is None or not suppressed_count(con):
         return hidden
-    con.register("sway_suppress_keys", accounts.select("network", "external_id"))
-    con.register("sway_suppress_people", person_keys.select("person_key"))
-    try:
+    frames = {
+        "sway_suppress_keys": accounts.select("network", "external_id"),
+        "sway_suppress_people": person_keys.select("person_key"),
+    }
+    with registered(con, frames):
         return (
             con.sql(_HIDDEN_ACCOUNTS, params=[secret]).pl().cast(hidden[0].schema),
             con.sql(_HIDDEN_PEOPLE, params=[secret]).pl().cast(hidden[1].schema),
         )
-    finally:
-        con.unregister("sway_suppress_keys")
-        con.unregister("sway_suppress_people")
 
 
 def naming_erased(

@@ -16,8 +16,6 @@ makes the same accounts and posts, so then nothing is dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -25,8 +23,7 @@ import polars as pl
 
 from core import privacy
 from core.db import warehouse
-from core.db.warehouse import scalar
-from core.discover.build import build_discovery, build_info
+from core.db.warehouse import registered, scalar
 
 # Who may use the warehouse and what happened to it: a rebuild of the demo world must not lose these.
 KEPT_ACROSS_REBUILDS = (
@@ -78,18 +75,6 @@ def kept_tables(con: duckdb.DuckDBPyConnection) -> Kept:
     return Kept(tables, records)
 
 
-@contextmanager
-def _registered(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame]) -> Iterator[None]:
-    """`frames` visible to SQL as sway_kept_<name> for the duration of the block."""
-    for name, frame in frames.items():
-        con.register(f"sway_kept_{name}", frame)
-    try:
-        yield
-    finally:
-        for name in frames:
-            con.unregister(f"sway_kept_{name}")
-
-
 def put_back(con: duckdb.DuckDBPyConnection, kept: Kept) -> None:
     """Write `kept` into a freshly built warehouse (before it is swapped in), in one transaction.
 
@@ -100,7 +85,7 @@ def put_back(con: duckdb.DuckDBPyConnection, kept: Kept) -> None:
     with warehouse.transaction(con):
         own_audit = con.sql("SELECT * EXCLUDE (audit_id) FROM audit_log ORDER BY audit_id").pl()
         for table, frame in kept.tables.items():
-            with _registered(con, {"rows": frame}):
+            with registered(con, {"sway_kept_rows": frame}):
                 if table == "warehouse_meta":
                     con.execute("INSERT OR REPLACE INTO warehouse_meta SELECT * FROM sway_kept_rows")
                 else:
@@ -109,15 +94,16 @@ def put_back(con: duckdb.DuckDBPyConnection, kept: Kept) -> None:
         top = scalar(con, "SELECT coalesce(max(audit_id), 0) FROM audit_log")
         # DuckDB sequences cannot be set: draw ids until the next one is past every kept entry.
         scalar(con, "SELECT max(nextval('audit_ids')) FROM range(?)", [top])
-        with _registered(con, {"audit": own_audit}):
+        with registered(con, {"sway_kept_audit": own_audit}):
             con.execute(
                 "INSERT INTO audit_log (happened_at, user_email, workspace_id, action, details) "
                 "SELECT happened_at, user_email, workspace_id, action, details FROM sway_kept_audit"
             )
-        with _registered(con, kept.records):
+        with registered(con, {f"sway_kept_{name}": frame for name, frame in kept.records.items()}):
             _put_back_records(con)
-        if privacy.erase_suppressed(con).blanked and build_info(con) is not None:
-            build_discovery(con)  # the posts and bios in which an erased person's handle was blanked, indexed anew
+        # A generated world's posts and bios mention brands, not people: should one name an erased handle, the
+        # blanking rewrites Discover's copy of it in place, and the next refresh indexes that post again.
+        privacy.erase_suppressed(con)
 
 
 def _put_back_records(con: duckdb.DuckDBPyConnection) -> None:

@@ -120,18 +120,6 @@ def sweep_partials(lake: Path, network: str) -> int:
     return swept
 
 
-def _blanked(table: pa.Table, handles: frozenset[str]) -> tuple[pa.Table, bool]:
-    """`table` with the @mentions of `handles` blanked in its WORDS_COLUMNS, and whether any was."""
-    changed = False
-    for column in WORDS_COLUMNS if handles else ():
-        values = table[column].to_pylist()
-        new = [redact(v, handles) if v and "@" in v else v for v in values]
-        if new != values:
-            table = table.set_column(table.schema.get_field_index(column), column, pa.array(new, pa.string()))
-            changed = True
-    return table, changed
-
-
 def stored_cursor(lake: Path, network: str) -> int | None:
     """The last stream cursor durably stored for `network`, or None before the first segment."""
     stored = [s.last_us for s in segments(lake, network) if s.stream]
@@ -198,3 +186,15 @@ def forget(
         removed += table.num_rows - kept.num_rows
         replace_durably(path, lambda handle, kept=kept: pq.write_table(kept, handle, compression="zstd"))
     return removed
+
+
+def _blanked(table: pa.Table, handles: frozenset[str]) -> tuple[pa.Table, bool]:
+    """`table` with the @mentions of `handles` blanked in its WORDS_COLUMNS, and whether any was."""
+    changed = False
+    for column in WORDS_COLUMNS if handles else ():
+        values = table[column].to_pylist()
+        new = [redact(v, handles) if v and "@" in v else v for v in values]
+        if new != values:
+            table = table.set_column(table.schema.get_field_index(column), column, pa.array(new, pa.string()))
+            changed = True
+    return table, changed

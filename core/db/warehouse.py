@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,23 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             )
         applied.append(migration.version)
     return applied
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, frames: dict[str, Any]) -> Iterator[None]:
+    """The frames (polars or Arrow) readable by SQL under their names while the block runs.
+
+    Only the values travel this way: a statement reads them as a table, never as SQL text.
+    """
+    for name, frame in frames.items():
+        con.register(name, frame)
+    try:
+        yield
+    finally:
+        for name in frames:
+            # After a failed statement the transaction refuses even this; the error being raised is the one to see.
+            with suppress(duckdb.Error):
+                con.unregister(name)
 
 
 _in_transaction: set[int] = set()  # id() of connections inside a transaction() block

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from core.db.warehouse import rows
+from core.db.warehouse import registered, rows
 from core.discover.columns import SCORE_COLUMNS, TOPIC_SLOTS, network_mask, topic_column
 from core.discover.filters import PAGE_SIZES, Filters
 from core.discover.relevance import MATCHES, rank
@@ -144,18 +144,6 @@ def _removals(con: duckdb.DuckDBPyConnection, workspace_id: int | None) -> pl.Da
     return removed if len(removed) else None
 
 
-@contextmanager
-def _registered(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame]) -> Iterator[None]:
-    """The frames registered under their names for the queries while in use."""
-    for name, frame in frames.items():
-        con.register(name, frame)
-    try:
-        yield
-    finally:
-        for name in frames:
-            con.unregister(name)
-
-
 def _topic_clauses(
     filters: Filters, params: list, slots: dict[str, int], removed: set[str], top: str
 ) -> tuple[list[str], str]:
@@ -266,7 +254,7 @@ def _prepared(con: duckdb.DuckDBPyConnection, filters: Filters, workspace_id: in
     where = " AND ".join(clauses) or "true"
     order = f"{sort}, score DESC, person_id"
     frames = ({_REMOVED: removals} if joined else {}) | ({_CANDIDATES: matches} if text_match else {})
-    with _registered(con, frames):
+    with registered(con, frames):
         yield _Query(joins, influence, text_match, where, order, params, removals, not filters.topics, subquery)
 
 

@@ -7,14 +7,15 @@ never edits or deletes. New rows get ids after the current maximum, in a determi
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 
 import duckdb
 import polars as pl
 
 from core.db.ids import last_issued, note_issued
+from core.db.warehouse import registered
 from core.ingest.errors import FileRef
 from core.ingest.frames import Batch
 from core.progress import Progress
@@ -98,7 +99,7 @@ def load(con: duckdb.DuckDBPyConnection, batch: Batch, files: Sequence[FileRef],
     new = {"people": people, "accounts": accounts, "posts": new_posts, "interactions": new_interactions}
     for step, (table, frame) in enumerate(new.items()):
         progress(0.6 + 0.1 * step, f"Writing {frame.height:,} new {table}")
-        with _registered(con, frame):
+        with registered(con, {_TEMP: frame}):
             con.execute(_INSERTS[table])
     offered = {
         "accounts": batch.accounts.select(*KEY, "file").unique().height,
@@ -111,21 +112,9 @@ def load(con: duckdb.DuckDBPyConnection, batch: Batch, files: Sequence[FileRef],
     return LoadCounts(added, {table: offered[table] - added[table] for table in offered})
 
 
-@contextmanager
-def _registered(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> Iterator[None]:
-    """Make `frame` readable as the table _TEMP for the statements inside the block."""
-    con.register(_TEMP, frame)
-    try:
-        yield
-    finally:
-        # After a failed statement the transaction refuses even this; the next register replaces it anyway.
-        with suppress(duckdb.Error):
-            con.unregister(_TEMP)
-
-
 def _stored(con: duckdb.DuckDBPyConnection, sql: str, keys: pl.DataFrame) -> pl.DataFrame:
     """Run a lookup of `keys` against the warehouse and return its rows as polars."""
-    with _registered(con, keys):
+    with registered(con, {_TEMP: keys}):
         return con.sql(sql).pl()
 
 
@@ -290,7 +279,7 @@ _REMOVE_POSTS = (
 def update_profiles(con: duckdb.DuckDBPyConnection, profiles: pl.DataFrame) -> None:
     """Set the stored accounts' handle, display name, bio, follower counts and creation time where `profiles`
     (network, external_id and those columns; null = unknown) knows them, and name their people after them."""
-    with _registered(con, profiles):
+    with registered(con, {_TEMP: profiles}):
         con.execute(_RENAME_PEOPLE)
         con.execute(_UPDATE_ACCOUNTS)
 
@@ -299,13 +288,13 @@ def relink_replies(con: duckdb.DuckDBPyConnection, replies: pl.DataFrame) -> Non
     """Link replies left without a parent (network, reply_key, parent_key) to the post now stored under the parent's
     key; a parent not stored leaves its replies unlinked, as a deletion does."""
     if replies.height:
-        with _registered(con, replies):
+        with registered(con, {_TEMP: replies}):
             con.execute(_RELINK_REPLIES)
 
 
 def remove_interactions(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> None:
     """Delete the interactions with these keys (INTERACTION_KEY columns, internal ids)."""
-    with _registered(con, keys):
+    with registered(con, {_TEMP: keys}):
         con.execute(_REMOVE_INTERACTIONS)
 
 
@@ -317,7 +306,7 @@ def remove_posts(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> None:
 def remove_account_activity(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) -> None:
     """Delete everything these accounts (network, external_id) posted, and every interaction by or with them."""
     _remove(con, keys, "p.account_id IN (SELECT account_id FROM accounts a WHERE a.external_id = k.external_id)")
-    with _registered(con, keys):
+    with registered(con, {_TEMP: keys}):
         con.execute(
             "DELETE FROM interactions WHERE actor_account_id IN (SELECT a.account_id FROM accounts a JOIN "
             "sway_import_rows k ON a.network = k.network::network_name AND a.external_id = k.external_id) "
@@ -328,7 +317,7 @@ def remove_account_activity(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame) 
 
 def _remove(con: duckdb.DuckDBPyConnection, keys: pl.DataFrame, match: str) -> None:
     """Delete the posts `match` finds for `keys`, with the reactions to them; replies to them lose their parent."""
-    with _registered(con, keys):
+    with registered(con, {_TEMP: keys}):
         doomed = con.sql(_POSTS_OF.format(match)).pl()
     con.register("doomed", doomed)
     try:

@@ -567,15 +567,17 @@ def test_a_restore_of_an_older_backup_blanks_their_handle_too(world, tmp_path):
 
     con = warehouse.connect(path)
     try:
-        assert (
-            warehouse.scalar(con, "SELECT bio FROM accounts WHERE account_id = ?", [account]) == "Partner of @[erased]."
-        )
+        assert _bio(con, account) == "Partner of @[erased]."
         assert warehouse.scalar(con, "SELECT text FROM posts WHERE post_id = ?", [post]).startswith(
             "Loved the zorblax launch with @[erased] today"
         )
         assert not warehouse.scalar(
             con, "SELECT count(*) FROM discovery WHERE contains(search_text, ?)", [f"@{handle}."]
         )
+        writer = warehouse.scalar(
+            con, "SELECT a.person_id FROM posts p JOIN accounts a USING (account_id) WHERE p.post_id = ?", [post]
+        )
+        assert writer in search(con, Filters(text="zorblax"))[1]["person_id"].to_list()  # indexed anew
     finally:
         con.close()
 
