@@ -37,13 +37,15 @@ def default_dates(con: duckdb.DuckDBPyConnection, today: date) -> Dates:
     last = latest_day(con)
     if last is None or last >= today - timedelta(days=STALE_DAYS):
         return Dates(today, today + timedelta(days=CAMPAIGN_DAYS - 1), DEFAULT_FOLLOW_UP_DAYS, "")
-    starts_on = last - timedelta(days=CAMPAIGN_DAYS + DEFAULT_FOLLOW_UP_DAYS - 1)
+    # The follow-up ends the day before the last one: the data covers that day only up to its latest post, and
+    # Results would call a window ending on it partial.
+    starts_on = last - timedelta(days=CAMPAIGN_DAYS + DEFAULT_FOLLOW_UP_DAYS)
     return Dates(
         starts_on,
         starts_on + timedelta(days=CAMPAIGN_DAYS - 1),
         DEFAULT_FOLLOW_UP_DAYS,
         f"The data in Sway ends on {last:%d %b %Y}, {(today - last).days} days ago, so the dates below are the "
-        "last weeks it covers, where results can be measured. A campaign after that shows results only once "
+        "last whole weeks it covers, where results can be measured. A campaign after that shows results only once "
         "newer posts are imported.",
     )
 
@@ -59,9 +61,9 @@ def date_warnings(con: duckdb.DuckDBPyConnection, spec: CampaignSpec) -> list[st
             f"This campaign starts after the latest post in Sway ({last:%d %b %Y}): nothing can be measured until "
             "posts from its dates are imported."
         ]
-    if measured_to > last:
+    if measured_to >= last:  # the last day is covered only up to its latest post: Results call it partial
         return [
-            f"The data in Sway ends on {last:%d %b %Y}, {(measured_to - last).days} days before this campaign's "
-            "follow-up window does: its results stay partial until newer posts are imported."
+            f"The data in Sway ends during {last:%d %b %Y}, and this campaign's follow-up window runs to "
+            f"{measured_to:%d %b %Y}: its results stay partial until newer posts are imported."
         ]
     return []

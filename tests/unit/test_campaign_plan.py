@@ -4,6 +4,7 @@ per-person cost, statuses that can step back, members marked posted by their tra
 a person is in, and the workspace's currency."""
 
 import math
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -11,7 +12,7 @@ import polars as pl
 import pytest
 
 from core.campaigns import members, records, suggest
-from core.campaigns.dates import default_dates
+from core.campaigns.dates import date_warnings, default_dates
 from core.campaigns.model import CampaignSpec, InvalidTransition
 from core.campaigns.money import money
 from core.campaigns.reach import unique_reach
@@ -182,7 +183,24 @@ def test_unique_reach_counts_each_reactor_once_and_measures_the_overlap(con):
 def test_new_campaigns_default_to_dates_the_data_reaches(con):
     last = warehouse.scalar(con, "SELECT max(posted_at) FROM posts").date()
     stale = default_dates(con, last + timedelta(days=60))
-    assert stale.ends_on + timedelta(days=stale.follow_up_days) <= last and "ends on" in stale.note
+    # The follow-up ends before the last day, which the data covers only up to its latest post.
+    assert stale.ends_on + timedelta(days=stale.follow_up_days) == last - timedelta(days=1) and "ends on" in stale.note
+    spec = CampaignSpec(
+        name="Default dates",
+        brand="Voltwise",
+        perk="box",
+        cost_per_perk=10,
+        perks=5,
+        starts_on=stale.starts_on,
+        ends_on=stale.ends_on,
+        follow_up_days=stale.follow_up_days,
+        terms=parse_terms("#voltwise"),
+    )
+    assert date_warnings(con, spec) == []  # the defaults are measurable whole
+    one_day_later = replace(
+        spec, starts_on=spec.starts_on + timedelta(days=1), ends_on=spec.ends_on + timedelta(days=1)
+    )
+    assert "partial" in date_warnings(con, one_day_later)[0]  # as Results would say of it
     live = default_dates(con, last + timedelta(days=1))
     assert live.starts_on == last + timedelta(days=1) and live.note == ""
 
