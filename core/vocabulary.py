@@ -26,6 +26,8 @@ POST_REACTIONS: dict[str, str] = {
     "click": "clicks",
 }
 REACTIONS: dict[str, str] = POST_REACTIONS | {"follow": "follows"}
+# Plain names of the signals a score is explained by: one per reaction type, and the own-authenticity discount.
+SIGNAL_NAMES: dict[str, str] = REACTIONS | {"authenticity": "own authenticity discount"}
 
 
 # Labels the mechanical rule below would garble ('Film tv & video').

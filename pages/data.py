@@ -12,7 +12,7 @@ from core.ingest import templates
 from core.ingest.errors import InputError
 from core.ops import bootstrap, imports, rebuild, refresh
 from core.ops.lock import Busy
-from core.scoring.params import ScoringError, parse_settings
+from core.scoring.params import ScoringError
 from core.workspace.access import PermissionDenied
 from ui import auth, backend, shell
 from ui.text import network_names, plain, plain_cells
@@ -107,36 +107,61 @@ if is_operator and st.button("Refresh scores and topics", icon=":material/autore
 if is_operator:
     with st.expander("Change how scores are computed", icon=":material/tune:"):
         st.caption(
-            "Preview who would move most, then apply the change with a refresh. The settings are stored with the "
-            "run, noted in the audit log, and marked on every Profile's score history."
+            "Pick a setting and a new value, preview who would move most, then apply the change with a refresh. "
+            "The settings are stored with the run, noted in the audit log, and marked on every Profile's score history."
         )
+        now = refresh.current_settings(backend.cursor())
         st.dataframe(
-            refresh.current_settings(backend.cursor()),
+            now,
             hide_index=True,
+            column_order=("what_it_does", "value", "default"),
             column_config={
-                "name": st.column_config.TextColumn("Setting", width="medium"),
+                "what_it_does": st.column_config.TextColumn("Setting", width="large"),
                 "value": st.column_config.NumberColumn("Now", format="%g", width="small"),
                 "default": st.column_config.NumberColumn("Default", format="%g", width="small"),
-                "what_it_does": st.column_config.TextColumn("What it does", width="large"),
             },
         )
-        setting = st.text_input(
-            "Settings to change (name=value with names from the table, comma-separated)",
-            key="data_score_settings",
-            placeholder="e.g. weight_like=0.2, recency_half_life_share=0.25",
+        back = refresh.settings_back_to_defaults(backend.cursor())
+        described = dict(zip(now["name"], now["what_it_does"], strict=True))
+        current = dict(zip(now["name"], now["value"], strict=True))
+        choice = st.selectbox(
+            "Setting to change",
+            [*(["defaults"] if back else []), *now["name"]],
+            format_func=lambda name: "Every setting back to its default" if name == "defaults" else described[name],
+            key="data_score_setting",
         )
-        chosen = [part.strip() for part in setting.split(",") if part.strip()]
+        if choice == "defaults":
+            settings = back
+            st.caption(f"Puts {len(back)} changed setting{'s' if len(back) > 1 else ''} back to the default.")
+        else:
+            value = st.number_input(
+                "New value", min_value=0.0, value=float(current[choice]), format="%g", key=f"data_score_{choice}"
+            )
+            settings = {choice: f"{value:g}"}
+        wanted = tuple(sorted(settings.items()))
         preview_col, apply_col = st.columns(2)
         try:
-            settings = parse_settings(chosen)
-            if preview_col.button("Preview", disabled=not chosen, icon=":material/visibility:"):
+            if preview_col.button("Preview", icon=":material/visibility:"):
                 st.session_state["data_score_preview"] = (
-                    tuple(chosen),
+                    wanted,
                     refresh.preview_settings(backend.cursor(), access, settings),
                 )
             previewed = st.session_state.get("data_score_preview")
-            if previewed and previewed[0] == tuple(chosen):
-                st.dataframe(plain_cells(previewed[1], "name"), hide_index=True)
+            if previewed and previewed[0] == wanted:
+                st.write(previewed[1].summary())
+                st.dataframe(
+                    plain_cells(previewed[1].moved, "name"),
+                    hide_index=True,
+                    column_order=("name", "old_score", "new_score", "delta", "moved_most_by", "main_signal_delta"),
+                    column_config={
+                        "name": st.column_config.TextColumn("Person"),
+                        "old_score": st.column_config.NumberColumn("Score now"),
+                        "new_score": st.column_config.NumberColumn("Score after"),
+                        "delta": st.column_config.NumberColumn("Change", format="%+d"),
+                        "moved_most_by": st.column_config.TextColumn("Moved most by"),
+                        "main_signal_delta": st.column_config.NumberColumn("Its points", format="%+.1f"),
+                    },
+                )
                 if apply_col.button("Apply and refresh", type="primary", icon=":material/check:"):
                     bar = st.progress(0.0, text="Starting the refresh…")
                     lines = refresh.refresh(

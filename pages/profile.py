@@ -124,7 +124,7 @@ if p.history.height:
         .mark_line(point=True)
         .encode(
             x=alt.X("day:T", title="Refresh day", axis=alt.Axis(format="%d %b")),
-            y=alt.Y("score:Q", title="Score", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("score:Q", title="Score", scale=alt.Scale(domain=[1, 100])),  # 1 is the lowest score
             color=alt.Color("network:N", title="Score"),
             tooltip=[alt.Tooltip("day:T", title="Day", format="%d %b %Y"), "network", "score"],
         )

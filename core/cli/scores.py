@@ -25,9 +25,10 @@ def _cmd_preview(args: argparse.Namespace) -> int:
     finally:
         con.close()
     changes = ", ".join(args.set) or "no change"
-    print(f"Who would move most with {changes} (nothing written; apply with `refresh --set ...`):")
+    print(f"With {changes}: {moved.summary()} Nothing was written; apply it with `refresh --set ...`.")
+    print("Who would move most:")
     with pl.Config(tbl_rows=-1, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True, float_precision=1):
-        print(moved)
+        print(moved.moved)
     return 0
 
 

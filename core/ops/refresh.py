@@ -16,7 +16,8 @@ from core.engines import open_engine
 from core.ops.lock import exclusive
 from core.ops.pipeline import refresh_all
 from core.progress import Progress, silent
-from core.scoring.preview import preview, settings_table
+from core.scoring.params import describe_changes
+from core.scoring.preview import ScorePreview, preview, settings_table
 from core.scoring.runs import current_params
 from core.workspace import audit
 from core.workspace.access import Access, PermissionDenied
@@ -56,24 +57,31 @@ def refresh(
                     report = refresh_all(con, progress=progress, params=chosen, engine=running, **params)
                 posted = mark_posted_from_mentions(con)
                 details: dict[str, Any] = {"seconds": round(report.seconds, 1), "marked_posted": posted}
-                if chosen != current:
-                    details["changed"] = chosen.changes_from(current)
+                changed = chosen.changes_from(current)
+                if changed:
+                    details["changed"] = changed
                 audit.record(con, access, "refresh", details, shared=True)
         except PermissionDenied:
             raise  # a refused caller leaves no trace, not even a failure entry
         except Exception as exc:
             record_failure(con, access, "refresh.failed", exc)
             raise
-    return report.summary().splitlines()
+    lines = report.summary().splitlines()
+    return [f"Scores are now computed with {describe_changes(changed)}.", *lines] if changed else lines
 
 
 def preview_settings(
     con: duckdb.DuckDBPyConnection, access: Access, settings: dict[str, str], *, limit: int = 30
-) -> pl.DataFrame:
+) -> ScorePreview:
     """Who would move most if the scoring parameters changed (writes nothing); instance operators only, as the
     change it previews would be (its settings are then applied with refresh(..., settings=...))."""
     authorize_operator(con, access, "previewing a change of the scoring parameters")
     return preview(con, current_params(con).with_overrides(settings), limit=limit)
+
+
+def settings_back_to_defaults(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The settings that would put every scoring parameter the current scores use back to its default."""
+    return current_params(con).back_to_defaults()
 
 
 def current_settings(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -9,7 +9,7 @@ import polars as pl
 
 from core.discover.columns import NETWORK_LABELS
 from core.numbers import count_of, whole_percent
-from core.vocabulary import REACTIONS
+from core.vocabulary import SIGNAL_NAMES
 
 SENTENCE_SIGNALS = 3  # reaction types described one by one; the rest are summed up
 _MIN_DISCOUNT = 0.05  # smaller discounts are not worth a clause
@@ -38,10 +38,9 @@ def breakdown(con: duckdb.DuckDBPyConnection, person_id: int) -> Breakdown:
         "FROM score_explanations WHERE person_id = ?",
         params=[person_id],
     ).pl()
-    labels = REACTIONS | {"authenticity": "own authenticity discount"}
     gain = pl.when(pl.col("points") > 0).then(pl.col("points"))
     signals = signals.sort(["network", "points"], descending=[False, True]).with_columns(
-        label=pl.col("signal").replace_strict(labels, default=pl.col("signal")),
+        label=pl.col("signal").replace_strict(SIGNAL_NAMES, default=pl.col("signal")),
         share=gain / gain.sum().over("network"),
         discount_text=pl.col("discount").map_elements(whole_percent, return_dtype=pl.String),
     )

@@ -8,7 +8,7 @@ from itertools import pairwise
 import duckdb
 import polars as pl
 
-from core.scoring.params import ScoreParams
+from core.scoring.params import ScoreParams, describe_changes
 from core.scoring.runs import parameters_by_day
 
 
@@ -19,8 +19,8 @@ def score_history(con: duckdb.DuckDBPyConnection, person_id: int) -> pl.DataFram
 
 
 def _describe(before: dict, after: dict) -> str:
-    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
-    return ", ".join(f"{k} {before.get(k, '–')} → {after.get(k, '–')}" for k in changed)
+    keys = before.keys() | after.keys()
+    return describe_changes({k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)})
 
 
 def model_changes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

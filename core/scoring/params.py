@@ -115,6 +115,10 @@ class ScoreParams:
             if getattr(other, f.name) != getattr(self, f.name)
         }
 
+    def back_to_defaults(self) -> dict[str, str]:
+        """name -> default value (as text, like a --set) of every parameter that differs from its default."""
+        return {name: f"{default:g}" for name, (_, default) in ScoreParams().changes_from(self).items()}
+
     def with_overrides(self, overrides: dict[str, Any]) -> ScoreParams:
         """A copy with some parameters changed; string values (from the command line) are converted."""
         fields = {f.name: f for f in dataclasses.fields(self)}
@@ -143,6 +147,20 @@ def parse_settings(pairs: list[str]) -> dict[str, str]:
             raise ScoringError(f"A setting needs name=value (got {pair!r}), e.g. weight_like=0.2.")
         found[name.strip()] = value.strip()
     return found
+
+
+def describe_changes(changes: dict[str, list[float | None]]) -> str:
+    """The changes of changes_from() in plain words: 'What a like is worth, in reposts: 0.4 → 0.2; ...'.
+
+    A parameter an older run stored but this version no longer has keeps its name; a missing value shows as '–'.
+    """
+
+    def number(value: float | None) -> str:
+        return "–" if value is None else f"{value:g}"
+
+    return "; ".join(
+        f"{SETTING_HELP.get(name, name)}: {number(old)} → {number(new)}" for name, (old, new) in sorted(changes.items())
+    )
 
 
 # Each setting in one line for the Data page's "Change how scores are computed" (the comments above say why each

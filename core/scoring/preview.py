@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
@@ -12,6 +13,7 @@ from core.scoring import runs
 from core.scoring.params import SETTING_HELP, ScoreParams
 from core.scoring.reactions import latest_activity
 from core.scoring.refresh import compute
+from core.vocabulary import SIGNAL_NAMES
 
 
 def _scores_and_signals(
@@ -26,6 +28,25 @@ def _scores_and_signals(
     )
 
 
+@dataclass(frozen=True)
+class ScorePreview:
+    """What a change of scoring parameters would do: how many people's scores move which way, and the largest moves."""
+
+    people: int  # people scored
+    up: int  # ... whose score would rise
+    down: int  # ... whose score would fall
+    moved: pl.DataFrame  # the largest moves, see preview()
+
+    def summary(self) -> str:
+        """One line: how many scores would change."""
+        if not self.up and not self.down:
+            return f"No one's score would change: all {self.people:,} people keep their score."
+        return (
+            f"{self.up + self.down:,} of {self.people:,} people would get a different score: "
+            f"{self.up:,} higher, {self.down:,} lower."
+        )
+
+
 def preview(
     con: duckdb.DuckDBPyConnection,
     params: ScoreParams,
@@ -33,13 +54,14 @@ def preview(
     window_days: int | None = None,
     as_of: datetime | None = None,
     limit: int = 50,
-) -> pl.DataFrame:
+) -> ScorePreview:
     """The people whose combined score would move most under `params`, against the current parameters.
 
     Both sides are computed on the same data (as of the latest interaction unless given), so the deltas show the
-    parameter change alone. Columns: person_id, name, old_score, new_score, delta, main_signal (the signal whose
-    points changed most) and main_signal_delta (its change in points). Runs inside a transaction that is
-    rolled back (a consistent snapshot for both sides), so nothing is written, not even a run record.
+    parameter change alone. Columns of `moved`: person_id, name, old_score, new_score, delta, main_signal (the
+    signal whose points changed most), main_signal_delta (its change in points) and moved_most_by (that signal in
+    plain words). Runs inside a transaction that is rolled back (a consistent snapshot for both sides), so
+    nothing is written, not even a run record.
     """
     current = runs.latest_ok_run(con)
     old_params = current.params if current else ScoreParams()
@@ -60,21 +82,31 @@ def preview(
         .first()
         .select("person_id", main_signal="signal", main_signal_delta="change")
     )
-    return (
-        old.join(new, on="person_id", suffix="_new")
-        .select(
-            "person_id",
-            old_score="score",
-            new_score="score_new",
-            delta=(pl.col("score_new").cast(pl.Int32) - pl.col("score").cast(pl.Int32)),
-            raw_change=pl.col("raw_new") - pl.col("raw"),
-        )
-        .join(names, on="person_id", how="left")
+    both = old.join(new, on="person_id", suffix="_new").select(
+        "person_id",
+        old_score="score",
+        new_score="score_new",
+        delta=(pl.col("score_new").cast(pl.Int32) - pl.col("score").cast(pl.Int32)),
+        raw_change=pl.col("raw_new") - pl.col("raw"),
+    )
+    largest = (
+        both.join(names, on="person_id", how="left")
         .join(moved, on="person_id", how="left")
         .sort([pl.col("delta").abs(), pl.col("raw_change").abs(), "person_id"], descending=[True, True, False])
         .head(limit)
-        .select("person_id", "name", "old_score", "new_score", "delta", "main_signal", "main_signal_delta")
+        .select(
+            "person_id",
+            "name",
+            "old_score",
+            "new_score",
+            "delta",
+            "main_signal",
+            "main_signal_delta",
+            moved_most_by=pl.col("main_signal").replace_strict(SIGNAL_NAMES, default=pl.col("main_signal")),
+        )
     )
+    delta = both["delta"]
+    return ScorePreview(people=both.height, up=int((delta > 0).sum()), down=int((delta < 0).sum()), moved=largest)
 
 
 def settings_table(current: ScoreParams) -> pl.DataFrame:

@@ -132,14 +132,21 @@ def test_refresh_button_rescores_and_is_logged(demo_copy):
 def test_a_scoring_change_is_previewed_then_applied(demo_copy):
     at = _run_app()
     assert not any(b.label == "Apply and refresh" for b in at.button)
-    settings = next(d.value for d in at.dataframe if "what_it_does" in d.value.columns)
-    assert "weight_like" in set(settings["name"])  # the names a change can use are on screen
-    next(t for t in at.text_input if t.label.startswith("Settings")).input("weight_like=0.1").run()
+    setting = next(s for s in at.selectbox if s.label == "Setting to change")
+    assert "defaults" not in setting.options  # nothing differs from the defaults yet
+    like = "What a like is worth, in reposts"
+    setting.select(like).run()  # settings are chosen by what they do, not by their internal names
+    next(n for n in at.number_input if n.label == "New value").set_value(0.1).run()
     next(b for b in at.button if b.label == "Preview").click().run()
     assert not at.exception, at.exception
+    summary = next(m.value for m in at.markdown if "would get a different score" in m.value)
+    assert " lower" in summary  # a like worth less lowers the scores of people others like
+    moved = next(d.value for d in at.dataframe if "moved_most_by" in d.value.columns)
+    assert moved["delta"].min() < 0 and "likes" in set(moved["moved_most_by"])
     assert any(b.label == "Apply and refresh" for b in at.button)  # only once previewed
     next(b for b in at.button if b.label == "Apply and refresh").click().run()
     assert not at.exception, at.exception
+    assert any(f"{like}: 0.4 → 0.1" in s.value.replace("\\", "") for s in at.success)  # says what changed
     con = warehouse.connect(demo_copy)
     try:
         [(params,)] = warehouse.rows(
@@ -150,6 +157,13 @@ def test_a_scoring_change_is_previewed_then_applied(demo_copy):
         assert "weight_like" in details
     finally:
         con.close()
+    # Once something differs from the defaults, one choice puts every setting back.
+    next(s for s in at.selectbox if s.label == "Setting to change").select("defaults").run()
+    next(b for b in at.button if b.label == "Preview").click().run()
+    next(b for b in at.button if b.label == "Apply and refresh").click().run()
+    assert not at.exception, at.exception
+    assert any(f"{like}: 0.1 → 0.4" in s.value.replace("\\", "") for s in at.success)
+    assert not any("defaults" in s.options for s in at.selectbox if s.label == "Setting to change")
 
 
 def test_the_by_network_table_names_networks_as_people_write_them(demo_copy):

@@ -71,7 +71,7 @@ def test_history_and_the_day_the_scoring_model_changed(con):
     assert p.model_changes.height == 1
     change = p.model_changes.row(0, named=True)
     assert change["day"] == AS_OF.date() and change["run_id"] == 3
-    assert change["change"] == "weight_like 0.4 → 0.2"
+    assert change["change"] == "What a like is worth, in reposts: 0.4 → 0.2"  # in the words of the Data page
 
 
 def test_breakdown_sentences_say_where_the_points_come_from(con):

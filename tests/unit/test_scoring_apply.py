@@ -9,7 +9,7 @@ import pytest
 from core.db import warehouse
 from core.ops import refresh
 from core.profile.history import model_changes
-from core.scoring.params import ScoreParams, ScoringError
+from core.scoring.params import ScoreParams, ScoringError, describe_changes
 from core.scoring.preview import settings_table
 from core.scoring.runs import current_params
 from core.workspace.access import LOCAL
@@ -25,8 +25,11 @@ def test_a_previewed_change_is_applied_stored_audited_and_marked(demo_copy):
     try:
         before = current_params(con)
         moved = refresh.preview_settings(con, LOCAL, {"weight_like": "0.1"})
-        assert moved.height and current_params(con) == before  # the preview wrote nothing
-        refresh.refresh(con, LOCAL, db=Path(demo_copy), settings={"weight_like": "0.1"})
+        assert moved.moved.height and moved.down and current_params(con) == before  # the preview wrote nothing
+        lines = refresh.refresh(con, LOCAL, db=Path(demo_copy), settings={"weight_like": "0.1"})
+        assert (
+            lines[0] == f"Scores are now computed with What a like is worth, in reposts: {before.weight_like:g} → 0.1."
+        )
         after = current_params(con)
         assert after.weight_like == 0.1 and after.weight_repost == before.weight_repost
         # The Data page's table of settings shows the applied value beside the default.
@@ -34,10 +37,13 @@ def test_a_previewed_change_is_applied_stored_audited_and_marked(demo_copy):
         assert (like["value"], like["default"]) == (0.1, ScoreParams().weight_like)
         assert _refresh_audits(con)[-1]["changed"] == {"weight_like": [before.weight_like, 0.1]}
         changes = model_changes(con)
-        assert changes.height >= 1 and f"weight_like {before.weight_like} → 0.1" in changes["change"][-1]
+        assert (
+            changes.height >= 1
+            and f"What a like is worth, in reposts: {before.weight_like:g} → 0.1" in changes["change"][-1]
+        )
         # A later refresh without settings keeps the applied parameters: nothing changed, nothing marked.
-        refresh.refresh(con, LOCAL, db=Path(demo_copy))
-        assert current_params(con).weight_like == 0.1
+        lines = refresh.refresh(con, LOCAL, db=Path(demo_copy))
+        assert current_params(con).weight_like == 0.1 and not lines[0].startswith("Scores are now computed")
         assert "changed" not in _refresh_audits(con)[-1]
         assert model_changes(con).height == changes.height
     finally:
@@ -76,3 +82,21 @@ def test_every_setting_a_change_can_name_is_listed_with_what_it_does():
     assert table["what_it_does"].str.len_chars().min() > 20  # a new parameter without words fails here
     changed = table.filter(pl.col("value") != pl.col("default"))
     assert changed["name"].to_list() == ["weight_like"] and changed["value"].item() == 0.2
+
+
+def test_back_to_defaults_names_every_changed_setting_and_only_those():
+    changed = ScoreParams(weight_like=0.1, min_reactors=5, selectivity_pivot=1_000_000)
+    back = changed.back_to_defaults()
+    default = ScoreParams()
+    assert back == {"weight_like": f"{default.weight_like:g}", "min_reactors": f"{default.min_reactors}",
+                    "selectivity_pivot": f"{default.selectivity_pivot:g}"}  # fmt: skip
+    assert changed.with_overrides(back) == default
+    assert default.back_to_defaults() == {}
+
+
+def test_changes_are_described_in_the_words_of_the_settings_table():
+    changes = ScoreParams(weight_like=0.1, min_reactors=5).changes_from(ScoreParams())
+    assert describe_changes(changes) == (
+        "Fewer distinct reactors than this and a score is marked too little data: 3 → 5; "
+        "What a like is worth, in reposts: 0.4 → 0.1"
+    )

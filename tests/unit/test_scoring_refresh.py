@@ -124,13 +124,25 @@ def test_preview_shows_who_moves_and_why_and_writes_nothing():
     con = warehouse_with(w)
     refresh(con)
     before = _snapshot(con) | {"runs": rows(con, "SELECT * FROM score_runs")}
-    moved = preview(con, ScoreParams(weight_like=3.0), limit=5)
+    previewed = preview(con, ScoreParams(weight_like=3.0), limit=5)
     assert _snapshot(con) | {"runs": rows(con, "SELECT * FROM score_runs")} == before
-    assert moved.columns == ["person_id", "name", "old_score", "new_score", "delta", "main_signal", "main_signal_delta"]
+    moved = previewed.moved
+    assert moved.columns == [
+        "person_id", "name", "old_score", "new_score", "delta", "main_signal", "main_signal_delta", "moved_most_by"
+    ]  # fmt: skip
     top = moved.row(0, named=True)
     assert top["person_id"] == liked and top["delta"] > 0
-    assert top["main_signal"] == "like" and top["main_signal_delta"] > 0
+    assert top["main_signal"] == "like" and top["main_signal_delta"] > 0 and top["moved_most_by"] == "likes"
     assert moved.height == 5
+    # Only the liked person draws likes: a like worth more lifts them and, scores being relative, may lower others.
+    scores = rows(con, "SELECT count(*) FROM scores WHERE network = 'all'")[0][0]
+    assert previewed.people == scores and previewed.up >= 1
+    assert previewed.summary() == (
+        f"{previewed.up + previewed.down:,} of {scores:,} people would get a different score: "
+        f"{previewed.up:,} higher, {previewed.down:,} lower."
+    )
+    unchanged = preview(con, ScoreParams(), limit=5)
+    assert (unchanged.up, unchanged.down) == (0, 0) and unchanged.summary().startswith("No one's score would change")
 
 
 def test_cli_refresh_and_preview(tmp_path, monkeypatch, capsys):
@@ -146,7 +158,8 @@ def test_cli_refresh_and_preview(tmp_path, monkeypatch, capsys):
     assert "Scored 40 people" in out and "Backfilled score history" in out
     args = parser.parse_args(["scores", "preview", "--set", "weight_like=2", "--limit", "3"])
     assert args.run(args) == 0
-    assert "weight_like=2" in capsys.readouterr().out
+    shown = capsys.readouterr().out
+    assert "With weight_like=2:" in shown and "people would get a different score" in shown
     args = parser.parse_args(["scores", "preview", "--set", "bogus"])
     assert args.run(args) == 1
     assert "name=value" in capsys.readouterr().err
