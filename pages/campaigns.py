@@ -159,11 +159,19 @@ def _pending(text: str | None) -> list[int]:
     return [p for p in map(params.id_from, (text or "").split(",")) if p is not None]
 
 
-def _flash(report: suggest.SuggestReport) -> None:
+def _flash(report: suggest.SuggestReport, chosen: int | None = None) -> None:
+    """What the suggested list now holds; `chosen`: the people a new campaign was created with (None: a refresh)."""
+    if chosen is None:
+        listed = f"Suggested {count_of(report.suggested, 'person', 'people')} ({report.kept} kept from before)"
+    elif chosen:
+        listed = (
+            f"The {count_of(chosen, 'person', 'people')} you chose {'is' if chosen == 1 else 'are'} on the list, with "
+            f"{count_of(report.suggested, 'more person', 'more people')} suggested to fill the campaign's perks"
+        )
+    else:
+        listed = f"Suggested {count_of(report.suggested, 'person', 'people')} to fill the campaign's perks"
     st.session_state["campaign_flash"] = (
-        f"Suggested {count_of(report.suggested, 'person', 'people')} ({report.kept} kept from before); "
-        "expected mentions in total: "
-        f"{report.expected_total:.1f}. {report.explanation}"
+        f"{listed}; expected mentions in total: {report.expected_total:.1f}. {report.explanation}"
     )
 
 
@@ -236,7 +244,10 @@ if picked == NEW:
     pending = _pending(st.query_params.get("people"))
     st.subheader("New campaign")
     if pending:
-        st.info(f"{count_of(len(pending), 'person', 'people')} you selected in Discover will be put on the list.")
+        st.info(
+            f"{count_of(len(pending), 'person', 'people')} you selected in Discover will be put on the list; Sway "
+            "then suggests more people to fill the campaign's perks (the budget, or the number of perks)."
+        )
     defaults = dates.default_dates(cursor, date.today())
     if defaults.note:
         st.info(defaults.note, icon=":material/event:")
@@ -252,7 +263,7 @@ if picked == NEW:
             bar.empty()
             st.error(f"{plain(exc)} Nothing was created.")
             st.stop()
-        _flash(created.suggestions)
+        _flash(created.suggestions, len(pending))
         if created.warnings:
             st.session_state["campaign_warning"] = " ".join(created.warnings)
         st.session_state[_seen_key(created.campaign_id)] = created.suggestions.version

@@ -200,7 +200,7 @@ shown = rows.with_columns(
     topic_labels(pl.col("topics")),
     profile="/profile?person=" + rows["person_id"].cast(str),
     followers=followers_text({n: f"followers_{n}" for n in NETWORKS}),
-    engagement_rate=rate_texts(pl.col("engagement_rate")),  # as Profile shows it: 0.00089%, never 0.00%
+    engagement_rate=rate_texts(pl.col("engagement_rate")).fill_null(""),  # as Profile: 0.00089%, never 0.00%
 )
 columns = [c for c in _COLUMNS if c != "matching_post" or filters.text.strip()]
 earlier = selection.selected_ids(_TABLE)
@@ -259,6 +259,10 @@ if forward.button("Next →", disabled=page >= pages, width="stretch"):
     st.rerun()
 
 if rows.height:
+    # A new search, filter, order or page offers its own first row, not a person left from the rows before.
+    if state.get(f"{_WIDGETS}open_for") != params:
+        state.pop(f"{_WIDGETS}open", None)
+        state[f"{_WIDGETS}open_for"] = params
     pick, go = st.columns([3, 1], vertical_alignment="bottom")
     person = pick.selectbox(
         "Open a profile",

@@ -319,6 +319,7 @@ if p.recent_posts.height:
             "post_network",
             "kind",
             "text",
+            "correct",  # beside the post it corrects: at the far right it was off screen
             "url",
             "reactions",
             "reposts",
@@ -326,7 +327,6 @@ if p.recent_posts.height:
             "mentions",
             "likes",
             "clicks",
-            "correct",
         ),
         hide_index=True,
         column_config={

@@ -10,7 +10,7 @@ from core.results import charts, report
 from core.results.compute import Results, campaign_results
 from core.results.lift import MIN_MENTIONS
 from ui import auth, backend, exports, params, shell
-from ui.text import plain_cells
+from ui.text import blank_missing, plain_cells
 
 shell.ensure_app_shell()
 
@@ -113,7 +113,7 @@ st.altair_chart(charts.expected_vs_actual(results), width="stretch")
 
 st.subheader("Members")
 st.dataframe(
-    plain_cells(report.member_rows(results), "Name", "Handles"),
+    blank_missing(plain_cells(report.member_rows(results), "Name", "Handles"), "Engagement rate"),
     hide_index=True,
     column_config={
         label: st.column_config.NumberColumn(label, format="localized")

@@ -91,6 +91,25 @@ def test_create_a_campaign_gets_a_suggested_list(ready):
     assert at.dataframe[0].value.shape[0] == 5
 
 
+def test_a_campaign_made_from_a_discover_selection_says_who_was_chosen_and_who_suggested(ready):
+    chosen = _read(ready, lambda con: [p for (p,) in warehouse.rows(con, "SELECT person_id FROM people LIMIT 2")])
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.query_params["campaign"] = "new"
+    at.query_params["people"] = ",".join(map(str, chosen))
+    at.switch_page("pages/campaigns.py").run()
+    assert any("then suggests more people to fill the campaign's perks" in i.value for i in at.info)
+    _fill_new(at)  # five perks: the two chosen and three suggested
+    at.button[[b.label for b in at.button].index("Create campaign")].click().run()
+    assert not at.exception, at.exception
+    flash = [s.value.replace("\\", "") for s in at.success]
+    expected = "The 2 people you chose are on the list, with 3 more people suggested to fill the campaign's perks;"
+    assert any(f.startswith(expected) for f in flash), flash
+    new_id = at.selectbox(key="campaign_pick").value
+    listed = _read(ready, lambda con: members.members(con, LOCAL, new_id))
+    assert set(chosen) <= set(listed["person_id"]) and listed.height == 5
+
+
 def test_one_person_is_one_person_not_one_people(ready):
     at = _campaigns()
     at.selectbox(key="campaign_pick").set_value("new").run()
@@ -99,7 +118,7 @@ def test_one_person_is_one_person_not_one_people(ready):
     at.button[[b.label for b in at.button].index("Create campaign")].click().run()
     assert not at.exception, at.exception
     flash = [s.value.replace("\\", "") for s in at.success]  # as shown: the escapes are not displayed
-    assert any(f.startswith("Suggested 1 person (0 kept from before)") for f in flash), flash
+    assert any(f.startswith("Suggested 1 person to fill the campaign's perks;") for f in flash), flash
     assert any(m.value.startswith("**1 person on the list · ") for m in at.markdown)
 
 

@@ -150,6 +150,16 @@ def test_opening_a_profile_from_the_results(known_world):
     assert at.title[0].value == r"\@Evil Corp"  # Markdown-escaped: it shows as written
 
 
+def test_open_a_profile_offers_the_first_row_of_the_current_results(known_world):
+    at = _discover()
+    assert at.selectbox(key="discover_open").value == _ids(at)[0]
+    at.selectbox(key="discover_open").set_value(ZOE)  # a pick stays while the results stay
+    assert at.selectbox(key="discover_open").value == ZOE and _changed(at).selectbox(key="discover_open").value == ZOE
+    at.selectbox(key="discover_sort").set_value("audience")
+    first = _ids(_changed(at))[0]
+    assert first != ZOE and at.selectbox(key="discover_open").value == first  # a new order starts at its top
+
+
 def _topics_of(at: AppTest, person: int) -> tuple[list[str], int]:
     """(topics, topic influence) of the person's row as the table shows it."""
     table = at.dataframe[0].value.set_index("person_id")

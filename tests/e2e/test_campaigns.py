@@ -58,7 +58,8 @@ def test_campaign_from_discover_selection_then_results(ready_demo, app_url, page
             page.get_by_role("spinbutton", name=f"{segment}, {label}").click()
             page.keyboard.type(value)
     page.get_by_role("button", name="Create campaign").click()
-    expect(page.get_by_text(re.compile(r"^Suggested \d+ people"))).to_be_visible(timeout=60_000)
+    chosen = re.compile(r"^The 2 people you chose are on the list, with \d+ more (person|people) suggested")
+    expect(page.get_by_text(chosen)).to_be_visible(timeout=60_000)
     expect(page).to_have_url(re.compile(r"campaign=\d+"), timeout=30_000)
     expect(page.get_by_text(re.compile(r"01 Sep 2026 – 14 Sep 2026"))).to_be_visible()
 
