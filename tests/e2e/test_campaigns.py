@@ -48,7 +48,7 @@ def test_campaign_from_discover_selection_then_results(ready_demo, app_url, page
     page.get_by_role("button", name="New campaign with them").click()
 
     expect(page.get_by_role("heading", name="Campaigns")).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("2 people you selected in Discover will be put on the list.")).to_be_visible()
+    expect(page.get_by_text("2 people you selected in Discover will be put on the list;")).to_be_visible()
     page.get_by_label("Campaign name").fill("Browser launch")
     page.get_by_label("Brand", exact=True).fill("Voltwise")
     page.get_by_label("Perk", exact=True).fill("charger")
