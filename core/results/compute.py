@@ -91,6 +91,11 @@ class Results:
     def verdict(self) -> str:
         """The campaign's lift in plain sentences: the trusted estimate, and why it is the one to trust."""
         own, control = self.lift_baseline, self.lift_control
+        if self.members.is_empty():  # the reason comes first: 'too small to tell' would blame the list
+            return (
+                "Nothing to measure yet: nobody on the list has been invited, and Results measure members from "
+                "Invited on. Mark the people you contacted as Invited on the Campaigns page."
+            )
         if not control.measurable:
             if not own.measurable:
                 return own.verdict()
@@ -175,11 +180,6 @@ def campaign_results(
     found = mention_posts(con, spec.terms, span.baseline_start, max(span.end, span.start))
     found = found.with_columns(during=pl.col("posted_at") >= span.start)
     contacted = counted_members(con, access, campaign_id)
-    if contacted.is_empty():
-        notes.append(
-            "Nobody on the list has been invited yet, and Results measure members from Invited on: mark the people "
-            "you contacted as Invited on the Campaigns page."
-        )
     member_ids = contacted["person_id"].to_list()
     is_member = pl.col("person_id").is_in(member_ids)
 
