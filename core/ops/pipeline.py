@@ -53,7 +53,8 @@ class PipelineReport:
             days = self.history.days
             lines.append(f"Backfilled score history for {len(days)} earlier days ({days[0]} to {days[-1]}).")
         if (t := self.topics) is not None:
-            lines.append(f"Topics found for {t.posts:,} posts; {t.people:,} people now have influence in a topic.")
+            tagged = f"Topics found for {t.posts:,} posts" if t.posts else "No new posts needed topics"
+            lines.append(f"{tagged}; {t.people:,} people now have influence in a topic.")
         lines.append(f"Discover and the profiles show the new results for {self.discover_people:,} people.")
         where = "" if s.engine == "local" else f" on {s.engine.capitalize()}"  # says where it ran
         return "\n".join((*lines, f"Refresh finished in {self.seconds:.0f} s{where}."))

@@ -93,6 +93,8 @@ def test_a_daily_refresh_equals_a_full_refresh_of_the_same_data(raw_demo_file, t
         report = refresh_all(daily)
         assert report.topics.posts == new_posts  # the new day's posts only
         assert f"Topics found for {new_posts:,} posts;" in report.summary()
+        again = refresh_all(daily)  # nothing new: it says so rather than 'Topics found for 0 posts'
+        assert "No new posts needed topics;" in again.summary() and "for 0 " not in again.summary()
         refresh_all(full)
         assert results(daily) == results(full)
         # The posts tagged before kept their rows untouched, and everything was tagged by the one model.
