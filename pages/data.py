@@ -158,8 +158,14 @@ if is_operator:
                         "old_score": st.column_config.NumberColumn("Score now"),
                         "new_score": st.column_config.NumberColumn("Score after"),
                         "delta": st.column_config.NumberColumn("Change", format="%+d"),
-                        "moved_most_by": st.column_config.TextColumn("Moved most by"),
-                        "main_signal_delta": st.column_config.NumberColumn("Its points", format="%+.1f"),
+                        "moved_most_by": st.column_config.TextColumn(
+                            "Moved most by", help="The reaction type whose points in the score change most"
+                        ),
+                        "main_signal_delta": st.column_config.NumberColumn(
+                            "Its points",
+                            format="%+.1f",
+                            help="How that reaction type's points change; the other types make up the rest",
+                        ),
                     },
                 )
                 if apply_col.button("Apply and refresh", type="primary", icon=":material/check:"):

@@ -67,7 +67,7 @@ def refresh(
             record_failure(con, access, "refresh.failed", exc)
             raise
     lines = report.summary().splitlines()
-    return [f"Scores are now computed with {describe_changes(changed)}.", *lines] if changed else lines
+    return [f"Scoring settings changed: {describe_changes(changed)}.", *lines] if changed else lines
 
 
 def preview_settings(

@@ -27,9 +27,7 @@ def test_a_previewed_change_is_applied_stored_audited_and_marked(demo_copy):
         moved = refresh.preview_settings(con, LOCAL, {"weight_like": "0.1"})
         assert moved.moved.height and moved.down and current_params(con) == before  # the preview wrote nothing
         lines = refresh.refresh(con, LOCAL, db=Path(demo_copy), settings={"weight_like": "0.1"})
-        assert (
-            lines[0] == f"Scores are now computed with What a like is worth, in reposts: {before.weight_like:g} → 0.1."
-        )
+        assert lines[0] == f"Scoring settings changed: What a like is worth, in reposts: {before.weight_like:g} → 0.1."
         after = current_params(con)
         assert after.weight_like == 0.1 and after.weight_repost == before.weight_repost
         # The Data page's table of settings shows the applied value beside the default.
@@ -43,7 +41,7 @@ def test_a_previewed_change_is_applied_stored_audited_and_marked(demo_copy):
         )
         # A later refresh without settings keeps the applied parameters: nothing changed, nothing marked.
         lines = refresh.refresh(con, LOCAL, db=Path(demo_copy))
-        assert current_params(con).weight_like == 0.1 and not lines[0].startswith("Scores are now computed")
+        assert current_params(con).weight_like == 0.1 and not lines[0].startswith("Scoring settings changed")
         assert "changed" not in _refresh_audits(con)[-1]
         assert model_changes(con).height == changes.height
     finally:
