@@ -1,6 +1,7 @@
 """Results page: what a campaign did — mentions, reach, cost, honest lift with its interval, whether the estimate
 predicted who delivered — with charts and a report to download (XLSX, one-page HTML, chart images)."""
 
+import altair as alt
 import streamlit as st
 
 from core.campaigns import records
@@ -93,23 +94,34 @@ row[4].metric(
     "(a status set to Posted by hand on the Campaigns page is not counted here)",
 )
 
+missing = charts.nothing_to_draw(results)
+
+
+def _chart(name: str, chart: alt.TopLevelMixin) -> None:
+    """The chart, or a line saying why there is none."""
+    if name in missing:
+        st.caption(missing[name])
+    else:
+        st.altair_chart(chart, width="stretch")
+
+
 st.subheader("Lift")
-st.altair_chart(charts.lift_chart(results), width="stretch")
+_chart("lift", charts.lift_chart(results))
 st.caption(
     f"Against own baseline: {results.lift_baseline.verdict()} Against control group: "
     f"{dict(report.summary_rows(results))['Lift against control group']} A comparison needs at least {MIN_MENTIONS} "
     "mentions across the baseline and the campaign; with fewer it says too small to tell."
 )
 st.subheader("Mentions over time")
-st.altair_chart(charts.mentions_over_time(results), width="stretch")
+_chart("mentions_over_time", charts.mentions_over_time(results))
 left, right = st.columns(2)
 with left:
-    st.altair_chart(charts.top_members(results), width="stretch")
+    _chart("top_members", charts.top_members(results))
 with right:
     st.altair_chart(charts.share_of_voice(results), width="stretch")
 st.subheader("Did the score predict it?")
 st.write(report.prediction_text(results))
-st.altair_chart(charts.expected_vs_actual(results), width="stretch")
+_chart("expected_vs_actual", charts.expected_vs_actual(results))
 
 st.subheader("Members")
 st.dataframe(

@@ -142,3 +142,24 @@ def all_charts(results: Results) -> dict[str, alt.TopLevelMixin]:
         "expected_vs_actual": expected_vs_actual(results),
         "share_of_voice": share_of_voice(results),
     }
+
+
+def nothing_to_draw(results: Results) -> dict[str, str]:
+    """Chart name -> what to say instead, for each chart with no data to draw (an empty chart shows only stray
+    axis labels such as '0.000000')."""
+    empty = {
+        "lift": (
+            results.lift_baseline.lift is None and results.lift_control.lift is None,
+            "No lift to draw yet: neither comparison has mentions to measure.",
+        ),
+        "mentions_over_time": (results.daily.is_empty(), "No mentions of the tracking terms in these weeks yet."),
+        "top_members": (
+            results.members.filter(pl.col("mentions") > 0).is_empty(),
+            "No member has mentioned the campaign yet.",
+        ),
+        "expected_vs_actual": (
+            results.members.filter(pl.col("expected_mentions").is_not_null()).is_empty(),
+            "No invited member with an expected number of mentions yet.",
+        ),
+    }
+    return {name: text for name, (missing, text) in empty.items() if missing}

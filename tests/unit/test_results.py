@@ -18,7 +18,7 @@ from core.campaigns.demo import import_demo_campaigns
 from core.campaigns.model import CampaignNotFound, CampaignSpec
 from core.campaigns.terms import parse_terms
 from core.db import warehouse
-from core.results import control, report
+from core.results import charts, control, report
 from core.results.charts import lift_chart
 from core.results.compute import campaign_results
 from core.results.lift import MIN_MENTIONS, baseline_lift, control_lift, design_effect
@@ -308,6 +308,9 @@ def test_a_list_nobody_was_invited_from_says_what_to_do(con):
     # The reason leads, in the verdict itself, not 'too small to tell' with the reason in a note below it.
     assert results.verdict().startswith("Nothing to measure yet: nobody on the list has been invited")
     assert "Campaigns page" in results.verdict() and not any("invited" in n for n in results.notes)
+    # Charts without data say so instead of drawing empty axes; the campaign's own charts are all drawn.
+    assert {"top_members", "expected_vs_actual"} <= set(charts.nothing_to_draw(results))
+    assert charts.nothing_to_draw(campaign_results(con, LOCAL, _busiest(con))) == {}
 
 
 def test_results_of_another_workspace_are_not_found(con):
