@@ -137,7 +137,7 @@ if is_operator:
             value = st.number_input(
                 "New value", min_value=0.0, value=float(current[choice]), format="%g", key=f"data_score_{choice}"
             )
-            settings = {choice: f"{value:g}"}
+            settings = {choice: str(value)}  # exact: %g would round to 6 digits
         wanted = tuple(sorted(settings.items()))
         preview_col, apply_col = st.columns(2)
         try:

@@ -117,7 +117,7 @@ class ScoreParams:
 
     def back_to_defaults(self) -> dict[str, str]:
         """name -> default value (as text, like a --set) of every parameter that differs from its default."""
-        return {name: f"{default:g}" for name, (_, default) in ScoreParams().changes_from(self).items()}
+        return {name: str(default) for name, (_, default) in ScoreParams().changes_from(self).items()}  # exact
 
     def with_overrides(self, overrides: dict[str, Any]) -> ScoreParams:
         """A copy with some parameters changed; string values (from the command line) are converted."""

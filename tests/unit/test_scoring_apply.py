@@ -86,8 +86,8 @@ def test_back_to_defaults_names_every_changed_setting_and_only_those():
     changed = ScoreParams(weight_like=0.1, min_reactors=5, selectivity_pivot=1_000_000)
     back = changed.back_to_defaults()
     default = ScoreParams()
-    assert back == {"weight_like": f"{default.weight_like:g}", "min_reactors": f"{default.min_reactors}",
-                    "selectivity_pivot": f"{default.selectivity_pivot:g}"}  # fmt: skip
+    assert back == {"weight_like": str(default.weight_like), "min_reactors": str(default.min_reactors),
+                    "selectivity_pivot": str(default.selectivity_pivot)}  # fmt: skip
     assert changed.with_overrides(back) == default
     assert default.back_to_defaults() == {}
 
