@@ -95,8 +95,14 @@ def readable(frame: pl.DataFrame) -> pl.DataFrame:
     shown = []
     if "topics" in frame.columns:
         shown.append(topic_labels(pl.col("topics")))
-    if "flagged" in frame.columns:
-        shown.append(pl.col("flagged").replace_strict({True: "Yes", False: "No"}, return_dtype=pl.String))
+    for flag in ("flagged", "too_little_data"):
+        if flag in frame.columns:
+            shown.append(pl.col(flag).replace_strict({True: "Yes", False: "No"}, return_dtype=pl.String))
+    if {"score_low", "score_high", "too_little_data"} <= set(frame.columns):
+        # Too little data to bound the score (no reactor to resample: its range is the floor alone): a range of
+        # "1 to 1" beside "too little data" would read as certain, so it is left empty.
+        unbounded = pl.col("too_little_data") & (pl.col("score_low") == pl.col("score_high"))
+        shown += [pl.when(~unbounded).then(pl.col(c)).alias(c) for c in ("score_low", "score_high")]
     if "matching_post" in frame.columns and frame["matching_post"].null_count() == frame.height:
         frame = frame.drop("matching_post")  # not a word search
     return frame.with_columns(shown).select(

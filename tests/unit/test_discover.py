@@ -275,6 +275,12 @@ def test_exports_read_like_the_screen(con):
     engagement = row[header.index("Engagement")]
     assert engagement.value == pytest.approx(5 / 3000) and engagement.number_format == "0.00%"
     assert row[header.index("Topics")].value == "Fitness & health, Food & dining"
+    # A score too little data can bound has no range to give, not a range of "1 to 1" that reads as certain.
+    quiet = next(row for row in table if row["Name"] == "Quiet Person")
+    assert (quiet["Score"], quiet["Too little data"], quiet["Score range from"], quiet["Score range to"]) == (
+        "1", "Yes", "", ""
+    )  # fmt: skip
+    assert (mira["Score range from"], mira["Score range to"]) == ("80", "80")  # a sure score keeps its range
 
 
 def test_exports_never_show_a_real_rate_as_zero():
