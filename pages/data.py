@@ -159,12 +159,14 @@ if is_operator:
                         "new_score": st.column_config.NumberColumn("Score after"),
                         "delta": st.column_config.NumberColumn("Change", format="%+d"),
                         "moved_most_by": st.column_config.TextColumn(
-                            "Moved most by", help="The reaction type whose points in the score change most"
+                            "Moved most by",
+                            help="The part of the score whose points change most: a reaction type, or the "
+                            "authenticity discount",
                         ),
                         "main_signal_delta": st.column_config.NumberColumn(
                             "Its points",
                             format="%+.1f",
-                            help="How that reaction type's points change; the other types make up the rest",
+                            help="How the points of that part change; the other parts make up the rest",
                         ),
                     },
                 )

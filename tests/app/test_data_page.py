@@ -166,6 +166,19 @@ def test_a_scoring_change_is_previewed_then_applied(demo_copy):
     assert not any("defaults" in s.options for s in at.selectbox if s.label == "Setting to change")
 
 
+def test_a_scoring_value_the_setting_cannot_take_is_refused_with_what_to_do(demo_copy):
+    at = _run_app()
+    next(s for s in at.selectbox if s.label == "Setting to change").select(
+        "Fewer distinct reactors than this and a score is marked too little data"
+    ).run()
+    next(n for n in at.number_input if n.label == "New value").set_value(2.5).run()
+    next(b for b in at.button if b.label == "Preview").click().run()
+    assert not at.exception, at.exception
+    [error] = at.error
+    assert "Nothing was changed" in error.value and "whole number" in error.value
+    assert not any(b.label == "Apply and refresh" for b in at.button)
+
+
 def test_the_by_network_table_names_networks_as_people_write_them(demo_copy):
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()

@@ -180,22 +180,26 @@ def test_unique_reach_counts_each_reactor_once_and_measures_the_overlap(con):
 # --- 6. dates the data reaches -------------------------------------------------------------------------------------
 
 
+def _voltwise(name: str, starts_on: date, ends_on: date, **spend) -> CampaignSpec:
+    """A campaign for #voltwise boxes on these dates; `spend`: cost_per_perk (default 10), perks or budget."""
+    return CampaignSpec(
+        name=name,
+        brand="Voltwise",
+        perk="box",
+        cost_per_perk=spend.pop("cost_per_perk", 10),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        terms=parse_terms("#voltwise"),
+        **spend,
+    )
+
+
 def test_new_campaigns_default_to_dates_the_data_reaches(con):
     last = warehouse.scalar(con, "SELECT max(posted_at) FROM posts").date()
     stale = default_dates(con, last + timedelta(days=60))
     # The follow-up ends before the last day, which the data covers only up to its latest post.
     assert stale.ends_on + timedelta(days=stale.follow_up_days) == last - timedelta(days=1) and "ends on" in stale.note
-    spec = CampaignSpec(
-        name="Default dates",
-        brand="Voltwise",
-        perk="box",
-        cost_per_perk=10,
-        perks=5,
-        starts_on=stale.starts_on,
-        ends_on=stale.ends_on,
-        follow_up_days=stale.follow_up_days,
-        terms=parse_terms("#voltwise"),
-    )
+    spec = _voltwise("Default dates", stale.starts_on, stale.ends_on, perks=5, follow_up_days=stale.follow_up_days)
     assert date_warnings(con, spec) == []  # the defaults are measurable whole
     one_day_later = replace(
         spec, starts_on=spec.starts_on + timedelta(days=1), ends_on=spec.ends_on + timedelta(days=1)
@@ -207,16 +211,7 @@ def test_new_campaigns_default_to_dates_the_data_reaches(con):
 
 def test_creating_a_campaign_past_the_data_warns(con):
     last = warehouse.scalar(con, "SELECT max(posted_at) FROM posts").date()
-    spec = CampaignSpec(
-        name="Later",
-        brand="Voltwise",
-        perk="box",
-        cost_per_perk=10,
-        perks=5,
-        starts_on=last + timedelta(days=20),
-        ends_on=last + timedelta(days=33),
-        terms=parse_terms("#voltwise"),
-    )
+    spec = _voltwise("Later", last + timedelta(days=20), last + timedelta(days=33), perks=5)
     created = campaign_ops.create_campaign(con, EDITOR, spec)
     assert any("starts after the latest post" in w for w in created.warnings)
 
@@ -238,16 +233,7 @@ def test_a_members_own_cost_counts_in_the_results_and_the_budget(con):
 
 
 def test_the_budget_fill_uses_each_kept_persons_cost(con):
-    spec = CampaignSpec(
-        name="Budgeted",
-        brand="Voltwise",
-        perk="box",
-        cost_per_perk=10,
-        budget=100,
-        starts_on=date(2026, 9, 1),
-        ends_on=date(2026, 9, 14),
-        terms=parse_terms("#voltwise"),
-    )
+    spec = _voltwise("Budgeted", date(2026, 9, 1), date(2026, 9, 14), budget=100)
     created = campaign_ops.create_campaign(con, EDITOR, spec)
     listed = members.members(con, EDITOR, created.campaign_id)
     assert listed.height == 10
@@ -262,16 +248,7 @@ def test_the_budget_fill_uses_each_kept_persons_cost(con):
 
 def _budgeted(con) -> tuple[int, int]:
     """A new campaign whose budget holds 5 perks, its list suggested: (campaign id, version)."""
-    spec = CampaignSpec(
-        name="Declines",
-        brand="Voltwise",
-        perk="box",
-        cost_per_perk=25,
-        budget=125,
-        starts_on=date(2026, 9, 1),
-        ends_on=date(2026, 9, 14),
-        terms=parse_terms("#voltwise"),
-    )
+    spec = _voltwise("Declines", date(2026, 9, 1), date(2026, 9, 14), cost_per_perk=25, budget=125)
     created = campaign_ops.create_campaign(con, EDITOR, spec)
     return created.campaign_id, created.suggestions.version
 
