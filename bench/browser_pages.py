@@ -35,8 +35,8 @@ from core.discover.search import search
 from core.ops.bootstrap import write_demo_warehouse
 from core.progress import to_stderr
 
-PAGES = {"Data": "", "Discover": "discover", "Profile": "profile?person={top}", "Topics": "topics",
-         "Campaigns": "campaigns", "Results": "results"}  # fmt: skip
+PAGES = {"Home": "", "Data": "data", "Discover": "discover", "Profile": "profile?person={top}",
+         "Topics": "topics", "Campaigns": "campaigns", "Results": "results"}  # fmt: skip
 # Whole words of the demo posts (the search matches words, not prefixes); neighbours give different counts.
 SEARCHES = ("running", "coffee", "yoga", "music", "travel", "game", "recipe", "shoes", "photo", "morning")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -24,12 +24,13 @@ _shell = threading.local()
 def pages() -> list[st.Page]:
     """The app's pages in the sidebar's order (app.py's navigation; the sign-in screens hide them)."""
     return [
-        st.Page("pages/data.py", title="Data", icon=":material/database:", default=True),
+        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
         st.Page("pages/discover.py", title="Discover", icon=":material/person_search:"),
         st.Page("pages/profile.py", title="Profile", icon=":material/person:"),
         st.Page("pages/campaigns.py", title="Campaigns", icon=":material/campaign:"),
         st.Page("pages/results.py", title="Results", icon=":material/monitoring:"),
         st.Page("pages/topics.py", title="Topics", icon=":material/label:"),
+        st.Page("pages/data.py", title="Data", icon=":material/database:"),
         st.Page("pages/workspace.py", title="Workspace", icon=":material/group:"),
     ]
 

@@ -12,8 +12,11 @@ APP = str(warehouse.REPO_ROOT / "app.py")
 
 
 def _run_app() -> AppTest:
+    """The app, opened (on Home) and then on its Data page."""
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/data.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -180,8 +183,6 @@ def test_a_scoring_value_the_setting_cannot_take_is_refused_with_what_to_do(demo
 
 
 def test_the_by_network_table_names_networks_as_people_write_them(demo_copy):
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    assert not at.exception, at.exception
+    at = _run_app()
     shown = next(frame.value for frame in at.dataframe if "network" in frame.value)
     assert {"Twitter", "YouTube", "TikTok"} <= set(shown["network"]) and "twitter" not in set(shown["network"])

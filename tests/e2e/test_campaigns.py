@@ -38,7 +38,7 @@ def _tick_rows(page: Page, grid, rows: int) -> None:
 def test_campaign_from_discover_selection_then_results(ready_demo, app_url, page: Page):
     page.goto(app_url)
     # Let the first page finish its run: a click during it can be lost in the rerun that follows.
-    expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Sway", exact=True)).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=60_000)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Discover").click()
     expect(page.get_by_role("heading", name="600 people")).to_be_visible(timeout=60_000)

@@ -22,7 +22,7 @@ FAST = CollectParams(segment_seconds=0.3, report_seconds=0.5, ingest_seconds=360
 
 
 def test_the_data_page_shows_a_collector_and_what_it_loaded(app_url, page: Page):
-    page.goto(app_url)
+    page.goto(f"{app_url}/data")
     expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=60_000)
     expect(page.get_by_text("No live network is being collected")).to_be_visible()
     people = page.get_by_test_id("stMetric").filter(has_text="People").get_by_test_id("stMetricValue")

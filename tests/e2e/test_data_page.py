@@ -24,7 +24,7 @@ def test_upload_an_accounts_file_and_see_the_counts_change(app_url, page: Page, 
         "tiktok,tt-9002,launch_lena_tt,Lena Launch,5400,80\n",
         encoding="utf-8",
     )
-    page.goto(app_url)
+    page.goto(f"{app_url}/data")
     expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=60_000)
     accounts_before = _metric(page, "Accounts")
     people_before = _metric(page, "People")
@@ -42,7 +42,7 @@ def test_upload_an_accounts_file_and_see_the_counts_change(app_url, page: Page, 
 def test_a_bad_file_is_refused_with_the_line_and_field_named(app_url, page: Page, tmp_path):
     upload = tmp_path / "accounts_bad.csv"
     upload.write_text("network,account_id,handle,followers\ntwitter,t-1,ok_handle,many\n", encoding="utf-8")
-    page.goto(app_url)
+    page.goto(f"{app_url}/data")
     expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=60_000)
     accounts_before = _metric(page, "Accounts")
 

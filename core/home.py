@@ -1,0 +1,116 @@
+"""What the start page tells a marketer: where the shared data stands, where this workspace's campaigns are, and
+the one thing to do next. Read-only: built from the warehouse status and the workspace's campaign list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+
+from core.campaigns.records import list_campaigns
+from core.db.status import WarehouseStatus
+from core.scoring.runs import stored_run
+from core.workspace.access import Access
+
+SOURCES = {
+    "demo": "the built-in demo world",
+    "import": "imported files",
+    "mixed": "several sources",
+    "collect": "a live network",
+    "empty": "nothing yet",
+}
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The one thing to do next, and the page where it is done (a path under pages/, with its query)."""
+
+    text: str
+    page: str
+    label: str
+    query: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Home:
+    """The start page's facts, each already counted for the current workspace and day."""
+
+    people: int
+    source: str  # where the data comes from, in words
+    scored_up_to: date | None  # the day of the latest reaction the stored scores count; None before any
+    campaigns_running: int
+    campaigns_planned: int
+    campaigns_finished: int
+    latest_campaign: tuple[int, str] | None  # (id, name) of the campaign that started last
+    next_step: NextStep
+
+    @property
+    def data_line(self) -> str:
+        """One sentence on the data: how many people, from where, scored up to when."""
+        if not self.people:
+            return "Sway holds no people yet."
+        if self.scored_up_to is None:
+            return f"Sway holds {self.people:,} people from {self.source}; their scores have not been computed yet."
+        return (
+            f"Sway holds {self.people:,} people from {self.source}; their scores count the reactions up to "
+            f"{self.scored_up_to:%d %b %Y}."
+        )
+
+    @property
+    def campaigns_line(self) -> str:
+        """One sentence on this workspace's campaigns by where they are today."""
+        parts = [
+            f"{n:,} {what}"
+            for n, what in (
+                (self.campaigns_running, "running"),
+                (self.campaigns_planned, "planned"),
+                (self.campaigns_finished, "finished"),
+            )
+            if n
+        ]
+        return f"Campaigns: {', '.join(parts)}." if parts else "No campaigns in this workspace yet."
+
+
+def _next_step(people: int, scored: bool, running: tuple[int, str] | None, campaigns: int) -> NextStep:
+    if not people:
+        return NextStep("Start by importing your data or building the demo world.", "pages/data.py", "Go to Data")
+    if not scored:
+        return NextStep(
+            "Scores have not been computed yet: refresh them on the Data page.", "pages/data.py", "Go to Data"
+        )
+    if running is not None:
+        return NextStep(
+            f"See how “{running[1]}” is doing: its mentions, reach and lift so far.",
+            "pages/results.py",
+            "Go to Results",
+            {"campaign": str(running[0])},
+        )
+    if not campaigns:
+        return NextStep(
+            "Find people whose posts move others in your topics, then plan a campaign for them.",
+            "pages/discover.py",
+            "Go to Discover",
+        )
+    return NextStep("Find people for your next campaign.", "pages/discover.py", "Go to Discover")
+
+
+def home(con: duckdb.DuckDBPyConnection, access: Access, status: WarehouseStatus, today: date) -> Home:
+    """The start page's facts for this workspace on `today` (`status`: the warehouse status the Data page reads)."""
+    campaigns = list_campaigns(con, access)
+    starts, ends = campaigns["starts_on"].to_list(), campaigns["ends_on"].to_list()
+    running = [i for i, (s, e) in enumerate(zip(starts, ends, strict=True)) if s <= today <= e]
+    planned = sum(s > today for s in starts)
+    run = stored_run(con)
+    people = status.table_counts["people"]
+    first_running = (campaigns["campaign_id"][running[0]], campaigns["name"][running[0]]) if running else None
+    return Home(
+        people=people,
+        source=SOURCES[status.origin],
+        scored_up_to=run.as_of.date() if run is not None and run.as_of is not None else None,
+        campaigns_running=len(running),
+        campaigns_planned=planned,
+        campaigns_finished=campaigns.height - len(running) - planned,
+        latest_campaign=(campaigns["campaign_id"][0], campaigns["name"][0]) if campaigns.height else None,
+        next_step=_next_step(people, run is not None, first_running, campaigns.height),
+    )

@@ -1,0 +1,60 @@
+"""The start page's facts: campaigns counted by where they stand on the day, and the one next step."""
+
+from datetime import timedelta
+
+from core.db import status, warehouse
+from core.db.warehouse import scalar
+from core.home import home
+from core.scoring import runs
+from core.workspace.access import LOCAL
+
+
+def _home(con, today):
+    return home(con, LOCAL, status.status(con, "w", last_refresh=runs.latest_refresh(con)), today)
+
+
+def test_campaigns_are_counted_by_their_dates_and_a_running_one_is_the_next_step(demo_copy):
+    con = warehouse.connect(demo_copy)
+    dated = con.sql("SELECT campaign_id, name, starts_on, ends_on FROM campaigns ORDER BY starts_on, campaign_id")
+    campaigns = dated.fetchall()
+    assert len(campaigns) >= 2
+    first_start = campaigns[0][2]
+    newest_id, newest_name, newest_start, _ = campaigns[-1]
+    last_end = max(c[3] for c in campaigns)
+
+    before = _home(con, first_start - timedelta(days=1))
+    assert (before.campaigns_planned, before.campaigns_running, before.campaigns_finished) == (len(campaigns), 0, 0)
+    assert before.next_step.page == "pages/discover.py"
+
+    during = _home(con, newest_start)
+    assert during.campaigns_planned == 0 and during.campaigns_running >= 1
+    assert during.campaigns_running + during.campaigns_finished == len(campaigns)
+    # The campaign that started last is the one to look at, with its own link.
+    assert during.next_step.page == "pages/results.py"
+    assert during.next_step.query == {"campaign": str(newest_id)}
+    assert newest_name in during.next_step.text
+    assert during.latest_campaign == (newest_id, newest_name)
+
+    after = _home(con, last_end + timedelta(days=1))
+    assert (after.campaigns_planned, after.campaigns_running, after.campaigns_finished) == (0, 0, len(campaigns))
+    assert after.campaigns_line == f"Campaigns: {len(campaigns)} finished."
+    assert after.next_step.text == "Find people for your next campaign."
+    assert after.data_line.startswith("Sway holds 600 people from the built-in demo world; their scores count")
+
+
+def test_unscored_data_sends_the_marketer_to_refresh(raw_demo_copy):
+    con = warehouse.connect(raw_demo_copy)
+    facts = _home(con, scalar(con, "SELECT max(occurred_at)::DATE FROM interactions"))
+    assert facts.scored_up_to is None
+    assert facts.data_line.endswith("their scores have not been computed yet.")
+    assert facts.next_step.page == "pages/data.py"
+    assert facts.next_step.text.startswith("Scores have not been computed yet")
+
+
+def test_an_empty_warehouse_asks_for_data_first(tmp_path):
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    facts = _home(con, scalar(con, "SELECT current_date"))
+    assert facts.people == 0
+    assert facts.data_line == "Sway holds no people yet."
+    assert facts.campaigns_line == "No campaigns in this workspace yet."
+    assert facts.next_step.page == "pages/data.py"
