@@ -112,6 +112,9 @@ with st.sidebar:
         ["all", *NETWORKS],
         format_func=lambda n: "Combined score" if n == "all" else NETWORK_LABELS[n],
         key=f"{_WIDGETS}on",
+        help="The combined score counts the reactions on all of a person's networks together, so someone active "
+        "on several networks usually scores higher combined than on any one of them (less if one of their accounts "
+        "is flagged). A network's score counts only the reactions there.",
     )
     st.slider("Score", 1, 100, key=f"{_WIDGETS}score")
     if backend.topics_pending() is not None:

@@ -79,6 +79,11 @@ reach.metric(  # "Reactions received" is cut short in a fifth of the page: the h
 )
 if h.network_scores:
     st.markdown(" · ".join(f"**{NETWORK_LABELS[n]}** {s}" for n, s in h.network_scores.items()))
+    if len(h.network_scores) > 1:
+        st.caption(
+            "Each network's score counts only the reactions there; the score above counts them all together, so it "
+            "is usually higher than any one of them. A flagged account lowers it as much as its own network's score."
+        )
 if followers := network_followers(p.accounts):
     st.markdown(f"Followers: {followers}")
 if h.flagged:

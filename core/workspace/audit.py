@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from core.db.warehouse import transaction
+from core.scoring.params import describe_changes
 from core.workspace.access import Access
 from core.workspace.authorize import authorize, is_operator
 
@@ -109,9 +110,15 @@ def entries(con: duckdb.DuckDBPyConnection, access: Access, *, limit: int = 200)
 
 
 def _details_text(details: str) -> str:
-    """An entry's details as 'campaign id: 12 · name: Spring' (plain text, in the order they were recorded)."""
+    """An entry's details as 'campaign id: 12 · name: Spring' (plain text, in the order they were recorded); a
+    refresh's scoring changes in the words the Data page uses for them."""
     found = json.loads(details or "{}")
-    return " · ".join(f"{key.replace('_', ' ')}: {_value_text(value)}" for key, value in found.items())
+    return " · ".join(
+        f"scoring settings changed: {describe_changes(value)}"
+        if key == "changed"
+        else f"{key.replace('_', ' ')}: {_value_text(value)}"
+        for key, value in found.items()
+    )
 
 
 def _value_text(value: Any) -> str:

@@ -12,6 +12,7 @@ from core.profile.history import model_changes
 from core.scoring.params import ScoreParams, ScoringError, describe_changes
 from core.scoring.preview import settings_table
 from core.scoring.runs import current_params
+from core.workspace import audit
 from core.workspace.access import LOCAL
 
 
@@ -34,6 +35,12 @@ def test_a_previewed_change_is_applied_stored_audited_and_marked(demo_copy):
         like = refresh.current_settings(con).filter(pl.col("name") == "weight_like").row(0, named=True)
         assert (like["value"], like["default"]) == (0.1, ScoreParams().weight_like)
         assert _refresh_audits(con)[-1]["changed"] == {"weight_like": [before.weight_like, 0.1]}
+        # The Workspace page's audit log says it in the same words, not the parameter's name.
+        shown = audit.readable_entries(con, LOCAL).filter(pl.col("action") == "Refreshed scores and topics")["details"][
+            0
+        ]
+        assert f"scoring settings changed: What a like is worth, in reposts: {before.weight_like:g} → 0.1" in shown
+        assert "weight_like" not in shown
         changes = model_changes(con)
         assert (
             changes.height >= 1
