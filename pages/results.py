@@ -147,12 +147,13 @@ with html_col:
         lambda: _file(*key, "html", results),
         file_name="sway-results.html",
     )
-chart_col, format_col, go_col = st.columns([2, 1, 1], vertical_alignment="bottom")
-chart = chart_col.selectbox("Chart", list(charts.all_charts(results)), format_func=lambda n: n.replace("_", " "))
-fmt = format_col.selectbox("Format", ["png", "svg"])
-with go_col:
-    exports.export_button(
-        "Download chart",
-        lambda: _file(*key, f"{chart}.{fmt}", results),
-        file_name=f"sway-{chart}.{fmt}",
-    )
+if drawable := charts.drawable(results):
+    chart_col, format_col, go_col = st.columns([2, 1, 1], vertical_alignment="bottom")
+    chart = chart_col.selectbox("Chart", drawable, format_func=lambda n: n.replace("_", " ").capitalize())
+    fmt = format_col.selectbox("Format", ["png", "svg"])
+    with go_col:
+        exports.export_button(
+            "Download chart",
+            lambda: _file(*key, f"{chart}.{fmt}", results),
+            file_name=f"sway-{chart}.{fmt}",
+        )

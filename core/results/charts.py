@@ -163,3 +163,9 @@ def nothing_to_draw(results: Results) -> dict[str, str]:
         ),
     }
     return {name: text for name, (missing, text) in empty.items() if missing}
+
+
+def drawable(results: Results) -> list[str]:
+    """The names of the charts that have data to draw (the ones a report or a download can show)."""
+    missing = nothing_to_draw(results)
+    return [name for name in all_charts(results) if name not in missing]

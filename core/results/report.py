@@ -18,7 +18,7 @@ from core.campaigns.money import money
 from core.campaigns.terms import terms_text
 from core.discover.export import export_xlsx_sheets
 from core.numbers import rate_text, rate_texts
-from core.results.charts import all_charts
+from core.results.charts import all_charts, nothing_to_draw
 from core.results.compute import CPM_USD, ENGAGEMENT_USD, Results
 from core.results.lift import Lift
 
@@ -154,13 +154,18 @@ def chart_image(results: Results, name: str, fmt: str) -> bytes:
 
 
 def results_html(results: Results) -> bytes:
-    """A self-contained one-page report: headline numbers, notes, every chart (inline SVG), top members."""
+    """A self-contained one-page report: headline numbers, notes, every chart (inline SVG, or why it has none), top
+    members."""
     esc = html.escape
     lines = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in summary_rows(results))
     notes = "".join(f"<li>{esc(n)}</li>" for n in results.notes)
+    # A chart without data is a sentence saying why, as on the Results page, not empty axes.
+    missing = nothing_to_draw(results)
     charts = "".join(
-        f"<div class='chart'>{vl_convert.vegalite_to_svg(chart.to_dict())}</div>"
-        for chart in all_charts(results).values()
+        f"<p class='chart'>{esc(missing[name])}</p>"
+        if name in missing
+        else f"<div class='chart'>{vl_convert.vegalite_to_svg(chart.to_dict())}</div>"
+        for name, chart in all_charts(results).items()
     )
     top = member_rows(results).head(50)
     head = "".join(f"<th>{esc(c)}</th>" for c in top.columns)
