@@ -92,8 +92,9 @@ class Power:
         head = (
             f"With these {self.members} people (about {self.before:.1f} mentions expected in the "
             f"{self.baseline_days:.0f}-day baseline and {self.during:.1f} during the campaign without the perk), the "
-            f"smallest change the results could reliably show is {smallest} ({POWER:.0%} chance of detecting "
-            f"it at the {ALPHA:.0%} level)."
+            f"smallest change the results could reliably show is {smallest}: a change that large shows up "
+            f"{POWER * 10:.0f} times in 10, where smaller ones are easily lost in the day-to-day ups and downs of "
+            "mentions."
         )
         if self.enough:
             return f"{head} You expect {self.expected_lift:+.0%}, which is enough to show up."

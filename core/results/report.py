@@ -96,7 +96,8 @@ def prediction_text(results: Results) -> str:
         return "Not enough members with estimates and mentions to compare."
     strength = "strongly" if results.spearman >= 0.5 else "somewhat" if results.spearman >= 0.2 else "hardly"
     return (
-        f"Spearman rank correlation {results.spearman:.2f}: the expected mentions {strength} predicted who delivered."
+        f"The expected mentions {strength} predicted who delivered (agreement of the two orders of members: "
+        f"{results.spearman:.2f}, where 1 is the same order, 0 none at all; Spearman's rank correlation)."
     )
 
 

@@ -112,6 +112,7 @@ def test_the_power_check_warns_when_the_expected_lift_is_below_what_the_list_can
     small = power_check(members=10, daily_rate=1.0, during_days=28, baseline_days=28, expected_lift=0.1)
     assert small.measurable and not small.enough
     assert "would most likely go unnoticed" in small.verdict()
+    assert "shows up 8 times in 10" in small.verdict() and "level" not in small.verdict()  # no statistics jargon
     big = power_check(members=10, daily_rate=3.0, during_days=28, baseline_days=28, expected_lift=1.0)
     assert big.enough and "enough to show up" in big.verdict()
     silent = power_check(members=3, daily_rate=0.01, during_days=28, baseline_days=28, expected_lift=1.0)
