@@ -12,6 +12,7 @@ from core.campaigns.records import list_campaigns
 from core.db.status import WarehouseStatus
 from core.scoring.runs import stored_run
 from core.workspace.access import Access
+from core.workspace.authorize import is_operator
 
 SOURCES = {
     "demo": "the built-in demo world",
@@ -72,10 +73,21 @@ class Home:
         return f"Campaigns: {', '.join(parts)}." if parts else "No campaigns in this workspace yet."
 
 
-def _next_step(people: int, scored: bool, running: tuple[int, str] | None, campaigns: int) -> NextStep:
+def _next_step(people: int, scored: bool, running: tuple[int, str] | None, campaigns: int, operator: bool) -> NextStep:
+    # Only an instance operator loads data and refreshes scores: anyone else is told whom to ask.
     if not people:
+        if not operator:
+            return NextStep(
+                "Sway holds no data yet: ask whoever runs this Sway server to load it.", "pages/data.py", "Go to Data"
+            )
         return NextStep("Start by importing your data or building the demo world.", "pages/data.py", "Go to Data")
     if not scored:
+        if not operator:
+            return NextStep(
+                "Scores have not been computed yet: ask whoever runs this Sway server to refresh them.",
+                "pages/data.py",
+                "Go to Data",
+            )
         return NextStep(
             "Scores have not been computed yet: refresh them on the Data page.", "pages/data.py", "Go to Data"
         )
@@ -112,5 +124,5 @@ def home(con: duckdb.DuckDBPyConnection, access: Access, status: WarehouseStatus
         campaigns_planned=planned,
         campaigns_finished=campaigns.height - len(running) - planned,
         latest_campaign=(campaigns["campaign_id"][0], campaigns["name"][0]) if campaigns.height else None,
-        next_step=_next_step(people, run is not None, first_running, campaigns.height),
+        next_step=_next_step(people, run is not None, first_running, campaigns.height, is_operator(con, access)),
     )

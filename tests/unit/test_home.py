@@ -6,7 +6,7 @@ from core.db import status, warehouse
 from core.db.warehouse import scalar
 from core.home import home
 from core.scoring import runs
-from core.workspace.access import LOCAL
+from core.workspace.access import LOCAL, Access
 
 
 def _home(con, today):
@@ -48,7 +48,12 @@ def test_unscored_data_sends_the_marketer_to_refresh(raw_demo_copy):
     assert facts.scored_up_to is None
     assert facts.data_line.endswith("their scores have not been computed yet.")
     assert facts.next_step.page == "pages/data.py"
-    assert facts.next_step.text.startswith("Scores have not been computed yet")
+    assert facts.next_step.text == "Scores have not been computed yet: refresh them on the Data page."
+    # Someone who is not an instance operator cannot refresh: they are told whom to ask.
+    viewer = Access(user="vera@brand.example", workspace_id=LOCAL.workspace_id, role="viewer")
+    day = scalar(con, "SELECT max(occurred_at)::DATE FROM interactions")
+    told = home(con, viewer, status.status(con, "w", last_refresh=runs.latest_refresh(con)), day).next_step
+    assert told.text == "Scores have not been computed yet: ask whoever runs this Sway server to refresh them."
 
 
 def test_an_empty_warehouse_asks_for_data_first(tmp_path):
