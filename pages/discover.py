@@ -262,16 +262,19 @@ if forward.button("Next →", disabled=page >= pages, width="stretch"):
     st.rerun()
 
 if rows.height:
-    # A new search, filter, order or page offers its own first row, not a person left from the rows before.
-    if state.get(f"{_WIDGETS}open_for") != params:
-        state.pop(f"{_WIDGETS}open", None)
-        state[f"{_WIDGETS}open_for"] = params
+    # A new search, filter, order or page offers its own first row: the box is a new widget for each list of rows
+    # (resetting one widget's value left the browser showing the earlier pick while the button opened another).
+    shown = rows["person_id"].to_list()
+    open_key = f"{_WIDGETS}open_{selection.rows_key(shown)}"
+    if (earlier := state.get(f"{_WIDGETS}open_key")) not in (None, open_key):
+        state.pop(earlier, None)
+    state[f"{_WIDGETS}open_key"] = open_key
     pick, go = st.columns([3, 1], vertical_alignment="bottom")
     person = pick.selectbox(
         "Open a profile",
-        rows["person_id"].to_list(),
+        shown,
         format_func=dict(zip(rows["person_id"], rows["name"], strict=True)).get,
-        key=f"{_WIDGETS}open",
+        key=open_key,
     )
     if go.button("Open profile", type="primary", width="stretch"):
         st.switch_page("pages/profile.py", query_params={"person": str(person)})

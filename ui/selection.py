@@ -9,6 +9,7 @@ now (Streamlit 1.67 lets a selection be set through st.session_state before the 
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import polars as pl
@@ -43,8 +44,15 @@ def people_table(
         for person in [p for p, name in chosen.items() if stored.get(p) != name]:
             chosen.pop(person)
     shown_before: list[int] = st.session_state.get(f"{key}__shown", [])
-    ticked = st.session_state.get(key, {}).get("selection", {}).get("rows", [])
-    ticked_ids = {shown_before[i] for i in ticked if i < len(shown_before)}
+    widget = st.session_state.get(key)
+    if widget is None:
+        # The table was not drawn in the last run (another page was open) and Streamlit forgot its ticks: they are
+        # not unticks, and the selection kept here stands.
+        ticked: list[int] = []
+        ticked_ids = set(shown_before) & set(chosen)
+    else:
+        ticked = widget.get("selection", {}).get("rows", [])
+        ticked_ids = {shown_before[i] for i in ticked if i < len(shown_before)}
     for person in set(shown_before) - ticked_ids:
         chosen.pop(person, None)
     names = dict(zip(frame["person_id"].to_list(), frame["name"].to_list(), strict=True))
@@ -80,3 +88,8 @@ def whom(chosen: dict[int, str]) -> str:
     elif len(names) > 1:
         listed = ", ".join(names[:-1]) + f" and {names[-1]}"
     return f"{len(names):,} {'person' if len(names) == 1 else 'people'}: {listed}"
+
+
+def rows_key(person_ids: list[int]) -> str:
+    """A short key that changes with the list of people shown: a widget keyed with it is new for each list."""
+    return hashlib.sha256(",".join(map(str, person_ids)).encode()).hexdigest()[:12]

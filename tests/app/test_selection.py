@@ -86,6 +86,17 @@ def test_discover_ticks_follow_people_through_sorting_and_paging(known_world):
     assert at.dataframe[0].value["person_id"].tolist()[:2] == [EVIL, MIRA]
 
 
+def test_discover_ticks_survive_a_visit_to_another_page(known_world):
+    at = _open("pages/discover.py")
+    _tick(at, TABLE, [0, 2])  # Mira and Zoe
+    at.switch_page("pages/profile.py").run()  # the table is not drawn here, so Streamlit forgets its ticks
+    assert not at.exception, at.exception
+    at.switch_page("pages/discover.py").run()
+    assert not at.exception, at.exception
+    assert _ticked(at, TABLE) == [MIRA, ZOE]
+    assert "2 people: Mira Torvalen and Zoë Müller" in _selected_text(at)
+
+
 def test_unticking_removes_the_person_and_clear_unticks_everyone(known_world):
     at = _open("pages/discover.py")
     _tick(at, TABLE, [0, 1])
