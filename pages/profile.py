@@ -93,7 +93,7 @@ st.subheader("Campaigns")
 in_campaigns = profiles.campaigns_of(cursor, auth.access(), person_id)
 if in_campaigns.height:
     st.dataframe(
-        plain_cells(in_campaigns, "name", "brand"),
+        web_links(plain_cells(in_campaigns, "name", "brand"), "post_url"),
         hide_index=True,
         column_order=(
             "name",

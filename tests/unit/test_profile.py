@@ -18,11 +18,12 @@ from core.profile import (
     profile,
     undo_topic_wrong,
 )
+from core.profile import campaigns as profile_campaigns
 from core.profile.breakdown import Breakdown, sentences
 from core.profile.layout import force_layout
 from core.topics.corrections import correct_post
 from core.workspace import operators
-from core.workspace.access import Access, PermissionDenied
+from core.workspace.access import LOCAL, Access, PermissionDenied
 from tests.unit import discover_world as world
 from tests.unit.discover_world import AS_OF, CARL, EVIL, MIRA, QUIET, ZOE
 from tests.unit.workspace_world import store_members
@@ -277,3 +278,17 @@ def test_an_operator_saying_for_everyone_what_an_editor_said_for_the_workspace_i
         (EDITOR.user, False),
         (operator.user, True),
     ]
+
+
+def test_the_campaigns_table_dates_only_a_post_that_was_made(demo_copy):
+    con = duckdb.connect(demo_copy)
+    [(posted, didnt)] = rows(
+        con,
+        "SELECT any_value(person_id) FILTER (WHERE status = 'posted'), "
+        "any_value(person_id) FILTER (WHERE status = 'no_post') FROM campaign_members",
+    )
+    from_posted = profile_campaigns.campaigns_of(con, LOCAL, posted).filter(pl.col("status") == "Posted")
+    assert from_posted.height and from_posted["posted_at"].null_count() == 0
+    # "Didn't post" keeps the day it was decided in posted_at: the Profile must not show it as a posting date.
+    from_didnt = profile_campaigns.campaigns_of(con, LOCAL, didnt).filter(pl.col("status") == "Didn't post")
+    assert from_didnt.height and from_didnt["posted_at"].null_count() == from_didnt.height
