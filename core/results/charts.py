@@ -46,13 +46,13 @@ def mentions_over_time(results: Results) -> alt.LayerChart:
 
 
 def lift_chart(results: Results) -> alt.LayerChart:
-    """Both lift estimates as points with their 95% intervals, against the line of no change."""
+    """The lift estimates that can be measured, as points with their 95% intervals, against the line of no change."""
     rows = []
     for label, lift in (
         ("Against own baseline", results.lift_baseline),
         ("Against control group", results.lift_control),
     ):
-        if lift.lift is None:
+        if lift.lift is None or not lift.measurable:  # "too small to tell" is not drawn as if it were an estimate
             continue
         if lift.unbounded:  # no mentions before: a lower bound with no point estimate, drawn as far as that bound
             rows.append({"estimate": label, "lift": None, "low": 100 * lift.low, "high": 100 * lift.low})
@@ -149,8 +149,10 @@ def nothing_to_draw(results: Results) -> dict[str, str]:
     axis labels such as '0.000000')."""
     empty = {
         "lift": (
-            results.lift_baseline.lift is None and results.lift_control.lift is None,
-            "No lift to draw yet: neither comparison has mentions to measure.",
+            not any(
+                lift.lift is not None and lift.measurable for lift in (results.lift_baseline, results.lift_control)
+            ),
+            "No lift to draw yet: neither comparison has enough mentions to measure.",
         ),
         "mentions_over_time": (results.daily.is_empty(), "No mentions of the tracking terms in these weeks yet."),
         "top_members": (
@@ -160,6 +162,10 @@ def nothing_to_draw(results: Results) -> dict[str, str]:
         "expected_vs_actual": (
             results.members.filter(pl.col("expected_mentions").is_not_null()).is_empty(),
             "No invited member with an expected number of mentions yet.",
+        ),
+        "share_of_voice": (
+            results.share_of_voice.is_empty() or results.share_of_voice["brand_mentions"].sum() == 0,
+            "No post mentioned the brand in these weeks, so it has no share of voice to draw.",
         ),
     }
     return {name: text for name, (missing, text) in empty.items() if missing}

@@ -309,7 +309,7 @@ def test_a_list_nobody_was_invited_from_says_what_to_do(con):
     assert results.verdict().startswith("Nothing to measure yet: nobody on the list has been invited")
     assert "Campaigns page" in results.verdict() and not any("invited" in n for n in results.notes)
     # Charts without data say so instead of drawing empty axes; the campaign's own charts are all drawn.
-    assert {"top_members", "expected_vs_actual"} <= set(charts.nothing_to_draw(results))
+    assert {"top_members", "expected_vs_actual", "lift"} <= set(charts.nothing_to_draw(results))
     assert charts.nothing_to_draw(campaign_results(con, LOCAL, _busiest(con))) == {}
 
 
@@ -407,3 +407,15 @@ def test_the_lift_chart_draws_a_lower_bound_without_infinity():
     data = [row for rows in lift_chart(results).to_dict()["datasets"].values() for row in rows]
     assert [row["estimate"] for row in data] == ["Against own baseline", "Against control group"]
     assert all(row["lift"] is None and math.isfinite(row["low"]) and row["high"] == row["low"] for row in data)
+
+
+def test_the_lift_chart_leaves_out_an_estimate_too_small_to_tell():
+    rise = baseline_lift(60, 20, 28, 28)
+    too_small = control_lift(3, 1, 1, 1, 28, 28)  # a handful of mentions: "too small to tell", with a huge range
+    assert rise.measurable and not too_small.measurable
+    results = SimpleNamespace(lift_baseline=rise, lift_control=too_small)
+    data = [row for rows in lift_chart(results).to_dict()["datasets"].values() for row in rows]
+    assert [row["estimate"] for row in data] == ["Against own baseline"]
+    neither = SimpleNamespace(lift_baseline=baseline_lift(3, 1, 28, 28), lift_control=too_small)
+    data = [row for rows in lift_chart(neither).to_dict()["datasets"].values() for row in rows]
+    assert data == []
