@@ -437,14 +437,14 @@ with list_tab:
         exports.export_button(
             "List as CSV",
             export.list_csv(people),
-            file_name="sway-campaign-list.csv",
+            file_name=export.file_name("campaign-list", spec.name, "csv"),
             disabled=people.is_empty(),
         )
     with xlsx_col:
         exports.export_button(
             "List as XLSX",
             export.list_xlsx(people),
-            file_name="sway-campaign-list.xlsx",
+            file_name=export.file_name("campaign-list", spec.name, "xlsx"),
             disabled=people.is_empty(),
         )
     st.page_link(

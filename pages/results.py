@@ -4,7 +4,7 @@ predicted who delivered — with charts and a report to download (XLSX, one-page
 import altair as alt
 import streamlit as st
 
-from core.campaigns import records
+from core.campaigns import export, records
 from core.campaigns.money import money
 from core.numbers import compact_count, rate_card, rate_text
 from core.results import charts, report
@@ -139,13 +139,13 @@ with xlsx_col:
     exports.export_button(
         "Report as XLSX",
         lambda: _file(*key, "xlsx", results),
-        file_name="sway-results.xlsx",
+        file_name=export.file_name("results", results.campaign.name, "xlsx"),
     )
 with html_col:
     exports.export_button(
         "One-page report (HTML)",
         lambda: _file(*key, "html", results),
-        file_name="sway-results.html",
+        file_name=export.file_name("results", results.campaign.name, "html"),
     )
 if drawable := charts.drawable(results):
     chart_col, format_col, go_col = st.columns([2, 1, 1], vertical_alignment="bottom")
@@ -155,5 +155,5 @@ if drawable := charts.drawable(results):
         exports.export_button(
             "Download chart",
             lambda: _file(*key, f"{chart}.{fmt}", results),
-            file_name=f"sway-{chart}.{fmt}",
+            file_name=export.file_name(chart.replace("_", "-"), results.campaign.name, fmt),
         )

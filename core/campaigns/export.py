@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import polars as pl
 
 from core.campaigns.model import STATUSES
 from core.discover import export_csv, export_xlsx
 from core.vocabulary import topic_labels
+
+_NOT_IN_FILE_NAMES = re.compile(r"[^a-z0-9]+")
+
+
+def file_name(kind: str, campaign_name: str, extension: str) -> str:
+    """A download's file name that says which campaign it is: 'sway-results-pixelbound-product-box-sep-2026.html'.
+
+    Only ASCII letters and digits of the name are kept (accents dropped), so any system can store and open it.
+    """
+    ascii_name = unicodedata.normalize("NFKD", campaign_name).encode("ascii", "ignore").decode().lower()
+    words = _NOT_IN_FILE_NAMES.sub("-", ascii_name).strip("-")[:60].rstrip("-")
+    return f"sway-{kind}{'-' + words if words else ''}.{extension}"
+
 
 _LABELS = {
     "name": "Name",

@@ -155,8 +155,8 @@ def chart_image(results: Results, name: str, fmt: str) -> bytes:
 
 
 def results_html(results: Results) -> bytes:
-    """A self-contained one-page report: headline numbers, notes, every chart (inline SVG, or why it has none), top
-    members."""
+    """A self-contained one-page report: headline numbers, notes, every chart (inline SVG, or why it has none) and
+    every member."""
     esc = html.escape
     lines = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in summary_rows(results))
     notes = "".join(f"<li>{esc(n)}</li>" for n in results.notes)
@@ -168,11 +168,11 @@ def results_html(results: Results) -> bytes:
         else f"<div class='chart'>{vl_convert.vegalite_to_svg(chart.to_dict())}</div>"
         for name, chart in all_charts(results).items()
     )
-    top = member_rows(results).head(50)
-    head = "".join(f"<th>{esc(c)}</th>" for c in top.columns)
+    listed = member_rows(results)  # every member: a report that says 60 were measured lists 60
+    head = "".join(f"<th>{esc(c)}</th>" for c in listed.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{esc('' if v is None else str(v))}</td>" for v in row) + "</tr>"
-        for row in top.iter_rows()
+        for row in listed.iter_rows()
     )
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>{esc(results.campaign.name)} — results</title>
 <style>body{{font-family:sans-serif;max-width:900px;margin:2em auto;color:#222}}table{{border-collapse:collapse}}

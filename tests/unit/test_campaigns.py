@@ -257,3 +257,11 @@ def test_list_exports_neutralise_formulas(con):
     notes = [row[table[0].index("Notes")] for row in table[1:]]
     assert '\'=HYPERLINK("http://evil.example","x")' in notes
     assert {row[2] for row in table[1:]} == {"Suggested"}
+
+
+def test_download_file_names_say_which_campaign_in_plain_ascii():
+    assert export.file_name("results", "Pixelbound Product Box (Sep 2026)", "html") == (
+        "sway-results-pixelbound-product-box-sep-2026.html"
+    )
+    assert export.file_name("campaign-list", "Café Zoë — été!", "csv") == "sway-campaign-list-cafe-zoe-ete.csv"
+    assert export.file_name("results", "東京", "xlsx") == "sway-results.xlsx"  # nothing ASCII left: no trailing dash

@@ -333,6 +333,8 @@ def test_report_files(con):
     page = report.results_html(results).decode("utf-8")
     assert page.count("<svg") == 5 and results.campaign.name.replace("&", "&amp;") in page
     assert "=cmd|calc" in page and "<script" not in page
+    assert results.members.height > 50  # more than the 50 rows the report used to stop at
+    assert page.count("<tr>") == len(report.summary_rows(results)) + 1 + results.members.height  # every member
     assert report.chart_image(results, "lift", "png").startswith(b"\x89PNG")
     assert report.chart_image(results, "lift", "svg").startswith(b"<svg")
 
