@@ -206,6 +206,11 @@ shown = rows.with_columns(
     engagement_rate=rate_texts(pl.col("engagement_rate")).fill_null(""),  # as Profile: 0.00089%, never 0.00%
 )
 columns = [c for c in _COLUMNS if c != "matching_post" or filters.text.strip()]
+# Scored on one network, the rows are in that network's score order: its score sits first, beside the combined one.
+network_score = None if filters.score_network == "all" else f"score_{filters.score_network}"
+if network_score is not None:
+    columns.remove(network_score)
+    columns.insert(columns.index("score"), network_score)
 earlier = selection.selected_ids(_TABLE)
 still = _people(search_key, tuple(earlier), workspace_id) if earlier else None
 chosen = selection.people_table(
@@ -249,6 +254,16 @@ chosen = selection.people_table(
         "location": "Location",
         "language": "Language",
         **{f"score_{n}": st.column_config.NumberColumn(f"{NETWORK_LABELS[n]} score") for n in NETWORKS},
+        **(
+            {
+                network_score: st.column_config.ProgressColumn(
+                    f"{NETWORK_LABELS[filters.score_network]} score", min_value=1, max_value=100, format="%d"
+                ),
+                "score": st.column_config.ProgressColumn("Combined score", min_value=1, max_value=100, format="%d"),
+            }
+            if network_score is not None
+            else {}
+        ),
     },
 )
 

@@ -211,3 +211,14 @@ def test_engagement_reads_as_on_the_profile(known_world):
     """Two significant digits, as Profile and Results show it: 0.17%, not a rounded 0.2% or 0.00%."""
     table = _discover().dataframe[0].value.set_index("person_id")["engagement_rate"]
     assert (table[MIRA], table[EVIL]) == ("0.17%", "0.1%")
+
+
+def test_scored_on_a_network_its_score_comes_first_beside_the_combined_one(known_world):
+    at = _discover()
+    assert list(at.dataframe[0].proto.column_order)[2] == "score"
+    at.selectbox(key="discover_on").set_value("twitter")
+    table = _changed(at).dataframe[0]
+    order = list(table.proto.column_order)
+    assert order[2:4] == ["score_twitter", "score"]  # the order the rows are in, then the combined score
+    labels = json.loads(table.proto.columns)
+    assert labels["score_twitter"]["label"] == "Twitter score" and labels["score"]["label"] == "Combined score"
