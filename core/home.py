@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
+import polars as pl
 
+from core.campaigns.model import STATUSES
 from core.campaigns.records import list_campaigns
 from core.db.status import WarehouseStatus
+from core.numbers import count_of
 from core.scoring.runs import stored_run
 from core.workspace.access import Access
 from core.workspace.authorize import is_operator
@@ -43,7 +46,7 @@ class Home:
     campaigns_running: int
     campaigns_planned: int
     campaigns_finished: int
-    latest_campaign: tuple[int, str] | None  # (id, name) of the campaign that started last
+    latest_campaign: tuple[int, str] | None  # (id, name) of the newest campaign
     next_step: NextStep
 
     @property
@@ -73,7 +76,14 @@ class Home:
         return f"Campaigns: {', '.join(parts)}." if parts else "No campaigns in this workspace yet."
 
 
-def _next_step(people: int, scored: bool, running: tuple[int, str] | None, campaigns: int, operator: bool) -> NextStep:
+def _next_step(
+    people: int,
+    scored: bool,
+    running: tuple[int, str] | None,
+    waiting: tuple[int, str, int] | None,
+    campaigns: int,
+    operator: bool,
+) -> NextStep:
     # Only an instance operator loads data and refreshes scores: anyone else is told whom to ask.
     if not people:
         if not operator:
@@ -98,6 +108,14 @@ def _next_step(people: int, scored: bool, running: tuple[int, str] | None, campa
             "Go to Results",
             {"campaign": str(running[0])},
         )
+    if waiting is not None:
+        campaign_id, name, suggested = waiting
+        return NextStep(
+            f"Invite the people suggested for “{name}”: {count_of(suggested, 'person is', 'people are')} waiting.",
+            "pages/campaigns.py",
+            "Go to Campaigns",
+            {"campaign": str(campaign_id)},
+        )
     if not campaigns:
         return NextStep(
             "Find people whose posts move others in your topics, then plan a campaign for them.",
@@ -108,21 +126,37 @@ def _next_step(people: int, scored: bool, running: tuple[int, str] | None, campa
 
 
 def home(con: duckdb.DuckDBPyConnection, access: Access, status: WarehouseStatus, today: date) -> Home:
-    """The start page's facts for this workspace on `today` (`status`: the warehouse status the Data page reads)."""
-    campaigns = list_campaigns(con, access)
-    starts, ends = campaigns["starts_on"].to_list(), campaigns["ends_on"].to_list()
-    running = [i for i, (s, e) in enumerate(zip(starts, ends, strict=True)) if s <= today <= e]
-    planned = sum(s > today for s in starts)
+    """The start page's facts for this workspace on `today` (`status`: the warehouse status the Data page reads).
+
+    A campaign is planned while it starts later or nobody on its list has been invited yet (whatever its dates:
+    on data that is not live, new campaigns are dated inside the data, in the past); running while its dates
+    cover today; finished after.
+    """
+    campaigns = list_campaigns(con, access).with_columns(
+        reached=pl.sum_horizontal(pl.col(s) for s in STATUSES if s != "suggested"),
+    )
+    planned = campaigns.filter((pl.col("starts_on") > today) | (pl.col("reached") == 0))
+    started = campaigns.filter((pl.col("starts_on") <= today) & (pl.col("reached") > 0))
+    running = started.filter(pl.col("ends_on") >= today)
     run = stored_run(con)
     people = status.table_counts["people"]
-    first_running = (campaigns["campaign_id"][running[0]], campaigns["name"][running[0]]) if running else None
+    # The newest campaign (the highest id) is the one the marketer is most likely working on.
+    newest = campaigns.sort("campaign_id").tail(1)
+    waiting = planned.filter(pl.col("suggested") > 0).sort("campaign_id").tail(1)
     return Home(
         people=people,
         source=SOURCES[status.origin],
         scored_up_to=run.as_of.date() if run is not None and run.as_of is not None else None,
-        campaigns_running=len(running),
-        campaigns_planned=planned,
-        campaigns_finished=campaigns.height - len(running) - planned,
-        latest_campaign=(campaigns["campaign_id"][0], campaigns["name"][0]) if campaigns.height else None,
-        next_step=_next_step(people, run is not None, first_running, campaigns.height, is_operator(con, access)),
+        campaigns_running=running.height,
+        campaigns_planned=planned.height,
+        campaigns_finished=started.height - running.height,
+        latest_campaign=(newest["campaign_id"][0], newest["name"][0]) if newest.height else None,
+        next_step=_next_step(
+            people,
+            run is not None,
+            (running["campaign_id"][0], running["name"][0]) if running.height else None,
+            (waiting["campaign_id"][0], waiting["name"][0], waiting["suggested"][0]) if waiting.height else None,
+            campaigns.height,
+            is_operator(con, access),
+        ),
     )
