@@ -92,7 +92,6 @@ class SuggestReport:
     suggested: int
     kept: int
     expected_total: float
-    explanation: str
 
 
 def _start(day: date) -> datetime:
@@ -295,4 +294,4 @@ def suggest_list(
             {"campaign_id": campaign_id, "suggested": chosen.height, "kept": state.kept},
         )
     progress(1.0, "List ready")
-    return SuggestReport(version, chosen.height, state.kept, expected_total, est.explanation())
+    return SuggestReport(version, chosen.height, state.kept, expected_total)

@@ -119,6 +119,8 @@ def test_one_person_is_one_person_not_one_people(ready):
     assert not at.exception, at.exception
     flash = [s.value.replace("\\", "") for s in at.success]  # as shown: the escapes are not displayed
     assert any(f.startswith("Suggested 1 person to fill the campaign's perks;") for f in flash), flash
+    # One line of confirmation: the estimate's method is in its own expander, not in the message.
+    assert not any("blended" in f or "Expected mentions:" in f for f in flash), flash
     assert any(m.value.startswith("**1 person on the list · ") for m in at.markdown)
 
 
