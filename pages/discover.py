@@ -3,6 +3,8 @@ bios and posts, best match first); open a profile; export the selection or the w
 on a campaign (one core/ops call). The filters live in the URL, so a link restores the search. Ticks belong to
 people (ui/selection): they follow them through filters, sorting and pages, and every action names them."""
 
+from datetime import date
+
 import polars as pl
 import streamlit as st
 
@@ -351,9 +353,17 @@ if access.allows("editor"):
     st.subheader("Add selected to a campaign")
     campaigns = campaign_records.list_campaigns(cursor, access)
     titles = dict(zip(campaigns["campaign_id"], campaigns["name"], strict=True))
+    # A campaign that has ended is still offered (a late addition), but named as such.
+    ended = {c: f"{day:%d %b %Y}" for c, day in zip(campaigns["campaign_id"], campaigns["ends_on"], strict=True)
+             if day < date.today()}  # fmt: skip
     target_col, add_col, new_col = st.columns([2, 1, 1], vertical_alignment="bottom")
-    target = target_col.selectbox("Campaign", list(titles), format_func=titles.get, key=f"{_WIDGETS}campaign",
-                                  placeholder="No campaigns yet — create one")  # fmt: skip
+    target = target_col.selectbox(
+        "Campaign",
+        list(titles),
+        format_func=lambda c: f"{titles[c]} — ended {ended[c]}" if c in ended else titles[c],
+        key=f"{_WIDGETS}campaign",
+        placeholder="No campaigns yet — create one",
+    )
     if ids and target is not None:
         st.caption(f"“Add to campaign” puts {selection.whom(chosen)} on “{plain(titles[target])}”.")
     if add_col.button("Add to campaign", disabled=not ids or target is None, width="stretch"):
@@ -366,6 +376,13 @@ if access.allows("editor"):
             already = len(ids) - added
             note = f" {count_of(already, 'person was', 'people were')} already on its list." if already else ""
             st.success(f"Added {count_of(added, 'person', 'people')} to “{plain(titles[target])}”.{note}")
+            if target in ended and added:
+                st.warning(
+                    f"“{plain(titles[target])}” ended on {ended[target]}: its results measure the people on its list "
+                    "while it ran, so people added now count as if they had been on it. Start a new campaign for "
+                    "them instead, unless they really were part of this one.",
+                    icon=":material/event_busy:",
+                )
             st.page_link(
                 "pages/campaigns.py",
                 label=f"Open “{plain(titles[target])}”",

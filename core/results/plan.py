@@ -14,6 +14,8 @@ from scipy import stats
 
 from core.campaigns import members
 from core.campaigns.dates import date_warnings
+from core.campaigns.model import CampaignSpec
+from core.campaigns.money import money
 from core.campaigns.reach import Reach, unique_reach
 from core.campaigns.records import get_campaign
 from core.campaigns.suggest import HISTORY_DAYS, RANGE, estimate_as_of, period_days
@@ -21,6 +23,7 @@ from core.numbers import count_of
 from core.results.compute import BASELINE_DAYS
 from core.results.power import Power, power_check
 from core.workspace.access import Access
+from core.workspace.membership import currency
 
 # Statuses that will not (or no longer) get the perk: left out of the plan.
 NOT_PLANNED = ("declined",)
@@ -76,5 +79,22 @@ def plan(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) -> Pl
         float(listed["cost"].sum()),
         power_check(listed.height, daily, days, BASELINE_DAYS, spec.expected_lift),
         unique_reach(con, listed["person_id"].to_list(), until - timedelta(days=HISTORY_DAYS), until),
-        date_warnings(con, spec),
+        date_warnings(con, spec)
+        + budget_warnings(spec, listed.height, float(listed["cost"].sum()), currency(con, access)),
     )
+
+
+def budget_warnings(spec: CampaignSpec, people: int, cost: float, currency_code: str) -> list[str]:
+    """What to know when the list holds more people than the campaign has perks, or costs more than its budget
+    (people added by hand, or with costs of their own, are not cut to the budget as suggestions are)."""
+    found = []
+    if people > (limit := spec.perk_limit()):
+        found.append(
+            f"{count_of(people, 'person is', 'people are')} on the list for {count_of(limit, 'perk')}: take people "
+            "off the list, or raise the number of perks or the budget in Settings."
+        )
+    if spec.budget is not None and cost > spec.budget + 1e-9:
+        found.append(
+            f"The list costs {money(cost, currency_code)}, over the budget of {money(spec.budget, currency_code)}."
+        )
+    return found

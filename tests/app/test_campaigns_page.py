@@ -209,9 +209,12 @@ def test_add_discover_selection_to_an_existing_campaign(ready):
     at.session_state["discover_results"] = {"selection": {"rows": [0, 1, 2], "columns": [], "cells": []}}
     at.run()
     picked = _busiest(ready)
+    # The demo's campaigns are all over: each is offered, named as ended.
+    assert all(" — ended " in option for option in at.selectbox(key="discover_campaign").options)
     at.selectbox(key="discover_campaign").set_value(picked)
     at.button[[b.label for b in at.button].index("Add to campaign")].click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
+    late = [w.value for w in at.warning if "ended on" in w.value]
     chosen = at.dataframe[0].value["person_id"].iloc[:3].tolist()
     listed = _read(ready, lambda con: members.members(con, LOCAL, picked))
     on_list = listed.filter(pl.col("person_id").is_in(chosen))
@@ -222,6 +225,7 @@ def test_add_discover_selection_to_an_existing_campaign(ready):
     note = f" {count_of(already, 'person was', 'people were')} already on its list." if already else ""
     assert added and added[0].startswith(f"Added {count_of(fresh.height, 'person', 'people')} to “")
     assert added[0].endswith(f"”.{note}") and fresh["expected_mentions"].is_not_null().all()
+    assert bool(late) == (fresh.height > 0)  # adding to an ended campaign says what that means
     at.button[[b.label for b in at.button].index("Add to campaign")].click().run()  # the same people again
     added = [s.value for s in at.success if s.value.startswith("Added ")]
     assert added and added[0].startswith("Added 0 people to “")

@@ -22,7 +22,7 @@ from core.db import warehouse
 from core.ops import campaigns as campaign_ops
 from core.results.compute import campaign_results
 from core.results.lift import baseline_lift, control_lift
-from core.results.plan import plan
+from core.results.plan import budget_warnings, plan
 from core.results.power import detectable_difference, detectable_lift, power_check
 from core.workspace.access import LOCAL, Access, PermissionDenied
 from tests.unit.campaign_world import ready_copy
@@ -339,3 +339,17 @@ def test_a_persons_campaigns_are_listed_for_their_workspace_only(con):
     theirs = members.person_campaigns(con, LOCAL, person)
     assert campaign_id in theirs["campaign_id"].to_list()
     assert members.person_campaigns(con, OTHER, person).is_empty()
+
+
+def test_a_list_longer_than_the_perks_or_dearer_than_the_budget_is_flagged():
+    spec = _voltwise("Over", date(2026, 9, 1), date(2026, 9, 14), cost_per_perk=60, budget=1620.0)
+    assert spec.perk_limit() == 27
+    assert budget_warnings(spec, 27, 1620.0, "USD") == []  # exactly the budget's worth
+    told = budget_warnings(spec, 28, 1680.0, "USD")
+    assert told[0].startswith("28 people are on the list for 27 perks")
+    assert told[1] == "The list costs $1,680.00, over the budget of $1,620.00."
+    # Perks given as a number and no budget: only the count can be over.
+    assert budget_warnings(_voltwise("Count", date(2026, 9, 1), date(2026, 9, 14), perks=3), 4, 40.0, "EUR") == [
+        "4 people are on the list for 3 perks: take people off the list, or raise the number of perks or the budget "
+        "in Settings."
+    ]
