@@ -495,12 +495,7 @@ with settings_tab:
 
 with history_tab:
     st.dataframe(
-        plain_cells(
-            members.history(cursor, access, picked).with_columns(pl.col("old_value", "new_value").replace(STATUSES)),
-            "name",
-            "old_value",
-            "new_value",
-        ),
+        plain_cells(members.readable_history(cursor, access, picked), "name", "old_value", "new_value"),
         hide_index=True,
         column_order=("changed_at", "changed_by", "name", "field", "old_value", "new_value"),
         column_config={

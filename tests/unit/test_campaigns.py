@@ -135,6 +135,10 @@ def test_status_moves_along_with_dates_and_history(con):
         [("suggested", "invited"), ("invited", "accepted"), ("accepted", "perk_shipped"), ("perk_shipped", "posted")]
     )
     assert set(changes["changed_by"]) == {ALICE.user}
+    # As the History tab shows it: the Campaigns page's words, and no 'None' where a value was empty.
+    shown = members.readable_history(con, ALICE, campaign_id).filter(pl.col("person_id") == person)
+    assert ("Status", "Perk shipped", "Posted") in set(shown.select("field", "old_value", "new_value").iter_rows())
+    assert ("Put on the list", "", "Suggested") in set(shown.select("field", "old_value", "new_value").iter_rows())
 
 
 def test_invalid_transitions_are_refused_for_everyone_in_the_bulk(con):
