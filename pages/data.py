@@ -58,7 +58,8 @@ if info.last_load:
     load = info.last_load
     verb = {"demo": "Built the demo world", "collect": "Loaded collected posts"}.get(load["kind"], "Imported")
     st.caption(f"Last load: {verb} ({plain(', '.join(load['sources']))}) on {load['finished_at']:%d %b %Y at %H:%M}.")
-st.caption(f"Warehouse file: `{info.path}`")
+if is_operator:  # where the server keeps its data is the operator's business, not every member's
+    st.caption(f"Warehouse file (for whoever runs this server): `{info.path}`")
 
 st.subheader("Influence scores and topics")
 run = info.last_refresh

@@ -153,7 +153,7 @@ def build_demo(
         _step(progress, 0.98, 6, "Recording the load")
         counts = {"people": people, "accounts": world.accounts.n, "posts": len(world.posts)}
         warehouse.record_load(
-            con, "demo", [f"demo people={people} seed={seed}"], {**counts, "interactions": n_interactions}
+            con, "demo", [f"{people:,} people, random seed {seed}"], {**counts, "interactions": n_interactions}
         )
         warehouse.set_meta(
             con,

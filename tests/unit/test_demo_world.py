@@ -478,7 +478,7 @@ def test_load_log_and_meta_describe_the_build(con):
     [(kind, sources, people, accounts, posts, interactions)] = warehouse.rows(
         con, "SELECT kind, sources, people, accounts, posts, interactions FROM load_log"
     )
-    assert kind == "demo" and sources == [f"demo people={PEOPLE} seed={SEED}"]
+    assert kind == "demo" and sources == [f"{PEOPLE:,} people, random seed {SEED}"]
     assert (people, accounts, posts, interactions) == tuple(
         one(con, f"SELECT count(*) FROM {t}")  # noqa: S608
         for t in warehouse.CORE_TABLES
