@@ -165,9 +165,11 @@ if is_operator:
                             "authenticity discount",
                         ),
                         "main_signal_delta": st.column_config.NumberColumn(
-                            "Its points",
+                            "That part alone",
                             format="%+.1f",
-                            help="How the points of that part change; the other parts make up the rest",
+                            help="How many points that part of the score gains or loses. The other parts can move "
+                            "the other way, so the score's change is the sum of all of them: +5.3 here and −1.3 "
+                            "elsewhere make +4",
                         ),
                     },
                 )
