@@ -316,16 +316,16 @@ else:
 
 st.subheader("Recent posts")
 if p.recent_posts.height:
+    recent = web_links(network_names(p.recent_posts, "post_network"), "url")
+    linked = (recent["url"] != "").any()  # most imports carry no address per post: no column of empty cells then
     st.dataframe(
-        web_links(network_names(p.recent_posts, "post_network"), "url")
-        .with_columns(correct=pl.format("/topics?post={}", "post_id"))
-        .select(
+        recent.with_columns(correct=pl.format("/topics?post={}", "post_id")).select(
             "posted_at",
             "post_network",
             "kind",
             "text",
             "correct",  # beside the post it corrects: at the far right it was off screen
-            "url",
+            *(["url"] if linked else []),
             "reactions",
             "reposts",
             "replies",
