@@ -5,7 +5,7 @@ import altair as alt
 import streamlit as st
 
 from core.campaigns import export, records
-from core.campaigns.money import money
+from core.campaigns.money import money, money_card
 from core.numbers import compact_count, rate_card, rate_text
 from core.results import charts, report
 from core.results.compute import Results, campaign_results
@@ -86,7 +86,11 @@ row = st.columns(5)
 row[0].metric("Perk cost", money(t["cost"], results.currency), help="Each member's own cost, else the campaign's")
 row[1].metric("Cost per mention", money(t["cost_per_mention"], results.currency))
 row[2].metric("Cost per engagement", money(t["cost_per_engagement"], results.currency))
-row[3].metric("Earned media value", money(t["emv"], "USD"), help=dict(report.summary_rows(results))["EMV method"])
+row[3].metric(
+    "Earned media value",
+    money_card(t["emv"], "USD"),
+    help=f"{money(t['emv'], 'USD')}: {dict(report.summary_rows(results))['EMV method']}",
+)
 row[4].metric(
     "Members mentioning",
     f"{t['members_posting']} of {t['members']}",

@@ -24,12 +24,13 @@ CURRENCIES: dict[str, str] = {
 WHOLE = frozenset({"JPY"})
 
 
-def money(value: float | None, currency: str) -> str:
-    """'€1,234.50' (or 'n/a' when there is no amount): the sign of the currency, thousands separated."""
+def money(value: float | None, currency: str, *, whole: bool = False) -> str:
+    """'€1,234.50' (or 'n/a' when there is no amount): the sign of the currency, thousands separated; `whole`
+    rounds to whole units."""
     if value is None or not math.isfinite(value):
         return "n/a"
     sign = CURRENCIES.get(currency, f"{currency} ")
-    digits = 0 if currency in WHOLE else 2
+    digits = 0 if whole or currency in WHOLE else 2
     text = f"{abs(value):,.{digits}f}"
     return f"-{sign}{text}" if value < 0 else f"{sign}{text}"
 
@@ -40,3 +41,12 @@ def check_currency(code: str) -> str:
     if cleaned not in CURRENCIES:
         raise ValueError(f"'{code}' is not a currency Sway offers. Choose one of: {', '.join(CURRENCIES)}.")
     return cleaned
+
+
+CARD_WHOLE_FROM = 10_000  # from this amount a metric card drops the cents: "$132,579.43" is cut short in a fifth
+
+
+def money_card(value: float | None, currency: str) -> str:
+    """money() for a metric card: whole units from CARD_WHOLE_FROM on ("$132,579"), the exact amount in its help."""
+    large = value is not None and math.isfinite(value) and abs(value) >= CARD_WHOLE_FROM
+    return money(value, currency, whole=large)

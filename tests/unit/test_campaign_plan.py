@@ -14,7 +14,7 @@ import pytest
 from core.campaigns import members, records, suggest
 from core.campaigns.dates import date_warnings, default_dates
 from core.campaigns.model import CampaignSpec, InvalidTransition
-from core.campaigns.money import money
+from core.campaigns.money import money, money_card
 from core.campaigns.reach import unique_reach
 from core.campaigns.terms import parse_terms
 from core.campaigns.tracking import mark_posted_from_mentions
@@ -353,3 +353,10 @@ def test_a_list_longer_than_the_perks_or_dearer_than_the_budget_is_flagged():
         "4 people are on the list for 3 perks: take people off the list, or raise the number of perks or the budget "
         "in Settings."
     ]
+
+
+def test_a_metric_card_drops_the_cents_of_large_amounts_only():
+    assert money_card(132_579.43, "USD") == "$132,579"  # "$132,579.43" is cut short in a fifth of the page
+    assert money_card(25_000.6, "EUR") == "€25,001"
+    assert money_card(1_680.0, "USD") == "$1,680.00" and money_card(None, "USD") == "n/a"
+    assert money(132_579.43, "USD") == "$132,579.43"  # the exact figure, for the card's help
