@@ -281,15 +281,15 @@ if forward.button("Next →", disabled=page >= pages, width="stretch"):
 if rows.height:
     # A new search, filter, order or page offers its own first row: the box is a new widget for each list of rows
     # (resetting one widget's value left the browser showing the earlier pick while the button opened another).
-    shown = rows["person_id"].to_list()
-    open_key = f"{_WIDGETS}open_{selection.rows_key(shown)}"
-    if (earlier := state.get(f"{_WIDGETS}open_key")) not in (None, open_key):
-        state.pop(earlier, None)
+    on_page = rows["person_id"].to_list()
+    open_key = f"{_WIDGETS}open_{selection.rows_key(on_page)}"
+    if (previous_box := state.get(f"{_WIDGETS}open_key")) not in (None, open_key):
+        state.pop(previous_box, None)
     state[f"{_WIDGETS}open_key"] = open_key
     pick, go = st.columns([3, 1], vertical_alignment="bottom")
     person = pick.selectbox(
         "Open a profile",
-        shown,
+        on_page,
         format_func=dict(zip(rows["person_id"], rows["name"], strict=True)).get,
         key=open_key,
     )
