@@ -13,6 +13,8 @@ from core.vocabulary import topic_label
 from ui import auth, backend, params, shell
 from ui.text import network_names, plain, plain_cells, web_links
 
+RECENT_KINDS = ("reposts", "replies", "mentions", "likes", "clicks")  # each recent post's reactions by type
+
 shell.ensure_app_shell()
 
 
@@ -327,11 +329,7 @@ if p.recent_posts.height:
             "correct",  # beside the post it corrects: at the far right it was off screen
             *(["url"] if linked else []),
             "reactions",
-            "reposts",
-            "replies",
-            "mentions",
-            "likes",
-            "clicks",
+            *RECENT_KINDS,
         ),
         hide_index=True,
         column_config={
@@ -343,6 +341,7 @@ if p.recent_posts.height:
                 "Link ↗", display_text=r"^https?://([^/?#]+)", help="Opens the post on its network (external site)"
             ),
             "reactions": st.column_config.NumberColumn("Reactions", help="In the scoring window, follows aside"),
+            **{kind: st.column_config.NumberColumn(kind.capitalize()) for kind in RECENT_KINDS},
             "correct": st.column_config.LinkColumn(
                 "Topics", display_text="Correct topics", help="Say what this post is about (Topics page)"
             ),

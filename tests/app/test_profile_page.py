@@ -1,5 +1,6 @@
 """AppTest of the Profile page on the small known warehouse."""
 
+import json
 from datetime import date
 
 import pyarrow as pa
@@ -134,3 +135,16 @@ def test_tables_and_the_history_name_networks_as_people_write_them(known_world):
     assert networks and networks <= {"Twitter", "Instagram", "YouTube", "TikTok", "Blog", "Bluesky", "Mastodon"}
     history = pa.ipc.open_stream(_charts(at)[0].proto.datasets[0].data.data).read_all()
     assert set(history["network"].to_pylist()) == {"Combined", "Twitter", "Instagram"}
+
+
+def test_recent_posts_name_each_reaction_type_as_a_heading(known_world):
+    at = _profile(str(MIRA))
+    recent = next(frame for frame in at.dataframe if "kind" in frame.value)  # the recent posts table
+    labels = {name: column["label"] for name, column in json.loads(recent.proto.columns).items() if "label" in column}
+    assert [labels[k] for k in ("reposts", "replies", "mentions", "likes", "clicks")] == [
+        "Reposts",
+        "Replies",
+        "Mentions",
+        "Likes",
+        "Clicks",
+    ]
