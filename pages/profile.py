@@ -13,7 +13,13 @@ from core.vocabulary import topic_label
 from ui import auth, backend, params, shell
 from ui.text import network_names, plain, plain_cells, web_links
 
-RECENT_KINDS = ("reposts", "replies", "mentions", "likes", "clicks")  # each recent post's reactions by type
+REACTION_COLUMNS = (
+    "reposts",
+    "replies",
+    "mentions",
+    "likes",
+    "clicks",
+)  # reaction types in the posts' and amplifiers' tables
 
 shell.ensure_app_shell()
 
@@ -291,9 +297,16 @@ if amp.table.height:
             tooltip=["name", "score", alt.Tooltip("reactions:Q", title="Reactions")],
         )
     )
+    # The person's own name below their (larger) node, in bold, so it does not sit among the amplifiers' names.
     labels = (
         alt.Chart(shown_nodes)
+        .transform_filter(~alt.datum.is_self)
         .mark_text(dy=-14, fontSize=11)
+        .encode(x=alt.X("x:Q", axis=None), y=alt.Y("y:Q", axis=None), text="name")
+    ) + (
+        alt.Chart(shown_nodes)
+        .transform_filter(alt.datum.is_self)
+        .mark_text(dy=26, fontSize=12, fontWeight="bold")
         .encode(x=alt.X("x:Q", axis=None), y=alt.Y("y:Q", axis=None), text="name")
     )
     picture, table = st.columns([3, 2])
@@ -310,6 +323,7 @@ if amp.table.height:
             "name": "Name",
             "score": "Score",
             "reactions": "Reactions to them",
+            **{kind: st.column_config.NumberColumn(kind.capitalize()) for kind in (*REACTION_COLUMNS, "follows")},
         },
     )
     st.caption("The people whose accounts reacted to them most in the scoring window; lines are reactions among them.")
@@ -329,7 +343,7 @@ if p.recent_posts.height:
             "correct",  # beside the post it corrects: at the far right it was off screen
             *(["url"] if linked else []),
             "reactions",
-            *RECENT_KINDS,
+            *REACTION_COLUMNS,
         ),
         hide_index=True,
         column_config={
@@ -341,7 +355,7 @@ if p.recent_posts.height:
                 "Link ↗", display_text=r"^https?://([^/?#]+)", help="Opens the post on its network (external site)"
             ),
             "reactions": st.column_config.NumberColumn("Reactions", help="In the scoring window, follows aside"),
-            **{kind: st.column_config.NumberColumn(kind.capitalize()) for kind in RECENT_KINDS},
+            **{kind: st.column_config.NumberColumn(kind.capitalize()) for kind in REACTION_COLUMNS},
             "correct": st.column_config.LinkColumn(
                 "Topics", display_text="Correct topics", help="Say what this post is about (Topics page)"
             ),
