@@ -4,12 +4,34 @@ stand, and the one thing to do next. UI only: one core call (core.home) and link
 from datetime import date
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.home import home
 from ui import auth, backend, shell
 from ui.text import plain
 
 shell.ensure_app_shell()
+
+
+def _step(
+    column: DeltaGenerator,
+    heading: str,
+    text: str,
+    page: str,
+    label: str,
+    icon: str,
+    *,
+    campaign: tuple[int, str] | None = None,
+) -> None:
+    """One of the three steps: what it is for, and a link to its page (to `campaign`'s results, when given)."""
+    with column.container(border=True, height="stretch"):
+        st.markdown(f"#### {heading}")
+        st.markdown(text)
+        if campaign is not None:
+            st.markdown(f"Latest campaign: **{plain(campaign[1])}**")
+        query = {"campaign": str(campaign[0])} if campaign is not None else None
+        st.page_link(page, label=label, icon=icon, query_params=query)
+
 
 st.title("Sway")
 st.caption(
@@ -26,34 +48,33 @@ with st.container(border=True):
     st.page_link(step.page, label=step.label, icon=":material/arrow_forward:", query_params=step.query)
 
 find, give, measure = st.columns(3)
-with find.container(border=True, height="stretch"):
-    st.markdown("#### 1. Find people")
-    st.markdown(
-        "Search by topic, network, audience and place. A score of 1–100 says how strongly others react to a "
-        "person's posts; the Profile explains every point, and accounts that game reactions count less."
-    )
-    st.page_link("pages/discover.py", label="Discover", icon=":material/person_search:")
-with give.container(border=True, height="stretch"):
-    st.markdown("#### 2. Give perks")
-    st.markdown(
-        "Plan a campaign: its perk, budget, dates and the words to track. Sway suggests who fills the perks "
-        "and says beforehand what the list can show."
-    )
-    st.page_link("pages/campaigns.py", label="Campaigns", icon=":material/campaign:")
-with measure.container(border=True, height="stretch"):
-    st.markdown("#### 3. See what worked")
-    st.markdown(
-        "Mentions, reach and cost, and the lift against the time before and against similar people who got no perk."
-    )
-    latest = facts.latest_campaign
-    if latest is not None:
-        st.markdown(f"Latest campaign: **{plain(latest[1])}**")
-    st.page_link(
-        "pages/results.py",
-        label="Results",
-        icon=":material/monitoring:",
-        query_params={"campaign": str(latest[0])} if latest is not None else None,
-    )
+_step(
+    find,
+    "1. Find people",
+    "Search by topic, network, audience and place. A score of 1–100 says how strongly others react to a person's "
+    "posts; the Profile explains every point, and accounts that game reactions count less.",
+    "pages/discover.py",
+    "Discover",
+    ":material/person_search:",
+)
+_step(
+    give,
+    "2. Give perks",
+    "Plan a campaign: its perk, budget, dates and the words to track. Sway suggests who fills the perks and says "
+    "beforehand what the list can show.",
+    "pages/campaigns.py",
+    "Campaigns",
+    ":material/campaign:",
+)
+_step(
+    measure,
+    "3. See what worked",
+    "Mentions, reach and cost, and the lift against the time before and against similar people who got no perk.",
+    "pages/results.py",
+    "Results",
+    ":material/monitoring:",
+    campaign=facts.latest_campaign,
+)
 
 st.caption(
     "The **Topics** page shows which topics Sway recognises and how well; the **Data** page what Sway holds, "

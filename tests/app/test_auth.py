@@ -179,6 +179,7 @@ def test_data_page_shows_import_refresh_and_rebuild_to_operators_only(agency):
         assert any("only an instance operator" in i.value for i in at.info), email
         assert not {b.label for b in at.button} & set(SHARED_DATA_CONTROLS), email
         assert not at.get("file_uploader"), email
+        assert not any("Warehouse file" in c.value for c in at.caption), email  # where the server keeps its data
 
     _make_operator(agency, "dave@b.example")
     operator = _app(_signed_in("dave@b.example"), page="pages/data.py")
@@ -186,6 +187,7 @@ def test_data_page_shows_import_refresh_and_rebuild_to_operators_only(agency):
     for label in SHARED_DATA_CONTROLS:
         assert any(b.label == label for b in operator.button), label
     assert operator.get("file_uploader")
+    assert any("Warehouse file" in c.value for c in operator.caption)
 
 
 def test_an_unverified_address_is_not_matched_to_its_members_role(agency):

@@ -51,6 +51,9 @@ def test_header_history_breakdown_and_network(known_world):
     text = " ".join(t.value for t in at.markdown).replace("\\", "")  # as shown: the escapes are not displayed
     assert "62% of the points come from reposts: 410 by 140 distinct accounts" in text
     assert any("scoring model changed" in c.value for c in at.caption)
+    # On two networks: why the score above can exceed each network's score is said beside them.
+    assert any("counts them all together" in c.value for c in at.caption)
+    assert not any("counts them all together" in c.value for c in _profile(str(EVIL)).caption)  # one network
 
 
 def test_switching_the_breakdown_to_a_network(known_world):
