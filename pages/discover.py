@@ -198,12 +198,7 @@ if params != _query_params():
 
 count, sort, size = st.columns([3, 2, 1], vertical_alignment="bottom")
 count.markdown(f"### {total:,} {'person' if total == 1 else 'people'}")
-sort.selectbox(
-    "Sort by",
-    list(discover.SORT_KEYS),
-    format_func=lambda key: discover.sort_label(key, filters.text),
-    key=f"{_WIDGETS}sort",
-)
+sort.selectbox("Sort by", list(discover.SORT_KEYS), format_func=discover.SORT_KEYS.get, key=f"{_WIDGETS}sort")
 size.selectbox("Per page", discover.PAGE_SIZES, key=f"{_WIDGETS}page_size")
 
 shown = rows.with_columns(

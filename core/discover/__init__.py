@@ -2,7 +2,7 @@
 
 from core.discover.build import BuildInfo, build_discovery, build_info, current_build, ensure_built, is_stale
 from core.discover.export import export_csv, export_xlsx, readable
-from core.discover.filters import PAGE_SIZES, SORT_KEYS, Filters, filters_from_params, filters_to_params, sort_label
+from core.discover.filters import PAGE_SIZES, SORT_KEYS, Filters, filters_from_params, filters_to_params
 from core.discover.search import Facets, facets, pages, people_rows, result_rows, search
 
 __all__ = [
@@ -26,5 +26,4 @@ __all__ = [
     "readable",
     "result_rows",
     "search",
-    "sort_label",
 ]

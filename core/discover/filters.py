@@ -9,23 +9,19 @@ from dataclasses import dataclass, fields, replace
 from core.discover.columns import SCORE_COLUMNS
 from core.vocabulary import NETWORKS
 
+# The menu's labels stay the same whatever is typed: Streamlit's select box sends back the label it showed, so a
+# label that changed with the words would come back as an unknown sort.
 SORT_KEYS: dict[str, str] = {
-    "relevance": "Best match to the words, then score",
+    "relevance": "Best match to the words (no words: by score)",
     "score": "Score",
     "topic_influence": "Topic influence",
     "audience": "Audience",
     "engagement": "Engagement rate",
 }
-_RELEVANCE_WITHOUT_WORDS = "Best match to the words (none typed: by score)"
 TOPIC_MODES = ("any", "all")
 PAGE_SIZES = (25, 50, 100, 200)
 MAX_TEXT = 200  # longer free text is cut: nobody types more, and every word costs a scan
 _LIMITS = {"audience": 10**15, "engagement": 10.0**6, "page": 10**6}  # keeps URL numbers inside SQL types
-
-
-def sort_label(key: str, text: str) -> str:
-    """The sort's name in the menu: best match says what it does while no words are typed (it sorts by score)."""
-    return _RELEVANCE_WITHOUT_WORDS if key == "relevance" and not text.strip() else SORT_KEYS[key]
 
 
 @dataclass(frozen=True)

@@ -94,13 +94,6 @@ def test_a_broken_link_falls_back_to_defaults(known_world):
     assert at.selectbox(key="discover_sort").value == "relevance"  # the default: best match, else score
 
 
-def test_the_best_match_sort_says_it_is_by_score_until_words_are_typed(known_world):
-    at = _discover()
-    assert at.selectbox(key="discover_sort").options[0] == "Best match to the words (none typed: by score)"
-    at = _discover({"q": "music"})
-    assert at.selectbox(key="discover_sort").options[0] == "Best match to the words, then score"
-
-
 def test_paging_moves_through_the_result(known_world):
     at = _discover({"per": "25"})
     assert any("Page 1 of 1" in m.value for m in at.markdown)

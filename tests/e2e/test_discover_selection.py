@@ -82,3 +82,19 @@ def test_a_second_download_right_after_the_first_works(demo_copy, app_url, page:
         assert download.failure() is None
         text = download.path().read_text(encoding="utf-8-sig")
         assert text.startswith("Name,Handles,Score") and len(text.splitlines()) == 601
+
+
+def test_words_typed_then_another_control_changed_keeps_the_page_working(demo_copy, app_url, page: Page):
+    _open_discover(page, app_url)
+    words = page.get_by_role("textbox", name="Words in names, bios or posts")
+    words.fill("coffee")
+    words.press("Enter")
+    expect(page).to_have_url(re.compile(r"q=coffee"), timeout=30_000)
+    _settled(page)
+    page.get_by_test_id("stSelectbox").filter(has_text="Per page").get_by_role("combobox").click()
+    page.get_by_role("option", name="25", exact=True).click()
+    expect(page).to_have_url(re.compile(r"per=25"), timeout=30_000)
+    _settled(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_role("heading", name=re.compile(r"^\d+ (person|people)$"))).to_be_visible()
+    assert "error" not in page.get_by_test_id("stApp").inner_text().lower()

@@ -22,7 +22,6 @@ from core.discover import (
     readable,
     result_rows,
     search,
-    sort_label,
 )
 from tests.unit import discover_world as world
 from tests.unit.discover_world import CARL, EVIL, MIRA, QUIET, ZOE
@@ -134,13 +133,6 @@ def test_sort_keys(con):
     assert _ids(con, sort="topic_influence", topics=("music", "gaming")) == [EVIL, ZOE]
     _, page = search(con, Filters(topics=("music", "gaming")))
     assert page["topic_influence"].to_list() == [55, 35]  # best influence among the chosen topics
-
-
-def test_best_match_says_it_sorts_by_score_while_no_words_are_typed(con):
-    assert _ids(con, sort="relevance") == _ids(con, sort="score")
-    assert sort_label("relevance", "  ") == "Best match to the words (none typed: by score)"
-    assert sort_label("relevance", "coffee") == "Best match to the words, then score"
-    assert sort_label("audience", "") == "Audience"
 
 
 def test_paging_and_a_page_past_the_end(con):
