@@ -162,7 +162,7 @@ def _pending(text: str | None) -> list[int]:
 def _flash(report: suggest.SuggestReport, chosen: int | None = None) -> None:
     """What the suggested list now holds; `chosen`: the people a new campaign was created with (None: a refresh)."""
     if chosen is None:
-        listed = f"Suggested {count_of(report.suggested, 'person', 'people')} ({report.kept} kept from before)"
+        listed = report.refreshed()
     elif chosen:
         listed = (
             f"The {count_of(chosen, 'person', 'people')} you chose {'is' if chosen == 1 else 'are'} on the list, with "

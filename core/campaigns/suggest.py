@@ -30,6 +30,7 @@ from core.campaigns.records import editing, get_campaign, workspace_terms
 from core.campaigns.terms import Term
 from core.db.warehouse import rows
 from core.discover.columns import network_mask
+from core.numbers import count_of
 from core.progress import Progress, silent
 from core.topics.removed import KEPT_TOPICS, REMOVED_TOPICS
 from core.vocabulary import topic_label
@@ -89,9 +90,19 @@ class SuggestReport:
     """What refreshing the suggested list did."""
 
     version: int
-    suggested: int
-    kept: int
+    suggested: int  # people picked by this refresh
+    kept: int  # people using a perk who stay whatever the refresh picks: kept, added by hand or contacted
     expected_total: float
+    suggesting: int = 0  # people the list now suggests (the Suggested tile): the picks plus those kept or added
+
+    def refreshed(self) -> str:
+        """The list after a refresh, in the numbers the campaign's tiles show."""
+        picked = f"{self.suggesting:,} suggested ({self.suggested:,} picked now)"
+        contacted = self.kept - (self.suggesting - self.suggested)  # kept people already invited or further on
+        further = (
+            f"; {count_of(contacted, 'person', 'people')} invited or further along stay{'s' if contacted == 1 else ''}"
+        )
+        return f"The list now has {picked}{further if contacted else ''}"
 
 
 def _start(day: date) -> datetime:
@@ -287,6 +298,7 @@ def suggest_list(
         # The list as its plan (core.results.plan) counts it: the stored estimates of everyone who uses a perk.
         planned = members.members(con, access, campaign_id).filter(~pl.col("status").is_in(members.NO_PERK))
         expected_total = float(planned["expected_mentions"].sum())
+        suggesting = planned.filter(pl.col("status") == "suggested").height
         audit.record(
             con,
             access,
@@ -294,4 +306,4 @@ def suggest_list(
             {"campaign_id": campaign_id, "suggested": chosen.height, "kept": state.kept},
         )
     progress(1.0, "List ready")
-    return SuggestReport(version, chosen.height, state.kept, expected_total)
+    return SuggestReport(version, chosen.height, state.kept, expected_total, suggesting)

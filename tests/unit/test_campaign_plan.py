@@ -283,6 +283,18 @@ def test_the_refill_message_totals_the_list_as_its_plan_does(con):
     assert report.expected_total == pytest.approx(checked.expected)
 
 
+def test_the_refill_message_counts_the_suggested_people_as_the_tile_does(con):
+    campaign_id, version = _budgeted(con)
+    first = members.members(con, EDITOR, campaign_id)["person_id"].to_list()
+    version = members.set_locked(con, EDITOR, campaign_id, first[:1], True, version)
+    version = members.set_status(con, EDITOR, campaign_id, first[1:2], "invited", version)
+    report = campaign_ops.refresh_suggestions(con, EDITOR, campaign_id, version)
+    statuses = members.members(con, EDITOR, campaign_id)["status"]
+    suggesting = int((statuses == "suggested").sum())
+    assert report.suggesting == suggesting == 4 and report.suggested == 3  # 5 perks: the invited one, 1 kept, 3 new
+    assert report.refreshed() == "The list now has 4 suggested (3 picked now); 1 person invited or further along stays"
+
+
 def test_currency_is_a_workspace_setting_only_admins_change(con):
     assert money(1234.5, "USD") == "$1,234.50"
     assert campaign_ops.set_currency(con, LOCAL, "eur") == "EUR"
