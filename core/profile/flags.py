@@ -57,8 +57,9 @@ def _pod(e: Mapping[str, Any]) -> list[str]:
     return [
         f"It belongs to a group of {int(e['members'])} accounts that react to one another's posts "
         f"({int(e['mutual_pairs'])} mutual pairs).{joined}",
-        f"{_share(e['share_from_inside'])} of the reactions it received ({int(e['from_inside_pod']):,} of "
-        f"{int(e['pod_reactions_received']):,}) came from inside that group.",
+        # The counts are the whole group's (the detector judges the group): one account's own would differ.
+        f"Of the reactions the group's accounts received, {_share(e['share_from_inside'])} "
+        f"({int(e['from_inside_pod']):,} of {int(e['pod_reactions_received']):,}) came from inside the group.",
     ]
 
 

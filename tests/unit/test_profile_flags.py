@@ -26,7 +26,7 @@ def test_every_stored_flag_reads_as_sentences_without_field_names(small_demo_fil
     [
         ("pod", {"pod_id": 4, "members": 6, "mutual_pairs": 15, "density": 1.0, "joined_by_reacting": False,
                  "pod_reactions_received": 200, "from_inside_pod": 150, "share_from_inside": 0.75},
-         "75% of the reactions it received (150 of 200) came from inside that group."),
+         "Of the reactions the group's accounts received, 75% (150 of 200) came from inside the group."),
         ("burst_reactor", {"reactions_in_bought_bursts": 1, "bursts": 1, "other_activity": 0},
          "This account took part in 1 burst of bought reactions (1 reaction) and did nothing else in the period."),
     ],
