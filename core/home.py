@@ -9,8 +9,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from core.campaigns.model import STATUSES
-from core.campaigns.records import list_campaigns
+from core.campaigns.records import list_campaigns, stages
 from core.db.status import WarehouseStatus
 from core.numbers import count_of
 from core.scoring.runs import stored_run
@@ -128,16 +127,14 @@ def _next_step(
 def home(con: duckdb.DuckDBPyConnection, access: Access, status: WarehouseStatus, today: date) -> Home:
     """The start page's facts for this workspace on `today` (`status`: the warehouse status the Data page reads).
 
-    A campaign is planned while it starts later or nobody on its list has been invited yet (whatever its dates:
-    on data that is not live, new campaigns are dated inside the data, in the past); running while its dates
-    cover today; finished after.
+    Campaigns are counted by their stage (core.campaigns.model.stage): a list nobody has been contacted from is
+    still being planned, one waiting on answers or posts is running, whatever its dates.
     """
-    campaigns = list_campaigns(con, access).with_columns(
-        reached=pl.sum_horizontal(pl.col(s) for s in STATUSES if s != "suggested"),
-    )
-    planned = campaigns.filter((pl.col("starts_on") > today) | (pl.col("reached") == 0))
-    started = campaigns.filter((pl.col("starts_on") <= today) & (pl.col("reached") > 0))
-    running = started.filter(pl.col("ends_on") >= today)
+    listed = list_campaigns(con, access)
+    campaigns = listed.with_columns(stages(listed, today))
+    planned = campaigns.filter(pl.col("stage") == "planned")
+    running = campaigns.filter(pl.col("stage") == "running")
+    finished = campaigns.filter(pl.col("stage") == "finished")
     run = stored_run(con)
     people = status.table_counts["people"]
     # The newest campaign (the highest id) is the one the marketer is most likely working on.
@@ -149,7 +146,7 @@ def home(con: duckdb.DuckDBPyConnection, access: Access, status: WarehouseStatus
         scored_up_to=run.as_of.date() if run is not None and run.as_of is not None else None,
         campaigns_running=running.height,
         campaigns_planned=planned.height,
-        campaigns_finished=started.height - running.height,
+        campaigns_finished=finished.height,
         latest_campaign=(newest["campaign_id"][0], newest["name"][0]) if newest.height else None,
         next_step=_next_step(
             people,

@@ -13,7 +13,7 @@ import streamlit as st
 
 from core import discover
 from core.campaigns import dates, export, members, records, suggest
-from core.campaigns.model import STATUSES, TRANSITIONS, CampaignError, CampaignNotFound, CampaignSpec
+from core.campaigns.model import STATUSES, TRANSITIONS, CampaignError, CampaignNotFound, CampaignSpec, stage
 from core.campaigns.money import CURRENCIES, money
 from core.campaigns.terms import parse_terms, terms_text
 from core.discover.columns import NETWORK_LABELS
@@ -152,6 +152,38 @@ def _spec_form(
     for problem in spec.problems():
         st.error(problem)
     return None if spec.problems() else spec
+
+
+def _planning(checked: Plan, workspace_id: int, picked: int, version: int, can_edit: bool) -> None:
+    """What to know before sending perks, how the list was chosen, and refilling it (campaigns not finished)."""
+    for warning in checked.warnings:
+        st.warning(warning, icon=":material/event_busy:")
+    with st.container(border=True):
+        st.markdown("**Before you send perks: can this list show a result?**")
+        power_box = st.success if checked.power.enough else st.warning
+        power_box(checked.power.verdict(), icon=":material/query_stats:")
+        st.markdown(f"**Unique reach.** {plain(checked.reach.verdict())}")
+        if checked.reach.pairs.height:
+            st.markdown(
+                "Members whose reactors overlap most:\n"
+                + "\n".join(
+                    f"- {plain(a)} and {plain(b)}: {shared:,} {'person' if shared == 1 else 'people'} in both, "
+                    f"{share:.0%} of the smaller set of people who reacted"
+                    for a, b, shared, share in checked.reach.pairs.iter_rows()
+                )
+            )
+    with st.expander("How expected mentions are estimated"):
+        st.markdown(plain(_explanation(backend.data_key(), workspace_id, picked, version)))
+        st.caption(
+            "People are ranked by expected mentions per unit of perk cost and the list is cut where the budget "
+            "(or the number of perks) ends. Flagged accounts are left out unless the settings include them."
+        )
+    if can_edit and st.button(
+        "Refresh suggested list",
+        icon=":material/auto_awesome:",
+        help="Refill up to the budget; locked, added and contacted people stay.",
+    ):
+        _act(picked, lambda v: _refill(picked, v))
 
 
 def _pending(text: str | None) -> list[int]:
@@ -308,34 +340,21 @@ with list_tab:
         f"**{count_of(people.height, 'person', 'people')} on the list · {plain(checked.expected_text())} · "
         f"{money(checked.cost, currency)} in perks and fees**"
     )
-    for warning in checked.warnings:
-        st.warning(warning, icon=":material/event_busy:")
-    with st.container(border=True):
-        st.markdown("**Before you send perks: can this list show a result?**")
-        power_box = st.success if checked.power.enough else st.warning
-        power_box(checked.power.verdict(), icon=":material/query_stats:")
-        st.markdown(f"**Unique reach.** {plain(checked.reach.verdict())}")
-        if checked.reach.pairs.height:
-            st.markdown(
-                "Members whose reactors overlap most:\n"
-                + "\n".join(
-                    f"- {plain(a)} and {plain(b)}: {shared:,} {'person' if shared == 1 else 'people'} in both, "
-                    f"{share:.0%} of the smaller set of people who reacted"
-                    for a, b, shared, share in checked.reach.pairs.iter_rows()
-                )
-            )
-    with st.expander("How expected mentions are estimated"):
-        st.markdown(plain(_explanation(backend.data_key(), access.workspace_id, picked, campaign.version)))
-        st.caption(
-            "People are ranked by expected mentions per unit of perk cost and the list is cut where the budget "
-            "(or the number of perks) ends. Flagged accounts are left out unless the settings include them."
+    if stage(spec.starts_on, spec.ends_on, campaign.counts, date.today()) == "finished":
+        # Nothing left to plan: advice on sending perks or refilling the list would only mislead.
+        st.info(
+            f"This campaign ended on {spec.ends_on:%d %b %Y} and nobody on its list is still to answer, get their "
+            "perk or post: its results are on the Results page.",
+            icon=":material/flag:",
         )
-    if can_edit and st.button(
-        "Refresh suggested list",
-        icon=":material/auto_awesome:",
-        help="Refill up to the budget; locked, added and contacted people stay.",
-    ):
-        _act(picked, lambda v: _refill(picked, v))
+        st.page_link(
+            "pages/results.py",
+            label="See its results",
+            icon=":material/insights:",
+            query_params={"campaign": str(picked)},
+        )
+    else:
+        _planning(checked, access.workspace_id, picked, campaign.version, can_edit)
     # Ticks belong to people: after a removal or a status change they never move to the next rows.
     ticked = selection.people_table(
         people.with_columns(topic_labels(pl.col("topics")), pl.col("status").replace_strict(STATUSES)),

@@ -353,9 +353,9 @@ if access.allows("editor"):
     st.subheader("Add selected to a campaign")
     campaigns = campaign_records.list_campaigns(cursor, access)
     titles = dict(zip(campaigns["campaign_id"], campaigns["name"], strict=True))
-    # A campaign that has ended is still offered (a late addition), but named as such.
-    ended = {c: f"{day:%d %b %Y}" for c, day in zip(campaigns["campaign_id"], campaigns["ends_on"], strict=True)
-             if day < date.today()}  # fmt: skip
+    # A campaign that has finished is still offered (a late addition), but named as such.
+    finished = campaigns.filter(campaign_records.stages(campaigns, date.today()) == "finished")
+    ended = {c: f"{day:%d %b %Y}" for c, day in zip(finished["campaign_id"], finished["ends_on"], strict=True)}
     target_col, add_col, new_col = st.columns([2, 1, 1], vertical_alignment="bottom")
     target = target_col.selectbox(
         "Campaign",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -27,6 +28,26 @@ FORWARD: dict[str, tuple[str, ...]] = {
     "posted": (),
     "no_post": ("posted",),
 }
+# Members a campaign still waits on: an answer, a perk to ship, a post.
+AWAITING = ("invited", "accepted", "perk_shipped")
+STAGES = ("planned", "running", "finished")
+
+
+def stage(starts_on: date, ends_on: date, counts: Mapping[str, int], today: date) -> str:
+    """Where a campaign stands on `today`: one of STAGES.
+
+    Planned while it starts later or nobody on its list has been contacted; running while its dates cover today
+    or someone contacted still has to answer, get their perk or post; finished after. Dates alone would call a
+    campaign finished as its first invitations go out when it is dated inside data that is not live (in the past).
+    """
+    contacted = sum(n for status, n in counts.items() if status != "suggested")
+    if starts_on > today or not contacted:
+        return "planned"
+    if ends_on >= today or any(counts.get(status, 0) for status in AWAITING):
+        return "running"
+    return "finished"
+
+
 # One step back, to undo a mis-click (recorded in the history like any change).
 BACK: dict[str, str] = {
     "invited": "suggested",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 
 import duckdb
 import polars as pl
@@ -21,6 +21,7 @@ from core.campaigns.model import (
     CampaignNotFound,
     CampaignSpec,
     StaleCampaign,
+    stage,
 )
 from core.campaigns.terms import KINDS, Term
 from core.db.warehouse import rows, scalar, transaction
@@ -175,6 +176,18 @@ def list_campaigns(con: duckdb.DuckDBPyConnection, access: Access, *, archived: 
         """,  # noqa: S608 - fixed status names
         params=[access.workspace_id, archived],
     ).pl()
+
+
+def stages(campaigns: pl.DataFrame, today: date) -> pl.Series:
+    """The stage (core.campaigns.model.stage) of each campaign of a list_campaigns frame on `today`."""
+    return pl.Series(
+        "stage",
+        [
+            stage(row["starts_on"], row["ends_on"], {s: row[s] for s in STATUSES}, today)
+            for row in campaigns.iter_rows(named=True)
+        ],
+        dtype=pl.String,
+    )
 
 
 @contextmanager

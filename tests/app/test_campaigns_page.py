@@ -209,8 +209,13 @@ def test_add_discover_selection_to_an_existing_campaign(ready):
     at.session_state["discover_results"] = {"selection": {"rows": [0, 1, 2], "columns": [], "cells": []}}
     at.run()
     picked = _busiest(ready)
-    # The demo's campaigns are all over: each is offered, named as ended.
-    assert all(" — ended " in option for option in at.selectbox(key="discover_campaign").options)
+    # Every campaign is offered; those over (their dates passed, nobody still to answer or post) named as ended,
+    # not those nobody on whose list was contacted yet (still being planned, whatever their dates).
+    listed = _read(ready, lambda con: records.list_campaigns(con, LOCAL))
+    over = dict(zip(listed["name"], listed["members"] > listed["suggested"], strict=True))
+    labels = at.selectbox(key="discover_campaign").options
+    assert len(labels) == len(over) and not all(over.values()) and any(over.values())
+    assert all((" — ended " in label) == over[label.split(" — ended ")[0]] for label in labels)
     at.selectbox(key="discover_campaign").set_value(picked)
     at.button[[b.label for b in at.button].index("Add to campaign")].click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
@@ -254,8 +259,26 @@ def test_new_campaign_is_a_button_and_defaults_to_dates_the_data_reaches(ready):
     assert any("The data in Sway ends on" in i.value for i in at.info)
 
 
+def test_a_finished_campaign_points_to_its_results_not_to_planning(ready):
+    at = _campaigns(_busiest(ready))  # its dates passed and everyone contacted has answered and posted or not
+    assert any(i.value.startswith("This campaign ended on") for i in at.info)
+    assert not any("Before you send perks" in m.value for m in at.markdown)
+    assert "Refresh suggested list" not in [b.label for b in at.button]
+
+
 def test_the_list_shows_the_plan_check_before_perks_are_sent(ready):
-    at = _campaigns(_busiest(ready))
+    campaign_id = _busiest(ready)
+
+    def ship_again(con):  # one member back to "perk shipped": the campaign waits on their post again
+        listed = members.members(con, LOCAL, campaign_id)
+        posted = listed.filter(pl.col("status") == "posted")["person_id"][0]
+        version = records.get_campaign(con, LOCAL, campaign_id).version
+        members.set_status(con, LOCAL, campaign_id, [posted], "perk_shipped", version)
+
+    _read(ready, ship_again)
+    at = _campaigns(campaign_id)
+    assert not any(i.value.startswith("This campaign ended on") for i in at.info)
+    assert "Refresh suggested list" in [b.label for b in at.button]
     texts = [m.value for m in at.markdown]
     assert any("Before you send perks" in t for t in texts)
     assert any("Unique reach." in t and "different people reacted" in t for t in texts)

@@ -8,7 +8,14 @@ import polars as pl
 import pytest
 
 from core.campaigns import export, members, records, suggest
-from core.campaigns.model import CampaignError, CampaignNotFound, CampaignSpec, InvalidTransition, StaleCampaign
+from core.campaigns.model import (
+    CampaignError,
+    CampaignNotFound,
+    CampaignSpec,
+    InvalidTransition,
+    StaleCampaign,
+    stage,
+)
 from core.campaigns.terms import parse_terms
 from core.db import warehouse
 from core.workspace.access import Access, PermissionDenied
@@ -269,3 +276,19 @@ def test_download_file_names_say_which_campaign_in_plain_ascii():
     )
     assert export.file_name("campaign-list", "Café Zoë — été!", "csv") == "sway-campaign-list-cafe-zoe-ete.csv"
     assert export.file_name("results", "東京", "xlsx") == "sway-results.xlsx"  # nothing ASCII left: no trailing dash
+
+
+@pytest.mark.parametrize(
+    ("counts", "today", "expected"),
+    [
+        ({}, date(2026, 9, 20), "planned"),  # nobody on the list, inside its dates
+        ({"suggested": 5}, date(2026, 10, 30), "planned"),  # nobody contacted: still planned after its dates
+        ({"invited": 1}, date(2026, 8, 31), "planned"),  # starts later
+        ({"suggested": 4, "declined": 1}, date(2026, 9, 14), "running"),  # its last day
+        ({"suggested": 48, "invited": 3, "accepted": 1}, date(2026, 10, 30), "running"),  # answers awaited
+        ({"perk_shipped": 1, "posted": 9}, date(2026, 10, 30), "running"),  # a post awaited
+        ({"suggested": 2, "declined": 1, "posted": 6, "no_post": 3}, date(2026, 9, 15), "finished"),
+    ],
+)
+def test_a_campaign_runs_while_its_dates_cover_today_or_someone_contacted_is_awaited(counts, today, expected):
+    assert stage(date(2026, 9, 1), date(2026, 9, 14), counts, today) == expected

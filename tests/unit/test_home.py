@@ -67,12 +67,20 @@ def test_campaigns_are_counted_by_their_dates_and_a_running_one_is_the_next_step
     )
     new_id = records.create_campaign(con, LOCAL, spec)
     people = [p for (p,) in warehouse.rows(con, "SELECT person_id FROM discovery ORDER BY person_id LIMIT 3")]
-    members.add_members(con, LOCAL, new_id, people, 1)
+    version = members.add_members(con, LOCAL, new_id, people, 1)[1]
     planning = _home(con, last_end + timedelta(days=1))
     assert (planning.campaigns_planned, planning.campaigns_finished) == (empty + 1, len(campaigns))
     assert planning.next_step.text == "Invite the people suggested for “StrideOn Run Club”: 3 people are waiting."
     assert (planning.next_step.page, planning.next_step.query) == ("pages/campaigns.py", {"campaign": str(new_id)})
     assert planning.latest_campaign == (new_id, "StrideOn Run Club")
+
+    # Once one of them is invited the campaign runs, its dates long past: it waits on their answer.
+    version = members.set_status(con, LOCAL, new_id, people[:1], "invited", version)
+    inviting = _home(con, last_end + timedelta(days=1))
+    assert (inviting.campaigns_planned, inviting.campaigns_running) == (empty, 1)
+    assert inviting.next_step.page == "pages/results.py" and "StrideOn Run Club" in inviting.next_step.text
+    members.set_status(con, LOCAL, new_id, people[:1], "declined", version)  # answered: nothing is awaited any more
+    assert _home(con, last_end + timedelta(days=1)).campaigns_finished == len(campaigns) + 1
 
 
 def test_unscored_data_sends_the_marketer_to_refresh(raw_demo_copy):
