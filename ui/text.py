@@ -22,6 +22,10 @@ DIRECTION = "[\u202a-\u202e\u2066-\u2069]"
 _DIRECTION = re.compile(DIRECTION)
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character: all escapable in Markdown
 _LINE_BREAKS = re.compile(r"\s*[\n\r\x0b\x0c\x85\u2028\u2029]\s*")
+# Where GitHub-flavoured Markdown (Streamlit's) turns bare text into a link, escaped or not: "http://", "https://",
+# "www." and an e-mail's "@". An invisible word joiner there breaks the pattern and leaves the text as written.
+_AUTOLINK = re.compile(r"(?i)(?<=http:)(?=//)|(?<=https:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+WORD_JOINER = "\u2060"
 
 
 def plain(text: object) -> str:
@@ -30,12 +34,13 @@ def plain(text: object) -> str:
     Backslash-escaping every ASCII punctuation character is what CommonMark offers for literal text; it
     covers links, images, HTML tags, headings, emphasis, code, tables, quotes, lists, LaTeX (`$`) and
     Streamlit's `:color[...]` directives. Line breaks become spaces: a line of its own could still start a
-    block (`===` under a line makes it a heading).
+    block (`===` under a line makes it a heading). Escaping does not stop bare web and e-mail addresses from
+    becoming links (GFM finds them in the text after escapes); a word joiner inside each does.
     """
     if text is None:
         return ""
     one_line = _LINE_BREAKS.sub(" ", _DIRECTION.sub("", str(text))).strip()
-    return _PUNCTUATION.sub(r"\\\1", one_line)
+    return _PUNCTUATION.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, one_line))
 
 
 def blank_missing(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from core.db import warehouse
 from tests.unit import discover_world as world
 from tests.unit.discover_world import EVIL, MIRA
+from ui.text import WORD_JOINER
 
 APP = str(warehouse.REPO_ROOT / "app.py")
 NAME = "# Verify your Sway login [click](http://evil.example/x) ![px](http://evil.example/p.png) <b>hi</b>"
@@ -51,20 +52,25 @@ def _open(page: str, **params: str) -> AppTest:
     return at
 
 
+def _visible(text: str) -> str:
+    """The text as it reads: the word joiners that keep addresses from becoming links (ui.text) are invisible."""
+    return text.replace(WORD_JOINER, "")
+
+
 def _rendered_markdown(at: AppTest) -> list[str]:
     """Every value Streamlit renders as Markdown: titles, headers, captions, markdown, alerts, labels."""
     kinds = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success", "toast")
     values = [e.value for kind in kinds for e in at.get(kind)]
-    return values + [e.label for e in at.expander] + [e.label for e in at.metric]
+    return [_visible(v) for v in values + [e.label for e in at.expander] + [e.label for e in at.metric]]
 
 
 def test_the_profile_shows_an_imported_name_literally(hostile_world):
     at = _open("pages/profile.py", person=str(MIRA))
-    assert at.title[0].value == ESCAPED_NAME
+    assert _visible(at.title[0].value) == ESCAPED_NAME
     shown = _rendered_markdown(at)
     assert not [v for v in shown if "](http" in v or "![" in v or "<b>" in v]
     assert not any(v.lstrip().startswith("#") for v in shown)
-    caption = at.caption[0].value
+    caption = _visible(at.caption[0].value)
     assert r"\[x\]\(http\:\/\/evil\.example\)" in caption and "\u202e" not in caption
     assert r"\*\*Bold\*\* \$x\^2\$ town" in caption
 
@@ -79,7 +85,7 @@ def test_the_profile_links_only_web_addresses(hostile_world):
 
 def test_a_flag_label_shows_the_handle_literally(hostile_world):
     at = _open("pages/profile.py", person=str(EVIL))
-    labels = [e.label for e in at.expander]
+    labels = [_visible(e.label) for e in at.expander]
     assert any(r"\[x\]\(http\:\/\/evil\.example\)" in label for label in labels), labels
     assert not any("\u202e" in label for label in labels)
 

@@ -11,14 +11,18 @@ from openpyxl import load_workbook
 from core.campaigns import export as campaign_export
 from core.discover import export_csv, export_xlsx
 from ui.params import ID_MAX, id_from
-from ui.text import plain, plain_cells, web_links, web_url
+from ui.text import WORD_JOINER, plain, plain_cells, web_links, web_url
 
 RLO, LRI = "\u202e", "\u2066"
 
 
 def _unescaped(markdown: str) -> str:
-    """What CommonMark shows for text whose punctuation is all backslash-escaped."""
+    """What CommonMark shows for text whose punctuation is all backslash-escaped (word joiners are invisible)."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
+# What GitHub-flavoured Markdown turns into links in text, after escapes (mdast-util-gfm-autolink-literal).
+_GFM_AUTOLINKS = re.compile(r"(?i)(https?://|www(?=\.))[-.\w]+|[-.\w+]+@[-\w]+(\.[-\w]+)+", re.ASCII)
 
 
 @pytest.mark.parametrize(
@@ -27,14 +31,16 @@ def _unescaped(markdown: str) -> str:
         "# Verify your Sway login [click](http://evil.example/x)",
         "![px](http://evil.example/p.png) <img src=x onerror=alert(1)> <b>hi</b>",
         "**bold** _it_ `code` ~~gone~~ $x^2$ | a | b |",
-        "> quoted :red[colour] &amp; mail@evil.example www.evil.example",
+        "> quoted :red[colour] &amp; mail@evil.example www.evil.example WWW.Evil.example",
+        '=HYPERLINK("https://evil.example","Click me") HTTP://evil.example/x',
         "1. list\\ with a backslash \\",
         "Zoë Müller 🌸 — plain words stay as they are",
     ],
 )
 def test_plain_round_trips_to_the_literal_text(text):
     shown = plain(text)
-    assert _unescaped(shown) == text
+    assert _unescaped(shown).replace(WORD_JOINER, "") == text
+    assert not _GFM_AUTOLINKS.search(_unescaped(shown))  # no bare address becomes a link
     # No Markdown syntax survives unescaped: every punctuation character has a backslash before it.
     assert not re.search(r"(?<!\\)[#\[\]()!<>*_`~$|&:@.]", re.sub(r"\\.", "", shown))
 
