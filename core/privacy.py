@@ -22,6 +22,7 @@ from core.db.ids import issued_now, note_issued
 from core.db.warehouse import base_table_columns, get_meta, registered, rows, scalar, set_meta, transaction
 from core.durable import replace_durably
 from core.mention_redaction import MENTION, TRAILING, mentions_frame, redact, redacted
+from core.numbers import count_of
 from core.workspace import audit
 from core.workspace.access import Access
 from core.workspace.authorize import authorize_operator
@@ -126,8 +127,9 @@ class ErasureReport:
         where = "post or bio" if self.blanked == 1 else "posts and bios"
         mentions = f" Their @handle was blanked in {self.blanked:,} {where} by others." if self.blanked else ""
         return (
-            f"Erased one person: {self.removed.get('accounts', 0)} accounts, {self.removed.get('posts', 0)} posts "
-            f"and {total:,} rows in all.{mentions} Their accounts will be left out of later imports."
+            f"Erased one person: {count_of(self.removed.get('accounts', 0), 'account')}, "
+            f"{count_of(self.removed.get('posts', 0), 'post')} and {total:,} rows in all.{mentions} Their accounts "
+            "will be left out of later imports."
         )
 
 

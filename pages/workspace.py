@@ -129,6 +129,7 @@ else:
         max_value=params.ID_MAX,
         step=1,
         value=asked,
+        key="erase_person",
     )
     label = privacy.person_label(cursor, int(person_id)) if person_id else None
     if person_id and label is None:
@@ -152,6 +153,7 @@ else:
                 backend.data_changed()
                 st.session_state["workspace_messages"] = lines
                 st.query_params.pop("person", None)
+                st.session_state.pop("erase_person", None)  # the id is gone: "no such person" would read as a failure
                 st.rerun()
 
 st.subheader("Audit log")

@@ -163,6 +163,7 @@ def test_an_operator_erases_a_person_after_confirming(agency):
     next(b for b in at.button if b.label == "Erase this person").click().run()
     assert not at.exception, at.exception
     assert any("Erased one person" in s.value for s in at.success)
+    assert not any("There is no person" in w.value for w in at.warning)  # the box is empty again, not "no such person"
     con = warehouse.connect(agency)
     try:
         assert warehouse.scalar(con, "SELECT count(*) FROM people WHERE person_id = 3") == 0

@@ -626,3 +626,15 @@ def test_discover_s_search_text_is_blanked_only_where_the_bio_s_own_network_name
     assert _bio(con, here) == "Partner of @[erased]." and _bio(con, there) == f"Fan of @{handle} here"
     text = warehouse.scalar(con, "SELECT search_text FROM discovery WHERE person_id = ?", [owner])
     assert "Partner of @[erased]." in text and f"Fan of @{handle} here" in text  # another network's namesake
+
+
+def test_the_erasure_summary_counts_in_words():
+    one = privacy.ErasureReport({"accounts": 1, "posts": 1, "interactions": 54}, blanked=1)
+    assert one.summary().startswith(
+        "Erased one person: 1 account, 1 post and 56 rows in all. Their @handle was blanked in 1 post or bio by others."
+    )
+    assert (
+        privacy.ErasureReport({"accounts": 2, "posts": 0})
+        .summary()
+        .startswith("Erased one person: 2 accounts, 0 posts and 2 rows in all. Their accounts")
+    )
