@@ -45,15 +45,8 @@ for col, (label, table) in zip(
 ):
     col.metric(label, f"{counts[table]:,}", border=True)
 
-origin = {
-    "demo": "the built-in demo world (generated, realistic, with planted gaming accounts and past campaigns)",
-    "import": "imported files",
-    "mixed": "several sources (the demo world, imported files, a live network)",
-    "collect": "a live network, collected as it happens",
-    "empty": "nothing yet",
-}[info.origin]
 period = f"{info.first_activity:%d %b %Y} – {info.last_activity:%d %b %Y}" if info.first_activity else "no activity yet"
-st.markdown(f"**Source:** {origin}. **Activity:** {period}.")
+st.markdown(f"**Source:** {info.source_text()}. **Activity:** {period}.")
 if info.last_load:
     load = info.last_load
     verb = {"demo": "Built the demo world", "collect": "Loaded collected posts"}.get(load["kind"], "Imported")

@@ -8,7 +8,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from core.db.warehouse import CORE_TABLES, last_load, origin, rows, scalar, schema_version
+from core.db.warehouse import CORE_TABLES, last_load, load_kinds, rows, scalar, schema_version
 
 
 @dataclass(frozen=True)
@@ -18,11 +18,29 @@ class WarehouseStatus:
     per_network: pl.DataFrame  # network, accounts, posts, interactions
     first_activity: datetime | None
     last_activity: datetime | None
-    origin: str  # 'demo', 'import', 'mixed' or 'empty'
+    sources: tuple[str, ...]  # the kinds of load the data came from: 'collect', 'demo', 'import'
     last_load: dict | None
     schema_version: int
     last_refresh: dict | None = None  # the latest score refresh (ok or failed): status, when, message, counts
     last_failure: dict | None = None  # a refresh that failed after it: when ('at') and why ('reason')
+
+    @property
+    def origin(self) -> str:
+        """'demo', 'import', 'collect', 'mixed' (several of them) or 'empty' (nothing loaded yet)."""
+        return "empty" if not self.sources else ("mixed" if len(self.sources) > 1 else self.sources[0])
+
+    def source_text(self) -> str:
+        """Where the data came from, in words: only the sources it really has."""
+        if self.origin == "mixed":
+            return "several sources: " + " and ".join(_SOURCE_WORDS[kind] for kind in self.sources)
+        if self.origin == "demo":
+            return "the built-in demo world (generated, realistic, with planted gaming accounts and past campaigns)"
+        return {"import": "imported files", "collect": "a live network, collected as it happens"}.get(
+            self.origin, "nothing yet"
+        )
+
+
+_SOURCE_WORDS = {"collect": "a live network", "demo": "the demo world", "import": "imported files"}
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -71,7 +89,7 @@ def status(con: duckdb.DuckDBPyConnection, path: str, *, last_refresh: dict | No
         per_network=per_network(con),
         first_activity=first,
         last_activity=last,
-        origin=origin(con),
+        sources=load_kinds(con),
         last_load=last_load(con),
         schema_version=schema_version(con),
         last_refresh=last_refresh,

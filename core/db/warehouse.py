@@ -264,10 +264,9 @@ def last_load(con: duckdb.DuckDBPyConnection) -> dict | None:
     return found.row(0, named=True) if found.height else None
 
 
-def origin(con: duckdb.DuckDBPyConnection) -> str:
-    """Where the data came from: 'demo', 'import', 'mixed' (both) or 'empty' (nothing loaded yet)."""
-    kinds = {row[0] for row in rows(con, "SELECT DISTINCT kind FROM load_log")}
-    return "empty" if not kinds else ("mixed" if len(kinds) > 1 else kinds.pop())
+def load_kinds(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """The kinds of load the data came from ('collect', 'demo', 'import'), in that order."""
+    return tuple(row[0] for row in rows(con, "SELECT DISTINCT kind FROM load_log ORDER BY kind"))
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> None:

@@ -40,6 +40,17 @@ def test_shows_the_counts_of_the_warehouse(demo_copy):
     assert any("demo world" in md.value for md in at.markdown)
 
 
+def test_the_source_names_only_the_sources_the_data_has(demo_copy):
+    con = warehouse.connect(demo_copy)
+    warehouse.record_load(con, "import", ["brand.csv"], {"people": 1, "accounts": 1, "posts": 0, "interactions": 0})
+    con.close()
+    at = _run_app()
+    assert any(
+        md.value.startswith("**Source:** several sources: the demo world and imported files. **Activity:**")
+        for md in at.markdown
+    ), [md.value for md in at.markdown]
+
+
 def test_the_refresh_caption_names_the_window_the_scores_were_computed_over(demo_copy):
     con = warehouse.connect(demo_copy)
     con.execute("UPDATE score_runs SET window_days = 30 WHERE kind = 'refresh'")  # as `--window-days 30` leaves it
