@@ -32,13 +32,17 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from core import privacy
 from core.db import warehouse
 from core.db.ids import issued_now, last_issued, note_issued
 from core.db.warehouse import WarehouseError, base_table_columns, rows, scalar
 from core.discover.build import build_discovery, build_info
+from core.numbers import count_of
 from core.topics.corrections import SHARED_CORRECTIONS_VERSION, share_operators_corrections
+from core.workspace import audit
+from core.workspace.access import LOCAL
 
 MANIFEST = "sway-backup.json"
 FORMAT = 2  # 1: EXPORT DATABASE with schema.sql and load.sql, row counts only (no checksums): not restored
@@ -60,12 +64,21 @@ class BackupInfo:
     rows: int
     schema_version: int
 
+    erased_again: int = 0  # a restore's: people erased since the backup was taken, erased from it again
+
     def summary(self) -> str:
         """One line for the CLI and the app."""
         return (
             f"Backed up {self.tables} tables ({self.rows:,} rows, schema version {self.schema_version}) "
             f"to {self.folder}"
         )
+
+    def restored(self, db: Path) -> str:
+        """What a restore did, for the command line."""
+        n = self.erased_again
+        were = "was" if n == 1 else "were"
+        again = f" {count_of(n, 'person', 'people')} erased since the backup {were} erased from it again." if n else ""
+        return f"Restored {self.tables} tables ({self.rows:,} rows) from {self.folder} into {db}.{again}"
 
 
 def _sha256(path: Path) -> str:
@@ -172,9 +185,10 @@ def _verified_files(source: Path, manifest: dict) -> dict[str, Path]:
     return files
 
 
-def restore(folder: Path, db: Path | None = None) -> BackupInfo:
-    """Replace the warehouse `db` with the backup in `folder`: check it, build beside, re-apply erasures, swap.
-    Callers hold the job lock (core.ops.backup.restore_backup)."""
+def restore(folder: Path, db: Path | None = None, *, user: str = LOCAL.user) -> BackupInfo:
+    """Replace the warehouse `db` with the backup in `folder`: check it, build beside, re-apply erasures, keep the
+    audit entries made since the backup (the log is history: erasures especially must stay on record), log the
+    restore as `user`'s, swap. Callers hold the job lock (core.ops.backup.restore_backup)."""
     source = Path(folder).expanduser().resolve()
     target = Path(db) if db is not None else warehouse.warehouse_path()
     manifest = read_manifest(source)
@@ -189,6 +203,7 @@ def restore(folder: Path, db: Path | None = None) -> BackupInfo:
     secret, suppressed_keys = _erasures(target)
     instance = _instance_rows(target)
     issued = _issued_ids(target)
+    logged = _audit_entries(target)
     staging = target.with_name(target.name + ".restoring")
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)
@@ -196,6 +211,7 @@ def restore(folder: Path, db: Path | None = None) -> BackupInfo:
     try:
         with warehouse.transaction(con):
             counts = _load(con, source, manifest, files, complete=manifest["schema_version"] == current)
+            _keep_audit(con, logged)
             _advance_sequences(con)
             _keep_suppressions(con, source, secret, suppressed_keys)
             _keep_instance(con, instance)
@@ -204,6 +220,9 @@ def restore(folder: Path, db: Path | None = None) -> BackupInfo:
             if manifest["schema_version"] < SHARED_CORRECTIONS_VERSION:
                 share_operators_corrections(con)  # migration 022's own update, for rows it never saw
             erased = privacy.erase_suppressed(con)
+            again = erased.removed.get("people", 0)
+            details = {"folder": str(source), "tables": len(counts), "rows": sum(counts.values())}
+            audit.record_shared(con, user, "restore", details | ({"erased_again": again} if again else {}))
         if erased.blanked and build_info(con) is not None:
             build_discovery(con)  # the posts and bios in which an erased person's handle was blanked, indexed anew
         con.execute("CHECKPOINT")
@@ -215,7 +234,7 @@ def restore(folder: Path, db: Path | None = None) -> BackupInfo:
     con.close()
     target.with_name(target.name + ".wal").unlink(missing_ok=True)
     os.replace(staging, target)
-    return BackupInfo(str(source), len(counts), sum(counts.values()), manifest["schema_version"])
+    return BackupInfo(str(source), len(counts), sum(counts.values()), manifest["schema_version"], again)
 
 
 def _load(
@@ -381,6 +400,31 @@ def _issued_ids(target: Path) -> dict[str, int]:
         return issued_now(con)
     finally:
         con.close()
+
+
+def _audit_entries(target: Path) -> pl.DataFrame | None:
+    """The current warehouse's audit log, or None if there is no file to read it from."""
+    if not target.exists():
+        return None
+    con = duckdb.connect(str(target), read_only=True)  # _suppressions has read it already: it opens
+    try:
+        present = scalar(
+            con, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?", ["audit_log"]
+        )
+        return con.sql("SELECT * FROM audit_log").pl() if present else None
+    finally:
+        con.close()
+
+
+def _keep_audit(con: duckdb.DuckDBPyConnection, logged: pl.DataFrame | None) -> None:
+    """Add the current log's entries the backup does not have (made since it was taken) to the restored log."""
+    if logged is None or not logged.height:
+        return
+    con.register("_logged", logged)
+    try:
+        con.execute("INSERT INTO audit_log BY NAME SELECT * FROM _logged ANTI JOIN audit_log USING (audit_id)")
+    finally:
+        con.unregister("_logged")
 
 
 def _keep_instance(con: duckdb.DuckDBPyConnection, instance: dict[str, list[tuple]] | None) -> None:

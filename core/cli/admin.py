@@ -100,7 +100,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 def _cmd_restore(args: argparse.Namespace) -> int:
     info = restore_backup(Path(args.path), db=warehouse.warehouse_path(), user=LOCAL.user)
-    print(f"Restored {info.tables} tables ({info.rows:,} rows) from {info.folder} into {warehouse.warehouse_path()}")
+    print(info.restored(warehouse.warehouse_path()))
     return 0
 
 

@@ -35,4 +35,4 @@ def restore_backup(folder: Path, *, db: Path, user: str) -> BackupInfo:
     """Replace the warehouse `db` with the backup in `folder`, under the job lock: an erasure committed between the
     restore reading the current suppression list and its swap would be lost with the file it replaces."""
     with exclusive(db, "restore", user):
-        return restore(folder, db)
+        return restore(folder, db, user=user)

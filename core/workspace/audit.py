@@ -23,15 +23,21 @@ def record(
     Call it inside the same transaction as the change it records, so the log never claims an edit that
     was rolled back.
     """
+    _insert(con, access.user, None if shared else access.workspace_id, action, details)
+
+
+def record_shared(con: duckdb.DuckDBPyConnection, user: str, action: str, details: dict[str, Any]) -> None:
+    """Append an entry for an action on shared data by `user`, taken outside any workspace (a restore: the
+    warehouse whose memberships an Access would be checked against is the one being replaced)."""
+    _insert(con, user, None, action, details)
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection, user: str, workspace_id: int | None, action: str, details: dict[str, Any]
+) -> None:
     con.execute(
         "INSERT INTO audit_log (happened_at, user_email, workspace_id, action, details) VALUES (?, ?, ?, ?, ?)",
-        [
-            datetime.now(),
-            access.user,
-            None if shared else access.workspace_id,
-            action,
-            json.dumps(details, default=str),
-        ],
+        [datetime.now(), user, workspace_id, action, json.dumps(details, default=str)],
     )
 
 
@@ -41,6 +47,7 @@ ACTION_WORDS: dict[str, str] = {
     "refresh": "Refreshed scores and topics",
     "refresh.failed": "A refresh failed",
     "backup": "Backed up the warehouse",
+    "restore": "Restored the warehouse from a backup",
     "demo.rebuild": "Rebuilt the demo world",
     "topics.retrain": "Retrained the topic model",
     "erase": "Erased a person on request",

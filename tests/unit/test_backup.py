@@ -29,6 +29,16 @@ from core.workspace import audit, membership, operators
 from core.workspace.access import LOCAL
 
 
+def _restored_as_before(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> list[str]:
+    """Assert every table is as before, the audit log kept whole; returns the actions logged since (in id order)."""
+    assert after.keys() == before.keys()
+    for table in before:
+        if table != "audit_log":
+            assert after[table] == before[table], table
+    assert set(before["audit_log"]) <= set(after["audit_log"])  # a restore keeps the log: it is history
+    return [row[4] for row in sorted(set(after["audit_log"]) - set(before["audit_log"]))]
+
+
 def _everything(path) -> dict[str, list[tuple]]:
     """Every row of every table, sorted."""
     con = warehouse.connect(path)
@@ -95,10 +105,8 @@ def test_round_trip_through_the_cli_restores_every_row(demo_copy, tmp_path):
     done = _cli("restore", str(tmp_path / "backup"), db=demo_copy)
     assert done.returncode == 0, done.stderr
 
-    after = _everything(demo_copy)  # ...and the restore brings back exactly the backed-up state
-    assert after.keys() == before.keys()
-    for table in before:
-        assert after[table] == before[table], table
+    after = _everything(demo_copy)  # ...and the restore brings back exactly the backed-up state, its log kept
+    assert _restored_as_before(before, after) == ["backup", "restore"]
     con = warehouse.connect(demo_copy)  # sequences go on after the restored ids, never reusing one
     try:
         assert warehouse.scalar(con, "SELECT nextval('audit_ids') > (SELECT max(audit_id) FROM audit_log)")
@@ -242,7 +250,7 @@ def test_sql_files_planted_in_a_backup_are_never_run(demo_copy, tmp_path):
 
     backup.restore(tmp_path / "b", demo_copy)
     assert not planted.exists()
-    assert _everything(demo_copy) == before
+    assert _restored_as_before(before, _everything(demo_copy)) == ["restore"]
 
 
 def test_a_data_file_altered_with_the_same_row_count_is_refused_by_its_checksum(demo_copy, tmp_path):
@@ -325,7 +333,7 @@ def test_a_backup_holds_only_checksummed_parquet_and_restores_every_table(demo_c
 
     restored = tmp_path / "restored.duckdb"  # e.g. onto a new machine: there is no warehouse yet
     backup.restore(tmp_path / "b", restored)
-    assert _everything(restored) == _everything(demo_copy)
+    assert _restored_as_before(_everything(demo_copy), _everything(restored)) == ["restore"]
     con = warehouse.connect(restored)
     try:
         for table, column, sequence in (

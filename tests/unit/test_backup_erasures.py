@@ -124,3 +124,32 @@ def test_restoring_an_older_backup_brings_back_no_audit_entry_naming_an_erased_p
         assert {"people": 1, "topic": "music"} in details  # the entry stays, without whom it was about
     finally:
         con.close()
+
+
+def test_a_restore_keeps_the_audit_entries_made_since_the_backup_and_logs_itself(raw_demo_copy, tmp_path):
+    db, person = Path(raw_demo_copy), 7
+    _export(db, tmp_path / "b")
+    shared = SharedWarehouse(db)
+    try:
+        erase.erase(shared, LOCAL, person_id=person)  # after the backup: its entry is not in it
+    finally:
+        shared.close()
+    before = _count(db, "SELECT count(*) FROM audit_log WHERE action = ?", ["erase"])
+
+    info = restore_backup(tmp_path / "b", db=db, user="ops@sway.example")
+    assert info.erased_again == 1
+    assert info.restored(db).endswith("1 person erased since the backup was erased from it again.")
+    con = warehouse.connect(db)
+    try:
+        assert warehouse.scalar(con, "SELECT count(*) FROM audit_log WHERE action = 'erase'") == before == 1
+        (who, details), *more = warehouse.rows(
+            con, "SELECT user_email, details FROM audit_log WHERE action = 'restore'"
+        )
+        assert not more and who == "ops@sway.example"
+        assert json.loads(details)["erased_again"] == 1 and json.loads(details)["folder"] == str(tmp_path / "b")
+        # The restore is the newest entry, and ids stay unique.
+        newest = warehouse.scalar(con, "SELECT action FROM audit_log ORDER BY audit_id DESC LIMIT 1")
+        ids = warehouse.scalar(con, "SELECT count(DISTINCT audit_id) = count(*) FROM audit_log")
+        assert newest == "restore" and ids
+    finally:
+        con.close()
