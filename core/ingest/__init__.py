@@ -59,7 +59,8 @@ def import_files(
     refuse_huge_fields(batch, refs)
     with transaction(con):
         # People erased on request stay erased: their accounts, posts and interactions are left out.
-        counts = load(con, without_erased(con, batch), refs, scaled(progress, _READING, 1.0))
+        kept = without_erased(con, batch)
+        counts = load(con, kept, refs, scaled(progress, _READING, 1.0))
         record_load(con, "import", names, counts.added)
     report = ImportReport(
         files=tuple(FileReport(name, p.format, p.rows) for name, p in zip(names, parsed, strict=True)),
@@ -68,6 +69,9 @@ def import_files(
         self_loops=sum(p.self_loops for p in parsed),
         controls_removed=sum(p.removed.controls for p in parsed),
         direction_removed=sum(p.removed.direction for p in parsed),
+        erased_left_out=sum(
+            getattr(batch, t).height - getattr(kept, t).height for t in ("accounts", "posts", "interactions")
+        ),
     )
     progress(1.0, report.summary())
     return report

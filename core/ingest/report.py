@@ -29,6 +29,7 @@ class ImportReport:
     self_loops: int = 0
     controls_removed: int = 0
     direction_removed: int = 0
+    erased_left_out: int = 0  # accounts, posts and reactions of people erased on request: they stay erased
 
     def summary(self) -> str:
         """What the import changed, in the app's words ('reactions' for interactions), e.g. 'Imported 3 files:
@@ -44,6 +45,8 @@ class ImportReport:
             text += f"; {_count(self.controls_removed, 'invisible control character')} removed from text"
         if self.direction_removed:
             text += f"; {_count(self.direction_removed, 'text-direction character')} removed from names"
+        if self.erased_left_out:
+            text += f"; {_count(self.erased_left_out, 'row')} of people erased on request left out (they stay erased)"
         text += "."
         if any(self.added.get(t, 0) for t in ("accounts", "posts", "interactions")):
             text += " Scores, topics and Discover include them after the next refresh."

@@ -5,6 +5,7 @@ import json
 import shutil
 
 import duckdb
+import polars as pl
 import pytest
 
 from core import privacy
@@ -216,6 +217,10 @@ def test_reimporting_old_files_does_not_bring_the_person_back(world, tmp_path):
     assert "newcomer" in stored  # the rest of the file still imports
     assert report.added["accounts"] == 1 and report.added["posts"] == 0 and report.added["interactions"] == 0
     assert warehouse.scalar(con, "SELECT count(*) FROM accounts") == accounts_before + 1
+    # Every row of theirs is counted as left out, so the import does not seem to lose rows silently.
+    theirs = sum(pl.read_csv(f).height for f in files) - 1  # all but the newcomer
+    assert report.erased_left_out == theirs
+    assert f"; {theirs:,} rows of people erased on request left out (they stay erased)." in report.summary()
 
 
 def test_a_failed_erasure_changes_nothing(world, monkeypatch):
