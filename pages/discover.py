@@ -236,7 +236,10 @@ chosen = selection.people_table(
         ),
         "followers": st.column_config.TextColumn("Followers", help="Followers of their account on each network"),
         "audience": st.column_config.NumberColumn(
-            "Audience", format="compact", help="Followers summed over all their networks"
+            "Audience (all networks)" if filters.networks else "Audience",
+            format="compact",
+            help="Followers summed over all their networks"
+            + (". The audience filter tests one account on the chosen networks" if filters.networks else ""),
         ),
         "engagement_rate": st.column_config.TextColumn(
             "Engagement (all networks)" if filters.networks else "Engagement",

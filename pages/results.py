@@ -78,9 +78,10 @@ row[2].metric(
 )
 row[3].metric("Reactions", f"{t['reactions']:,}")
 row[4].metric(
-    "Engagement rate",
+    "Engagement on mentions",
     rate_card(t["engagement_rate"]),
-    help=f"{rate_text(t['engagement_rate'])}: the mentions' reactions / reach",
+    help=f"{rate_text(t['engagement_rate'])}: the mentions' reactions / their reach (not the per-post, per-follower "
+    "engagement rate of Discover and the profiles)",
 )
 row = st.columns(5)
 row[0].metric("Perk cost", money(t["cost"], results.currency), help="Each member's own cost, else the campaign's")
@@ -129,7 +130,7 @@ _chart("expected_vs_actual", charts.expected_vs_actual(results))
 
 st.subheader("Members")
 st.dataframe(
-    blank_missing(plain_cells(report.member_rows(results), "Name", "Handles"), "Engagement rate"),
+    blank_missing(plain_cells(report.member_rows(results), "Name", "Handles"), "Engagement on mentions"),
     hide_index=True,
     column_config={
         label: st.column_config.NumberColumn(label, format="localized")

@@ -1,6 +1,8 @@
 """Discover and Profile show a person's followers per network, not only their sum (issue 13: 156 on Instagram
 and 166k on TikTok is not an Instagram creator)."""
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -42,3 +44,16 @@ def test_a_network_search_counts_only_that_networks_accounts(known_world):
 def test_profile_shows_followers_per_network(known_world):
     at = _open("pages/profile.py", {"person": str(MIRA)})
     assert any(m.value == "Followers: Twitter 1k · Instagram 500" for m in at.markdown)
+
+
+def _headings(at: AppTest) -> dict[str, str]:
+    """Column -> the heading the results table shows for it."""
+    config = json.loads(at.dataframe[0].proto.columns)
+    return {column: spec.get("label") for column, spec in config.items()}
+
+
+def test_with_a_network_chosen_the_audience_heading_says_it_sums_all_networks(known_world):
+    assert _headings(_open("pages/discover.py"))["audience"] == "Audience"
+    headings = _headings(_open("pages/discover.py", {"net": "instagram"}))
+    assert headings["audience"] == "Audience (all networks)"  # the filter tested an Instagram account's alone
+    assert headings["engagement_rate"] == "Engagement (all networks)"
