@@ -386,8 +386,12 @@ with list_tab:
             "status": "Status",
             "locked": "Locked",
             "expected_mentions": st.column_config.NumberColumn("Expected mentions", format="%.2f"),
-            "expected_low": st.column_config.NumberColumn("Likely low (10th percentile)", format="%.2f"),
-            "expected_high": st.column_config.NumberColumn("Likely high (90th percentile)", format="%.2f"),
+            "expected_low": st.column_config.NumberColumn(
+                "Expected at least", format="%.2f", help="9 times in 10 they make at least this many mentions"
+            ),
+            "expected_high": st.column_config.NumberColumn(
+                "Expected at most", format="%.2f", help="9 times in 10 they make at most this many mentions"
+            ),
             "cost": st.column_config.NumberColumn(f"Cost ({currency})", format="%.2f"),
             "post_url": st.column_config.LinkColumn("Post", display_text="Open post"),
             "score": "Score",

@@ -98,8 +98,8 @@ class Lift:
                 controls = f", and the control group {_count(self.control_during)} and {_count(self.control_before)}"
                 need += " from the members and from the controls, with the controls mentioning the brand in both"
             return (
-                f"Too small to tell: members made {self.during} mentions during the campaign and {self.before} "
-                f"before it{controls}; measuring a change needs {need}."
+                f"Too small to tell: members made {_count(self.during)} mention{'' if self.during == 1 else 's'} "
+                f"during the campaign and {_count(self.before)} before it{controls}; measuring a change needs {need}."
             )
         span = f"95% interval {_pct(self.low)} to {_pct(self.high)}"
         if self.direction == "none":

@@ -64,6 +64,8 @@ def test_no_change_and_too_small_are_said_plainly():
     assert str(MIN_MENTIONS) in tiny.verdict()
     # The words state the rule the check applies: the two periods together, not each one.
     assert "across the two periods" in tiny.verdict() and "each side" not in tiny.verdict()
+    one = baseline_lift(1, 0, 28, 28)  # counted in words: "1 mention", never "1 mentions"
+    assert one.verdict().startswith("Too small to tell: members made 1 mention during the campaign and 0 before it")
     assert baseline_lift(7, 3, 28, 28).measurable and not baseline_lift(6, 3, 28, 28).measurable
     unbounded = baseline_lift(12, 0, 28, 28)
     assert math.isinf(unbounded.high) and unbounded.low > 0
