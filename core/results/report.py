@@ -105,6 +105,12 @@ def _finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
+def _percent(fraction: float | None) -> float | None:
+    """A lift as the screen says it, in percent to one decimal (-0.4117 -> -41.2); None where it has no bound."""
+    value = _finite(fraction)
+    return None if value is None else round(100 * value, 1)
+
+
 def member_rows(results: Results) -> pl.DataFrame:
     """Per-member results with readable headers."""
     m = results.members.with_columns(
@@ -121,9 +127,9 @@ def results_xlsx(results: Results) -> bytes:
         [
             {
                 "Estimate": name,
-                "Lift": _finite(est.lift),
-                "Low (95%)": _finite(est.low),
-                "High (95%)": _finite(est.high),  # empty when the data cannot bound it
+                "Lift (%)": _percent(est.lift),
+                "Low (95%, %)": _percent(est.low),
+                "High (95%, %)": _percent(est.high),  # empty when the data cannot bound it
                 "Members during": est.during,
                 "Members before": est.before,
                 "Controls during": est.control_during,
@@ -132,13 +138,19 @@ def results_xlsx(results: Results) -> bytes:
             }
             for name, est in (("Own baseline", results.lift_baseline), ("Control group", results.lift_control))
         ],
-        schema_overrides={c: pl.Float64 for c in ("Lift", "Low (95%)", "High (95%)")},
+        schema_overrides={c: pl.Float64 for c in ("Lift (%)", "Low (95%, %)", "High (95%, %)")},
     )
     sheets = {
         "Summary": pl.DataFrame(summary_rows(results), schema=["What", "Value"], orient="row"),
         "Members": member_rows(results),
         "Mentions per day": results.daily.rename({"day": "Day", "group": "Who", "mentions": "Mentions"}),
-        "Share of voice": results.share_of_voice,
+        "Share of voice": results.share_of_voice.select(
+            pl.col("period").alias("Period"),
+            pl.col("brand_mentions").alias("Brand mentions"),
+            pl.col("posts").alias("All posts"),
+            pl.col("per_1000_posts").round(2).alias("Brand mentions per 1,000 posts"),
+            pl.col("per_day").round(2).alias("Brand mentions per day"),
+        ),
         "Lift": lift,
     }
     return export_xlsx_sheets(sheets)

@@ -330,6 +330,15 @@ def test_report_files(con):
     assert book.sheetnames == ["Summary", "Members", "Mentions per day", "Share of voice", "Lift"]
     summary = dict(book["Summary"].iter_rows(min_row=2, values_only=True))
     assert summary["Mentions by members"] == f"{results.totals['member_mentions']:,}"
+    voice = list(book["Share of voice"].values)
+    assert voice[0] == (
+        "Period",
+        "Brand mentions",
+        "All posts",
+        "Brand mentions per 1,000 posts",
+        "Brand mentions per day",
+    )
+    assert [row[0] for row in voice[1:]] == results.share_of_voice["period"].to_list()
     names = [row[0] for row in book["Members"].iter_rows(min_row=2, values_only=True)]
     assert "'=cmd|calc" in names and "=cmd|calc" not in names
     page = report.results_html(results).decode("utf-8")
@@ -379,7 +388,9 @@ def test_report_of_an_empty_or_unbounded_campaign(con):
     unbounded = dataclasses.replace(results, lift_baseline=baseline_lift(12, 0, 28, 28))
     lift_sheet = openpyxl.load_workbook(io.BytesIO(report.results_xlsx(unbounded)))["Lift"]
     header, own = list(lift_sheet.values)[:2]
-    assert own[header.index("High (95%)")] is None and own[header.index("Low (95%)")] > 0
+    assert own[header.index("High (95%, %)")] is None and own[header.index("Low (95%, %)")] > 0
+    # In percent, as the screen says it (this lift has no upper bound: empty, like its high end).
+    assert own[header.index("Low (95%, %)")] == round(100 * unbounded.lift_baseline.low, 1)
     # Nobody on the list: the report says why there is no members' chart instead of drawing empty axes.
     page = report.results_html(results).decode("utf-8")
     assert "No member has mentioned the campaign yet." in page
