@@ -11,7 +11,8 @@ import polars as pl
 
 from core.db.warehouse import transaction
 from core.scoring.params import describe_changes
-from core.workspace.access import Access
+from core.vocabulary import topic_label
+from core.workspace.access import LOCAL, Access
 from core.workspace.authorize import authorize, is_operator
 
 
@@ -123,21 +124,30 @@ def _details_text(details: str) -> str:
     return " · ".join(
         f"scoring settings changed: {describe_changes(value)}"
         if key == "changed"
-        else f"{key.replace('_', ' ')}: {_value_text(value)}"
+        else f"{key.replace('_', ' ')}: {_value_text(key, value)}"
         for key, value in found.items()
     )
 
 
-def _value_text(value: Any) -> str:
+def _value_text(key: str, value: Any) -> str:
+    """A recorded value in words: lists joined, counts as 'people 2, accounts 3', topics by their names."""
     if value is None:
         return "–"  # e.g. a new member's earlier role
-    return str(value) if isinstance(value, str | int | float) else json.dumps(value)
+    if isinstance(value, list):
+        return ", ".join(_value_text(key, item) for item in value) or "none"
+    if isinstance(value, dict):
+        return ", ".join(f"{k.replace('_', ' ')} {_value_text(k, v)}" for k, v in value.items()) or "none"
+    if key in ("topic", "topics") and isinstance(value, str):
+        return topic_label(value)
+    return str(value)
 
 
 def readable_entries(con: duckdb.DuckDBPyConnection, access: Access, *, limit: int = 200) -> pl.DataFrame:
     """entries() as the Workspace page shows them: the action in words, the details as plain text."""
     found = entries(con, access, limit=limit)
     return found.with_columns(
+        # Without sign-in the one user is whoever runs the server.
+        pl.col("user_email").replace({LOCAL.user: "this server's operator (no sign-in)"}),
         pl.col("action").replace_strict(ACTION_WORDS, default=pl.col("action")),
         pl.col("details").map_elements(_details_text, return_dtype=pl.String),
     )
