@@ -111,7 +111,7 @@ else:
 with st.expander("How the model was measured: F1 scores and the model card"):
     trained, rows, corrected, quality = st.columns(4)
     trained.metric("Trained", str(card.get("trained_at", "unknown"))[:10], border=True)
-    rows.metric("Training texts", f"{card.get('training_rows', 0):,}", border=True)
+    rows.metric("Training texts", f"{card['training_rows']:,}" if "training_rows" in card else "unknown", border=True)
     corrected.metric(
         "Corrections used",
         f"{card.get('corrections_used', 0):,}",
@@ -294,15 +294,14 @@ elif post is not None:
 st.subheader("Posts your workspace corrected")
 corrections = workspace_corrections(cursor, access)
 if corrections.height:
-    shown = corrections.with_columns(overview.model_agrees(model, corrections))
     st.dataframe(
-        shown.select("corrected_at", "text", "topic", "action", "corrected_by", "model_agrees"),
+        overview.readable_corrections(model, corrections),
         hide_index=True,
         column_config={
             "corrected_at": st.column_config.DatetimeColumn("Corrected", format="D MMM YYYY, HH:mm"),
             "text": st.column_config.TextColumn("Post", width="large"),
             "topic": "Topic",
-            "action": st.column_config.TextColumn("Correction", help="add: is about the topic; remove: is not"),
+            "action": st.column_config.TextColumn("Correction", help="What the marketer said of the post"),
             "corrected_by": "By",
             "model_agrees": st.column_config.CheckboxColumn(
                 "Model agrees", help="The model in use tags the post as you said, without the correction"
@@ -320,7 +319,8 @@ st.subheader("Retrain the model")
 st.markdown(
     f"Retraining learns from the shipped labelled posts plus **every correction made in this warehouse** "
     f"({corrections['post_id'].n_unique():,} posts from your workspace), then re-tags all posts and recomputes "
-    "who is influential in which topic. It takes under a minute for the demo world, a few minutes for a million people."
+    "who is influential in which topic. It takes under a minute for the demo world, a few minutes for a million "
+    "people. Keep this page open until it finishes: leaving it stops the retrain, and the current model stays in use."
 )
 if not operator:
     st.info(
@@ -345,5 +345,7 @@ if operator and st.button("Retrain and re-tag posts", type="primary", icon=":mat
         )
     else:
         backend.data_changed()
-        st.session_state["topics_messages"] = [report.summary()]
+        st.session_state["topics_retrained"] = report.summary()
         st.rerun()
+if retrained := st.session_state.pop("topics_retrained", None):
+    st.success(retrained, icon=":material/check_circle:")  # here, where the button was pressed

@@ -16,6 +16,7 @@ from core.topics.language import COVERED, NAMES
 from core.topics.model import LABELS, TopicModel, choose
 from core.topics.tagging import language_counts
 from core.vocabulary import topic_label
+from core.workspace.access import LOCAL
 
 # The evaluation's F1 rows (bench.topics_eval), in the order and words a marketer reads them.
 METRICS: dict[str, str] = {
@@ -154,3 +155,14 @@ def model_agrees(model: TopicModel, corrections: pl.DataFrame) -> pl.Series:
     label = corrections["topic"].replace_strict(LABELS, range(len(LABELS))).to_numpy()
     says_add = (corrections["action"] == "add").to_numpy()
     return pl.Series("model_agrees", tagged[np.arange(len(label)), label] == says_add)
+
+
+def readable_corrections(model: TopicModel, corrections: pl.DataFrame) -> pl.DataFrame:
+    """Corrections as the Topics page lists them: when, post, topic by name, what was said in words, by whom,
+    and whether the model by itself now agrees."""
+    return corrections.with_columns(
+        model_agrees(model, corrections),
+        pl.col("topic").map_elements(topic_label, return_dtype=pl.String),
+        pl.col("action").replace_strict({"add": "Is about it", "remove": "Is not about it"}, default=pl.col("action")),
+        pl.col("corrected_by").replace({LOCAL.user: "this server's operator (no sign-in)"}),
+    ).select("corrected_at", "text", "topic", "action", "corrected_by", "model_agrees")

@@ -87,6 +87,9 @@ def test_retrain_uses_the_corrections_and_retags(topics_world):
     # The topic guide, the metrics, posts per language (the demo has a few posts not in English) and this
     # workspace's corrections.
     assert len(at.dataframe) == 4 and "model_agrees" in at.dataframe[3].value.columns
+    listed = at.dataframe[3].value.iloc[0]  # in words: the topic's name, what was said, who said it
+    assert (listed["topic"], listed["action"]) == ("Gaming", "Is about it")
+    assert listed["corrected_by"] == "this server's operator (no sign-in)"
     next(b for b in at.button if b.label == "Retrain and re-tag posts").click().run()
     assert not at.exception, at.exception
     assert any("Retrained the topic model" in s.value and "1 of them corrected" in s.value for s in at.success)
