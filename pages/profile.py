@@ -35,7 +35,11 @@ def _scope_label(scope: str) -> str:
     return "Combined" if scope == "all" else NETWORK_LABELS[scope]
 
 
+_LAST = "profile_last"  # the person this session last opened: the sidebar's Profile link goes back to them
 person_id = params.id_param("person")
+if person_id is None and not st.query_params.get("person") and _LAST in st.session_state:
+    person_id = st.session_state[_LAST]
+    st.query_params["person"] = str(person_id)
 if person_id is None:
     st.title("Profile")
     st.info(
@@ -51,11 +55,13 @@ key = (*backend.data_key(), backend.discover_build())
 try:
     p = profiles.in_workspace(cursor, _profile(key, person_id), auth.access().workspace_id)
 except profiles.ProfileNotFound as missing:
+    st.session_state.pop(_LAST, None)
     st.title("Profile")
     st.error(str(missing), icon=":material/person_off:")
     st.page_link("pages/discover.py", label="Go to Discover", icon=":material/search:")
     st.stop()
 h = p.header
+st.session_state[_LAST] = person_id
 
 st.title(plain(h.name) or f"Person {h.person_id}")
 st.caption(" · ".join(plain(x) for x in (h.handles, h.location, h.language) if x))

@@ -101,6 +101,15 @@ def test_without_a_person_the_page_points_to_discover(known_world, person):
     assert any("Discover page" in i.value for i in at.info)
 
 
+def test_the_profile_page_opened_again_shows_the_person_last_opened(known_world):
+    at = _profile(str(MIRA))
+    at.switch_page("pages/discover.py").run()
+    at.query_params.clear()
+    at.switch_page("pages/profile.py").run()  # the sidebar's Profile link carries no person
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Mira Torvalen" and at.query_params["person"] == str(MIRA)
+
+
 def test_an_unknown_person_is_a_clear_message(known_world):
     at = _profile("424242")
     assert any("no person 424242" in e.value for e in at.error)
