@@ -100,6 +100,8 @@ if h.network_scores:
         )
 if followers := network_followers(p.accounts):
     st.markdown(f"Followers: {followers}")
+for where, bio in p.bios:
+    st.markdown(f"**Bio on {plain(where)}:** {plain(bio)}")
 if h.flagged:
     st.warning("Some of their accounts are flagged as inauthentic — see Authenticity below.", icon=":material/flag:")
 

@@ -11,7 +11,7 @@ from typing import TypeVar
 import duckdb
 import polars as pl
 
-from core.discover.columns import SCORE_COLUMNS
+from core.discover.columns import NETWORK_LABELS, SCORE_COLUMNS
 from core.profile.amplifiers import Amplifiers, amplifiers
 from core.profile.breakdown import Breakdown, breakdown, sentences
 from core.profile.history import model_changes, score_history
@@ -71,6 +71,16 @@ class Profile:
     amplifiers: Amplifiers
     recent_posts: pl.DataFrame  # post_id, kind, reactions, one column per type, post_network, posted_at, text, url
     removed_topics: tuple[str, ...] = ()  # topics the viewing workspace marked as wrong (see in_workspace)
+
+    @property
+    def bios(self) -> list[tuple[str, str]]:
+        """(where, bio) of each account with a bio, e.g. ('Twitter (mira_t)', 'Runner | coffee first'): Discover
+        finds people by their bios' words, so the profile shows them."""
+        found = self.accounts.filter(pl.col("bio").str.strip_chars().str.len_chars() > 0)
+        return [
+            (f"{NETWORK_LABELS.get(network, network)} ({handle})", bio)
+            for network, handle, bio in found.select("network", "handle", "bio").iter_rows()
+        ]
 
 
 def _header(con: duckdb.DuckDBPyConnection, person_id: int) -> tuple[Header, list[int]]:

@@ -101,6 +101,12 @@ def test_without_a_person_the_page_points_to_discover(known_world, person):
     assert any("Discover page" in i.value for i in at.info)
 
 
+def test_the_profile_shows_each_accounts_bio(known_world):
+    shown = [m.value.replace("\\", "") for m in _profile(str(MIRA)).markdown]
+    assert "**Bio on Twitter (mira_t):** Runner | coffee first" in shown
+    assert "**Bio on Instagram (mira.t):** Trail runner" in shown
+
+
 def test_the_profile_page_opened_again_shows_the_person_last_opened(known_world):
     at = _profile(str(MIRA))
     at.switch_page("pages/discover.py").run()
