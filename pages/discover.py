@@ -206,6 +206,8 @@ shown = rows.with_columns(
     profile="/profile?person=" + rows["person_id"].cast(str),
     followers=followers_text({n: f"followers_{n}" for n in NETWORKS}),
     engagement_rate=rate_texts(pl.col("engagement_rate")).fill_null(""),  # as Profile: 0.00089%, never 0.00%
+    # Found by their own text, not a post: say where the words are rather than show an empty cell.
+    matching_post=pl.col("matching_post").fill_null("(in their name, handles or bio)"),
 )
 columns = [c for c in _COLUMNS if c != "matching_post" or filters.text.strip()]
 # Scored on one network, the rows are in that network's score order: its score sits first, beside the combined one.
@@ -252,7 +254,9 @@ chosen = selection.people_table(
                 else ""
             ),
         ),
-        "matching_post": st.column_config.TextColumn("Matching post", help="Their post that best matches the words"),
+        "matching_post": st.column_config.TextColumn(
+            "Matching post", help="Their post that best matches the words, unless the words are in their own text"
+        ),
         "authenticity": st.column_config.NumberColumn("Authenticity"),
         "flagged": st.column_config.CheckboxColumn("Flagged"),
         "too_little_data": st.column_config.CheckboxColumn("Too little data"),

@@ -94,6 +94,12 @@ def test_a_broken_link_falls_back_to_defaults(known_world):
     assert at.selectbox(key="discover_sort").value == "relevance"  # the default: best match, else score
 
 
+def test_a_person_found_by_their_bio_says_so_instead_of_an_empty_post(known_world):
+    table = _discover({"q": "coffee"}).dataframe[0].value  # only in Mira's bio
+    assert table["person_id"].tolist() == [MIRA]
+    assert table["matching_post"].tolist() == ["(in their name, handles or bio)"]
+
+
 def test_paging_moves_through_the_result(known_world):
     at = _discover({"per": "25"})
     assert any("Page 1 of 1" in m.value for m in at.markdown)
