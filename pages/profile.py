@@ -73,8 +73,8 @@ score.metric(
     delta_color="off",
     delta_arrow="off",  # a likely range, not a change: an up arrow would read as "rising"
     border=True,
-    help="Combined influence score, 1–100, with its likely range: where it would land 19 times in 20 had a "
-    "slightly different set of the same kind of people reacted (fewer reactors, wider range)",
+    help="Combined influence score, 1–100, with its likely range: where it would most likely land had a slightly "
+    "different set of the same kind of people reacted (fewer reactors, wider range; 95% by default)",
 )
 authenticity.metric(
     "Authenticity", h.authenticity, border=True, help="Lowest rating of their accounts; 100 = nothing found"
