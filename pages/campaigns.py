@@ -186,6 +186,9 @@ def _planning(checked: Plan, workspace_id: int, picked: int, version: int, can_e
         _act(picked, lambda v: _refill(picked, v))
 
 
+_DRAFT = "campaign_draft_people"  # set while a new campaign is being created: the people it starts with
+
+
 def _pending(text: str | None) -> list[int]:
     """The person ids of ?people=1,2,3 (what Discover hands over for a new campaign); junk is left out."""
     return [p for p in map(params.id_from, (text or "").split(",")) if p is not None]
@@ -256,6 +259,8 @@ if goto in options:
     st.session_state["campaign_pick"] = goto
 elif arrived and asked == NEW and can_edit:
     st.session_state["campaign_pick"] = NEW
+elif arrived and not asked and _DRAFT in st.session_state and can_edit:
+    st.session_state["campaign_pick"] = NEW  # back from another page while creating one: the form again
 elif arrived and asked_id in names:
     st.session_state["campaign_pick"] = asked_id
 elif arrived and asked and asked != NEW:
@@ -272,7 +277,12 @@ picked = pick_col.selectbox(
 )
 
 if picked == NEW:
-    pending = _pending(st.query_params.get("people"))
+    # The people handed over from Discover are kept for the session: the link's ?people= is gone once the user
+    # visits another page, and coming back must not lose whom they chose.
+    if "people" in st.query_params or _DRAFT not in st.session_state:
+        st.session_state[_DRAFT] = _pending(st.query_params.get("people"))
+    pending = st.session_state[_DRAFT]
+    st.query_params["campaign"] = NEW
     st.subheader("New campaign")
     if pending:
         st.info(
@@ -282,6 +292,7 @@ if picked == NEW:
     defaults = dates.default_dates(cursor, date.today())
     if defaults.note:
         st.info(defaults.note, icon=":material/event:")
+    st.caption("The fields below are kept while this page is open: create the campaign before going to another page.")
     with st.form("campaign_new"):
         spec = _spec_form("new_", None, topics, defaults)
     if spec is not None:
@@ -299,11 +310,13 @@ if picked == NEW:
             st.session_state["campaign_warning"] = " ".join(created.warnings)
         st.session_state[_seen_key(created.campaign_id)] = created.suggestions.version
         st.session_state[GOTO] = created.campaign_id
+        st.session_state.pop(_DRAFT, None)
         st.query_params.pop("people", None)
         backend.data_changed()
         st.rerun()
     st.stop()
 
+st.session_state.pop(_DRAFT, None)  # another campaign was picked: the new one is no longer being drafted
 try:
     campaign = records.get_campaign(cursor, access, picked)
 except CampaignNotFound as exc:

@@ -99,6 +99,11 @@ def test_a_campaign_made_from_a_discover_selection_says_who_was_chosen_and_who_s
     at.query_params["people"] = ",".join(map(str, chosen))
     at.switch_page("pages/campaigns.py").run()
     assert any("then suggests more people to fill the campaign's perks" in i.value for i in at.info)
+    at.switch_page("pages/results.py").run()  # a look elsewhere: the link's ?people= is gone when they come back
+    at.query_params.clear()
+    at.switch_page("pages/campaigns.py").run()
+    assert at.selectbox(key="campaign_pick").value == "new"
+    assert any(i.value.startswith("2 people you selected in Discover") for i in at.info)
     _fill_new(at)  # five perks: the two chosen and three suggested
     at.button[[b.label for b in at.button].index("Create campaign")].click().run()
     assert not at.exception, at.exception
@@ -108,6 +113,15 @@ def test_a_campaign_made_from_a_discover_selection_says_who_was_chosen_and_who_s
     new_id = at.selectbox(key="campaign_pick").value
     listed = _read(ready, lambda con: members.members(con, LOCAL, new_id))
     assert set(chosen) <= set(listed["person_id"]) and listed.height == 5
+    at.switch_page("pages/discover.py").run()  # created: the form is not brought back any more
+    at.query_params.clear()
+    assert _campaigns_again(at).selectbox(key="campaign_pick").value != "new"
+
+
+def _campaigns_again(at: AppTest) -> AppTest:
+    at.switch_page("pages/campaigns.py").run()
+    assert not at.exception, at.exception
+    return at
 
 
 def test_one_person_is_one_person_not_one_people(ready):
