@@ -548,6 +548,11 @@ def naming_erased(
     return indexed["sway_row"].is_in(erased_rows.implode()).alias("erased")
 
 
+def last_erasure_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """When the latest erasure (or the keys it added) was stored; None if nobody was ever erased."""
+    return scalar(con, "SELECT max(suppressed_at) FROM suppressed_keys")
+
+
 def person_label(con: duckdb.DuckDBPyConnection, person_id: int) -> str | None:
     """'Name (@handle on network, ...)' of a person, so an admin can check whom they are about to erase."""
     found = rows(

@@ -163,6 +163,8 @@ else:
     st.info("No score history yet — scores appear after a refresh on the Data page.")
 
 st.subheader("Why this score")
+if h.changed_since:
+    st.info(h.changed_since, icon=":material/update:")
 (st.warning if h.too_little_data else st.caption)(plain(h.evidence))
 scopes = list(p.explanation)
 if scopes:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -262,6 +263,11 @@ def last_load(con: duckdb.DuckDBPyConnection) -> dict | None:
         "FROM load_log ORDER BY load_id DESC LIMIT 1"
     ).pl()
     return found.row(0, named=True) if found.height else None
+
+
+def last_import_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """When the latest import of files finished (None before any)."""
+    return scalar(con, "SELECT max(finished_at) FROM load_log WHERE kind = 'import'")
 
 
 def load_kinds(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:

@@ -11,13 +11,15 @@ from typing import TypeVar
 import duckdb
 import polars as pl
 
+from core import privacy
+from core.db.warehouse import last_import_at
 from core.discover.columns import NETWORK_LABELS, SCORE_COLUMNS
 from core.profile.amplifiers import Amplifiers, amplifiers
 from core.profile.breakdown import Breakdown, breakdown, sentences
 from core.profile.history import model_changes, score_history
 from core.profile.posts import post_texts, recent_posts
 from core.scoring.params import ScoreParams
-from core.scoring.runs import latest_ok_run
+from core.scoring.runs import latest_ok_run, stored_run
 from core.scoring.uncertainty import evidence_note
 from core.topics.removals import removed_topics
 from core.vocabulary import NETWORKS
@@ -53,6 +55,7 @@ class Header:
     location: str | None
     language: str | None
     evidence: str = ""  # in words: what the score rests on, or what it lacks
+    changed_since: str = ""  # in words: data imported or people erased after the scores were computed
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,25 @@ def _flags(con: duckdb.DuckDBPyConnection, person_id: int, accounts: pl.DataFram
     )
 
 
+def _changed_since(con: duckdb.DuckDBPyConnection) -> str:
+    """What changed in the data after the stored scores were computed, in words ('' when nothing did): until the
+    next refresh a profile's live counts (reactions, amplifiers) and its score's breakdown can disagree."""
+    run = stored_run(con)
+    if run is None:
+        return ""
+    imported, erased = last_import_at(con), privacy.last_erasure_at(con)
+    changes = [
+        *(["files were imported"] if imported and imported > run.started_at else []),
+        *(["a person was erased on request"] if erased and erased > run.started_at else []),
+    ]
+    if not changes:
+        return ""
+    return (
+        f"Since these scores were computed ({run.started_at:%d %b %Y, %H:%M}), {' and '.join(changes)}: the counts "
+        "above already show it, the score, this breakdown and its top posts only after the next refresh."
+    )
+
+
 def _evidence(con: duckdb.DuckDBPyConnection, header: Header, explained: Breakdown) -> str:
     """The combined score's evidence in words, judged with the stored run's thresholds."""
     run = latest_ok_run(con)
@@ -199,7 +221,7 @@ def profile(con: duckdb.DuckDBPyConnection, person_id: int) -> Profile:
         texts = post_texts(
             con, pl.concat([explained.top_posts["post_id"], evidence["post_id"], recent["post_id"]]).unique().to_list()
         )
-        header = replace(header, evidence=note_read.result())
+        header = replace(header, evidence=note_read.result(), changed_since=_changed_since(con))
         explained = replace(
             explained, top_posts=explained.top_posts.join(texts, on="post_id", how="left", maintain_order="left")
         )

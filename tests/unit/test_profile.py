@@ -8,7 +8,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from core.db.warehouse import rows
+from core import privacy
+from core.db.warehouse import record_load, rows
 from core.profile import (
     ProfileNotFound,
     TopicCorrectionError,
@@ -292,3 +293,15 @@ def test_the_campaigns_table_dates_only_a_post_that_was_made(demo_copy):
     # "Didn't post" keeps the day it was decided in posted_at: the Profile must not show it as a posting date.
     from_didnt = profile_campaigns.campaigns_of(con, LOCAL, didnt).filter(pl.col("status") == "Didn't post")
     assert from_didnt.height and from_didnt["posted_at"].null_count() == from_didnt.height
+
+
+def test_a_profile_says_when_data_changed_after_its_scores_were_computed():
+    con = world.memory_warehouse()
+    assert profile(con, MIRA).header.changed_since == ""
+    record_load(con, "import", ["brand.csv"], {"people": 1})
+    told = profile(con, MIRA).header.changed_since
+    assert told.startswith("Since these scores were computed (") and "), files were imported: the counts" in told
+    privacy.erase_person(con, LOCAL, QUIET)
+    told = profile(con, MIRA).header.changed_since
+    assert "files were imported and a person was erased on request: the counts above already show it" in told
+    assert told.endswith("only after the next refresh.")
