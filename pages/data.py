@@ -256,9 +256,12 @@ st.subheader("Import your own data")
 st.markdown(
     "Upload one or more files; they are imported **all together or not at all**, and files you imported before are "
     "not duplicated. Accepted: Sway's interchange files named `accounts…`, `posts…` or `interactions…` "
-    "(CSV, Parquet or JSONL — columns in `core/ingest/INTERCHANGE.md`), Twitter API v1.1 tweets (JSON, one per line), "
-    "and SNAP activity edge lists (`userA userB timestamp RT|MT|RE`). Compressed `.gz` files are fine."
+    "(CSV, Parquet or JSONL — their columns are under “Columns Sway reads” below), Twitter API v1.1 tweets (JSON, "
+    "one per line, as Twitter's API returned them), and SNAP activity edge lists (research data: one line per "
+    "retweet, mention or reply, `userA userB timestamp RT|MT|RE`). Compressed `.gz` files are fine."
 )
+with st.expander("Columns Sway reads, file by file"):
+    st.markdown(templates.format_guide())
 st.caption(
     "Start from a template: each has every column Sway reads, in order, with example rows to replace by your own "
     "(required columns first; leave an optional cell empty when you don't know it)."

@@ -116,9 +116,9 @@ else:
                 st.rerun()
     st.markdown(
         "Removes the person's accounts, posts, reactions, scores, topics and campaign list entries **everywhere** "
-        "(every workspace), blanks their @handle where others' posts and bios mention it, and keeps them out of "
-        "later imports. It cannot be undone. The audit log keeps only that an erasure happened and how many rows it "
-        "removed."
+        "(every workspace), blanks their @handle where others' posts and bios on the same network mention it (the "
+        "same @name on another network may be someone else, so it stays), and keeps them out of later imports. It "
+        "cannot be undone. The audit log keeps only that an erasure happened and how many rows it removed."
     )
     asked = params.id_param("person")
     if asked is None and st.query_params.get("person"):

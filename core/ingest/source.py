@@ -19,7 +19,8 @@ _CHUNK = 1 << 20
 
 ACCEPTED = (
     "Sway imports: Sway interchange files named accounts…, posts… or interactions… "
-    "(.csv, .parquet or .jsonl, optionally .gz; their columns are listed in INTERCHANGE.md), "
+    "(.csv, .parquet or .jsonl, optionally .gz; their columns are on the Data page under 'Columns Sway reads', "
+    "and in core/ingest/INTERCHANGE.md), "
     "Twitter API v1.1 tweets saved one JSON object per line (.jsonl), "
     "and SNAP activity edge lists with lines 'userA userB unix_time RT|MT|RE' (.txt)"
 )

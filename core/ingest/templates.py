@@ -7,12 +7,21 @@ importing all three at once into any warehouse passes every check; a marketer re
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import polars as pl
 
 from core.ingest.interchange import COLUMNS
 
 KINDS: tuple[str, ...] = tuple(COLUMNS)
+GUIDE = Path(__file__).with_name("INTERCHANGE.md")
+
+
+def format_guide() -> str:
+    """The interchange files' guide (INTERCHANGE.md), for the Data page: a marketer cannot open a repository file."""
+    return GUIDE.read_text(encoding="utf-8")
+
+
 _EXAMPLES: dict[str, list[dict[str, str]]] = {
     "accounts": [
         {"network": "instagram", "account_id": "ex-1001", "handle": "maya.bakes", "person_id": "maya",

@@ -40,6 +40,13 @@ def test_shows_the_counts_of_the_warehouse(demo_copy):
     assert any("demo world" in md.value for md in at.markdown)
 
 
+def test_the_interchange_columns_are_readable_on_the_page(demo_copy):
+    at = _run_app()
+    guide = next(e for e in at.expander if e.label == "Columns Sway reads, file by file")
+    shown = " ".join(m.value for m in guide.markdown)
+    assert shown.startswith("# Sway interchange files") and "`posted_at`" in shown
+
+
 def test_the_source_names_only_the_sources_the_data_has(demo_copy):
     con = warehouse.connect(demo_copy)
     warehouse.record_load(con, "import", ["brand.csv"], {"people": 1, "accounts": 1, "posts": 0, "interactions": 0})
