@@ -52,6 +52,7 @@ def outreach_rows(members: pl.DataFrame) -> pl.DataFrame:
         pl.col("status").replace_strict(STATUSES, default=pl.col("status")),
         *(pl.col(c).round(2) for c in ("expected_mentions", "expected_low", "expected_high") if c in members.columns),
         topic_labels(pl.col("topics")),
+        pl.col("locked").replace_strict({True: "Yes", False: "No"}, return_dtype=pl.String),  # as Discover's exports
     ).select([pl.col(c).alias(label) for c, label in _LABELS.items() if c in members.columns])
 
 

@@ -268,6 +268,7 @@ def test_list_exports_neutralise_formulas(con):
     notes = [row[table[0].index("Notes")] for row in table[1:]]
     assert '\'=HYPERLINK("http://evil.example","x")' in notes
     assert {row[2] for row in table[1:]} == {"Suggested"}
+    assert {row[3] for row in table[1:]} == {"No"}  # Locked, in words as in Discover's exports
 
 
 def test_download_file_names_say_which_campaign_in_plain_ascii():
