@@ -52,7 +52,11 @@ def outreach_rows(members: pl.DataFrame) -> pl.DataFrame:
         pl.col("status").replace_strict(STATUSES, default=pl.col("status")),
         *(pl.col(c).round(2) for c in ("expected_mentions", "expected_low", "expected_high") if c in members.columns),
         topic_labels(pl.col("topics")),
-        pl.col("locked").replace_strict({True: "Yes", False: "No"}, return_dtype=pl.String),  # as Discover's exports
+        *(  # in words, as Discover's exports
+            [pl.col("locked").replace_strict({True: "Yes", False: "No"}, return_dtype=pl.String)]
+            if "locked" in members.columns
+            else []
+        ),
     ).select([pl.col(c).alias(label) for c, label in _LABELS.items() if c in members.columns])
 
 
