@@ -400,10 +400,14 @@ with list_tab:
             "locked": "Locked",
             "expected_mentions": st.column_config.NumberColumn("Expected mentions", format="%.2f"),
             "expected_low": st.column_config.NumberColumn(
-                "Expected at least", format="%.2f", help="9 times in 10 they make at least this many mentions"
+                "Expected at least",
+                format="%.2f",
+                help=f"In {1 - suggest.RANGE[0]:.0%} of cases they make at least this many mentions",
             ),
             "expected_high": st.column_config.NumberColumn(
-                "Expected at most", format="%.2f", help="9 times in 10 they make at most this many mentions"
+                "Expected at most",
+                format="%.2f",
+                help=f"In {suggest.RANGE[1]:.0%} of cases they make at most this many mentions",
             ),
             "cost": st.column_config.NumberColumn(f"Cost ({currency})", format="%.2f"),
             "post_url": st.column_config.LinkColumn("Post", display_text="Open post"),

@@ -23,7 +23,7 @@ from core.campaigns.records import editing, get_campaign
 from core.db.warehouse import rows
 from core.topics.removed import KEPT_TOPICS, REMOVED_TOPICS
 from core.workspace import audit
-from core.workspace.access import LOCAL, Access
+from core.workspace.access import LOCAL, LOCAL_USER_WORDS, Access
 
 _SELECTED = "campaign_members.campaign_id = ? AND campaign_members.person_id IN (SELECT unnest(?::BIGINT[]))"
 # Who counts as a campaign member when measuring results: people who were contacted and did not decline
@@ -152,7 +152,7 @@ def readable_history(con: duckdb.DuckDBPyConnection, access: Access, campaign_id
     """history() as the Campaigns page shows it: what changed and its values in words, nothing shown as 'None'."""
     words = {**STATUSES, "removed": "Removed", "true": "Yes", "false": "No"}
     return history(con, access, campaign_id).with_columns(
-        pl.col("changed_by").replace({LOCAL.user: "Local user (no sign-in)"}),
+        pl.col("changed_by").replace({LOCAL.user: LOCAL_USER_WORDS}),
         pl.col("field").replace(HISTORY_FIELDS),
         pl.col("old_value", "new_value").replace(words).fill_null(""),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Literal
 
 from core.campaigns.terms import Term
 
@@ -30,11 +31,11 @@ FORWARD: dict[str, tuple[str, ...]] = {
 }
 # Members a campaign still waits on: an answer, a perk to ship, a post.
 AWAITING = ("invited", "accepted", "perk_shipped")
-STAGES = ("planned", "running", "finished")
+Stage = Literal["planned", "running", "finished"]
 
 
-def stage(starts_on: date, ends_on: date, counts: Mapping[str, int], today: date) -> str:
-    """Where a campaign stands on `today`: one of STAGES.
+def stage(starts_on: date, ends_on: date, counts: Mapping[str, int], today: date) -> Stage:
+    """Where a campaign stands on `today`.
 
     Planned while it starts later or nobody on its list has been contacted; running while its dates cover today
     or someone contacted still has to answer, get their perk or post; finished after. Dates alone would call a

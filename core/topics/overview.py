@@ -16,7 +16,7 @@ from core.topics.language import COVERED, NAMES
 from core.topics.model import LABELS, TopicModel, choose
 from core.topics.tagging import language_counts
 from core.vocabulary import topic_label
-from core.workspace.access import LOCAL
+from core.workspace.access import LOCAL, LOCAL_USER_WORDS
 
 # The evaluation's F1 rows (bench.topics_eval), in the order and words a marketer reads them.
 METRICS: dict[str, str] = {
@@ -164,5 +164,5 @@ def readable_corrections(model: TopicModel, corrections: pl.DataFrame) -> pl.Dat
         model_agrees(model, corrections),
         pl.col("topic").map_elements(topic_label, return_dtype=pl.String),
         pl.col("action").replace_strict({"add": "Is about it", "remove": "Is not about it"}, default=pl.col("action")),
-        pl.col("corrected_by").replace({LOCAL.user: "this server's operator (no sign-in)"}),
+        pl.col("corrected_by").replace({LOCAL.user: LOCAL_USER_WORDS}),
     ).select("corrected_at", "text", "topic", "action", "corrected_by", "model_agrees")

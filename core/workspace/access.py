@@ -36,3 +36,5 @@ class Access:
 
 
 LOCAL = Access(user="local", workspace_id=LOCAL_WORKSPACE_ID, role="admin")
+# How screens name LOCAL's user: without sign-in, the one user is whoever runs the server.
+LOCAL_USER_WORDS = "this server's operator (no sign-in)"

@@ -12,7 +12,7 @@ import polars as pl
 from core.db.warehouse import transaction
 from core.scoring.params import describe_changes
 from core.vocabulary import topic_label
-from core.workspace.access import LOCAL, Access
+from core.workspace.access import LOCAL, LOCAL_USER_WORDS, Access
 from core.workspace.authorize import authorize, is_operator
 
 
@@ -146,8 +146,7 @@ def readable_entries(con: duckdb.DuckDBPyConnection, access: Access, *, limit: i
     """entries() as the Workspace page shows them: the action in words, the details as plain text."""
     found = entries(con, access, limit=limit)
     return found.with_columns(
-        # Without sign-in the one user is whoever runs the server.
-        pl.col("user_email").replace({LOCAL.user: "this server's operator (no sign-in)"}),
+        pl.col("user_email").replace({LOCAL.user: LOCAL_USER_WORDS}),
         pl.col("action").replace_strict(ACTION_WORDS, default=pl.col("action")),
         pl.col("details").map_elements(_details_text, return_dtype=pl.String),
     )

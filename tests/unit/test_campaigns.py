@@ -18,7 +18,7 @@ from core.campaigns.model import (
 )
 from core.campaigns.terms import parse_terms
 from core.db import warehouse
-from core.workspace.access import Access, PermissionDenied
+from core.workspace.access import LOCAL, LOCAL_USER_WORDS, Access, PermissionDenied
 from tests.unit.campaign_world import ready_copy
 from tests.unit.workspace_world import store_members
 
@@ -293,3 +293,11 @@ def test_download_file_names_say_which_campaign_in_plain_ascii():
 )
 def test_a_campaign_runs_while_its_dates_cover_today_or_someone_contacted_is_awaited(counts, today, expected):
     assert stage(date(2026, 9, 1), date(2026, 9, 14), counts, today) == expected
+
+
+def test_the_history_names_the_no_sign_in_user_as_the_servers_operator(con):
+    campaign_id, version = _suggested(con)
+    person = _listed(con, campaign_id)["person_id"][0]
+    members.set_status(con, LOCAL, campaign_id, [person], "invited", version)
+    shown = members.readable_history(con, LOCAL, campaign_id).filter(pl.col("field") == "Status")
+    assert shown["changed_by"].to_list() == [LOCAL_USER_WORDS]
