@@ -19,4 +19,4 @@ backend.ensure_warehouse()
 auth.sidebar(auth.require_membership() if first_start else mine)
 backend.topics_notice()
 with shell.app_shell():
-    navigation.run()
+    backend.run_page(navigation.run)

@@ -7,6 +7,7 @@ It holds no SQL and no business logic: those are in core.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import duckdb
 import streamlit as st
@@ -50,6 +51,27 @@ def discover_build() -> BuildInfo:
     """The current Discover build, rebuilt first (with a spinner) if data changed; pages reading it call this once."""
     with st.spinner("Preparing Discover for the current data (once per data change)…"):
         return current_build(cursor())
+
+
+_SWAPPED = "_sway_redrawn_after_swap"
+
+
+def run_page(run: Callable[[], None]) -> None:
+    """Run the page; when the warehouse file was swapped under it (a rebuild or an erasure's rewrite, started by
+    any session or the command line), draw it again on the new file rather than show the closed connection's error.
+
+    The swap closes the connection every cursor handed out before it belongs to; a new run gets a new cursor, once
+    the swap is over. A connection that fails three runs in a row is not a swap: its error is shown.
+    """
+    try:
+        run()
+    except duckdb.ConnectionException:
+        redrawn = st.session_state.get(_SWAPPED, 0)
+        if redrawn >= 3:
+            raise
+        st.session_state[_SWAPPED] = redrawn + 1
+        st.rerun()
+    st.session_state.pop(_SWAPPED, None)
 
 
 def data_changed() -> None:
