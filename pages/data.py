@@ -12,12 +12,14 @@ from core.ingest import templates
 from core.ingest.errors import InputError
 from core.ops import bootstrap, imports, rebuild, refresh
 from core.ops.lock import Busy
+from core.progress import Progress
 from core.scoring.params import ScoringError
 from core.workspace.access import PermissionDenied
-from ui import auth, backend, shell
+from ui import auth, backend, jobs, shell
 from ui.text import network_names, plain, plain_cells
 
 shell.ensure_app_shell()
+REFRESH_ERRORS = (ScoringError, Busy, PermissionDenied)
 
 st.title("Data")
 st.caption("What Sway knows about: people, their accounts on each network, their posts and the reactions to them.")
@@ -31,9 +33,6 @@ if not is_operator:
         "ask whoever runs this Sway server.",
         icon=":material/lock:",
     )
-
-for message in st.session_state.pop("data_messages", []):
-    st.success(plain(message), icon=":material/check_circle:")
 
 info = backend.warehouse_status(backend.data_key())
 counts = info.table_counts
@@ -78,25 +77,16 @@ st.caption(
     f"A refresh recomputes every influence score from {window} reactions, the authenticity flags, "
     "topic influence and the Discover tables. Everyone keeps seeing the previous results until it is complete."
 )
-if is_operator and st.button("Refresh scores and topics", icon=":material/autorenew:"):
-    bar = st.progress(0.0, text="Starting the refresh…")
-    try:
-        lines = refresh.refresh(
-            backend.cursor(),
-            access,
-            db=backend.shared_warehouse().path,
-            progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
-        )
-    except (ScoringError, Busy, PermissionDenied) as problem:
-        bar.empty()
-        st.error(
-            f"The refresh did not finish; the previous results are unchanged.\n\n{plain(problem)}",
-            icon=":material/error:",
-        )
-    else:
-        backend.data_changed()
-        st.session_state["data_messages"] = lines
-        st.rerun()
+refreshing = jobs.panel("refresh", access, failure="The refresh did not finish; the previous results are unchanged.")
+refresh_running = bool(refreshing and refreshing.running)
+if is_operator and not refresh_running and st.button("Refresh scores and topics", icon=":material/autorenew:"):
+    shared = backend.shared_warehouse()
+    jobs.start(
+        "refresh",
+        access,
+        lambda progress: refresh.refresh(shared.cursor(), access, db=shared.path, progress=progress),
+        REFRESH_ERRORS,
+    )
 
 if is_operator:
     with st.expander("Change how scores are computed", icon=":material/tune:"):
@@ -166,19 +156,23 @@ if is_operator:
                         ),
                     },
                 )
-                if apply_col.button("Apply and refresh", type="primary", icon=":material/check:"):
-                    bar = st.progress(0.0, text="Starting the refresh…")
-                    lines = refresh.refresh(
-                        backend.cursor(),
-                        access,
-                        db=backend.shared_warehouse().path,
-                        settings=settings,
-                        progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
-                    )
+                if apply_col.button(
+                    "Apply and refresh",
+                    type="primary",
+                    icon=":material/check:",
+                    disabled=refresh_running,
+                    help="A refresh is running: apply the change when it has finished" if refresh_running else None,
+                ):
                     del st.session_state["data_score_preview"]
-                    backend.data_changed()
-                    st.session_state["data_messages"] = lines
-                    st.rerun()
+                    shared = backend.shared_warehouse()
+                    jobs.start(
+                        "refresh",
+                        access,
+                        lambda progress: refresh.refresh(
+                            shared.cursor(), access, db=shared.path, settings=settings, progress=progress
+                        ),
+                        REFRESH_ERRORS,
+                    )
         except (ScoringError, Busy, PermissionDenied) as problem:
             st.error(f"Nothing was changed.\n\n{plain(problem)}", icon=":material/error:")
 
@@ -276,23 +270,20 @@ for column, kind in zip(st.columns(len(templates.KINDS)), templates.KINDS, stric
         key=f"template_{kind}",
     )
 uploads = st.file_uploader("Files to import", accept_multiple_files=True, key="import_files")
-if st.button("Import", type="primary", disabled=not uploads, icon=":material/upload:"):
-    bar = st.progress(0.0, text="Reading files…")
-    try:
-        report = imports.import_uploads(
-            backend.cursor(),
-            access,
-            [(f.name, f.getvalue()) for f in uploads],
-            db=backend.shared_warehouse().path,
-            progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
-        )
-    except (InputError, Busy, PermissionDenied) as problem:
-        bar.empty()
-        st.error(f"Nothing was imported — the warehouse is unchanged.\n\n{plain(problem)}", icon=":material/error:")
-    else:
-        backend.data_changed()
-        st.session_state["data_messages"] = [report.summary()]
-        st.rerun()
+importing = jobs.panel("import", access, failure="Nothing was imported — the warehouse is unchanged.")
+if st.button(
+    "Import", type="primary", disabled=not uploads or bool(importing and importing.running), icon=":material/upload:"
+):
+    files = [(f.name, f.getvalue()) for f in uploads]
+    shared = backend.shared_warehouse()
+    jobs.start(
+        "import",
+        access,
+        lambda progress: [
+            imports.import_uploads(shared.cursor(), access, files, db=shared.path, progress=progress).summary()
+        ],
+        (InputError, Busy, PermissionDenied),
+    )
 
 st.subheader("Rebuild the demo world")
 with st.form("rebuild_demo"):
@@ -312,19 +303,11 @@ with st.form("rebuild_demo"):
 if submitted and not confirmed:
     st.warning("Tick the box to confirm that all current data may be replaced, then press Rebuild again.")
 elif submitted:
-    bar = st.progress(0.0, text="Starting…")
-    try:
-        rebuild.rebuild_demo(
-            backend.shared_warehouse(),
-            access,
-            people=int(people),
-            seed=int(seed),
-            progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
-        )
-    except (Busy, PermissionDenied) as problem:
-        bar.empty()
-        st.error(f"The demo world was not rebuilt; nothing changed.\n\n{problem}", icon=":material/error:")
-    else:
-        backend.data_changed()
-        st.session_state["data_messages"] = [f"Rebuilt the demo world: {int(people):,} people, seed {int(seed)}."]
-        st.rerun()
+    shared = backend.shared_warehouse()
+
+    def rebuild_world(progress: Progress) -> list[str]:
+        rebuild.rebuild_demo(shared, access, people=int(people), seed=int(seed), progress=progress)
+        return [f"Rebuilt the demo world: {int(people):,} people, seed {int(seed)}."]
+
+    jobs.start("rebuild", access, rebuild_world, (Busy, PermissionDenied))
+jobs.panel("rebuild", access, failure="The demo world was not rebuilt; nothing changed.")

@@ -18,7 +18,7 @@ from core.topics.influence import TopicRefreshError
 from core.topics.model import LABELS, TopicModel, shipped_evaluation
 from core.vocabulary import topic_label
 from core.workspace.access import PermissionDenied
-from ui import auth, backend, params, shell
+from ui import auth, backend, jobs, params, shell
 from ui.text import plain
 
 shell.ensure_app_shell()
@@ -320,7 +320,7 @@ st.markdown(
     f"Retraining learns from the shipped labelled posts plus **every correction made in this warehouse** "
     f"({corrections['post_id'].n_unique():,} posts from your workspace), then re-tags all posts and recomputes "
     "who is influential in which topic. It takes under a minute for the demo world, a few minutes for a million "
-    "people. Keep this page open until it finishes: leaving it stops the retrain, and the current model stays in use."
+    "people. The current model stays in use until the new one is ready."
 )
 if not operator:
     st.info(
@@ -328,24 +328,18 @@ if not operator:
         "whoever runs this Sway server. Your corrections are used the next time they do.",
         icon=":material/lock:",
     )
-if operator and st.button("Retrain and re-tag posts", type="primary", icon=":material/model_training:"):
-    bar = st.progress(0.0, text="Starting…")
-    try:
-        report = retrain(
-            cursor,
-            access,
-            db=backend.shared_warehouse().path,
-            progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
-        )
-    except (TopicRefreshError, InputError, Busy, PermissionDenied) as problem:
-        bar.empty()
-        st.error(
-            f"The retrain did not finish; the topics in the warehouse are unchanged.\n\n{problem}",
-            icon=":material/error:",
-        )
-    else:
-        backend.data_changed()
-        st.session_state["topics_retrained"] = report.summary()
-        st.rerun()
-if retrained := st.session_state.pop("topics_retrained", None):
-    st.success(retrained, icon=":material/check_circle:")  # here, where the button was pressed
+retraining = jobs.panel(
+    "retrain", access, failure="The retrain did not finish; the topics in the warehouse are unchanged."
+)
+if (
+    operator
+    and not (retraining and retraining.running)
+    and st.button("Retrain and re-tag posts", type="primary", icon=":material/model_training:")
+):
+    shared = backend.shared_warehouse()
+    jobs.start(
+        "retrain",
+        access,
+        lambda progress: [retrain(shared.cursor(), access, db=shared.path, progress=progress).summary()],
+        (TopicRefreshError, InputError, Busy, PermissionDenied),
+    )

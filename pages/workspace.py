@@ -8,7 +8,7 @@ from core.ops import erase
 from core.ops.lock import Busy
 from core.workspace import audit, membership
 from core.workspace.access import PermissionDenied
-from ui import auth, backend, params, shell
+from ui import auth, backend, jobs, params, shell
 from ui.text import plain
 
 shell.ensure_app_shell()
@@ -94,7 +94,8 @@ if not auth.operator(access):
         icon=":material/lock:",
     )
 else:
-    if erase.rewrite_pending(cursor):
+    finishing = jobs.panel("finish_erasure", access, failure="The erasure is still not finished.")
+    if not (finishing and finishing.running) and erase.rewrite_pending(cursor):
         st.warning(
             "An earlier erasure is not finished: the person is gone from every table, but the warehouse file may "
             "still hold the bytes of their rows, because rewriting it failed (often a full disk: the rewrite needs "
@@ -102,24 +103,23 @@ else:
             icon=":material/warning:",
         )
         if st.button("Finish erasing", icon=":material/delete_sweep:"):
-            bar = st.progress(0.0, text="Starting…")
-            try:
-                lines = erase.finish(
-                    backend.shared_warehouse(), access, progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg)
-                )
-            except (Busy, PermissionDenied) as problem:
-                bar.empty()
-                st.error(plain(problem), icon=":material/error:")
-            else:
-                backend.data_changed()
-                st.session_state["workspace_messages"] = lines
-                st.rerun()
+            shared = backend.shared_warehouse()
+            jobs.start(
+                "finish_erasure",
+                access,
+                lambda progress: erase.finish(shared, access, progress=progress),
+                (Busy, PermissionDenied),
+            )
     st.markdown(
         "Removes the person's accounts, posts, reactions, scores, topics and campaign list entries **everywhere** "
         "(every workspace), blanks their @handle where others' posts and bios on the same network mention it (the "
         "same @name on another network may be someone else, so it stays), and keeps them out of later imports. It "
         "cannot be undone. The audit log keeps only that an erasure happened and how many rows it removed."
     )
+    erasing = jobs.panel("erase", access, failure="Nothing was erased.")
+    if erasing and not erasing.running and not erasing.error:
+        st.query_params.pop("person", None)
+        st.session_state.pop("erase_person", None)  # the id is gone: "no such person" would read as a failure
     asked = params.id_param("person")
     if asked is None and st.query_params.get("person"):
         st.info("No such person — type the id from their profile's address.")
@@ -137,24 +137,19 @@ else:
     elif label:
         st.markdown(f"Person {int(person_id)}: **{plain(label)}**")
         confirmed = st.checkbox("I have checked that this is the person who asked to be erased")
-        if st.button("Erase this person", type="primary", disabled=not confirmed, icon=":material/delete_forever:"):
-            bar = st.progress(0.0, text="Starting…")
-            try:
-                lines = erase.erase(
-                    backend.shared_warehouse(),
-                    access,
-                    person_id=int(person_id),
-                    progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
-                )
-            except (Busy, privacy.ErasureError, PermissionDenied) as problem:
-                bar.empty()
-                st.error(f"Nothing was erased.\n\n{plain(problem)}", icon=":material/error:")
-            else:
-                backend.data_changed()
-                st.session_state["workspace_messages"] = lines
-                st.query_params.pop("person", None)
-                st.session_state.pop("erase_person", None)  # the id is gone: "no such person" would read as a failure
-                st.rerun()
+        if st.button(
+            "Erase this person",
+            type="primary",
+            disabled=not confirmed or bool(erasing and erasing.running),
+            icon=":material/delete_forever:",
+        ):
+            shared = backend.shared_warehouse()
+            jobs.start(
+                "erase",
+                access,
+                lambda progress: erase.erase(shared, access, person_id=int(person_id), progress=progress),
+                (Busy, privacy.ErasureError, PermissionDenied),
+            )
 
 st.subheader("Audit log")
 st.caption("Who did what in this workspace, and every import, refresh, backup and erasure (shared by all).")

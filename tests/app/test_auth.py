@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.db import warehouse
 from core.workspace import membership, operators
+from tests.app.waiting import until_jobs_end
 
 APP = str(warehouse.REPO_ROOT / "app.py")
 AUTH = {
@@ -160,7 +161,7 @@ def test_an_operator_erases_a_person_after_confirming(agency):
     erase = next(b for b in at.button if b.label == "Erase this person")
     assert erase.disabled
     next(c for c in at.checkbox if "asked to be erased" in c.label).check().run()
-    next(b for b in at.button if b.label == "Erase this person").click().run()
+    until_jobs_end(next(b for b in at.button if b.label == "Erase this person").click().run())
     assert not at.exception, at.exception
     assert any("Erased one person" in s.value for s in at.success)
     assert not any("There is no person" in w.value for w in at.warning)  # the box is empty again, not "no such person"

@@ -5,8 +5,10 @@ import threading
 from streamlit.testing.v1 import AppTest
 
 from core.db import status, warehouse
-from core.ops import bootstrap, first_start
+from core.ops import bootstrap, first_start, refresh
+from tests.app.waiting import until_jobs_end
 from tests.unit.topics_small import small_model
+from ui.jobs import LEAVE_NOTE
 
 APP = str(warehouse.REPO_ROOT / "app.py")
 
@@ -78,7 +80,7 @@ def test_rebuild_needs_confirmation_and_then_replaces_the_world(demo_copy):
     assert _metrics(at) == before
 
     next(c for c in at.checkbox if "will be replaced" in c.label).check()
-    next(b for b in at.button if b.label == "Rebuild demo world").click().run()
+    until_jobs_end(next(b for b in at.button if b.label == "Rebuild demo world").click().run())
     assert not at.exception, at.exception
     assert any("150 people" in s.value for s in at.success)
     assert _metrics(at)["People"] == "150"
@@ -139,7 +141,7 @@ def test_topics_that_cannot_be_found_in_the_background_say_so_and_what_to_do(tmp
 
 def test_refresh_button_rescores_and_is_logged(demo_copy):
     at = _run_app()
-    next(b for b in at.button if b.label == "Refresh scores and topics").click().run()
+    until_jobs_end(next(b for b in at.button if b.label == "Refresh scores and topics").click().run())
     assert not at.exception, at.exception
     assert any(s.value.startswith("Scored 600 people") for s in at.success)
     con = warehouse.connect(demo_copy)
@@ -165,7 +167,7 @@ def test_a_scoring_change_is_previewed_then_applied(demo_copy):
     moved = next(d.value for d in at.dataframe if "moved_most_by" in d.value.columns)
     assert moved["delta"].min() < 0 and "likes" in set(moved["moved_most_by"])
     assert any(b.label == "Apply and refresh" for b in at.button)  # only once previewed
-    next(b for b in at.button if b.label == "Apply and refresh").click().run()
+    until_jobs_end(next(b for b in at.button if b.label == "Apply and refresh").click().run())
     assert not at.exception, at.exception
     assert any(f"{like}: 0.4 → 0.1" in s.value.replace("\\", "") for s in at.success)  # says what changed
     con = warehouse.connect(demo_copy)
@@ -181,7 +183,7 @@ def test_a_scoring_change_is_previewed_then_applied(demo_copy):
     # Once something differs from the defaults, one choice puts every setting back.
     next(s for s in at.selectbox if s.label == "Setting to change").select("defaults").run()
     next(b for b in at.button if b.label == "Preview").click().run()
-    next(b for b in at.button if b.label == "Apply and refresh").click().run()
+    until_jobs_end(next(b for b in at.button if b.label == "Apply and refresh").click().run())
     assert not at.exception, at.exception
     assert any(f"{like}: 0.1 → 0.4" in s.value.replace("\\", "") for s in at.success)
     assert not any("defaults" in s.options for s in at.selectbox if s.label == "Setting to change")
@@ -204,3 +206,36 @@ def test_the_by_network_table_names_networks_as_people_write_them(demo_copy):
     at = _run_app()
     shown = next(frame.value for frame in at.dataframe if "network" in frame.value)
     assert {"Twitter", "YouTube", "TikTok"} <= set(shown["network"]) and "twitter" not in set(shown["network"])
+
+
+def test_a_refresh_goes_on_when_its_page_is_left_and_says_how_it_ended_on_return(demo_copy, monkeypatch):
+    release = threading.Event()
+    real = refresh.refresh
+
+    def held(*args, **kwargs):  # the refresh waits until the marketer has left the page
+        release.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(refresh, "refresh", held)
+    at = _run_app()
+    next(b for b in at.button if b.label == "Refresh scores and topics").click().run()
+    assert not at.exception, at.exception
+    assert any(LEAVE_NOTE in c.value for c in at.caption)  # its progress, where the button was
+    assert not any(b.label == "Refresh scores and topics" for b in at.button)  # not twice at once
+    at.switch_page("pages/home.py").run()
+    assert not at.exception, at.exception
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name.startswith("sway-refresh-"):
+            thread.join(timeout=120)
+    con = warehouse.connect(demo_copy)
+    try:
+        assert warehouse.scalar(con, "SELECT count(*) FROM score_runs WHERE kind = 'refresh'") == 2
+    finally:
+        con.close()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    assert any(s.value.startswith("Scored 600 people") for s in at.success)
+    assert any(c.value.startswith("Started at") and "ended at" in c.value for c in at.caption)
+    at.run()
+    assert not any(s.value.startswith("Scored 600 people") for s in at.success)  # said once, not on every visit

@@ -10,6 +10,7 @@ from core.topics import model_file
 from core.topics.corrections import correct_post
 from core.topics.influence import refresh_topics
 from core.workspace.access import LOCAL
+from tests.app.waiting import until_jobs_end
 from tests.unit.topics_small import small_model, small_sample
 
 APP = str(warehouse.REPO_ROOT / "app.py")
@@ -90,7 +91,7 @@ def test_retrain_uses_the_corrections_and_retags(topics_world):
     listed = at.dataframe[3].value.iloc[0]  # in words: the topic's name, what was said, who said it
     assert (listed["topic"], listed["action"]) == ("Gaming", "Is about it")
     assert listed["corrected_by"] == "this server's operator (no sign-in)"
-    next(b for b in at.button if b.label == "Retrain and re-tag posts").click().run()
+    until_jobs_end(next(b for b in at.button if b.label == "Retrain and re-tag posts").click().run())
     assert not at.exception, at.exception
     assert any("Retrained the topic model" in s.value and "1 of them corrected" in s.value for s in at.success)
     assert model_file.load(model_path).card["corrections_used"] == 1

@@ -5,6 +5,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from core.db import warehouse
+from tests.app.waiting import until_jobs_end
 from tests.conftest import erase_with_failed_rewrite
 
 APP = str(warehouse.REPO_ROOT / "app.py")
@@ -18,7 +19,7 @@ def test_finish_erasing_rewrites_the_file_and_says_so(demo_copy, monkeypatch):
     assert not at.exception, at.exception
     assert any("An earlier erasure is not finished" in w.value for w in at.warning)
 
-    next(b for b in at.button if b.label == "Finish erasing").click().run()
+    until_jobs_end(next(b for b in at.button if b.label == "Finish erasing").click().run())
 
     assert not at.exception, at.exception
     flash = [s.value.replace("\\", "") for s in at.success]  # as shown: the escapes are not displayed

@@ -1,0 +1,63 @@
+"""The app's long jobs on the server's own threads (core.ops.background): a button starts one, and its panel shows
+its progress, moving on its own, and then how it ended, to whoever comes back to the page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.ops.background import BackgroundJobs, JobState, Work
+from core.workspace.access import Access
+from ui import backend
+from ui.text import plain
+
+LEAVE_NOTE = (
+    "You can leave this page or close the tab: the job goes on on the server, and this page shows how it ended "
+    "when you come back."
+)
+
+
+@st.cache_resource
+def _jobs() -> BackgroundJobs:
+    """The server's background jobs, shared by every session; each one's end forgets the cached query results."""
+    return BackgroundJobs(after=backend.data_changed)
+
+
+def start(kind: str, access: Access, work: Work, explained: tuple[type[Exception], ...]) -> None:
+    """Start the job `kind` (or join the one running) and draw the page again, now with its progress."""
+    _jobs().start(kind, access.user, work, explained)
+    st.rerun()
+
+
+def panel(kind: str, access: Access, *, failure: str) -> JobState | None:
+    """Show the job `kind` here: its progress while it runs; once ended, its result or `failure` and the reason.
+
+    The end is shown once per session, and only to the user who started the job. Returns the job while it runs
+    or when its end was shown in this run (so the page can hide its button, or clear what the job used up).
+    """
+    job = _jobs().state(kind)
+    if job is None:
+        return None
+    if job.running:
+        _progress(kind, job.id)
+        return job
+    seen = f"_sway_job_seen_{kind}"
+    if job.owner != access.user or st.session_state.get(seen) == job.id:
+        return None
+    st.session_state[seen] = job.id
+    when = f"Started at {job.started_at:%H:%M}, ended at {job.finished_at:%H:%M}."
+    if job.error:
+        st.error(f"{failure}\n\n{plain(job.error)}\n\n{when}", icon=":material/error:")
+    else:
+        for line in job.lines:
+            st.success(plain(line), icon=":material/check_circle:")
+        st.caption(when)
+    return job
+
+
+@st.fragment(run_every=1)
+def _progress(kind: str, job_id: int) -> None:
+    job = _jobs().state(kind)
+    if job is None or job.id != job_id or not job.running:
+        st.rerun(scope="app")  # it ended: draw the whole page again, with the new data and how the job ended
+    st.progress(job.fraction, text=plain(job.message))
+    st.caption(f"Started at {job.started_at:%H:%M}. {LEAVE_NOTE}")
