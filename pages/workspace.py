@@ -4,6 +4,7 @@ erasing a person on request and the audit log."""
 import streamlit as st
 
 from core import privacy
+from core.campaigns import records
 from core.ops import erase
 from core.ops.lock import Busy
 from core.workspace import audit, membership
@@ -154,7 +155,7 @@ else:
 st.subheader("Audit log")
 st.caption("Who did what in this workspace, and every import, refresh, backup and erasure (shared by all).")
 st.dataframe(
-    audit.readable_entries(cursor, access),
+    audit.readable_entries(cursor, access, campaigns=records.campaign_names(cursor, access)),
     hide_index=True,
     column_config={
         "happened_at": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),

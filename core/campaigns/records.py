@@ -178,6 +178,13 @@ def list_campaigns(con: duckdb.DuckDBPyConnection, access: Access, *, archived: 
     ).pl()
 
 
+def campaign_names(con: duckdb.DuckDBPyConnection, access: Access) -> dict[int, str]:
+    """Every campaign of the workspace (archived ones too) by id: its name, for logs that recorded only the id."""
+    return dict(
+        con.execute("SELECT campaign_id, name FROM campaigns WHERE workspace_id = ?", [access.workspace_id]).fetchall()
+    )
+
+
 def stages(campaigns: pl.DataFrame, today: date) -> pl.Series:
     """The stage (core.campaigns.model.stage) of each campaign of a list_campaigns frame on `today`."""
     return pl.Series(

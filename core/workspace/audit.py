@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -117,16 +118,24 @@ def entries(con: duckdb.DuckDBPyConnection, access: Access, *, limit: int = 200)
     ).pl()
 
 
-def _details_text(details: str) -> str:
-    """An entry's details as 'campaign id: 12 · name: Spring' (plain text, in the order they were recorded); a
+def _details_text(details: str, campaigns: Mapping[int, str]) -> str:
+    """An entry's details as 'campaign: Spring (12) · added: 3' (plain text, in the order they were recorded); a
     refresh's scoring changes in the words the Data page uses for them."""
     found = json.loads(details or "{}")
     return " · ".join(
         f"scoring settings changed: {describe_changes(value)}"
         if key == "changed"
+        else f"campaign: {_campaign_text(value, campaigns)}"
+        if key == "campaign_id"
         else f"{key.replace('_', ' ')}: {_value_text(key, value)}"
         for key, value in found.items()
     )
+
+
+def _campaign_text(campaign_id: Any, campaigns: Mapping[int, str]) -> str:
+    """A campaign by its name and id; one deleted since (a demo rebuild) by its id alone."""
+    name = campaigns.get(campaign_id) if isinstance(campaign_id, int) else None
+    return f"{name} ({campaign_id})" if name is not None else f"id {campaign_id} (no longer in this workspace)"
 
 
 def _value_text(key: str, value: Any) -> str:
@@ -142,13 +151,16 @@ def _value_text(key: str, value: Any) -> str:
     return str(value)
 
 
-def readable_entries(con: duckdb.DuckDBPyConnection, access: Access, *, limit: int = 200) -> pl.DataFrame:
-    """entries() as the Workspace page shows them: the action in words, the details as plain text."""
+def readable_entries(
+    con: duckdb.DuckDBPyConnection, access: Access, *, campaigns: Mapping[int, str], limit: int = 200
+) -> pl.DataFrame:
+    """entries() as the Workspace page shows them: the action in words, the details as plain text, campaigns by
+    name (`campaigns`: the workspace's campaign names by id, from core.campaigns.records.campaign_names)."""
     found = entries(con, access, limit=limit)
     return found.with_columns(
         pl.col("user_email").replace({LOCAL.user: LOCAL_USER_WORDS}),
         pl.col("action").replace_strict(ACTION_WORDS, default=pl.col("action")),
-        pl.col("details").map_elements(_details_text, return_dtype=pl.String),
+        pl.col("details").map_elements(lambda details: _details_text(details, campaigns), return_dtype=pl.String),
     )
 
 

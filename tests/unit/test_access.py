@@ -137,23 +137,27 @@ def test_the_audit_log_reads_in_words_for_the_workspace_page_and_keeps_its_scope
     alice, dave = membership.access_for(con, "alice@a.example", a), membership.access_for(con, "dave@b.example", b)
     with warehouse.transaction(con):
         audit.record(con, alice, "campaign.create", {"campaign_id": 12, "name": "Spring launch"})
+        audit.record(con, alice, "campaign.add_members", {"campaign_id": 12, "added": 3})
+        audit.record(con, alice, "campaign.archive", {"campaign_id": 99})
         audit.record(con, alice, "topic.correct", {"corrections": 2, "topics": ["music", "diaries_&_daily_life"]})
         audit.record(con, alice, "import", {"files": ["a.csv", "b.csv"], "added": {"people": 2}}, shared=True)
         audit.record(con, LOCAL, "backup", {"tables": 49}, shared=True)
         audit.record(con, alice, "someday.new_action", {})
         audit.record(con, dave, "campaign.create", {"name": "B secret launch"})
-    shown = audit.readable_entries(con, alice)
+    shown = audit.readable_entries(con, alice, campaigns={12: "Spring launch (renamed)"})
     rows = dict(zip(shown["action"], shown["details"], strict=True))
-    assert rows["Created a campaign"] == "campaign id: 12 · name: Spring launch"
+    assert rows["Created a campaign"] == "campaign: Spring launch (renamed) (12) · name: Spring launch"
+    assert rows["Added people to a campaign"] == "campaign: Spring launch (renamed) (12) · added: 3"  # not just an id
+    assert rows["Archived a campaign"] == "campaign: id 99 (no longer in this workspace)"
     assert rows["Corrected posts' topics"] == "corrections: 2 · topics: Music, Diaries & daily life"
     assert "files: a.csv, b.csv · added: people 2" in shown["details"].to_list()  # her own shared entry
-    operator = audit.readable_entries(con, LOCAL)  # shared entries in full: the operator runs the shared data
+    operator = audit.readable_entries(con, LOCAL, campaigns={})  # shared entries in full: the operator runs them
     who = dict(zip(operator["action"], operator["user_email"], strict=True))
     assert who["Backed up the warehouse"] == "this server's operator (no sign-in)"
     assert rows["someday.new_action"] == ""  # an action without words yet is shown by its code, never dropped
     assert "B secret launch" not in " ".join(shown["details"])
     with pytest.raises(PermissionDenied):
-        audit.readable_entries(con, membership.access_for(con, "bob@a.example", a))
+        audit.readable_entries(con, membership.access_for(con, "bob@a.example", a), campaigns={})
 
 
 def test_refresh_needs_an_operator(con, tmp_path):

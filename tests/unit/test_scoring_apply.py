@@ -36,9 +36,9 @@ def test_a_previewed_change_is_applied_stored_audited_and_marked(demo_copy):
         assert (like["value"], like["default"]) == (0.1, ScoreParams().weight_like)
         assert _refresh_audits(con)[-1]["changed"] == {"weight_like": [before.weight_like, 0.1]}
         # The Workspace page's audit log says it in the same words, not the parameter's name.
-        shown = audit.readable_entries(con, LOCAL).filter(pl.col("action") == "Refreshed scores and topics")["details"][
-            0
-        ]
+        shown = audit.readable_entries(con, LOCAL, campaigns={}).filter(
+            pl.col("action") == "Refreshed scores and topics"
+        )["details"][0]
         assert f"scoring settings changed: What a like is worth, in reposts: {before.weight_like:g} → 0.1" in shown
         assert "weight_like" not in shown
         changes = model_changes(con)
