@@ -32,13 +32,16 @@ def compact_count(n: int) -> str:
     return pl.select(compact(pl.lit(n, dtype=pl.Int64))).item()
 
 
+UNKNOWN = "–"  # shown for a value that does not exist or is not known (tables' empty cells too), never "None"
+
+
 def rate_text(rate: float | None, digits: int = 2) -> str:
     """A share as a percentage with `digits` significant digits: 2.3%, 0.08%, 0.00089% ('–' when unknown).
 
     Two decimals would show a 12-million audience's real 0.0009% as 0.00%, which reads as "nobody reacts".
     """
     if rate is None or math.isnan(rate):
-        return "–"
+        return UNKNOWN
     text = f"{rate * 100:.{rate_decimals(rate, digits)}f}"
     return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
 

@@ -17,7 +17,7 @@ from core.campaigns.model import STATUSES, TRANSITIONS, CampaignError, CampaignN
 from core.campaigns.money import CURRENCIES, money
 from core.campaigns.terms import parse_terms, terms_text
 from core.discover.columns import NETWORK_LABELS
-from core.numbers import count_of
+from core.numbers import UNKNOWN, count_of
 from core.ops import campaigns as campaign_ops
 from core.results.plan import Plan, plan
 from core.vocabulary import NETWORKS, topic_label, topic_labels
@@ -546,6 +546,7 @@ with history_tab:
             "old_value": "Before",
             "new_value": "After",
         },
+        placeholder=UNKNOWN,
     )
 
 archived = records.list_campaigns(cursor, access, archived=True)

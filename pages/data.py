@@ -10,6 +10,7 @@ from core.collect.status import overview as collectors_overview
 from core.discover.columns import NETWORK_LABELS
 from core.ingest import templates
 from core.ingest.errors import InputError
+from core.numbers import UNKNOWN
 from core.ops import bootstrap, imports, rebuild, refresh
 from core.ops.lock import Busy
 from core.progress import Progress
@@ -104,6 +105,7 @@ if is_operator:
                 "value": st.column_config.NumberColumn("Now", format="%g", width="small"),
                 "default": st.column_config.NumberColumn("Default", format="%g", width="small"),
             },
+            placeholder=UNKNOWN,
         )
         back = refresh.settings_back_to_defaults(backend.cursor())
         described = dict(zip(now["name"], now["what_it_does"], strict=True))
@@ -155,6 +157,7 @@ if is_operator:
                             "elsewhere make +4",
                         ),
                     },
+                    placeholder=UNKNOWN,
                 )
                 if apply_col.button(
                     "Apply and refresh",
@@ -203,6 +206,7 @@ st.dataframe(
         "posts": st.column_config.NumberColumn("Posts", format="localized"),
         "interactions": st.column_config.NumberColumn("Reactions", format="localized"),
     },
+    placeholder=UNKNOWN,
 )
 
 st.subheader("Live networks")

@@ -8,7 +8,7 @@ import streamlit as st
 from core import profile as profiles
 from core.discover.columns import NETWORK_LABELS
 from core.discover.followers import network_followers
-from core.numbers import compact_count, rate_card, rate_text
+from core.numbers import UNKNOWN, compact_count, rate_card, rate_text
 from core.vocabulary import topic_label
 from ui import auth, backend, params, shell
 from ui.text import network_names, plain, plain_cells, web_links
@@ -134,6 +134,7 @@ if in_campaigns.height:
             "posted_at": st.column_config.DatetimeColumn("Posted", format="D MMM YYYY"),
             "post_url": st.column_config.LinkColumn("Post", display_text="Open post"),
         },
+        placeholder=UNKNOWN,
     )
 else:
     st.caption("Not on any of this workspace's campaigns yet.")
@@ -208,6 +209,7 @@ if scopes:
                 "reactions": "Reactions",
                 "points": st.column_config.NumberColumn("Points", format="%.1f"),
             },
+            placeholder=UNKNOWN,
         )
 else:
     st.info("Scores have not been computed yet — run a refresh on the Data page.")
@@ -249,6 +251,7 @@ for topic in p.topics.iter_rows(named=True):
                 "reactions": "Reactions",
                 "distinct_reactors": "Distinct accounts",
             },
+            placeholder=UNKNOWN,
         )
 
 for removed in p.removed_topics:
@@ -336,6 +339,7 @@ if amp.table.height:
             "reactions": "Reactions to them",
             **{kind: st.column_config.NumberColumn(kind.capitalize()) for kind in (*REACTION_COLUMNS, "follows")},
         },
+        placeholder=UNKNOWN,
     )
     st.caption("The people whose accounts reacted to them most in the scoring window; lines are reactions among them.")
 else:
@@ -371,6 +375,7 @@ if p.recent_posts.height:
                 "Topics", display_text="Correct topics", help="Say what this post is about (Topics page)"
             ),
         },
+        placeholder=UNKNOWN,
     )
 else:
     st.info("No posts.")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.campaigns import export, records
 from core.campaigns.money import money, money_card
-from core.numbers import compact_count, rate_card, rate_text
+from core.numbers import UNKNOWN, compact_count, rate_card, rate_text
 from core.results import charts, report
 from core.results.compute import Results, campaign_results
 from core.results.lift import MIN_MENTIONS
@@ -136,6 +136,7 @@ st.dataframe(
         label: st.column_config.NumberColumn(label, format="localized")
         for label in ("Mentions", "Reach", "Reactions", "Baseline mentions")
     },
+    placeholder=UNKNOWN,
 )
 
 st.subheader("Download the report")

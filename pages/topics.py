@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from core.ingest.errors import InputError
-from core.numbers import count_of
+from core.numbers import UNKNOWN, count_of
 from core.ops.lock import Busy
 from core.ops.retrain import retrain
 from core.topics import guide, model_file, overview
@@ -104,6 +104,7 @@ if topics_guide["posts"].sum():
             ),
             "clarity": st.column_config.TextColumn("How clear its tags are", width="medium"),
         },
+        placeholder=UNKNOWN,
     )
 else:
     st.info("Posts have not been tagged with topics yet: refresh the scores on the Data page (topics follow).")
@@ -136,6 +137,7 @@ with st.expander("How the model was measured: F1 scores and the model card"):
                 "micro_f1": st.column_config.NumberColumn("Micro-F1", format="%.3f", help="Over all tagged topics"),
                 "macro_f1": st.column_config.NumberColumn("Macro-F1", format="%.3f", help="Average over the 19 topics"),
             },
+            placeholder=UNKNOWN,
         )
         comparison = overview.baseline_comparison(evaluation) or ""
         evaluated = evaluation.get("evaluated_at", "date unknown")
@@ -205,6 +207,7 @@ if coverage.not_covered:
             "covered": st.column_config.CheckboxColumn("Covered", help="Tagged with topics"),
             "posts": st.column_config.NumberColumn("Posts", format="localized"),
         },
+        placeholder=UNKNOWN,
     )
 
 st.subheader("See how the model reads a post")
@@ -307,6 +310,7 @@ if corrections.height:
                 "Model agrees", help="The model in use tags the post as you said, without the correction"
             ),
         },
+        placeholder=UNKNOWN,
     )
     st.caption(
         "An instance operator's correction changes the post's topics for every workspace at the next topic "

@@ -5,6 +5,7 @@ import streamlit as st
 
 from core import privacy
 from core.campaigns import records
+from core.numbers import UNKNOWN
 from core.ops import erase
 from core.ops.lock import Busy
 from core.workspace import audit, membership
@@ -34,7 +35,9 @@ if not signed_in:
     )
 else:
     st.dataframe(
-        [{"E-mail": email, "Role": role} for email, role in membership.members(cursor, access)], hide_index=True
+        [{"E-mail": email, "Role": role} for email, role in membership.members(cursor, access)],
+        hide_index=True,
+        placeholder=UNKNOWN,
     )
 
 admin = access.allows("admin")
@@ -164,4 +167,5 @@ st.dataframe(
         "details": "Details",
         "shared": st.column_config.CheckboxColumn("Shared data"),
     },
+    placeholder=UNKNOWN,
 )

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from core.numbers import UNKNOWN
 from ui.text import plain
 
 _NAMES_SHOWN = 5  # names listed in full before "and N more"
@@ -66,7 +67,7 @@ def people_table(
     if positions != sorted(ticked):
         st.session_state[key] = {"selection": {"rows": positions, "columns": [], "cells": []}}
     st.session_state[f"{key}__shown"] = shown
-    st.dataframe(frame, key=key, on_select="rerun", selection_mode="multi-row", **dataframe)
+    st.dataframe(frame, key=key, on_select="rerun", selection_mode="multi-row", **dataframe, placeholder=UNKNOWN)
     return dict(chosen)
 
 
