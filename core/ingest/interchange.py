@@ -115,13 +115,15 @@ def parse(source: SourceFile, container: str, now: datetime) -> Parsed:
             "Add rows below the header, or pick the file with the data.",
         )
     raw = raw.with_columns(pl.lit(None, pl.String).alias(c.name) for c in spec if c.name not in names)
-    rows = _checked(source.ref, spec, raw, now)
+    rows, problems = _checked(source.ref, spec, raw, now)
+    id_column = {"accounts": "account_id", "posts": "post_id"}.get(kind)
+    if id_column:
+        _check_duplicates(problems, rows, id_column)
+    problems.raise_first()
     label = f"Sway {kind} ({_FORMAT_NAMES[container]})"
     if kind == "accounts":
-        _refuse_duplicates(source.ref, rows, "account_id")
         return Parsed(Batch.of(accounts=_accounts(rows, source.index)), label, raw.height, removed=removed)
     if kind == "posts":
-        _refuse_duplicates(source.ref, rows, "post_id")
         return Parsed(Batch.of(posts=_posts(rows, source.index)), label, raw.height, removed=removed)
     loops = pl.col("actor_account_id") == pl.col("target_account_id")
     interactions = _interactions(rows.filter(~loops), source.index)
@@ -296,8 +298,8 @@ def _check_columns(ref: FileRef, kind: str, names: list[str], container: str) ->
         )
 
 
-def _checked(ref: FileRef, spec: tuple[Column, ...], raw: pl.DataFrame, now: datetime) -> pl.DataFrame:
-    """Typed values (columns named as in the spec) after checking every row; raises the earliest problem."""
+def _checked(ref: FileRef, spec: tuple[Column, ...], raw: pl.DataFrame, now: datetime) -> tuple[pl.DataFrame, Problems]:
+    """Typed values (columns named as in the spec; null where a value is bad) and every row's problems."""
     problems = Problems(ref, raw)
     typed = []
     for column in spec:
@@ -338,30 +340,24 @@ def _checked(ref: FileRef, spec: tuple[Column, ...], raw: pl.DataFrame, now: dat
                 value.is_null(), column.name, f"this row has no {column.name}", "Fill it in, or remove the row."
             )
         typed.append(value.alias(column.name))
-    problems.raise_first()
     rows = raw.select(*typed, "line")
-    future = Problems(ref, rows)
     for column in spec:
         if column.type == "timestamp":
-            future.check_future(column.name, column.name, now)
-    future.raise_first()
-    return rows
+            problems.check_future(column.name, column.name, now, frame=rows)
+    return rows, problems
 
 
-def _refuse_duplicates(ref: FileRef, rows: pl.DataFrame, id_column: str) -> None:
+def _check_duplicates(problems: Problems, rows: pl.DataFrame, id_column: str) -> None:
     """One row per id and network in a file: a repeat usually means two rows claim the same thing."""
-    repeats = rows.with_columns(first=pl.col("line").min().over("network", id_column)).filter(
-        pl.col("line") != pl.col("first")
+    place = "row" if problems.ref.rows_not_lines else "line"
+    problems.check(
+        pl.col(id_column).is_not_null() & (pl.col("line") != pl.col("first")),
+        id_column,
+        f"the {{row[network]}} {id_column} {{value}} was already given on {place} {{row[first]}}",
+        "Keep one row per id: delete or merge the repeated row.",
+        value=id_column,
+        frame=rows.with_columns(first=pl.col("line").min().over("network", id_column)),
     )
-    if repeats.height:
-        row = repeats.sort("line").row(0, named=True)
-        place = "row" if ref.rows_not_lines else "line"
-        raise ref.error(
-            f"the {row['network']} {id_column} '{row[id_column]}' was already given on {place} {row['first']}",
-            "Keep one row per id: delete or merge the repeated row.",
-            line=row["line"],
-            field=id_column,
-        )
 
 
 def _accounts(rows: pl.DataFrame, index: int) -> pl.DataFrame:

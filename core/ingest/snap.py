@@ -74,7 +74,7 @@ def parse(source: SourceFile, now: datetime) -> Parsed:
 
 
 def _checked(source: SourceFile, frame: pl.DataFrame, now: datetime) -> pl.DataFrame:
-    """Edges with `time` as a timestamp, after checking every line; raises the earliest problem."""
+    """Edges with `time` as a timestamp, after checking every line; raises the earliest line's problem."""
     problems = Problems(source.ref, frame)
     problems.check(pl.col("code").is_null(), None, "this line has fewer than 4 values", _LINE_FIX)
     for column, field in (("actor", "userA"), ("target", "userB")):
@@ -108,11 +108,10 @@ def _checked(source: SourceFile, frame: pl.DataFrame, now: datetime) -> pl.DataF
         "Use RT (retweet), MT (mention) or RE (reply).",
         value="code",
     )
+    readable = pl.when((seconds >= 0) & (seconds <= LAST_UNIX_SECOND)).then(seconds)  # others are reported above
+    rows = frame.with_columns(time=pl.from_epoch(readable, time_unit="s").cast(pl.Datetime("us")))
+    problems.check_future("time", "timestamp", now, frame=rows)
     problems.raise_first()
-    rows = frame.with_columns(time=pl.from_epoch(seconds, time_unit="s").cast(pl.Datetime("us")))
-    future = Problems(source.ref, rows)
-    future.check_future("time", "timestamp", now)
-    future.raise_first()
     return rows
 
 

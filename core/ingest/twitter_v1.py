@@ -95,7 +95,7 @@ def _flat(raw: pl.DataFrame) -> pl.DataFrame:
 
 
 def _checked(source: SourceFile, flat: pl.DataFrame, now: datetime) -> pl.DataFrame:
-    """Typed tweets after checking every line; raises the earliest problem."""
+    """Typed tweets after checking every line; raises the earliest line's problem, whichever check found it."""
     problems = Problems(source.ref, flat)
     problems.check(pl.col("id").is_null(), "id_str", "this tweet has no id", _EXPORT_FIX)
     problems.check(cleaned(pl.col("u_id_str")).is_null(), "user.id_str", "this tweet has no author id", _EXPORT_FIX)
@@ -131,16 +131,14 @@ def _checked(source: SourceFile, flat: pl.DataFrame, now: datetime) -> pl.DataFr
             COUNT_FIX,
             value=column,
         )
-    problems.raise_first()
     typed = flat.with_columns(
         *(twitter_timestamp(pl.col(c)) for c in times),
         *(count(pl.col(c)) for c in numbers),
         *(cleaned(pl.col(p + "id_str")) for p in ("u_", "rt_")),
     )
-    future = Problems(source.ref, typed)
     for column, field in times.items():
-        future.check_future(column, field, now)
-    future.raise_first()
+        problems.check_future(column, field, now, frame=typed)
+    problems.raise_first()
     return typed
 
 

@@ -64,33 +64,48 @@ class _Finding:
 
 
 class Problems:
-    """Runs checks over one file and raises the earliest bad row, so files get fixed top to bottom."""
+    """Runs checks over one file and raises the earliest bad row, so files get fixed top to bottom.
+
+    Checks may look at the file's rows at different stages (as read, typed): every stage's rows keep their
+    `line`, and the problem raised is the earliest line's, whichever check found it.
+    """
 
     def __init__(self, ref: FileRef, frame: pl.DataFrame) -> None:
         self.ref = ref
         self.frame = frame
         self.first: _Finding | None = None
 
-    def check(self, bad: pl.Expr, field: str | None, problem: str, fix: str, *, value: str | None = None) -> None:
-        """Note rows where `bad` holds; `problem` may quote the offending `value` column as {value}."""
-        hits = self.frame.filter(bad.fill_null(False))
+    def check(
+        self,
+        bad: pl.Expr,
+        field: str | None,
+        problem: str,
+        fix: str,
+        *,
+        value: str | None = None,
+        frame: pl.DataFrame | None = None,
+    ) -> None:
+        """Note rows where `bad` holds, in `frame` (the rows as read unless given); `problem` may quote the
+        offending `value` column as {value} and any column of the row as {row[name]}."""
+        hits = (self.frame if frame is None else frame).filter(bad.fill_null(False))
         if hits.height == 0:
             return
         row = hits.sort("line").row(0, named=True)
-        text = problem.format(value=_shown(row[value]) if value else "")
+        text = problem.format(value=_shown(row[value]) if value else "", row=row)
         if hits.height > 1:
             text += f" (and {hits.height - 1:,} more {'row' if hits.height == 2 else 'rows'} like this)"
         if self.first is None or row["line"] < self.first.line:
             self.first = _Finding(row["line"], field, text, fix)
 
-    def check_future(self, column: str, field: str, cutoff: datetime) -> None:
-        """Times later than `cutoff` (a mistyped year or a clock that was wrong)."""
+    def check_future(self, column: str, field: str, cutoff: datetime, *, frame: pl.DataFrame) -> None:
+        """Times of `frame` (typed rows) later than `cutoff` (a mistyped year or a clock that was wrong)."""
         self.check(
             pl.col(column) > cutoff,
             field,
             f"{{value}} is in the future (it is now {cutoff:%Y-%m-%d %H:%M} UTC)",
             "Check the date and time; times without an offset such as +02:00 are read as UTC.",
             value=column,
+            frame=frame,
         )
 
     def raise_first(self) -> None:

@@ -126,6 +126,36 @@ CASES = {
         "post_id",
         ("'p7' was already given on line 2",),
     ),
+    # Files get fixed top to bottom: the earliest line's problem is named, whichever check finds it.
+    "a time in the future above a bad date": Case(
+        {
+            "posts.csv": (
+                POSTS + "instagram,p6,ig-100,2030-01-01T10:00:00Z,Hi\ninstagram,p7,ig-100,05/01/2024,Hello\n"
+            ).encode()
+        },
+        "posts.csv",
+        2,
+        "posted_at",
+        ("2030-01-01 10:00:00 is in the future",),
+    ),
+    "a repeated id above a bad count": Case(
+        {"accounts.csv": (ACCOUNTS + "twitter,1,a,1\ntwitter,1,b,1\ntwitter,2,c,many\n").encode()},
+        "accounts.csv",
+        3,
+        "account_id",
+        ("'1' was already given on line 2",),
+    ),
+    "a tweet from the future above a bad count": Case(
+        {
+            "tweets.jsonl": tweets(4, lambda t: t | {"user": t["user"] | {"followers_count": "many"}}).replace(
+                json.loads(TWEET_LINES[1])["created_at"].encode(), b"Tue Jan 07 11:06:08 +0000 2031", 1
+            )
+        },
+        "tweets.jsonl",
+        2,
+        "created_at",
+        ("2031-01-07 11:06:08 is in the future",),
+    ),
     "post by an unknown account": Case(
         {"posts.csv": (POSTS + "instagram,p7,ig-100,2024-05-01,A\ninstagram,p8,nobody,2024-05-01,B\n").encode()},
         "posts.csv",
@@ -283,6 +313,13 @@ CASES = {
         {"higgs.txt": b"# comment\n1 2 1341100972 RT\n3 4 4102444800 MT\n"},
         "higgs.txt",
         3,
+        "timestamp",
+        ("2100-01-01 00:00:00 is in the future",),
+    ),
+    "an edge from the future above an unknown type": Case(
+        {"higgs.txt": b"1 2 1341100972 RT\n3 4 4102444800 MT\n5 6 1341100973 LIKE\n"},
+        "higgs.txt",
+        2,
         "timestamp",
         ("2100-01-01 00:00:00 is in the future",),
     ),
