@@ -3,6 +3,8 @@ its progress, moving on its own, and then how it ended, to whoever comes back to
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import streamlit as st
 
 from core.ops.background import BackgroundJobs, JobState, Work
@@ -11,8 +13,8 @@ from ui import backend
 from ui.text import plain
 
 LEAVE_NOTE = (
-    "You can leave this page or close the tab: the job goes on on the server, and this page shows how it ended "
-    "when you come back."
+    "You can leave this page or close the tab: the job keeps running on the server, and this page shows how it "
+    "ended when you come back."
 )
 
 
@@ -44,7 +46,7 @@ def panel(kind: str, access: Access, *, failure: str) -> JobState | None:
     if job.owner != access.user or st.session_state.get(seen) == job.id:
         return None
     st.session_state[seen] = job.id
-    when = f"Started at {job.started_at:%H:%M}, ended at {job.finished_at:%H:%M}."
+    when = f"Started {_when(job.started_at)}, ended {_when(job.finished_at)}."
     if job.error:
         st.error(f"{failure}\n\n{plain(job.error)}\n\n{when}", icon=":material/error:")
     else:
@@ -60,4 +62,9 @@ def _progress(kind: str, job_id: int) -> None:
     if job is None or job.id != job_id or not job.running:
         st.rerun(scope="app")  # it ended: draw the whole page again, with the new data and how the job ended
     st.progress(job.fraction, text=plain(job.message))
-    st.caption(f"Started at {job.started_at:%H:%M}. {LEAVE_NOTE}")
+    st.caption(f"Started {_when(job.started_at)}. {LEAVE_NOTE}")
+
+
+def _when(moment: datetime) -> str:
+    """'at 14:05' today; 'on 06 Dec at 14:05' for a job that ended before today, as the end is shown only once."""
+    return f"at {moment:%H:%M}" if moment.date() == date.today() else f"on {moment:%d %b} at {moment:%H:%M}"
