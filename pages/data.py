@@ -78,9 +78,9 @@ st.caption(
     f"A refresh recomputes every influence score from {window} reactions, the authenticity flags, "
     "topic influence and the Discover tables. Everyone keeps seeing the previous results until it is complete."
 )
-refreshing = jobs.panel("refresh", access, failure="The refresh did not finish; the previous results are unchanged.")
-refresh_running = bool(refreshing and refreshing.running)
-if is_operator and not refresh_running and st.button("Refresh scores and topics", icon=":material/autorenew:"):
+jobs.panel("refresh", access, failure="The scores were not refreshed; the previous results are unchanged.")
+busy = jobs.busy()  # one job at a time: every job button waits for the one running
+if is_operator and st.button("Refresh scores and topics", icon=":material/autorenew:", disabled=bool(busy), help=busy):
     shared = backend.shared_warehouse()
     jobs.start(
         "refresh",
@@ -163,8 +163,8 @@ if is_operator:
                     "Apply and refresh",
                     type="primary",
                     icon=":material/check:",
-                    disabled=refresh_running,
-                    help="A refresh is running: apply the change when it has finished" if refresh_running else None,
+                    disabled=bool(busy),
+                    help=busy,
                 ):
                     del st.session_state["data_score_preview"]
                     shared = backend.shared_warehouse()
@@ -274,10 +274,8 @@ for column, kind in zip(st.columns(len(templates.KINDS)), templates.KINDS, stric
         key=f"template_{kind}",
     )
 uploads = st.file_uploader("Files to import", accept_multiple_files=True, key="import_files")
-importing = jobs.panel("import", access, failure="Nothing was imported — the warehouse is unchanged.")
-if st.button(
-    "Import", type="primary", disabled=not uploads or bool(importing and importing.running), icon=":material/upload:"
-):
+jobs.panel("import", access, failure="Nothing was imported — the warehouse is unchanged.")
+if st.button("Import", type="primary", disabled=not uploads or bool(busy), help=busy, icon=":material/upload:"):
     files = [(f.name, f.getvalue()) for f in uploads]
     shared = backend.shared_warehouse()
     jobs.start(
@@ -303,7 +301,7 @@ with st.form("rebuild_demo"):
     )
     seed = seed_col.number_input("Seed", min_value=0, value=bootstrap.DEMO_SEED, step=1, help="Same seed, same world.")
     confirmed = st.checkbox("I understand that all people, posts and imported files will be replaced")
-    submitted = st.form_submit_button("Rebuild demo world", icon=":material/refresh:")
+    submitted = st.form_submit_button("Rebuild demo world", icon=":material/refresh:", disabled=bool(busy), help=busy)
 if submitted and not confirmed:
     st.warning("Tick the box to confirm that all current data may be replaced, then press Rebuild again.")
 elif submitted:

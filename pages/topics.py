@@ -332,13 +332,14 @@ if not operator:
         "whoever runs this Sway server. Your corrections are used the next time they do.",
         icon=":material/lock:",
     )
-retraining = jobs.panel(
-    "retrain", access, failure="The retrain did not finish; the topics in the warehouse are unchanged."
-)
-if (
-    operator
-    and not (retraining and retraining.running)
-    and st.button("Retrain and re-tag posts", type="primary", icon=":material/model_training:")
+jobs.panel("retrain", access, failure="The model was not retrained; the topics in the warehouse are unchanged.")
+busy = jobs.busy()
+if operator and st.button(
+    "Retrain and re-tag posts",
+    type="primary",
+    icon=":material/model_training:",
+    disabled=bool(busy),
+    help=busy,
 ):
     shared = backend.shared_warehouse()
     jobs.start(

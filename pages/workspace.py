@@ -99,6 +99,7 @@ if not auth.operator(access):
     )
 else:
     finishing = jobs.panel("finish_erasure", access, failure="The erasure is still not finished.")
+    busy = jobs.busy()
     if not (finishing and finishing.running) and erase.rewrite_pending(cursor):
         st.warning(
             "An earlier erasure is not finished: the person is gone from every table, but the warehouse file may "
@@ -106,7 +107,7 @@ else:
             "as much free space as the warehouse). Free disk space, then finish it.",
             icon=":material/warning:",
         )
-        if st.button("Finish erasing", icon=":material/delete_sweep:"):
+        if st.button("Finish erasing", icon=":material/delete_sweep:", disabled=bool(busy), help=busy):
             shared = backend.shared_warehouse()
             jobs.start(
                 "finish_erasure",
@@ -144,7 +145,8 @@ else:
         if st.button(
             "Erase this person",
             type="primary",
-            disabled=not confirmed or bool(erasing and erasing.running),
+            disabled=not confirmed or bool(busy),
+            help=busy,
             icon=":material/delete_forever:",
         ):
             shared = backend.shared_warehouse()

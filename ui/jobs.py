@@ -33,8 +33,9 @@ def start(kind: str, access: Access, work: Work, explained: tuple[type[Exception
 def panel(kind: str, access: Access, *, failure: str) -> JobState | None:
     """Show the job `kind` here: its progress while it runs; once ended, its result or `failure` and the reason.
 
-    The end is shown once per session, and only to the user who started the job. Returns the job while it runs
-    or when its end was shown in this run (so the page can hide its button, or clear what the job used up).
+    The end is shown once, to the user who started the job, in the first of their sessions to come by (the one
+    that started it, or a new one if they closed that tab). Returns the job while it runs or when its end was
+    shown in this run (so the page can clear what the job used up).
     """
     job = _jobs().state(kind)
     if job is None:
@@ -42,18 +43,34 @@ def panel(kind: str, access: Access, *, failure: str) -> JobState | None:
     if job.running:
         _progress(kind, job.id)
         return job
-    seen = f"_sway_job_seen_{kind}"
-    if job.owner != access.user or st.session_state.get(seen) == job.id:
+    if job.owner != access.user or not _jobs().show_end(kind, job.id):
         return None
-    st.session_state[seen] = job.id
-    when = f"Started {_when(job.started_at)}, ended {_when(job.finished_at)}."
     if job.error:
-        st.error(f"{failure}\n\n{plain(job.error)}\n\n{when}", icon=":material/error:")
+        st.error(f"{failure}\n\n{plain(job.error)}", icon=":material/error:")
+        st.caption(f"Asked for {_when(job.started_at)}.")
     else:
         for line in job.lines:
             st.success(plain(line), icon=":material/check_circle:")
-        st.caption(when)
+        st.caption(f"Started {_when(job.started_at)}, ended {_when(job.finished_at)}.")
     return job
+
+
+def busy() -> str | None:
+    """Why the job buttons are greyed out: a job of the app is running (two never run at once); None when not."""
+    job = _jobs().running()
+    if job is None:
+        return None
+    return f"Wait until the {_NAMES.get(job.kind, job.kind)} started {_when(job.started_at)} has finished."
+
+
+_NAMES = {
+    "refresh": "refresh",
+    "import": "import",
+    "rebuild": "rebuild of the demo world",
+    "retrain": "topic retrain",
+    "erase": "erasure",
+    "finish_erasure": "erasure",
+}
 
 
 @st.fragment(run_every=1)

@@ -36,6 +36,7 @@ class JobState:
     finished_at: datetime | None = None
     lines: tuple[str, ...] = ()
     error: str | None = None  # why it stopped; the job's own transaction left the warehouse as it was
+    shown: bool = False  # its end has been shown to its owner (once, in whichever session came first)
 
     @property
     def running(self) -> bool:
@@ -77,6 +78,20 @@ class BackgroundJobs:
         """The latest job of `kind` in this server, running or ended; None when none was started."""
         with self._guard:
             return self._states.get(kind)
+
+    def running(self) -> JobState | None:
+        """A job of any kind still running (the app runs one at a time, as the warehouse's job lock does), or None."""
+        with self._guard:
+            return next((state for state in self._states.values() if state.running), None)
+
+    def show_end(self, kind: str, job_id: int) -> bool:
+        """Mark the end of job `job_id` as shown; True only for the first caller, so it is shown once."""
+        with self._guard:
+            current = self._states.get(kind)
+            if current is None or current.id != job_id or current.running or current.shown:
+                return False
+            self._states[kind] = replace(current, shown=True)
+            return True
 
     def wait(self, kind: str, timeout: float) -> JobState | None:
         """The latest job of `kind` once it has ended (or as it is after `timeout` seconds)."""

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from core.db.warehouse import WarehouseError
+from core.workspace.access import LOCAL, LOCAL_USER_WORDS
 
 
 class Busy(WarehouseError):
@@ -57,7 +58,8 @@ def exclusive(db: Path, job: str, user: str) -> Iterator[None]:
 def _holder(text: str) -> str:
     try:
         info = json.loads(text)
-        return f"A {info['job']} started at {info['started']} by {info['user']} (process {info['pid']})"
+        who = LOCAL_USER_WORDS if info["user"] == LOCAL.user else info["user"]
+        return f"A {info['job']} started at {info['started']} by {who}"
     except (ValueError, KeyError, TypeError):
         return "Another refresh, import, backup or erasure"
 

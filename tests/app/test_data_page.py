@@ -221,7 +221,9 @@ def test_a_refresh_goes_on_when_its_page_is_left_and_says_how_it_ended_on_return
     next(b for b in at.button if b.label == "Refresh scores and topics").click().run()
     assert not at.exception, at.exception
     assert any(LEAVE_NOTE in c.value for c in at.caption)  # its progress, where the button was
-    assert not any(b.label == "Refresh scores and topics" for b in at.button)  # not twice at once
+    waiting = [b for b in at.button if b.label in ("Refresh scores and topics", "Import")]
+    assert len(waiting) == 2 and all(b.disabled for b in waiting)  # one job at a time, and it says why
+    assert all(b.help.startswith("Wait until the refresh started at") for b in waiting)
     at.switch_page("pages/home.py").run()
     assert not at.exception, at.exception
     release.set()

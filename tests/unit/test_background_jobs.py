@@ -86,3 +86,18 @@ def test_an_unexpected_error_is_named_as_such_and_logged_with_its_traceback(capl
 def test_no_job_of_a_kind_never_started():
     assert BackgroundJobs().state("refresh") is None
     assert BackgroundJobs().wait("refresh", 0.01) is None
+
+
+def test_the_end_is_shown_once_and_a_running_job_of_any_kind_is_found():
+    release = threading.Event()
+    jobs = BackgroundJobs()
+    assert jobs.running() is None
+    started = jobs.start("retrain", "ann@a.example", lambda progress: release.wait(30) and ["Retrained."])
+    assert jobs.running().id == started.id
+    assert not jobs.show_end("retrain", started.id)  # not while it runs
+    release.set()
+    jobs.wait("retrain", 30)
+    assert jobs.running() is None
+    assert jobs.show_end("retrain", started.id)  # the first session to come by shows it
+    assert not jobs.show_end("retrain", started.id)  # no other, later, shows it again
+    assert jobs.state("retrain").shown
