@@ -13,7 +13,6 @@ from core.ingest.errors import InputError
 from core.numbers import UNKNOWN
 from core.ops import bootstrap, imports, rebuild, refresh
 from core.ops.lock import Busy
-from core.progress import Progress
 from core.scoring.params import ScoringError
 from core.workspace.access import PermissionDenied
 from ui import auth, backend, jobs, shell
@@ -291,9 +290,9 @@ st.subheader("Rebuild the demo world")
 with st.form("rebuild_demo"):
     st.markdown(
         "Replaces the people, posts, scores and imported files in the warehouse with a freshly generated demo "
-        "world. Workspaces, members, and each workspace's own campaigns and topic corrections are kept (list "
-        "entries of people who are not in the new world are dropped). The current data stays in use until the new "
-        "world is complete."
+        "world. Workspaces, members, the scoring settings, and each workspace's own campaigns and topic corrections "
+        "are kept (list entries of people who are not in the new world are dropped); people erased on request stay "
+        "out of it. The current data stays in use until the new world is complete."
     )
     people_col, seed_col = st.columns(2)
     people = people_col.number_input(
@@ -307,9 +306,10 @@ if submitted and not confirmed:
 elif submitted:
     shared = backend.shared_warehouse()
 
-    def rebuild_world(progress: Progress) -> list[str]:
-        rebuild.rebuild_demo(shared, access, people=int(people), seed=int(seed), progress=progress)
-        return [f"Rebuilt the demo world: {int(people):,} people, seed {int(seed)}."]
-
-    jobs.start("rebuild", access, rebuild_world, (Busy, PermissionDenied))
+    jobs.start(
+        "rebuild",
+        access,
+        lambda progress: rebuild.rebuild_demo(shared, access, people=int(people), seed=int(seed), progress=progress),
+        (Busy, PermissionDenied),
+    )
 jobs.panel("rebuild", access, failure="The demo world was not rebuilt; nothing changed.")

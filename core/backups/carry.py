@@ -75,6 +75,33 @@ def kept_tables(con: duckdb.DuckDBPyConnection) -> Kept:
     return Kept(tables, records)
 
 
+def erasure_list(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+    """The suppression list and its secret, read before a rebuild's long build (only an erasure changes them, and
+    none runs while a rebuild holds the job lock), so the new world drops the erased before it is scored."""
+    return {
+        "suppressed_keys": con.sql("SELECT * FROM suppressed_keys").pl(),
+        "warehouse_meta": con.sql("SELECT * FROM warehouse_meta WHERE key = ?", params=[privacy.SECRET_KEY]).pl(),
+    }
+
+
+def erase_listed(con: duckdb.DuckDBPyConnection, listed: dict[str, pl.DataFrame]) -> None:
+    """Write `listed` (erasure_list) into a new world and erase everyone on it, before the world is scored:
+    otherwise the others' scores would count the reactions of people erased on request until the next refresh."""
+    with warehouse.transaction(con):
+        _replace_tables(con, listed)
+    privacy.erase_suppressed(con)
+
+
+def _replace_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) -> None:
+    for table, frame in tables.items():
+        with registered(con, {"sway_kept_rows": frame}):
+            if table == "warehouse_meta":
+                con.execute("INSERT OR REPLACE INTO warehouse_meta SELECT * FROM sway_kept_rows")
+            else:
+                con.execute(f"DELETE FROM {table}")  # noqa: S608 - names from KEPT_ACROSS_REBUILDS
+                con.execute(f"INSERT INTO {table} SELECT * FROM sway_kept_rows")  # noqa: S608
+
+
 def put_back(con: duckdb.DuckDBPyConnection, kept: Kept) -> None:
     """Write `kept` into a freshly built warehouse (before it is swapped in), in one transaction.
 
@@ -84,13 +111,7 @@ def put_back(con: duckdb.DuckDBPyConnection, kept: Kept) -> None:
     """
     with warehouse.transaction(con):
         own_audit = con.sql("SELECT * EXCLUDE (audit_id) FROM audit_log ORDER BY audit_id").pl()
-        for table, frame in kept.tables.items():
-            with registered(con, {"sway_kept_rows": frame}):
-                if table == "warehouse_meta":
-                    con.execute("INSERT OR REPLACE INTO warehouse_meta SELECT * FROM sway_kept_rows")
-                else:
-                    con.execute(f"DELETE FROM {table}")  # noqa: S608 - names from KEPT_ACROSS_REBUILDS
-                    con.execute(f"INSERT INTO {table} SELECT * FROM sway_kept_rows")  # noqa: S608
+        _replace_tables(con, kept.tables)
         top = scalar(con, "SELECT coalesce(max(audit_id), 0) FROM audit_log")
         # DuckDB sequences cannot be set: draw ids until the next one is past every kept entry.
         scalar(con, "SELECT max(nextval('audit_ids')) FROM range(?)", [top])

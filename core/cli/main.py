@@ -34,13 +34,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     path = warehouse.warehouse_path()
     shared = SharedWarehouse(path)
     try:
-        rebuild_demo(
+        lines = rebuild_demo(
             shared, LOCAL, people=args.people, seed=args.seed, scored=not args.no_refresh, progress=progress.to_stderr
         )
     finally:
         shared.close()
-    state = "not yet scored" if args.no_refresh else "scored"
-    print(f"Built the demo world ({args.people:,} people, seed {args.seed}) in {path}, {state}")
+    print(*lines, f"Warehouse: {path}", sep="\n")
     return 0
 
 

@@ -7,6 +7,7 @@ connection it is given and authorizes nothing, since that warehouse is not in us
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from core.db import warehouse
 from core.demo.world import build_demo
 from core.ops.pipeline import refresh_all
 from core.progress import Progress, scaled, silent
+from core.scoring.params import ScoreParams
 from core.topics.model import TopicModel
 from core.topics.model_file import load_or_train
 
@@ -46,20 +48,31 @@ def await_model(fitting: Future[TopicModel], progress: Progress, *, since: float
 
 
 def build_ready_demo(
-    con: duckdb.DuckDBPyConnection, *, people: int, seed: int, topics: bool = True, progress: Progress = silent
+    con: duckdb.DuckDBPyConnection,
+    *,
+    people: int,
+    seed: int,
+    topics: bool = True,
+    params: ScoreParams | None = None,
+    before_scoring: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    progress: Progress = silent,
 ) -> None:
     """Generate the demo world into `con`, then score it (with 90 days of history), find topics, load campaigns.
 
     The result is what a marketer expects: every page has something true to show. Without a saved topic model
     one is fitted on a second thread (the classifier's solver releases the GIL) while the world is built and
     scored, and used once the scores are done. `topics=False` leaves the posts untagged: the app's first start
-    opens on the scored world and finds the topics afterwards (core.ops.first_start).
+    opens on the scored world and finds the topics afterwards (core.ops.first_start). `params`: the scoring
+    settings (the defaults unless given); `before_scoring` runs on the generated world first (a rebuild's erasures).
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="topic-model") as pool:
         fitting = pool.submit(load_or_train) if topics else None
         build_demo(con, people=people, seed=seed, progress=scaled(progress, 0.0, 0.15))
+        if before_scoring is not None:
+            before_scoring(con)
         refresh_all(
             con,
+            params=params,
             backfill_days=HISTORY_DAYS,
             step_days=HISTORY_STEP_DAYS,
             topic_model=(lambda step: await_model(fitting, step)) if fitting else None,

@@ -2,11 +2,12 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 from core import privacy
 from core.db import warehouse
 from core.db.connections import SharedWarehouse
-from core.ops import rebuild
+from core.ops import rebuild, refresh
 from core.workspace import membership, operators
 from core.workspace.access import LOCAL
 
@@ -78,3 +79,29 @@ def test_generating_the_demo_without_scoring_keeps_erasures_and_operators(tmp_pa
         assert warehouse.scalar(con, "SELECT count(*) FROM scores") == 0
     finally:
         con.close()
+
+
+def test_a_rebuild_scores_the_new_world_without_the_erased_and_with_the_settings_in_use(demo_copy):
+    shared = SharedWarehouse(demo_copy)
+    try:
+        con = shared.cursor()
+        refresh.refresh(con, LOCAL, db=Path(demo_copy), settings={"weight_like": "0.1"})
+        rebuild.rebuild_demo(shared, LOCAL, people=150, seed=5)
+        con = shared.cursor()
+        erased = warehouse.scalar(con, "SELECT min(person_id) FROM people")
+        erased_key = warehouse.scalar(con, "SELECT external_id FROM people WHERE person_id = ?", [erased])
+        privacy.erase_person(con, LOCAL, erased)
+        lines = rebuild.rebuild_demo(shared, LOCAL, people=150, seed=5)
+        con = shared.cursor()
+        assert warehouse.scalar(con, "SELECT count(*) FROM people WHERE external_id = ?", [erased_key]) == 0
+        scored, reactions, params = warehouse.rows(
+            con, "SELECT people, reactions, params FROM score_runs WHERE kind = 'refresh' ORDER BY run_id DESC LIMIT 1"
+        )[0]
+        assert scored == 149 == warehouse.scalar(con, "SELECT count(*) FROM people")  # the erased were not scored
+        report = refresh.refresh(con, LOCAL, db=Path(demo_copy))  # what a refresh of the new world counts
+        assert f"from {reactions:,} reactions" in report[0]
+        assert '"weight_like": 0.1' in params  # the marketer's settings score the new world
+        assert lines == ["Rebuilt the demo world (seed 5): 149 people (1 erased on request left out), scored with the "
+                         "scoring settings in use."]  # fmt: skip
+    finally:
+        shared.close()
