@@ -6,24 +6,27 @@ import math
 
 import polars as pl
 
+_HALF_UP = "half_away_from_zero"  # as the browser rounds the tables' "compact" numbers: 112,500 is 113K there
+
 
 def _trimmed(value: pl.Expr, suffix: str) -> pl.Expr:
-    """One decimal without a trailing '.0', then the suffix: 1.2k, 2k."""
-    return value.round(1).cast(pl.String).str.replace(r"\.0$", "") + pl.lit(suffix)
+    """One decimal without a trailing '.0', then the suffix: 1.2K, 2K."""
+    return value.round(1, mode=_HALF_UP).cast(pl.String).str.replace(r"\.0$", "") + pl.lit(suffix)
 
 
 def compact(count: pl.Expr) -> pl.Expr:
-    """A count as 156, 1.2k, 166k, 2.5M or 12M, for tables."""
+    """A count as 156, 1.2K, 166K, 2.5M or 12M: as Streamlit's "compact" table columns write it, so a card and a
+    table beside it agree."""
     return (
         pl.when(count < 1_000)
         .then(count.cast(pl.Int64).cast(pl.String))
-        .when(count < 10_000)
-        .then(_trimmed(count / 1_000, "k"))
+        .when(count < 9_950)
+        .then(_trimmed(count / 1_000, "K"))
         .when(count < 999_500)
-        .then((count / 1_000).round(0).cast(pl.Int64).cast(pl.String) + pl.lit("k"))
+        .then((count / 1_000).round(0, mode=_HALF_UP).cast(pl.Int64).cast(pl.String) + pl.lit("K"))
         .when(count < 9_950_000)
         .then(_trimmed(count / 1_000_000, "M"))
-        .otherwise((count / 1_000_000).round(0).cast(pl.Int64).cast(pl.String) + pl.lit("M"))
+        .otherwise((count / 1_000_000).round(0, mode=_HALF_UP).cast(pl.Int64).cast(pl.String) + pl.lit("M"))
     )
 
 

@@ -1,5 +1,5 @@
 """Discover and Profile show a person's followers per network, not only their sum (issue 13: 156 on Instagram
-and 166k on TikTok is not an Instagram creator)."""
+and 166K on TikTok is not an Instagram creator)."""
 
 import json
 
@@ -32,7 +32,7 @@ def _open(page: str, query_params: dict | None = None) -> AppTest:
 def test_discover_shows_followers_per_network(known_world):
     table = _open("pages/discover.py").dataframe[0].value
     mira = table[table["person_id"] == MIRA].iloc[0]
-    assert mira["followers"] == "Twitter 1k · Instagram 500" and mira["audience"] == 1500
+    assert mira["followers"] == "Twitter 1K · Instagram 500" and mira["audience"] == 1500
 
 
 def test_a_network_search_counts_only_that_networks_accounts(known_world):
@@ -43,7 +43,7 @@ def test_a_network_search_counts_only_that_networks_accounts(known_world):
 
 def test_profile_shows_followers_per_network(known_world):
     at = _open("pages/profile.py", {"person": str(MIRA)})
-    assert any(m.value == "Followers: Twitter 1k · Instagram 500" for m in at.markdown)
+    assert any(m.value == "Followers: Twitter 1K · Instagram 500" for m in at.markdown)
 
 
 def _headings(at: AppTest) -> dict[str, str]:

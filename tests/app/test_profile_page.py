@@ -43,7 +43,7 @@ def test_header_history_breakdown_and_network(known_world):
     at = _profile(str(MIRA))
     assert at.title[0].value == "Mira Torvalen"
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Score"] == "80" and metrics["Audience"] == "1.5k" and metrics["Engagement rate"] == "0.17%"
+    assert metrics["Score"] == "80" and metrics["Audience"] == "1.5K" and metrics["Engagement rate"] == "0.17%"
     assert metrics["Authenticity"] == "100"
     assert len(_charts(at)) == 3  # score history, why this score, amplifier network
     history = _charts(at)[0].proto.spec

@@ -8,10 +8,11 @@ from core.numbers import compact_count, count_of, rate_card, rate_text, rate_tex
 
 @pytest.mark.parametrize(
     ("n", "text"),
-    [(0, "0"), (156, "156"), (999, "999"), (1_000, "1k"), (1_234, "1.2k"), (9_960, "10k"), (10_400, "10k"),
-     (166_000, "166k"), (999_400, "999k"), (999_600, "1M"), (2_500_000, "2.5M"), (11_994_302, "12M")],
+    [(0, "0"), (156, "156"), (999, "999"), (1_000, "1K"), (1_234, "1.2K"), (1_250, "1.3K"), (9_960, "10K"),
+     (10_400, "10K"), (112_500, "113K"), (166_000, "166K"), (999_400, "999K"), (999_600, "1M"),
+     (2_500_000, "2.5M"), (11_994_302, "12M")],
 )  # fmt: skip
-def test_counts_fit_a_card(n, text):
+def test_counts_fit_a_card_and_read_as_the_tables_beside_them(n, text):
     assert compact_count(n) == text
 
 
