@@ -45,7 +45,7 @@ def retrain(
             {"training_rows": report.card["training_rows"], "corrections_used": report.card["corrections_used"]},
             shared=True,
         )
-        progress(0.97, f"Saving the model to {report.path.name}")
+        progress(0.97, "Saving the new model")
         save(report.model, report.path)  # last: a failed step above leaves the model in use unchanged
     progress(1.0, "Retrained")
     return report

@@ -312,7 +312,7 @@ def backfill_history(
     as_ofs = sorted(a for k in range(step_days, days, step_days) if (a := latest - timedelta(days=k)) >= earliest)
     history = []
     for i, as_of in enumerate(as_ofs):
-        progress(i / max(len(as_ofs), 1), f"Scoring as of {as_of:%Y-%m-%d}")
+        progress(i / max(len(as_ofs), 1), f"Scoring the history, day by day: {as_of:%d %b %Y}")
         c = compute(con, as_of=as_of, window_days=window_days, params=params, with_explanations=False, engine=engine)
         history.append(c.scores.select("person_id", "network", day=pl.lit(as_of.date()), score="score"))
     run_id = runs.next_run_id(con)

@@ -99,15 +99,15 @@ class TopicRefreshReport:
     def summary(self) -> str:
         """A few lines for the command line and the pages."""
         p = self.params
-        steps = ", ".join(f"{k} {v:.1f}s" for k, v in self.step_seconds.items())
+        steps = ", ".join(f"{k} {v:.1f} s" for k, v in self.step_seconds.items())
+        uncovered = f" ({self.not_covered:,} in languages the model does not read get none)" if self.not_covered else ""
+        kept = f"; {self.kept:,} posts the same model tagged before keep their topics" if self.kept else ""
         return (
-            f"Tagged {self.posts:,} posts with topics"
-            f"{f' ({self.not_covered:,} in languages the model does not cover: no topics)' if self.not_covered else ''}"
-            f"{f' and kept the topics of {self.kept:,} posts the same model tagged before' if self.kept else ''}; "
-            f"{self.post_topics:,} post-topic rows.\n"
-            f"{self.people:,} people have influence in {self.attributions:,} topics with evidence (at least "
-            f"{p.min_posts} posts that drew reactions from {p.min_reactors}+ people), weighted by score run "
-            f"{self.run_id}.\n{self.seconds:.1f} s ({steps})."
+            f"Tagged {self.posts:,} posts with topics{uncovered}{kept}.\n"
+            f"{self.people:,} people are influential in at least one topic ({self.attributions:,} person and topic "
+            f"pairs), each with evidence: at least {p.min_posts} of their posts on it drew reactions from "
+            f"{p.min_reactors} or more people.\n"
+            f"Took {self.seconds:.1f} s ({steps})."
         )
 
 

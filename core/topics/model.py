@@ -177,7 +177,7 @@ def fit(rows: pl.DataFrame, progress: Progress = silent) -> TopicModel:
     evaluation = shipped_evaluation()
     tuned = evaluation.get("thresholds", {})
     thresholds = np.array([tuned.get(label, FALLBACK_THRESHOLD) for label in LABELS], dtype=float)
-    progress(0.1, f"Fitting the topic classifier on {rows.height:,} texts")
+    progress(0.1, f"Learning the topics from {rows.height:,} labelled texts (the longest step: about a minute)")
     started = time.perf_counter()
     pipeline = build_pipeline()
     pipeline.fit(rows["text"].to_list(), rows["topic"].to_list(), clf__sample_weight=rows["weight"].to_numpy())

@@ -108,7 +108,7 @@ def load_or_train(path: Path | None = None, progress: Progress = silent) -> Topi
     """The saved model, or, if there is none yet or it is of an older format, one trained from the shipped sample."""
     path = Path(path) if path is not None else model_path()
     if has_current_model(path):
-        progress(1.0, f"Loaded the topic model from {path}")
+        progress(1.0, "Loaded the topic model")
         return load(path)
     if path.exists():
         progress(0.0, f"The topic model in {path.name} is from an older Sway: training a new one")

@@ -118,10 +118,16 @@ def entries(con: duckdb.DuckDBPyConnection, access: Access, *, limit: int = 200)
     ).pl()
 
 
-def _details_text(details: str, campaigns: Mapping[int, str]) -> str:
+def _details_text(action: str, details: str, campaigns: Mapping[int, str]) -> str:
     """An entry's details as 'campaign: Spring (12) · added: 3' (plain text, in the order they were recorded); a
-    refresh's scoring changes in the words the Data page uses for them."""
+    refresh's scoring changes in the words the Data page uses for them; an erasure's per-table counts as one count
+    of tables (their names are the warehouse's, not a marketer's; the stored entry keeps them)."""
     found = json.loads(details or "{}")
+    if action == "erase":
+        tables = [key for key in found if key not in _ERASURE_TOTALS]
+        found = {key: found[key] for key in _ERASURE_TOTALS if key in found} | {"tables": len(tables)}
+    if "name" in found and campaigns.get(found.get("campaign_id")) == found["name"]:
+        del found["name"]  # the campaign is named already: 'campaign: Spring (12)', not '... · name: Spring'
     return " · ".join(
         f"scoring settings changed: {describe_changes(value)}"
         if key == "changed"
@@ -130,6 +136,9 @@ def _details_text(details: str, campaigns: Mapping[int, str]) -> str:
         else f"{key.replace('_', ' ')}: {_value_text(key, value)}"
         for key, value in found.items()
     )
+
+
+_ERASURE_TOTALS = ("rows_removed", "audit_entries_scrubbed", "mentions_blanked")
 
 
 def _campaign_text(campaign_id: Any, campaigns: Mapping[int, str]) -> str:
@@ -148,6 +157,8 @@ def _value_text(key: str, value: Any) -> str:
         return ", ".join(f"{k.replace('_', ' ')} {_value_text(k, v)}" for k, v in value.items()) or "none"
     if key in ("topic", "topics") and isinstance(value, str):
         return topic_label(value)
+    if isinstance(value, int) and not isinstance(value, bool) and not key.endswith("_id") and key != "seed":
+        return f"{value:,}"  # counts: 83,713 training rows; ids and seeds as they are written
     return str(value)
 
 
@@ -160,7 +171,9 @@ def readable_entries(
     return found.with_columns(
         pl.col("user_email").replace({LOCAL.user: LOCAL_USER_WORDS}),
         pl.col("action").replace_strict(ACTION_WORDS, default=pl.col("action")),
-        pl.col("details").map_elements(lambda details: _details_text(details, campaigns), return_dtype=pl.String),
+        pl.struct("action", "details").map_elements(
+            lambda entry: _details_text(entry["action"], entry["details"], campaigns), return_dtype=pl.String
+        ).alias("details"),  # from the action's code, not the words it becomes beside it
     )
 
 

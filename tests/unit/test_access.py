@@ -139,20 +139,33 @@ def test_the_audit_log_reads_in_words_for_the_workspace_page_and_keeps_its_scope
         audit.record(con, alice, "campaign.create", {"campaign_id": 12, "name": "Spring launch"})
         audit.record(con, alice, "campaign.add_members", {"campaign_id": 12, "added": 3})
         audit.record(con, alice, "campaign.archive", {"campaign_id": 99})
+        audit.record(con, alice, "campaign.edit", {"campaign_id": 13, "name": "Autumn"})
+        audit.record(con, LOCAL, "topics.retrain", {"training_rows": 83713, "corrections_used": 2}, shared=True)
+        audit.record(
+            con,
+            LOCAL,
+            "erase",
+            {"rows_removed": 1300, "discovery_terms": 866, "truth_people": 1, "posts": 433, "mentions_blanked": 4},
+            shared=True,
+        )
         audit.record(con, alice, "topic.correct", {"corrections": 2, "topics": ["music", "diaries_&_daily_life"]})
         audit.record(con, alice, "import", {"files": ["a.csv", "b.csv"], "added": {"people": 2}}, shared=True)
         audit.record(con, LOCAL, "backup", {"tables": 49}, shared=True)
         audit.record(con, alice, "someday.new_action", {})
         audit.record(con, dave, "campaign.create", {"name": "B secret launch"})
-    shown = audit.readable_entries(con, alice, campaigns={12: "Spring launch (renamed)"})
+    shown = audit.readable_entries(con, alice, campaigns={12: "Spring launch (renamed)", 13: "Autumn"})
     rows = dict(zip(shown["action"], shown["details"], strict=True))
     assert rows["Created a campaign"] == "campaign: Spring launch (renamed) (12) · name: Spring launch"
     assert rows["Added people to a campaign"] == "campaign: Spring launch (renamed) (12) · added: 3"  # not just an id
     assert rows["Archived a campaign"] == "campaign: id 99 (no longer in this workspace)"
+    assert rows["Edited a campaign"] == "campaign: Autumn (13)"  # its name once, not twice
     assert rows["Corrected posts' topics"] == "corrections: 2 · topics: Music, Diaries & daily life"
     assert "files: a.csv, b.csv · added: people 2" in shown["details"].to_list()  # her own shared entry
     operator = audit.readable_entries(con, LOCAL, campaigns={})  # shared entries in full: the operator runs them
     who = dict(zip(operator["action"], operator["user_email"], strict=True))
+    told = dict(zip(operator["action"], operator["details"], strict=True))
+    assert told["Retrained the topic model"] == "training rows: 83,713 · corrections used: 2"  # counts as counts
+    assert told["Erased a person on request"] == "rows removed: 1,300 · mentions blanked: 4 · tables: 3"  # no names
     assert who["Backed up the warehouse"] == "this server's operator (no sign-in)"
     assert rows["someday.new_action"] == ""  # an action without words yet is shown by its code, never dropped
     assert "B secret launch" not in " ".join(shown["details"])
