@@ -89,7 +89,8 @@ if is_operator and st.button("Refresh scores and topics", icon=":material/autore
     )
 
 if is_operator:
-    with st.expander("Change how scores are computed", icon=":material/tune:"):
+    # Keyed: a job's result shown above it once is gone at the next run, and an unkeyed expander would close then.
+    with st.expander("Change how scores are computed", icon=":material/tune:", key="data_scoring_settings"):
         st.caption(
             "Pick a setting and a new value, preview who would move most, then apply the change with a refresh. "
             "The settings are stored with the run, noted in the audit log, and marked on every Profile's score history."
@@ -230,7 +231,7 @@ for view in collectors:
             st.warning(f"Last problem: {plain(view.last_error)}", icon=":material/warning:")
 if not collectors:
     st.markdown("No live network is being collected for this warehouse.")
-with st.expander("How to switch this warehouse to a live network", expanded=not collectors):
+with st.expander("How to switch this warehouse to a live network", expanded=not collectors, key="data_live_howto"):
     st.markdown(
         "The demo world stays the default. To follow **Bluesky** as it happens, run beside the app, on the same "
         "machine:\n\n"
@@ -257,7 +258,7 @@ st.markdown(
     "one per line, as Twitter's API returned them), and SNAP activity edge lists (research data: one line per "
     "retweet, mention or reply, `userA userB timestamp RT|MT|RE`). Compressed `.gz` files are fine."
 )
-with st.expander("Columns Sway reads, file by file"):
+with st.expander("Columns Sway reads, file by file", key="data_columns"):
     st.markdown(templates.format_guide())
 st.caption(
     "Start from a template: each has every column Sway reads, in order, with example rows to replace by your own "
