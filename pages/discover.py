@@ -205,7 +205,7 @@ shown = rows.with_columns(
     topic_labels(pl.col("topics")),
     profile="/profile?person=" + rows["person_id"].cast(str),
     followers=followers_text({n: f"followers_{n}" for n in NETWORKS}),
-    engagement_rate=rate_texts(pl.col("engagement_rate")).fill_null(""),  # as Profile: 0.00089%, never 0.00%
+    engagement_rate=rate_texts(pl.col("engagement_rate")),  # as Profile: 0.00089%, never 0.00%; none reads '–'
     # Found by their own text, not a post: say where the words are rather than show an empty cell.
     matching_post=pl.col("matching_post").fill_null("(in their name, handles or bio)"),
 )

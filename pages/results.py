@@ -11,7 +11,7 @@ from core.results import charts, report
 from core.results.compute import Results, campaign_results
 from core.results.lift import MIN_MENTIONS
 from ui import auth, backend, exports, params, shell
-from ui.text import blank_missing, plain_cells
+from ui.text import plain_cells
 
 shell.ensure_app_shell()
 
@@ -130,7 +130,7 @@ _chart("expected_vs_actual", charts.expected_vs_actual(results))
 
 st.subheader("Members")
 st.dataframe(
-    blank_missing(plain_cells(report.member_rows(results), "Name", "Handles"), "Engagement on mentions"),
+    plain_cells(report.member_rows(results), "Name", "Handles"),
     hide_index=True,
     column_config={
         label: st.column_config.NumberColumn(label, format="localized")

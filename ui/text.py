@@ -43,16 +43,10 @@ def plain(text: object) -> str:
     return _PUNCTUATION.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, one_line))
 
 
-def blank_missing(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
-    """`frame` with the named text columns' missing values as empty text: a table shows a missing value as 'None'."""
-    return frame.with_columns(pl.col(c).fill_null("") for c in columns if c in frame.columns)
-
-
 def web_links(frame: pl.DataFrame, column: str) -> pl.DataFrame:
-    """`frame` with `column` kept only where it is an http(s) address (else empty text), for a LinkColumn."""
-    return blank_missing(
-        frame.with_columns(pl.col(column).map_elements(web_url, return_dtype=pl.String, skip_nulls=True)), column
-    )
+    """`frame` with `column` kept only where it is an http(s) address (else missing: the table shows '–'), for a
+    LinkColumn."""
+    return frame.with_columns(pl.col(column).map_elements(web_url, return_dtype=pl.String, skip_nulls=True))
 
 
 def plain_cells(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:

@@ -77,8 +77,8 @@ def test_web_addresses_keep_their_place():
     assert web_url("https://x.example/p?q=1#f") == "https://x.example/p?q=1#f"
     assert web_url(" HTTP://X.example/a ") == "http://X.example/a"
     frame = pl.DataFrame({"url": ["https://ok.example/1", "javascript:alert(1)", None, "data:x"]})
-    # Empty text, not a missing value, where there is no link: a table shows a missing value as 'None'.
-    assert web_links(frame, "url")["url"].to_list() == ["https://ok.example/1", "", "", ""]
+    # Missing where there is no link: the tables show a missing value as '–' (core.numbers.UNKNOWN).
+    assert web_links(frame, "url")["url"].to_list() == ["https://ok.example/1", None, None, None]
 
 
 def test_tables_lose_direction_overrides():
