@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from core.numbers import UNKNOWN
+
 # ISO 4217 codes a workspace may price its campaigns in, with the sign written before the amount.
 CURRENCIES: dict[str, str] = {
     "USD": "$",
@@ -25,10 +27,10 @@ WHOLE = frozenset({"JPY"})
 
 
 def money(value: float | None, currency: str, *, whole: bool = False) -> str:
-    """'€1,234.50' (or 'n/a' when there is no amount): the sign of the currency, thousands separated; `whole`
+    """'€1,234.50' (or '–' when there is no amount): the sign of the currency, thousands separated; `whole`
     rounds to whole units."""
     if value is None or not math.isfinite(value):
-        return "n/a"
+        return UNKNOWN
     sign = CURRENCIES.get(currency, f"{currency} ")
     digits = 0 if whole or currency in WHOLE else 2
     text = f"{abs(value):,.{digits}f}"

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from core.numbers import UNKNOWN
+
 CONFIDENCE = 0.95
 MIN_MENTIONS = 10  # fewer mentions in baseline and campaign together: too small to tell
 # A shorter baseline says too little about the usual rate: a week holds every weekday once.
@@ -81,9 +83,9 @@ class Lift:
         return self.lift is not None and math.isinf(self.lift)
 
     def summary(self) -> str:
-        """'+25% (95% interval +3% to +51%)', 'at least +178% (none before)', or 'n/a' when it cannot be estimated."""
+        """'+25% (95% interval +3% to +51%)', 'at least +178% (none before)', or '–' when it cannot be estimated."""
         if self.lift is None:
-            return "n/a"
+            return UNKNOWN
         if self.unbounded:
             return f"at least {_pct(self.low)} (95% lower bound; no mentions before)"
         return f"{_pct(self.lift)} (95% interval {_pct(self.low)} to {_pct(self.high)})"
@@ -136,7 +138,7 @@ def _count(value: float | None) -> str:
 
 def _pct(value: float | None, *, signed: bool = True) -> str:
     if value is None:
-        return "n/a"
+        return UNKNOWN
     if math.isinf(value):
         return "unbounded"
     return f"{value:+.0%}" if signed else f"{value:.0%}"

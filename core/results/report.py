@@ -17,7 +17,7 @@ from core.campaigns.model import STATUSES
 from core.campaigns.money import money
 from core.campaigns.terms import terms_text
 from core.discover.export import export_xlsx_sheets
-from core.numbers import rate_text, rate_texts
+from core.numbers import UNKNOWN, rate_text, rate_texts
 from core.results.charts import all_charts, nothing_to_draw
 from core.results.compute import CPM_USD, ENGAGEMENT_USD, Results
 from core.results.lift import Lift
@@ -39,7 +39,7 @@ _MEMBER_LABELS = {
 
 def _number(value: float | None, fmt: str = ",.0f") -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "n/a"
+        return UNKNOWN
     return format(value, fmt)
 
 

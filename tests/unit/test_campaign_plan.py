@@ -370,5 +370,5 @@ def test_a_list_longer_than_the_perks_or_dearer_than_the_budget_is_flagged():
 def test_a_metric_card_drops_the_cents_of_large_amounts_only():
     assert money_card(132_579.43, "USD") == "$132,579"  # "$132,579.43" is cut short in a fifth of the page
     assert money_card(25_000.6, "EUR") == "€25,001"
-    assert money_card(1_680.0, "USD") == "$1,680.00" and money_card(None, "USD") == "n/a"
+    assert money_card(1_680.0, "USD") == "$1,680.00" and money_card(None, "USD") == "–"
     assert money(132_579.43, "USD") == "$132,579.43"  # the exact figure, for the card's help
