@@ -123,7 +123,7 @@ left, right = st.columns(2)
 with left:
     _chart("top_members", charts.top_members(results))
 with right:
-    st.altair_chart(charts.share_of_voice(results), width="stretch")
+    _chart("share_of_voice", charts.share_of_voice(results))
 st.subheader("Did the score predict it?")
 st.write(report.prediction_text(results))
 _chart("expected_vs_actual", charts.expected_vs_actual(results))

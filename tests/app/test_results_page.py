@@ -1,6 +1,7 @@
 """AppTest of the Results page on the small demo world with its past campaigns loaded."""
 
 import io
+from datetime import date
 
 import openpyxl
 import pytest
@@ -8,6 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from core.campaigns import records
 from core.campaigns.mentions import mention_posts
+from core.campaigns.model import CampaignSpec
+from core.campaigns.terms import parse_terms
 from core.db import warehouse
 from core.results.compute import campaign_results
 from core.workspace.access import LOCAL
@@ -113,3 +116,28 @@ def _member_mentions(con, campaign_id: int) -> list[int]:
     results = campaign_results(con, LOCAL, campaign_id)
     found = mention_posts(con, results.campaign.spec.terms, results.periods.start, results.periods.planned_end)
     return found.filter(found["person_id"].is_in(results.members["person_id"].to_list()))["post_id"].to_list()
+
+
+def test_a_campaign_nobody_mentioned_says_so_instead_of_drawing_empty_charts(ready):
+    con = warehouse.connect(ready)
+    try:
+        campaign_id = records.create_campaign(
+            con,
+            LOCAL,
+            CampaignSpec(
+                name="Quiet launch",
+                brand="Nobodyknowsit",
+                perk="mugs",
+                cost_per_perk=10,
+                perks=5,
+                starts_on=date(2026, 9, 1),
+                ends_on=date(2026, 9, 14),
+                terms=parse_terms("#nobodyknowsitatall"),
+            ),
+        )
+    finally:
+        con.close()
+    at = _results(campaign_id)
+    assert not at.get("vega_lite_chart")  # an empty chart shows only stray axis labels such as '0.000000'
+    captions = [c.value for c in at.caption]
+    assert "No post mentioned the brand in these weeks, so it has no share of voice to draw." in captions
