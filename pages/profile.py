@@ -190,7 +190,10 @@ if scopes:
         .properties(height=alt.Step(28))
     )
     chart, words = st.columns([2, 3])
-    chart.altair_chart(bars, width="stretch")
+    if signals["points"].abs().sum() > 0:
+        chart.altair_chart(bars, width="stretch")
+    else:  # a chart of zeros shows only a stray '0.000000' axis
+        chart.caption("No reaction adds a point here yet, so there is nothing to chart.")
     # The sentences quote the person's top post: escaped, so it shows literally inside the list.
     words.markdown("\n".join(f"- {plain(line)}" for line in p.explanation[scope]))
     top = p.breakdown.top_posts.filter(pl.col("network") == scope)

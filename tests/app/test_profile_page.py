@@ -166,3 +166,17 @@ def test_recent_posts_name_each_reaction_type_as_a_heading(known_world):
         "Likes",
         "Clicks",
     ]
+
+
+def test_a_score_no_reaction_adds_to_says_so_instead_of_charting_zeros(demo_copy):
+    con = warehouse.connect(demo_copy)
+    try:
+        floor = warehouse.scalar(
+            con, "SELECT min(person_id) FROM scores WHERE network = 'all' AND reactions = 0 AND score = 1"
+        )
+    finally:
+        con.close()
+    assert floor is not None, "the demo world has no one at the floor to show"
+    at = _profile(str(floor))
+    assert "No reaction adds a point here yet, so there is nothing to chart." in [c.value for c in at.caption]
+    assert len(_charts(at)) == 1  # the score history only, not a chart of zeros
