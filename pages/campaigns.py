@@ -428,15 +428,30 @@ with list_tab:
         current = set(people.filter(pl.col("person_id").is_in(chosen))["status"])
         offered = [s for s in STATUSES if any(s in TRANSITIONS[c] for c in current)] or list(STATUSES)
         new_status = status_col.selectbox("New status", offered, format_func=STATUSES.get, key="campaign_status")
+        whom = count_of(len(chosen), "person", "people")
         if apply_col.button("Apply to selected", type="primary", disabled=not chosen, width="stretch"):
-            _act(picked, lambda v: members.set_status(cursor, access, picked, chosen, new_status, v))
+            _act(
+                picked,
+                lambda v: members.set_status(cursor, access, picked, chosen, new_status, v),
+                done=f"Marked {whom} as {STATUSES[new_status]}.",
+            )
         lock, unlock, remove = st.columns(3)
         if lock.button("Lock selected", disabled=not chosen, width="stretch", icon=":material/lock:"):
-            _act(picked, lambda v: members.set_locked(cursor, access, picked, chosen, True, v))
+            _act(
+                picked,
+                lambda v: members.set_locked(cursor, access, picked, chosen, True, v),
+                done=f"Locked {whom}: a refill of the suggested list keeps them.",
+            )
         if unlock.button("Unlock selected", disabled=not chosen, width="stretch", icon=":material/lock_open:"):
-            _act(picked, lambda v: members.set_locked(cursor, access, picked, chosen, False, v))
+            _act(
+                picked, lambda v: members.set_locked(cursor, access, picked, chosen, False, v), done=f"Unlocked {whom}."
+            )
         if remove.button("Remove selected", disabled=not chosen, width="stretch", icon=":material/person_remove:"):
-            _act(picked, lambda v: members.remove_members(cursor, access, picked, chosen, v))
+            _act(
+                picked,
+                lambda v: members.remove_members(cursor, access, picked, chosen, v),
+                done=f"Removed {whom} from the list.",
+            )
         if len(chosen) == 1:
             old = people.filter(pl.col("person_id") == chosen[0])["notes"][0]
             with st.form("campaign_notes"):

@@ -165,6 +165,7 @@ def test_change_status_of_selected_people_and_refuse_a_bad_move(ready):
     at.selectbox(key="campaign_status").set_value("posted")
     at.button[[b.label for b in at.button].index("Apply to selected")].click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "Marked 1 person as Posted." in [m.value.replace("\\", "") for m in at.success]  # confirmed, not silent
     assert (
         _read(
             ready,
