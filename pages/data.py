@@ -306,7 +306,6 @@ if submitted and not confirmed:
     st.warning("Tick the box to confirm that all current data may be replaced, then press Rebuild again.")
 elif submitted:
     shared = backend.shared_warehouse()
-
     jobs.start(
         "rebuild",
         access,

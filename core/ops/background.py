@@ -2,8 +2,8 @@
 
 A Streamlit script run stops at its next call into Streamlit once its page is left or its tab closed, so a
 refresh, retrain or erasure run inside the page was rolled back by a look at another page. Here each job runs
-on its own thread of the server; the page starts it and reads its progress, and any later visit shows how it
-ended. One job of a kind runs at a time: asking again while it runs gets the running one.
+on its own thread of the server; the page starts it and reads its progress, and the one who started it is told
+how it ended when they come back. One job of a kind runs at a time: asking again while it runs gets the running one.
 """
 
 from __future__ import annotations
@@ -52,7 +52,6 @@ class BackgroundJobs:
         self._after = after
         self._guard = threading.Lock()
         self._states: dict[str, JobState] = {}
-        self._ended: dict[str, threading.Event] = {}
         self._ids = itertools.count(1)
 
     def start(self, kind: str, owner: str, work: Work, explained: tuple[type[Exception], ...] = ()) -> JobState:
@@ -67,9 +66,8 @@ class BackgroundJobs:
                 return current
             state = JobState(id=next(self._ids), kind=kind, owner=owner, started_at=datetime.now())
             self._states[kind] = state
-            ended = self._ended[kind] = threading.Event()
         thread = threading.Thread(
-            target=self._run, args=(state, work, explained, ended), name=f"sway-{kind}-{state.id}", daemon=True
+            target=self._run, args=(state, work, explained), name=f"sway-{kind}-{state.id}", daemon=True
         )
         thread.start()
         return state
@@ -93,20 +91,12 @@ class BackgroundJobs:
             self._states[kind] = replace(current, shown=True)
             return True
 
-    def wait(self, kind: str, timeout: float) -> JobState | None:
-        """The latest job of `kind` once it has ended (or as it is after `timeout` seconds)."""
-        with self._guard:
-            ended = self._ended.get(kind)
-        if ended is not None:
-            ended.wait(timeout)
-        return self.state(kind)
-
     def _update(self, job_id: int, kind: str, **changes: object) -> None:
         with self._guard:
             if (current := self._states.get(kind)) is not None and current.id == job_id:
                 self._states[kind] = replace(current, **changes)
 
-    def _run(self, state: JobState, work: Work, explained: tuple[type[Exception], ...], ended: threading.Event) -> None:
+    def _run(self, state: JobState, work: Work, explained: tuple[type[Exception], ...]) -> None:
         def progress(fraction: float, message: str) -> None:
             self._update(state.id, state.kind, fraction=min(max(fraction, 0.0), 1.0), message=message)
 
@@ -123,4 +113,3 @@ class BackgroundJobs:
             self._after()
         finally:
             self._update(state.id, state.kind, finished_at=datetime.now(), lines=lines, error=error, fraction=1.0)
-            ended.set()
