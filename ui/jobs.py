@@ -43,8 +43,14 @@ def panel(kind: str, access: Access, *, failure: str) -> JobState | None:
     if job.running:
         _progress(kind, job.id)
         return job
-    if job.owner != access.user or not _jobs().show_end(kind, job.id):
+    ending = f"_sway_job_end_{kind}"
+    if st.session_state.get(ending) != job.id:
+        if job.owner == access.user and _jobs().show_end(kind, job.id):
+            st.session_state[ending] = job.id
+            backend.data_changed()  # a run that overlapped the job's end may have cached what the job replaced
+            st.rerun()  # so this page is drawn once more, on the new data, and shows the end there
         return None
+    del st.session_state[ending]
     if job.error:
         st.error(f"{failure}\n\n{plain(job.error)}", icon=":material/error:")
         st.caption(f"Asked for {_when(job.started_at)}.")

@@ -40,10 +40,17 @@ class SharedWarehouse:
         with self._lock:
             identity = warehouse.file_identity(self.path)[:2]
             if self._con is None or identity != self._identity:
-                self._close_locked()
-                self._con = warehouse.connect(self.path)
-                self._identity = warehouse.file_identity(self.path)[:2]
-            return self._con.cursor()
+                self._open_locked()
+            try:
+                return self._con.cursor()
+            except duckdb.ConnectionException:  # closed under it while a background job swapped the file: reopen
+                self._open_locked()
+                return self._con.cursor()
+
+    def _open_locked(self) -> None:
+        self._close_locked()
+        self._con = warehouse.connect(self.path)
+        self._identity = warehouse.file_identity(self.path)[:2]
 
     def rebuild(
         self,

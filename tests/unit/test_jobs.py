@@ -12,7 +12,7 @@ from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.db.warehouse import REPO_ROOT
 from core.ops import handoff, jobs, lock, pipeline, refresh
-from core.workspace.access import LOCAL
+from core.workspace.access import LOCAL, LOCAL_USER_WORDS
 
 
 def _cli(db: str, *args: str) -> subprocess.CompletedProcess:
@@ -83,6 +83,19 @@ def test_a_second_refresh_is_refused_while_one_runs(demo_copy):
     assert "A refresh started at" in done.stderr and "was not started" in done.stderr
     with lock.exclusive(path, "refresh", "alice@a.example"):  # released again
         pass
+
+
+def test_the_operator_without_sign_in_is_named_in_words_not_as_a_process(demo_copy):
+    path = warehouse.warehouse_path()
+    with (
+        lock.exclusive(path, "topic retrain", LOCAL.user),
+        pytest.raises(lock.Busy) as refused,
+        lock.exclusive(path, "refresh", LOCAL.user),
+    ):
+        pass
+    said = str(refused.value)
+    assert said.startswith("A topic retrain started at ") and f"by {LOCAL_USER_WORDS} is still running" in said
+    assert "process" not in said and "by local" not in said
 
 
 def test_a_process_that_does_not_take_requests_is_named(demo_copy, monkeypatch):

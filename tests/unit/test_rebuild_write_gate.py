@@ -105,3 +105,13 @@ def test_a_rebuild_scores_the_new_world_without_the_erased_and_with_the_settings
                          "scoring settings in use."]  # fmt: skip
     finally:
         shared.close()
+
+
+def test_a_connection_closed_under_the_holder_is_opened_again_for_the_next_reader(demo_copy):
+    shared = SharedWarehouse(demo_copy)
+    try:
+        shared.cursor().close()
+        shared._con.close()  # as a swap on another thread can leave it; readers must not see the closed connection
+        assert warehouse.scalar(shared.cursor(), "SELECT count(*) FROM people") > 0
+    finally:
+        shared.close()

@@ -325,6 +325,14 @@ def small_demo_topics(small_demo_file, tmp_path_factory):
     con.close()
 
 
+def test_the_topic_summary_reads_in_a_marketers_words(small_demo_topics):
+    _, report = small_demo_topics
+    said = report.summary()
+    assert f"{report.people:,} people are influential in at least one topic" in said
+    assert f"({report.attributions:,} person and topic pairs)" in said  # pairs, not 'topics'
+    assert "post-topic rows" not in said and "score run" not in said
+
+
 def test_topic_step_on_the_small_demo_tags_every_post(small_demo_topics):
     con, report = small_demo_topics
     posts = rows(con, "SELECT count(*) FROM posts")[0][0]
