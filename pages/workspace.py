@@ -98,13 +98,14 @@ if not auth.operator(access):
         icon=":material/lock:",
     )
 else:
-    finishing = jobs.panel("finish_erasure", access, failure="The erasure is still not finished.")
+    jobs.panel("finish_erasure", access, failure="The erasure is still not finished.")
     busy = jobs.busy()
-    if not (finishing and finishing.running) and erase.rewrite_pending(cursor):
+    if erase.unfinished(cursor, backend.shared_warehouse().path):
         st.warning(
             "An earlier erasure is not finished: the person is gone from every table, but the warehouse file may "
             "still hold the bytes of their rows, because rewriting it failed (often a full disk: the rewrite needs "
-            "as much free space as the warehouse). Free disk space, then finish it.",
+            "as much free space as the warehouse) or the server stopped during it. Free disk space if it is short, "
+            "then finish it.",
             icon=":material/warning:",
         )
         if st.button("Finish erasing", icon=":material/delete_sweep:", disabled=bool(busy), help=busy):

@@ -3,6 +3,8 @@
 import fcntl
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -113,3 +115,27 @@ def erase_with_failed_rewrite(path: str, mark: str, monkeypatch: pytest.MonkeyPa
             shared.close()
     with open(path, "rb") as file:
         assert mark.encode() in file.read()
+
+
+def kill_while_holding_the_lock(db: str, job: str, user: str) -> None:
+    """A separate process takes the warehouse's job lock for `job` as `user` and is killed (SIGKILL) while holding
+    it, as a server stopped in the middle of a job is."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_THE_LOCK, db, job, user],
+        cwd=warehouse.REPO_ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+
+
+_HOLD_THE_LOCK = """
+import sys, time
+from pathlib import Path
+from core.ops.lock import exclusive
+with exclusive(Path(sys.argv[1]), sys.argv[2], sys.argv[3]):
+    print("held", flush=True)
+    time.sleep(600)
+"""

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import streamlit as st
 
+from core.ops import lock
 from core.ops.background import BackgroundJobs, JobState, Work
 from core.workspace.access import Access
 from ui import backend
@@ -34,15 +35,17 @@ def panel(kind: str, access: Access, *, failure: str) -> JobState | None:
     """Show the job `kind` here: its progress while it runs; once ended, its result or `failure` and the reason.
 
     The end is shown once, to the user who started the job, in the first of their sessions to come by (the one
-    that started it, or a new one if they closed that tab). Returns the job while it runs or when its end was
-    shown in this run (so the page can clear what the job used up).
+    that started it, or a new one if they closed that tab); so is a job of this kind whose process stopped before
+    it ended (core.ops.lock.interrupted). Returns the job while it runs or when its end was shown in this run (so
+    the page can clear what the job used up).
     """
     job = _jobs().state(kind)
-    if job is None:
-        return None
-    if job.running:
+    if job is not None and job.running:
         _progress(kind, job.id)
         return job
+    _interrupted(kind, access)
+    if job is None:
+        return None
     ending = f"_sway_job_end_{kind}"
     if st.session_state.get(ending) != job.id:
         if job.owner == access.user and _jobs().show_end(kind, job.id):
@@ -59,6 +62,26 @@ def panel(kind: str, access: Access, *, failure: str) -> JobState | None:
             st.success(plain(line), icon=":material/check_circle:")
         st.caption(f"Started {_when(job.started_at)}, ended {_when(job.finished_at)}.")
     return job
+
+
+def _interrupted(kind: str, access: Access) -> None:
+    """Tell the user who started a job of `kind` that its process stopped before it ended (once: then forgotten)."""
+    db = backend.shared_warehouse().path
+    stopped = lock.interrupted(db)
+    if stopped is None or _LOCK_JOBS.get(stopped.job) != kind or stopped.user != access.user:
+        return
+    lock.dismiss(db, stopped)
+    st.error(plain(stopped.words(access.user)), icon=":material/error:")
+
+
+# The lock's job names (core.ops.*) to the kind of the page's panel that starts that job.
+_LOCK_JOBS = {
+    "refresh": "refresh",
+    "import": "import",
+    "demo rebuild": "rebuild",
+    "topic retrain": "retrain",
+    "erasure": "erase",
+}
 
 
 def busy() -> str | None:

@@ -23,7 +23,7 @@ from core.db.connections import SharedWarehouse
 from core.db.status import status
 from core.engines import ENGINES
 from core.ingest.errors import InputError
-from core.ops import imports, jobs
+from core.ops import imports, jobs, lock
 from core.ops.rebuild import rebuild_demo
 from core.scoring import runs
 from core.scoring.params import ScoringError, parse_settings
@@ -83,6 +83,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
     with warehouse.connect(path) as con:
         s = status(con, str(path), last_refresh=runs.latest_refresh(con))
     print(f"Warehouse: {s.path}  (schema version {s.schema_version}, origin: {s.origin})")
+    if stopped := lock.interrupted(path):
+        print(f"Note: {stopped.words(LOCAL.user)}")
     for table, count in s.table_counts.items():
         print(f"  {table:<13}{count:>14,}")
     print(f"Activity: {s.first_activity or '-'} .. {s.last_activity or '-'}")

@@ -14,7 +14,7 @@ from core.collect.status import forget_raw_samples
 from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.discover.build import build_discovery, build_info
-from core.ops.lock import exclusive
+from core.ops.lock import exclusive, is_free
 from core.privacy import erase_person, ledger_path, write_ledger
 from core.progress import Progress, silent
 from core.vocabulary import LIVE_NETWORKS
@@ -24,8 +24,9 @@ from core.workspace.authorize import authorize_operator
 REINDEXING = "Updating Discover's word index for the posts and bios that mentioned them"
 SCRUBBING = "Removing their events from the live collectors' lake"
 REWRITING = "Rewriting the warehouse so nothing of them remains"
-# warehouse_meta key set while the file may still hold erased rows' bytes: from just before a rewrite until it is
-# done, so a rewrite that failed (a full disk) or was killed is known, said, and finished later.
+# warehouse_meta key set while the file may still hold erased rows' bytes: in the erasure's own transaction until
+# the rewrite is done, so an erasure stopped anywhere after it committed (a full disk, a killed server) is known,
+# said, and finished later.
 REWRITE_PENDING = "erasure_rewrite_pending"
 
 
@@ -44,7 +45,9 @@ def erase(shared: SharedWarehouse, access: Access, *, person_id: int, progress: 
     with exclusive(shared.path, "erasure", access.user):
         progress(0.0, "Erasing")
         con = shared.cursor()
-        report = erase_person(con, access, int(person_id))
+        with warehouse.transaction(con):
+            report = erase_person(con, access, int(person_id))
+            warehouse.set_meta(con, {REWRITE_PENDING: "1"})
         lines = [report.summary(), *_copy_erasure_list(con, shared.path)]
         if report.blanked:
             progress(0.05, REINDEXING)
@@ -78,27 +81,35 @@ def rewrite_pending(con: duckdb.DuckDBPyConnection) -> bool:
     return REWRITE_PENDING in warehouse.get_meta(con)
 
 
+def unfinished(con: duckdb.DuckDBPyConnection, db: Path) -> bool:
+    """True when an earlier erasure stopped before its rewrite was done and no job is at work on the warehouse (an
+    erasure under way holds the pending mark until its own rewrite is done)."""
+    return rewrite_pending(con) and is_free(db)
+
+
 def finish(shared: SharedWarehouse, access: Access, *, progress: Progress = silent) -> list[str]:
-    """Redo an erasure's rewrite that failed or was interrupted (instance operators only); the result's lines."""
+    """Finish an erasure stopped after it committed (instance operators only): Discover's word index taken in again,
+    as the erasure may have stopped before it was, then the rewrite; the result's lines."""
     with exclusive(shared.path, "erasure", access.user):
         con = shared.cursor()
         with warehouse.transaction(con):
             authorize_operator(con, access, "finishing an erasure")
         if not rewrite_pending(con):
             return ["Nothing to finish: every erasure's rewrite of the warehouse file is done."]
-        progress(0.0, REWRITING)
-        lines = _rewrite(shared)
-    progress(1.0, "Done" if not lines else "Not finished: see the result")
-    return lines or ["Finished: the warehouse file was rewritten, and nothing of the erased people remains in it."]
+        progress(0.0, REINDEXING)
+        reindexed = _reindex(con)
+        progress(0.2, REWRITING)
+        failed = _rewrite(shared)
+    progress(1.0, "Not finished: see the result" if failed else "Done")
+    if failed:
+        return [*reindexed, *failed]
+    return ["Finished: the warehouse file was rewritten, and nothing of the erased people remains in it.", *reindexed]
 
 
 def _rewrite(shared: SharedWarehouse) -> list[str]:
     """Copy the warehouse into a new file that replaces it (DuckDB keeps deleted rows' bytes in its file); what
-    could not be done, for the result. The pending mark is set first and cleared last, so a failed or killed
-    rewrite is redone by finish()."""
-    con = shared.cursor()
-    with warehouse.transaction(con):
-        warehouse.set_meta(con, {REWRITE_PENDING: "1"})
+    could not be done, for the result. The pending mark, set with the erasure, is cleared only once the rewrite is
+    done, so a failed or killed rewrite is redone by finish()."""
     try:
         shared.rewrite(copy_tables)
     except (OSError, duckdb.Error) as exc:

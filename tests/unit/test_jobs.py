@@ -13,6 +13,7 @@ from core.db.connections import SharedWarehouse
 from core.db.warehouse import REPO_ROOT
 from core.ops import handoff, jobs, lock, pipeline, refresh
 from core.workspace.access import LOCAL, LOCAL_USER_WORDS
+from tests.conftest import kill_while_holding_the_lock
 
 
 def _cli(db: str, *args: str) -> subprocess.CompletedProcess:
@@ -155,3 +156,51 @@ def test_the_worker_tells_the_app_after_each_job_so_its_cached_results_go(tmp_pa
         worker.join()
         shared.close()
     assert len(told) == 2  # a failed job may have changed something before it failed: told as well
+
+
+def test_a_job_whose_process_was_killed_is_known_with_its_starter_and_what_to_do(demo_copy):
+    path = warehouse.warehouse_path()
+    assert lock.interrupted(path) is None
+
+    kill_while_holding_the_lock(demo_copy, "refresh", "alice@a.example")
+
+    stopped = lock.interrupted(path)
+    assert (stopped.job, stopped.user) == ("refresh", "alice@a.example")
+    said = stopped.words("alice@a.example")
+    assert said.startswith(f"The refresh you started at {stopped.started:%H:%M} did not finish")
+    assert "None of its changes were kept" in said and "Start it again" in said
+    assert "by alice@a.example" not in said and "alice@a.example started" in stopped.words("bob@a.example")
+    with lock.exclusive(path, "import", "bob@a.example"):
+        assert lock.interrupted(path) is None  # a job holds the lock: nothing was cut off now
+    assert lock.interrupted(path) is None  # that import ended: its end empties the record it replaced
+
+
+def test_a_job_that_ended_or_failed_leaves_nothing_to_report(demo_copy):
+    path = warehouse.warehouse_path()
+    with lock.exclusive(path, "refresh", "alice@a.example"):
+        pass
+    assert lock.interrupted(path) is None
+    with pytest.raises(RuntimeError), lock.exclusive(path, "refresh", "alice@a.example"):
+        raise RuntimeError("bad data")
+    assert lock.interrupted(path) is None
+
+
+def test_an_interrupted_job_is_forgotten_once_dismissed_but_not_a_newer_one(demo_copy):
+    path = warehouse.warehouse_path()
+    kill_while_holding_the_lock(demo_copy, "erasure", LOCAL.user)
+    first = lock.interrupted(path)
+    assert "If the Workspace page offers 'Finish erasing'" in first.words(LOCAL.user)
+    kill_while_holding_the_lock(demo_copy, "topic retrain", LOCAL.user)
+
+    lock.dismiss(path, first)  # told about an older record: the newer one stays
+
+    assert lock.interrupted(path).job == "topic retrain"
+    lock.dismiss(path, lock.interrupted(path))
+    assert lock.interrupted(path) is None
+
+
+def test_cli_status_says_a_job_did_not_finish(demo_copy):
+    kill_while_holding_the_lock(demo_copy, "import", LOCAL.user)
+    done = _cli(demo_copy, "status")
+    assert done.returncode == 0, done.stderr
+    assert "Note: The import you started at" in done.stdout and "did not finish" in done.stdout

@@ -17,7 +17,7 @@ from core.discover.build import build_discovery
 from core.discover.filters import Filters
 from core.discover.search import search
 from core.ingest import import_files
-from core.ops import erase, refresh
+from core.ops import erase, lock, refresh
 from core.topics.corrections import correct_post
 from core.vocabulary import LIVE_NETWORKS
 from core.workspace import audit, membership, operators
@@ -606,6 +606,48 @@ def test_an_erasure_whose_discover_update_fails_still_rewrites_the_file_and_says
         assert _files_holding(path, f"Partner of @{handle}.") == []  # the bios were blanked and the file rewritten
     finally:
         shared.close()
+
+
+def test_an_erasure_stopped_after_it_committed_is_known_and_finishing_it_leaves_no_byte_of_them(world, monkeypatch):
+    con, path = world
+    person = _busiest_person(con)
+    handle, _, account = _mention_them(con, person)
+    author = warehouse.scalar(con, "SELECT person_id FROM accounts WHERE account_id = ?", [account])
+    con.close()
+    real = erase.build_discovery
+
+    def server_stops(*args, **kwargs):  # the process ends here: no except clause and no later step runs
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(erase, "build_discovery", server_stops)
+    shared = SharedWarehouse(path)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            erase.erase(shared, LOCAL, person_id=person)
+        con = shared.cursor()
+        assert warehouse.scalar(con, "SELECT count(*) FROM people WHERE person_id = ?", [person]) == 0  # committed
+        assert erase.unfinished(con, path)
+        monkeypatch.setattr(erase, "build_discovery", real)  # the server is back
+
+        lines = erase.finish(shared, LOCAL)
+
+        assert lines[0].startswith("Finished")
+        assert not erase.unfinished(shared.cursor(), path)
+        assert not warehouse.scalar(
+            shared.cursor(), "SELECT contains(search_text, ?) FROM discovery WHERE person_id = ?", [handle, author]
+        )
+        shared.close()
+        assert _files_holding(path, f"Partner of @{handle}.") == []
+    finally:
+        shared.close()
+
+
+def test_an_erasure_under_way_is_not_called_unfinished(world):
+    con, path = world
+    warehouse.set_meta(con, {erase.REWRITE_PENDING: "1"})
+    with lock.exclusive(path, "erasure", LOCAL.user):
+        assert not erase.unfinished(con, path)
+    assert erase.unfinished(con, path)
 
 
 def test_discover_s_search_text_is_blanked_only_where_the_bio_s_own_network_names_them(world):
