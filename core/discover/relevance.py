@@ -13,6 +13,7 @@ import numpy as np
 import polars as pl
 
 from core.discover.words import RANKING, Ranking
+from core.scoring.reactions import dense_index
 
 MATCHES = {"person_id": pl.Int64, "relevance": pl.Float64, "post_id": pl.Int64}  # what rank returns
 
@@ -40,20 +41,23 @@ def rank(
     k1, b = ranking.k1, ranking.b
     value = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg_length))
 
-    people, person_of = np.unique(hits["person_id"].to_numpy(), return_inverse=True)
-    found = np.zeros((len(people), words), dtype=bool)
-    found[person_of, word] = True
-    every = found.all(axis=1)
-    # Only the documents of people with every word are ranked: for several words, usually far fewer rows.
-    kept = every[person_of]
-    person_of, word, value, post_ids = person_of[kept], word[kept], value[kept], hits["post_id"].filter(pl.Series(kept))
-    own_text = post_ids.is_null().to_numpy()
-    if words == 1:  # each row is a document of its own
+    person_of, people = dense_index(hits["person_id"].to_numpy())
+    post_ids = hits["post_id"]
+    if words == 1:  # everyone found has every word, and each row is a document of its own
+        every = np.ones(len(people), dtype=bool)
+        own_text = post_ids.is_null().to_numpy()
         owner, post, is_post, relevance = person_of, post_ids.fill_null(0).to_numpy(), ~own_text, value
     else:
-        posts, post_of = np.unique(post_ids.fill_null(0).to_numpy(), return_inverse=True)
+        found = np.zeros((len(people), words), dtype=bool)
+        found[person_of, word] = True
+        every = found.all(axis=1)
+        # Only the documents of people with every word are ranked: usually far fewer rows.
+        kept = every[person_of]
+        person_of, word, value, post_ids = person_of[kept], word[kept], value[kept], post_ids.filter(pl.Series(kept))
+        own_text = post_ids.is_null().to_numpy()
+        post_of, posts = dense_index(post_ids.fill_null(0).to_numpy())
         slots = len(posts) + 1  # a person's documents: their posts, and their own text in the last slot
-        keys, document_of = np.unique(person_of * slots + np.where(own_text, len(posts), post_of), return_inverse=True)
+        document_of, keys = dense_index(person_of.astype(np.int64) * slots + np.where(own_text, len(posts), post_of))
         # Summed in word order, not in the order the rows came: documents alike get exactly the same relevance, so
         # the newest of them wins every time and the order of a page never changes between two reads.
         by_word = np.argsort(word, kind="stable")

@@ -52,6 +52,15 @@ def test_sparse_ids_get_dense_positions_in_id_order():
     assert dense_index(np.zeros(0, dtype=np.int64))[0].size == 0
 
 
+def test_dense_ids_get_the_same_positions_through_the_lookup_array():
+    rng = np.random.default_rng(6)
+    ids = rng.integers(0, 3_000, 2_000)  # dense enough for the lookup-array path
+    position, distinct = dense_index(ids)
+    assert distinct.tolist() == sorted(set(ids.tolist()))
+    assert (distinct[position] == ids).all()
+    assert position.max() == len(distinct) - 1
+
+
 def test_stable_order_keeps_equal_values_in_their_original_order():
     # Top posts rank equal values by this order (the newer post first), so ties must not move between refreshes.
     values = np.random.default_rng(8).integers(0, 20, 5_000).astype(np.float64) / 4
