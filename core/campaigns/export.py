@@ -41,13 +41,23 @@ _LABELS = {
     "responded_at": "Responded",
     "shipped_at": "Perk shipped",
     "posted_at": "Posted",
+    "no_post_at": "Marked as not posting",
     "post_url": "Post",
     "person_id": "Sway person id",
 }
 
 
 def outreach_rows(members: pl.DataFrame) -> pl.DataFrame:
-    """The list with readable headers and statuses, ready for a spreadsheet."""
+    """The list with readable headers and statuses, ready for a spreadsheet.
+
+    A member marked as not posting has the date of that mark in posted_at (model.STATUS_DATES): it goes in a
+    column of its own, so 'Posted' holds only dates of posts.
+    """
+    if "posted_at" in members.columns:
+        didnt = pl.col("status") == "no_post"
+        members = members.with_columns(
+            posted_at=pl.when(~didnt).then(pl.col("posted_at")), no_post_at=pl.when(didnt).then(pl.col("posted_at"))
+        )
     return members.with_columns(
         pl.col("status").replace_strict(STATUSES, default=pl.col("status")),
         *(pl.col(c).round(2) for c in ("expected_mentions", "expected_low", "expected_high") if c in members.columns),

@@ -48,7 +48,8 @@ def _flat(frame: pl.DataFrame, *, remove: str | None = None) -> pl.DataFrame:
 def export_csv(frame: pl.DataFrame) -> bytes:
     """The rows as UTF-8 CSV (with a byte-order mark, so spreadsheets detect the encoding)."""
     percent = [rate_texts(pl.col(c)) for c in _PERCENT_COLUMNS if c in frame.columns]
-    return b"\xef\xbb\xbf" + _flat(frame.with_columns(percent)).write_csv().encode("utf-8")
+    flat = _flat(frame.with_columns(percent))
+    return b"\xef\xbb\xbf" + flat.write_csv(datetime_format="%Y-%m-%d %H:%M").encode("utf-8")
 
 
 def export_xlsx(frame: pl.DataFrame, *, sheet: str = "Sway") -> bytes:

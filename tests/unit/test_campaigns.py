@@ -1,6 +1,8 @@
 """Campaigns: settings checks, the suggested list filling the budget, statuses, concurrency, workspaces, exports."""
 
+import csv
 import io
+import re
 from datetime import date
 
 import openpyxl
@@ -259,9 +261,9 @@ def test_list_exports_neutralise_formulas(con):
     person = _listed(con, campaign_id)["person_id"][0]
     members.set_notes(con, ALICE, campaign_id, person, '=HYPERLINK("http://evil.example","x")', version)
     listed = _listed(con, campaign_id)
-    csv = export.list_csv(listed).decode("utf-8-sig")
-    assert csv.splitlines()[0].startswith("Name,Handles,Status,Locked,Score")
-    assert "'=HYPERLINK" in csv and "\n=HYPERLINK" not in csv and ",=HYPERLINK" not in csv
+    text = export.list_csv(listed).decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Name,Handles,Status,Locked,Score")
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
     sheet = openpyxl.load_workbook(io.BytesIO(export.list_xlsx(listed))).active
     table = list(sheet.values)
     assert table[0][:3] == ("Name", "Handles", "Status") and len(table) == 6
@@ -269,6 +271,22 @@ def test_list_exports_neutralise_formulas(con):
     assert '\'=HYPERLINK("http://evil.example","x")' in notes
     assert {row[2] for row in table[1:]} == {"Suggested"}
     assert {row[3] for row in table[1:]} == {"No"}  # Locked, in words as in Discover's exports
+
+
+def test_list_export_dates_a_post_only_for_who_posted(con):
+    campaign_id, version = _suggested(con)
+    posted, didnt = _listed(con, campaign_id)["person_id"][:2]
+    for status in ("invited", "accepted", "perk_shipped"):
+        version = members.set_status(con, ALICE, campaign_id, [posted, didnt], status, version)
+    version = members.set_status(con, ALICE, campaign_id, [posted], "posted", version)
+    members.set_status(con, ALICE, campaign_id, [didnt], "no_post", version)
+
+    table = list(csv.DictReader(io.StringIO(export.list_csv(_listed(con, campaign_id)).decode("utf-8-sig"))))
+
+    by_status = {row["Status"]: row for row in table}
+    assert by_status["Didn't post"]["Posted"] == "" and by_status["Didn't post"]["Marked as not posting"]
+    assert by_status["Posted"]["Posted"] and by_status["Posted"]["Marked as not posting"] == ""
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", by_status["Posted"]["Posted"])  # to the minute, for people
 
 
 def test_download_file_names_say_which_campaign_in_plain_ascii():
