@@ -13,7 +13,14 @@ import streamlit as st
 
 from core import discover
 from core.campaigns import dates, export, members, records, suggest
-from core.campaigns.model import STATUSES, TRANSITIONS, CampaignError, CampaignNotFound, CampaignSpec, stage
+from core.campaigns.model import (
+    STATUSES,
+    CampaignError,
+    CampaignNotFound,
+    CampaignSpec,
+    offered_statuses,
+    stage,
+)
 from core.campaigns.money import CURRENCIES, money
 from core.campaigns.terms import parse_terms, terms_text
 from core.discover.columns import NETWORK_LABELS
@@ -426,7 +433,7 @@ with list_tab:
         st.caption(f"The buttons below act on {selection.whom(ticked)}." if ticked else "Tick rows to act on them.")
         status_col, apply_col = st.columns([3, 1], vertical_alignment="bottom")
         current = set(people.filter(pl.col("person_id").is_in(chosen))["status"])
-        offered = [s for s in STATUSES if any(s in TRANSITIONS[c] for c in current)] or list(STATUSES)
+        offered = offered_statuses(current)
         new_status = status_col.selectbox("New status", offered, format_func=STATUSES.get, key="campaign_status")
         whom = count_of(len(chosen), "person", "people")
         if apply_col.button("Apply to selected", type="primary", disabled=not chosen, width="stretch"):

@@ -430,13 +430,29 @@ def set_cost(
     cost: float | None,
     expected_version: int,
 ) -> int:
-    """Give members their own fee or perk value (None: back to the campaign's cost per perk)."""
+    """Give members their own fee or perk value (None: back to the campaign's cost per perk); only those whose cost
+    this changes are updated and get a history row, and a change of nobody's is refused as such."""
     if cost is not None and not cost > 0:
         raise CampaignError("A member's cost must be more than 0 (or clear it to use the campaign's cost per perk).")
     ids = _ids(person_ids)
     with editing(con, access, campaign_id, expected_version, "setting what members cost") as version:
         _require_on_list(_on_list(con, campaign_id, ids), ids)
-        _log(con, access, campaign_id, ids, "cost", "cost::VARCHAR", None if cost is None else f"{cost:g}")
+        changing = [
+            person
+            for (person,) in rows(
+                con,
+                f"SELECT person_id FROM campaign_members WHERE {_SELECTED} AND cost IS DISTINCT FROM ?",  # noqa: S608
+                [campaign_id, ids, cost],
+            )
+        ]
+        if not changing:
+            one = len(ids) == 1
+            who = "the selected person" if one else f"all {len(ids):,} selected people"
+            has = (f"cost{'s' if one else ''} {cost:g}" if cost is not None
+                   else f"use{'s' if one else ''} the campaign's cost per perk")  # fmt: skip
+            raise CampaignError(f"Nothing changed: {who} already {has}.")
+        ids = changing
+        _log(con, access, campaign_id, ids, "cost", "format('{:g}', cost)", None if cost is None else f"{cost:g}")
         con.execute(
             f"UPDATE campaign_members SET cost = ?, updated_at = ? WHERE {_SELECTED}",  # noqa: S608
             [cost, datetime.now(), campaign_id, ids],

@@ -62,6 +62,16 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     status: (*ahead, *((BACK[status],) if status in BACK and BACK[status] not in ahead else ()))
     for status, ahead in FORWARD.items()
 }
+
+
+def offered_statuses(current: set[str]) -> list[str]:
+    """The statuses people of the `current` statuses can move to, the moves forward first and a step back last,
+    so that the choice a page preselects never undoes the change just made; every status when none is current."""
+    forward = {s for c in current for s in FORWARD[c]}
+    back = {BACK[c] for c in current if c in BACK} - forward
+    return [s for s in STATUSES if s in forward] + [s for s in STATUSES if s in back] or list(STATUSES)
+
+
 # The timestamp column a status sets when a member reaches it (and clears when they step back from it).
 STATUS_DATES = {
     "invited": "invited_at",

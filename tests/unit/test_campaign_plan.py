@@ -13,7 +13,7 @@ import pytest
 
 from core.campaigns import members, records, suggest
 from core.campaigns.dates import date_warnings, default_dates
-from core.campaigns.model import CampaignSpec, InvalidTransition
+from core.campaigns.model import CampaignError, CampaignSpec, InvalidTransition
 from core.campaigns.money import money, money_card
 from core.campaigns.reach import unique_reach
 from core.campaigns.terms import parse_terms
@@ -231,6 +231,22 @@ def test_a_members_own_cost_counts_in_the_results_and_the_budget(con):
     assert after.totals["cost"] == pytest.approx(before.totals["cost"] - default + 1000.0)
     with pytest.raises(Exception, match="more than 0"):
         campaign_ops.set_member_cost(con, LOCAL, campaign_id, [person], -5.0, version + 1)
+
+
+def test_setting_a_cost_changes_and_logs_only_those_it_changes(con):
+    campaign_id = _busiest(con)
+    first, second = members.members(con, LOCAL, campaign_id)["person_id"][:2]
+    version = records.get_campaign(con, LOCAL, campaign_id).version
+    version = campaign_ops.set_member_cost(con, LOCAL, campaign_id, [first], 150.0, version)
+    version = campaign_ops.set_member_cost(con, LOCAL, campaign_id, [first, second], 150.0, version)
+    with pytest.raises(CampaignError, match="Nothing changed: the selected person already costs 150"):
+        campaign_ops.set_member_cost(con, LOCAL, campaign_id, [first], 150.0, version)
+
+    costs = members.history(con, LOCAL, campaign_id).filter(pl.col("field") == "cost")
+    assert sorted(costs.select("person_id", "old_value", "new_value").rows()) == sorted(
+        [(first, None, "150"), (second, None, "150")]  # the second setting logged only the second person
+    )
+    assert records.get_campaign(con, LOCAL, campaign_id).version == version  # the refused one saved nothing
 
 
 def test_the_budget_fill_uses_each_kept_persons_cost(con):

@@ -16,6 +16,7 @@ from core.campaigns.model import (
     CampaignSpec,
     InvalidTransition,
     StaleCampaign,
+    offered_statuses,
     stage,
 )
 from core.campaigns.terms import parse_terms
@@ -287,6 +288,15 @@ def test_list_export_dates_a_post_only_for_who_posted(con):
     assert by_status["Didn't post"]["Posted"] == "" and by_status["Didn't post"]["Marked as not posting"]
     assert by_status["Posted"]["Posted"] and by_status["Posted"]["Marked as not posting"] == ""
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", by_status["Posted"]["Posted"])  # to the minute, for people
+
+
+def test_the_status_offered_first_moves_people_on_never_back():
+    assert offered_statuses({"invited"}) == ["accepted", "declined", "suggested"]
+    assert offered_statuses({"perk_shipped"}) == ["posted", "no_post", "accepted"]
+    assert offered_statuses({"posted"}) == ["perk_shipped"]  # only a step back is left
+    assert offered_statuses({"suggested", "invited"})[0] == "invited"
+    assert offered_statuses(set()) == ["suggested", "invited", "accepted", "declined", "perk_shipped", "posted",
+                                       "no_post"]  # fmt: skip
 
 
 def test_download_file_names_say_which_campaign_in_plain_ascii():
