@@ -523,7 +523,11 @@ with settings_tab:
         with st.form(f"campaign_edit_{picked}_{campaign.version}"):
             changed = _spec_form(f"edit_{picked}_{campaign.version}_", spec, topics)
         if changed is not None:
-            _act(picked, lambda v: records.update_campaign(cursor, access, picked, changed, v), done="Settings saved.")
+            _act(
+                picked,
+                lambda v: campaign_ops.save_settings(cursor, access, picked, changed, v),
+                done="Settings saved; the expected mentions of the people on the list are worked out for them.",
+            )
         if access.allows("admin"):
             st.divider()
             code_col, save_col = st.columns([3, 1], vertical_alignment="bottom")

@@ -354,6 +354,23 @@ def set_status(
     return version
 
 
+def set_estimates(
+    con: duckdb.DuckDBPyConnection, campaign_id: int, expected: dict[int, tuple[float, float, float]]
+) -> None:
+    """Give listed people new expected mentions (person_id -> mean, low, high) inside the caller's transaction,
+    after the campaign's settings they depend on changed; what people did on the list is untouched."""
+    if not expected:
+        return
+    ids, estimates = list(expected), list(expected.values())
+    con.execute(
+        "UPDATE campaign_members SET expected_mentions = n.expected, expected_low = n.low, expected_high = n.high "
+        "FROM (SELECT unnest(?::BIGINT[]) AS person_id, unnest(?::DOUBLE[]) AS expected, unnest(?::DOUBLE[]) AS low, "
+        "unnest(?::DOUBLE[]) AS high) n "
+        "WHERE campaign_members.campaign_id = ? AND campaign_members.person_id = n.person_id",
+        [ids, *(list(column) for column in zip(*estimates, strict=True)), campaign_id],
+    )
+
+
 _ESTIMATE_COLUMNS = ("person_id", "suggested_rank", "expected_mentions", "expected_low", "expected_high")
 
 

@@ -69,6 +69,19 @@ def _add(
     return members.add_members(con, access, campaign_id, people, expected_version, expected=expected)
 
 
+def save_settings(
+    con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int, spec: CampaignSpec, expected_version: int
+) -> int:
+    """Save a campaign's settings and work out again what each person on its list is expected to bring, whose
+    estimate depends on the dates, terms and lift just saved, in one transaction (editors only); the new version."""
+    with transaction(con):
+        version = records.update_campaign(con, access, campaign_id, spec, expected_version)
+        listed = members.members(con, access, campaign_id)["person_id"].to_list()
+        if listed:
+            members.set_estimates(con, campaign_id, suggest.expected_for(con, access, campaign_id, listed))
+    return version
+
+
 def refresh_suggestions(
     con: duckdb.DuckDBPyConnection,
     access: Access,

@@ -249,6 +249,25 @@ def test_setting_a_cost_changes_and_logs_only_those_it_changes(con):
     assert records.get_campaign(con, LOCAL, campaign_id).version == version  # the refused one saved nothing
 
 
+def test_saving_longer_dates_works_the_listed_peoples_expected_mentions_out_again(con):
+    spec = _voltwise("Stretched", date(2026, 9, 1), date(2026, 9, 7), perks=5)
+    created = campaign_ops.create_campaign(con, EDITOR, spec)
+    before = members.members(con, EDITOR, created.campaign_id)
+    invited = before["person_id"][0]
+    version = members.set_status(con, EDITOR, created.campaign_id, [invited], "invited", created.suggestions.version)
+
+    campaign_ops.save_settings(
+        con, EDITOR, created.campaign_id, replace(spec, ends_on=date(2026, 9, 28)), version
+    )  # a week becomes four
+
+    after = members.members(con, EDITOR, created.campaign_id)
+    assert after["person_id"].sort().to_list() == before["person_id"].sort().to_list()  # the same people
+    assert after.filter(pl.col("person_id") == invited)["status"][0] == "invited"  # what was done stays
+    # A person's expected mentions are a rate times the days of campaign and follow-up: 7 + 14 became 28 + 14.
+    assert after["expected_mentions"].sum() == pytest.approx(2 * before["expected_mentions"].sum())
+    assert (after["expected_high"] >= after["expected_mentions"]).all()
+
+
 def test_the_budget_fill_uses_each_kept_persons_cost(con):
     spec = _voltwise("Budgeted", date(2026, 9, 1), date(2026, 9, 14), budget=100)
     created = campaign_ops.create_campaign(con, EDITOR, spec)
