@@ -2,7 +2,14 @@
 
 from core.discover.build import BuildInfo, build_discovery, build_info, current_build, ensure_built, is_stale
 from core.discover.export import export_csv, export_xlsx, readable
-from core.discover.filters import PAGE_SIZES, SORT_KEYS, Filters, filters_from_params, filters_to_params
+from core.discover.filters import (
+    PAGE_SIZES,
+    SORT_KEYS,
+    Filters,
+    filters_from_params,
+    filters_to_params,
+    nothing_found,
+)
 from core.discover.search import Facets, facets, pages, people_rows, result_rows, search
 
 __all__ = [
@@ -21,6 +28,7 @@ __all__ = [
     "filters_from_params",
     "filters_to_params",
     "is_stale",
+    "nothing_found",
     "pages",
     "people_rows",
     "readable",

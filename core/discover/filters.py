@@ -72,6 +72,30 @@ class Filters:
         return replace(self, page=page)
 
 
+def nothing_found(filters: Filters) -> str:
+    """Why a search found nobody and what to try, in words: a range whose 'from' is above its 'to', words nobody
+    has, or filters that together leave no one."""
+    reversed_ranges = [
+        f"{label} 'from' ({low:,}{unit}) is above 'to' ({high:,}{unit}): swap them."
+        for label, low, high, unit in (
+            ("Audience", filters.audience_min, filters.audience_max, ""),
+            ("Engagement", filters.engagement_min, filters.engagement_max, "%"),
+        )
+        if low is not None and high is not None and low > high
+    ]
+    if reversed_ranges:
+        return " ".join(reversed_ranges)
+    if filters.text.strip():
+        return (
+            f"Nobody has every word of '{filters.text.strip()}' in their name, handles, bio or posts of the last 90 "
+            "days (among the people the other filters leave). Try fewer or other words, or loosen the filters."
+        )
+    return (
+        "Nobody matches all these filters together. Loosen one of them: the score range, topics, audience, "
+        "engagement, authenticity, location or languages."
+    )
+
+
 # Query-parameter names: short, stable, and only written when they differ from the default.
 _RANGES = {"score": ("score_min", "score_max"), "aud": ("audience_min", "audience_max"),
            "eng": ("engagement_min", "engagement_max")}  # fmt: skip

@@ -94,6 +94,21 @@ def test_a_broken_link_falls_back_to_defaults(known_world):
     assert at.selectbox(key="discover_sort").value == "relevance"  # the default: best match, else score
 
 
+def test_a_search_that_finds_nobody_says_why_and_what_to_try(known_world):
+    def said(at: AppTest) -> list[str]:
+        return [i.value.replace("\\", "") for i in at.info]
+
+    at = _discover({"q": "xqzzvbnmwq"})
+    assert _count(at) == "### 0 people"
+    assert any("Nobody has every word of 'xqzzvbnmwq'" in i and "Try fewer or other words" in i for i in said(at))
+    at = _discover()
+    at.number_input(key="discover_aud_min").set_value(50_000)
+    at.number_input(key="discover_aud_max").set_value(1_000)
+    assert _count(_changed(at)) == "### 0 people"
+    assert any("Audience 'from' (50,000) is above 'to' (1,000): swap them." in i for i in said(at))
+    assert not any("Nobody" in i for i in said(_discover()))  # a search that finds people says nothing of it
+
+
 def test_a_person_found_by_their_bio_says_so_instead_of_an_empty_post(known_world):
     table = _discover({"q": "coffee"}).dataframe[0].value  # only in Mira's bio
     assert table["person_id"].tolist() == [MIRA]
