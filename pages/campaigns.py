@@ -70,7 +70,7 @@ def _spec_form(
     cost_col, budget_col, perks_col = st.columns(3)
     cost = cost_col.number_input(
         f"Cost per perk ({currency})",
-        min_value=0.0,
+        min_value=0.01,  # as the campaign's own check: a perk costs something (a member's own cost too)
         value=start.cost_per_perk if start else 50.0,
         step=5.0,
         key=f"{prefix}cost",

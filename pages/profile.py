@@ -8,7 +8,7 @@ import streamlit as st
 from core import profile as profiles
 from core.discover.columns import NETWORK_LABELS
 from core.discover.followers import network_followers
-from core.numbers import UNKNOWN, compact_count, rate_card, rate_text
+from core.numbers import UNKNOWN, compact_count, count_of, rate_card, rate_text
 from core.vocabulary import topic_label
 from ui import auth, backend, params, shell
 from ui.text import network_names, plain, plain_cells, web_links
@@ -225,7 +225,10 @@ if not p.topics.height:
 for topic in p.topics.iter_rows(named=True):
     with st.container(border=True):
         name, influence, action = st.columns([3, 1, 2], vertical_alignment="center")
-        name.markdown(f"**{topic_label(topic['topic'])}** · {topic['posts']:,} posts, {topic['reactions']:,} reactions")
+        name.markdown(
+            f"**{topic_label(topic['topic'])}** · {count_of(topic['posts'], 'post')}, "
+            f"{count_of(topic['reactions'], 'reaction')}"
+        )
         influence.markdown(f"Influence **{topic['influence']}**")
         can_correct = auth.access().allows("editor")
         if action.button(

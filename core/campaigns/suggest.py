@@ -94,6 +94,7 @@ class SuggestReport:
     kept: int  # people using a perk who stay whatever the refresh picks: kept, added by hand or contacted
     expected_total: float
     suggesting: int = 0  # people the list now suggests (the Suggested tile): the picks plus those kept or added
+    declined: int = 0  # people who declined: they stay on the list, using no perk
 
     def refreshed(self) -> str:
         """The list after a refresh, in the numbers the campaign's tiles show."""
@@ -102,7 +103,9 @@ class SuggestReport:
         further = (
             f"; {count_of(contacted, 'person', 'people')} invited or further along stay{'s' if contacted == 1 else ''}"
         )
-        return f"The list now has {picked}{further if contacted else ''}"
+        stays = "stays" if self.declined == 1 else "stay"
+        said_no = f"; {count_of(self.declined, 'person', 'people')} who declined {stays}"
+        return f"The list now has {picked}{further if contacted else ''}{said_no if self.declined else ''}"
 
 
 def _start(day: date) -> datetime:
@@ -296,7 +299,9 @@ def suggest_list(
         chosen = ranked.filter(eligible).head(slots)
         members.replace_suggestions(con, access, campaign_id, state.replaceable, chosen)
         # The list as its plan (core.results.plan) counts it: the stored estimates of everyone who uses a perk.
-        planned = members.members(con, access, campaign_id).filter(~pl.col("status").is_in(members.NO_PERK))
+        listed = members.members(con, access, campaign_id)
+        planned = listed.filter(~pl.col("status").is_in(members.NO_PERK))
+        declined = listed.filter(pl.col("status") == "declined").height
         expected_total = float(planned["expected_mentions"].sum())
         suggesting = planned.filter(pl.col("status") == "suggested").height
         audit.record(
@@ -306,4 +311,4 @@ def suggest_list(
             {"campaign_id": campaign_id, "suggested": chosen.height, "kept": state.kept},
         )
     progress(1.0, "List ready")
-    return SuggestReport(version, chosen.height, state.kept, expected_total, suggesting)
+    return SuggestReport(version, chosen.height, state.kept, expected_total, suggesting, declined)

@@ -108,6 +108,6 @@ def sentences(b: Breakdown, network: str = "all") -> list[str]:
         where = NETWORK_LABELS.get(p["post_network"], p["post_network"])
         told.append(
             f"The post that drove the most, on {where} ({p['posted_at']:%d %b}): "
-            f"“{_short(p['text'])}” — {p['reactions']:,} reactions, +{p['points']:.1f} points."
+            f"“{_short(p['text'])}” — {count_of(p['reactions'], 'reaction')}, +{p['points']:.1f} points."
         )
     return told

@@ -328,6 +328,9 @@ def test_the_refill_message_counts_the_suggested_people_as_the_tile_does(con):
     suggesting = int((statuses == "suggested").sum())
     assert report.suggesting == suggesting == 4 and report.suggested == 3  # 5 perks: the invited one, 1 kept, 3 new
     assert report.refreshed() == "The list now has 4 suggested (3 picked now); 1 person invited or further along stays"
+    version = members.set_status(con, EDITOR, campaign_id, first[1:2], "declined", report.version)
+    again = campaign_ops.refresh_suggestions(con, EDITOR, campaign_id, version)
+    assert again.refreshed().endswith("; 1 person who declined stays")  # on the list too: every member is counted
 
 
 def test_currency_is_a_workspace_setting_only_admins_change(con):
