@@ -345,8 +345,10 @@ spec = campaign.spec
 st.caption(
     f"{plain(spec.brand)} · {plain(spec.perk)} at {money(spec.cost_per_perk, currency)} each (unless a member has "
     f"their own cost) · {spec.starts_on:%d %b %Y} – "
-    f"{spec.ends_on:%d %b %Y} (+{spec.follow_up_days} days follow-up) · tracking {plain(terms_text(spec.terms))} · "
-    f"up to {spec.perk_limit()} perks"
+    f"{spec.ends_on:%d %b %Y} (+{spec.follow_up_days} days follow-up) · tracking {plain(terms_text(spec.terms))}"
+    # The budget as set, not a count of perks from it: members' own costs change how many it pays for.
+    + (f" · budget {money(spec.budget, currency)}" if spec.budget is not None else "")
+    + (f" · at most {spec.perks:,} perks" if spec.perks is not None else "")
 )
 counts = st.columns(len(STATUSES))
 for column, (status, label) in zip(counts, STATUSES.items(), strict=True):

@@ -124,7 +124,7 @@ with left:
     _chart("top_members", charts.top_members(results))
 with right:
     _chart("share_of_voice", charts.share_of_voice(results))
-st.subheader("Did the score predict it?")
+st.subheader("Did the expected mentions hold?")
 st.write(report.prediction_text(results))
 _chart("expected_vs_actual", charts.expected_vs_actual(results))
 

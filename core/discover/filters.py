@@ -12,7 +12,7 @@ from core.vocabulary import NETWORKS
 # The menu's labels stay the same whatever is typed: Streamlit's select box sends back the label it showed, so a
 # label that changed with the words would come back as an unknown sort.
 SORT_KEYS: dict[str, str] = {
-    "relevance": "Best match to the words (no words: by score)",
+    "relevance": "Best match (else score)",
     "score": "Score",
     "topic_influence": "Topic influence",
     "audience": "Audience",

@@ -79,6 +79,10 @@ def lift_chart(results: Results) -> alt.LayerChart:
     return alt.layer(zero, bars, points).properties(width=WIDTH, height=alt.Step(48), title="Lift with 95% interval")
 
 
+# Mentions are whole: no 0.5 ticks on their axes, however few there are.
+_WHOLE = alt.Axis(tickMinStep=1, format="d")
+
+
 def top_members(results: Results, n: int = 15) -> alt.Chart:
     """The members with the most mentions."""
     top = results.members.filter(pl.col("mentions") > 0).head(n).with_columns(pl.col("name").fill_null("(unnamed)"))
@@ -86,7 +90,7 @@ def top_members(results: Results, n: int = 15) -> alt.Chart:
         alt.Chart(top)
         .mark_bar()
         .encode(
-            x=alt.X("mentions:Q", title="Mentions"),
+            x=alt.X("mentions:Q", title="Mentions", axis=_WHOLE),
             y=alt.Y("name:N", sort="-x", title=None),
             tooltip=["name:N", "mentions:Q", "reach:Q", "reactions:Q"],
         )
@@ -112,7 +116,7 @@ def expected_vs_actual(results: Results) -> alt.LayerChart:
         .mark_circle(size=60, opacity=0.7)
         .encode(
             x=alt.X("expected_mentions:Q", title="Expected mentions"),
-            y=alt.Y("mentions:Q", title="Actual mentions"),
+            y=alt.Y("mentions:Q", title="Actual mentions", axis=_WHOLE),
             tooltip=["name:N", alt.Tooltip("expected_mentions:Q", format=".1f"), "mentions:Q"],
         )
     )

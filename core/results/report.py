@@ -85,8 +85,9 @@ def _control_text(results: Results) -> str:
     if lift.lift is None:
         return "No control group could be matched."
     return (
-        f"{lift.verdict()} Controls: {results.controls} similar people not invited; scaled to one control per "
-        f"member they made {lift.control_during:,.1f} mentions during and {lift.control_before:,.1f} before."
+        f"{lift.verdict()} The controls are {results.controls:,} similar people who were not invited. Counted as "
+        f"if there were one control per member, they made {lift.control_during:,.1f} mentions during the campaign "
+        f"and {lift.control_before:,.1f} in the same number of days before it."
     )
 
 
