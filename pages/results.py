@@ -84,7 +84,13 @@ row[4].metric(
     "engagement rate of Discover and the profiles)",
 )
 row = st.columns(5)
-row[0].metric("Perk cost", money(t["cost"], results.currency), help="Each member's own cost, else the campaign's")
+row[0].metric(
+    "Perk cost",
+    money(t["cost"], results.currency),
+    help="What the members who accepted cost (accepted, perk shipped, posted or didn't post): each member's own "
+    "cost, else the campaign's. Invited people who have not answered and those who declined cost nothing; the "
+    "Campaigns page's plan also counts the suggested people it plans for.",
+)
 row[1].metric("Cost per mention", money(t["cost_per_mention"], results.currency))
 row[2].metric("Cost per engagement", money(t["cost_per_engagement"], results.currency))
 row[3].metric(
@@ -95,9 +101,12 @@ row[3].metric(
 row[4].metric(
     "Members mentioning",
     f"{t['members_posting']} of {t['members']}",
-    help="Members with a tracked mention: their posts matched the tracking terms in the campaign and its follow-up "
-    "(a status set to Posted by hand on the Campaigns page is not counted here)",
+    help="Members with a tracked mention, of every member contacted (invited or further along): their posts "
+    "matched the tracking terms in the campaign and its follow-up (a status set to Posted by hand on the Campaigns "
+    "page is not counted here)",
 )
+if unseen := report.posted_without_mentions(results):
+    st.info(unseen, icon=":material/visibility_off:")
 
 missing = charts.nothing_to_draw(results)
 

@@ -112,6 +112,19 @@ def _percent(fraction: float | None) -> float | None:
     return None if value is None else round(100 * value, 1)
 
 
+def posted_without_mentions(results: Results) -> str | None:
+    """A note when members marked Posted by hand have no tracked mention, which the results count; None if none."""
+    unseen = results.members.filter((pl.col("status") == "posted") & (pl.col("mentions") == 0)).height
+    if not unseen:
+        return None
+    who = "1 member is" if unseen == 1 else f"{unseen:,} members are"
+    return (
+        f"{who} marked Posted on the Campaigns page, but no post of theirs in Sway mentions the campaign's tracking "
+        "terms in its dates, so the results count no mention from them. Their post may be on a network Sway does "
+        "not watch, or use other words: add those words or handles to the campaign's terms."
+    )
+
+
 def member_rows(results: Results) -> pl.DataFrame:
     """Per-member results with readable headers."""
     m = results.members.with_columns(

@@ -20,6 +20,7 @@ from core.campaigns.terms import parse_terms
 from core.campaigns.tracking import mark_posted_from_mentions
 from core.db import warehouse
 from core.ops import campaigns as campaign_ops
+from core.results import report
 from core.results.compute import campaign_results
 from core.results.lift import baseline_lift, control_lift
 from core.results.plan import budget_warnings, plan
@@ -410,3 +411,20 @@ def test_a_metric_card_drops_the_cents_of_large_amounts_only():
     assert money_card(25_000.6, "EUR") == "€25,001"
     assert money_card(1_680.0, "USD") == "$1,680.00" and money_card(None, "USD") == "–"
     assert money(132_579.43, "USD") == "$132,579.43"  # the exact figure, for the card's help
+
+
+def test_results_say_when_a_member_marked_posted_by_hand_has_no_tracked_mention(con):
+    spec = _voltwise("Hand marked", date(2026, 9, 1), date(2026, 9, 14), perks=3)
+    created = campaign_ops.create_campaign(con, EDITOR, spec)
+    person = members.members(con, EDITOR, created.campaign_id)["person_id"][0]
+    version = created.suggestions.version
+    for status in ("invited", "accepted", "perk_shipped"):
+        version = members.set_status(con, EDITOR, created.campaign_id, [person], status, version)
+    assert report.posted_without_mentions(campaign_results(con, EDITOR, created.campaign_id)) is None
+
+    members.set_status(con, EDITOR, created.campaign_id, [person], "posted", version)
+
+    results = campaign_results(con, EDITOR, created.campaign_id)
+    assert results.members.filter(pl.col("person_id") == person)["mentions"][0] == 0  # nobody posted #voltwise
+    said = report.posted_without_mentions(results)
+    assert said.startswith("1 member is marked Posted on the Campaigns page, but no post of theirs")
