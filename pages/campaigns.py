@@ -357,6 +357,8 @@ for column, (status, label) in zip(counts, STATUSES.items(), strict=True):
 list_tab, settings_tab, history_tab = st.tabs(["List", "Settings", "History"])
 with list_tab:
     people = plain_cells(members.members(cursor, access, picked), "name", "handles")
+    if overlap := members.overlap_note(cursor, access, picked):
+        st.warning(plain(overlap), icon=":material/event_busy:")
     checked = _plan(backend.data_key(), access.workspace_id, picked, campaign.version)
     st.markdown(
         f"**{count_of(people.height, 'person', 'people')} on the list · {plain(checked.expected_text())} · "

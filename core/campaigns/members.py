@@ -122,6 +122,42 @@ def refill(con: duckdb.DuckDBPyConnection, campaign_id: int) -> Refill:
     )
 
 
+def overlap_note(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int, shown: int = 5) -> str | None:
+    """Who on the list is also on another of the workspace's campaigns whose dates (follow-up included) overlap,
+    in words: a post of theirs may answer either campaign (and a rival brand's perk may be on its way). None if
+    nobody."""
+    get_campaign(con, access, campaign_id)
+    overlaps = con.sql(
+        """
+        SELECT p.name, o.name AS campaign, o.starts_on, o.ends_on, om.status
+        FROM campaign_members m
+        JOIN campaigns c ON c.campaign_id = m.campaign_id
+        JOIN campaign_members om ON om.person_id = m.person_id AND om.campaign_id <> m.campaign_id
+        JOIN campaigns o ON o.campaign_id = om.campaign_id AND o.workspace_id = c.workspace_id
+        JOIN people p ON p.person_id = m.person_id
+        WHERE m.campaign_id = ? AND o.archived_at IS NULL
+          AND m.status NOT IN ('removed', 'declined') AND om.status NOT IN ('removed', 'declined')
+          AND o.starts_on <= c.ends_on + c.follow_up_days AND c.starts_on <= o.ends_on + o.follow_up_days
+        ORDER BY p.name, o.starts_on, o.name
+        """,
+        params=[campaign_id],
+    ).pl()
+    if overlaps.is_empty():
+        return None
+    where: dict[str, list[str]] = {}
+    for name, campaign, start, end, status in overlaps.iter_rows():
+        days = f"{start.day} {start:%b} – {end.day} {end:%b}"
+        where.setdefault(name, []).append(f"{campaign} ({days}, {STATUSES[status].lower()} there)")
+    people = len(where)
+    named = [f"{name} on {' and '.join(campaigns)}" for name, campaigns in list(where.items())[:shown]]
+    more = f" and {people - shown:,} more" if people > shown else ""
+    who = "1 person on this list is" if people == 1 else f"{people:,} people on this list are"
+    return (
+        f"{who} also on another campaign of this workspace whose dates overlap this one's, so a post of theirs may "
+        f"answer either campaign: {'; '.join(named)}{more}."
+    )
+
+
 def history(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) -> pl.DataFrame:
     """Who changed what on the campaign's members and when, newest first."""
     get_campaign(con, access, campaign_id, include_archived=True)

@@ -428,3 +428,22 @@ def test_results_say_when_a_member_marked_posted_by_hand_has_no_tracked_mention(
     assert results.members.filter(pl.col("person_id") == person)["mentions"][0] == 0  # nobody posted #voltwise
     said = report.posted_without_mentions(results)
     assert said.startswith("1 member is marked Posted on the Campaigns page, but no post of theirs")
+
+
+def test_the_list_says_who_is_also_on_an_overlapping_campaign(con):
+    def create(name: str, starts_on: date, ends_on: date):  # 14 days of follow-up each
+        return campaign_ops.create_campaign(con, EDITOR, _voltwise(name, starts_on, ends_on, perks=1))
+
+    first = create("Autumn box", date(2026, 9, 1), date(2026, 9, 14))
+    person = members.members(con, EDITOR, first.campaign_id)["person_id"][0]
+    name = warehouse.scalar(con, "SELECT name FROM people WHERE person_id = ?", [person])
+    later = create("Winter box", date(2026, 11, 1), date(2026, 11, 9))
+    rival = create("Rival box", date(2026, 9, 20), date(2026, 9, 30))  # inside the first one's follow-up
+    for created in (later, rival):
+        campaign_ops.add_people(con, EDITOR, created.campaign_id, [person], created.suggestions.version)
+
+    said = members.overlap_note(con, EDITOR, first.campaign_id)
+
+    assert "also on another campaign of this workspace whose dates overlap this one's" in said
+    assert "Rival box (20 Sep – 30 Sep, suggested there)" in said.split(f"{name} on ")[1] and "Winter box" not in said
+    assert members.overlap_note(con, EDITOR, later.campaign_id) is None  # its dates overlap neither
