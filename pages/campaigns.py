@@ -530,7 +530,7 @@ with settings_tab:
             _act(
                 picked,
                 lambda v: campaign_ops.save_settings(cursor, access, picked, changed, v),
-                done="Settings saved; the expected mentions of the people on the list are worked out for them.",
+                done="Settings saved, and the expected mentions of everyone on the list worked out again for them.",
             )
         if access.allows("admin"):
             st.divider()

@@ -87,7 +87,7 @@ def _control_text(results: Results) -> str:
     return (
         f"{lift.verdict()} The controls are {results.controls:,} similar people who were not invited. Counted as "
         f"if there were one control per member, they made {lift.control_during:,.1f} mentions during the campaign "
-        f"and {lift.control_before:,.1f} in the same number of days before it."
+        f"and {lift.control_before:,.1f} in the baseline period before it."
     )
 
 
