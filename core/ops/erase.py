@@ -14,7 +14,7 @@ from core.collect.status import forget_raw_samples
 from core.db import warehouse
 from core.db.connections import SharedWarehouse
 from core.discover.build import build_discovery, build_info
-from core.ops.lock import exclusive, is_free
+from core.ops.lock import exclusive, running_job
 from core.privacy import erase_person, ledger_path, write_ledger
 from core.progress import Progress, silent
 from core.vocabulary import LIVE_NETWORKS
@@ -82,9 +82,9 @@ def rewrite_pending(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def unfinished(con: duckdb.DuckDBPyConnection, db: Path) -> bool:
-    """True when an earlier erasure stopped before its rewrite was done and no job is at work on the warehouse (an
-    erasure under way holds the pending mark until its own rewrite is done)."""
-    return rewrite_pending(con) and is_free(db)
+    """True when an earlier erasure stopped before its rewrite was done: the pending mark is set and no erasure is
+    under way (one holds the mark until its own rewrite is done). Another job running does not hide it."""
+    return rewrite_pending(con) and running_job(db) != "erasure"
 
 
 def finish(shared: SharedWarehouse, access: Access, *, progress: Progress = silent) -> list[str]:

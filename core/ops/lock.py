@@ -140,6 +140,21 @@ def _holder(text: str) -> str:
     return f"A {record.job} started at {record.started:%H:%M} by {_who(record.user)}"
 
 
+def running_job(db: Path) -> str | None:
+    """The name of the job holding the lock now ('job' if it has not yet said which); None when none does."""
+    path = lock_path(db)
+    if not path.exists():
+        return None
+    with path.open("a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            record = _record(handle.read())
+            return record.job if record else "job"
+        return None
+
+
 def is_free(db: Path) -> bool:
     """True when no job holds the warehouse's lock right now."""
     try:

@@ -642,11 +642,13 @@ def test_an_erasure_stopped_after_it_committed_is_known_and_finishing_it_leaves_
         shared.close()
 
 
-def test_an_erasure_under_way_is_not_called_unfinished(world):
+def test_an_erasure_under_way_is_not_called_unfinished_and_another_job_does_not_hide_one(world):
     con, path = world
     warehouse.set_meta(con, {erase.REWRITE_PENDING: "1"})
     with lock.exclusive(path, "erasure", LOCAL.user):
         assert not erase.unfinished(con, path)
+    with lock.exclusive(path, "refresh", LOCAL.user):
+        assert erase.unfinished(con, path)
     assert erase.unfinished(con, path)
 
 
