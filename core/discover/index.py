@@ -10,12 +10,14 @@ in one sorted pass, which keeps a word's rows in a few row groups.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import datetime
 
 import duckdb
 import polars as pl
 
-from core.db.warehouse import get_meta, scalar, set_meta
+from core.db.warehouse import get_meta, registered, scalar, set_meta
 from core.discover.words import rules_fingerprint, split_sql, stem
 
 # Changes whenever core/discover/words.py cuts or stems words differently: the next build re-indexes everything.
@@ -51,7 +53,7 @@ def update_index(con: duckdb.DuckDBPyConnection, start: datetime | None, end: da
         """,
         {"start": start, "end": end},
     )
-    try:
+    with _dropped(con, "_discover_wanted", "_discover_changes"):
         if whole:
             con.execute("DELETE FROM discovery_terms")
             con.execute("DELETE FROM discovery_documents")
@@ -70,9 +72,6 @@ def update_index(con: duckdb.DuckDBPyConnection, start: datetime | None, end: da
             FROM new n JOIN posts p USING (post_id)
             """,  # noqa: S608 - fixed SQL expressions from core.discover.words
         )
-    finally:
-        con.execute("DROP TABLE _discover_wanted")
-        con.execute("DROP TABLE IF EXISTS _discover_changes")
     documents = scalar(con, "SELECT count(*) FROM discovery_documents")
     set_meta(
         con,
@@ -119,6 +118,18 @@ def _diff_and_drop(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
+@contextmanager
+def _dropped(con: duckdb.DuckDBPyConnection, *tables: str) -> Iterator[None]:
+    """Drop these temp tables when the block ends; after a failed statement the transaction refuses even that, and
+    its rollback removes them, so the error being raised stays the one to see (a full disk, not 'aborted')."""
+    try:
+        yield
+    finally:
+        for table in tables:
+            with suppress(duckdb.Error):
+                con.execute(f"DROP TABLE IF EXISTS {table}")  # fixed names of this module
+
+
 def _index(con: duckdb.DuckDBPyConnection, docs_sql: str) -> int:
     """Index the documents `docs_sql` yields (person_id, post_id, fingerprint, words): their rows in word-hash
     order, and one row per document with its length. Returns how many documents were indexed."""
@@ -130,8 +141,7 @@ def _index(con: duckdb.DuckDBPyConnection, docs_sql: str) -> int:
     )
     # Each distinct word is stemmed once, by the same expression a search uses.
     tokens = con.sql("SELECT DISTINCT token FROM _discover_tokens WHERE token <> ''").pl()
-    con.register(_STEMS, tokens.with_columns(word=stem(pl.col("token"))))
-    try:
+    with registered(con, {_STEMS: tokens.with_columns(word=stem(pl.col("token")))}), _dropped(con, "_discover_tokens"):
         con.execute(
             f"""
             INSERT INTO discovery_terms
@@ -151,6 +161,3 @@ def _index(con: duckdb.DuckDBPyConnection, docs_sql: str) -> int:
             """
         )
         return scalar(con, "SELECT count(*) FROM discovery_documents") - before
-    finally:
-        con.unregister(_STEMS)
-        con.execute("DROP TABLE _discover_tokens")

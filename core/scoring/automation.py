@@ -19,6 +19,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from core.db.warehouse import registered
 from core.trusted_load import load_trusted
 
 MODEL_PATH = Path(__file__).with_name("automation_model.skops")
@@ -73,8 +74,8 @@ def account_features(
     con: duckdb.DuckDBPyConnection, account_ids: np.ndarray, start: datetime, as_of: datetime, days: float
 ) -> pl.DataFrame:
     """Per account (in the given order): posts in the window and the six features (null where the import lacks it)."""
-    con.register("_au_ids", pl.DataFrame({"account_id": account_ids, "i": np.arange(len(account_ids))}))
-    try:
+    ids = pl.DataFrame({"account_id": account_ids, "i": np.arange(len(account_ids))})
+    with registered(con, {"_au_ids": ids}):
         frame = con.sql(
             """
             WITH own AS (
@@ -104,8 +105,6 @@ def account_features(
             """,
             params={"start": start, "as_of": as_of, "days": max(days, 1.0)},
         ).pl()
-    finally:
-        con.unregister("_au_ids")
     return frame.with_columns(pl.col(FEATURES).cast(pl.Float64))
 
 

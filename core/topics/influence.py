@@ -19,7 +19,7 @@ from datetime import datetime
 
 import duckdb
 
-from core.db.warehouse import rows, scalar, set_meta, transaction
+from core.db.warehouse import registered, rows, scalar, set_meta, transaction
 from core.progress import Progress, scaled, silent
 from core.scoring.engine import LOCAL, Engine
 from core.scoring.mapping import SCORE_SQL, mapping_params
@@ -138,14 +138,9 @@ def _run_inputs(con: duckdb.DuckDBPyConnection, run: RunRecord, engine: Engine) 
 def _post_reactions(con: duckdb.DuckDBPyConnection, values: PostValues) -> None:
     """Temp tables _topic_post_values (per post: author, value as the score run summed it, reactions, reacting
     people) and _topic_reactions (per post: who reacted)."""
-    con.register("_post_values_frame", values.posts)
-    con.register("_reactors_frame", values.reactors)
-    try:
+    with registered(con, {"_post_values_frame": values.posts, "_reactors_frame": values.reactors}):
         con.execute("CREATE OR REPLACE TEMP TABLE _topic_post_values AS SELECT * FROM _post_values_frame")
         con.execute("CREATE OR REPLACE TEMP TABLE _topic_reactions AS SELECT * FROM _reactors_frame")
-    finally:
-        con.unregister("_post_values_frame")
-        con.unregister("_reactors_frame")
 
 
 def _topic_posts(con: duckdb.DuckDBPyConnection, params: TopicParams) -> None:

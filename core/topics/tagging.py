@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from core.db.warehouse import scalar
+from core.db.warehouse import registered, scalar
 from core.progress import Progress, silent
 from core.topics.corrections import forget_removed_posts, latest_actions
 from core.topics.language import languages
@@ -109,11 +109,8 @@ def _forget_outdated(con: duckdb.DuckDBPyConnection, key: str) -> None:
 
 def _write(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
     """Append a batch's rows to post_topics or post_tagging (columns in table order)."""
-    con.register("_tagged", frame)
-    try:
+    with registered(con, {"_tagged": frame}):
         con.execute(f"INSERT INTO {table} SELECT * FROM _tagged")  # noqa: S608 - one of two fixed table names
-    finally:
-        con.unregister("_tagged")
 
 
 def tag_posts(con: duckdb.DuckDBPyConnection, model: TopicModel, *, progress: Progress = silent) -> Tagging:

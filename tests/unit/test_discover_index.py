@@ -2,7 +2,9 @@
 what left, and ends exactly where a whole rebuild would; it is rebuilt whole when the way words are cut changes
 or appended rows pile up."""
 
+import duckdb
 import polars as pl
+import pytest
 
 from core.db import warehouse
 from core.db.warehouse import get_meta, rows, scalar, set_meta
@@ -97,5 +99,18 @@ def test_piled_up_appends_or_a_new_way_of_cutting_words_rebuild_the_index_whole(
         build_discovery(con)
         assert get_meta(con)["discover_index_version"] == words.rules_fingerprint()
         assert get_meta(con)["discover_index_added"] == "0"  # rebuilt whole under the new rules
+    finally:
+        con.close()
+
+
+def test_a_failure_inside_the_index_update_is_the_error_raised_not_the_aborted_cleanup(demo_copy, monkeypatch):
+    con = warehouse.connect(demo_copy)
+    try:
+        # Any statement failing inside the refresh's transaction, as a full disk does while the words are written.
+        set_meta(con, {"discover_index_version": "an older way of cutting words"})  # every document is read again
+        monkeypatch.setattr(index, "split_sql", lambda column: f"error('No space left on device: ' || {column})")
+        with pytest.raises(duckdb.InvalidInputException, match="No space left on device"), warehouse.transaction(con):
+            index.update_index(con, None, None)
+        assert scalar(con, "SELECT count(*) FROM discovery_terms") > 0  # rolled back: the index is as it was
     finally:
         con.close()
