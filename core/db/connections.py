@@ -12,6 +12,7 @@ then, so an edit a marketer saves during a long build is carried over, never los
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,9 @@ from pathlib import Path
 import duckdb
 
 from core.db import warehouse
+
+# How long closing the shared connection (before a file swap, or at shutdown) waits for queries running on it.
+CLOSE_WAIT_SECONDS = 60.0
 
 
 class SharedWarehouse:
@@ -109,6 +113,17 @@ class SharedWarehouse:
 
     def _close_locked(self) -> None:
         if self._con is not None:
-            self._con.close()
+            deadline = time.monotonic() + CLOSE_WAIT_SECONDS
+            while True:
+                try:
+                    self._con.close()
+                    break
+                except duckdb.ResourceInUseException:
+                    # A page's query is running on a cursor of it, and DuckDB refuses to close a busy connection
+                    # (an erasure's rewrite then failed at its swap): no new cursor is handed out while the lock
+                    # is held, so wait for the running queries to end.
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.02)
         self._con = None
         self._identity = None

@@ -1,6 +1,7 @@
 """Migrations, transactions and build-then-swap of the warehouse file."""
 
 import threading
+import time
 
 import duckdb
 import pytest
@@ -96,6 +97,29 @@ def test_shared_warehouse_reopens_after_a_swap(tmp_path):
     shared = SharedWarehouse(path)
     _add_person(shared.cursor(), 1)
     shared.rebuild(lambda c: _add_person(c, 2))
+    assert warehouse.rows(shared.cursor(), "SELECT person_id FROM people") == [(2,)]
+    shared.close()
+
+
+def test_a_swap_waits_for_a_query_running_on_the_shared_connection(tmp_path):
+    shared = SharedWarehouse(tmp_path / "w.duckdb")
+    _add_person(shared.cursor(), 1)
+    reader = shared.cursor()
+    running, answers = threading.Event(), []
+
+    def long_read():  # a page's query, still running when the swap comes
+        running.set()
+        answers.append(reader.execute("SELECT count(*) FROM range(400000000) t(i) WHERE i % 7 = 3").fetchone()[0])
+
+    thread = threading.Thread(target=long_read)
+    thread.start()
+    running.wait()
+    time.sleep(0.2)
+
+    shared.rebuild(lambda c: _add_person(c, 2))  # DuckDB refused to close a busy connection: the swap failed
+
+    thread.join()
+    assert answers == [57142857]
     assert warehouse.rows(shared.cursor(), "SELECT person_id FROM people") == [(2,)]
     shared.close()
 
