@@ -37,7 +37,7 @@ import polars as pl
 from core import privacy
 from core.db import warehouse
 from core.db.ids import issued_now, last_issued, note_issued
-from core.db.warehouse import WarehouseError, base_table_columns, rows, scalar
+from core.db.warehouse import WarehouseError, base_table_columns, registered, rows, scalar
 from core.discover.build import build_discovery, build_info
 from core.numbers import count_of
 from core.topics.corrections import SHARED_CORRECTIONS_VERSION, share_operators_corrections
@@ -420,11 +420,8 @@ def _keep_audit(con: duckdb.DuckDBPyConnection, logged: pl.DataFrame | None) -> 
     """Add the current log's entries the backup does not have (made since it was taken) to the restored log."""
     if logged is None or not logged.height:
         return
-    con.register("_logged", logged)
-    try:
+    with registered(con, {"_logged": logged}):
         con.execute("INSERT INTO audit_log BY NAME SELECT * FROM _logged ANTI JOIN audit_log USING (audit_id)")
-    finally:
-        con.unregister("_logged")
 
 
 def _keep_instance(con: duckdb.DuckDBPyConnection, instance: dict[str, list[tuple]] | None) -> None:

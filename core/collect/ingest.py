@@ -29,7 +29,7 @@ import pyarrow as pa
 from core.collect import lake as lakes
 from core.collect.events import LOOKUP_KEY
 from core.collect.mapping import edits, latest_versions, map_events
-from core.db.warehouse import record_load, rows, transaction
+from core.db.warehouse import record_load, registered, rows, transaction
 from core.ingest.errors import FileRef
 from core.ingest.load import (
     load,
@@ -301,8 +301,7 @@ def _apply_statuses(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> int
     )
     if not latest.height:
         return 0
-    con.register("collect_status_rows", latest)
-    try:
+    with registered(con, {"collect_status_rows": latest}):
         con.execute(
             "DELETE FROM collect_hidden h USING collect_status_rows s "
             "WHERE h.network = s.network::network_name AND h.external_id = s.external_id"
@@ -311,8 +310,6 @@ def _apply_statuses(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> int
             "INSERT INTO collect_hidden SELECT network::network_name, external_id, status, time_us "
             "FROM collect_status_rows WHERE NOT active"
         )
-    finally:
-        con.unregister("collect_status_rows")
     gone = latest.filter(~pl.col("active")).select("network", "external_id")
     if gone.height:
         remove_account_activity(con, gone)
@@ -336,14 +333,11 @@ def _without_hidden_and_deleted(con: duckdb.DuckDBPyConnection, events: pl.DataF
             ),
         ]
     )
-    con.register("collect_create_rows", creates.unique())
-    try:
+    with registered(con, {"collect_create_rows": creates.unique()}):
         stored = con.sql(
             "SELECT d.network::VARCHAR AS network, d.uri, d.deleted_us FROM collect_deleted d "
             "JOIN collect_create_rows c ON d.network = c.network::network_name AND d.uri = c.uri"
         ).pl()
-    finally:
-        con.unregister("collect_create_rows")
     deleted = pl.concat(
         [stored, events.filter(pl.col("kind") == "delete").select("network", "uri", deleted_us="time_us")]
     )
@@ -474,11 +468,8 @@ def _among_records(
     con: duckdb.DuckDBPyConnection, sql: str, uris: pl.DataFrame, params: list[object] | None = None
 ) -> pl.DataFrame:
     """Run `sql`, which reads the records `uris` (network, uri) as collect_uri_rows, into polars."""
-    con.register("collect_uri_rows", uris)
-    try:
+    with registered(con, {"collect_uri_rows": uris}):
         return con.sql(sql, params=params).pl()
-    finally:
-        con.unregister("collect_uri_rows")
 
 
 def _recorded(con: duckdb.DuckDBPyConnection, events: pl.DataFrame) -> pl.DataFrame:
@@ -517,8 +508,7 @@ def _remember_records(con: duckdb.DuckDBPyConnection, records: pl.DataFrame) -> 
     """Note which record made each new interaction (once per record, reaction type and target)."""
     if not records.height:
         return
-    con.register("collect_record_rows", records)
-    try:
+    with registered(con, {"collect_record_rows": records}):
         con.execute(
             """
             INSERT INTO collect_records
@@ -529,8 +519,6 @@ def _remember_records(con: duckdb.DuckDBPyConnection, records: pl.DataFrame) -> 
                AND c.target_key = r.target_key
             """
         )
-    finally:
-        con.unregister("collect_record_rows")
 
 
 # The interactions the records in a registered frame ({rows}: network, uri) made, by the warehouse's keys.
@@ -596,8 +584,7 @@ def _replace_edited(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame) -> pl.
     """
     if not edited.height:
         return None
-    con.register("collect_edit_rows", edited)
-    try:
+    with registered(con, {"collect_edit_rows": edited}):
         made = _unrecord(con, "collect_edit_rows")
         con.execute(
             "DELETE FROM collect_deleted d USING collect_edit_rows e "
@@ -613,8 +600,6 @@ def _replace_edited(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame) -> pl.
         if made.height:
             remove_interactions(con, made)
         reactions = con.sql(_REACTIONS_TO_EDITED).pl()  # read after its own old reactions went
-    finally:
-        con.unregister("collect_edit_rows")
     remove_posts(con, edited.filter(pl.col("post")).select("network", external_id="uri"))
     return reactions
 
@@ -627,8 +612,7 @@ def _with_authors(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame, made: p
     unknown = deletes.filter(pl.col("did").is_null()).select("network", "uri")
     if not unknown.height:
         return deletes
-    con.register("collect_unknown_rows", unknown)
-    try:
+    with registered(con, {"collect_unknown_rows": unknown}):
         stored = con.sql(
             "SELECT u.network, u.uri, any_value(a.external_id) AS author FROM collect_unknown_rows u "
             "JOIN posts p ON p.network = u.network::network_name AND p.external_id = u.uri "
@@ -639,8 +623,6 @@ def _with_authors(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame, made: p
             "JOIN collect_deleted k ON k.network = u.network::network_name AND k.uri = u.uri "
             "WHERE k.actor_key IS NOT NULL GROUP BY u.network, u.uri"
         ).pl()
-    finally:
-        con.unregister("collect_unknown_rows")
     for source in (made, stored, earlier):  # the first that knows wins
         deletes = (
             deletes.join(source, on=["network", "uri"], how="left")
@@ -657,8 +639,7 @@ def _apply_deletes(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame, made: 
         return 0
     latest = deletes.sort("deleted_us").group_by("network", "uri", maintain_order=True)
     deletes = _with_authors(con, latest.agg(pl.col("did").drop_nulls().last(), pl.col("deleted_us").last()), made)
-    con.register("collect_delete_rows", deletes)
-    try:
+    with registered(con, {"collect_delete_rows": deletes}):
         keys = _unrecord(con, "collect_delete_rows")
         con.execute(
             "DELETE FROM collect_deleted k USING collect_delete_rows d "
@@ -670,8 +651,6 @@ def _apply_deletes(con: duckdb.DuckDBPyConnection, deletes: pl.DataFrame, made: 
             "FROM collect_delete_rows d ANTI JOIN collect_deleted k ON k.network = d.network::network_name "
             "AND k.uri = d.uri"
         )
-    finally:
-        con.unregister("collect_delete_rows")
     if keys.height:
         remove_interactions(con, keys)
     remove_posts(con, deletes.select("network", external_id="uri"))
@@ -689,11 +668,8 @@ def _record_segments(con: duckdb.DuckDBPyConnection, chosen: list[lakes.Segment]
             "events": counts,
         }
     )
-    con.register("collect_segment_rows", frame)
-    try:
+    with registered(con, {"collect_segment_rows": frame}):
         con.execute(
             "INSERT INTO collect_segments SELECT network::network_name, segment, first_time_us, last_time_us, "
             "events, now()::TIMESTAMP FROM collect_segment_rows"
         )
-    finally:
-        con.unregister("collect_segment_rows")

@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from core.db.warehouse import rows, scalar, transaction
+from core.db.warehouse import registered, rows, scalar, transaction
 from core.topics.model import LABELS, TopicModel
 from core.workspace import audit
 from core.workspace.access import Access, PermissionDenied
@@ -62,8 +62,7 @@ def record_corrections(
         _check(frame)
         if not frame.height:
             return 0
-        con.register("_corrections", frame)
-        try:
+        with registered(con, {"_corrections": frame}):
             missing = rows(con, "SELECT DISTINCT post_id FROM _corrections ANTI JOIN posts USING (post_id) ORDER BY 1")
             if missing:
                 raise CorrectionError(
@@ -89,8 +88,6 @@ def record_corrections(
                 """,
                 [access.workspace_id, access.user, datetime.now(), for_everyone and is_operator(con, access)],
             )
-        finally:
-            con.unregister("_corrections")
         if added:
             audit.record(
                 con,
