@@ -93,16 +93,23 @@ _AFTER = {
 def interrupted(db: Path) -> Interrupted | None:
     """The job whose process stopped under it, as the lock file still records it; None when none did or a job
     holds the lock now."""
+    held, record = _peek(db)
+    return None if held else record
+
+
+def _peek(db: Path) -> tuple[bool, Interrupted | None]:
+    """(whether a job holds the lock now, the record the lock file holds), read without waiting."""
     path = lock_path(db)
     if not path.exists():
-        return None
+        return False, None
     with path.open("a+", encoding="utf-8") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            held = False
         except BlockingIOError:
-            return None
+            held = True
         handle.seek(0)
-        return _record(handle.read())
+        return held, _record(handle.read())
 
 
 def dismiss(db: Path, seen: Interrupted) -> None:
@@ -142,17 +149,10 @@ def _holder(text: str) -> str:
 
 def running_job(db: Path) -> str | None:
     """The name of the job holding the lock now ('job' if it has not yet said which); None when none does."""
-    path = lock_path(db)
-    if not path.exists():
+    held, record = _peek(db)
+    if not held:
         return None
-    with path.open("a+", encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            record = _record(handle.read())
-            return record.job if record else "job"
-        return None
+    return record.job if record else "job"
 
 
 def is_free(db: Path) -> bool:
