@@ -51,10 +51,14 @@ _SUPPRESS_PERSON = """
     INSERT OR IGNORE INTO suppressed_keys
     SELECT sha256(? || '|person|' || external_id), ? FROM people WHERE person_id = ?
 """
-# Their handles too, lower-cased, so a mention of one in what others wrote can be blanked now and in later imports.
+# Their handles too, current and former (migration 023), lower-cased, so a mention of one in what others wrote can
+# be blanked now and in later imports.
 _SUPPRESS_HANDLES = """
     INSERT OR IGNORE INTO suppressed_keys
-    SELECT sha256(? || '|handle|' || network::VARCHAR || '|' || lower(handle)), ? FROM erase_accounts
+    SELECT sha256(? || '|handle|' || network::VARCHAR || '|' || lower(handle)), ? FROM (
+        SELECT network, handle FROM erase_accounts
+        UNION SELECT e.network, f.handle FROM erase_accounts e JOIN account_former_handles f USING (account_id)
+    )
     WHERE coalesce(handle, '') <> ''
 """
 _ERASED_HANDLES = """

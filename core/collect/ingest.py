@@ -178,7 +178,8 @@ def _load_batch(
     relink_replies(con, replies)  # after the load: the new versions have their ids
     _remember_records(con, mapped.records)
     if mapped.profiles.height:
-        update_profiles(con, blank_mentions(con, mapped.profiles, "bio"))  # as the load did for new accounts' bios
+        # as the load did for new accounts' bios
+        update_profiles(con, blank_mentions(con, mapped.profiles, "bio"), mapped.former_handles)
     deleted = taken_back + _apply_deletes(con, mapped.deletes, made)
     return counts.added, deleted, hidden
 

@@ -38,6 +38,7 @@ class Mapped:
     records: pl.DataFrame  # network, uri, type, actor_key, target_key, post_key, occurred_at
     profiles: pl.DataFrame  # latest known profile fields per account (nulls: not known, keep what is stored)
     deletes: pl.DataFrame  # network, uri, did (who made the record, when the event names them), deleted_us
+    former_handles: pl.DataFrame  # network, external_id, handle: handles these events gave before the latest
 
 
 def posts(events: pl.DataFrame) -> pl.DataFrame:
@@ -111,6 +112,19 @@ def profiles(events: pl.DataFrame) -> pl.DataFrame:
             )
         )
         .rename({"did": "external_id"})
+    )
+
+
+def former_handles(events: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
+    """(network, external_id, handle): each handle the events gave an account other than its latest (`known`), so
+    that an erasure can blank mentions of a handle held only between two ingests."""
+    given = events.filter(pl.col("kind").is_in(["identity", "profile"]) & (pl.col("handle") != ""))
+    return (
+        given.select("network", external_id="did", handle="handle")
+        .join(known.select("network", "external_id", latest="handle"), on=["network", "external_id"], how="left")
+        .filter(pl.col("handle").str.to_lowercase() != pl.col("latest").str.to_lowercase())
+        .select("network", "external_id", "handle")
+        .unique(maintain_order=True)
     )
 
 
@@ -209,6 +223,7 @@ def map_events(
         records=reactions.select("network", "uri", "type", "actor_key", "target_key", "post_key", "occurred_at"),
         profiles=known,
         deletes=deletes,
+        former_handles=former_handles(events, known),
     )
 
 

@@ -17,6 +17,7 @@ OWNERS: dict[str, str] = {
     "load_log": "core.db.warehouse",
     # What was loaded: only an import adds rows (see FRESH_WAREHOUSE_BUILDERS for the demo world).
     **dict.fromkeys(CORE_TABLES, "core.ingest.load"),
+    "account_former_handles": "core.ingest.load",  # kept as a live network renames an account
     # The demo world's planted truth, written once when the world is built.
     **dict.fromkeys(
         ("truth_people", "truth_posts", "truth_gaming", "demo_brands", "demo_campaigns", "demo_campaign_members"),

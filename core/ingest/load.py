@@ -247,6 +247,24 @@ _RENAME_PEOPLE = """
     FROM accounts a JOIN sway_import_rows k ON a.network = k.network::network_name AND a.external_id = k.external_id
     WHERE p.person_id = a.person_id AND (p.name IS NULL OR p.name IN (a.external_id, a.handle, a.display_name))
 """
+# The handles being replaced, kept so an erasure can blank mentions of them (migration 023): the stored one when a
+# profile brings another, and those the profiles' batch gave in between (sway_former_handles). A stub's handle is its
+# external id until its profile is known: that is no handle anyone wrote.
+_KEEP_FORMER_HANDLES = """
+    INSERT INTO account_former_handles
+    SELECT account_id, any_value(handle), now()::TIMESTAMP FROM (
+        SELECT a.account_id, a.external_id, a.handle FROM accounts a
+        JOIN sway_import_rows k ON a.network = k.network::network_name AND a.external_id = k.external_id
+        WHERE lower(k.handle) <> lower(a.handle)
+        UNION ALL
+        SELECT a.account_id, a.external_id, f.handle FROM accounts a
+        JOIN sway_former_handles f ON a.network = f.network::network_name AND a.external_id = f.external_id
+    ) named
+    WHERE coalesce(handle, '') NOT IN ('', external_id)
+      AND NOT EXISTS (SELECT 1 FROM account_former_handles f
+                      WHERE f.account_id = named.account_id AND lower(f.handle) = lower(named.handle))
+    GROUP BY account_id, lower(handle)
+"""
 _UPDATE_ACCOUNTS = """
     UPDATE accounts a SET handle = coalesce(k.handle, a.handle),
            display_name = CASE WHEN k.display_name = '' THEN NULL ELSE coalesce(k.display_name, a.display_name) END,
@@ -276,11 +294,15 @@ _REMOVE_POSTS = (
 )
 
 
-def update_profiles(con: duckdb.DuckDBPyConnection, profiles: pl.DataFrame) -> None:
+def update_profiles(con: duckdb.DuckDBPyConnection, profiles: pl.DataFrame, former: pl.DataFrame | None = None) -> None:
     """Set the stored accounts' handle, display name, bio, follower counts and creation time where `profiles`
-    (network, external_id and those columns; null = unknown) knows them, and name their people after them."""
-    with registered(con, {_TEMP: profiles}):
+    (network, external_id and those columns; null = unknown) knows them, and name their people after them. The
+    handles replaced, and those `former` (network, external_id, handle) names, are kept in account_former_handles."""
+    if former is None:
+        former = pl.DataFrame(schema={"network": pl.String, "external_id": pl.String, "handle": pl.String})
+    with registered(con, {_TEMP: profiles, "sway_former_handles": former}):
         con.execute(_RENAME_PEOPLE)
+        con.execute(_KEEP_FORMER_HANDLES)
         con.execute(_UPDATE_ACCOUNTS)
 
 

@@ -363,6 +363,25 @@ def test_an_invalid_or_absent_handle_keeps_the_stored_handle_and_name(loaded):
     assert [r["handle"] for r in rows] == ["dave.example", None]
 
 
+def _former_handles(con) -> set[tuple[str, str]]:
+    held = "SELECT a.external_id, f.handle FROM account_former_handles f JOIN accounts a USING (account_id)"
+    return set(warehouse.rows(con, held))
+
+
+def test_the_handles_an_account_leaves_are_kept_for_erasure_but_not_a_stub_s_id(loaded):
+    con, root, _, _ = loaded
+    assert _former_handles(con) == {(MIRA, "mira.bsky.social")}  # renamed to mira.runs within the fixture's load
+    _load(con, root, [
+        _frame(MIRA, 1764921700000000, "identity", {"did": MIRA, "handle": "mira.trails", "seq": 1}),
+        _frame(JONAS, 1764921700000001, "identity", {"did": JONAS, "handle": "jonas.example", "seq": 2}),
+        _frame(MIRA, 1764921700000002, "identity", {"did": MIRA, "handle": "handle.invalid", "seq": 3}),
+    ])  # fmt: skip
+    _load(con, root, [_frame(MIRA, 1764921700000003, "identity", {"did": MIRA, "handle": "Mira.Runs", "seq": 4})])
+
+    # Jonas was a stub named by his DID: that was no handle of his. Mira's return to mira.runs adds no second row.
+    assert _former_handles(con) == {(MIRA, "mira.bsky.social"), (MIRA, "mira.runs"), (MIRA, "mira.trails")}
+
+
 EDITED_TEXT = "Trail running at dusk with @carol.bsky.social #sunsettrail dusk.example/lamps"
 
 

@@ -404,6 +404,41 @@ def test_an_erasure_blanks_their_handle_in_what_others_wrote_in_the_warehouse_an
     assert _lake_words_naming(root, handle) == 0
 
 
+def test_an_erasure_blanks_their_former_handles_too_in_words_written_before_they_renamed(loaded):
+    con, root, db = loaded
+    # The fixture renames her from mira.bsky.social to mira.runs within one batch; back from a take-down, she
+    # renames again, from the stored mira.runs. Jonas wrote about her under the first two.
+    first, second = "mira.bsky.social", "mira.runs"
+    lake.write_segment(root, "bluesky", to_batch(_words_about(first, 1764921800000000)))
+    lake.write_segment(root, "bluesky", to_batch(_words_about(second, 1764921810000000)))
+    back = empty_row("bluesky", 1764921900000000, MIRA, "account") | {"active": True}
+    renamed = empty_row("bluesky", 1764921900000001, MIRA, "identity") | {"handle": "mira-runs.example.com"}
+    lake.write_segment(root, "bluesky", to_batch([back, renamed]))
+    with warehouse.transaction(con):
+        ingest(con, root, "bluesky")
+    assert warehouse.scalar(con, "SELECT handle FROM accounts WHERE external_id = ?", [MIRA]) == "mira-runs.example.com"
+    assert _jonas_words(con, 1764921800000000)[0] == f"Ran with @{first} today"
+    mira = _mira(con)
+    con.close()
+
+    _erase(db, mira)
+
+    con = warehouse.connect(db)
+    try:
+        for at in (1764921800000000, 1764921810000000):
+            assert _jonas_words(con, at)[0] == "Ran with @[erased] today"
+        assert not warehouse.scalar(con, "SELECT count(*) FROM account_former_handles")  # gone with her account
+        lake.write_segment(root, "bluesky", to_batch(_words_about(first, 1764922000000000)))  # old words, late
+        with warehouse.transaction(con):
+            ingest(con, root, "bluesky")
+        assert _jonas_words(con, 1764922000000000) == ("Ran with @[erased] today", "Running buddy of @[erased].")
+    finally:
+        con.close()
+    for handle in (first, second):
+        assert _lake_words_naming(root, handle) == 0
+        assert handle.encode() not in db.read_bytes()
+
+
 def test_a_post_seen_again_after_an_erasure_is_not_taken_for_an_edit(loaded):
     con, root, _ = loaded
     handle = warehouse.scalar(con, "SELECT handle FROM accounts WHERE external_id = ?", [MIRA])
