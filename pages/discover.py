@@ -200,6 +200,7 @@ count, sort, size = st.columns([3, 2, 1], vertical_alignment="bottom")
 count.markdown(f"### {total:,} {'person' if total == 1 else 'people'}")
 sort.selectbox("Sort by", list(discover.SORT_KEYS), format_func=discover.SORT_KEYS.get, key=f"{_WIDGETS}sort")
 size.selectbox("Per page", discover.PAGE_SIZES, key=f"{_WIDGETS}page_size")
+st.space("small")  # room for the table's toolbar, which shows above its corner on hover and hid "Per page"
 if not total:
     st.info(plain(discover.nothing_found(filters)), icon=":material/search_off:")
 

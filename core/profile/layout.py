@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 ITERATIONS = 60  # enough for 16 nodes to settle; each costs ~40 µs
+# Share of the radius kept clear around the centre node: a node settling beside it put its name on the person's
+# larger node. Distances from the centre are mapped onto [CENTRE_CLEARANCE, 1], in the same order.
+CENTRE_CLEARANCE = 0.3
 
 
 def force_layout(n: int, edges: list[tuple[int, int, float]], *, iterations: int = ITERATIONS) -> np.ndarray:
@@ -37,4 +40,10 @@ def force_layout(n: int, edges: list[tuple[int, int, float]], *, iterations: int
         temperature = 0.2 * (1 - step / iterations) + 0.005
         pos += push / size[:, None] * np.minimum(size, temperature)[:, None]
         pos[0] = 0.0
+    radius = np.linalg.norm(pos, axis=1)
+    outer = max(radius.max(), 1e-9)
+    stretch = np.divide(
+        CENTRE_CLEARANCE + (1 - CENTRE_CLEARANCE) * radius / outer, radius, where=radius > 0, out=np.zeros(n)
+    )
+    pos *= stretch[:, None]
     return pos / max(np.abs(pos).max(), 1e-9)

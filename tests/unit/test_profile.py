@@ -217,6 +217,15 @@ def test_layout_is_deterministic_centred_and_bounded():
     assert force_layout(1, []).tolist() == [[0.0, 0.0]] and force_layout(0, []).shape == (0, 2)
 
 
+def test_no_amplifier_settles_on_the_person_s_node():
+    # Amplifier 3 reacts strongly to 1 and 5 as well as to the person: pulled from both sides, it settled at a
+    # quarter of the radius, its name over the person's node.
+    edges = [(1, 0, 4.0), (2, 0, 2.0), (3, 0, 9.0), (4, 0, 4.0), (5, 0, 3.0), (5, 3, 9.0), (1, 3, 9.0)]
+    pos = force_layout(6, edges)
+    assert np.linalg.norm(pos[1:], axis=1).min() >= 0.3
+    assert np.linalg.norm(pos[3]) == np.linalg.norm(pos[1:], axis=1).min()  # still the closest
+
+
 def test_a_topic_marked_wrong_stays_removed_in_that_workspace_until_undone():
     con = world.memory_warehouse()
     store_members(con, EDITOR, OTHER_WORKSPACE)
