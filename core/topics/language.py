@@ -66,6 +66,11 @@ WORDS: dict[str, tuple[str, ...]] = {
 MARGIN = 2
 # Links, @mentions and #hashtags are names, not language: they are removed before counting.
 _NOT_WORDS = r"https?://\S+|www\.\S+|[@#][\w.]+"
+# A capitalised word before another, inside a sentence, is part of a name ("... Los Angeles Galaxy", "San Jose",
+# "De Niro"): it says nothing of the language around it and is removed before counting. At a sentence's start the
+# capital may be the sentence's own ("El Barcelona ganó"), so the word stays. The next word keeps its capital:
+# the pattern runs twice for a three-word name.
+_NAME_PART = r"([^.!?¡¿\s]\s+)\p{Lu}[\p{L}\p{M}']*(\s+\p{Lu})"
 # Words are runs of letters and apostrophes (a plain character class: word-boundary regexes are 6x slower).
 _WORD = r"[\p{L}\p{M}']+"
 _WORD_LANGUAGES = pl.DataFrame(
@@ -109,6 +114,7 @@ def _word_language(texts: pl.Series) -> pl.Series:
 def detect(texts: pl.Series) -> pl.Series:
     """The language code of each text (ISO 639-1), UNDETERMINED or OTHER_SCRIPT; vectorized, deterministic per text."""
     cleaned = texts.cast(pl.String).fill_null("").str.replace_all(_NOT_WORDS, " ").rename("text")
+    words = cleaned.str.replace_all(_NAME_PART, "$1$2").str.replace_all(_NAME_PART, "$1$2")
     # Mostly letters of another writing system: named by the script; the rest by their words.
     # Only texts with a character beyond ASCII can be: a byte-level test spares the letter counts for the rest.
     text = pl.col("text")
@@ -116,7 +122,7 @@ def detect(texts: pl.Series) -> pl.Series:
         text.str.contains(r"[^\x00-\x7F]")
         & (text.str.count_matches(r"[^\p{Latin}\P{L}]") > text.str.count_matches(r"\p{Latin}"))
     )["text"]
-    language = _word_language(cleaned).to_numpy().copy()
+    language = _word_language(words).to_numpy().copy()
     if mostly_other.any():
         language[mostly_other.to_numpy()] = _script_language(cleaned.filter(mostly_other)).to_numpy()
     return pl.Series(texts.name, language, dtype=pl.String)

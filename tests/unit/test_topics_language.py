@@ -45,6 +45,14 @@ def test_english_with_a_foreign_name_stays_english():
     assert languages(pl.Series([None], dtype=pl.String), pl.Series([text])).row(0) == ("en", True)
 
 
+def test_place_and_club_names_are_not_words_of_their_language():
+    # "Los Angeles", "San Jose", "Las Vegas" inside an English sentence: names, not Spanish (was 'es', untagged).
+    english = "Match Thread: Western Conference Semifinals - Los Angeles Galaxy vs. San Jose Earthquakes, Las Vegas Lights"
+    # A sentence's own capital stays a word: a Spanish sentence starting "El Barcelona" is still Spanish.
+    spanish = "El Barcelona ganó. Los aficionados están muy contentos con la victoria"
+    assert detect(pl.Series([english, spanish])).to_list() == [UNDETERMINED, "es"]
+
+
 def test_mostly_another_script_is_not_covered_even_if_unnamed():
     found = languages(pl.Series([None], dtype=pl.String), pl.Series(["ሰላም ለሁሉም ሰው እንዴት ናችሁ #ethiopia"]))
     assert found.row(0) == (OTHER_SCRIPT, False)
