@@ -150,11 +150,7 @@ with st.expander("How the model was measured: F1 scores and the model card"):
 st.subheader("Topics in the warehouse")
 state = _state(key)
 if state.tagged_posts:
-    st.caption(
-        f"{state.tagged_posts:,} of {state.posts:,} posts tagged"
-        f"{f' on {state.refreshed_at:%d %b %Y at %H:%M}' if state.refreshed_at else ''}; "
-        f"{state.people_with_topics:,} people have influence in at least one topic."
-    )
+    st.caption(plain(overview.tagging_sentence(state)))
     counts = _distribution(key).unpivot(
         index=["label", "people"], on=["top_posts", "extra_posts"], variable_name="as", value_name="posts"
     )
@@ -220,14 +216,19 @@ if asked:
     except ValueError as problem:
         st.warning(str(problem))
     else:
-        tagged = reading.filter(pl.col("tagged"))["label"].to_list()
-        st.markdown(f"**Tagged:** {', '.join(tagged)}")
+        tagged = reading.topics.filter(pl.col("tagged"))["label"].to_list()
+        if reading.withheld:
+            st.info(reading.withheld, icon=":material/block:")
+        else:
+            st.markdown(f"**Tagged:** {', '.join(tagged)}")
+        shown = reading.topics.with_columns(pl.col("tagged").replace_strict({True: "Tagged", False: "Not tagged"}))
+        order = alt.Y("label:N", title=None, sort=shown["label"].to_list(), axis=alt.Axis(labelLimit=220))
         bars = (
-            alt.Chart(reading.with_columns(pl.col("tagged").replace_strict({True: "Tagged", False: "Not tagged"})))
+            alt.Chart(shown)
             .mark_bar()
             .encode(
                 x=alt.X("probability:Q", title="Probability", axis=alt.Axis(format="%")),
-                y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
+                y=order,
                 color=alt.Color("tagged:N", title=None, sort=["Tagged", "Not tagged"]),
                 tooltip=[
                     alt.Tooltip("label:N", title="Topic"),
@@ -235,10 +236,14 @@ if asked:
                     alt.Tooltip("threshold:Q", title="Tagged from", format=".1%"),
                 ],
             )
-            .properties(height=alt.Step(22))
         )
-        st.altair_chart(bars, width="stretch", key="text_reading")
-        st.caption("A post is tagged with its most likely topic plus every topic at or above that topic's threshold.")
+        # Each topic's own threshold, so "7% tagged, 9% not" reads at a glance.
+        marks = alt.Chart(shown).mark_tick(color="black", thickness=2).encode(x="threshold:Q", y=order)
+        st.altair_chart((bars + marks).properties(height=alt.Step(22)), width="stretch", key="text_reading")
+        st.caption(
+            "A post is tagged with its most likely topic plus every topic whose bar reaches that topic's threshold "
+            "(the black mark)."
+        )
 
 st.subheader("Correct a post's topics")
 operator = auth.operator(access)

@@ -88,6 +88,7 @@ class TopicRefreshReport:
     posts: int  # posts tagged now
     kept: int  # posts whose topics from the same model were kept
     not_covered: int  # of the posts tagged now, those in a language the model does not cover (no topics)
+    without_topics: int  # of the posts tagged now, covered ones with too little text for a topic
     post_topics: int  # post_topics rows
     people: int  # people with at least one attributed topic
     attributions: int  # topic_influence rows
@@ -100,10 +101,15 @@ class TopicRefreshReport:
         """A few lines for the command line and the pages."""
         p = self.params
         steps = ", ".join(f"{k} {v:.1f} s" for k, v in self.step_seconds.items())
-        uncovered = f" ({self.not_covered:,} in languages the model does not read get none)" if self.not_covered else ""
+        none = [
+            *([f"{self.not_covered:,} in languages the model does not read"] if self.not_covered else []),
+            *([f"{self.without_topics:,} with too little text to go on"] if self.without_topics else []),
+        ]
+        uncovered = f"; {' and '.join(none)} got none" if none else ""
+        found = self.posts - self.not_covered - self.without_topics
         kept = f"; {self.kept:,} posts the same model tagged before keep their topics" if self.kept else ""
         return (
-            f"Tagged {self.posts:,} posts with topics{uncovered}{kept}.\n"
+            f"Read {self.posts:,} posts for topics: {found:,} got one or more{uncovered}{kept}.\n"
             f"{self.people:,} people are influential in at least one topic ({self.attributions:,} person and topic "
             f"pairs), each with evidence: at least {p.min_posts} of their posts on it drew reactions from "
             f"{p.min_reactors} or more people.\n"
@@ -286,6 +292,7 @@ def refresh_topics(
         posts=tagging.tagged,
         kept=tagging.kept,
         not_covered=tagging.not_covered,
+        without_topics=tagging.without_topics,
         post_topics=tag_rows,
         people=people,
         attributions=attributions,

@@ -12,8 +12,9 @@ import numpy as np
 import polars as pl
 
 from core.db.warehouse import get_meta, scalar
-from core.topics.language import COVERED, NAMES
-from core.topics.model import LABELS, TopicModel, choose
+from core.numbers import count_of
+from core.topics.language import COVERED, NAMES, languages
+from core.topics.model import LABELS, MIN_CONTENT_LETTERS, TopicModel, choose
 from core.topics.tagging import language_counts
 from core.vocabulary import topic_label
 from core.workspace.access import LOCAL, LOCAL_USER_WORDS
@@ -36,6 +37,8 @@ class TaggingState:
 
     posts: int
     tagged_posts: int
+    not_covered: int  # posts in a language the model does not read: no topics
+    without_topics: int  # posts in a language it reads, with too little text or every topic corrected away
     people_with_topics: int
     refreshed_at: datetime | None  # when the topic step last finished
     model_trained_at: str | None
@@ -48,13 +51,42 @@ def _when(stamp: str | None) -> datetime | None:
 def tagging_state(con: duckdb.DuckDBPyConnection) -> TaggingState:
     """The current state of the topic step in the warehouse."""
     meta = get_meta(con)
+    not_covered, without = con.execute(
+        "SELECT count(*) FILTER (WHERE NOT covered), count(*) FILTER (WHERE covered AND post_id NOT IN "
+        "(SELECT post_id FROM post_topics)) FROM post_tagging"
+    ).fetchone()
     return TaggingState(
         posts=scalar(con, "SELECT count(*) FROM posts"),
         tagged_posts=scalar(con, "SELECT count(DISTINCT post_id) FROM post_topics"),
+        not_covered=not_covered,
+        without_topics=without,
         people_with_topics=scalar(con, "SELECT count(DISTINCT person_id) FROM topic_influence"),
         refreshed_at=_when(meta.get("topics_refreshed_at")),
         model_trained_at=meta.get("topics_model_trained_at"),
     )
+
+
+def tagging_sentence(state: TaggingState) -> str:
+    """Where every post of the warehouse stands, in words that add up: with topics, in a language the model does not
+    read, with too little text, or loaded since the last topic refresh."""
+    none = [
+        *([f"{state.not_covered:,} are in languages the model does not read"] if state.not_covered else []),
+        *(
+            [f"{state.without_topics:,} have too little text to go on (or lost every topic to a correction)"]
+            if state.without_topics
+            else []
+        ),
+    ]
+    waiting = state.posts - state.tagged_posts - state.not_covered - state.without_topics
+    get = "gets" if waiting == 1 else "get"
+    parts = [
+        f"{state.tagged_posts:,} of {state.posts:,} posts have topics" + (f"; {' and '.join(none)}" if none else "."),
+        *([f"{count_of(waiting, 'post')} loaded since {get} topics at the next refresh."] if waiting > 0 else []),
+        *([f"Topics last brought up to date on {state.refreshed_at:%d %b %Y at %H:%M}."] if state.refreshed_at else []),
+        f"{count_of(state.people_with_topics, 'person', 'people')} "
+        f"{'has' if state.people_with_topics == 1 else 'have'} influence in at least one topic.",
+    ]
+    return " ".join(part if part.endswith(".") else part + "." for part in parts)
 
 
 @dataclass(frozen=True)
@@ -127,16 +159,36 @@ def baseline_comparison(evaluation: dict[str, Any]) -> str | None:
     )
 
 
-def topics_of_text(model: TopicModel, text: str) -> pl.DataFrame:
-    """The model's reading of one text: every topic with its probability and whether it would be tagged.
+@dataclass(frozen=True)
+class TextReading:
+    """The model's reading of one pasted text, decided as the warehouse's tagging decides (core/topics/tagging.py)."""
 
-    Rows: topic, label, probability, threshold, tagged; most likely first. Raises ValueError on blank text.
-    """
+    topics: pl.DataFrame  # topic, label, probability, threshold, tagged; most likely first
+    withheld: str  # why a post with this text gets no topic, in words ('' when it gets some)
+
+
+def topics_of_text(model: TopicModel, text: str) -> TextReading:
+    """Every topic with its probability and whether a post with this text would be tagged with it: a text in a
+    language the model does not read, or with too little text, gets none, as in the warehouse. Raises ValueError
+    on blank text."""
     if not text.strip():
         raise ValueError("Type or paste the text of a post to see its topics.")
+    language, covered = languages(pl.Series([None], dtype=pl.String), pl.Series([text])).row(0)
     proba = model.predict_proba([text])
-    tagged = choose(proba, model.thresholds)[0]
-    return pl.DataFrame(
+    tagged = choose(proba, model.thresholds, [text])[0]
+    withheld = ""
+    if not covered:
+        tagged[:] = False
+        withheld = (
+            f"This reads as {NAMES.get(language, language)}, a language the model was not trained on: a post like "
+            "it gets no topics rather than a guess. The bars show what the model would have guessed."
+        )
+    elif not tagged.any():
+        withheld = (
+            f"Too little text to go on (fewer than {MIN_CONTENT_LETTERS} letters besides @handles and common words "
+            "such as 'the', 'this' or 'ok'): a post like it gets no topics rather than a guess."
+        )
+    frame = pl.DataFrame(
         {
             "topic": list(LABELS),
             "label": [topic_label(t) for t in LABELS],
@@ -145,6 +197,7 @@ def topics_of_text(model: TopicModel, text: str) -> pl.DataFrame:
             "tagged": tagged,
         }
     ).sort("probability", descending=True)
+    return TextReading(frame, withheld)
 
 
 def model_agrees(model: TopicModel, corrections: pl.DataFrame) -> pl.Series:

@@ -77,6 +77,7 @@ class Tagging:
     kept: int  # posts whose tagging by the same model was kept
     rows: int  # post_topics rows written now
     not_covered: int  # of the posts tagged now, those in a language the model does not cover
+    without_topics: int  # of the posts tagged now and covered, those left without a topic (too little text)
 
 
 def model_key(model: TopicModel) -> str:
@@ -132,7 +133,7 @@ def tag_posts(con: duckdb.DuckDBPyConnection, model: TopicModel, *, progress: Pr
     )
     total = scalar(con, "SELECT count(*) FROM _untagged")
     corrections = latest_actions(con)
-    done = written = not_covered = 0
+    done = written = not_covered = without = 0
     after = -(2**63)
     progress(0.0, f"Tagging {total:,} posts with topics" + (f" ({kept:,} keep theirs)" if kept else ""))
     while done < total:
@@ -167,10 +168,11 @@ def tag_posts(con: duckdb.DuckDBPyConnection, model: TopicModel, *, progress: Pr
         done += batch.height
         written += rows.height
         not_covered += int((~covered).sum())
+        without += int(covered.sum()) - rows.filter(pl.col("post_id").is_in(post_ids[covered])).n_unique("post_id")
         after = int(ids[-1])
         progress(done / max(total, 1), f"Tagged {done:,} of {total:,} posts")
     con.execute("DROP TABLE _untagged")
-    return Tagging(tagged=done, kept=kept, rows=written, not_covered=not_covered)
+    return Tagging(tagged=done, kept=kept, rows=written, not_covered=not_covered, without_topics=without)
 
 
 def language_counts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -54,7 +54,7 @@ def test_shows_the_card_metrics_and_label_distribution(topics_world):
     assert any("Real tweets (X-Topic, 200)" in str(df.value) for df in at.dataframe)
     assert len(_charts(at)) == 1  # the label distribution
     assert "Top topic" in _charts(at)[0].proto.spec
-    assert any("posts tagged" in c.value for c in at.caption)
+    assert any("posts have topics" in c.value for c in at.caption)
     assert any("No corrections yet" in i.value for i in at.info)
 
 

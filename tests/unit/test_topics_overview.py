@@ -60,11 +60,28 @@ def test_topics_of_a_text_follow_the_model():
     model = small_model()
     text = "Leg day done, new deadlift PR #fitness"
     found = overview.topics_of_text(model, text)
-    assert found.height == len(LABELS)
-    assert found["probability"].sum() == pytest.approx(1.0)
-    assert found.filter(pl.col("tagged"))["topic"].to_list() == model.predict([text])[0]
+    assert found.topics.height == len(LABELS) and not found.withheld
+    assert found.topics["probability"].sum() == pytest.approx(1.0)
+    assert found.topics.filter(pl.col("tagged"))["topic"].to_list() == model.predict([text])[0]
     with pytest.raises(ValueError, match="paste the text"):
         overview.topics_of_text(model, "  \n")
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("Bonjour à tous, je suis allé au marché ce matin et il y avait des fraises", "reads as French"),
+        ("This is how I go for a walk", "Too little text"),
+    ],
+)
+def test_a_pasted_text_is_tagged_as_the_warehouse_tags_its_posts(text, why):
+    # The warehouse gives no topic to a post in a language the model was not trained on, nor to one with too little
+    # text; the try-out box said "Tagged: Arts & culture" for the French text and a topic for the short one.
+    model = small_model()
+    found = overview.topics_of_text(model, text)
+    assert why in found.withheld
+    assert not found.topics["tagged"].any()
+    assert found.topics["probability"].sum() == pytest.approx(1.0)  # the model's guess is still shown
 
 
 def test_model_agreement_with_corrections():
@@ -75,3 +92,21 @@ def test_model_agreement_with_corrections():
         action=pl.Series(["add", "remove", "remove"])
     )
     assert overview.model_agrees(model, corrections).to_list() == [True, False, "music" not in model.predict([text])[0]]
+
+
+def test_the_warehouse_s_posts_add_up_on_the_topics_page():
+    # 1,042 posts with too little text had no topics and no word on the page: the counts did not add up.
+    state = overview.TaggingState(
+        posts=337_100,
+        tagged_posts=335_903,
+        not_covered=67,
+        without_topics=1_042,
+        people_with_topics=6_101,
+        refreshed_at=datetime(2026, 12, 7, 18, 17),
+        model_trained_at=None,
+    )
+    assert overview.tagging_sentence(state) == (
+        "335,903 of 337,100 posts have topics; 67 are in languages the model does not read and 1,042 have too little "
+        "text to go on (or lost every topic to a correction). 88 posts loaded since get topics at the next refresh. "
+        "Topics last brought up to date on 07 Dec 2026 at 18:17. 6,101 people have influence in at least one topic."
+    )

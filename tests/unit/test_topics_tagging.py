@@ -67,6 +67,15 @@ def test_each_post_is_tagged_once_with_the_model_that_tagged_it(con):
     assert tag(con, model).tagged == 0
 
 
+def test_the_report_counts_posts_left_without_topics_for_too_little_text(con):
+    model = small_model()
+    tag(con, model)
+    add_posts(con, {10**9 + 7: ("ok lol", None), 10**9 + 8: (ENGLISH, None), 10**9 + 9: (SPANISH, None)})
+    report = tag(con, model)
+    assert (report.tagged, report.not_covered, report.without_topics) == (3, 1, 1)
+    assert not topics_of(con, 10**9 + 7) and topics_of(con, 10**9 + 8)
+
+
 def test_posts_in_languages_not_covered_get_no_topics(con):
     model = small_model()
     tag(con, model)
