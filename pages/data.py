@@ -99,13 +99,15 @@ if is_operator:
         st.dataframe(
             now,
             hide_index=True,
-            column_order=("what_it_does", "value", "default"),
+            column_order=("what_it_does", "value", "default", "changed"),
             column_config={
                 "what_it_does": st.column_config.TextColumn("Setting", width="large"),
                 "value": st.column_config.NumberColumn("Now", format="%g", width="small"),
                 "default": st.column_config.NumberColumn("Default", format="%g", width="small"),
+                "changed": st.column_config.CheckboxColumn("Changed", help="Not at its default", width="small"),
             },
             placeholder=UNKNOWN,
+            height="content",  # all ~30 settings at once: a scrolling box of ten hid which ones were changed
         )
         back = refresh.settings_back_to_defaults(backend.cursor())
         described = dict(zip(now["name"], now["what_it_does"], strict=True))
@@ -118,16 +120,19 @@ if is_operator:
         )
         if choice == "defaults":
             settings = back
-            st.caption(f"Puts {len(back)} changed setting{'s' if len(back) > 1 else ''} back to the default.")
+            st.caption(f"Puts back to the default: {'; '.join(described[name] for name in back)}.")
         else:
-            value = st.number_input(
-                "New value", min_value=0.0, value=float(current[choice]), format="%g", key=f"data_score_{choice}"
-            )
+            # No minimum here: the browser would refuse a negative value silently and preview the old one; the
+            # settings' own check says what is wrong instead.
+            value = st.number_input("New value", value=float(current[choice]), format="%g", key=f"data_score_{choice}")
             settings = {choice: str(value)}  # exact: %g would round to 6 digits
+        unchanged = choice != "defaults" and value == current[choice]
+        if unchanged:
+            st.caption("That is the value it has now: type another value to preview the change.")
         wanted = tuple(sorted(settings.items()))
         preview_col, apply_col = st.columns(2)
         try:
-            if preview_col.button("Preview", icon=":material/visibility:"):
+            if preview_col.button("Preview", icon=":material/visibility:", disabled=unchanged):
                 st.session_state["data_score_preview"] = (
                     wanted,
                     refresh.preview_settings(backend.cursor(), access, settings),
@@ -177,7 +182,7 @@ if is_operator:
                         REFRESH_ERRORS,
                     )
         except (ScoringError, Busy, PermissionDenied) as problem:
-            st.error(f"Nothing was changed.\n\n{plain(problem)}", icon=":material/error:")
+            st.error(f"The scores stay as they are.\n\n{plain(problem)}", icon=":material/error:")
 
 st.subheader("By network")
 labels = {"accounts": "Accounts", "posts": "Posts", "interactions": "Reactions"}

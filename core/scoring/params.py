@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,15 +84,18 @@ class ScoreParams:
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
             if value < 0:
-                raise ScoringError(f"Scoring parameter {field.name} must not be negative (got {value}).")
+                raise ScoringError(f"{setting_name(field.name)} must not be negative (got {value:g}).")
         if not 0 < self.damping < 1:
-            raise ScoringError(f"damping must be between 0 and 1 exclusive (got {self.damping}).")
-        if self.reactor_cap <= 0 or self.selectivity_pivot <= 0:
-            raise ScoringError("reactor_cap and selectivity_pivot must be positive.")
+            raise ScoringError(f"{setting_name('damping')} must be above 0 and below 1 (got {self.damping:g}).")
+        for name in ("reactor_cap", "selectivity_pivot"):
+            if getattr(self, name) <= 0:
+                raise ScoringError(f"{setting_name(name)} must be above 0 (got {getattr(self, name):g}).")
         if not any(self.type_weights().values()):
-            raise ScoringError("At least one reaction type needs a positive weight.")
-        if self.burst_minutes < 1 or self.pod_max_size < 3:
-            raise ScoringError("burst_minutes must be at least 1 and pod_max_size at least 3.")
+            raise ScoringError("At least one reaction type needs a weight above 0: otherwise no reaction counts.")
+        if self.burst_minutes < 1:
+            raise ScoringError(f"{setting_name('burst_minutes')} must be at least 1 (got {self.burst_minutes}).")
+        if self.pod_max_size < 3:
+            raise ScoringError(f"{setting_name('pod_max_size')} must be at least 3 (got {self.pod_max_size}).")
 
     def type_weights(self) -> dict[str, float]:
         """Weight of each reaction type, keyed by the interaction_type enum value."""
@@ -129,13 +133,20 @@ class ScoreParams:
             try:
                 number = float(value)
             except (TypeError, ValueError):
-                raise ScoringError(f"Scoring parameter {name} needs a number (got {value!r}).") from None
+                raise ScoringError(f"{setting_name(name)} needs a number (got {value!r}).") from None
+            if not math.isfinite(number):
+                raise ScoringError(f"{setting_name(name)} needs a finite number (got {value!r}).")
             if isinstance(getattr(self, name), int):
                 if not number.is_integer():
-                    raise ScoringError(f"Scoring parameter {name} needs a whole number (got {value!r}).")
+                    raise ScoringError(f"{setting_name(name)} needs a whole number (got {value!r}).")
                 number = int(number)
             changes[name] = number
         return dataclasses.replace(self, **changes)
+
+
+def setting_name(name: str) -> str:
+    """A setting as errors name it: what it does, for the Data page, and its name, for the command line's --set."""
+    return f"'{SETTING_HELP[name]}' ({name})" if name in SETTING_HELP else f"Scoring parameter {name}"
 
 
 def parse_settings(pairs: list[str]) -> dict[str, str]:

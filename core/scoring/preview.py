@@ -110,7 +110,7 @@ def preview(
 
 
 def settings_table(current: ScoreParams) -> pl.DataFrame:
-    """Every setting a change can name: name, its value now, the default, and what it does (one row each)."""
+    """Every setting a change can name: name, its value now, the default, whether they differ, and what it does."""
     default = ScoreParams()
     names = [f.name for f in dataclasses.fields(ScoreParams)]
     return pl.DataFrame(
@@ -120,4 +120,4 @@ def settings_table(current: ScoreParams) -> pl.DataFrame:
             "default": [float(getattr(default, n)) for n in names],
             "what_it_does": [SETTING_HELP[n] for n in names],
         }
-    )
+    ).with_columns(changed=pl.col("value") != pl.col("default"))

@@ -198,8 +198,25 @@ def test_a_scoring_value_the_setting_cannot_take_is_refused_with_what_to_do(demo
     next(b for b in at.button if b.label == "Preview").click().run()
     assert not at.exception, at.exception
     [error] = at.error
-    assert "Nothing was changed" in error.value and "whole number" in error.value
+    assert "The scores stay as they are" in error.value and "whole number" in error.value
+    assert "'Fewer distinct reactors than this" in error.value  # named as the page names it
     assert not any(b.label == "Apply and refresh" for b in at.button)
+
+
+def test_a_negative_value_is_refused_in_words_not_previewed_as_no_change(demo_copy):
+    # The field refused -1 silently and the preview ran with the old value: "No one's score would change".
+    at = _run_app()
+    like = "What a like is worth, in reposts"
+    next(s for s in at.selectbox if s.label == "Setting to change").select(like).run()
+    value = next(n for n in at.number_input if n.label == "New value")
+    assert next(b for b in at.button if b.label == "Preview").disabled  # its value now: nothing to preview
+    assert any("the value it has now" in c.value for c in at.caption)
+    value.set_value(-1.0).run()
+    next(b for b in at.button if b.label == "Preview").click().run()
+    assert not at.exception, at.exception
+    [error] = at.error
+    assert f"'{like}' (weight_like) must not be negative (got -1)" in error.value.replace("\\", "")
+    assert not any("would change" in m.value for m in at.markdown)
 
 
 def test_the_by_network_table_names_networks_as_people_write_them(demo_copy):
