@@ -236,7 +236,7 @@ for view in collectors:
             st.warning(f"Last problem: {plain(view.last_error)}", icon=":material/warning:")
 if not collectors:
     st.markdown("No live network is being collected for this warehouse.")
-with st.expander("How to switch this warehouse to a live network", expanded=not collectors, key="data_live_howto"):
+with st.expander("How to switch this warehouse to a live network", key="data_live_howto"):
     st.markdown(
         "The demo world stays the default. To follow **Bluesky** as it happens, run beside the app, on the same "
         "machine:\n\n"

@@ -89,12 +89,16 @@ if topics_guide["posts"].sum():
     st.dataframe(
         topics_guide.drop("topic"),
         hide_index=True,
-        height=36 * (topics_guide.height + 1),  # every topic at once, no inner scrolling
+        height="content",  # every topic at once, no inner scrolling
         column_config={
             "label": st.column_config.TextColumn("Topic"),
-            "covers": st.column_config.TextColumn("Covers", width="medium"),
+            "covers": st.column_config.TextColumn("Covers", width="large"),
             "people": st.column_config.NumberColumn("People with influence in it", format="localized"),
-            "posts": st.column_config.NumberColumn("Posts", format="localized"),
+            "posts": st.column_config.NumberColumn(
+                "Posts, as their top topic",
+                format="localized",
+                help="Posts whose most likely topic this is; the chart below also counts it as an extra topic",
+            ),
             "sure": st.column_config.ProgressColumn(
                 "Posts the model is sure of",
                 min_value=0,
@@ -102,7 +106,7 @@ if topics_guide["posts"].sum():
                 format="%d%%",
                 help=f"Share of the topic's posts tagged with at least {guide.SURE:.0%} probability",
             ),
-            "clarity": st.column_config.TextColumn("How clear its tags are", width="medium"),
+            "clarity": st.column_config.TextColumn("How clear its tags are", width="large"),
         },
         placeholder=UNKNOWN,
     )
@@ -145,7 +149,7 @@ with st.expander("How the model was measured: F1 scores and the model card"):
     else:
         st.info("The model has not been evaluated yet: run `python -m bench.topics_eval --save`.")
     st.markdown("**Model card: training data, decision rule and limits**")
-    st.markdown(card_markdown(card) if card else "This model file has no card; retrain it to get one.")
+    st.markdown(card_markdown(card, level=4) if card else "This model file has no card; retrain it to get one.")
 
 st.subheader("Topics in the warehouse")
 state = _state(key)

@@ -180,7 +180,7 @@ def _write(con: duckdb.DuckDBPyConnection, progress: Progress) -> tuple[int | No
     run_id, start, end = _window(con)
     for table in _TABLES:
         con.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-    progress(0.05, "Collecting the window's reactions for profiles")
+    progress(0.05, "Gathering who reacted to whom, for the profiles")
     if start is not None:
         con.execute(
             """

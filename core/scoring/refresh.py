@@ -153,7 +153,7 @@ def compute(
         )
     explanations = posts = None
     if with_explanations:
-        progress(0.75, "Explaining")
+        progress(0.75, "Writing down what each score is made of")
         with _timed(seconds, "explanations"):
             explanations = explain.signal_rows(scored)
         if with_top_posts:

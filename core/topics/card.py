@@ -32,10 +32,11 @@ LIMITS = [
     "expect much lower scores on tweets than on held-out training text.",
     "Training labels are single-label; multi-label output comes from per-label thresholds tuned on 200 English "
     "X-Topic tweets (CC BY-NC, used for tuning/evaluation only, never shipped).",
-    "English only. Bag-of-words: no context, sarcasm or images; short posts with no topical words get a guess.",
-    "Thresholds follow X-Topic's annotators, who gave half of all tweets diaries_&_daily_life: that label is "
-    "added to many posts. Labels with few evaluation tweets (fashion_&_style 4, arts_&_culture 5, "
-    "science_&_technology 5 of 200) have noisy scores and thresholds pulled toward the global one.",
+    "English only: posts in other languages get no topic. Bag-of-words: no context, sarcasm or images; posts with "
+    "too little text (fewer than 6 letters besides @handles and common words) get no topic rather than a guess.",
+    "Thresholds follow X-Topic's annotators, who gave half of all tweets Diaries & daily life: that topic is "
+    "added to many posts. Topics with few evaluation tweets (Fashion & style 4, Arts & culture 5, "
+    "Science & technology 5 of 200) have noisy scores and thresholds pulled toward the global one.",
     "A marketer's correction weighs as much as 10 shipped texts, split between the topics it adds; a post only "
     "stripped of topics is taught as its most likely remaining topic. Corrected posts keep the marketer's word at "
     "every topic refresh, whatever the model says.",
@@ -69,35 +70,37 @@ def build_card(
         "thresholds": {label: round(value, 4) for label, value in thresholds.items()},
         "evaluation": evaluation.get("metrics", {}),
         "evaluated_at": evaluation.get("evaluated_at"),
-        "evaluation_note": "Measured by bench.topics_eval for this recipe trained on the shipped sample "
+        "evaluation_note": "Measured by `python -m bench.topics_eval` for this recipe trained on the shipped sample "
         "(without corrections); re-run it to refresh.",
         "limits": LIMITS,
     }
 
 
-def card_markdown(card: dict[str, Any]) -> str:
-    """A short human-readable rendering of the card, saved beside the model."""
+def card_markdown(card: dict[str, Any], *, level: int = 1) -> str:
+    """A short human-readable rendering of the card, saved beside the model; its headings start at `level` (the
+    Topics page shows it under headings of its own). Names with underscores are code, so they do not italicise."""
+    title, section = "#" * level, "#" * (level + 1)
     lines = [
-        f"# {card['model']}",
+        f"{title} {card['model']}",
         "",
         f"Trained {card['trained_at']} with scikit-learn {card['scikit_learn']} on {card['training_rows']:,} "
         f"rows in {card['training_seconds']} s; marketer corrections used: {card['corrections_used']:,}.",
         "",
         f"Recipe: {card['recipe']}.",
         "",
-        "## Training data",
+        f"{section} Training data",
     ]
     for source in card["sources"].values():
         lines.append(f"- {source['name']} ({source['licence']}): {source['rows']:,} rows")
-    lines += ["", "## Last evaluation", ""]
+    lines += ["", f"{section} Last evaluation", ""]
     metrics = card["evaluation"]
     if metrics:
         lines.append(f"Evaluated {card['evaluated_at']}. {card['evaluation_note']}")
         lines.append("")
         for name, value in metrics.items():
-            shown = ", ".join(f"{k} {v}" for k, v in value.items()) if isinstance(value, dict) else value
-            lines.append(f"- {name}: {shown}")
+            shown = ", ".join(f"`{k}` {v}" for k, v in value.items()) if isinstance(value, dict) else value
+            lines.append(f"- `{name}`: {shown}")
     else:
         lines.append("Not evaluated yet: run `python -m bench.topics_eval --save` on a machine with ../shared/data.")
-    lines += ["", "## Limits", *[f"- {limit}" for limit in card["limits"]], ""]
+    lines += ["", f"{section} Limits", *[f"- {limit}" for limit in card["limits"]], ""]
     return "\n".join(lines)

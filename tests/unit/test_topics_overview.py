@@ -9,6 +9,7 @@ import pytest
 
 from core.db import warehouse
 from core.topics import overview
+from core.topics.card import card_markdown
 from core.topics.model import LABELS, shipped_evaluation
 from tests.unit.topics_small import small_model
 
@@ -110,3 +111,12 @@ def test_the_warehouse_s_posts_add_up_on_the_topics_page():
         "text to go on (or lost every topic to a correction). 88 posts loaded since get topics at the next refresh. "
         "Topics last brought up to date on 07 Dec 2026 at 18:17. 6,101 people have influence in at least one topic."
     )
+
+
+def test_the_card_reads_under_the_page_s_headings_without_stray_italics():
+    card = small_model().card
+    shown = card_markdown(card, level=4)
+    assert shown.startswith("#### ") and "\n##### Limits" in shown and "\n# " not in shown
+    # Markdown read "diaries_&_daily_life" as italics; topics are named as the page names them, code in backticks.
+    prose = [line for line in shown.splitlines() if "`" not in line]
+    assert not any("_" in line for line in prose), [line for line in prose if "_" in line]
