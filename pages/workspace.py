@@ -30,7 +30,8 @@ st.subheader("Members")
 if not signed_in:
     st.info(
         "Sign-in is not configured, so this server has one local workspace and everyone using it is its admin. "
-        "To give each brand its own workspace with its own members, set up sign-in as the README describes.",
+        "To give each brand its own workspace with its own members, ask whoever runs this Sway server to set up "
+        'sign-in (the server\'s README, "Sign-in, workspaces and operations", says how).',
         icon=":material/info:",
     )
 else:

@@ -46,6 +46,7 @@ def _insert(
 # What each recorded action means, in the words the Workspace page shows (an unknown code is shown as it is).
 ACTION_WORDS: dict[str, str] = {
     "import": "Imported files",
+    "import.failed": "An import was refused (nothing was added)",
     "refresh": "Refreshed scores and topics",
     "refresh.failed": "A refresh failed",
     "backup": "Backed up the warehouse",
@@ -171,9 +172,9 @@ def readable_entries(
     return found.with_columns(
         pl.col("user_email").replace({LOCAL.user: LOCAL_USER_WORDS}),
         pl.col("action").replace_strict(ACTION_WORDS, default=pl.col("action")),
-        pl.struct("action", "details").map_elements(
-            lambda entry: _details_text(entry["action"], entry["details"], campaigns), return_dtype=pl.String
-        ).alias("details"),  # from the action's code, not the words it becomes beside it
+        pl.struct("action", "details")
+        .map_elements(lambda entry: _details_text(entry["action"], entry["details"], campaigns), return_dtype=pl.String)
+        .alias("details"),  # from the action's code, not the words it becomes beside it
     )
 
 

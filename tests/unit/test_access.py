@@ -1,5 +1,7 @@
 """Workspaces, roles and the audit log: scoping cannot be bypassed through the core functions."""
 
+import json
+
 import pytest
 
 from core.db import warehouse
@@ -193,9 +195,18 @@ def test_imports_need_an_operator_and_are_audited_with_the_load(con, tmp_path):
     with pytest.raises(PermissionDenied, match="instance operator"):
         imports.import_uploads(con, alice, files, db=db)  # an admin of her workspace only
     operators.grant(con, "alice@a.example")
+    assert not warehouse.scalar(con, "SELECT count(*) FROM audit_log WHERE action LIKE 'import%'")  # refused callers
     with pytest.raises(InputError):
         imports.import_uploads(con, alice, [("accounts.csv", b"network,account_id,handle\nmyspace,x,y\n")], db=db)
     assert warehouse.scalar(con, "SELECT count(*) FROM audit_log WHERE action = 'import'") == 0
+    # A refused file is noted by where its problem is, not by the values it quotes (they may name people).
+    [(who, failed)] = warehouse.rows(con, "SELECT user_email, details FROM audit_log WHERE action = 'import.failed'")
+    assert who == "alice@a.example" and json.loads(failed) == {
+        "files": ["accounts.csv"],
+        "file": "accounts.csv",
+        "line": 2,
+        "field": "network",
+    }
 
     report = imports.import_uploads(con, alice, files, db=db)
     assert report.added["accounts"] == 1
