@@ -15,7 +15,7 @@ import duckdb
 from core.db.warehouse import record_load, transaction
 from core.ingest import interchange, snap, twitter_v1
 from core.ingest.detect import detect
-from core.ingest.errors import InputError
+from core.ingest.errors import InputError, InputErrors
 from core.ingest.frames import Batch, Parsed
 from core.ingest.limits import refuse_huge_fields
 from core.ingest.load import load
@@ -50,11 +50,20 @@ def import_files(
     limit = cutoff(now)
     parsed: list[Parsed] = []
     refs = []
+    problems: list[InputError] = []  # each file's first, so one try shows what to fix in all of them
     for index, (path, name) in enumerate(zip(paths, names, strict=True)):
         progress(_READING * index / len(paths), f"Reading {name} ({index + 1} of {len(paths)})")
-        source = read_source(Path(path), name, index)
-        parsed.append(_parse(source, limit))
+        try:
+            source = read_source(Path(path), name, index)
+            parsed.append(_parse(source, limit))
+        except InputError as problem:
+            problems.append(problem)
+            continue
         refs.append(source.ref)
+    if len(problems) > 1:
+        raise InputErrors(problems)
+    if problems:
+        raise problems[0]
     batch = Batch.combine(p.batch for p in parsed)
     refuse_huge_fields(batch, refs)
     with transaction(con):

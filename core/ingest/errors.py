@@ -36,6 +36,19 @@ class InputError(ValueError):
         return f"{where}: {self.problem}. {self.fix}"
 
 
+class InputErrors(InputError):
+    """Problems in several files of one import, one per file, so all can be fixed before trying again; it reads as
+    each problem on a line of its own and names the first file's place like an InputError."""
+
+    def __init__(self, problems: list[InputError]) -> None:
+        self.problems = problems
+        first = problems[0]
+        super().__init__(first.file, first.problem, first.fix, line=first.line, field=first.field)
+
+    def __str__(self) -> str:
+        return f"{len(self.problems)} files have problems:\n" + "\n".join(f"- {p}" for p in self.problems)
+
+
 @dataclass(frozen=True)
 class FileRef:
     """How messages name one input file and point into it."""

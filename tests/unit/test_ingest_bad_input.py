@@ -509,6 +509,22 @@ def test_uploads_are_named_by_their_display_names(con, tmp_path):
     assert str(error).startswith("My influencers.csv, line 2, field 'followers'")
 
 
+def test_every_bad_file_of_an_import_is_named_at_once(con, tmp_path):
+    # Three files refused together named only the first: fixing it showed the next, one try at a time.
+    dates, networks, good = tmp_path / "accounts_dates.csv", tmp_path / "accounts_net.csv", tmp_path / "posts.csv"
+    dates.write_text("network,account_id,handle,created_at\ntwitter,1,a,31/02/2021\n", encoding="utf-8")
+    networks.write_text(ACCOUNTS + "myspace,2,b,1\n", encoding="utf-8")
+    good.write_bytes(INTERCHANGE[1].read_bytes())
+    before = warehouse.scalar(con, "SELECT count(*) FROM posts")
+    error = refused(con, [dates, good, networks])
+    lines = str(error).splitlines()
+    assert lines[0] == "2 files have problems:"
+    assert lines[1].startswith("- accounts_dates.csv, line 2, field 'created_at'")
+    assert lines[2].startswith("- accounts_net.csv, line 2, field 'network'")
+    assert (error.file, error.line, error.field) == ("accounts_dates.csv", 2, "created_at")  # the first, as before
+    assert warehouse.scalar(con, "SELECT count(*) FROM posts") == before  # the good file is not loaded alone
+
+
 def test_a_missing_file_is_named(con, tmp_path):
     error = refused(con, [INTERCHANGE[0], tmp_path / "accounts_gone.csv"])
     assert error.file == "accounts_gone.csv" and "can't find" in str(error)
