@@ -233,7 +233,7 @@ if asked:
             .encode(
                 x=alt.X("probability:Q", title="Probability", axis=alt.Axis(format="%")),
                 y=order,
-                color=alt.Color("tagged:N", title=None, sort=["Tagged", "Not tagged"]),
+                color=alt.Color("tagged:N", title=None, scale=alt.Scale(domain=["Tagged", "Not tagged"])),
                 tooltip=[
                     alt.Tooltip("label:N", title="Topic"),
                     alt.Tooltip("probability:Q", format=".1%"),
