@@ -278,24 +278,35 @@ def _check_columns(ref: FileRef, kind: str, names: list[str], container: str) ->
         f"and {', '.join(c.name for c in spec if not c.required)} (optional)."
     )
     header_line = 1 if container == "csv" else None
-    for name in names:
-        if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
-            raise ref.error(
-                f"'{name}' is not a column of {kind} files",
-                f"Rename or delete it.{hint} {expected}",
-                line=header_line,
-                field=name,
-            )
+    # Every wrong and missing column at once: a file from another tool gets them all fixed in one go.
+    unknown = [name for name in names if name not in known]
     missing = [c.name for c in spec if c.required and c.name not in names]
-    if missing:
+    several = len(missing) > 1
+    lacking = f"the column{'s' if several else ''} {_listed(missing)} {'are' if several else 'is'} missing"
+    if unknown:
+        close = {name: found[0] for name in unknown if (found := difflib.get_close_matches(name, known, n=1))}
+        one = len(unknown) == 1
+        if one:
+            hint = f" Did you mean '{close[unknown[0]]}'?" if close else ""
+        else:
+            pairs = ", ".join(f"{right!r} for {name!r}" for name, right in close.items())
+            hint = f" Did you mean {pairs}?" if close else ""
         raise ref.error(
-            f"the column{'s' if len(missing) > 1 else ''} {', '.join(repr(m) for m in missing)} "
-            f"{'are' if len(missing) > 1 else 'is'} missing",
-            f"Add {'them' if len(missing) > 1 else 'it'}. {expected}",
+            f"{_listed(unknown)} {'is not a column' if one else 'are not columns'} of {kind} files"
+            + (f", and {lacking}" if missing else ""),
+            f"Rename or delete {'it' if one else 'them'}{', and add the missing ones' if missing else ''}.{hint} "
+            f"{expected}",
             line=header_line,
+            field=unknown[0],
         )
+    if missing:
+        raise ref.error(lacking, f"Add {'them' if several else 'it'}. {expected}", line=header_line)
+
+
+def _listed(names: list[str]) -> str:
+    """'a', 'b' and 'c' ('' for none)."""
+    quoted = [repr(name) for name in names]
+    return " and ".join(filter(None, [", ".join(quoted[:-1]), *quoted[-1:]]))
 
 
 def _checked(ref: FileRef, spec: tuple[Column, ...], raw: pl.DataFrame, now: datetime) -> tuple[pl.DataFrame, Problems]:

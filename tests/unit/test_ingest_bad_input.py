@@ -525,6 +525,19 @@ def test_every_bad_file_of_an_import_is_named_at_once(con, tmp_path):
     assert warehouse.scalar(con, "SELECT count(*) FROM posts") == before  # the good file is not loaded alone
 
 
+def test_a_file_from_another_tool_names_every_wrong_and_missing_column_at_once(con, tmp_path):
+    # Only 'platform' was named: renaming it showed 'username', then 'followers_count', one try each.
+    path = tmp_path / "accounts_export.csv"
+    path.write_text("platform,username,followers_count,Email\ninstagram,maya.bakes,24500,maya@example.com\n")
+    error = refused(con, [path])
+    assert (error.file, error.line, error.field) == ("accounts_export.csv", 1, "platform")
+    assert str(error).startswith(
+        "accounts_export.csv, line 1, field 'platform': 'platform', 'username', 'followers_count' and 'email' are not "
+        "columns of accounts files, and the columns 'network', 'account_id' and 'handle' are missing. Rename or "
+        "delete them, and add the missing ones. Did you mean 'followers' for 'followers_count'?"
+    )
+
+
 def test_a_missing_file_is_named(con, tmp_path):
     error = refused(con, [INTERCHANGE[0], tmp_path / "accounts_gone.csv"])
     assert error.file == "accounts_gone.csv" and "can't find" in str(error)
