@@ -134,9 +134,17 @@ def _details_text(action: str, details: str, campaigns: Mapping[int, str]) -> st
         if key == "changed"
         else f"campaign: {_campaign_text(value, campaigns)}"
         if key == "campaign_id"
-        else f"{key.replace('_', ' ')}: {_value_text(key, value)}"
+        else f"{_KEY_WORDS.get(key, key.replace('_', ' '))}: {_value_text(key, value)}"
         for key, value in found.items()
     )
+
+
+# Recorded keys whose name alone says little to a marketer (others read well with '_' as a space).
+_KEY_WORDS = {
+    "marked_posted": "members marked posted by a tracked mention",
+    "seconds": "seconds taken",
+    "source": "made from",
+}
 
 
 _ERASURE_TOTALS = ("rows_removed", "audit_entries_scrubbed", "mentions_blanked")
@@ -158,6 +166,8 @@ def _value_text(key: str, value: Any) -> str:
         return ", ".join(f"{k.replace('_', ' ')} {_value_text(k, v)}" for k, v in value.items()) or "none"
     if key in ("topic", "topics") and isinstance(value, str):
         return topic_label(value)
+    if key == "source" and isinstance(value, str) and value.startswith("demo:"):
+        return "the demo world's past campaigns"  # demo:12, the id of the demo campaign it was made from
     if isinstance(value, int) and not isinstance(value, bool) and not key.endswith("_id") and key != "seed":
         return f"{value:,}"  # counts: 83,713 training rows; ids and seeds as they are written
     return str(value)

@@ -153,6 +153,8 @@ def test_the_audit_log_reads_in_words_for_the_workspace_page_and_keeps_its_scope
         audit.record(con, alice, "topic.correct", {"corrections": 2, "topics": ["music", "diaries_&_daily_life"]})
         audit.record(con, alice, "import", {"files": ["a.csv", "b.csv"], "added": {"people": 2}}, shared=True)
         audit.record(con, LOCAL, "backup", {"tables": 49}, shared=True)
+        audit.record(con, LOCAL, "refresh", {"seconds": 12.5, "marked_posted": 0}, shared=True)
+        audit.record(con, alice, "campaign.archive", {"campaign_id": 13, "source": "demo:12"})
         audit.record(con, alice, "someday.new_action", {})
         audit.record(con, dave, "campaign.create", {"name": "B secret launch"})
     shown = audit.readable_entries(con, alice, campaigns={12: "Spring launch (renamed)", 13: "Autumn"})
@@ -169,6 +171,9 @@ def test_the_audit_log_reads_in_words_for_the_workspace_page_and_keeps_its_scope
     assert told["Retrained the topic model"] == "training rows: 83,713 · corrections used: 2"  # counts as counts
     assert told["Erased a person on request"] == "rows removed: 1,300 · mentions blanked: 4 · tables: 3"  # no names
     assert who["Backed up the warehouse"] == "this server's operator (no sign-in)"
+    # Keys in words ("marked posted: 0" and "source: demo:12" read as code on the Workspace page).
+    assert told["Refreshed scores and topics"] == "seconds taken: 12.5 · members marked posted by a tracked mention: 0"
+    assert "campaign: Autumn (13) · made from: the demo world's past campaigns" in shown["details"].to_list()
     assert rows["someday.new_action"] == ""  # an action without words yet is shown by its code, never dropped
     assert "B secret launch" not in " ".join(shown["details"])
     with pytest.raises(PermissionDenied):
