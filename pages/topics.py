@@ -264,9 +264,10 @@ st.caption(
 asked = params.id_param("post")
 if asked is None and st.query_params.get("post"):
     st.info("No such post — type the number of the post to correct below.")
-post_id = st.number_input("Post number", min_value=1, max_value=params.ID_MAX, step=1, value=asked)
-post = post_for_correction(cursor, int(post_id)) if post_id else None
-if post_id and post is None:
+# No minimum: the browser would refuse -5 silently and leave the last number's warning on screen.
+post_id = st.number_input("Post number", max_value=params.ID_MAX, step=1, value=asked)
+post = post_for_correction(cursor, int(post_id)) if post_id is not None and post_id > 0 else None
+if post_id is not None and post is None:
     st.warning(f"There is no post number {int(post_id)} in the warehouse. Check the number and try again.")
 elif post is not None:
     text, current = post

@@ -144,6 +144,11 @@ def test_an_unknown_post_number_says_so(topics_world):
     at.run()
     at.switch_page("pages/topics.py").run()
     assert any("no post number 999999999" in w.value for w in at.warning)
+    # A number no post can have is answered too: the field refused -5 silently, leaving the last warning up.
+    next(n for n in at.number_input if n.label == "Post number").set_value(-5).run()
+    assert [w.value for w in at.warning if "no post number" in w.value] == [
+        "There is no post number -5 in the warehouse. Check the number and try again."
+    ]
 
 
 def test_the_page_leads_with_what_topics_cover_and_keeps_f1_in_an_expander(topics_world):
