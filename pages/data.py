@@ -118,6 +118,7 @@ if is_operator:
             format_func=lambda name: "Every setting back to its default" if name == "defaults" else described[name],
             key="data_score_setting",
         )
+        unchanged = False
         if choice == "defaults":
             settings = back
             st.caption(f"Puts back to the default: {'; '.join(described[name] for name in back)}.")
@@ -126,7 +127,7 @@ if is_operator:
             # settings' own check says what is wrong instead.
             value = st.number_input("New value", value=float(current[choice]), format="%g", key=f"data_score_{choice}")
             settings = {choice: str(value)}  # exact: %g would round to 6 digits
-        unchanged = choice != "defaults" and value == current[choice]
+            unchanged = value == current[choice]
         if unchanged:
             st.caption("That is the value it has now: type another value to preview the change.")
         wanted = tuple(sorted(settings.items()))

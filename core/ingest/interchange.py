@@ -306,7 +306,9 @@ def _check_columns(ref: FileRef, kind: str, names: list[str], container: str) ->
 def _listed(names: list[str]) -> str:
     """'a', 'b' and 'c' ('' for none)."""
     quoted = [repr(name) for name in names]
-    return " and ".join(filter(None, [", ".join(quoted[:-1]), *quoted[-1:]]))
+    if len(quoted) < 2:
+        return "".join(quoted)
+    return f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 def _checked(ref: FileRef, spec: tuple[Column, ...], raw: pl.DataFrame, now: datetime) -> tuple[pl.DataFrame, Problems]:

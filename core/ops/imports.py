@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -25,7 +24,7 @@ from core.workspace.access import Access, PermissionDenied
 from core.workspace.authorize import authorize_operator
 
 
-@contextmanager
+@contextlib.contextmanager
 def _audited_failure(con: duckdb.DuckDBPyConnection, access: Access, names: list[str]) -> Iterator[None]:
     """Note an import that fails after its caller was authorized (the load's transaction is rolled back by then)."""
     try:

@@ -33,7 +33,7 @@ LIMITS = [
     "Training labels are single-label; multi-label output comes from per-label thresholds tuned on 200 English "
     "X-Topic tweets (CC BY-NC, used for tuning/evaluation only, never shipped).",
     "English only: posts in other languages get no topic. Bag-of-words: no context, sarcasm or images; posts with "
-    "too little text (fewer than 6 letters besides @handles and common words) get no topic rather than a guess.",
+    "too little text (a word or two besides @handles and common words) get no topic rather than a guess.",
     "Thresholds follow X-Topic's annotators, who gave half of all tweets Diaries & daily life: that topic is "
     "added to many posts. Topics with few evaluation tweets (Fashion & style 4, Arts & culture 5, "
     "Science & technology 5 of 200) have noisy scores and thresholds pulled toward the global one.",

@@ -79,14 +79,14 @@ def tagging_sentence(state: TaggingState) -> str:
     ]
     waiting = state.posts - state.tagged_posts - state.not_covered - state.without_topics
     get = "gets" if waiting == 1 else "get"
+    have = "has" if state.people_with_topics == 1 else "have"
     parts = [
-        f"{state.tagged_posts:,} of {state.posts:,} posts have topics" + (f"; {' and '.join(none)}" if none else "."),
+        f"{state.tagged_posts:,} of {state.posts:,} posts have topics" + (f"; {' and '.join(none)}." if none else "."),
         *([f"{count_of(waiting, 'post')} loaded since {get} topics at the next refresh."] if waiting > 0 else []),
         *([f"Topics last brought up to date on {state.refreshed_at:%d %b %Y at %H:%M}."] if state.refreshed_at else []),
-        f"{count_of(state.people_with_topics, 'person', 'people')} "
-        f"{'has' if state.people_with_topics == 1 else 'have'} influence in at least one topic.",
+        f"{count_of(state.people_with_topics, 'person', 'people')} {have} influence in at least one topic.",
     ]
-    return " ".join(part if part.endswith(".") else part + "." for part in parts)
+    return " ".join(parts)
 
 
 @dataclass(frozen=True)

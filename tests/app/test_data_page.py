@@ -182,6 +182,7 @@ def test_a_scoring_change_is_previewed_then_applied(demo_copy):
         con.close()
     # Once something differs from the defaults, one choice puts every setting back.
     next(s for s in at.selectbox if s.label == "Setting to change").select("defaults").run()
+    assert any(c.value == f"Puts back to the default: {like}." for c in at.caption)  # which ones, by name
     next(b for b in at.button if b.label == "Preview").click().run()
     until_jobs_end(next(b for b in at.button if b.label == "Apply and refresh").click().run())
     assert not at.exception, at.exception

@@ -87,6 +87,24 @@ def test_every_setting_a_change_can_name_is_listed_with_what_it_does():
     assert table["what_it_does"].str.len_chars().min() > 20  # a new parameter without words fails here
     changed = table.filter(pl.col("value") != pl.col("default"))
     assert changed["name"].to_list() == ["weight_like"] and changed["value"].item() == 0.2
+    assert table.filter("changed")["name"].to_list() == ["weight_like"]  # the mark the Data page shows
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("weight_like", "-1", "'What a like is worth, in reposts' (weight_like) must not be negative (got -1)"),
+        ("weight_like", "inf", "(weight_like) needs a finite number (got 'inf')"),
+        ("weight_like", "nan", "(weight_like) needs a finite number"),
+        ("damping", "1", "(damping) must be above 0 and below 1 (got 1)"),
+        ("selectivity_pivot", "0", "(selectivity_pivot) must be above 0 (got 0)"),
+        ("min_reactors", "2.5", "(min_reactors) needs a whole number (got '2.5')"),
+    ],
+)
+def test_a_value_a_setting_cannot_take_is_named_as_the_page_names_the_setting(name, value, says):
+    with pytest.raises(ScoringError) as refused:
+        ScoreParams().with_overrides({name: value})
+    assert says in str(refused.value)
 
 
 def test_back_to_defaults_names_every_changed_setting_and_only_those():
