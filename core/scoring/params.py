@@ -136,12 +136,30 @@ class ScoreParams:
                 raise ScoringError(f"{setting_name(name)} needs a number (got {value!r}).") from None
             if not math.isfinite(number):
                 raise ScoringError(f"{setting_name(name)} needs a finite number (got {value!r}).")
+            if name in SHARES and number > 1:
+                percent = f"for {number:g}%, enter {number / 100:g}"
+                raise ScoringError(f"{setting_name(name)} is a share from 0 to 1 (got {value}): {percent}.")
             if isinstance(getattr(self, name), int):
                 if not number.is_integer():
                     raise ScoringError(f"{setting_name(name)} needs a whole number (got {value!r}).")
                 number = int(number)
             changes[name] = number
         return dataclasses.replace(self, **changes)
+
+
+# Thresholds that are shares of something (0 to 1): above 1 the detector could never flag anyone, which is what a
+# value typed as a percentage (50 for half) would silently do. Checked where a change comes in (with_overrides), so
+# a run stored by a version without this check still loads.
+SHARES = frozenset(
+    {
+        "farm_min_reciprocity",
+        "react_all_min_unpopular_share",
+        "pod_min_coverage",
+        "pod_min_density",
+        "pod_min_internal_share",
+        "burst_min_share",
+    }
+)
 
 
 def setting_name(name: str) -> str:

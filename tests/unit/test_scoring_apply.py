@@ -99,12 +99,20 @@ def test_every_setting_a_change_can_name_is_listed_with_what_it_does():
         ("damping", "1", "(damping) must be above 0 and below 1 (got 1)"),
         ("selectivity_pivot", "0", "(selectivity_pivot) must be above 0 (got 0)"),
         ("min_reactors", "2.5", "(min_reactors) needs a whole number (got '2.5')"),
+        ("burst_min_share", "50", "(burst_min_share) is a share from 0 to 1 (got 50): for 50%, enter 0.5."),
+        ("pod_min_density", "1.5", "(pod_min_density) is a share from 0 to 1 (got 1.5): for 1.5%, enter 0.015."),
     ],
 )
 def test_a_value_a_setting_cannot_take_is_named_as_the_page_names_the_setting(name, value, says):
     with pytest.raises(ScoringError) as refused:
         ScoreParams().with_overrides({name: value})
     assert says in str(refused.value)
+
+
+def test_a_share_setting_takes_any_value_from_0_to_1_and_a_run_stored_before_the_check_still_loads():
+    assert ScoreParams().with_overrides({"burst_min_share": "1", "pod_min_coverage": "0"}).burst_min_share == 1
+    stored = ScoreParams.from_json(json.dumps({"burst_min_share": 5}))
+    assert stored.burst_min_share == 5
 
 
 def test_back_to_defaults_names_every_changed_setting_and_only_those():
