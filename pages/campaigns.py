@@ -68,23 +68,22 @@ def _spec_form(
         "Perk", start.perk if start else "", placeholder="e.g. free product box", key=f"{prefix}perk"
     )
     cost_col, budget_col, perks_col = st.columns(3)
+    # No bounds on the numbers: a value out of a widget's bounds blocks the form's submit without a word, while
+    # the campaign's own check (CampaignSpec.problems) names each and says what to do.
     cost = cost_col.number_input(
         f"Cost per perk ({currency})",
-        min_value=0.01,  # as the campaign's own check: a perk costs something (a member's own cost too)
         value=start.cost_per_perk if start else 50.0,
         step=5.0,
         key=f"{prefix}cost",
     )
     budget = budget_col.number_input(
         f"Budget in {currency} (or leave 0)",
-        min_value=0.0,
         value=float(start.budget or 0) if start else 1000.0,
         step=100.0,
         key=f"{prefix}budget",
     )
     perks = perks_col.number_input(
         "Number of perks (or leave 0)",
-        min_value=0,
         value=int(start.perks or 0) if start else 0,
         step=1,
         key=f"{prefix}perks",
@@ -118,14 +117,12 @@ def _spec_form(
     starts_on = left.date_input("Starts on", first.starts_on if first else today, key=f"{prefix}starts")
     ends_on = right.date_input("Ends on", first.ends_on if first else today + timedelta(days=13), key=f"{prefix}ends")
     follow_up = follow.number_input(
-        "Follow-up days", 0, 90, first.follow_up_days if first else 14, key=f"{prefix}follow"
+        "Follow-up days", value=first.follow_up_days if first else 14, step=1, key=f"{prefix}follow"
     )
     left, right = st.columns(2)
     lift = left.number_input(
         "Expected lift (1 = twice as many mentions)",
-        0.0,
-        20.0,
-        start.expected_lift if start else 1.0,
+        value=start.expected_lift if start else 1.0,
         step=0.1,
         key=f"{prefix}lift",
     )

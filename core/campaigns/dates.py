@@ -1,6 +1,7 @@
 """Campaign dates the data can measure: the defaults a new campaign starts with, and the warnings when its
 dates run past the latest activity in the warehouse (the demo world, or an import that has not been refreshed,
-ends weeks before today, and a campaign after it would show no results at all)."""
+ends weeks before today, and a campaign after it would show no results at all) or start before the first, with no
+usual rate of mentions to compare with."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import duckdb
 
 from core.campaigns.mentions import data_span
 from core.campaigns.model import DEFAULT_FOLLOW_UP_DAYS, CampaignSpec
+from core.results.lift import MIN_BASELINE_DAYS
 
 CAMPAIGN_DAYS = 14
 STALE_DAYS = 7  # latest post older than this: the data is not fed live, so new campaigns are placed inside it
@@ -52,10 +54,23 @@ def default_dates(con: duckdb.DuckDBPyConnection, today: date) -> Dates:
 
 def date_warnings(con: duckdb.DuckDBPyConnection, spec: CampaignSpec) -> list[str]:
     """What the marketer should know about measuring a campaign with these dates (empty when all is measurable)."""
-    last = latest_day(con)
-    if last is None:
+    first_at, last_at = data_span(con)
+    if first_at is None or last_at is None:
         return ["There are no posts in Sway yet: results appear once data is imported."]
+    first, last = first_at.date(), last_at.date()
     measured_to = spec.ends_on + timedelta(days=spec.follow_up_days)
+    if measured_to < first:
+        return [
+            f"This campaign and its follow-up end before the first post in Sway ({first:%d %b %Y}): nothing can be "
+            f"measured for these dates. Pick a start from {first + timedelta(days=MIN_BASELINE_DAYS):%d %b %Y} on, "
+            f"so the {MIN_BASELINE_DAYS} days before it give the usual rate of mentions to compare with."
+        ]
+    if (spec.starts_on - first).days < MIN_BASELINE_DAYS:
+        return [
+            f"The posts in Sway start on {first:%d %b %Y}, fewer than {MIN_BASELINE_DAYS} days before this campaign "
+            "starts: its lift cannot be measured without the usual rate of mentions before it. Pick a start from "
+            f"{first + timedelta(days=MIN_BASELINE_DAYS):%d %b %Y} on, or import earlier posts."
+        ]
     if spec.starts_on > last:
         return [
             f"This campaign starts after the latest post in Sway ({last:%d %b %Y}): nothing can be measured until "

@@ -82,6 +82,9 @@ STATUS_DATES = {
     "no_post": "posted_at",
 }
 DEFAULT_FOLLOW_UP_DAYS = 14
+# Most perks one campaign hands out: each goes to one person on its list, and a list longer than this is a typo
+# (20,261,010 was typed once into this field by a date meant for the next one).
+MAX_PERKS = 100_000
 DEFAULT_EXPECTED_LIFT = 1.0
 
 
@@ -138,11 +141,16 @@ class CampaignSpec:
         if self.budget is None and self.perks is None:
             found.append("Give a budget or a number of perks, so Sway knows how long the list should be.")
         if self.budget is not None and not self.budget > 0:
-            found.append("Budget must be more than 0 (or leave it empty and give a number of perks).")
+            found.append("Budget must be more than 0 (or give none, 0 on the page, and a number of perks).")
         if self.budget is not None and self.budget < self.cost_per_perk:
             found.append("The budget does not cover even one perk: raise the budget or lower the cost per perk.")
         if self.perks is not None and self.perks < 1:
-            found.append("Number of perks must be at least 1 (or leave it empty and give a budget).")
+            found.append("Number of perks must be at least 1 (or give none, 0 on the page, and a budget).")
+        if self.perks is not None and self.perks > MAX_PERKS:
+            found.append(
+                f"Number of perks must be at most {MAX_PERKS:,} (got {self.perks:,}): a campaign's list holds one "
+                "person per perk."
+            )
         if self.ends_on < self.starts_on:
             found.append("The end date is before the start date: pick an end date on or after the start.")
         if not self.terms:

@@ -49,6 +49,13 @@ def test_campaign_from_discover_selection_then_results(ready_demo, app_url, page
 
     expect(page.get_by_role("heading", name="Campaigns")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("2 people you selected in Discover will be put on the list;")).to_be_visible()
+    # A number out of a widget's bounds would block the submit without a word: the campaign's check names it.
+    budget = page.get_by_label(re.compile(r"^Budget in"))
+    budget.fill("-500")
+    page.get_by_role("button", name="Create campaign").click()
+    expect(page.get_by_text("Budget must be more than 0")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Name is empty: type a name.")).to_be_visible()
+    budget.fill("1000")
     page.get_by_label("Campaign name").fill("Browser launch")
     page.get_by_label("Brand", exact=True).fill("Voltwise")
     page.get_by_label("Perk", exact=True).fill("charger")

@@ -218,6 +218,19 @@ def test_creating_a_campaign_past_the_data_warns(con):
     assert any("starts after the latest post" in w for w in created.warnings)
 
 
+def test_a_campaign_dated_before_the_data_is_told_so_not_that_its_people_are_quiet(con):
+    first = warehouse.scalar(con, "SELECT min(posted_at) FROM posts").date()
+    years_before = _voltwise("2020", date(2020, 3, 2), date(2020, 3, 15), perks=5)
+    (said,) = date_warnings(con, years_before)
+    assert f"end before the first post in Sway ({first:%d %b %Y})" in said
+    assert f"Pick a start from {first + timedelta(days=7):%d %b %Y} on" in said
+    no_baseline = _voltwise("Day 3", first + timedelta(days=3), first + timedelta(days=16), perks=5)
+    (said,) = date_warnings(con, no_baseline)
+    assert f"start on {first:%d %b %Y}, fewer than 7 days before this campaign starts" in said
+    a_week_in = _voltwise("Day 7", first + timedelta(days=7), first + timedelta(days=20), perks=5)
+    assert date_warnings(con, a_week_in) == []
+
+
 # --- 10. per-person cost and the currency ------------------------------------------------------------------------
 
 

@@ -80,6 +80,15 @@ def test_bad_settings_are_all_named_and_nothing_is_stored(con):
     assert records.list_campaigns(con, ALICE).height == 12  # only the demo campaigns
 
 
+def test_a_negative_budget_and_a_typo_sized_number_of_perks_are_named():
+    said = _spec(budget=-500.0, perks=20_261_010).problems()
+    assert "Budget must be more than 0 (or give none, 0 on the page, and a number of perks)." in said
+    assert (
+        "Number of perks must be at most 100,000 (got 20,261,010): a campaign's list holds one person per perk." in said
+    )
+    assert _spec(budget=None, perks=100_000).problems() == []
+
+
 def test_suggested_list_fills_the_budget_best_expected_first(con):
     campaign_id, _ = _suggested(con, budget=200.0, perks=None)  # 200 / 40 = five perks
     listed = _listed(con, campaign_id)
