@@ -108,6 +108,8 @@ class Results:
             "people who were not invited over the same days, so it accounts for trends (a season, news, anything "
             "that moved everyone's mentions) that the members' own before-and-after comparison cannot"
         )
+        if own.direction == control.direction == "none":  # '+21%' and '-25%' 'agreeing' reads as a contradiction
+            return f"{control.verdict()} {why}; that comparison shows no clear change either: {own.summary()}."
         if own.direction == control.direction:
             return f"{control.verdict()} {why}; that comparison agrees: {own.summary()}."
         return (

@@ -357,6 +357,15 @@ def test_the_matched_control_is_the_estimate_to_trust_and_the_verdict_says_why(c
     confirmed = dataclasses.replace(results, lift_baseline=rise, lift_control=agreeing)
     assert confirmed.detected and confirmed.direction == "up"
     assert confirmed.verdict().startswith(agreeing.verdict()) and "the one to trust" in confirmed.verdict()
+    assert f"that comparison agrees: {rise.summary()}." in confirmed.verdict()
+    # Both unclear, one estimate up and the other down: not called agreeing, which reads as a contradiction.
+    both_unclear = dataclasses.replace(
+        results, lift_baseline=baseline_lift(12, 10, 28, 28), lift_control=control_lift(12, 10, 120, 80, 28, 28)
+    )
+    assert both_unclear.lift_baseline.lift > 0 > both_unclear.lift_control.lift
+    assert both_unclear.lift_baseline.direction == both_unclear.lift_control.direction == "none"
+    assert "agrees" not in both_unclear.verdict()
+    assert "that comparison shows no clear change either: +20% (95% interval" in both_unclear.verdict()
     # The whole market tripled: the members' own rise is the trend, and the verdict says so.
     market = dataclasses.replace(results, lift_baseline=rise, lift_control=control_lift(60, 20, 300, 100, 28, 28))
     assert not market.detected and market.direction == "none"
