@@ -54,6 +54,7 @@ class Estimate:
     brands: int  # distinct tracked brand terms counted as brand mentions
     group_share: float  # the target group's share of posts mentioning a tracked brand
     topic_shares: dict[str, float]  # main topic -> its share (shrunk towards the group's)
+    topic_people: dict[str, int]  # main topic -> people of the pool whose main topic it is
     prior_posts: float  # k: how many posts of the topic's average a person's own record is blended with
     share_is_fallback: bool
     period_days: int
@@ -68,8 +69,14 @@ class Estimate:
                 "of each person's posts would mention the brand"
             )
         else:
-            topics = sorted(self.topic_shares.items(), key=lambda kv: -kv[1])[:3]
-            named = ", ".join(f"{topic_label(t) if t else 'no topic'} {v:.2%}" for t, v in topics)
+            # The main topics of the most people: those the campaign's estimates rest on (the highest shares may
+            # be a few people's topics, far from the campaign's).
+            topics = sorted(self.topic_people, key=lambda t: (-self.topic_people[t], t))[:3]
+            named = ", ".join(
+                f"{topic_label(t) if t else 'no topic'} {self.topic_shares[t]:.2%} "
+                f"({count_of(self.topic_people[t], 'person', 'people')})"
+                for t in topics
+            )
             share = (
                 f"each person's own share of posts that mention a brand this workspace tracks ({self.brands} "
                 f"terms) over the {self.history_days} days before {self.as_of:%d %b %Y}, blended with their main "
@@ -214,7 +221,7 @@ def estimate(
     fallback = total_brand == 0 or total_posts == 0
     group = FALLBACK_SHARE if fallback else total_brand / total_posts
     k = MAX_PRIOR_POSTS if fallback else prior_weight(people["posts"].to_numpy(), people["brand_posts"].to_numpy())
-    by_topic = people.group_by("topic").agg(pl.col("posts").sum(), pl.col("brand_posts").sum())
+    by_topic = people.group_by("topic").agg(pl.col("posts").sum(), pl.col("brand_posts").sum(), people=pl.len())
     # A topic's own share, itself shrunk towards the group's with the same weight (small topics say little).
     topic_shares = {
         t: (b + k * group) / (n + k)
@@ -234,7 +241,17 @@ def estimate(
         expected_high=pl.Series(scale * stats.beta.ppf(RANGE[1], alpha, beta), dtype=pl.Float64),
     )
     return Estimate(
-        people, as_of, HISTORY_DAYS, len(tracked), group, topic_shares, k, fallback, days, spec.expected_lift
+        people,
+        as_of,
+        HISTORY_DAYS,
+        len(tracked),
+        group,
+        topic_shares,
+        dict(zip(by_topic["topic"], by_topic["people"], strict=True)),
+        k,
+        fallback,
+        days,
+        spec.expected_lift,
     )
 
 

@@ -25,6 +25,7 @@ from core.results.compute import campaign_results
 from core.results.lift import baseline_lift, control_lift
 from core.results.plan import budget_warnings, plan
 from core.results.power import detectable_difference, detectable_lift, power_check
+from core.vocabulary import topic_label
 from core.workspace.access import LOCAL, Access, PermissionDenied
 from tests.unit.campaign_world import ready_copy
 from tests.unit.workspace_world import store_members
@@ -129,6 +130,11 @@ def test_expected_mentions_come_from_each_persons_brand_posts_shrunk_to_their_to
     est = suggest.estimate(con, spec, suggest.targeted(con, spec), brands=records.workspace_terms(con, LOCAL))
     people = est.people
     assert not est.share_is_fallback and "Sway assumes" not in est.explanation()
+    # The topics it names are the main topics of the most people on the list, not the highest shares of a few.
+    most = people.group_by("topic").len().sort(["len", "topic"], descending=[True, False]).head(3).rows()
+    named = [f"{topic_label(t) if t else 'no topic'} {est.topic_shares[t]:.2%} ({n:,} people)" for t, n in most]
+    assert all(n > 1 for _, n in most)
+    assert f"main topic's share ({', '.join(named)};" in est.explanation()
     assert (people["expected_low"] <= people["expected_mentions"] + 1e-9).all()
     assert (people["expected_mentions"] <= people["expected_high"] + 1e-9).all()
     # Everyone's share lies between their own record and their topic's share (shrinkage).
