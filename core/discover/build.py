@@ -121,7 +121,8 @@ def _insert_discovery(con: duckdb.DuckDBPyConnection, scored: bool) -> None:
             -- Only unordered aggregates: ordered ones and per-row list sorting cost seconds at a million people.
             SELECT a.person_id, {handles}, {followers},
                    list(a.account_id) AS account_ids,
-                   string_agg(a.handle || ' ' || coalesce(a.bio, ''), ' ') AS text,
+                   -- An account's own name (a blog's, a shop's) when it is not the person's: searched as names.
+                   string_agg(concat_ws(' ', a.handle, nullif(a.display_name, n.name), a.bio), ' ') AS text,
                    bit_or((1 << enum_code(a.network))::UTINYINT) AS networks,
                    sum(d.followers) AS audience,
                    sum(d.posts) AS posts,
@@ -137,7 +138,7 @@ def _insert_discovery(con: duckdb.DuckDBPyConnection, scored: bool) -> None:
                        AS location,
                    arg_max(a.language, (coalesce(a.followers, -1), -a.account_id)) FILTER (WHERE a.language IS NOT NULL)
                        AS language
-            FROM accounts a JOIN discovery_accounts d USING (account_id)
+            FROM accounts a JOIN discovery_accounts d USING (account_id) JOIN people n ON n.person_id = a.person_id
             GROUP BY a.person_id
         ), s AS ({_scores_sql(scored)}
         ), auth AS (

@@ -1,11 +1,11 @@
 """Discover's word index (migrations 018, 019), kept up to date at the cost of what changed.
 
-A document is a person's name, handles and bios (post_id NULL), or one of their posts in the scoring window. A
-post's words never change, so each Discover build indexes only the posts that entered the window (or were loaded)
-since the last one and drops those that left it or were deleted; a person's own text is indexed again when its
-hash changes (a new handle or bio). New rows are appended in word-hash order; once appended rows
-pass REINDEX_SHARE of the index, or the way words are cut changes (INDEX_VERSION), the whole index is rebuilt
-in one sorted pass, which keeps a word's rows in a few row groups.
+A document is a person's name, handles, accounts' own names and bios (post_id NULL), or one of their posts in the
+scoring window. A post's words never change, so each Discover build indexes only the posts that entered the window
+(or were loaded) since the last one and drops those that left it or were deleted; a person's own text is indexed
+again when its hash changes (a new handle, account name or bio). New rows are appended in word-hash order; once
+appended rows pass REINDEX_SHARE of the index, or the way words are cut changes (INDEX_VERSION), the whole index
+is rebuilt in one sorted pass, which keeps a word's rows in a few row groups.
 """
 
 from __future__ import annotations

@@ -37,6 +37,13 @@ def con():
                 "INSERT INTO posts VALUES (?, ?, ?, ?, ?, ?, NULL, 'post', NULL, NULL, NULL, NULL)",
                 [post_id, accounts[0][0], accounts[0][1], f"p{post_id}", AS_OF - timedelta(days=2), text],
             )
+    # An account named other than its person (a blog's own name), and one named as its person.
+    con.execute("INSERT INTO people VALUES (11, 'ext-11', 'Tanea Olnel')")
+    for aid, display in ((111, "Harbour Notes blog"), (112, "Tanea Olnel")):
+        con.execute(
+            "INSERT INTO accounts VALUES (?, 11, 'blog', ?, ?, ?, NULL, 10, 0, NULL, NULL, NULL)",
+            [aid, f"blog-{aid}", f"h{aid}", display],
+        )
     build_discovery(con)
     return con
 
@@ -75,6 +82,13 @@ def test_best_match_comes_first(con):
 def test_names_match_whole_words_not_prefixes(con):
     assert _ids(con, text="mira") == [MIRA]  # not Mirath
     assert _ids(con, text="mirath") == [6]
+
+
+def test_an_accounts_own_name_is_searched_as_a_name(con):
+    assert _ids(con, text="harbour") == [11]
+    # The account named as its person adds no second copy of the name's words, which would weigh them twice.
+    (text,) = con.execute("SELECT search_text FROM discovery WHERE person_id = 11").fetchone()
+    assert text.count("Olnel") == 1 and text.count("Harbour Notes blog") == 1
 
 
 def test_hashtags_are_words(con):
