@@ -11,7 +11,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from core.db.warehouse import rows
+from core.db.warehouse import rows, scalar
 
 TOP_PAIRS = 5
 POD_SHARE = 0.5  # two members sharing at least half of the smaller set of reactors are flagged as overlapping ...
@@ -70,7 +70,10 @@ _REACTED = """
 
 def unique_reach(con: duckdb.DuckDBPyConnection, person_ids: list[int], since: datetime, until: datetime) -> Reach:
     """Distinct people who reacted (any interaction) to any of the people's accounts in [since, until),
-    themselves left out, with the most overlapping pairs of members."""
+    themselves left out, with the most overlapping pairs of members. A window opening before the first stored
+    reaction is said to start with it: days without data would read as days nobody reacted."""
+    first = scalar(con, "SELECT min(occurred_at) FROM interactions")
+    since = max(since, first) if first is not None else since
     params = [person_ids, since, until]
     unique, summed = rows(
         con,

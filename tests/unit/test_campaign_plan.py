@@ -183,6 +183,9 @@ def test_unique_reach_counts_each_reactor_once_and_measures_the_overlap(con):
         assert a_b.pairs["share"][0] == pytest.approx(shared / min(a.unique, b.unique))
     whole = unique_reach(con, listed, since, until)
     assert whole.unique <= whole.summed and str(whole.members) in whole.verdict()
+    # The window is said from the first stored reaction, not from days the data does not cover.
+    first = warehouse.scalar(con, "SELECT min(occurred_at) FROM interactions")
+    assert whole.since == first and f"between {first:%d %b %Y} and" in whole.verdict()
 
 
 # --- 6. dates the data reaches -------------------------------------------------------------------------------------
