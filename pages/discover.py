@@ -243,11 +243,13 @@ chosen = selection.people_table(
         "audience": st.column_config.NumberColumn(
             "Audience (all networks)" if filters.networks else "Audience",
             format="compact",
+            width="medium" if filters.networks else None,  # the longer header whole, not 'Audience (
             help="Followers summed over all their networks"
             + (". The audience filter tests one account on the chosen networks" if filters.networks else ""),
         ),
         "engagement_rate": st.column_config.TextColumn(
             "Engagement (all networks)" if filters.networks else "Engagement",
+            width="medium" if filters.networks else None,
             help="Each account's reactions in the window / (its posts in the window × its followers), pooled over "
             "all their accounts; order by it with Sort by above"
             + (
