@@ -371,7 +371,8 @@ if access.allows("editor"):
     target_col, add_col, new_col = st.columns([2, 1, 1], vertical_alignment="bottom")
     target = target_col.selectbox(
         "Campaign",
-        list(titles),
+        # Those not over first: the one offered before any choice is one people can still be added to.
+        [c for c in titles if c not in ended] + [c for c in titles if c in ended],
         format_func=lambda c: f"{titles[c]} — ended {ended[c]}" if c in ended else titles[c],
         key=f"{_WIDGETS}campaign",
         placeholder="No campaigns yet — create one",

@@ -1,6 +1,7 @@
 """AppTest of the Campaigns page on the small demo world with its past campaigns loaded."""
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 
 import polars as pl
 import pytest
@@ -217,6 +218,20 @@ def test_restoring_a_campaign_someone_else_restored_first_says_so(ready, monkeyp
 
 
 def test_add_discover_selection_to_an_existing_campaign(ready):
+    # A campaign still being planned whose dates come before those of ended ones (listed latest start first).
+    _read(
+        ready,
+        lambda con: records.create_campaign(
+            con,
+            LOCAL,
+            replace(
+                records.get_campaign(con, LOCAL, _busiest(ready)).spec,
+                name="Planned early",
+                starts_on=date(2020, 3, 2),
+                ends_on=date(2020, 3, 15),
+            ),
+        ),
+    )
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     at.switch_page("pages/discover.py").run()
@@ -231,6 +246,9 @@ def test_add_discover_selection_to_an_existing_campaign(ready):
     labels = at.selectbox(key="discover_campaign").options
     assert len(labels) == len(over) and not all(over.values()) and any(over.values())
     assert all((" — ended " in label) == over[label.split(" — ended ")[0]] for label in labels)
+    # Those still running or planned come first, so the one offered before any choice is not over.
+    ended = [" — ended " in label for label in labels]
+    assert ended == sorted(ended) and not ended[0]
     at.selectbox(key="discover_campaign").set_value(picked)
     at.button[[b.label for b in at.button].index("Add to campaign")].click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
