@@ -142,24 +142,25 @@ else:
 st.subheader("Score history")
 if p.history.height:
     history = network_names(p.history, "network").with_columns(pl.col("network").replace("all", "Combined"))
-    lines = (
-        alt.Chart(history)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("day:T", title="Refresh day", axis=alt.Axis(format="%d %b")),
-            y=alt.Y("score:Q", title="Score", scale=alt.Scale(domain=[1, 100])),  # 1 is the lowest score
-            color=alt.Color("network:N", title="Score"),
-            tooltip=[alt.Tooltip("day:T", title="Day", format="%d %b %Y"), "network", "score"],
-        )
+    by_network = alt.Chart(history).encode(
+        x=alt.X("day:T", title="Refresh day", axis=alt.Axis(format="%d %b")),
+        y=alt.Y("score:Q", title="Score", scale=alt.Scale(domain=[1, 100])),  # 1 is the lowest score
+        color=alt.Color("network:N", title="Score"),
+        tooltip=[alt.Tooltip("day:T", title="Day", format="%d %b %Y"), "network", "score"],
     )
+    # The combined line dashed and on top: with one network it has the same scores and would lie hidden under it.
+    networks = by_network.transform_filter(alt.datum.network != "Combined").mark_line(point=True)
+    combined = by_network.transform_filter(alt.datum.network == "Combined").mark_line(point=True, strokeDash=[6, 4])
     changes = (
         alt.Chart(p.model_changes)
         .mark_rule(color="#d62728", strokeDash=[5, 4], strokeWidth=2)
         .encode(x="day:T", tooltip=[alt.Tooltip("day:T", title="Scoring model changed"), "change"])
     )
-    st.altair_chart(lines + changes, width="stretch", key="history_chart")
-    if p.model_changes.height:
-        st.caption("Dashed red lines: the scoring model changed (hover for what changed).")
+    st.altair_chart(networks + combined + changes, width="stretch", key="history_chart")
+    st.caption(
+        "The combined score is the dashed line"
+        + ("; dashed red lines: the scoring model changed (hover for what changed)." if p.model_changes.height else ".")
+    )
 else:
     st.info("No score history yet — scores appear after a refresh on the Data page.")
 

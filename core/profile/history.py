@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from itertools import pairwise
 
 import duckdb
@@ -24,14 +25,25 @@ def _describe(before: dict, after: dict) -> str:
 
 
 def model_changes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """day, run_id, change: each successful run whose parameters differ from the run before it.
+    """day, run_id, change: each day a successful run's parameters differ from the run before it."""
+    return changes_by_day(parameters_by_day(con))
 
-    A parameter a run did not store (added to the model later) had its default value, so it is no change.
+
+def changes_by_day(runs: list[tuple[int, date, dict]]) -> pl.DataFrame:
+    """day, run_id (the day's last change), change: of (run id, as-of day, parameters) oldest first.
+
+    A parameter a run did not store (added to the model later) had its default value, so it is no change. Changes on
+    one day are one row, in order ('… · then …'): the history holds one score a day, and lines drawn on one day hide
+    each other's words.
     """
-    found = []
+    found: dict[date, dict] = {}
     defaults = json.loads(ScoreParams().to_json())
-    for (_, _, old), (run_id, day, new) in pairwise(parameters_by_day(con)):
+    for (_, _, old), (run_id, day, new) in pairwise(runs):
         old, new = defaults | old, defaults | new
-        if old != new:
-            found.append({"day": day, "run_id": run_id, "change": _describe(old, new)})
-    return pl.DataFrame(found, schema={"day": pl.Date, "run_id": pl.Int64, "change": pl.String})
+        if old == new:
+            continue
+        said = _describe(old, new)
+        if day in found:
+            said = f"{found[day]['change']} · then {said}"
+        found[day] = {"day": day, "run_id": run_id, "change": said}
+    return pl.DataFrame(list(found.values()), schema={"day": pl.Date, "run_id": pl.Int64, "change": pl.String})

@@ -1,6 +1,7 @@
 """Applying a previewed change of scoring parameters: stored with the run, audited, marked on the score history."""
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -8,7 +9,7 @@ import pytest
 
 from core.db import warehouse
 from core.ops import refresh
-from core.profile.history import model_changes
+from core.profile.history import changes_by_day, model_changes
 from core.scoring.params import ScoreParams, ScoringError, describe_changes
 from core.scoring.preview import settings_table
 from core.scoring.runs import current_params
@@ -65,6 +66,18 @@ def test_an_unknown_setting_is_refused_and_the_scores_stay(demo_copy):
         assert warehouse.scalar(con, "SELECT count(*) FROM audit_log WHERE action = 'refresh.failed'") == 1
     finally:
         con.close()
+
+
+def test_changes_on_one_day_are_one_mark_that_says_each_in_order():
+    day, next_day = date(2026, 10, 31), date(2026, 11, 1)
+    like = [{"weight_like": w} for w in (0.4, 0.1, 0.4, 0.4, 0.2)]
+    runs = [(1, day - timedelta(days=1), like[0]), (2, day, like[1]), (3, day, like[2]), (4, day, like[3])]
+    marks = changes_by_day([*runs, (5, next_day, like[4])])
+    assert marks["day"].to_list() == [day, next_day] and marks["run_id"].to_list() == [3, 5]
+    assert marks["change"][0] == (
+        "What a like is worth, in reposts: 0.4 → 0.1 · then What a like is worth, in reposts: 0.1 → 0.4"
+    )
+    assert marks["change"][1] == "What a like is worth, in reposts: 0.4 → 0.2"
 
 
 def test_a_parameter_added_to_the_model_later_is_not_marked_as_a_change(demo_copy):
