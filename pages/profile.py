@@ -223,6 +223,11 @@ if note := st.session_state.pop("topic_note", None):
     st.success(note, icon=":material/check:")
 if not p.topics.height:
     st.info("No topics with enough evidence for this person (or the topic step has not run yet).")
+else:
+    st.caption(
+        "Each topic's evidence: the person's posts on it whose reactions were worth most, each reaction weighed as in "
+        "the score (its kind, how recent, who reacted), so a post with fewer reactions can come first."
+    )
 for topic in p.topics.iter_rows(named=True):
     with st.container(border=True):
         name, influence, action = st.columns([3, 1, 2], vertical_alignment="center")
