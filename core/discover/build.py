@@ -121,8 +121,7 @@ def _insert_discovery(con: duckdb.DuckDBPyConnection, scored: bool) -> None:
             -- Only unordered aggregates: ordered ones and per-row list sorting cost seconds at a million people.
             SELECT a.person_id, {handles}, {followers},
                    list(a.account_id) AS account_ids,
-                   -- An account's own name (a blog's, a shop's) when it is not the person's: searched as names.
-                   string_agg(concat_ws(' ', a.handle, nullif(a.display_name, n.name), a.bio), ' ') AS text,
+                   string_agg(a.handle || ' ' || coalesce(a.bio, ''), ' ') AS text,
                    bit_or((1 << enum_code(a.network))::UTINYINT) AS networks,
                    sum(d.followers) AS audience,
                    sum(d.posts) AS posts,
@@ -138,7 +137,14 @@ def _insert_discovery(con: duckdb.DuckDBPyConnection, scored: bool) -> None:
                        AS location,
                    arg_max(a.language, (coalesce(a.followers, -1), -a.account_id)) FILTER (WHERE a.language IS NOT NULL)
                        AS language
-            FROM accounts a JOIN discovery_accounts d USING (account_id) JOIN people n ON n.person_id = a.person_id
+            FROM accounts a JOIN discovery_accounts d USING (account_id)
+            GROUP BY a.person_id
+        ), own AS (
+            -- Accounts' own names (a blog's, a shop's) other than the person's, searched as names. Sorted, as the
+            -- word index re-indexes a person whose text changes: a join's row order varies from build to build.
+            SELECT a.person_id, array_to_string(list_sort(list(DISTINCT a.display_name)), ' ') AS names
+            FROM accounts a JOIN people n ON n.person_id = a.person_id
+            WHERE a.display_name <> n.name
             GROUP BY a.person_id
         ), s AS ({_scores_sql(scored)}
         ), auth AS (
@@ -161,7 +167,7 @@ def _insert_discovery(con: duckdb.DuckDBPyConnection, scored: bool) -> None:
                a.location, a.language,
                coalesce(tp.topics, []), tp.top,
                -- The text as written: the word index cuts it (core/discover/words.py) only when it changed.
-               concat_ws(' ', p.name, a.text),
+               concat_ws(' ', p.name, a.text, own.names),
                coalesce(tp.mask, 0), {", ".join(f"tp.{topic_column(i)}" for i in range(TOPIC_SLOTS))},
                coalesce(s.score_low, s.score, 1), coalesce(s.score_high, s.score, 1),
                coalesce(s.too_little_data, coalesce(s.score, 1) = 1),
@@ -169,6 +175,7 @@ def _insert_discovery(con: duckdb.DuckDBPyConnection, scored: bool) -> None:
                {", ".join(f"a.followers_{n}" for n in NETWORKS)}
         FROM people p
         LEFT JOIN acc a USING (person_id)
+        LEFT JOIN own USING (person_id)
         LEFT JOIN s USING (person_id)
         LEFT JOIN auth USING (person_id)
         LEFT JOIN tp USING (person_id)
