@@ -1,7 +1,6 @@
-"""Campaign dates the data can measure: the defaults a new campaign starts with, and the warnings when its
-dates run past the latest activity in the warehouse (the demo world, or an import that has not been refreshed,
-ends weeks before today, and a campaign after it would show no results at all) or start before the first, with no
-usual rate of mentions to compare with."""
+"""Campaign dates the data can measure: the defaults a new campaign starts with (the demo world, or an import that
+has not been refreshed, ends weeks before today, and a campaign after it would show no results at all). The
+warnings for dates the data does not reach are part of the plan check (core.results.plan.date_warnings)."""
 
 from __future__ import annotations
 
@@ -11,8 +10,7 @@ from datetime import date, timedelta
 import duckdb
 
 from core.campaigns.mentions import data_span
-from core.campaigns.model import DEFAULT_FOLLOW_UP_DAYS, CampaignSpec
-from core.results.lift import MIN_BASELINE_DAYS
+from core.campaigns.model import DEFAULT_FOLLOW_UP_DAYS
 
 CAMPAIGN_DAYS = 14
 STALE_DAYS = 7  # latest post older than this: the data is not fed live, so new campaigns are placed inside it
@@ -50,35 +48,3 @@ def default_dates(con: duckdb.DuckDBPyConnection, today: date) -> Dates:
         "last whole weeks it covers, where results can be measured. A campaign after that shows results only once "
         "newer posts are imported.",
     )
-
-
-def date_warnings(con: duckdb.DuckDBPyConnection, spec: CampaignSpec) -> list[str]:
-    """What the marketer should know about measuring a campaign with these dates (empty when all is measurable)."""
-    first_at, last_at = data_span(con)
-    if first_at is None or last_at is None:
-        return ["There are no posts in Sway yet: results appear once data is imported."]
-    first, last = first_at.date(), last_at.date()
-    measured_to = spec.ends_on + timedelta(days=spec.follow_up_days)
-    if measured_to < first:
-        return [
-            f"This campaign and its follow-up end before the first post in Sway ({first:%d %b %Y}): nothing can be "
-            f"measured for these dates. Pick a start from {first + timedelta(days=MIN_BASELINE_DAYS):%d %b %Y} on, "
-            f"so the {MIN_BASELINE_DAYS} days before it give the usual rate of mentions to compare with."
-        ]
-    if (spec.starts_on - first).days < MIN_BASELINE_DAYS:
-        return [
-            f"The posts in Sway start on {first:%d %b %Y}, fewer than {MIN_BASELINE_DAYS} days before this campaign "
-            "starts: its lift cannot be measured without the usual rate of mentions before it. Pick a start from "
-            f"{first + timedelta(days=MIN_BASELINE_DAYS):%d %b %Y} on, or import earlier posts."
-        ]
-    if spec.starts_on > last:
-        return [
-            f"This campaign starts after the latest post in Sway ({last:%d %b %Y}): nothing can be measured until "
-            "posts from its dates are imported."
-        ]
-    if measured_to >= last:  # the last day is covered only up to its latest post: Results call it partial
-        return [
-            f"The data in Sway ends during {last:%d %b %Y}, and this campaign's follow-up window runs to "
-            f"{measured_to:%d %b %Y}: its results stay partial until newer posts are imported."
-        ]
-    return []

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import duckdb
 
 from core.campaigns import members, records, suggest
-from core.campaigns.dates import date_warnings
 from core.campaigns.model import CampaignError, CampaignSpec
 from core.campaigns.money import check_currency
 from core.db.warehouse import transaction
 from core.discover import current_build
 from core.progress import Progress, scaled, silent
+from core.results.plan import date_warnings
 from core.workspace import membership
 from core.workspace.access import Access
 

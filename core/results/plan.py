@@ -1,6 +1,6 @@
 """A campaign's plan check, before perks are sent: expected mentions with their range, the smallest lift the list
 could detect (core.results.power), its unique reach and audience overlap (core.campaigns.reach), what it costs,
-and whether the data reaches its dates (core.campaigns.dates)."""
+and whether the data reaches its dates."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import polars as pl
 from scipy import stats
 
 from core.campaigns import members
-from core.campaigns.dates import date_warnings
+from core.campaigns.mentions import data_span
 from core.campaigns.model import CampaignSpec
 from core.campaigns.money import money
 from core.campaigns.reach import Reach, unique_reach
@@ -21,6 +21,7 @@ from core.campaigns.records import get_campaign
 from core.campaigns.suggest import HISTORY_DAYS, RANGE, estimate_as_of, period_days
 from core.numbers import count_of
 from core.results.compute import BASELINE_DAYS
+from core.results.lift import MIN_BASELINE_DAYS
 from core.results.power import Power, power_check
 from core.workspace.access import Access
 from core.workspace.membership import currency
@@ -82,6 +83,38 @@ def plan(con: duckdb.DuckDBPyConnection, access: Access, campaign_id: int) -> Pl
         date_warnings(con, spec)
         + budget_warnings(spec, listed.height, float(listed["cost"].sum()), currency(con, access)),
     )
+
+
+def date_warnings(con: duckdb.DuckDBPyConnection, spec: CampaignSpec) -> list[str]:
+    """What the marketer should know about measuring a campaign with these dates (empty when all is measurable)."""
+    first_at, last_at = data_span(con)
+    if first_at is None or last_at is None:
+        return ["There are no posts in Sway yet: results appear once data is imported."]
+    first, last = first_at.date(), last_at.date()
+    measured_to = spec.ends_on + timedelta(days=spec.follow_up_days)
+    if measured_to < first:
+        return [
+            f"This campaign and its follow-up end before the first post in Sway ({first:%d %b %Y}): nothing can be "
+            f"measured for these dates. Pick a start from {first + timedelta(days=MIN_BASELINE_DAYS):%d %b %Y} on, "
+            f"so the {MIN_BASELINE_DAYS} days before it give the usual rate of mentions to compare with."
+        ]
+    if (spec.starts_on - first).days < MIN_BASELINE_DAYS:
+        return [
+            f"The posts in Sway start on {first:%d %b %Y}, fewer than {MIN_BASELINE_DAYS} days before this campaign "
+            "starts: its lift cannot be measured without the usual rate of mentions before it. Pick a start from "
+            f"{first + timedelta(days=MIN_BASELINE_DAYS):%d %b %Y} on, or import earlier posts."
+        ]
+    if spec.starts_on > last:
+        return [
+            f"This campaign starts after the latest post in Sway ({last:%d %b %Y}): nothing can be measured until "
+            "posts from its dates are imported."
+        ]
+    if measured_to >= last:  # the last day is covered only up to its latest post: Results call it partial
+        return [
+            f"The data in Sway ends during {last:%d %b %Y}, and this campaign's follow-up window runs to "
+            f"{measured_to:%d %b %Y}: its results stay partial until newer posts are imported."
+        ]
+    return []
 
 
 def budget_warnings(spec: CampaignSpec, people: int, cost: float, currency_code: str) -> list[str]:

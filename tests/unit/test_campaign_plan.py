@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from core.campaigns import members, records, suggest
-from core.campaigns.dates import date_warnings, default_dates
+from core.campaigns.dates import default_dates
 from core.campaigns.model import CampaignError, CampaignSpec, InvalidTransition
 from core.campaigns.money import money, money_card
 from core.campaigns.reach import unique_reach
@@ -23,7 +23,7 @@ from core.ops import campaigns as campaign_ops
 from core.results import report
 from core.results.compute import campaign_results
 from core.results.lift import baseline_lift, control_lift
-from core.results.plan import budget_warnings, plan
+from core.results.plan import budget_warnings, date_warnings, plan
 from core.results.power import detectable_difference, detectable_lift, power_check
 from core.vocabulary import topic_label
 from core.workspace.access import LOCAL, Access, PermissionDenied
