@@ -144,7 +144,7 @@ def _insert_discovery(con: duckdb.DuckDBPyConnection, scored: bool) -> None:
             -- word index re-indexes a person whose text changes: a join's row order varies from build to build.
             SELECT a.person_id, array_to_string(list_sort(list(DISTINCT a.display_name)), ' ') AS names
             FROM accounts a JOIN people n ON n.person_id = a.person_id
-            WHERE a.display_name <> n.name
+            WHERE lower(a.display_name) <> lower(n.name)  -- the name in other capitals adds nothing either
             GROUP BY a.person_id
         ), s AS ({_scores_sql(scored)}
         ), auth AS (

@@ -86,7 +86,7 @@ def model_key(model: TopicModel) -> str:
     return f"{model.card.get('trained_at', 'unknown')}|{model.card.get('training_rows', 0)}|{thresholds}"
 
 
-def _plan(con: duckdb.DuckDBPyConnection, key: str) -> None:
+def _drop_outdated_and_list_untagged(con: duckdb.DuckDBPyConnection, key: str) -> None:
     """Drop the tagging and topics of posts another model tagged, of corrected posts and of posts gone, and list in
     _untagged the posts to tag: those never tagged and the stored ones among the dropped.
 
@@ -136,7 +136,7 @@ def tag_posts(con: duckdb.DuckDBPyConnection, model: TopicModel, *, progress: Pr
     """
     key = model_key(model)
     forget_removed_posts(con)
-    _plan(con, key)
+    _drop_outdated_and_list_untagged(con, key)
     kept = scalar(con, "SELECT count(*) FROM post_tagging")
     total = scalar(con, "SELECT count(*) FROM _untagged")
     corrections = latest_actions(con)
