@@ -66,7 +66,11 @@ _ERASED_HANDLES = """
     WHERE sha256(? || '|handle|' || network || '|' || handle) IN (SELECT key_hash FROM suppressed_keys)
 """
 # What others wrote in their own words, which can mention an erased person's handle: (table, id, text column).
-_FREE_TEXT = (("posts", "post_id", "text"), ("accounts", "account_id", "bio"))
+_FREE_TEXT = (
+    ("posts", "post_id", "text"),
+    ("accounts", "account_id", "bio"),
+    ("accounts", "account_id", "display_name"),
+)
 # Others' rows whose text @mentions an erased person's handle, and the handles: core/mention_redaction's rule in
 # SQL (its pattern and trailing characters are bound), so only those rows come to Python to be rewritten. The
 # erased accounts themselves (erase_accounts) are left out: their own words go with them.
@@ -123,12 +127,12 @@ class ErasureReport:
     """Rows removed per table (no personal data: this is what the audit log keeps)."""
 
     removed: dict[str, int]
-    blanked: int = 0  # others' posts and bios whose @mentions of them were blanked
+    blanked: int = 0  # others' posts, bios and display names whose @mentions of them were blanked
 
     def summary(self) -> str:
         """One line for the CLI and the app."""
         total = sum(self.removed.values())
-        where = "post or bio" if self.blanked == 1 else "posts and bios"
+        where = "post, bio or name" if self.blanked == 1 else "posts, bios and names"
         mentions = f" Their @handle was blanked in {self.blanked:,} {where} by others." if self.blanked else ""
         return (
             f"Erased one person: {count_of(self.removed.get('accounts', 0), 'account')}, "
@@ -391,21 +395,22 @@ def erased_handles_among(con: duckdb.DuckDBPyConnection, handles: pl.DataFrame) 
         return con.sql(_ERASED_HANDLES, params=[secret]).pl().cast(erased.schema)
 
 
-def blank_mentions(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, column: str) -> pl.DataFrame:
-    """`frame` (with a `network` column) with the @mentions of erased people's handles in `column` blanked: for
+def blank_mentions(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """`frame` (with a `network` column) with the @mentions of erased people's handles in `columns` blanked: for
     what an import or a live load is about to store."""
     if not frame.height or (_secret(con) is None) or not suppressed_count(con):
         return frame
-    mentions = mentions_frame(range(frame.height), frame["network"], frame[column])
+    mentions = pl.concat([mentions_frame(range(frame.height), frame["network"], frame[c]) for c in columns])
     erased = erased_handles_among(con, mentions.select("network", "handle").unique())
     if not erased.height:
         return frame
-    return frame.with_columns(redacted(frame[column], frame["network"], erased))
+    return frame.with_columns(redacted(frame[c], frame["network"], erased) for c in columns)
 
 
 def blank_erased_mentions(con: duckdb.DuckDBPyConnection) -> int:
-    """Blank the @mentions of erased people's handles in others' stored posts and bios, and in the copies of them
-    (tables with post_id and text, as _forget_text_copies finds them; Discover's search text); rows changed.
+    """Blank the @mentions of erased people's handles in others' stored posts, bios and display names, and in the
+    copies of them (tables with post_id and text, as _forget_text_copies finds them; Discover's search text and
+    names); rows changed.
 
     Caller's transaction, with the accounts being erased in erase_accounts (account_id, network, handle) and their
     interactions not yet deleted. Erasure and erase_suppressed (a restore, a demo rebuild) call it. The changed
@@ -444,7 +449,7 @@ def blank_erased_mentions(con: duckdb.DuckDBPyConnection) -> int:
             if table == "posts":
                 _blank_post_copies(con)
             else:
-                _blank_people_documents(con, edits)
+                _blank_people_documents(con, edits, renamed=column == "display_name")
         changed += edits.height
     return changed
 
@@ -466,11 +471,19 @@ def _blank_post_copies(con: duckdb.DuckDBPyConnection) -> None:
             )
 
 
-def _blank_people_documents(con: duckdb.DuckDBPyConnection, edits: pl.DataFrame) -> None:
-    """Discover's search text of the people whose bios `edits` (id: account, text, new_text) changed gets the same
-    change (each old bio replaced by its new one, so a handle is blanked only where its own network's bio had it),
-    and their own documents leave the word index (the next build indexes their text anew)."""
+def _blank_people_documents(con: duckdb.DuckDBPyConnection, edits: pl.DataFrame, *, renamed: bool) -> None:
+    """Discover's search text of the people whose bios or display names `edits` (id: account, text, new_text)
+    changed gets the same change (each old text replaced by its new one, so a handle is blanked only where its own
+    network's account had it), and their own documents leave the word index (the next build indexes their text
+    anew). A person named after a display name that changed (`renamed`) takes the new one, in Discover too."""
     with registered(con, {"sway_bios": edits.select("id", "text", "new_text")}):
+        if renamed:
+            for table in ("people", "discovery"):
+                con.execute(
+                    f"UPDATE {table} SET name = b.new_text FROM sway_bios b "  # noqa: S608 - fixed names
+                    f"JOIN accounts a ON a.account_id = b.id WHERE {table}.person_id = a.person_id "
+                    f"AND {table}.name = b.text"
+                )
         changes = con.sql(
             "SELECT a.person_id, d.search_text, b.text, b.new_text FROM sway_bios b "
             "JOIN accounts a ON a.account_id = b.id JOIN discovery d ON d.person_id = a.person_id "

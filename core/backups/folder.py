@@ -224,7 +224,7 @@ def restore(folder: Path, db: Path | None = None, *, user: str = LOCAL.user) -> 
             details = {"folder": str(source), "tables": len(counts), "rows": sum(counts.values())}
             audit.record_shared(con, user, "restore", details | ({"erased_again": again} if again else {}))
         if erased.blanked and build_info(con) is not None:
-            build_discovery(con)  # the posts and bios in which an erased person's handle was blanked, indexed anew
+            build_discovery(con)  # what blanked an erased person's handle (posts, bios, names), indexed anew
         con.execute("CHECKPOINT")
         privacy.write_ledger(con, target)  # the merged list: a later restore onto a lost warehouse keeps it
     except BaseException:

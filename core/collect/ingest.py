@@ -178,8 +178,8 @@ def _load_batch(
     relink_replies(con, replies)  # after the load: the new versions have their ids
     _remember_records(con, mapped.records)
     if mapped.profiles.height:
-        # as the load did for new accounts' bios
-        update_profiles(con, blank_mentions(con, mapped.profiles, "bio"), mapped.former_handles)
+        # as the load did for new accounts' bios and names
+        update_profiles(con, blank_mentions(con, mapped.profiles, "bio", "display_name"), mapped.former_handles)
     deleted = taken_back + _apply_deletes(con, mapped.deletes, made)
     return counts.added, deleted, hidden
 
@@ -191,7 +191,7 @@ def _forget_erased(
     what they do on the network, and the lake must not keep it (the load below leaves them out of the warehouse).
     Returns `events` as lakes.forget leaves them in the files: erased people taken out of the `listed` rows that
     name them among others, so a list still does its work for everyone else, and their handles blanked in others'
-    texts and bios, so a post seen again after an erasure matches its stored, blanked text (no edit)."""
+    texts, bios and names, so a post seen again after an erasure matches its stored, blanked text (no edit)."""
     erased, handles = _erased_ids(con, network, events), _erased_handles(con, network, events)
     if not erased and not handles:
         return events
@@ -227,8 +227,8 @@ def _erased_ids(con: duckdb.DuckDBPyConnection, network: str, events: pl.DataFra
 
 
 def _erased_handles(con: duckdb.DuckDBPyConnection, network: str, events: pl.DataFrame) -> frozenset[str]:
-    """The erased people's handles (lower case) that the texts and bios of `events` mention, found by hashing every
-    handle mentioned as the suppression list does."""
+    """The erased people's handles (lower case) that the texts, bios and names of `events` mention, found by hashing
+    every handle mentioned as the suppression list does."""
     if not suppressed_count(con):
         return frozenset()
     mentions = pl.concat(
@@ -248,7 +248,7 @@ def scrub_pending(con: duckdb.DuckDBPyConnection, network: str) -> bool:
 
 def scrub_erased(con: duckdb.DuckDBPyConnection, lake: Path, network: str) -> int:
     """When a scrub is pending, remove every event by, about or mentioning an erased person from all of `network`'s
-    segments, blank their handles in others' texts and bios there, and note the lake scrubbed; events removed.
+    segments, blank their handles in others' texts, bios and names there, and note the lake scrubbed; events removed.
     Erasure runs it, and every load first, so a scrub that failed is retried until it succeeds (a load's own scrub
     reaches only the new segments). Files left by interrupted writes are deleted first, scrub pending or not
     (lake.sweep_partials).

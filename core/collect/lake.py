@@ -144,7 +144,7 @@ def event_count(lake: Path, segment: Segment) -> int:
 RECORD_COLUMNS = ("uri", "parent_uri", "quote_uri", "subject")
 AT_AUTHOR = r"^at://(?P<did>[^/]+)/"
 NAMING_COLUMNS = ("did", "subject_did", "mentions", *RECORD_COLUMNS)  # every column that can name an account
-WORDS_COLUMNS = ("text", "bio")  # what people wrote, where a handle can be mentioned
+WORDS_COLUMNS = ("text", "bio", "display_name")  # what people wrote, where a handle can be mentioned
 
 
 def forget(

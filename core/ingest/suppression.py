@@ -14,10 +14,12 @@ from core.privacy import blank_mentions, suppressed_keys_among
 
 def without_erased(con: duckdb.DuckDBPyConnection, batch: Batch) -> Batch:
     """`batch` without the accounts of erased people, their posts and the interactions they took part in, and with
-    the @mentions of their handles in others' posts and bios blanked."""
+    the @mentions of their handles in others' posts, bios and display names blanked."""
     batch = _without_erased_people(con, batch)
     return dataclasses.replace(
-        batch, accounts=blank_mentions(con, batch.accounts, "bio"), posts=blank_mentions(con, batch.posts, "text")
+        batch,
+        accounts=blank_mentions(con, batch.accounts, "bio", "display_name"),
+        posts=blank_mentions(con, batch.posts, "text"),
     )
 
 

@@ -21,7 +21,7 @@ from core.vocabulary import LIVE_NETWORKS
 from core.workspace.access import Access
 from core.workspace.authorize import authorize_operator
 
-REINDEXING = "Updating Discover's word index for the posts and bios that mentioned them"
+REINDEXING = "Updating Discover's word index for the posts, bios and names that mentioned them"
 SCRUBBING = "Removing their events from the live collectors' lake"
 REWRITING = "Rewriting the warehouse so nothing of them remains"
 # warehouse_meta key set while the file may still hold erased rows' bytes: in the erasure's own transaction until
@@ -61,15 +61,15 @@ def erase(shared: SharedWarehouse, access: Access, *, person_id: int, progress: 
 
 
 def _reindex(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Rebuild Discover, so others' posts and bios that mentioned the person are searched without their handle and
-    the rewrite copies no word of it; what could not be done, for the result (the erasure stands either way)."""
+    """Rebuild Discover, so others' posts, bios and names that mentioned the person are searched without their handle
+    and the rewrite copies no word of it; what could not be done, for the result (the erasure stands either way)."""
     if build_info(con) is None:
         return []
     try:
         build_discovery(con)
     except duckdb.Error as exc:
         return [
-            f"Discover could not be updated ({exc}): until the next refresh, the posts and bios that mentioned "
+            f"Discover could not be updated ({exc}): until the next refresh, the posts, bios and names that mentioned "
             "them are missing from Discover's word search (their texts are already blanked). Free memory, then "
             "refresh."
         ]

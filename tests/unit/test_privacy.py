@@ -490,10 +490,45 @@ def _mention_them(con, person: int) -> tuple[str, int, int]:
     return handle, post, account
 
 
+def _name_after_them(con, person: int, handle: str) -> int:
+    """A third person, on the network of `person`'s first account, is named after that account's handle ("Crew of
+    @handle"), as a display name and so as their own name; Discover is rebuilt and everything checkpointed. Their
+    account."""
+    network = _first_handle(con, person)[1]
+    account, named = warehouse.rows(
+        con,
+        "SELECT account_id, person_id FROM accounts WHERE person_id <> ? AND network = ? "
+        "AND bio IS DISTINCT FROM ? ORDER BY account_id DESC LIMIT 1",
+        [person, network, f"Partner of @{handle}."],
+    )[0]
+    con.execute("UPDATE accounts SET display_name = ? WHERE account_id = ?", [f"Crew of @{handle}", account])
+    con.execute("UPDATE people SET name = ? WHERE person_id = ?", [f"Crew of @{handle}", named])
+    build_discovery(con)
+    con.execute("CHECKPOINT")
+    return account
+
+
+def _names_of(con, account: int) -> list[str]:
+    """The account's display name, its person's name and that person's name in Discover."""
+    return list(
+        warehouse.rows(
+            con,
+            "SELECT a.display_name, p.name, d.name FROM accounts a JOIN people p USING (person_id) "
+            "JOIN discovery d USING (person_id) WHERE a.account_id = ?",
+            [account],
+        )[0]
+    )
+
+
 def test_erasure_blanks_their_handle_where_others_mention_it_in_the_file_and_in_discover(world):
     con, path = world
     person = _busiest_person(con)
     handle, post, account = _mention_them(con, person)
+    named = _name_after_them(con, person, handle)
+    named_person = warehouse.scalar(con, "SELECT person_id FROM accounts WHERE account_id = ?", [named])
+    assert warehouse.scalar(
+        con, "SELECT contains(search_text, ?) FROM discovery WHERE person_id = ?", [f"Crew of @{handle}", named_person]
+    )
     author = warehouse.scalar(con, "SELECT person_id FROM accounts WHERE account_id = ?", [account])
     writer = warehouse.scalar(
         con,
@@ -513,7 +548,7 @@ def test_erasure_blanks_their_handle_where_others_mention_it_in_the_file_and_in_
     try:
         lines = erase.erase(shared, LOCAL, person_id=person)
 
-        assert "Their @handle was blanked in 2 posts and bios by others." in lines[0]
+        assert "Their @handle was blanked in 3 posts, bios and names by others." in lines[0]
         con = shared.cursor()
         blanked = f"Loved the zorblax launch with @[erased] today; ask @{handle}x"  # another handle stays
         assert warehouse.scalar(con, "SELECT text FROM posts WHERE post_id = ?", [post]) == blanked
@@ -526,10 +561,15 @@ def test_erasure_blanks_their_handle_where_others_mention_it_in_the_file_and_in_
         assert not warehouse.scalar(
             con, "SELECT contains(search_text, ?) FROM discovery WHERE person_id = ?", [f"@{handle}.", author]
         )
+        assert _names_of(con, named) == ["Crew of @[erased]"] * 3
+        assert not warehouse.scalar(
+            con, "SELECT contains(search_text, ?) FROM discovery WHERE person_id = ?", [f"@{handle}", named_person]
+        )
         details = json.loads(warehouse.scalar(con, "SELECT details FROM audit_log ORDER BY audit_id DESC LIMIT 1"))
-        assert details["mentions_blanked"] == 2
+        assert details["mentions_blanked"] == 3
         shared.close()
         assert _files_holding(path, f"@{handle}.") == []
+        assert _files_holding(path, f"Crew of @{handle}") == []
     finally:
         shared.close()
 
@@ -541,9 +581,9 @@ def test_a_later_import_blanks_their_handle_in_what_others_wrote(world, tmp_path
     privacy.erase_person(con, LOCAL, person)
     accounts = tmp_path / "accounts.csv"
     accounts.write_text(
-        "network,account_id,handle,person_id,bio\n"
-        f"{network},fan-1,fan_one,fan,Big fan of @{handle}!\n"
-        f"tiktok,fan-2,fan_two,fan,Big fan of @{handle}!\n",  # on another network the handle is someone else's
+        "network,account_id,handle,person_id,display_name,bio\n"
+        f"{network},fan-1,fan_one,fan,@{handle} fan club,Big fan of @{handle}!\n"
+        f"tiktok,fan-2,fan_two,fan,Fans,Big fan of @{handle}!\n",  # on another network the handle is someone else's
         encoding="utf-8",
     )
     posts = tmp_path / "posts.csv"
@@ -557,6 +597,12 @@ def test_a_later_import_blanks_their_handle_in_what_others_wrote(world, tmp_path
     bios = dict(warehouse.rows(con, "SELECT external_id, bio FROM accounts WHERE external_id LIKE 'fan-%'"))
     expected_other = f"Big fan of @{handle}!" if network != "tiktok" else "Big fan of @[erased]!"
     assert bios == {"fan-1": "Big fan of @[erased]!", "fan-2": expected_other}
+    fan = warehouse.rows(
+        con,
+        "SELECT a.display_name, p.name FROM accounts a JOIN people p USING (person_id) WHERE a.external_id = ?",
+        ["fan-1"],
+    )
+    assert fan == [("@[erased] fan club", "@[erased] fan club")]  # the person is named after the account, blanked
     assert warehouse.scalar(con, "SELECT text FROM posts WHERE external_id = 'fan-post-1'") == "hi @[erased]"
 
 
@@ -564,6 +610,7 @@ def test_a_restore_of_an_older_backup_blanks_their_handle_too(world, tmp_path):
     con, path = world
     person = _busiest_person(con)
     handle, post, account = _mention_them(con, person)
+    named = _name_after_them(con, person, handle)
     backup.export(con, tmp_path / "before")
     privacy.erase_person(con, LOCAL, person)
     con.close()
@@ -573,6 +620,7 @@ def test_a_restore_of_an_older_backup_blanks_their_handle_too(world, tmp_path):
     con = warehouse.connect(path)
     try:
         assert _bio(con, account) == "Partner of @[erased]."
+        assert _names_of(con, named) == ["Crew of @[erased]"] * 3
         assert warehouse.scalar(con, "SELECT text FROM posts WHERE post_id = ?", [post]).startswith(
             "Loved the zorblax launch with @[erased] today"
         )
@@ -680,7 +728,8 @@ def test_discover_s_search_text_is_blanked_only_where_the_bio_s_own_network_name
 def test_the_erasure_summary_counts_in_words():
     one = privacy.ErasureReport({"accounts": 1, "posts": 1, "interactions": 54}, blanked=1)
     assert one.summary().startswith(
-        "Erased one person: 1 account, 1 post and 56 rows in all. Their @handle was blanked in 1 post or bio by others."
+        "Erased one person: 1 account, 1 post and 56 rows in all. "
+        "Their @handle was blanked in 1 post, bio or name by others."
     )
     assert (
         privacy.ErasureReport({"accounts": 2, "posts": 0})

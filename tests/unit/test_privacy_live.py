@@ -347,21 +347,23 @@ def test_an_erasure_deletes_the_raw_events_a_killed_write_left_in_a_temporary_fi
 
 
 def _lake_words_naming(root: Path, handle: str) -> int:
-    """Texts and bios in the lake's segments, each read back from its file, that @mention `handle`."""
+    """Texts, bios and names in the lake's segments, each read back from its file, that @mention `handle`."""
     words = [w for s in lake.segments(root, "bluesky") for c in lake.WORDS_COLUMNS
              for w in pq.read_table(root / s.name, columns=[c]).column(c).to_pylist()]  # fmt: skip
     return sum(f"@{handle}".lower() in (w or "").lower() for w in words)
 
 
 def _words_about(handle: str, at: int) -> list[dict]:
-    """Jonas writes about her and says so in his bio; only the text names her (a mention facet drops the post)."""
+    """Jonas writes about her and says so in his bio and name; only the text names her (a mention facet drops the
+    post)."""
     post = empty_row("bluesky", at, JONAS, "post")
     post.update(
         uri=f"at://{JONAS}/app.bsky.feed.post/3zz{at}",
         text=f"Ran with @{handle} today",
         created_at=datetime(2025, 12, 5),
     )
-    return [post, empty_row("bluesky", at + 1, JONAS, "profile") | {"bio": f"Running buddy of @{handle}."}]
+    profile = {"bio": f"Running buddy of @{handle}.", "display_name": f"Jonas (pacing @{handle})"}
+    return [post, empty_row("bluesky", at + 1, JONAS, "profile") | profile]
 
 
 def _jonas_words(con, at: int) -> tuple[str, str]:
@@ -369,6 +371,15 @@ def _jonas_words(con, at: int) -> tuple[str, str]:
         con, "SELECT text FROM posts WHERE external_id = ?", [f"at://{JONAS}/app.bsky.feed.post/3zz{at}"]
     )
     return post, warehouse.scalar(con, "SELECT bio FROM accounts WHERE external_id = ?", [JONAS])
+
+
+def _jonas_names(con) -> tuple[str, str]:
+    """His display name and his person's name (named after it)."""
+    return warehouse.rows(
+        con,
+        "SELECT a.display_name, p.name FROM accounts a JOIN people p USING (person_id) WHERE a.external_id = ?",
+        [JONAS],
+    )[0]
 
 
 def test_the_stream_s_posts_and_profiles_mentioning_their_handle_are_stored_blanked(loaded):
@@ -380,6 +391,7 @@ def test_the_stream_s_posts_and_profiles_mentioning_their_handle_are_stored_blan
         ingest(con, root, "bluesky")
 
     assert _jonas_words(con, 1764921800000000) == ("Ran with @[erased] today", "Running buddy of @[erased].")
+    assert _jonas_names(con) == ("Jonas (pacing @[erased])", "Jonas (pacing @[erased])")
     assert _lake_words_naming(root, handle) == 0  # nor kept in the lake's new segment
 
 
@@ -390,7 +402,8 @@ def test_an_erasure_blanks_their_handle_in_what_others_wrote_in_the_warehouse_an
     with warehouse.transaction(con):
         ingest(con, root, "bluesky")
     assert _jonas_words(con, 1764921800000000) == ("Ran with @" + handle + " today", f"Running buddy of @{handle}.")
-    assert _lake_words_naming(root, handle) == 2
+    assert _jonas_names(con) == (f"Jonas (pacing @{handle})",) * 2
+    assert _lake_words_naming(root, handle) == 3
     mira = _mira(con)
     con.close()
 
@@ -399,9 +412,11 @@ def test_an_erasure_blanks_their_handle_in_what_others_wrote_in_the_warehouse_an
     con = warehouse.connect(db)
     try:
         assert _jonas_words(con, 1764921800000000) == ("Ran with @[erased] today", "Running buddy of @[erased].")
+        assert _jonas_names(con) == ("Jonas (pacing @[erased])",) * 2
     finally:
         con.close()
     assert _lake_words_naming(root, handle) == 0
+    assert handle.encode() not in db.read_bytes()
 
 
 def test_an_erasure_blanks_their_former_handles_too_in_words_written_before_they_renamed(loaded):
