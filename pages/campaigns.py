@@ -4,7 +4,8 @@ reach), add people from Discover, give members their own cost, move them through
 shipped → posted or didn't post (a step back undoes a mis-click), export the list, delete (with undo).
 
 Each action is one core call (core.ops.campaigns for the multi-step ones); the page only renders. Opened as
-/campaigns?campaign=ID, or /campaigns?campaign=new&people=1,2,3 for a new campaign with those people."""
+/campaigns?campaign=ID, or /campaigns?campaign=new&people=1,2,3 for a new campaign with those people (and &topic=,
+&net=, &min_score= for the targeting of the search they were found with, core/campaigns/handover.py)."""
 
 from datetime import date, timedelta
 
@@ -12,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from core import discover
-from core.campaigns import dates, export, members, records, suggest
+from core.campaigns import dates, export, handover, members, records, suggest
 from core.campaigns.model import (
     STATUSES,
     CampaignError,
@@ -56,10 +57,15 @@ def _seen_key(campaign_id: int) -> str:
 
 
 def _spec_form(
-    prefix: str, start: CampaignSpec | None, topics: list[str], defaults: dates.Dates | None = None
+    prefix: str,
+    start: CampaignSpec | None,
+    topics: list[str],
+    defaults: dates.Dates | None = None,
+    targeting: handover.Targeting = handover.ANYONE,
 ) -> CampaignSpec | None:
     """The settings widgets (inside a form); returns the settings on submit, or None after showing what is wrong.
-    A new campaign (no `start`) begins with `defaults`: dates the data can measure."""
+    A new campaign (no `start`) begins with `defaults`, dates the data can measure, and `targeting`, Discover's."""
+    aim = start or targeting
     today = date.today()
     name = st.text_input("Campaign name", start.name if start else "", key=f"{prefix}name")
     left, right = st.columns(2)
@@ -99,16 +105,16 @@ def _spec_form(
     chosen_topics = st.multiselect(
         "Target topics",
         topics,
-        default=[t for t in (start.target_topics if start else ()) if t in topics],
+        default=[t for t in (start.target_topics if start else targeting.topics) if t in topics],
         format_func=topic_label,
         key=f"{prefix}topics",
     )
     left, right = st.columns(2)
-    min_score = left.slider("Minimum score", 1, 100, start.min_score if start else 1, key=f"{prefix}min_score")
+    min_score = left.slider("Minimum score", 1, 100, aim.min_score, key=f"{prefix}min_score")
     networks = right.multiselect(
         "Networks (empty = any)",
         list(NETWORKS),
-        default=list(start.networks) if start else [],
+        default=list(aim.networks),
         format_func=NETWORK_LABELS.get,
         key=f"{prefix}networks",
     )
@@ -190,7 +196,8 @@ def _planning(checked: Plan, workspace_id: int, picked: int, version: int, can_e
         _act(picked, lambda v: _refill(picked, v))
 
 
-_DRAFT = "campaign_draft_people"  # set while a new campaign is being created: the people it starts with
+# Set while a new campaign is being created: the people it starts with and the targeting they were found with.
+_DRAFT = "campaign_draft"
 
 
 def _pending(text: str | None) -> list[int]:
@@ -284,21 +291,23 @@ if picked == NEW:
     # The people handed over from Discover are kept for the session: the link's ?people= is gone once the user
     # visits another page, and coming back must not lose whom they chose.
     if "people" in st.query_params or _DRAFT not in st.session_state:
-        st.session_state[_DRAFT] = _pending(st.query_params.get("people"))
-    pending = st.session_state[_DRAFT]
+        handed = {k: st.query_params.get_all(k) for k in st.query_params}
+        st.session_state[_DRAFT] = (_pending(st.query_params.get("people")), handover.from_params(handed, topics))
+    pending, targeting = st.session_state[_DRAFT]
     st.query_params["campaign"] = NEW
     st.subheader("New campaign")
     if pending:
         st.info(
             f"{count_of(len(pending), 'person', 'people')} you selected in Discover will be put on the list; Sway "
-            "then suggests more people to fill the campaign's perks (the budget, or the number of perks)."
+            "then suggests more people to fill the campaign's perks (the budget, or the number of perks). "
+            + targeting.describe()
         )
     defaults = dates.default_dates(cursor, date.today())
     if defaults.note:
         st.info(defaults.note, icon=":material/event:")
     st.caption("The fields below are kept while this page is open: create the campaign before going to another page.")
     with st.form("campaign_new"):
-        spec = _spec_form("new_", None, topics, defaults)
+        spec = _spec_form("new_", None, topics, defaults, targeting)
     if spec is not None:
         bar = st.progress(0.0, text="Creating the campaign…")
         try:

@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from core import discover
+from core.campaigns import handover
 from core.campaigns import records as campaign_records
 from core.campaigns.model import CampaignError
 from core.discover.columns import NETWORK_LABELS
@@ -404,5 +405,7 @@ if access.allows("editor"):
             )
             backend.data_changed()
     if new_col.button("New campaign with them", disabled=not ids, width="stretch", icon=":material/campaign:"):
-        # The Campaigns page reads ?campaign=new&people=1,2,3 (the same link works from anywhere).
-        st.switch_page("pages/campaigns.py", query_params={"campaign": "new", "people": ",".join(map(str, ids))})
+        # The Campaigns page reads ?campaign=new&people=1,2,3 and the search's targeting (the same link works from
+        # anywhere), so the suggested list fills the campaign with people like those chosen.
+        handed = {"campaign": "new", "people": ",".join(map(str, ids)), **handover.from_search(filters).to_params()}
+        st.switch_page("pages/campaigns.py", query_params=handed)

@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core import discover
 from core.campaigns import members, records
 from core.db import warehouse
 from core.numbers import count_of
@@ -94,12 +95,21 @@ def test_create_a_campaign_gets_a_suggested_list(ready):
 
 def test_a_campaign_made_from_a_discover_selection_says_who_was_chosen_and_who_suggested(ready):
     chosen = _read(ready, lambda con: [p for (p,) in warehouse.rows(con, "SELECT person_id FROM people LIMIT 2")])
+    topics = _read(ready, lambda con: discover.facets(con).topics[:2])
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     at.query_params["campaign"] = "new"
     at.query_params["people"] = ",".join(map(str, chosen))
+    # The search they were found with (Discover's "New campaign with them" adds it): the targeting starts from it.
+    at.query_params["topic"] = topics
+    at.query_params["net"] = "instagram"
+    at.query_params["min_score"] = "5"
     at.switch_page("pages/campaigns.py").run()
     assert any("then suggests more people to fill the campaign's perks" in i.value for i in at.info)
+    assert any("starts from your Discover search: topics " in i.value for i in at.info), [i.value for i in at.info]
+    assert at.multiselect(key="new_topics").value == topics
+    assert at.multiselect(key="new_networks").value == ["instagram"]
+    assert at.slider(key="new_min_score").value == 5
     at.switch_page("pages/results.py").run()  # a look elsewhere: the link's ?people= is gone when they come back
     at.query_params.clear()
     at.switch_page("pages/campaigns.py").run()
@@ -114,6 +124,8 @@ def test_a_campaign_made_from_a_discover_selection_says_who_was_chosen_and_who_s
     new_id = at.selectbox(key="campaign_pick").value
     listed = _read(ready, lambda con: members.members(con, LOCAL, new_id))
     assert set(chosen) <= set(listed["person_id"]) and listed.height == 5
+    spec = _read(ready, lambda con: records.get_campaign(con, LOCAL, new_id)).spec
+    assert (spec.target_topics, spec.networks, spec.min_score) == (tuple(topics), ("instagram",), 5)
     at.switch_page("pages/discover.py").run()  # created: the form is not brought back any more
     at.query_params.clear()
     assert _campaigns_again(at).selectbox(key="campaign_pick").value != "new"

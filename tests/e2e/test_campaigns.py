@@ -1,5 +1,6 @@
-"""End to end: the real server in headless Chromium — tick people in Discover, create a campaign with them, move a
-member to Invited, open the campaign's results and see the lift chart render; a past campaign's charts are readable."""
+"""End to end: the real server in headless Chromium — tick people found by a Discover search, create a campaign
+with them and that search's targeting, move a member to Invited, open the campaign's results and see the lift chart
+render; a past campaign's charts are readable."""
 
 import re
 from pathlib import Path
@@ -42,6 +43,8 @@ def test_campaign_from_discover_selection_then_results(ready_demo, app_url, page
     expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=60_000)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Discover").click()
     expect(page.get_by_role("heading", name="600 people")).to_be_visible(timeout=60_000)
+    page.goto(f"{app_url}/discover?net=instagram&score=10-100")  # a search shared as a link
+    expect(page.get_by_role("heading", name=re.compile(r"^[1-5]?[0-9]{1,2} people$"))).to_be_visible(timeout=60_000)
 
     _tick_rows(page, page.get_by_test_id("stDataFrame").first, 2)
     expect(page.get_by_text(re.compile(r"^2 people: "))).to_be_visible(timeout=30_000)
@@ -49,6 +52,11 @@ def test_campaign_from_discover_selection_then_results(ready_demo, app_url, page
 
     expect(page.get_by_role("heading", name="Campaigns")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("2 people you selected in Discover will be put on the list;")).to_be_visible()
+    # The search they were found with becomes the campaign's targeting.
+    expect(
+        page.get_by_text("starts from your Discover search: on Instagram, a combined score of 10 or more.")
+    ).to_be_visible()
+    expect(page.get_by_role("slider", name="Minimum score")).to_have_value("10")
     # A number out of a widget's bounds would block the submit without a word: the campaign's check names it.
     budget = page.get_by_label(re.compile(r"^Budget in"))
     budget.fill("-500")

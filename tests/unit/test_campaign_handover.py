@@ -1,0 +1,48 @@
+"""What Discover hands a new campaign: the targeting of the search its people were found with."""
+
+from core.campaigns import handover
+from core.campaigns.handover import Targeting
+from core.discover.filters import Filters
+
+TOPICS = ["food_&_dining", "travel_&_adventure", "music"]
+
+
+def test_a_search_s_topics_networks_and_combined_minimum_score_become_the_targeting():
+    search = Filters(
+        topics=("travel_&_adventure", "music"), networks=("instagram", "tiktok"), score_min=40, score_max=90
+    )
+    assert handover.from_search(search) == Targeting(("travel_&_adventure", "music"), ("instagram", "tiktok"), 40)
+
+
+def test_a_minimum_on_one_network_s_score_is_not_a_minimum_combined_score():
+    assert handover.from_search(Filters(score_network="tiktok", score_min=40)).min_score == 1
+
+
+def test_the_targeting_comes_back_from_its_query_parameters():
+    sent = Targeting(("food_&_dining", "travel_&_adventure"), ("bluesky",), 55)
+    assert handover.from_params(sent.to_params() | {"people": ["1,2"]}, TOPICS) == sent
+    assert Targeting().to_params() == {}  # targets anyone: a clean address
+
+
+def test_a_crafted_address_gives_only_known_topics_networks_and_a_score_from_1_to_100():
+    crafted = {
+        "topic": ["travel_&_adventure", "<script>", "travel_&_adventure", "cooking"],
+        "net": ["myspace", "tiktok"],
+    }
+    assert handover.from_params(crafted, TOPICS) == Targeting(("travel_&_adventure",), ("tiktok",), 1)
+    for score in ("0", "101", "-5", "4.5", "²", "abc", ""):
+        assert handover.from_params({"min_score": [score]}, TOPICS).min_score == 1, score
+    assert handover.from_params({"min_score": ["7", "100"]}, TOPICS).min_score == 100  # the last one, as a URL reads
+
+
+def test_the_targeting_says_in_words_what_the_form_starts_from():
+    said = Targeting(("food_&_dining", "travel_&_adventure", "music"), ("instagram", "tiktok"), 40).describe()
+    assert said == (
+        "The targeting below starts from your Discover search: topics Food & dining, Travel & adventure or Music, "
+        "on Instagram or TikTok, a combined score of 40 or more."
+    )
+    assert (
+        Targeting(("travel_&_adventure",)).describe()
+        == "The targeting below starts from your Discover search: topic Travel & adventure."
+    )
+    assert Targeting().describe() == ""
