@@ -109,8 +109,16 @@ def _spec_form(
         format_func=topic_label,
         key=f"{prefix}topics",
     )
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     min_score = left.slider("Minimum score", 1, 100, aim.min_score, key=f"{prefix}min_score")
+    min_audience = middle.number_input(
+        "Minimum audience (followers, or leave 0)",
+        value=aim.min_audience,
+        step=1000,
+        help="People followed by fewer are not suggested: a perk buys a post, worth what its audience is. With "
+        "networks chosen, one account there must have this many followers.",
+        key=f"{prefix}min_audience",
+    )
     networks = right.multiselect(
         "Networks (empty = any)",
         list(NETWORKS),
@@ -154,6 +162,7 @@ def _spec_form(
         terms=terms,
         target_topics=tuple(chosen_topics),
         min_score=min_score,
+        min_audience=int(min_audience),
         networks=tuple(networks),
         include_flagged=flagged,
         follow_up_days=int(follow_up),

@@ -1,8 +1,10 @@
 """What Discover hands a new campaign besides the people chosen: the targeting they were found with (topics,
-networks, a minimum combined score), so the suggested list fills the campaign with people like them.
+networks, a minimum combined score, a minimum audience), so the suggested list fills the campaign with people like
+them.
 
-It travels as query parameters (/campaigns?campaign=new&people=1,2&topic=food&net=instagram&min_score=40), so a
-crafted address can hold anything: what is read back is only known topics and networks and a score from 1 to 100.
+It travels as query parameters (/campaigns?campaign=new&people=1,2&topic=music&net=instagram&min_score=40&
+min_audience=10000), so a crafted address can hold anything: what is read back is only known topics and networks,
+a score from 1 to 100 and an audience a campaign accepts.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from core.campaigns.model import MAX_AUDIENCE
 from core.discover.columns import NETWORK_LABELS
 from core.discover.filters import Filters
 from core.vocabulary import NETWORKS, topic_label
@@ -24,6 +27,7 @@ class Targeting:
     topics: tuple[str, ...] = ()
     networks: tuple[str, ...] = ()
     min_score: int = 1
+    min_audience: int = 0
 
     def to_params(self) -> dict[str, list[str]]:
         """Query parameters, each with its values; what targets anyone is left out."""
@@ -34,6 +38,8 @@ class Targeting:
             params["net"] = list(self.networks)
         if self.min_score > 1:
             params["min_score"] = [str(self.min_score)]
+        if self.min_audience > 0:
+            params["min_audience"] = [str(self.min_audience)]
         return params
 
     def describe(self) -> str:
@@ -45,6 +51,9 @@ class Targeting:
             parts.append(f"on {_either(NETWORK_LABELS[n] for n in self.networks)}")
         if self.min_score > 1:
             parts.append(f"a combined score of {self.min_score} or more")
+        if self.min_audience > 0:
+            where = " on one account there" if self.networks else ""
+            parts.append(f"{self.min_audience:,} followers or more{where}")
         if not parts:
             return ""
         return f"The targeting below starts from your Discover search: {', '.join(parts)}."
@@ -66,16 +75,26 @@ def from_search(filters: Filters) -> Targeting:
         topics=filters.topics,
         networks=filters.networks,
         min_score=filters.score_min if filters.score_network == "all" else 1,
+        min_audience=min(int(filters.audience_min or 0), MAX_AUDIENCE),
     )
 
 
 def from_params(params: Mapping[str, Sequence[str]], topics: Sequence[str]) -> Targeting:
     """The targeting in query parameters (each name with all its values), keeping only `topics` and networks Sway
-    knows and a whole minimum score from 1 to 100; anything else is dropped, never an error."""
+    knows, a whole minimum score from 1 to 100 and a whole minimum audience a campaign accepts; anything else is
+    dropped, never an error."""
     known = set(topics)
-    score = (params.get("min_score") or [""])[-1].strip()
     return Targeting(
         topics=tuple(dict.fromkeys(t for t in params.get("topic", ()) if t in known)),
         networks=tuple(dict.fromkeys(n for n in params.get("net", ()) if n in NETWORKS)),
-        min_score=int(score) if score.isascii() and score.isdigit() and 1 <= int(score) <= _MAX_SCORE else 1,
+        min_score=_whole(params.get("min_score"), 1, _MAX_SCORE, 1),
+        min_audience=_whole(params.get("min_audience"), 0, MAX_AUDIENCE, 0),
     )
+
+
+def _whole(values: Sequence[str] | None, low: int, high: int, otherwise: int) -> int:
+    """The last of `values` as a whole number from `low` to `high` (ASCII digits only), else `otherwise`."""
+    text = (values or [""])[-1].strip()
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        return otherwise
+    return int(text)

@@ -85,6 +85,8 @@ DEFAULT_FOLLOW_UP_DAYS = 14
 # Most perks one campaign hands out: each goes to one person on its list, and a list longer than this is a typo
 # (20,261,010 was typed once into this field by a date meant for the next one).
 MAX_PERKS = 100_000
+# Largest minimum audience: more followers than anyone has (the most followed accounts have about 700 million).
+MAX_AUDIENCE = 10_000_000_000
 DEFAULT_EXPECTED_LIFT = 1.0
 
 
@@ -119,6 +121,7 @@ class CampaignSpec:
     perks: int | None = None
     target_topics: tuple[str, ...] = ()
     min_score: int = 1
+    min_audience: int = 0  # followers; with networks chosen, those of one account there (0: any audience)
     networks: tuple[str, ...] = ()
     include_flagged: bool = False
     follow_up_days: int = DEFAULT_FOLLOW_UP_DAYS
@@ -157,6 +160,10 @@ class CampaignSpec:
             found.append("Add at least one tracking term (a #hashtag, an @handle, a domain or a brand keyword).")
         if not 1 <= self.min_score <= 100:
             found.append("Minimum score must be between 1 and 100.")
+        if not 0 <= self.min_audience <= MAX_AUDIENCE:
+            found.append(
+                f"Minimum audience must be 0 (any audience) to {MAX_AUDIENCE:,} followers (got {self.min_audience:,})."
+            )
         if not 0 <= self.follow_up_days <= 90:
             found.append("Follow-up window must be 0 to 90 days.")
         if not 0 <= self.expected_lift <= 20:

@@ -30,9 +30,9 @@ from core.workspace.access import Access
 from core.workspace.authorize import authorize
 
 _COLUMNS = (
-    "campaign_id, workspace_id, name, brand, perk, cost_per_perk, budget, perks, target_topics, min_score, networks, "
-    "include_flagged, starts_on, ends_on, follow_up_days, expected_lift, source, version, created_by, created_at, "
-    "updated_by, updated_at, archived_at"
+    "campaign_id, workspace_id, name, brand, perk, cost_per_perk, budget, perks, target_topics, min_score, "
+    "min_audience, networks, include_flagged, starts_on, ends_on, follow_up_days, expected_lift, source, version, "
+    "created_by, created_at, updated_by, updated_at, archived_at"
 )
 _SPEC_COLUMNS = (
     "name",
@@ -43,6 +43,7 @@ _SPEC_COLUMNS = (
     "perks",
     "target_topics",
     "min_score",
+    "min_audience",
     "networks",
     "include_flagged",
     "starts_on",
@@ -62,6 +63,7 @@ def _spec_values(spec: CampaignSpec) -> list:
         spec.perks,
         list(spec.target_topics),
         int(spec.min_score),
+        int(spec.min_audience),
         list(spec.networks),
         bool(spec.include_flagged),
         spec.starts_on,

@@ -140,9 +140,11 @@ def _as_seen(workspace_id: int | None) -> tuple[str, str, list[int]]:
 
 
 def targeted(con: duckdb.DuckDBPyConnection, spec: CampaignSpec, workspace_id: int | None = None) -> list[int]:
-    """People matching the targeting: any target topic, minimum score, networks; flagged left out unless asked.
+    """People matching the targeting: any target topic, minimum score, networks, minimum audience; flagged left out
+    unless asked.
 
-    With a workspace, a topic its marketers marked as wrong for a person does not target that person.
+    With a workspace, a topic its marketers marked as wrong for a person does not target that person. With networks
+    chosen, the audience is that of one account on them, as Discover's audience filter counts it.
     """
     source, clauses, params = "discovery", ["score >= ?"], [spec.min_score]
     if spec.target_topics:
@@ -153,6 +155,16 @@ def targeted(con: duckdb.DuckDBPyConnection, spec: CampaignSpec, workspace_id: i
     if spec.networks:
         clauses.append("networks & ? <> 0")
         params.append(network_mask(spec.networks))
+    if spec.min_audience and spec.networks:
+        chosen = ", ".join("?" for _ in spec.networks)
+        clauses.append(
+            "person_id IN (SELECT person_id FROM discovery_accounts "  # noqa: S608 - placeholders only
+            f"WHERE network::VARCHAR IN ({chosen}) AND followers >= ?)"
+        )
+        params += [*spec.networks, spec.min_audience]
+    elif spec.min_audience:
+        clauses.append("audience >= ?")
+        params.append(spec.min_audience)
     if not spec.include_flagged:
         clauses.append("NOT flagged")
     found = rows(con, f"SELECT person_id FROM {source} WHERE {' AND '.join(clauses)}", params)  # noqa: S608
@@ -298,8 +310,8 @@ def suggest_list(
     pool = targeted(con, campaign.spec, access.workspace_id)
     if not pool:
         raise CampaignError(
-            "Nobody matches this campaign's targeting (topics, minimum score, networks). Widen the targeting "
-            "and refresh the list."
+            "Nobody matches this campaign's targeting (topics, minimum score, networks, minimum audience). Widen the "
+            "targeting and refresh the list."
         )
     progress(0.5, "Estimating expected mentions")
     est = estimate(con, campaign.spec, pool, brands=workspace_terms(con, access), workspace_id=access.workspace_id)

@@ -104,12 +104,14 @@ def test_a_campaign_made_from_a_discover_selection_says_who_was_chosen_and_who_s
     at.query_params["topic"] = topics
     at.query_params["net"] = "instagram"
     at.query_params["min_score"] = "5"
+    at.query_params["min_audience"] = "1000"
     at.switch_page("pages/campaigns.py").run()
     assert any("then suggests more people to fill the campaign's perks" in i.value for i in at.info)
     assert any("starts from your Discover search: topics " in i.value for i in at.info), [i.value for i in at.info]
     assert at.multiselect(key="new_topics").value == topics
     assert at.multiselect(key="new_networks").value == ["instagram"]
     assert at.slider(key="new_min_score").value == 5
+    assert at.number_input(key="new_min_audience").value == 1000
     at.switch_page("pages/results.py").run()  # a look elsewhere: the link's ?people= is gone when they come back
     at.query_params.clear()
     at.switch_page("pages/campaigns.py").run()
@@ -125,7 +127,12 @@ def test_a_campaign_made_from_a_discover_selection_says_who_was_chosen_and_who_s
     listed = _read(ready, lambda con: members.members(con, LOCAL, new_id))
     assert set(chosen) <= set(listed["person_id"]) and listed.height == 5
     spec = _read(ready, lambda con: records.get_campaign(con, LOCAL, new_id)).spec
-    assert (spec.target_topics, spec.networks, spec.min_score) == (tuple(topics), ("instagram",), 5)
+    assert (spec.target_topics, spec.networks, spec.min_score, spec.min_audience) == (
+        tuple(topics),
+        ("instagram",),
+        5,
+        1000,
+    )
     at.switch_page("pages/discover.py").run()  # created: the form is not brought back any more
     at.query_params.clear()
     assert _campaigns_again(at).selectbox(key="campaign_pick").value != "new"

@@ -7,11 +7,17 @@ from core.discover.filters import Filters
 TOPICS = ["food_&_dining", "travel_&_adventure", "music"]
 
 
-def test_a_search_s_topics_networks_and_combined_minimum_score_become_the_targeting():
+def test_a_search_s_topics_networks_combined_minimum_score_and_minimum_audience_become_the_targeting():
     search = Filters(
-        topics=("travel_&_adventure", "music"), networks=("instagram", "tiktok"), score_min=40, score_max=90
+        topics=("travel_&_adventure", "music"),
+        networks=("instagram", "tiktok"),
+        score_min=40,
+        score_max=90,
+        audience_min=10_000,
+        audience_max=80_000,
     )
-    assert handover.from_search(search) == Targeting(("travel_&_adventure", "music"), ("instagram", "tiktok"), 40)
+    handed = handover.from_search(search)
+    assert handed == Targeting(("travel_&_adventure", "music"), ("instagram", "tiktok"), 40, 10_000)
 
 
 def test_a_minimum_on_one_network_s_score_is_not_a_minimum_combined_score():
@@ -19,7 +25,7 @@ def test_a_minimum_on_one_network_s_score_is_not_a_minimum_combined_score():
 
 
 def test_the_targeting_comes_back_from_its_query_parameters():
-    sent = Targeting(("food_&_dining", "travel_&_adventure"), ("bluesky",), 55)
+    sent = Targeting(("food_&_dining", "travel_&_adventure"), ("bluesky",), 55, 2_500)
     assert handover.from_params(sent.to_params() | {"people": ["1,2"]}, TOPICS) == sent
     assert Targeting().to_params() == {}  # targets anyone: a clean address
 
@@ -33,14 +39,18 @@ def test_a_crafted_address_gives_only_known_topics_networks_and_a_score_from_1_t
     for score in ("0", "101", "-5", "4.5", "²", "abc", ""):
         assert handover.from_params({"min_score": [score]}, TOPICS).min_score == 1, score
     assert handover.from_params({"min_score": ["7", "100"]}, TOPICS).min_score == 100  # the last one, as a URL reads
+    for audience in ("-1", "1e6", "10000000001", "٣"):
+        assert handover.from_params({"min_audience": [audience]}, TOPICS).min_audience == 0, audience
+    assert handover.from_params({"min_audience": ["10000000000"]}, TOPICS).min_audience == 10_000_000_000
 
 
 def test_the_targeting_says_in_words_what_the_form_starts_from():
-    said = Targeting(("food_&_dining", "travel_&_adventure", "music"), ("instagram", "tiktok"), 40).describe()
+    said = Targeting(("food_&_dining", "travel_&_adventure", "music"), ("instagram", "tiktok"), 40, 10_000).describe()
     assert said == (
         "The targeting below starts from your Discover search: topics Food & dining, Travel & adventure or Music, "
-        "on Instagram or TikTok, a combined score of 40 or more."
+        "on Instagram or TikTok, a combined score of 40 or more, 10,000 followers or more on one account there."
     )
+    assert Targeting(min_audience=500).describe().endswith("search: 500 followers or more.")
     assert (
         Targeting(("travel_&_adventure",)).describe()
         == "The targeting below starts from your Discover search: topic Travel & adventure."

@@ -118,6 +118,39 @@ def test_targeting_min_score_and_flagged(con):
     assert flagged <= set(suggest.targeted(con, _spec(include_flagged=True)))
 
 
+def test_targeting_a_minimum_audience_counts_all_followers_or_one_account_on_the_networks_chosen(con):
+    floor = int(warehouse.scalar(con, "SELECT median(audience)::BIGINT FROM discovery WHERE NOT flagged"))
+    everywhere = {
+        p
+        for (p,) in warehouse.rows(con, "SELECT person_id FROM discovery WHERE NOT flagged AND audience >= ?", [floor])
+    }
+    assert 0 < len(everywhere) < warehouse.scalar(con, "SELECT count(*) FROM discovery WHERE NOT flagged")
+    assert set(suggest.targeted(con, _spec(min_audience=floor))) == everywhere
+
+    on_instagram = {
+        p
+        for (p,) in warehouse.rows(
+            con,
+            "SELECT DISTINCT person_id FROM discovery_accounts JOIN discovery USING (person_id) "
+            "WHERE network = 'instagram' AND followers >= ? AND NOT flagged",
+            [floor],
+        )
+    }
+    chosen = set(suggest.targeted(con, _spec(min_audience=floor, networks=("instagram",))))
+    assert chosen == on_instagram
+    assert everywhere - on_instagram  # followed enough in all, but not on one Instagram account: left out
+
+
+def test_a_campaign_keeps_its_minimum_audience_and_a_wrong_one_is_named(con):
+    campaign_id, _ = _suggested(con, min_audience=5_000, budget=400.0)
+    assert records.get_campaign(con, ALICE, campaign_id).spec.min_audience == 5_000
+    audiences = con.sql("SELECT person_id, audience FROM discovery").pl()
+    listed = _listed(con, campaign_id).join(audiences, on="person_id")
+    assert listed.height and listed["audience"].min() >= 5_000
+    said = _spec(min_audience=-1).problems()
+    assert said == ["Minimum audience must be 0 (any audience) to 10,000,000,000 followers (got -1)."]
+
+
 def test_refresh_keeps_locked_and_added_never_brings_back_removed(con):
     campaign_id, version = _suggested(con)
     first = _listed(con, campaign_id)["person_id"].to_list()
