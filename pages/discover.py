@@ -21,7 +21,6 @@ from core.vocabulary import NETWORKS, topic_label, topic_labels
 from ui import auth, backend, exports, selection, shell
 from ui.text import plain, plain_cells
 
-EXPORT_LIMIT = 100_000  # rows in a result export; XLSX holds about a million, but nobody reads that many
 _WIDGETS = "discover_"  # prefix of this page's widget keys
 _TABLE = f"{_WIDGETS}results"  # the results table's key (its ticks: ui/selection)
 _COLUMNS = (
@@ -340,12 +339,12 @@ with left:
         disabled=not ids,
     )
 with right:
-    cut = ", the first ones" if total > EXPORT_LIMIT else ""
-    st.caption(f"The whole result ({min(total, EXPORT_LIMIT):,} rows{cut}).")
+    cut = ", the first ones" if total > discover.EXPORT_LIMIT else ""
+    st.caption(f"The whole result ({min(total, discover.EXPORT_LIMIT):,} rows{cut}).")
     exports.export_button(
         "Result as CSV",
         lambda con: discover.export_csv(
-            discover.readable(discover.result_rows(con, filters, EXPORT_LIMIT, workspace_id))
+            discover.readable(discover.result_rows(con, filters, discover.EXPORT_LIMIT, workspace_id))
         ),
         file_name="sway-result.csv",
         disabled=not total,
@@ -354,7 +353,7 @@ with right:
     exports.export_button(
         "Result as XLSX",
         lambda con: discover.export_xlsx(
-            discover.readable(discover.result_rows(con, filters, EXPORT_LIMIT, workspace_id))
+            discover.readable(discover.result_rows(con, filters, discover.EXPORT_LIMIT, workspace_id))
         ),
         file_name="sway-result.xlsx",
         disabled=not total,

@@ -15,7 +15,11 @@ from pathlib import Path
 from core import progress
 from core.cli.admin import USER_ERRORS
 from core.cli.admin import add_subcommands as add_admin
+from core.cli.campaigns import USER_ERRORS as CAMPAIGN_ERRORS
+from core.cli.campaigns import add_subcommands as add_campaigns
 from core.cli.collect import add_subcommands as add_collect
+from core.cli.discover import SearchRefused
+from core.cli.discover import add_subcommands as add_discover
 from core.cli.scores import add_subcommands as add_scoring
 from core.cli.topics import add_subcommands as add_topics
 from core.db import warehouse
@@ -155,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_scoring(sub)
     add_topics(sub)
+    add_discover(sub)
+    add_campaigns(sub)
     add_admin(sub)
     add_collect(sub)
     return parser
@@ -168,6 +174,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return args.run(args)
-    except (InputError, warehouse.WarehouseError, ScoringError, *USER_ERRORS) as exc:
+    except (InputError, warehouse.WarehouseError, ScoringError, *USER_ERRORS, *CAMPAIGN_ERRORS, SearchRefused) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

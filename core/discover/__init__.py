@@ -1,7 +1,7 @@
 """Discover: the precomputed discovery tables, parameterised searches over them, shareable filters and exports."""
 
 from core.discover.build import BuildInfo, build_discovery, build_info, current_build, ensure_built, is_stale
-from core.discover.export import export_csv, export_xlsx, readable
+from core.discover.export import EXPORT_LIMIT, export_csv, export_xlsx, readable
 from core.discover.filters import (
     PAGE_SIZES,
     SORT_KEYS,
@@ -13,6 +13,7 @@ from core.discover.filters import (
 from core.discover.search import Facets, facets, pages, people_rows, result_rows, search
 
 __all__ = [
+    "EXPORT_LIMIT",
     "PAGE_SIZES",
     "SORT_KEYS",
     "BuildInfo",

@@ -25,6 +25,7 @@ from core.discover.columns import NETWORK_LABELS
 from core.numbers import rate_decimals, rate_texts
 from core.vocabulary import NETWORKS, topic_labels
 
+EXPORT_LIMIT = 100_000  # rows in a result export; XLSX holds about a million, but nobody reads that many
 _FORMULA_PATTERN = r"^[=+\-@\t\r]"
 _NOT_IN_XLSX = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # openpyxl's ILLEGAL_CHARACTERS_RE: all controls but \t \n \r
 _DIRECTION = r"[\x{202A}-\x{202E}\x{2066}-\x{2069}]"
