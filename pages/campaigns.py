@@ -5,7 +5,8 @@ shipped → posted or didn't post (a step back undoes a mis-click), export the l
 
 Each action is one core call (core.ops.campaigns for the multi-step ones); the page only renders. Opened as
 /campaigns?campaign=ID, or /campaigns?campaign=new&people=1,2,3 for a new campaign with those people (and &topic=,
-&net=, &min_score= for the targeting of the search they were found with, core/campaigns/handover.py)."""
+&net=, &min_score=, &min_audience=, &left= for the targeting of the search they were found with,
+core/campaigns/handover.py)."""
 
 from datetime import date, timedelta
 
@@ -110,7 +111,7 @@ def _spec_form(
         key=f"{prefix}topics",
     )
     left, middle, right = st.columns(3)
-    min_score = left.slider("Minimum score", 1, 100, aim.min_score, key=f"{prefix}min_score")
+    min_score = left.slider("Minimum combined score", 1, 100, aim.min_score, key=f"{prefix}min_score")
     min_audience = middle.number_input(
         "Minimum audience (followers, or leave 0)",
         value=aim.min_audience,
@@ -305,12 +306,14 @@ if picked == NEW:
     pending, targeting = st.session_state[_DRAFT]
     st.query_params["campaign"] = NEW
     st.subheader("New campaign")
-    if pending:
-        st.info(
-            f"{count_of(len(pending), 'person', 'people')} you selected in Discover will be put on the list; Sway "
-            "then suggests more people to fill the campaign's perks (the budget, or the number of perks). "
-            + targeting.describe()
-        )
+    chosen_text = (
+        f"{count_of(len(pending), 'person', 'people')} you selected in Discover will be put on the list; Sway then "
+        "suggests more people to fill the campaign's perks (the budget, or the number of perks)."
+        if pending
+        else ""
+    )
+    if handed_over := " ".join(t for t in (chosen_text, targeting.describe()) if t):
+        st.info(handed_over)
     defaults = dates.default_dates(cursor, date.today())
     if defaults.note:
         st.info(defaults.note, icon=":material/event:")
@@ -333,7 +336,8 @@ if picked == NEW:
         st.session_state[_seen_key(created.campaign_id)] = created.suggestions.version
         st.session_state[GOTO] = created.campaign_id
         st.session_state.pop(_DRAFT, None)
-        st.query_params.pop("people", None)
+        for name in ("people", *handover.PARAMS):  # what Discover handed over is used: the next one starts afresh
+            st.query_params.pop(name, None)
         backend.data_changed()
         st.rerun()
     st.stop()
@@ -347,7 +351,8 @@ except CampaignNotFound as exc:
 if arrived:  # just opened: what this user sees now is the current version
     st.session_state[_seen_key(picked)] = campaign.version
 seen = st.session_state.setdefault(_seen_key(picked), campaign.version)
-st.query_params.pop("people", None)
+for name in ("people", *handover.PARAMS):
+    st.query_params.pop(name, None)
 st.query_params["campaign"] = str(picked)
 if seen != campaign.version:
     who = "You (in another tab or page)" if campaign.updated_by == access.user else campaign.updated_by

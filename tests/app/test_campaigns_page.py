@@ -138,6 +138,26 @@ def test_a_campaign_made_from_a_discover_selection_says_who_was_chosen_and_who_s
     assert _campaigns_again(at).selectbox(key="campaign_pick").value != "new"
 
 
+def test_a_search_s_targeting_serves_one_new_campaign_not_the_next_one(ready):
+    chosen = _read(ready, lambda con: [p for (p,) in warehouse.rows(con, "SELECT person_id FROM people LIMIT 2")])
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.query_params.update(campaign="new", people=",".join(map(str, chosen)), net="instagram", min_score="5")
+    at.query_params["left"] = ["aud_max", "<script>"]
+    at.switch_page("pages/campaigns.py").run()
+    said = " ".join(i.value for i in at.info)
+    assert "so it was left out: the highest audience." in said and "script" not in said
+    _fill_new(at)
+    at.button[[b.label for b in at.button].index("Create campaign")].click().run()
+    assert not at.exception, at.exception
+    assert not {"people", "net", "min_score", "left"} & set(at.query_params)  # handed over, and used
+
+    at.button[[b.label for b in at.button].index("New campaign")].click().run()  # the next one, on the same page
+
+    assert at.multiselect(key="new_networks").value == [] and at.slider(key="new_min_score").value == 1
+    assert not any("Discover" in i.value for i in at.info)
+
+
 def _campaigns_again(at: AppTest) -> AppTest:
     at.switch_page("pages/campaigns.py").run()
     assert not at.exception, at.exception

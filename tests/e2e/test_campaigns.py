@@ -56,7 +56,7 @@ def test_campaign_from_discover_selection_then_results(ready_demo, app_url, page
     expect(
         page.get_by_text("starts from your Discover search: on Instagram, a combined score of 10 or more.")
     ).to_be_visible()
-    expect(page.get_by_role("slider", name="Minimum score")).to_have_value("10")
+    expect(page.get_by_role("slider", name="Minimum combined score")).to_have_value("10")
     # A number out of a widget's bounds would block the submit without a word: the campaign's check names it.
     budget = page.get_by_label(re.compile(r"^Budget in"))
     budget.fill("-500")

@@ -17,7 +17,9 @@ def test_a_search_s_topics_networks_combined_minimum_score_and_minimum_audience_
         audience_max=80_000,
     )
     handed = handover.from_search(search)
-    assert handed == Targeting(("travel_&_adventure", "music"), ("instagram", "tiktok"), 40, 10_000)
+    assert handed == Targeting(
+        ("travel_&_adventure", "music"), ("instagram", "tiktok"), 40, 10_000, left_out=("score_max", "aud_max")
+    )
 
 
 def test_a_minimum_on_one_network_s_score_is_not_a_minimum_combined_score():
@@ -56,3 +58,46 @@ def test_the_targeting_says_in_words_what_the_form_starts_from():
         == "The targeting below starts from your Discover search: topic Travel & adventure."
     )
     assert Targeting().describe() == ""
+
+
+def test_what_a_campaign_cannot_target_by_is_named_not_dropped_quietly():
+    search = Filters(
+        topics=("music", "gaming"),
+        topic_mode="all",
+        min_topic_influence=10,
+        score_network="instagram",
+        score_min=30,
+        audience_min=10_000,
+        audience_max=500_000,
+        networks=("instagram",),
+    )
+    handed = handover.from_search(search)
+    assert handed.min_score == 1 and handed.left_out == ("score_on", "aud_max", "topics_all", "min_topic")
+    assert handover.from_params(handed.to_params(), ["music", "gaming"]) == handed
+    assert handed.describe() == (
+        "The targeting below starts from your Discover search: topics Music or Gaming, on Instagram, 10,000 "
+        "followers or more on one account there. A campaign cannot target by the rest of that search, so it was "
+        "left out: a range of one network's score (a campaign's minimum is on the combined score), the highest "
+        "audience, having all the topics (a campaign targets people with any of them) and the minimum topic "
+        "influence."
+    )
+    everything = Filters(
+        score_max=90,
+        engagement_min=1.0,
+        min_authenticity=50,
+        location="London",
+        languages=("en",),
+        text="vinyl",
+        hide_uncertain=True,
+    )
+    assert handover.from_search(everything).left_out == (
+        "score_max",
+        "engagement",
+        "authenticity",
+        "location",
+        "languages",
+        "words",
+        "uncertain",
+    )
+    assert handover.from_search(Filters()).left_out == ()  # a plain search leaves nothing out
+    assert handover.from_params({"left": ["<b>", "words"]}, []).left_out == ("words",)
