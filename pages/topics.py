@@ -14,7 +14,7 @@ from core.ops.retrain import retrain
 from core.topics import guide, model_file, overview
 from core.topics.card import card_markdown
 from core.topics.corrections import CorrectionError, correct_post, post_for_correction, workspace_corrections
-from core.topics.influence import TopicRefreshError
+from core.topics.influence import TopicParams, TopicRefreshError
 from core.topics.model import LABELS, TopicModel, shipped_evaluation
 from core.vocabulary import topic_label
 from core.workspace.access import PermissionDenied
@@ -106,7 +106,11 @@ if topics_guide["posts"].sum():
                 format="%d%%",
                 help=f"Share of the topic's posts tagged with at least {guide.SURE:.0%} probability",
             ),
-            "clarity": st.column_config.TextColumn("How clear its tags are", width="large"),
+            "clarity": st.column_config.TextColumn(
+                "How sure the model is",
+                width="medium",
+                help="How sure, not how right: how often it is right is the sentence above the table",
+            ),
         },
         placeholder=UNKNOWN,
     )
@@ -185,7 +189,7 @@ if state.tagged_posts:
         .properties(height=alt.Step(22))
     )
     st.altair_chart(chart, width="stretch", key="label_distribution")
-    st.caption("A post's top topic is its most likely one; extra topics are others the model is confident enough in.")
+    st.caption(overview.extra_topics_sentence(model.thresholds, TopicParams().min_probability))
 else:
     st.info("Posts have not been tagged with topics yet: refresh the scores on the Data page (topics follow).")
 

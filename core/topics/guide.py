@@ -16,17 +16,19 @@ from core.vocabulary import topic_label
 
 SURE = 0.5  # a top topic at this probability or more is one the model is sure of
 # (share of a topic's posts the model is sure of, words), the first whose share is reached
+# (how sure, not how right: that is RIGHT_WORDS, measured on labelled tweets)
 CLEAR_WORDS: tuple[tuple[float, str], ...] = (
-    (0.6, "Clear-cut"),
-    (0.45, "Mostly clear"),
+    (0.6, "Sure of most of them"),
+    (0.45, "Sure of about half"),
     (0.0, "Often a guess: check the evidence posts"),
 )
-# (macro-F1 on real tweets, words), the first reached
+# (macro-F1 on real tweets, words), the first reached. F1 balances the share of tags that are right against the
+# share of right tags found, so its words speak of hits and misses, not of a share of posts.
 RIGHT_WORDS: tuple[tuple[float, str], ...] = (
-    (0.7, "tags most posts right"),
-    (0.5, "tags a post right more often than not"),
-    (0.35, "tags about half of the posts right"),
-    (0.0, "is a rough guide only"),
+    (0.7, "most of its tags are right and it finds most of each topic's posts"),
+    (0.5, "its tags hit more often than they miss"),
+    (0.35, "its tags miss about as often as they hit"),
+    (0.0, "it is a rough guide only"),
 )
 COVERS: dict[str, str] = {
     "arts_&_culture": "Art, museums, theatre, books as culture, design and photography",
@@ -91,6 +93,7 @@ def overall_reliability(evaluation: dict[str, Any]) -> str | None:
         return None
     f1 = float(measured["macro_f1"])
     return (
-        f"On real tweets it never trained on, the model {_words(f1, RIGHT_WORDS)} (a balanced score of {f1:.2f} "
-        "out of 1). Use topics to find candidates, then read the posts a profile shows as evidence."
+        f"On real tweets it never trained on, {_words(f1, RIGHT_WORDS)}: it scores {f1:.2f} out of 1 (macro-F1: "
+        "for each topic, how many of its tags are right and how many of the topic's tweets it finds, averaged over "
+        "the 19 topics). Use topics to find candidates, then read the posts a profile shows as evidence."
     )

@@ -89,6 +89,19 @@ def tagging_sentence(state: TaggingState) -> str:
     return " ".join(parts)
 
 
+def extra_topics_sentence(thresholds: np.ndarray, influence_floor: float) -> str:
+    """What an extra topic is, with the model's lowest and highest per-topic thresholds: a low one tags many posts
+    weakly, which topic influence leaves out below `influence_floor`."""
+    low, high = int(np.argmin(thresholds)), int(np.argmax(thresholds))
+    return (
+        "A post's top topic is its most likely one. Extra topics are others whose probability reaches that topic's "
+        "own threshold, set where the tags agreed best with people's labels on real tweets: from "
+        f"{thresholds[low]:.0%} for {topic_label(LABELS[low])} to {thresholds[high]:.0%} for "
+        f"{topic_label(LABELS[high])}. So an extra topic can be a weak guess; topic influence counts a post only for "
+        f"topics of {influence_floor:.0%} or more."
+    )
+
+
 @dataclass(frozen=True)
 class LanguageCoverage:
     """The languages the model reads, and the warehouse's posts per language as last tagged."""

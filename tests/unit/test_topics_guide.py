@@ -27,7 +27,7 @@ def test_the_guide_gives_each_topic_its_share_of_sure_tags_in_whole_percent_and_
     assert found.height == len(LABELS)
     rows = {row["topic"]: row for row in found.to_dicts()}
     assert (rows["music"]["sure"], rows["music"]["posts"], rows["music"]["people"]) == (67, 3, 1)
-    assert rows["music"]["clarity"] == "Clear-cut" and rows["gaming"]["clarity"].startswith("Often a guess")
+    assert rows["music"]["clarity"] == "Sure of most of them" and rows["gaming"]["clarity"].startswith("Often a guess")
     assert rows["gaming"]["sure"] == 0 and rows["sports"]["sure"] is None and rows["sports"]["posts"] == 0
     assert found["topic"].head(2).to_list() == ["music", "gaming"]  # most posts first
     assert found.filter(pl.col("topic") == "music")["label"].item() == "Music"
@@ -35,6 +35,6 @@ def test_the_guide_gives_each_topic_its_share_of_sure_tags_in_whole_percent_and_
 
 def test_the_reliability_line_says_how_often_the_model_is_right_in_words_and_the_measured_score():
     line = guide.overall_reliability({"metrics": {"xtopic_nested": {"macro_f1": 0.484}}})
-    assert line.startswith("On real tweets it never trained on, the model tags about half of the posts right")
+    assert line.startswith("On real tweets it never trained on, its tags miss about as often as they hit: it scores")
     assert "0.48 out of 1" in line
     assert guide.overall_reliability({}) is None

@@ -120,3 +120,13 @@ def test_the_card_reads_under_the_page_s_headings_without_stray_italics():
     # Markdown read "diaries_&_daily_life" as italics; topics are named as the page names them, code in backticks.
     prose = [line for line in shown.splitlines() if "`" not in line]
     assert not any("_" in line for line in prose), [line for line in prose if "_" in line]
+
+
+def test_an_extra_topic_is_explained_by_the_model_s_own_thresholds_not_as_confidence():
+    thresholds = np.full(len(LABELS), 0.15)
+    thresholds[LABELS.index("diaries_&_daily_life")] = 0.026
+    thresholds[LABELS.index("fitness_&_health")] = 0.764
+    said = overview.extra_topics_sentence(thresholds, 0.3)
+    assert "from 3% for Diaries & daily life to 76% for Fitness & health" in said
+    assert "an extra topic can be a weak guess; topic influence counts a post only for topics of 30% or more." in said
+    assert "confident" not in said
