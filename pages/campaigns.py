@@ -227,7 +227,7 @@ def _flash(report: suggest.SuggestReport, chosen: int | None = None) -> None:
     else:
         listed = f"Suggested {count_of(report.suggested, 'person', 'people')} to fill the campaign's perks"
     # The method stays in "How expected mentions are estimated" below the list: a confirmation is one line.
-    st.session_state["campaign_flash"] = f"{listed}; expected mentions in total: {report.expected_total:.1f}."
+    st.session_state["campaign_flash"] = f"{listed}; {report.expected()}."
 
 
 def _refill(campaign_id: int, version: int) -> int:

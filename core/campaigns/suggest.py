@@ -102,6 +102,15 @@ class SuggestReport:
     expected_total: float
     suggesting: int = 0  # people the list now suggests (the Suggested tile): the picks plus those kept or added
     declined: int = 0  # people who declined: they stay on the list, using no perk
+    assumed_lift: float = 0.0  # the campaign's expected lift, which expected_total includes
+
+    def expected(self) -> str:
+        """The list's expected mentions, with the part the settings' assumed lift adds said as an assumption."""
+        said = f"expected mentions in total: {self.expected_total:.1f}"
+        if not self.assumed_lift:
+            return f"{said} (no lift from the perk assumed)"
+        anyway = self.expected_total / (1 + self.assumed_lift)
+        return f"{said}: {anyway:.1f} they would make anyway, plus the {self.assumed_lift:+.0%} the settings assume"
 
     def refreshed(self) -> str:
         """The list after a refresh, in the numbers the campaign's tiles show."""
@@ -340,4 +349,6 @@ def suggest_list(
             {"campaign_id": campaign_id, "suggested": chosen.height, "kept": state.kept},
         )
     progress(1.0, "List ready")
-    return SuggestReport(version, chosen.height, state.kept, expected_total, suggesting, declined)
+    return SuggestReport(
+        version, chosen.height, state.kept, expected_total, suggesting, declined, campaign.spec.expected_lift
+    )

@@ -151,6 +151,18 @@ def test_a_campaign_keeps_its_minimum_audience_and_a_wrong_one_is_named(con):
     assert said == ["Minimum audience must be 0 (any audience) to 10,000,000,000 followers (got -1)."]
 
 
+def test_the_expected_mentions_say_what_the_assumed_lift_adds(con):
+    doubled = suggest.suggest_list(con, ALICE, records.create_campaign(con, ALICE, _spec(expected_lift=1.0)), 1)
+    anyway = doubled.expected_total / 2
+    assert doubled.expected() == (
+        f"expected mentions in total: {doubled.expected_total:.1f}: {anyway:.1f} they would make anyway, plus the "
+        "+100% the settings assume"
+    )
+    flat = suggest.suggest_list(con, ALICE, records.create_campaign(con, ALICE, _spec(expected_lift=0.0)), 1)
+    assert flat.expected() == f"expected mentions in total: {flat.expected_total:.1f} (no lift from the perk assumed)"
+    assert flat.expected_total == pytest.approx(anyway, rel=1e-9)  # the same people, without the assumed doubling
+
+
 def test_refresh_keeps_locked_and_added_never_brings_back_removed(con):
     campaign_id, version = _suggested(con)
     first = _listed(con, campaign_id)["person_id"].to_list()
