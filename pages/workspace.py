@@ -1,11 +1,15 @@
 """Workspace page: who belongs to this workspace and with which role; for admins, members, new workspaces,
 erasing a person on request and the audit log."""
 
+from datetime import datetime
+
 import streamlit as st
 
 from core import privacy
 from core.campaigns import records
+from core.db.warehouse import WarehouseError
 from core.numbers import UNKNOWN
+from core.ops import backup as backup_ops
 from core.ops import erase
 from core.ops.lock import Busy
 from core.workspace import audit, membership
@@ -119,9 +123,10 @@ else:
             )
     st.markdown(
         "Removes the person's accounts, posts, reactions, scores, topics and campaign list entries **everywhere** "
-        "(every workspace), blanks their @handle where others' posts and bios on the same network mention it (the "
-        "same @name on another network may be someone else, so it stays), and keeps them out of later imports. It "
-        "cannot be undone. The audit log keeps only that an erasure happened and how many rows it removed."
+        "(every workspace), blanks their @handle where others' posts, bios and display names on the same network "
+        "mention it (the same @name on another network may be someone else, so it stays), and keeps them out of "
+        "later imports. It cannot be undone. The audit log keeps only that an erasure happened and how many rows it "
+        "removed."
     )
     erasing = jobs.panel("erase", access, failure="Nothing was erased.")
     if erasing and not erasing.running and not erasing.error:
@@ -158,6 +163,35 @@ else:
                 lambda progress: erase.erase(shared, access, person_id=int(person_id), progress=progress),
                 (Busy, privacy.ErasureError, PermissionDenied),
             )
+
+st.subheader("Back up the warehouse")
+if not auth.operator(access):
+    st.info(
+        "A backup holds every workspace's data, so only an instance operator can make one: ask whoever runs this "
+        "Sway server.",
+        icon=":material/lock:",
+    )
+else:
+    jobs.panel("backup", access, failure="No backup was written.")
+    last = backup_ops.last_backup(cursor)
+    st.markdown(plain(last.words()) if last else "The warehouse has not been backed up yet.")
+    shared = backend.shared_warehouse()
+    folder = backup_ops.default_folder(shared.path, datetime.now())
+    busy = jobs.busy()
+    if st.button("Back up now", icon=":material/backup:", disabled=bool(busy), help=busy):
+        jobs.start(
+            "backup",
+            access,
+            lambda progress: backup_ops.backup(
+                shared.cursor(), access, db=shared.path, target=str(folder), progress=progress
+            ),
+            (Busy, PermissionDenied, WarehouseError),
+        )
+    st.caption(
+        f"Writes every table as Parquet files, with their checksums, to a new folder in {folder.parent}. To restore "
+        "one, stop the app and run `python -m core restore FOLDER`: people erased since the backup are erased again "
+        "as it is restored."
+    )
 
 st.subheader("Audit log")
 st.caption("Who did what in this workspace, and every import, refresh, backup and erasure (shared by all).")

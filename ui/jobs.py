@@ -99,6 +99,7 @@ _NAMES = {
     "retrain": "topic retrain",
     "erase": "erasure",
     "finish_erasure": "erasure",
+    "backup": "backup",
 }
 
 

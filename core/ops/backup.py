@@ -3,6 +3,8 @@ never during another job."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -14,6 +16,34 @@ from core.progress import Progress, silent
 from core.workspace import audit
 from core.workspace.access import Access
 from core.workspace.authorize import authorize_operator
+
+
+def default_folder(db: Path, now: datetime) -> Path:
+    """Where the app writes a backup of the warehouse `db`: a folder per moment beside it, so backups never mix."""
+    return db.parent / f"{db.name}.backups" / f"{now:%Y-%m-%d-%H%M%S}"
+
+
+@dataclass(frozen=True)
+class LastBackup:
+    """The latest backup the audit log records."""
+
+    at: datetime
+    folder: str
+    tables: int
+
+    def words(self) -> str:
+        """One line for the page: when, where, and whether the folder is still there."""
+        gone = "" if Path(self.folder).is_dir() else " (that folder is no longer there)"
+        return f"Last backup: {self.at:%d %b %Y at %H:%M}, {self.tables:,} tables, to {self.folder}{gone}."
+
+
+def last_backup(con: duckdb.DuckDBPyConnection) -> LastBackup | None:
+    """The latest backup of the warehouse, from the audit log (None if it was never backed up)."""
+    found = audit.last_shared(con, "backup")
+    if found is None:
+        return None
+    at, details = found
+    return LastBackup(at, str(details.get("folder", "")), int(details.get("tables", 0)))
 
 
 def backup(

@@ -99,6 +99,16 @@ _ENTRIES = """
 """
 
 
+def last_shared(con: duckdb.DuckDBPyConnection, action: str) -> tuple[datetime, dict[str, Any]] | None:
+    """When the latest `action` on shared data happened and its details (None if never): e.g. the last backup."""
+    found = con.execute(
+        "SELECT happened_at, details FROM audit_log WHERE action = ? AND workspace_id IS NULL "
+        "ORDER BY happened_at DESC, audit_id DESC LIMIT 1",
+        [action],
+    ).fetchone()
+    return None if found is None else (found[0], json.loads(found[1]))
+
+
 def entries(con: duckdb.DuckDBPyConnection, access: Access, *, limit: int = 200) -> pl.DataFrame:
     """The latest audit entries an admin of the workspace may read: its own, and those on shared data.
 

@@ -10,8 +10,10 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -23,6 +25,7 @@ from core.db.connections import SharedWarehouse
 from core.db.warehouse import REPO_ROOT, WarehouseError
 from core.demo.world import build_demo
 from core.ingest import import_files
+from core.ops import backup as backup_ops
 from core.ops import erase
 from core.topics.corrections import correct_post
 from core.workspace import audit, membership, operators
@@ -529,3 +532,23 @@ def test_a_backup_from_before_shared_corrections_restores_the_operators_ones_as_
     finally:
         con.close()
     assert shared == [(first, True), (second, False)]
+
+
+def test_the_last_backup_is_read_from_the_audit_log_and_a_missing_folder_is_said(tmp_path):
+    con = duckdb.connect(":memory:")
+    warehouse.migrate(con)
+    assert backup_ops.last_backup(con) is None
+    kept, gone = tmp_path / "kept", tmp_path / "gone"
+    kept.mkdir()
+    for folder in (gone, kept):
+        audit.record(con, LOCAL, "backup", {"folder": str(folder), "tables": 31}, shared=True)
+    last = backup_ops.last_backup(con)
+    assert last.folder == str(kept) and last.tables == 31
+    assert last.words().endswith(f", 31 tables, to {kept}.")
+    shutil.rmtree(kept)
+    assert last.words().endswith(f"to {kept} (that folder is no longer there).")
+    when = datetime(2026, 12, 7, 23, 5, 9)
+    assert (
+        backup_ops.default_folder(tmp_path / "sway.duckdb", when)
+        == tmp_path / "sway.duckdb.backups" / "2026-12-07-230509"
+    )
