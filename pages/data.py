@@ -46,10 +46,8 @@ for col, (label, table) in zip(
 
 period = f"{info.first_activity:%d %b %Y} – {info.last_activity:%d %b %Y}" if info.first_activity else "no activity yet"
 st.markdown(f"**Source:** {info.source_text()}. **Activity:** {period}.")
-if info.last_load:
-    load = info.last_load
-    verb = {"demo": "Built the demo world", "collect": "Loaded collected posts"}.get(load["kind"], "Imported")
-    st.caption(f"Last load: {verb} ({plain(', '.join(load['sources']))}) on {load['finished_at']:%d %b %Y at %H:%M}.")
+if loaded := info.last_load_text():
+    st.caption(plain(loaded))
 if is_operator:  # where the server keeps its data is the operator's business, not every member's
     st.caption(f"Warehouse file (for whoever runs this server): `{info.path}`")
 

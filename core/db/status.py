@@ -39,6 +39,17 @@ class WarehouseStatus:
             self.origin, "nothing yet"
         )
 
+    def last_load_text(self) -> str | None:
+        """The latest load in words (None before any): a demo build says when, an import or a live load what too."""
+        if not self.last_load:
+            return None
+        load = self.last_load
+        when = f"{load['finished_at']:%d %b %Y at %H:%M}"
+        if load["kind"] == "demo":  # its sources are the generator's settings, not anything a marketer loaded
+            return f"Last load: built the demo world on {when}."
+        verb = "loaded what a live network brought" if load["kind"] == "collect" else "imported"
+        return f"Last load: {verb} ({', '.join(load['sources'])}) on {when}."
+
 
 _SOURCE_WORDS = {"collect": "a live network", "demo": "the demo world", "import": "imported files"}
 
