@@ -22,7 +22,7 @@ NAMES: dict[str, str] = {
     "en": "English", "es": "Spanish", "pt": "Portuguese", "fr": "French", "de": "German", "it": "Italian",
     "nl": "Dutch", "ja": "Japanese", "ko": "Korean", "zh": "Chinese", "el": "Greek", "uk": "Ukrainian",
     "ru": "Russian", "ar": "Arabic", "he": "Hebrew", "hi": "Hindi", "th": "Thai",
-    UNDETERMINED: "Undetermined (no common words; tagged)", OTHER_SCRIPT: "Other writing systems",
+    UNDETERMINED: "Not recognised: mostly hashtags, names or slang (tagged)", OTHER_SCRIPT: "Other writing systems",
 }  # fmt: skip
 # Tags that say nothing about the language (Twitter's "und", media-only "zxx", emoji-only "qme", ...).
 NON_LANGUAGE_TAGS = frozenset({"", "und", "zxx", "qme", "qht", "qam", "qct", "qst", "art", "mul", "mis"})
