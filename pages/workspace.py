@@ -19,6 +19,15 @@ from ui.text import plain
 
 shell.ensure_app_shell()
 
+
+def _operators_only(why: str) -> bool:
+    """True for an instance operator; anyone else is told `why` not, and whom to ask."""
+    if auth.operator(access):
+        return True
+    st.info(why, icon=":material/lock:")
+    return False
+
+
 access = auth.access()
 cursor = backend.cursor()
 signed_in = auth.sign_in_configured()
@@ -95,14 +104,12 @@ if signed_in and admin:
 if not admin:
     st.stop()
 
+
 st.subheader("Erase a person on request")
-if not auth.operator(access):
-    st.info(
-        "Erasing a person removes them from every workspace, so only an instance operator can do it: ask whoever "
-        "runs this Sway server, giving them the person's id (the number after person= in their profile's address).",
-        icon=":material/lock:",
-    )
-else:
+if _operators_only(
+    "Erasing a person removes them from every workspace, so only an instance operator can do it: ask whoever "
+    "runs this Sway server, giving them the person's id (the number after person= in their profile's address)."
+):
     jobs.panel("finish_erasure", access, failure="The erasure is still not finished.")
     busy = jobs.busy()
     if erase.unfinished(cursor, backend.shared_warehouse().path):
@@ -165,13 +172,10 @@ else:
             )
 
 st.subheader("Back up the warehouse")
-if not auth.operator(access):
-    st.info(
-        "A backup holds every workspace's data, so only an instance operator can make one: ask whoever runs this "
-        "Sway server.",
-        icon=":material/lock:",
-    )
-else:
+if _operators_only(
+    "A backup holds every workspace's data, so only an instance operator can make one: ask whoever runs this "
+    "Sway server."
+):
     jobs.panel("backup", access, failure="No backup was written.")
     last = backup_ops.last_backup(cursor)
     st.markdown(plain(last.words()) if last else "The warehouse has not been backed up yet.")
