@@ -16,21 +16,13 @@ import polars as pl
 from core import progress
 from core.campaigns import export, members, records
 from core.campaigns.model import CampaignError
-from core.cli.files import FileRefused, write_new
+from core.cli.output import TABLE, FileRefused, write_new
 from core.db import warehouse
 from core.results import report
 from core.results.compute import Results, campaign_results
 from core.workspace.access import LOCAL
 
 USER_ERRORS = (CampaignError, FileRefused)  # one line on stderr, exit code 1
-# A table printed whole, without polars' shape and types, wide enough that a campaign's name and dates fit a line.
-TABLE = {
-    "tbl_rows": -1,
-    "tbl_hide_dataframe_shape": True,
-    "tbl_hide_column_data_types": True,
-    "fmt_str_lengths": 60,
-    "tbl_width_chars": 200,
-}
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -70,8 +62,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_results(args: argparse.Namespace) -> int:
     with warehouse.connect() as con:
         results: Results = campaign_results(con, LOCAL, args.campaign, progress=progress.to_stderr)
-    width = max(len(what) for what, _ in report.summary_rows(results))
-    for what, value in report.summary_rows(results):
+    summary = report.summary_rows(results)
+    width = max(len(what) for what, _ in summary)
+    for what, value in summary:
         print(f"{what:<{width}}  {value}")
     for note in results.notes:
         print(f"Note: {note}")

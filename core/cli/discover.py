@@ -13,10 +13,9 @@ from pathlib import Path
 import polars as pl
 
 from core import discover
-from core.cli.campaigns import TABLE
-from core.cli.files import check_new, write_new
+from core.cli.output import TABLE, check_new, write_new
 from core.db import warehouse
-from core.discover.filters import SORT_KEYS
+from core.discover.filters import MAX_TEXT, SORT_KEYS
 from core.numbers import rate_texts
 from core.vocabulary import NETWORKS, topic_label
 from core.workspace.access import LOCAL
@@ -47,6 +46,8 @@ def _range(text: str, low: int, high: int | None, what: str) -> tuple[int | None
 
 def filters_from_args(args: argparse.Namespace, topics: list[str]) -> discover.Filters:
     """The search the options describe; SearchRefused names the first option that is wrong and what to type."""
+    if len(args.words) > MAX_TEXT:
+        raise SearchRefused(f"--words is {len(args.words):,} characters long: search with at most {MAX_TEXT}.")
     if unknown := [t for t in args.topic if t not in topics]:
         offered = ", ".join(topics) or "none yet (run a refresh)"
         raise SearchRefused(f"Unknown topic {unknown[0]!r}. Topics: {offered}.")

@@ -64,6 +64,7 @@ def test_discover_writes_every_match_to_a_new_file_and_never_overwrites_one(demo
         (["--audience", "5000-100"], "--audience '5000-100': 'from' is above 'to': swap them."),
         (["--topic", "cooking"], "Unknown topic 'cooking'. Topics: "),
         (["--file", "found.txt"], "found.txt: name a .csv or .xlsx file."),
+        (["--words", "run " * 60], "--words is 240 characters long: search with at most 200."),
     ],
 )
 def test_discover_refuses_an_option_the_page_would_not_offer(demo_copy, capsys, option, said):

@@ -1,10 +1,19 @@
-"""Files the command line writes when asked (exports, reports): a new file of a kind its name says, never an
-existing one overwritten."""
+"""What the command line puts out: tables on the screen, and files when asked (exports, reports), each a new file
+of a kind its name says, never an existing one overwritten."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+
+# A table printed whole, without polars' shape and types, wide enough that names and dates fit a line.
+TABLE = {
+    "tbl_rows": -1,
+    "tbl_hide_dataframe_shape": True,
+    "tbl_hide_column_data_types": True,
+    "fmt_str_lengths": 60,
+    "tbl_width_chars": 200,
+}
 
 
 class FileRefused(ValueError):
