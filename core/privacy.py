@@ -476,16 +476,16 @@ def _blank_people_documents(con: duckdb.DuckDBPyConnection, edits: pl.DataFrame,
     changed gets the same change (each old text replaced by its new one, so a handle is blanked only where its own
     network's account had it), and their own documents leave the word index (the next build indexes their text
     anew). A person named after a display name that changed (`renamed`) takes the new one, in Discover too."""
-    with registered(con, {"sway_bios": edits.select("id", "text", "new_text")}):
+    with registered(con, {"sway_texts": edits.select("id", "text", "new_text")}):
         if renamed:
             for table in ("people", "discovery"):
                 con.execute(
-                    f"UPDATE {table} SET name = b.new_text FROM sway_bios b "  # noqa: S608 - fixed names
+                    f"UPDATE {table} SET name = b.new_text FROM sway_texts b "  # noqa: S608 - fixed names
                     f"JOIN accounts a ON a.account_id = b.id WHERE {table}.person_id = a.person_id "
                     f"AND {table}.name = b.text"
                 )
         changes = con.sql(
-            "SELECT a.person_id, d.search_text, b.text, b.new_text FROM sway_bios b "
+            "SELECT a.person_id, d.search_text, b.text, b.new_text FROM sway_texts b "
             "JOIN accounts a ON a.account_id = b.id JOIN discovery d ON d.person_id = a.person_id "
             "ORDER BY a.person_id, a.account_id"
         ).pl()
