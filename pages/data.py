@@ -62,6 +62,8 @@ elif run["status"] == "ok":
         help="Fewer than the interactions above: reacting to one's own other account, following back, and the @ a "
         "reply carries of the account it answers are not reactions from others, so the score leaves them out.",
     )
+    if changed := refresh.settings_changed_text(backend.cursor()):
+        st.caption(plain(changed))
 else:
     st.warning(f"The refresh on {run['refreshed_at']:%d %b %Y at %H:%M} failed: {plain(run['message'])}")
 if info.last_failure:

@@ -16,7 +16,7 @@ from core.engines import open_engine
 from core.ops.lock import exclusive
 from core.ops.pipeline import refresh_all
 from core.progress import Progress, silent
-from core.scoring.params import describe_changes
+from core.scoring.params import ScoreParams, describe_changes
 from core.scoring.preview import ScorePreview, preview, settings_table
 from core.scoring.runs import current_params
 from core.workspace import audit
@@ -82,6 +82,20 @@ def preview_settings(
 def settings_back_to_defaults(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The settings that would put every scoring parameter the current scores use back to its default."""
     return current_params(con).back_to_defaults()
+
+
+def settings_changed_text(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Which scoring settings the current scores use that differ from their defaults, default → now, in words
+    (None when none does), so the scores are read knowing someone changed how they are made."""
+    changes = current_params(con).changes_from(ScoreParams())  # name -> [default, now]
+    if not changes:
+        return None
+    which = (
+        "1 setting changed from its default"
+        if len(changes) == 1
+        else f"{len(changes)} settings changed from their defaults"
+    )
+    return f"These scores use {which} (default → now): {describe_changes(changes)}."
 
 
 def current_settings(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -172,6 +172,8 @@ def test_a_scoring_change_is_previewed_then_applied(demo_copy):
     until_jobs_end(next(b for b in at.button if b.label == "Apply and refresh").click().run())
     assert not at.exception, at.exception
     assert any(f"{like}: 0.4 → 0.1" in s.value.replace("\\", "") for s in at.success)  # says what changed
+    changed = f"These scores use 1 setting changed from its default (default → now): {like}: 0.4 → 0.1."
+    assert changed in [c.value.replace("\\", "") for c in at.caption]  # and the scores say so from now on
     con = warehouse.connect(demo_copy)
     try:
         [(params,)] = warehouse.rows(
@@ -190,6 +192,7 @@ def test_a_scoring_change_is_previewed_then_applied(demo_copy):
     assert not at.exception, at.exception
     assert any(f"{like}: 0.1 → 0.4" in s.value.replace("\\", "") for s in at.success)
     assert not any("defaults" in s.options for s in at.selectbox if s.label == "Setting to change")
+    assert not any("changed from its default" in c.value for c in at.caption)
 
 
 def test_a_scoring_value_the_setting_cannot_take_is_refused_with_what_to_do(demo_copy):
