@@ -75,9 +75,9 @@ class Targeting:
             parts.append(f"{self.min_audience:,} followers or more{where}")
         said = [f"The targeting below starts from your Discover search: {', '.join(parts)}."] if parts else []
         if self.left_out:
+            rest = "the rest of that search" if parts else "what your Discover search filtered by"
             said.append(
-                "A campaign cannot target by the rest of that search, so it was left out: "
-                f"{_and(LEFT_OUT[k] for k in self.left_out)}."
+                f"A campaign cannot target by {rest}, so it was left out: {_and(LEFT_OUT[k] for k in self.left_out)}."
             )
         return " ".join(said)
 

@@ -16,7 +16,7 @@ import polars as pl
 from core import progress
 from core.campaigns import export, members, records
 from core.campaigns.model import CampaignError
-from core.cli.output import TABLE, FileRefused, write_new
+from core.cli.output import TABLE, FileRefused, check_new, write_new
 from core.db import warehouse
 from core.results import report
 from core.results.compute import Results, campaign_results
@@ -49,17 +49,25 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+_LIST_KINDS = {"csv": export.list_csv, "xlsx": export.list_xlsx}
+_REPORT_KINDS = {"xlsx": report.results_xlsx, "html": report.results_html}
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
+    check_new(path, _LIST_KINDS)  # before the work: a wrong name costs nothing
     with warehouse.connect() as con:
         campaign = records.get_campaign(con, LOCAL, args.campaign)
         people = members.members(con, LOCAL, args.campaign)
-    write_new(path, {"csv": lambda: export.list_csv(people), "xlsx": lambda: export.list_xlsx(people)})
+    write_new(path, {kind: lambda make=make: make(people) for kind, make in _LIST_KINDS.items()})
     print(f"Wrote the list of “{campaign.name}” ({people.height:,} people) to {path}.")
     return 0
 
 
 def _cmd_results(args: argparse.Namespace) -> int:
+    path = Path(args.file).expanduser() if args.file else None
+    if path is not None:
+        check_new(path, _REPORT_KINDS)  # before measuring: a wrong name costs nothing
     with warehouse.connect() as con:
         results: Results = campaign_results(con, LOCAL, args.campaign, progress=progress.to_stderr)
     summary = report.summary_rows(results)
@@ -68,9 +76,8 @@ def _cmd_results(args: argparse.Namespace) -> int:
         print(f"{what:<{width}}  {value}")
     for note in results.notes:
         print(f"Note: {note}")
-    if args.file:
-        path = Path(args.file).expanduser()
-        write_new(path, {"xlsx": lambda: report.results_xlsx(results), "html": lambda: report.results_html(results)})
+    if path is not None:
+        write_new(path, {kind: lambda make=make: make(results) for kind, make in _REPORT_KINDS.items()})
         print(f"Wrote the report to {path}.")
     return 0
 

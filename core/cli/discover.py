@@ -44,7 +44,7 @@ def _range(text: str, low: int, high: int | None, what: str) -> tuple[int | None
     return lo, hi
 
 
-def filters_from_args(args: argparse.Namespace, topics: list[str]) -> discover.Filters:
+def _filters(args: argparse.Namespace, topics: list[str]) -> discover.Filters:
     """The search the options describe; SearchRefused names the first option that is wrong and what to type."""
     if len(args.words) > MAX_TEXT:
         raise SearchRefused(f"--words is {len(args.words):,} characters long: search with at most {MAX_TEXT}.")
@@ -84,7 +84,7 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     if path is not None:
         check_new(path, _KINDS)  # before the search: a wrong name costs nothing
     with warehouse.connect() as con:
-        filters = filters_from_args(args, discover.facets(con).topics)
+        filters = _filters(args, discover.facets(con).topics)
         total, _ = discover.search(con, filters.on_page(1), LOCAL.workspace_id)
         wanted = discover.EXPORT_LIMIT if path is not None else args.limit
         rows = discover.result_rows(con, filters, wanted, LOCAL.workspace_id)

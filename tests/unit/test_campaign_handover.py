@@ -100,4 +100,7 @@ def test_what_a_campaign_cannot_target_by_is_named_not_dropped_quietly():
         "uncertain",
     )
     assert handover.from_search(Filters()).left_out == ()  # a plain search leaves nothing out
+    assert Targeting(left_out=("words",)).describe() == (
+        "A campaign cannot target by what your Discover search filtered by, so it was left out: the words searched for."
+    )
     assert handover.from_params({"left": ["<b>", "words"]}, []).left_out == ("words",)

@@ -96,6 +96,15 @@ def test_campaigns_are_listed_exported_and_measured(demo_copy, tmp_path, capsys)
     assert lines["Verdict"] and html.escape(name) in report.read_text(encoding="utf-8")
 
 
+def test_a_report_or_list_file_of_the_wrong_kind_is_refused_before_any_work(demo_copy, tmp_path, capsys):
+    code, out, err = run(capsys, "results", "1", "--file", str(tmp_path / "report.pdf"))
+    assert code == 1 and "report.pdf: name a .xlsx or .html file." in err and out == ""
+    assert "%]" not in err  # refused before measuring: no progress was printed
+    code, _, err = run(capsys, "campaigns", "export", "1", str(tmp_path / "list.txt"))
+    assert code == 1 and "list.txt: name a .csv or .xlsx file." in err
+    assert not (tmp_path / "report.pdf").exists() and not (tmp_path / "list.txt").exists()
+
+
 def test_a_campaign_that_is_not_there_is_named(demo_copy, capsys):
     code, _, err = run(capsys, "results", "99999")
     assert code == 1 and "Campaign 99999 does not exist in this workspace" in err
