@@ -217,15 +217,7 @@ def _pending(text: str | None) -> list[int]:
 
 def _flash(report: suggest.SuggestReport, chosen: int | None = None) -> None:
     """What the suggested list now holds; `chosen`: the people a new campaign was created with (None: a refresh)."""
-    if chosen is None:
-        listed = report.refreshed()
-    elif chosen:
-        listed = (
-            f"The {count_of(chosen, 'person', 'people')} you chose {'is' if chosen == 1 else 'are'} on the list, with "
-            f"{count_of(report.suggested, 'more person', 'more people')} suggested to fill the campaign's perks"
-        )
-    else:
-        listed = f"Suggested {count_of(report.suggested, 'person', 'people')} to fill the campaign's perks"
+    listed = report.refreshed() if chosen is None else report.created(chosen)
     # The method stays in "How expected mentions are estimated" below the list: a confirmation is one line.
     st.session_state["campaign_flash"] = f"{listed}; {report.expected()}."
 

@@ -44,7 +44,7 @@ def default_dates(con: duckdb.DuckDBPyConnection, today: date) -> Dates:
         starts_on,
         starts_on + timedelta(days=CAMPAIGN_DAYS - 1),
         DEFAULT_FOLLOW_UP_DAYS,
-        f"The data in Sway ends on {last:%d %b %Y}, {(today - last).days} days ago, so the dates below are the "
-        "last whole weeks it covers, where results can be measured. A campaign after that shows results only once "
-        "newer posts are imported.",
+        f"The data in Sway ends on {last:%d %b %Y}, {(today - last).days} days ago, so a new campaign is "
+        "dated in the last whole weeks it covers, where results can be measured. A campaign after that shows "
+        "results only once newer posts are imported.",
     )

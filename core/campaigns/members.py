@@ -233,8 +233,9 @@ def _on_list(con: duckdb.DuckDBPyConnection, campaign_id: int, ids: list[int]) -
 def _require_on_list(on_list: dict, ids: list[int]) -> None:
     if missing := [i for i in ids if i not in on_list]:
         raise CampaignError(
-            f"{len(missing)} of the selected people are not on this campaign's list (person ids "
-            f"{', '.join(map(str, missing[:5]))}); reload the page."
+            f"{len(missing)} of the selected people {'is' if len(missing) == 1 else 'are'} not on this campaign's "
+            f"list (person ids {', '.join(map(str, missing[:5]))}): they were removed meanwhile, or never added. "
+            "Look at the list again (reload the page) and pick from it."
         )
 
 
@@ -258,7 +259,10 @@ def add_members(
             )
         }
         if unknown := [i for i in ids if i not in known]:
-            raise CampaignError(f"These person ids are not in the warehouse: {unknown[:5]}. Reload Discover.")
+            raise CampaignError(
+                f"These person ids are not in the warehouse: {unknown[:5]}. They were erased, or the data was "
+                "replaced, since the people were found: search again in Discover and pick from what it finds."
+            )
         on_list = _on_list(con, campaign_id, ids)
         new = [i for i in ids if i not in on_list]
         if new:

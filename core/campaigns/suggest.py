@@ -112,6 +112,15 @@ class SuggestReport:
         anyway = self.expected_total / (1 + self.assumed_lift)
         return f"{said}: {anyway:.1f} they would make anyway, plus the {self.assumed_lift:+.0%} the settings assume"
 
+    def created(self, chosen: int) -> str:
+        """A new campaign's list: the `chosen` people it was created with and the people suggested beside them."""
+        if not chosen:
+            return f"Suggested {count_of(self.suggested, 'person', 'people')} to fill the campaign's perks"
+        return (
+            f"The {count_of(chosen, 'person', 'people')} you chose {'is' if chosen == 1 else 'are'} on the list, with "
+            f"{count_of(self.suggested, 'more person', 'more people')} suggested to fill the campaign's perks"
+        )
+
     def refreshed(self) -> str:
         """The list after a refresh, in the numbers the campaign's tiles show."""
         picked = f"{self.suggesting:,} suggested ({self.suggested:,} picked now)"

@@ -1,5 +1,5 @@
 """Command-line subcommands for a workspace's campaigns and their results: `campaigns list`, `campaigns export`,
-`results`, registered by add_subcommands.
+`results`, registered by add_subcommands (the actions that change campaigns are in core.cli.campaign_changes).
 
 They read what the Campaigns and Results pages show, as the local workspace (the operator has the warehouse file),
 and write files only where asked: an existing file is never overwritten.
@@ -16,6 +16,7 @@ import polars as pl
 from core import progress
 from core.campaigns import export, members, records
 from core.campaigns.model import CampaignError
+from core.cli import campaign_changes
 from core.cli.output import TABLE, FileRefused, check_new, write_new
 from core.db import warehouse
 from core.results import report
@@ -30,7 +31,10 @@ def _cmd_list(args: argparse.Namespace) -> int:
         found = records.list_campaigns(con, LOCAL, archived=args.archived)
     if found.is_empty():
         where = "archived " if args.archived else ""
-        print(f"No {where}campaigns in the local workspace. Create one on the Campaigns page.")
+        print(
+            f"No {where}campaigns in the local workspace. Create one on the Campaigns page or with "
+            "python -m core campaigns create (see --help)."
+        )
         return 0
     shown = found.with_columns(stage=records.stages(found, date.today())).select(
         pl.col("campaign_id").alias("id"),
@@ -90,7 +94,7 @@ def _campaign_id(text: str) -> int:
 
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
     """Add `campaigns` (list, export) and `results` to the `python -m core` parser."""
-    campaigns = sub.add_parser("campaigns", help="the local workspace's perk campaigns: list them, export a list")
+    campaigns = sub.add_parser("campaigns", help="the local workspace's perk campaigns: list, create, change, export")
     actions = campaigns.add_subparsers(dest="campaigns_command", required=True, metavar="ACTION")
     listing = actions.add_parser("list", help="every campaign with its dates, stage and people")
     listing.add_argument("--archived", action="store_true", help="the archived (deleted) campaigns instead")
@@ -99,6 +103,7 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     out.add_argument("campaign", type=_campaign_id, metavar="ID", help="the campaign's id (see `campaigns list`)")
     out.add_argument("file", metavar="FILE", help="a new .csv or .xlsx file")
     out.set_defaults(run=_cmd_export)
+    campaign_changes.add_actions(actions, _campaign_id)
 
     res = sub.add_parser("results", help="a campaign's results: mentions, cost, lift against baseline and control")
     res.add_argument("campaign", type=_campaign_id, metavar="ID", help="the campaign's id (see `campaigns list`)")

@@ -1,0 +1,268 @@
+"""Command-line actions that change the local workspace's campaigns, as the Campaigns page does: `campaigns create`,
+`add`, `status`, `refill`, `archive` and `restore`.
+
+Each is the page's one core call (core.ops.campaigns or core.campaigns), so it is authorized, audited and all or
+nothing the same way, and acts on the campaign as it is when the command runs. People come as ids or as a file
+exported by Discover or a campaign's list (its "Sway person id" column, core.campaigns.people_file), so a search
+can be trimmed in a spreadsheet before it becomes a campaign.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from core import discover, progress
+from core.campaigns import dates, members, people_file, records
+from core.campaigns.model import STATUSES, CampaignError, CampaignSpec
+from core.campaigns.terms import parse_terms
+from core.db import warehouse
+from core.ops import campaigns as campaign_ops
+from core.results.plan import Plan, plan
+from core.vocabulary import NETWORKS
+from core.workspace.access import LOCAL
+
+
+class SettingsRefused(CampaignError):
+    """Campaign options that cannot make a campaign; the message lists each with what to do (exit code 1)."""
+
+
+def _people(args: argparse.Namespace) -> list[int]:
+    """The ids given, then those of --people FILE (read before the warehouse is opened: a bad file costs nothing)."""
+    found = dict.fromkeys(args.person_ids)
+    if args.people_from:
+        found |= dict.fromkeys(people_file.person_ids(Path(args.people_from).expanduser()))
+    return list(found)
+
+
+def _spec(args: argparse.Namespace, topics: list[str], defaults: dates.Dates) -> CampaignSpec:
+    """The campaign the options describe; SettingsRefused lists every option that is wrong."""
+    problems = []
+    terms: tuple = ()
+    try:
+        terms = parse_terms(args.track)
+    except ValueError as exc:
+        problems.append(f"--track: {exc}")
+    unreadable = bool(problems)  # then "add at least one term" would only repeat it
+    if unknown := [t for t in args.topic if t not in topics]:
+        problems.append(f"Unknown topic {unknown[0]!r}. Topics: {', '.join(topics) or 'none yet (run a refresh)'}.")
+    spec = CampaignSpec(
+        name=args.name,
+        brand=args.brand,
+        perk=args.perk,
+        cost_per_perk=args.cost_per_perk,
+        budget=args.budget,
+        perks=args.perks,
+        starts_on=args.starts or defaults.starts_on,
+        ends_on=args.ends or defaults.ends_on,
+        terms=terms,
+        target_topics=tuple(dict.fromkeys(args.topic)),
+        min_score=args.min_score,
+        min_audience=args.min_audience,
+        networks=tuple(dict.fromkeys(args.network)),
+        include_flagged=args.include_flagged,
+        follow_up_days=defaults.follow_up_days if args.follow_up_days is None else args.follow_up_days,
+        expected_lift=args.expected_lift,
+    )
+    problems += [p for p in spec.problems() if not (unreadable and p.startswith("Add at least one tracking term"))]
+    if problems:
+        raise SettingsRefused("Nothing was created: " + " ".join(problems))
+    return spec
+
+
+def _cmd_create(args: argparse.Namespace) -> int:
+    people = _people(args)
+    with warehouse.connect() as con:
+        defaults = dates.default_dates(con, date.today())
+        spec = _spec(args, discover.facets(con).topics, defaults)
+        created = campaign_ops.create_campaign(con, LOCAL, spec, people, progress=progress.to_stderr)
+        checked = plan(con, LOCAL, created.campaign_id)
+    cid = created.campaign_id
+    print(f"Created campaign {cid} “{spec.name}”, {spec.starts_on:%d %b %Y} – {spec.ends_on:%d %b %Y}.")
+    if defaults.note and not (args.starts or args.ends):
+        print(defaults.note)
+    print(f"{created.suggestions.created(len(people))}; {created.suggestions.expected()}.")
+    _print_plan(checked)
+    print(
+        f"Next: the list, python -m core campaigns export {cid} list.csv; invite everyone suggested, "
+        f"python -m core campaigns status {cid} invited --from suggested"
+    )
+    return 0
+
+
+def _print_plan(checked: Plan) -> None:
+    """The plan check the page shows above a list: dates, budget, whether it can show a result, unique reach."""
+    for warning in checked.warnings:
+        print(f"Warning: {warning}")
+    print(f"Can this list show a result? {checked.power.verdict()}")
+    print(f"Unique reach: {checked.reach.verdict()}")
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    people = _people(args)
+    if not people:
+        raise SettingsRefused("Name the people to add: their Sway person ids, or --people FILE (a Discover export).")
+    with warehouse.connect() as con:
+        campaign = records.get_campaign(con, LOCAL, args.campaign)
+        added, _ = campaign_ops.add_people(con, LOCAL, args.campaign, people, campaign.version)
+    already = len(people) - added
+    one = already == 1
+    kept = f"; {already:,} {'was' if one else 'were'} already on it and keep{'s' if one else ''} their status"
+    kept = kept if already else ""
+    print(f"Put {added:,} {'person' if added == 1 else 'people'} on the list of “{campaign.spec.name}”{kept}.")
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    people = _people(args)
+    with warehouse.connect() as con:
+        campaign = records.get_campaign(con, LOCAL, args.campaign)
+        if args.source:
+            listed = members.members(con, LOCAL, args.campaign)
+            people += [p for p in listed.filter(pl.col("status") == args.source)["person_id"] if p not in people]
+        if not people:
+            raise SettingsRefused(
+                f"Nobody to move: nobody on “{campaign.spec.name}” is {STATUSES[args.source]}."
+                if args.source
+                else "Name the people to move: their Sway person ids, --people FILE, or --from STATUS (all of them)."
+            )
+        members.set_status(con, LOCAL, args.campaign, people, args.status, campaign.version)
+    moved = f"{len(people):,} {'person' if len(people) == 1 else 'people'}"
+    print(f"Moved {moved} of “{campaign.spec.name}” to {STATUSES[args.status]}.")
+    return 0
+
+
+def _cmd_refill(args: argparse.Namespace) -> int:
+    with warehouse.connect() as con:
+        campaign = records.get_campaign(con, LOCAL, args.campaign)
+        report = campaign_ops.refresh_suggestions(
+            con, LOCAL, args.campaign, campaign.version, progress=progress.to_stderr
+        )
+        checked = plan(con, LOCAL, args.campaign)
+    print(f"{report.refreshed()}; {report.expected()}.")
+    _print_plan(checked)
+    return 0
+
+
+def _cmd_archive(args: argparse.Namespace) -> int:
+    with warehouse.connect() as con:
+        campaign = records.get_campaign(con, LOCAL, args.campaign)
+        records.archive_campaign(con, LOCAL, args.campaign, campaign.version)
+    print(
+        f"Deleted (archived) “{campaign.spec.name}”: it is out of lists and results. "
+        f"Bring it back with python -m core campaigns restore {args.campaign}"
+    )
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    with warehouse.connect() as con:
+        records.restore_campaign(con, LOCAL, args.campaign)
+        campaign = records.get_campaign(con, LOCAL, args.campaign)
+    print(f"Restored “{campaign.spec.name}” as it was when it was deleted.")
+    return 0
+
+
+def _amount(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an amount: {text!r} (write it as 120 or 120.50)") from None
+
+
+def _whole(text: str) -> int:
+    if not text.isascii() or not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+    return int(text)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (write it as YYYY-MM-DD, e.g. 2026-12-10)") from None
+
+
+def _person(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a Sway person id: {text!r} (the numbers Discover's exports end with)")
+    return int(text)
+
+
+def _with_people(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("person_ids", nargs="*", type=_person, metavar="PERSON_ID", help=f"Sway person ids {what}")
+    parser.add_argument(
+        "--people",
+        dest="people_from",
+        metavar="FILE",
+        help=f"a .csv or .xlsx with a '{people_file.COLUMN}' column (a Discover export)",
+    )
+
+
+def add_actions(actions: argparse._SubParsersAction, campaign_id) -> None:
+    """Add create, add, status, refill, archive and restore to `campaigns`; `campaign_id` reads a campaign's id."""
+    create = actions.add_parser(
+        "create",
+        help="create a campaign and fill its list with suggestions, as the Campaigns page does",
+        description="Create a campaign; Sway fills its list up to the budget (or the number of perks) with the "
+        "people expected to mention the brand most per unit of cost. Without dates it runs two weeks from today, or, "
+        "when the data is not live, over the last weeks the data covers (as on the page).",
+    )
+    create.add_argument("--name", required=True, help="the campaign's name")
+    create.add_argument("--brand", required=True, help="the brand it promotes")
+    create.add_argument("--perk", required=True, help="what each person gets, e.g. 'Trail shoes'")
+    create.add_argument(
+        "--cost-per-perk", required=True, type=_amount, metavar="AMOUNT", help="per person, in the workspace's currency"
+    )
+    create.add_argument("--budget", type=_amount, metavar="AMOUNT", help="total to spend (or give --perks)")
+    create.add_argument("--perks", type=_whole, metavar="N", help="how many perks to hand out (or give --budget)")
+    create.add_argument(
+        "--track", required=True, metavar="TERMS", help="what counts as a mention: '#brand, @brand, brand.com, Brand'"
+    )
+    create.add_argument("--starts", type=_day, metavar="YYYY-MM-DD", help="first day (default: as the page)")
+    create.add_argument("--ends", type=_day, metavar="YYYY-MM-DD", help="last day (default: as the page)")
+    create.add_argument("--follow-up-days", type=_whole, metavar="N", help="days counted after the end (default 14)")
+    create.add_argument("--topic", action="append", default=[], metavar="TOPIC", help="a target topic (repeatable)")
+    create.add_argument("--network", action="append", default=[], choices=NETWORKS, help="a network (repeatable)")
+    create.add_argument("--min-score", type=_whole, default=1, metavar="N", help="minimum combined score, 1-100")
+    create.add_argument("--min-audience", type=_whole, default=0, metavar="N", help="minimum followers (default any)")
+    create.add_argument("--include-flagged", action="store_true", help="also suggest accounts flagged as inauthentic")
+    create.add_argument(
+        "--expected-lift", type=_amount, default=1.0, metavar="X", help="1 = twice as many mentions (default)"
+    )
+    _with_people(create, "to put on the list first")
+    create.set_defaults(run=_cmd_create)
+
+    add = actions.add_parser("add", help="put people on a campaign's list")
+    add.add_argument("campaign", type=campaign_id, metavar="ID", help="the campaign's id (see `campaigns list`)")
+    _with_people(add, "to add")
+    add.set_defaults(run=_cmd_add)
+
+    status = actions.add_parser(
+        "status",
+        help="move people on a campaign's list to a status (invited, accepted, perk_shipped, posted ...)",
+        description="Move people forward (suggested → invited → accepted or declined → perk_shipped → posted or "
+        "no_post), or one step back to undo a mistake; a move that is not allowed for anyone moves nobody.",
+    )
+    status.add_argument("campaign", type=campaign_id, metavar="ID", help="the campaign's id (see `campaigns list`)")
+    status.add_argument("status", choices=list(STATUSES), metavar="STATUS", help=", ".join(STATUSES))
+    _with_people(status, "to move")
+    status.add_argument(
+        "--from", dest="source", choices=list(STATUSES), metavar="STATUS", help="also everyone now at this status"
+    )
+    status.set_defaults(run=_cmd_status)
+
+    refill = actions.add_parser("refill", help="refill a campaign's suggested list up to its budget")
+    refill.add_argument("campaign", type=campaign_id, metavar="ID", help="the campaign's id (see `campaigns list`)")
+    refill.set_defaults(run=_cmd_refill)
+
+    archive = actions.add_parser("archive", help="delete a campaign (it can be restored)")
+    archive.add_argument("campaign", type=campaign_id, metavar="ID", help="the campaign's id (see `campaigns list`)")
+    archive.set_defaults(run=_cmd_archive)
+
+    restore = actions.add_parser("restore", help="bring back a deleted campaign")
+    restore.add_argument("campaign", type=campaign_id, metavar="ID", help="its id (see `campaigns list --archived`)")
+    restore.set_defaults(run=_cmd_restore)
