@@ -1,5 +1,5 @@
 """Command-line actions that change the local workspace's campaigns, as the Campaigns page does: `campaigns create`,
-`add`, `status`, `refill`, `archive` and `restore`.
+`edit`, `add`, `status`, `refill`, `archive` and `restore`.
 
 Each is the page's one core call (core.ops.campaigns or core.campaigns), so it is authorized, audited and all or
 nothing the same way, and acts on the campaign as it is when the command runs. People come as ids or as a file
@@ -10,6 +10,7 @@ can be trimmed in a spreadsheet before it becomes a campaign.
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -38,51 +39,78 @@ def _people(args: argparse.Namespace) -> list[int]:
     return list(found)
 
 
-def _spec(args: argparse.Namespace, topics: list[str], defaults: dates.Dates) -> CampaignSpec:
-    """The campaign the options describe; SettingsRefused lists every option that is wrong."""
+# Options that set a CampaignSpec field of the same name as they are (the rest are read by _spec).
+_SETTINGS = (
+    "name",
+    "brand",
+    "perk",
+    "cost_per_perk",
+    "budget",
+    "perks",
+    "starts_on",
+    "ends_on",
+    "follow_up_days",
+    "min_score",
+    "min_audience",
+    "include_flagged",
+    "expected_lift",
+)
+
+
+def _spec(args: argparse.Namespace, base: CampaignSpec, topics: list[str], refused: str) -> CampaignSpec:
+    """`base` with the settings the options give (an option not given keeps base's value); SettingsRefused lists
+    every setting that is wrong, after `refused` (what did not happen)."""
     problems = []
-    terms: tuple = ()
-    try:
-        terms = parse_terms(args.track)
-    except ValueError as exc:
-        problems.append(f"--track: {exc}")
-    unreadable = bool(problems)  # then "add at least one term" would only repeat it
-    if unknown := [t for t in args.topic if t not in topics]:
+    changes: dict = {name: getattr(args, name) for name in _SETTINGS if getattr(args, name) is not None}
+    if args.track is not None:
+        try:
+            changes["terms"] = parse_terms(args.track)
+        except ValueError as exc:
+            changes["terms"] = ()
+            problems.append(f"--track: {exc}")
+    if unknown := [t for t in args.topic or () if t not in topics]:
         problems.append(f"Unknown topic {unknown[0]!r}. Topics: {', '.join(topics) or 'none yet (run a refresh)'}.")
-    spec = CampaignSpec(
-        name=args.name,
-        brand=args.brand,
-        perk=args.perk,
-        cost_per_perk=args.cost_per_perk,
-        budget=args.budget,
-        perks=args.perks,
-        starts_on=args.starts or defaults.starts_on,
-        ends_on=args.ends or defaults.ends_on,
-        terms=terms,
-        target_topics=tuple(dict.fromkeys(args.topic)),
-        min_score=args.min_score,
-        min_audience=args.min_audience,
-        networks=tuple(dict.fromkeys(args.network)),
-        include_flagged=args.include_flagged,
-        follow_up_days=defaults.follow_up_days if args.follow_up_days is None else args.follow_up_days,
-        expected_lift=args.expected_lift,
-    )
+    for name, given, cleared in (
+        ("target_topics", args.topic, args.any_topic),
+        ("networks", args.network, args.any_network),
+    ):
+        if given is not None or cleared:
+            changes[name] = () if cleared else tuple(dict.fromkeys(given))
+    for name in ("budget", "perks"):  # 0 is none, as on the page: a campaign may count in perks or money alone
+        if name in changes:
+            changes[name] = changes[name] or None
+    spec = replace(base, **changes)
+    unreadable = bool(problems)  # then "add at least one term" would only repeat the --track problem
     problems += [p for p in spec.problems() if not (unreadable and p.startswith("Add at least one tracking term"))]
     if problems:
-        raise SettingsRefused("Nothing was created: " + " ".join(problems))
+        raise SettingsRefused(f"{refused}: " + " ".join(problems))
     return spec
+
+
+def _new(defaults: dates.Dates) -> CampaignSpec:
+    """What a new campaign starts from before its options: the page's empty form with its default dates."""
+    return CampaignSpec(
+        name="",
+        brand="",
+        perk="",
+        cost_per_perk=0.0,
+        starts_on=defaults.starts_on,
+        ends_on=defaults.ends_on,
+        terms=(),
+        follow_up_days=defaults.follow_up_days,
+    )
 
 
 def _cmd_create(args: argparse.Namespace) -> int:
     people = _people(args)
     with warehouse.connect() as con:
         defaults = dates.default_dates(con, date.today())
-        spec = _spec(args, discover.facets(con).topics, defaults)
+        spec = _spec(args, _new(defaults), discover.facets(con).topics, "Nothing was created")
         created = campaign_ops.create_campaign(con, LOCAL, spec, people, progress=progress.to_stderr)
         checked = plan(con, LOCAL, created.campaign_id)
     cid = created.campaign_id
     print(f"Created campaign {cid} “{spec.name}”, {spec.starts_on:%d %b %Y} – {spec.ends_on:%d %b %Y}.")
-    if defaults.note and not (args.starts or args.ends):
+    if defaults.note and not (args.starts_on or args.ends_on):
         print(defaults.note)
     print(f"{created.suggestions.created(len(people))}; {created.suggestions.expected()}.")
     _print_plan(checked)
@@ -90,6 +118,22 @@ def _cmd_create(args: argparse.Namespace) -> int:
         f"Next: the list, python -m core campaigns export {cid} list.csv; invite everyone suggested, "
         f"python -m core campaigns status {cid} invited --from suggested"
     )
+    return 0
+
+
+def _cmd_edit(args: argparse.Namespace) -> int:
+    with warehouse.connect() as con:
+        campaign = records.get_campaign(con, LOCAL, args.campaign)
+        spec = _spec(args, campaign.spec, discover.facets(con).topics, "Nothing was changed")
+        if spec == campaign.spec:
+            raise SettingsRefused(
+                f"Nothing to change: “{campaign.spec.name}” already has these settings. Give the ones to change "
+                "(python -m core campaigns edit --help)."
+            )
+        campaign_ops.save_settings(con, LOCAL, args.campaign, spec, campaign.version)
+        checked = plan(con, LOCAL, args.campaign)
+    print(f"Saved the settings of “{spec.name}”; the expected mentions of everyone on its list are worked out again.")
+    _print_plan(checked)
     return 0
 
 
@@ -202,8 +246,41 @@ def _with_people(parser: argparse.ArgumentParser, what: str) -> None:
     )
 
 
+def _settings_options(parser: argparse.ArgumentParser, *, new: bool) -> None:
+    """The campaign's settings, as the page's form has them; required for a new campaign, else each optional."""
+    parser.add_argument("--name", required=new, help="the campaign's name")
+    parser.add_argument("--brand", required=new, help="the brand it promotes")
+    parser.add_argument("--perk", required=new, help="what each person gets, e.g. 'Trail shoes'")
+    parser.add_argument(
+        "--cost-per-perk", required=new, type=_amount, metavar="AMOUNT", help="per person, in the workspace's currency"
+    )
+    parser.add_argument("--budget", type=_amount, metavar="AMOUNT", help="total to spend, 0 for none (give --perks)")
+    parser.add_argument("--perks", type=_whole, metavar="N", help="perks to hand out, 0 for none (give --budget)")
+    parser.add_argument(
+        "--track", required=new, metavar="TERMS", help="what counts as a mention: '#brand, @brand, brand.com, Brand'"
+    )
+    parser.add_argument("--starts", dest="starts_on", type=_day, metavar="YYYY-MM-DD", help="first day")
+    parser.add_argument("--ends", dest="ends_on", type=_day, metavar="YYYY-MM-DD", help="last day")
+    parser.add_argument("--follow-up-days", type=_whole, metavar="N", help="days counted after the end (default 14)")
+    parser.add_argument("--topic", action="append", metavar="TOPIC", help="a target topic (repeatable)")
+    parser.add_argument("--network", action="append", choices=NETWORKS, help="a network (repeatable)")
+    parser.add_argument("--min-score", type=_whole, metavar="N", help="minimum combined score, 1-100 (default 1)")
+    parser.add_argument("--min-audience", type=_whole, metavar="N", help="minimum followers (default 0: any)")
+    parser.add_argument(
+        "--include-flagged",
+        action=argparse.BooleanOptionalAction,
+        help="also suggest accounts flagged as inauthentic (default: leave them out)",
+    )
+    parser.add_argument("--expected-lift", type=_amount, metavar="X", help="1 = twice as many mentions (default 1)")
+    if new:
+        parser.set_defaults(any_topic=False, any_network=False)
+    else:
+        parser.add_argument("--any-topic", action="store_true", help="target no topic in particular")
+        parser.add_argument("--any-network", action="store_true", help="target every network")
+
+
 def add_actions(actions: argparse._SubParsersAction, campaign_id) -> None:
-    """Add create, add, status, refill, archive and restore to `campaigns`; `campaign_id` reads a campaign's id."""
+    """Add create, edit, add, status, refill, archive and restore to `campaigns`; `campaign_id` reads an id."""
     create = actions.add_parser(
         "create",
         help="create a campaign and fill its list with suggestions, as the Campaigns page does",
@@ -211,30 +288,19 @@ def add_actions(actions: argparse._SubParsersAction, campaign_id) -> None:
         "people expected to mention the brand most per unit of cost. Without dates it runs two weeks from today, or, "
         "when the data is not live, over the last weeks the data covers (as on the page).",
     )
-    create.add_argument("--name", required=True, help="the campaign's name")
-    create.add_argument("--brand", required=True, help="the brand it promotes")
-    create.add_argument("--perk", required=True, help="what each person gets, e.g. 'Trail shoes'")
-    create.add_argument(
-        "--cost-per-perk", required=True, type=_amount, metavar="AMOUNT", help="per person, in the workspace's currency"
-    )
-    create.add_argument("--budget", type=_amount, metavar="AMOUNT", help="total to spend (or give --perks)")
-    create.add_argument("--perks", type=_whole, metavar="N", help="how many perks to hand out (or give --budget)")
-    create.add_argument(
-        "--track", required=True, metavar="TERMS", help="what counts as a mention: '#brand, @brand, brand.com, Brand'"
-    )
-    create.add_argument("--starts", type=_day, metavar="YYYY-MM-DD", help="first day (default: as the page)")
-    create.add_argument("--ends", type=_day, metavar="YYYY-MM-DD", help="last day (default: as the page)")
-    create.add_argument("--follow-up-days", type=_whole, metavar="N", help="days counted after the end (default 14)")
-    create.add_argument("--topic", action="append", default=[], metavar="TOPIC", help="a target topic (repeatable)")
-    create.add_argument("--network", action="append", default=[], choices=NETWORKS, help="a network (repeatable)")
-    create.add_argument("--min-score", type=_whole, default=1, metavar="N", help="minimum combined score, 1-100")
-    create.add_argument("--min-audience", type=_whole, default=0, metavar="N", help="minimum followers (default any)")
-    create.add_argument("--include-flagged", action="store_true", help="also suggest accounts flagged as inauthentic")
-    create.add_argument(
-        "--expected-lift", type=_amount, default=1.0, metavar="X", help="1 = twice as many mentions (default)"
-    )
+    _settings_options(create, new=True)
     _with_people(create, "to put on the list first")
     create.set_defaults(run=_cmd_create)
+
+    edit = actions.add_parser(
+        "edit",
+        help="change a campaign's settings (only those given), as the page's Settings do",
+        description="Change the settings given; the rest stay. Everyone's expected mentions are worked out again; "
+        "refill the list (campaigns refill ID) to pick people by the new targeting.",
+    )
+    edit.add_argument("campaign", type=campaign_id, metavar="ID", help="the campaign's id (see `campaigns list`)")
+    _settings_options(edit, new=False)
+    edit.set_defaults(run=_cmd_edit)
 
     add = actions.add_parser("add", help="put people on a campaign's list")
     add.add_argument("campaign", type=campaign_id, metavar="ID", help="the campaign's id (see `campaigns list`)")

@@ -232,3 +232,26 @@ def test_a_number_or_date_that_is_not_one_is_refused_by_the_parser(demo_copy, ca
     with pytest.raises(SystemExit):
         main([*CREATE, *argv])
     assert said in capsys.readouterr().err
+
+
+def test_edit_changes_only_the_settings_given_and_a_wrong_one_changes_nothing(demo_copy, capsys):
+    code, out, _ = run(capsys, *CREATE, "--budget", "900", "--network", "instagram", "--topic", "music")
+    campaign_id = _created_id(out)
+    with warehouse.connect(demo_copy) as con:
+        before = records.get_campaign(con, LOCAL, campaign_id)
+    code, out, _ = run(capsys, "campaigns", "edit", str(campaign_id), "--budget", "0", "--perks", "9", "--any-network")
+    assert code == 0 and out.startswith("Saved the settings of “Winter trail”")
+    with warehouse.connect(demo_copy) as con:
+        after = records.get_campaign(con, LOCAL, campaign_id)
+        edits = warehouse.scalar(con, "SELECT count(*) FROM audit_log WHERE action = 'campaign.edit'")
+    assert (after.spec.budget, after.spec.perks, after.spec.networks) == (None, 9, ())
+    assert after.spec.target_topics == ("music",) and after.spec.terms == before.spec.terms  # the rest as they were
+    assert after.version > before.version and edits == 1
+
+    code, _, err = run(capsys, "campaigns", "edit", str(campaign_id), "--perks", "9")
+    assert code == 1 and "Nothing to change: “Winter trail” already has these settings." in err
+    code, _, err = run(capsys, "campaigns", "edit", str(campaign_id), "--perks", "0", "--topic", "cooking")
+    assert code == 1 and err.startswith("error: Nothing was changed: Unknown topic 'cooking'.")
+    assert "Give a budget or a number of perks" in err
+    with warehouse.connect(demo_copy) as con:
+        assert records.get_campaign(con, LOCAL, campaign_id) == after
