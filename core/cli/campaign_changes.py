@@ -10,7 +10,7 @@ can be trimmed in a spreadsheet before it becomes a campaign.
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
 
@@ -39,22 +39,8 @@ def _people(args: argparse.Namespace) -> list[int]:
     return list(found)
 
 
-# Options that set a CampaignSpec field of the same name as they are (the rest are read by _spec).
-_SETTINGS = (
-    "name",
-    "brand",
-    "perk",
-    "cost_per_perk",
-    "budget",
-    "perks",
-    "starts_on",
-    "ends_on",
-    "follow_up_days",
-    "min_score",
-    "min_audience",
-    "include_flagged",
-    "expected_lift",
-)
+# Options named as the CampaignSpec field they set, as they are (the rest are read by _spec).
+_SETTINGS = tuple(f.name for f in fields(CampaignSpec) if f.name not in ("terms", "target_topics", "networks"))
 
 
 def _spec(args: argparse.Namespace, base: CampaignSpec, topics: list[str], refused: str) -> CampaignSpec:
@@ -292,28 +278,31 @@ def add_actions(actions: argparse._SubParsersAction, campaign_id) -> None:
     _with_people(create, "to put on the list first")
     create.set_defaults(run=_cmd_create)
 
-    edit = actions.add_parser(
+    def on_campaign(name: str, **texts: str) -> argparse.ArgumentParser:
+        parser = actions.add_parser(name, **texts)
+        where = "campaigns list --archived" if name == "restore" else "campaigns list"
+        parser.add_argument("campaign", type=campaign_id, metavar="ID", help=f"the campaign's id (see `{where}`)")
+        return parser
+
+    edit = on_campaign(
         "edit",
         help="change a campaign's settings (only those given), as the page's Settings do",
         description="Change the settings given; the rest stay. Everyone's expected mentions are worked out again; "
         "refill the list (campaigns refill ID) to pick people by the new targeting.",
     )
-    edit.add_argument("campaign", type=campaign_id, metavar="ID", help="the campaign's id (see `campaigns list`)")
     _settings_options(edit, new=False)
     edit.set_defaults(run=_cmd_edit)
 
-    add = actions.add_parser("add", help="put people on a campaign's list")
-    add.add_argument("campaign", type=campaign_id, metavar="ID", help="the campaign's id (see `campaigns list`)")
+    add = on_campaign("add", help="put people on a campaign's list")
     _with_people(add, "to add")
     add.set_defaults(run=_cmd_add)
 
-    status = actions.add_parser(
+    status = on_campaign(
         "status",
         help="move people on a campaign's list to a status (invited, accepted, perk_shipped, posted ...)",
         description="Move people forward (suggested → invited → accepted or declined → perk_shipped → posted or "
         "no_post), or one step back to undo a mistake; a move that is not allowed for anyone moves nobody.",
     )
-    status.add_argument("campaign", type=campaign_id, metavar="ID", help="the campaign's id (see `campaigns list`)")
     status.add_argument("status", choices=list(STATUSES), metavar="STATUS", help=", ".join(STATUSES))
     _with_people(status, "to move")
     status.add_argument(
@@ -321,14 +310,8 @@ def add_actions(actions: argparse._SubParsersAction, campaign_id) -> None:
     )
     status.set_defaults(run=_cmd_status)
 
-    refill = actions.add_parser("refill", help="refill a campaign's suggested list up to its budget")
-    refill.add_argument("campaign", type=campaign_id, metavar="ID", help="the campaign's id (see `campaigns list`)")
-    refill.set_defaults(run=_cmd_refill)
+    on_campaign("refill", help="refill a campaign's suggested list up to its budget").set_defaults(run=_cmd_refill)
 
-    archive = actions.add_parser("archive", help="delete a campaign (it can be restored)")
-    archive.add_argument("campaign", type=campaign_id, metavar="ID", help="the campaign's id (see `campaigns list`)")
-    archive.set_defaults(run=_cmd_archive)
+    on_campaign("archive", help="delete a campaign (it can be restored)").set_defaults(run=_cmd_archive)
 
-    restore = actions.add_parser("restore", help="bring back a deleted campaign")
-    restore.add_argument("campaign", type=campaign_id, metavar="ID", help="its id (see `campaigns list --archived`)")
-    restore.set_defaults(run=_cmd_restore)
+    on_campaign("restore", help="bring back a deleted campaign").set_defaults(run=_cmd_restore)
