@@ -53,7 +53,7 @@ def person_ids(path: Path) -> list[int]:
             if any(c not in (None, "") for c in row):
                 raise InputError(
                     name,
-                    "the person id is empty",
+                    "the person id is empty (or a formula saved without its value)",
                     "Fill it in from the export, or delete the row.",
                     line=line,
                     field=COLUMN,

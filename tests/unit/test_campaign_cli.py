@@ -142,7 +142,10 @@ def test_wrong_settings_are_all_named_and_nothing_is_created(demo_copy, capsys):
     [
         ("Name,Score\nAna,40\n", "line 1: has no 'Sway person id' column (its columns: 'Name', 'Score')."),
         ("Name,Sway person id\nAna,17\nBo,abc\n", "line 3, field 'Sway person id': 'abc' is not a Sway person id"),
-        ("Name,Sway person id\nAna,\n", "line 2, field 'Sway person id': the person id is empty."),
+        (
+            "Name,Sway person id\nAna,\n",
+            "line 2, field 'Sway person id': the person id is empty (or a formula saved without its value).",
+        ),
         ("Name,Sway person id\n", "has no person ids."),
     ],
 )
@@ -255,3 +258,20 @@ def test_edit_changes_only_the_settings_given_and_a_wrong_one_changes_nothing(de
     assert "Give a budget or a number of perks" in err
     with warehouse.connect(demo_copy) as con:
         assert records.get_campaign(con, LOCAL, campaign_id) == after
+
+
+def test_a_formula_in_a_people_workbook_is_never_evaluated(demo_copy, tmp_path, capsys):
+    path = tmp_path / "people.xlsx"
+    book = Workbook()
+    book.active.append(["Name", "Sway person id"])
+    book.active.append(["Ana", 1])
+    book.active.append(["Bo", "=1+1"])  # a formula a spreadsheet would show as 2
+    book.save(path)
+    before = _campaigns(demo_copy)
+    code, _, err = run(capsys, *CREATE, "--people", str(path))
+    assert (
+        code == 1
+        and f"{path}, line 3, field 'Sway person id': the person id is empty (or a formula saved without its value)."
+        in err
+    )
+    assert _campaigns(demo_copy) == before
