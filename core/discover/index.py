@@ -93,27 +93,42 @@ def _diff_and_drop(con: duckdb.DuckDBPyConnection) -> None:
     """Find the documents to index and those no longer wanted (people whose texts changed or who are gone, posts
     that left the window or were deleted, or belong to someone else now) and remove the latter.
 
-    One full join of the wanted documents with the held ones finds both (two anti joins, one each way, read both
-    tables twice: ~2 s more at a million people); a row with no wanted side is a document to drop, one with no
-    held side a document to index.
+    A full join of the wanted documents with the held ones finds both: a row with no wanted side is a document to
+    drop, one with no held side a document to index (two anti joins, one each way, read both tables twice: ~2 s
+    more at a million people). Posts and people's own texts are joined apart, each on its own key (one join on
+    all three columns with IS NOT DISTINCT FROM took 1.7-2.3 s against 1.2 s at a million people). A post is
+    held once, under one person, so its rows are dropped by its id alone: a semi join on one column, where
+    matching (person, post) pairs took 3.3 s against 0.8-1.8 s to drop a day of posts from 347M rows.
     """
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _discover_changes AS
         SELECT w.person_id, w.post_id, w.fingerprint, d.person_id AS held_person_id, d.post_id AS held_post_id
-        FROM _discover_wanted w
-        FULL JOIN discovery_documents d
-        ON d.person_id = w.person_id AND d.post_id IS NOT DISTINCT FROM w.post_id
-           AND d.fingerprint IS NOT DISTINCT FROM w.fingerprint
+        FROM (FROM _discover_wanted WHERE post_id IS NOT NULL) w
+        FULL JOIN (FROM discovery_documents WHERE post_id IS NOT NULL) d
+        ON d.post_id = w.post_id AND d.person_id = w.person_id
+        WHERE w.person_id IS NULL OR d.person_id IS NULL
+        UNION ALL
+        SELECT w.person_id, w.post_id, w.fingerprint, d.person_id, d.post_id
+        FROM (FROM _discover_wanted WHERE post_id IS NULL) w
+        FULL JOIN (FROM discovery_documents WHERE post_id IS NULL) d
+        ON d.person_id = w.person_id AND d.fingerprint IS NOT DISTINCT FROM w.fingerprint
         WHERE w.person_id IS NULL OR d.person_id IS NULL
         """
     )
     for table in ("discovery_terms", "discovery_documents"):
         con.execute(
             f"""
-            DELETE FROM {table} t USING _discover_changes g
-            WHERE g.person_id IS NULL
-              AND t.person_id = g.held_person_id AND t.post_id IS NOT DISTINCT FROM g.held_post_id
+            DELETE FROM {table} WHERE post_id IN (
+                SELECT held_post_id FROM _discover_changes WHERE person_id IS NULL AND held_post_id IS NOT NULL
+            )
+            """  # noqa: S608 - fixed table names
+        )
+        con.execute(
+            f"""
+            DELETE FROM {table} WHERE post_id IS NULL AND person_id IN (
+                SELECT held_person_id FROM _discover_changes WHERE person_id IS NULL AND held_post_id IS NULL
+            )
             """  # noqa: S608 - fixed table names
         )
 
