@@ -9,12 +9,11 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from core.db.warehouse import registered
 from core.profile.layout import force_layout
 from core.vocabulary import REACTIONS
 
 TOP_AMPLIFIERS = 15
-# Reacting accounts considered before grouping by person: the top people's accounts are always among them.
-_CANDIDATE_ACCOUNTS = 200
 
 
 @dataclass(frozen=True)
@@ -29,28 +28,32 @@ class Amplifiers:
 
 
 def _reactors(con: duckdb.DuckDBPyConnection, person_id: int, account_ids: list[int]) -> pl.DataFrame:
-    """Reactions to the person per reacting person (other than themselves), most first."""
+    """Reactions to the person per reacting person (other than themselves), most first.
+
+    Summed over each reacting person's accounts before the top is taken: a person whose reactions come from
+    several accounts can rank high with none of them near the top on its own.
+    """
     per_type = ", ".join(f"count(*) FILTER (WHERE type = '{t}') AS {name}" for t, name in REACTIONS.items())
     by_account = con.sql(
         f"""
         SELECT actor_account_id AS account_id, count(*) AS reactions, {per_type}
-        FROM profile_reactions WHERE target_account_id = ANY(?)
-        GROUP BY ALL ORDER BY reactions DESC, account_id LIMIT {_CANDIDATE_ACCOUNTS}
-        """,  # noqa: S608 - fixed type names and a constant
+        FROM profile_reactions WHERE target_account_id = ANY(?) GROUP BY ALL
+        """,  # noqa: S608 - fixed type names
         params=[account_ids],
     ).pl()
-    owners = con.sql(
-        "SELECT account_id, person_id FROM accounts WHERE account_id = ANY(?)",
-        params=[by_account["account_id"].to_list()],
-    ).pl()
-    return (
-        by_account.join(owners, on="account_id")
-        .filter(pl.col("person_id") != person_id)
-        .group_by("person_id")
-        .agg(pl.exclude("account_id").sum())
-        .sort(["reactions", "person_id"], descending=[True, False])
-        .head(TOP_AMPLIFIERS)
-    )
+    summed = ", ".join(f"sum(b.{name})::BIGINT AS {name}" for name in ("reactions", *REACTIONS.values()))
+    # The accounts' owners are joined to the counts, not to every reaction: 16 ms against 40 ms (p50) for the 20
+    # most reacted-to people of a million.
+    with registered(con, {"_amplifier_accounts": by_account}):
+        return con.sql(
+            f"""
+            SELECT a.person_id, {summed}
+            FROM _amplifier_accounts b JOIN accounts a USING (account_id)
+            WHERE a.person_id <> ?
+            GROUP BY a.person_id ORDER BY reactions DESC, a.person_id LIMIT {TOP_AMPLIFIERS}
+            """,  # noqa: S608 - fixed column names and a constant
+            params=[person_id],
+        ).pl()
 
 
 def amplifiers(con: duckdb.DuckDBPyConnection, person_id: int, account_ids: list[int], received: int) -> Amplifiers:

@@ -56,6 +56,12 @@ def _short(text: str | None, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def times(ratio: float | None) -> str:
+    """A multiple of the average in words: '2.1×'; below 0.1 'under 0.1×' (0.0× would read as none at all)."""
+    value = ratio or 0.0
+    return f"{value:.1f}×" if value >= 0.1 or value == 0 else "under 0.1×"
+
+
 def sentences(b: Breakdown, network: str = "all") -> list[str]:
     """The breakdown of one scope in plain English, most important first."""
     score = b.scores.filter(pl.col("network") == network)
@@ -73,7 +79,7 @@ def sentences(b: Breakdown, network: str = "all") -> list[str]:
     told = [
         f"Score {s['score']} of 100: {s['score'] - 1} points above the floor of 1, from {received} "
         f"by {count_of(s['distinct_reactors'], 'distinct account')} whose influence averages "
-        f"{s['mean_reactor_influence'] or 0:.1f}× the average person's."
+        f"{times(s['mean_reactor_influence'])} the average person's."
     ]
     gains = rows.filter(pl.col("points") > 0)
     discounted = False
@@ -81,7 +87,7 @@ def sentences(b: Breakdown, network: str = "all") -> list[str]:
         line = (
             f"{r['share']:.0%} of the points come from {r['label']}: {r['reactions']:,} by "
             f"{count_of(r['distinct_reactors'], 'distinct account')} whose influence averages "
-            f"{r['mean_reactor_influence'] or 0:.1f}× the average person's"
+            f"{times(r['mean_reactor_influence'])} the average person's"
         )
         if (r["discount"] or 0) >= _MIN_DISCOUNT:
             line += f" ({whole_percent(r['discount'])} discounted)"

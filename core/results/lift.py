@@ -106,8 +106,8 @@ class Lift:
         span = f"95% interval {_pct(self.low)} to {_pct(self.high)}"
         if self.direction == "none":
             said = (
-                f"No detectable change: {self.summary()}. The interval includes no change at all, so the "
-                "data cannot tell a rise from a fall."
+                f"No detectable change: {self.summary()}. The interval reaches from a fall to a rise (0% lies "
+                "inside it), so the data cannot tell which it was."
             )
         elif self.direction == "up" and self.unbounded:
             said = (

@@ -84,11 +84,19 @@ def _control_text(results: Results) -> str:
     lift: Lift = results.lift_control
     if lift.lift is None:
         return "No control group could be matched."
+    span = results.periods
     return (
         f"{lift.verdict()} The controls are {results.controls:,} similar people who were not invited. Counted as "
-        f"if there were one control per member, they made {lift.control_during:,.1f} mentions during the campaign "
-        f"and {lift.control_before:,.1f} in the baseline period before it."
+        f"if there were one control per member, they made {lift.control_during:,.1f} mentions in the "
+        f"{_days(span.measured_days)} of the campaign and its follow-up and {lift.control_before:,.1f} in the "
+        f"{_days(span.baseline_days)} before it (mentions per day are compared)."
     )
+
+
+def _days(days: float) -> str:
+    """'28 days', '1 day', '20.5 days' (the data may end within a day)."""
+    shown = f"{days:.0f}" if abs(days - round(days)) < 0.05 else f"{days:.1f}"
+    return f"{shown} day{'' if shown == '1' else 's'}"
 
 
 def prediction_text(results: Results) -> str:

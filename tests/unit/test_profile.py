@@ -20,7 +20,7 @@ from core.profile import (
     undo_topic_wrong,
 )
 from core.profile import campaigns as profile_campaigns
-from core.profile.breakdown import Breakdown, sentences
+from core.profile.breakdown import Breakdown, sentences, times
 from core.profile.layout import force_layout
 from core.topics.corrections import correct_post
 from core.workspace import operators
@@ -88,6 +88,10 @@ def test_breakdown_sentences_say_where_the_points_come_from(con):
     signals = p.breakdown.signals.filter(network="all")
     assert signals["label"].to_list() == ["reposts", "likes"] and signals["share"].sum() == pytest.approx(1)
     assert p.breakdown.top_posts["text"].to_list() == ["Morning 10k done", "Trail photos"]
+
+
+def test_an_influence_far_below_average_is_not_written_as_none():
+    assert (times(2.26), times(0.1), times(0.0067), times(0.0)) == ("2.3×", "0.1×", "under 0.1×", "0.0×")
 
 
 def _told(score: int, reactions: int, reactors: int, signals: dict[str, list]) -> list[str]:
@@ -197,6 +201,24 @@ def test_amplifiers_table_and_network(con):
     # Mira liked Evil's post and Zoe liked it too; Evil followed Zoe; reactions to Mira are edges as well.
     assert edges[(ZOE, MIRA)] == 4 and edges[(MIRA, EVIL)] == 1 and edges[(ZOE, EVIL)] == 1 and edges[(EVIL, ZOE)] == 1
     assert amp.edges.filter(source=ZOE, target=MIRA)[0, "x2"] == 0.0
+
+
+def test_an_amplifier_s_accounts_are_summed_before_the_top_is_taken():
+    # 250 one-account people react 3 times each; Carl reacts 6 times from three accounts, 3 (with his reply) + 2 + 1,
+    # so two of his accounts rank below 200 others on their own: he still amplifies Mira most.
+    con = world.memory_warehouse()
+    crowd = range(1000, 1250)
+    con.executemany(
+        "INSERT INTO people (person_id, external_id, name) VALUES (?, ?, ?)", [(p, f"c{p}", "") for p in crowd]
+    )
+    con.executemany(
+        "INSERT INTO accounts (account_id, person_id, network, external_id, handle) VALUES (?, ?, 'twitter', ?, ?)",
+        [(p * 10, p, f"c{p}", f"c{p}") for p in crowd] + [(52, CARL, "c52", "carl2"), (53, CARL, "c53", "carl3")],
+    )
+    reactions = [(11, p * 10) for p in crowd for _ in range(3)] + [(11, 51), (11, 51), (12, 52), (11, 52), (12, 53)]
+    con.executemany("INSERT INTO profile_reactions VALUES (?, ?, NULL, 'like')", reactions)
+    table = profile(con, MIRA).amplifiers.table
+    assert table.select("person_id", "reactions", "likes", "replies").row(0) == (CARL, 6, 5, 1)
 
 
 def test_recent_posts_newest_first_with_reactions_by_type(con):

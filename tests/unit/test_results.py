@@ -59,6 +59,7 @@ def test_no_change_and_too_small_are_said_plainly():
     flat = baseline_lift(30, 30, 28, 28)
     assert flat.low < 0 < flat.high and not flat.detected
     assert flat.verdict().startswith("No detectable change") and flat.direction == "none"
+    assert "reaches from a fall to a rise (0% lies inside it)" in flat.verdict()
     tiny = baseline_lift(4, 1, 28, 28)
     assert not tiny.measurable and tiny.verdict().startswith("Too small to tell")
     assert str(MIN_MENTIONS) in tiny.verdict()
@@ -207,6 +208,13 @@ def test_mentions_counted_independently_match(con):
 
 def test_lift_and_prediction_are_reported(con):
     results = campaign_results(con, LOCAL, _busiest(con))
+    spec = results.campaign.spec
+    # The control's two counts cover periods of different lengths: the words say how long each was.
+    campaign_days = (spec.ends_on - spec.starts_on).days + 1 + spec.follow_up_days
+    matched = dataclasses.replace(results, lift_control=control_lift(60, 20, 100, 100, 28, 28))
+    control = dict(report.summary_rows(matched))["Lift against control group"]
+    assert f"mentions in the {campaign_days} days of the campaign and its follow-up and " in control
+    assert re.search(r"in the \d+ days before it \(mentions per day are compared\)\.$", control), control
     lift = results.lift_baseline
     assert lift.lift is not None and lift.low <= lift.lift <= lift.high
     assert results.spearman is not None and -1 <= results.spearman <= 1
