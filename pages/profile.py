@@ -146,19 +146,33 @@ if p.history.height:
         x=alt.X("day:T", title="Refresh day", axis=alt.Axis(format="%d %b")),
         y=alt.Y("score:Q", title="Score", scale=alt.Scale(domain=[1, 100])),  # 1 is the lowest score
         color=alt.Color("network:N", title="Score"),
-        tooltip=[alt.Tooltip("day:T", title="Day", format="%d %b %Y"), "network", "score"],
+        tooltip=[
+            alt.Tooltip("day:T", title="Day", format="%d %b %Y"),
+            "network",
+            "score",
+            alt.Tooltip("score_low:Q", title="Likely from"),
+            alt.Tooltip("score_high:Q", title="Likely to"),
+            alt.Tooltip("too_little_data:N", title="Too little data"),
+        ],
     )
     # The combined line dashed and on top: with one network it has the same scores and would lie hidden under it.
     networks = by_network.transform_filter(alt.datum.network != "Combined").mark_line(point=True)
-    combined = by_network.transform_filter(alt.datum.network == "Combined").mark_line(point=True, strokeDash=[6, 4])
+    on_combined = by_network.transform_filter(alt.datum.network == "Combined")
+    # Its likely range as a band, and its days with too little data as hollow points: a rise or fall inside the
+    # band, or between hollow points, may be chance.
+    band = on_combined.mark_area(opacity=0.12).encode(y="score_low:Q", y2="score_high:Q", color=alt.value("#5f6b7a"))
+    combined = on_combined.mark_line(strokeDash=[6, 4]) + on_combined.mark_point(
+        filled=False, size=45, strokeWidth=1.5, fillOpacity=1
+    ).encode(fill=alt.condition("datum.too_little_data", alt.value("white"), alt.Color("network:N")))
     changes = (
         alt.Chart(p.model_changes)
         .mark_rule(color="#d62728", strokeDash=[5, 4], strokeWidth=2)
         .encode(x="day:T", tooltip=[alt.Tooltip("day:T", title="Scoring model changed"), "change"])
     )
-    st.altair_chart(networks + combined + changes, width="stretch", key="history_chart")
+    st.altair_chart(band + networks + combined + changes, width="stretch", key="history_chart")
     st.caption(
-        "The combined score is the dashed line"
+        "The combined score is the dashed line, its likely range the shaded band; a hollow point is a day with too "
+        "little data to tell a change from chance"
         + ("; dashed red lines: the scoring model changed (hover for what changed)." if p.model_changes.height else ".")
     )
 else:

@@ -14,8 +14,12 @@ from core.scoring.runs import parameters_by_day
 
 
 def score_history(con: duckdb.DuckDBPyConnection, person_id: int) -> pl.DataFrame:
-    """day, network ('all' = combined), score: one row per refresh or backfill day."""
-    found = con.sql("SELECT day, network, score FROM score_history WHERE person_id = ?", params=[person_id]).pl()
+    """day, network ('all' = combined), score, score_low, score_high, too_little_data (null for points stored before
+    history kept them): one row per refresh or backfill day."""
+    found = con.sql(
+        "SELECT day, network, score, score_low, score_high, too_little_data FROM score_history WHERE person_id = ?",
+        params=[person_id],
+    ).pl()
     return found.sort("day", "network")  # sorted here: an ORDER BY costs DuckDB more than this small lookup
 
 

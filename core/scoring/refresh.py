@@ -314,7 +314,7 @@ def backfill_history(
     for i, as_of in enumerate(as_ofs):
         progress(i / max(len(as_ofs), 1), f"Scoring the history, day by day: {as_of:%d %b %Y}")
         c = compute(con, as_of=as_of, window_days=window_days, params=params, with_explanations=False, engine=engine)
-        history.append(c.scores.select("person_id", "network", day=pl.lit(as_of.date()), score="score"))
+        history.append(runs.history_rows(c.scores, as_of.date()))
     run_id = runs.next_run_id(con)
     with transaction(con):
         if history:

@@ -103,15 +103,24 @@ def write_current(con: duckdb.DuckDBPyConnection, run: RunRecord, results: Resul
     ):
         _replace(con, table, frame, run.run_id)
     day = (run.as_of or datetime.now()).date()
-    write_history(con, results.scores.select("person_id", "network", day=pl.lit(day), score="score"))
+    write_history(con, history_rows(results.scores, day))
+
+
+HISTORY_COLUMNS = ("person_id", "network", "score", "score_low", "score_high", "too_little_data")
+
+
+def history_rows(scores: pl.DataFrame, day: date) -> pl.DataFrame:
+    """A run's scores as the history points of `day`: each score with its likely range and too-little-data mark."""
+    return scores.select(*HISTORY_COLUMNS, day=pl.lit(day))
 
 
 def write_history(con: duckdb.DuckDBPyConnection, history: pl.DataFrame) -> None:
-    """Replace the score_history of the days in `history` (person_id, network, day, score); caller's transaction."""
+    """Replace the score_history of the days in `history` (person_id, network, day, score and, where known,
+    score_low, score_high, too_little_data); caller's transaction."""
     con.register("_sc_days", history)
     try:
         con.execute("DELETE FROM score_history WHERE day IN (SELECT DISTINCT day FROM _sc_days)")
-        con.execute("INSERT INTO score_history SELECT * FROM _sc_days")
+        con.execute("INSERT INTO score_history BY NAME SELECT * FROM _sc_days")
     finally:
         con.unregister("_sc_days")
 

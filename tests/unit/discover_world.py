@@ -55,6 +55,7 @@ COLUMNS = {
     "authenticity": "run_id, account_id, person_id, network, rating, flags",
     "authenticity_flags": "run_id, account_id, person_id, network, flag, severity, evidence",
     "topic_influence": "run_id, person_id, topic, influence, raw, posts, reactions, distinct_reactors, share",
+    "score_history": "person_id, network, day, score",
     "topic_evidence": "run_id, person_id, topic, rank, post_id, reactions, distinct_reactors, value",
 }
 

@@ -107,6 +107,13 @@ def test_backfill_writes_a_row_per_person_per_day_and_keeps_current_scores():
     days = rows(con, "SELECT day, count(*) FROM score_history GROUP BY day ORDER BY day")
     assert len(days) == 5 and all(n == 80 for _, n in days)
     assert rows(con, "SELECT * FROM scores ORDER BY ALL") == current
+    # Every point keeps its score's likely range and mark; the refresh's own day has the current scores' ones.
+    assert scalar(con, "SELECT count(*) FROM score_history WHERE score_low IS NULL OR too_little_data IS NULL") == 0
+    assert scalar(con, "SELECT count(*) FROM score_history WHERE NOT score_low <= score AND score <= score_high") == 0
+    columns = "person_id, network, score, score_low, score_high, too_little_data"
+    last_day = "WHERE day = (SELECT max(day) FROM score_history)"
+    latest = rows(con, f"SELECT {columns} FROM score_history {last_day} ORDER BY ALL")  # noqa: S608 - fixed names
+    assert latest == rows(con, f"SELECT {columns} FROM scores ORDER BY ALL")  # noqa: S608 - fixed column names
     assert rows(con, "SELECT kind, status FROM score_runs ORDER BY run_id") == [("refresh", "ok"), ("backfill", "ok")]
     backfill_history(con, days=10, step_days=2)  # again: days are replaced, not doubled
     assert scalar(con, "SELECT count(*) FROM score_history") == 5 * 80
