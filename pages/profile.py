@@ -97,7 +97,8 @@ if h.network_scores:
     if len(h.network_scores) > 1:
         st.caption(
             "Each network's score counts only the reactions there; the score above counts them all together, so it "
-            "is usually higher than any one of them. A flagged account lowers it as much as its own network's score."
+            "is usually higher than any one of them. A flagged account cuts the combined score by the same share as "
+            "its own network's score: the combined score takes the discount of the person's least authentic account."
         )
 if followers := network_followers(p.accounts):
     st.markdown(f"Followers: {followers}")

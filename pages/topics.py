@@ -148,8 +148,7 @@ with st.expander("How the model was measured: F1 scores and the model card"):
             placeholder=UNKNOWN,
         )
         comparison = overview.baseline_comparison(evaluation) or ""
-        evaluated = evaluation.get("evaluated_at", "date unknown")
-        st.caption(f"From the last evaluation, {evaluated} (bench.topics_eval). {comparison}")
+        st.caption(f"From the last evaluation, {overview.evaluated_on(evaluation)}. {comparison}")
     else:
         st.info("The model has not been evaluated yet: run `python -m bench.topics_eval --save`.")
     st.markdown("**Model card: training data, decision rule and limits**")
@@ -159,8 +158,16 @@ st.subheader("Topics in the warehouse")
 state = _state(key)
 if state.tagged_posts:
     st.caption(plain(overview.tagging_sentence(state)))
-    counts = _distribution(key).unpivot(
-        index=["label", "people"], on=["top_posts", "extra_posts"], variable_name="as", value_name="posts"
+    # Ranked by the posts whose top topic it is: extra tags at a low threshold would put a catch-all topic first.
+    counts = (
+        _distribution(key)
+        .with_columns(rank_by=pl.col("top_posts"))
+        .unpivot(
+            index=["label", "people", "rank_by"],
+            on=["top_posts", "extra_posts"],
+            variable_name="as",
+            value_name="posts",
+        )
     )
     counts = counts.with_columns(
         stack=pl.col("as").replace_strict({"top_posts": 0, "extra_posts": 1}),
@@ -174,7 +181,7 @@ if state.tagged_posts:
             y=alt.Y(
                 "label:N",
                 title=None,
-                sort=alt.EncodingSortField("posts", op="sum", order="descending"),
+                sort=alt.EncodingSortField("rank_by", op="max", order="descending"),
                 axis=alt.Axis(labelLimit=220),
             ),
             color=alt.Color("as:N", title="Tagged as", sort=["Top topic", "Extra topic"]),

@@ -161,6 +161,14 @@ def metrics_table(evaluation: dict[str, Any]) -> pl.DataFrame:
     )
 
 
+def evaluated_on(evaluation: dict[str, Any]) -> str:
+    """When the evaluation was made, as a date a marketer reads ('05 Dec 2026'), or that it was not recorded."""
+    try:
+        return f"on {datetime.fromisoformat(str(evaluation['evaluated_at'])):%d %b %Y}"
+    except (KeyError, ValueError):
+        return "on a date it did not record"
+
+
 def baseline_comparison(evaluation: dict[str, Any]) -> str | None:
     """One sentence on how far the model is ahead of the baseline on the same tweets, or None if not measured."""
     paired = evaluation.get("metrics", {}).get("vs_baseline")

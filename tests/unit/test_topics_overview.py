@@ -130,3 +130,9 @@ def test_an_extra_topic_is_explained_by_the_model_s_own_thresholds_not_as_confid
     assert "from 3% for Diaries & daily life to 76% for Fitness & health" in said
     assert "an extra topic can be a weak guess; topic influence counts a post only for topics of 30% or more." in said
     assert "confident" not in said
+
+
+def test_the_evaluation_date_reads_as_a_date_not_a_timestamp():
+    assert overview.evaluated_on({"evaluated_at": "2026-12-05T07:05:00+00:00"}) == "on 05 Dec 2026"
+    assert overview.evaluated_on({}) == "on a date it did not record"
+    assert overview.evaluated_on({"evaluated_at": "last week"}) == "on a date it did not record"
