@@ -86,8 +86,9 @@ row[4].metric(
 row = st.columns(5)
 row[0].metric(
     "Perk cost",
-    money(t["cost"], results.currency),
-    help="What the members who accepted cost (accepted, perk shipped, posted or didn't post): each member's own "
+    money_card(t["cost"], results.currency),
+    help=f"{money(t['cost'], results.currency)}: what the members who accepted cost (accepted, perk shipped, posted "
+    "or didn't post): each member's own "
     "cost, else the campaign's. Invited people who have not answered and those who declined cost nothing; the "
     "Campaigns page's plan also counts the suggested people it plans for.",
 )
