@@ -75,8 +75,8 @@ def _person_id(value: object, name: str, line: int) -> int:
     """A cell as a person id: a whole number above 0 (a spreadsheet may keep it as 123.0 or as text)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str) and value.strip().isascii() and value.strip().removesuffix(".0").isdigit():
+        value = int(value.strip().removesuffix(".0"))  # 13907.0: an id a spreadsheet saved as a decimal
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         shown = str(value)[:40]
         raise InputError(

@@ -1,5 +1,5 @@
 """Command-line actions that change the local workspace's campaigns, as the Campaigns page does: `campaigns create`,
-`edit`, `add`, `status`, `refill`, `archive` and `restore`.
+`edit`, `add`, `remove`, `status`, `refill`, `archive` and `restore`.
 
 Each is the page's one core call (core.ops.campaigns or core.campaigns), so it is authorized, audited and all or
 nothing the same way, and acts on the campaign as it is when the command runs. People come as ids or as a file
@@ -56,6 +56,12 @@ def _spec(args: argparse.Namespace, base: CampaignSpec, topics: list[str], refus
             problems.append(f"--track: {exc}")
     if unknown := [t for t in args.topic or () if t not in topics]:
         problems.append(f"Unknown topic {unknown[0]!r}. Topics: {', '.join(topics) or 'none yet (run a refresh)'}.")
+    for flag, given, cleared in (
+        ("--topic", args.topic, args.any_topic),
+        ("--network", args.network, args.any_network),
+    ):
+        if given and cleared:
+            problems.append(f"{flag} and --any-{flag[2:]} contradict each other: give one of them.")
     for name, given, cleared in (
         ("target_topics", args.topic, args.any_topic),
         ("networks", args.network, args.any_network),
@@ -99,7 +105,7 @@ def _cmd_create(args: argparse.Namespace) -> int:
     if defaults.note and not (args.starts_on or args.ends_on):
         print(defaults.note)
     print(f"{created.suggestions.created(len(people))}; {created.suggestions.expected()}.")
-    _print_plan(checked)
+    _print_plan(checked, cid)
     print(
         f"Next: the list, python -m core campaigns export {cid} list.csv; invite everyone suggested, "
         f"python -m core campaigns status {cid} invited --from suggested"
@@ -119,14 +125,24 @@ def _cmd_edit(args: argparse.Namespace) -> int:
         campaign_ops.save_settings(con, LOCAL, args.campaign, spec, campaign.version)
         checked = plan(con, LOCAL, args.campaign)
     print(f"Saved the settings of “{spec.name}”; the expected mentions of everyone on its list are worked out again.")
-    _print_plan(checked)
+    _print_plan(checked, args.campaign)
     return 0
 
 
-def _print_plan(checked: Plan) -> None:
-    """The plan check the page shows above a list: dates, budget, whether it can show a result, unique reach."""
+def _print_warnings(checked: Plan, campaign_id: int) -> None:
+    """The plan's warnings, and the commands that act on a list longer than its perks."""
     for warning in checked.warnings:
         print(f"Warning: {warning}")
+    if any("on the list for" in w or "over the budget" in w for w in checked.warnings):
+        print(
+            f"On the command line: python -m core campaigns edit {campaign_id} --perks N (or --budget AMOUNT), or "
+            f"python -m core campaigns remove {campaign_id} PERSON_ID ..."
+        )
+
+
+def _print_plan(checked: Plan, campaign_id: int) -> None:
+    """The plan check the page shows above a list: dates, budget, whether it can show a result, unique reach."""
+    _print_warnings(checked, campaign_id)
     print(f"Can this list show a result? {checked.power.verdict()}")
     print(f"Unique reach: {checked.reach.verdict()}")
 
@@ -138,11 +154,25 @@ def _cmd_add(args: argparse.Namespace) -> int:
     with warehouse.connect() as con:
         campaign = records.get_campaign(con, LOCAL, args.campaign)
         added, _ = campaign_ops.add_people(con, LOCAL, args.campaign, people, campaign.version)
+        checked = plan(con, LOCAL, args.campaign)
     already = len(people) - added
     one = already == 1
     kept = f"; {already:,} {'was' if one else 'were'} already on it and keep{'s' if one else ''} their status"
     kept = kept if already else ""
     print(f"Put {added:,} {'person' if added == 1 else 'people'} on the list of “{campaign.spec.name}”{kept}.")
+    _print_warnings(checked, args.campaign)
+    return 0
+
+
+def _cmd_remove(args: argparse.Namespace) -> int:
+    people = _people(args)
+    if not people:
+        raise SettingsRefused("Name the people to take off: their Sway person ids, or --people FILE.")
+    with warehouse.connect() as con:
+        campaign = records.get_campaign(con, LOCAL, args.campaign)
+        members.remove_members(con, LOCAL, args.campaign, people, campaign.version)
+    taken = f"{len(people):,} {'person' if len(people) == 1 else 'people'}"
+    print(f"Took {taken} off the list of “{campaign.spec.name}”: they are not suggested for it again.")
     return 0
 
 
@@ -173,7 +203,7 @@ def _cmd_refill(args: argparse.Namespace) -> int:
         )
         checked = plan(con, LOCAL, args.campaign)
     print(f"{report.refreshed()}; {report.expected()}.")
-    _print_plan(checked)
+    _print_plan(checked, args.campaign)
     return 0
 
 
@@ -205,7 +235,7 @@ def _amount(text: str) -> float:
 
 def _whole(text: str) -> int:
     if not text.isascii() or not text.isdigit():
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+        raise argparse.ArgumentTypeError(f"not a whole number of 0 or more: {text!r}")
     return int(text)
 
 
@@ -266,7 +296,7 @@ def _settings_options(parser: argparse.ArgumentParser, *, new: bool) -> None:
 
 
 def add_actions(actions: argparse._SubParsersAction, campaign_id) -> None:
-    """Add create, edit, add, status, refill, archive and restore to `campaigns`; `campaign_id` reads an id."""
+    """Add create, edit, add, remove, status, refill, archive and restore to `campaigns`; `campaign_id` reads an id."""
     create = actions.add_parser(
         "create",
         help="create a campaign and fill its list with suggestions, as the Campaigns page does",
@@ -296,6 +326,10 @@ def add_actions(actions: argparse._SubParsersAction, campaign_id) -> None:
     add = on_campaign("add", help="put people on a campaign's list")
     _with_people(add, "to add")
     add.set_defaults(run=_cmd_add)
+
+    remove = on_campaign("remove", help="take people off a campaign's list (locked people stay)")
+    _with_people(remove, "to take off")
+    remove.set_defaults(run=_cmd_remove)
 
     status = on_campaign(
         "status",

@@ -30,11 +30,13 @@ def _cmd_list(args: argparse.Namespace) -> int:
     with warehouse.connect() as con:
         found = records.list_campaigns(con, LOCAL, archived=args.archived)
     if found.is_empty():
-        where = "archived " if args.archived else ""
-        print(
-            f"No {where}campaigns in the local workspace. Create one on the Campaigns page or with "
-            "python -m core campaigns create (see --help)."
-        )
+        if args.archived:
+            print("No archived (deleted) campaigns in the local workspace.")
+        else:
+            print(
+                "No campaigns in the local workspace. Create one on the Campaigns page or with "
+                "python -m core campaigns create (see --help)."
+            )
         return 0
     shown = found.with_columns(stage=records.stages(found, date.today())).select(
         pl.col("campaign_id").alias("id"),

@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 bad input or unusable warehouse (one line on stderr says why
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -174,6 +175,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return args.run(args)
+    except BrokenPipeError:  # `... | head`: the reader has all it wanted; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (InputError, warehouse.WarehouseError, ScoringError, *USER_ERRORS, *CAMPAIGN_ERRORS, SearchRefused) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

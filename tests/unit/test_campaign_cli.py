@@ -202,7 +202,8 @@ def test_people_are_added_the_list_refilled_and_a_campaign_deleted_and_restored(
         )
     code, out, _ = run(capsys, "campaigns", "add", str(campaign_id), str(newcomer), str(min(on_list)))
     assert code == 0
-    assert out == "Put 1 person on the list of “Winter trail”; 1 was already on it and keeps their status.\n"
+    assert out.startswith("Put 1 person on the list of “Winter trail”; 1 was already on it and keeps their status.\n")
+    assert "Warning: 7 people are on the list for 6 perks" in out  # as the page's plan check says
     assert _listed(demo_copy, campaign_id)[newcomer] == ("suggested", "added")
 
     code, out, _ = run(capsys, "campaigns", "refill", str(campaign_id))
@@ -228,7 +229,7 @@ def _campaigns_listed(path: str) -> list[tuple[int, str]]:
     [
         (["--cost-per-perk", "cheap"], "not an amount: 'cheap'"),
         (["--starts", "10/12/2026"], "not a date: '10/12/2026' (write it as YYYY-MM-DD"),
-        (["--perks", "-3"], "not a whole number: '-3'"),
+        (["--perks", "-3"], "not a whole number of 0 or more: '-3'"),
     ],
 )
 def test_a_number_or_date_that_is_not_one_is_refused_by_the_parser(demo_copy, capsys, argv, said):
@@ -275,3 +276,35 @@ def test_a_formula_in_a_people_workbook_is_never_evaluated(demo_copy, tmp_path, 
         in err
     )
     assert _campaigns(demo_copy) == before
+
+
+def test_contradicting_targeting_flags_are_refused_not_half_applied(demo_copy, capsys):
+    code, out, _ = run(capsys, *CREATE, "--topic", "music")
+    campaign_id = str(_created_id(out))
+    code, _, err = run(capsys, "campaigns", "edit", campaign_id, "--any-topic", "--topic", "gaming")
+    assert code == 1 and "--topic and --any-topic contradict each other: give one of them." in err
+    with warehouse.connect(demo_copy) as con:
+        assert records.get_campaign(con, LOCAL, int(campaign_id)).spec.target_topics == ("music",)
+
+
+def test_a_list_grown_past_its_perks_says_so_and_people_are_taken_off(demo_copy, tmp_path, capsys):
+    code, out, _ = run(capsys, *CREATE)
+    campaign_id = _created_id(out)
+    on_list = set(_listed(demo_copy, campaign_id))
+    with warehouse.connect(demo_copy) as con:
+        others = [
+            p
+            for (p,) in warehouse.rows(
+                con,
+                "SELECT person_id FROM people WHERE person_id NOT IN (SELECT unnest(?::BIGINT[])) ORDER BY 1 LIMIT 2",
+                [sorted(on_list)],
+            )
+        ]
+    path = tmp_path / "more.csv"
+    path.write_text("Sway person id\n" + "\n".join(f"{p}.0" for p in others) + "\n", encoding="utf-8")  # as saved
+    code, out, _ = run(capsys, "campaigns", "add", str(campaign_id), "--people", str(path))
+    assert code == 0 and "Warning: 8 people are on the list for 6 perks" in out
+    assert f"python -m core campaigns remove {campaign_id} PERSON_ID" in out
+    code, out, _ = run(capsys, "campaigns", "remove", str(campaign_id), *map(str, others))
+    assert code == 0 and out.startswith("Took 2 people off the list of “Winter trail”")
+    assert set(_listed(demo_copy, campaign_id)) == on_list
