@@ -23,7 +23,7 @@ from core.campaigns.terms import parse_terms
 from core.db import warehouse
 from core.ops import campaigns as campaign_ops
 from core.results.plan import Plan, plan
-from core.vocabulary import NETWORKS
+from core.vocabulary import NETWORKS, named_topics
 from core.workspace.access import LOCAL
 
 
@@ -54,8 +54,9 @@ def _spec(args: argparse.Namespace, base: CampaignSpec, topics: list[str], refus
         except ValueError as exc:
             changes["terms"] = ()
             problems.append(f"--track: {exc}")
-    if unknown := [t for t in args.topic or () if t not in topics]:
-        problems.append(f"Unknown topic {unknown[0]!r}. Topics: {', '.join(topics) or 'none yet (run a refresh)'}.")
+    chosen, unknown = named_topics(args.topic or (), topics)
+    if unknown:
+        problems.append(unknown)
     for flag, given, cleared in (
         ("--topic", args.topic, args.any_topic),
         ("--network", args.network, args.any_network),
@@ -63,7 +64,7 @@ def _spec(args: argparse.Namespace, base: CampaignSpec, topics: list[str], refus
         if given and cleared:
             problems.append(f"{flag} and --any-{flag[2:]} contradict each other: give one of them.")
     for name, given, cleared in (
-        ("target_topics", args.topic, args.any_topic),
+        ("target_topics", chosen if args.topic is not None else None, args.any_topic),
         ("networks", args.network, args.any_network),
     ):
         if given is not None or cleared:

@@ -17,7 +17,7 @@ from core.cli.output import TABLE, check_new, write_new
 from core.db import warehouse
 from core.discover.filters import MAX_TEXT, SORT_KEYS
 from core.numbers import rate_texts
-from core.vocabulary import NETWORKS, topic_label
+from core.vocabulary import NETWORKS, named_topics, topic_label
 from core.workspace.access import LOCAL
 
 _SHOWN = ("person_id", "name", "handles", "score", "audience", "engagement_rate", "topics", "matching_post")
@@ -48,9 +48,9 @@ def _filters(args: argparse.Namespace, topics: list[str]) -> discover.Filters:
     """The search the options describe; SearchRefused names the first option that is wrong and what to type."""
     if len(args.words) > MAX_TEXT:
         raise SearchRefused(f"--words is {len(args.words):,} characters long: search with at most {MAX_TEXT}.")
-    if unknown := [t for t in args.topic if t not in topics]:
-        offered = ", ".join(topics) or "none yet (run a refresh)"
-        raise SearchRefused(f"Unknown topic {unknown[0]!r}. Topics: {offered}.")
+    chosen, unknown = named_topics(args.topic, topics)
+    if unknown:
+        raise SearchRefused(unknown)
     score_min, score_max = _range(args.score, 1, 100, "score") if args.score else (1, 100)
     audience_min, audience_max = _range(args.audience, 0, None, "audience") if args.audience else (None, None)
     return discover.Filters(
@@ -58,7 +58,7 @@ def _filters(args: argparse.Namespace, topics: list[str]) -> discover.Filters:
         score_network=args.score_on,
         score_min=1 if score_min is None else score_min,
         score_max=100 if score_max is None else score_max,
-        topics=tuple(dict.fromkeys(args.topic)),
+        topics=tuple(chosen),
         topic_mode=args.topic_mode,
         networks=tuple(dict.fromkeys(args.network)),
         audience_min=audience_min,
@@ -113,8 +113,9 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     find = sub.add_parser(
         "discover",
         help="find people by score, topics, networks, audience and words, as the Discover page does",
-        description="Find people as the Discover page does, best first. A topic is named by the classifier's label, "
-        f"e.g. fitness_&_health for {topic_label('fitness_&_health')}; an unknown one is refused with the list.",
+        description="Find people as the Discover page does, best first. A topic is named as the page shows it "
+        f"('{topic_label('fitness_&_health')}', any capitals) or by the classifier's label (fitness_&_health); an "
+        "unknown one is refused with the list.",
     )
     find.add_argument("--words", default="", help="whole words in names, handles, bios or posts (all must occur)")
     find.add_argument("--topic", action="append", default=[], metavar="TOPIC", help="a topic (repeatable)")

@@ -278,6 +278,14 @@ def test_a_formula_in_a_people_workbook_is_never_evaluated(demo_copy, tmp_path, 
     assert _campaigns(demo_copy) == before
 
 
+def test_a_topic_is_named_as_the_tables_show_it_in_any_capitals(demo_copy, capsys):
+    code, out, _ = run(capsys, *CREATE, "--topic", "Fitness & health", "--topic", "MUSIC", "--topic", "music")
+    assert code == 0, out
+    with warehouse.connect(demo_copy) as con:
+        spec = records.get_campaign(con, LOCAL, _created_id(out)).spec
+    assert spec.target_topics == ("fitness_&_health", "music")
+
+
 def test_contradicting_targeting_flags_are_refused_not_half_applied(demo_copy, capsys):
     code, out, _ = run(capsys, *CREATE, "--topic", "music")
     campaign_id = str(_created_id(out))
