@@ -10,6 +10,7 @@ can be trimmed in a spreadsheet before it becomes a campaign.
 from __future__ import annotations
 
 import argparse
+import math
 from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
@@ -22,7 +23,7 @@ from core.campaigns.model import STATUSES, CampaignError, CampaignSpec
 from core.campaigns.terms import parse_terms
 from core.db import warehouse
 from core.ops import campaigns as campaign_ops
-from core.results.plan import Plan, plan
+from core.results.plan import Plan, budget_warnings, plan
 from core.vocabulary import NETWORKS, named_topics
 from core.workspace.access import LOCAL
 
@@ -106,7 +107,7 @@ def _cmd_create(args: argparse.Namespace) -> int:
     if defaults.note and not (args.starts_on or args.ends_on):
         print(defaults.note)
     print(f"{created.suggestions.created(len(people))}; {created.suggestions.expected()}.")
-    _print_plan(checked, cid)
+    _print_plan(checked, cid, spec)
     print(
         f"Next: the list, python -m core campaigns export {cid} list.csv; invite everyone suggested, "
         f"python -m core campaigns status {cid} invited --from suggested"
@@ -126,24 +127,24 @@ def _cmd_edit(args: argparse.Namespace) -> int:
         campaign_ops.save_settings(con, LOCAL, args.campaign, spec, campaign.version)
         checked = plan(con, LOCAL, args.campaign)
     print(f"Saved the settings of “{spec.name}”; the expected mentions of everyone on its list are worked out again.")
-    _print_plan(checked, args.campaign)
+    _print_plan(checked, args.campaign, spec)
     return 0
 
 
-def _print_warnings(checked: Plan, campaign_id: int) -> None:
-    """The plan's warnings, and the commands that act on a list longer than its perks."""
+def _print_warnings(checked: Plan, campaign_id: int, spec: CampaignSpec) -> None:
+    """The plan's warnings, and the commands that act on a list longer than its perks or dearer than its budget."""
     for warning in checked.warnings:
         print(f"Warning: {warning}")
-    if any("on the list for" in w or "over the budget" in w for w in checked.warnings):
+    if budget_warnings(spec, checked.people, checked.cost, "USD"):  # the currency only changes the words
         print(
             f"On the command line: python -m core campaigns edit {campaign_id} --perks N (or --budget AMOUNT), or "
             f"python -m core campaigns remove {campaign_id} PERSON_ID ..."
         )
 
 
-def _print_plan(checked: Plan, campaign_id: int) -> None:
+def _print_plan(checked: Plan, campaign_id: int, spec: CampaignSpec) -> None:
     """The plan check the page shows above a list: dates, budget, whether it can show a result, unique reach."""
-    _print_warnings(checked, campaign_id)
+    _print_warnings(checked, campaign_id, spec)
     print(f"Can this list show a result? {checked.power.verdict()}")
     print(f"Unique reach: {checked.reach.verdict()}")
 
@@ -161,7 +162,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
     kept = f"; {already:,} {'was' if one else 'were'} already on it and keep{'s' if one else ''} their status"
     kept = kept if already else ""
     print(f"Put {added:,} {'person' if added == 1 else 'people'} on the list of “{campaign.spec.name}”{kept}.")
-    _print_warnings(checked, args.campaign)
+    _print_warnings(checked, args.campaign, campaign.spec)
     return 0
 
 
@@ -204,7 +205,7 @@ def _cmd_refill(args: argparse.Namespace) -> int:
         )
         checked = plan(con, LOCAL, args.campaign)
     print(f"{report.refreshed()}; {report.expected()}.")
-    _print_plan(checked, args.campaign)
+    _print_plan(checked, args.campaign, campaign.spec)
     return 0
 
 
@@ -229,9 +230,12 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 def _amount(text: str) -> float:
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not an amount: {text!r} (write it as 120 or 120.50)") from None
+        value = math.nan
+    if not math.isfinite(value):  # 'nan' and 'inf' are floats to Python, not amounts
+        raise argparse.ArgumentTypeError(f"not an amount: {text!r} (write it as 120 or 120.50)")
+    return value
 
 
 def _whole(text: str) -> int:

@@ -228,6 +228,7 @@ def _campaigns_listed(path: str) -> list[tuple[int, str]]:
     ("argv", "said"),
     [
         (["--cost-per-perk", "cheap"], "not an amount: 'cheap'"),
+        (["--budget", "inf"], "not an amount: 'inf'"),
         (["--starts", "10/12/2026"], "not a date: '10/12/2026' (write it as YYYY-MM-DD"),
         (["--perks", "-3"], "not a whole number of 0 or more: '-3'"),
     ],
