@@ -23,7 +23,7 @@ from core.campaigns.model import STATUSES, CampaignError, CampaignSpec
 from core.campaigns.terms import parse_terms
 from core.db import warehouse
 from core.ops import campaigns as campaign_ops
-from core.results.plan import Plan, budget_warnings, plan
+from core.results.plan import Plan, over_budget, plan
 from core.vocabulary import NETWORKS, named_topics
 from core.workspace.access import LOCAL
 
@@ -135,7 +135,7 @@ def _print_warnings(checked: Plan, campaign_id: int, spec: CampaignSpec) -> None
     """The plan's warnings, and the commands that act on a list longer than its perks or dearer than its budget."""
     for warning in checked.warnings:
         print(f"Warning: {warning}")
-    if budget_warnings(spec, checked.people, checked.cost, "USD"):  # the currency only changes the words
+    if any(over_budget(spec, checked.people, checked.cost)):
         print(
             f"On the command line: python -m core campaigns edit {campaign_id} --perks N (or --budget AMOUNT), or "
             f"python -m core campaigns remove {campaign_id} PERSON_ID ..."

@@ -117,16 +117,22 @@ def date_warnings(con: duckdb.DuckDBPyConnection, spec: CampaignSpec) -> list[st
     return []
 
 
+def over_budget(spec: CampaignSpec, people: int, cost: float) -> tuple[bool, bool]:
+    """(more people on the list than the campaign has perks, the list costs more than its budget)."""
+    return people > spec.perk_limit(), spec.budget is not None and cost > spec.budget + 1e-9
+
+
 def budget_warnings(spec: CampaignSpec, people: int, cost: float, currency_code: str) -> list[str]:
     """What to know when the list holds more people than the campaign has perks, or costs more than its budget
     (people added by hand, or with costs of their own, are not cut to the budget as suggestions are)."""
     found = []
-    if people > (limit := spec.perk_limit()):
+    too_many, too_dear = over_budget(spec, people, cost)
+    if too_many:
         found.append(
-            f"{count_of(people, 'person is', 'people are')} on the list for {count_of(limit, 'perk')}: take people "
-            "off the list, or raise the number of perks or the budget in Settings."
+            f"{count_of(people, 'person is', 'people are')} on the list for {count_of(spec.perk_limit(), 'perk')}: "
+            "take people off the list, or raise the number of perks or the budget in Settings."
         )
-    if spec.budget is not None and cost > spec.budget + 1e-9:
+    if too_dear:
         found.append(
             f"The list costs {money(cost, currency_code)}, over the budget of {money(spec.budget, currency_code)}."
         )

@@ -106,12 +106,12 @@ def write_current(con: duckdb.DuckDBPyConnection, run: RunRecord, results: Resul
     write_history(con, history_rows(results.scores, day))
 
 
-HISTORY_COLUMNS = ("person_id", "network", "score", "score_low", "score_high", "too_little_data")
+_HISTORY_COLUMNS = ("person_id", "network", "score", "score_low", "score_high", "too_little_data")
 
 
 def history_rows(scores: pl.DataFrame, day: date) -> pl.DataFrame:
     """A run's scores as the history points of `day`: each score with its likely range and too-little-data mark."""
-    return scores.select(*HISTORY_COLUMNS, day=pl.lit(day))
+    return scores.select(*_HISTORY_COLUMNS, day=pl.lit(day))
 
 
 def write_history(con: duckdb.DuckDBPyConnection, history: pl.DataFrame) -> None:

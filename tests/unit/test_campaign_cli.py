@@ -4,7 +4,10 @@ every bad option or file refused with what to do, and nothing stored by a refuse
 
 import csv
 import io
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from openpyxl import Workbook
@@ -317,3 +320,17 @@ def test_a_list_grown_past_its_perks_says_so_and_people_are_taken_off(demo_copy,
     code, out, _ = run(capsys, "campaigns", "remove", str(campaign_id), *map(str, others))
     assert code == 0 and out.startswith("Took 2 people off the list of “Winter trail”")
     assert set(_listed(demo_copy, campaign_id)) == on_list
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(demo_copy):
+    # `discover | head -1`: the pipe closes before the table (600 people, more than a pipe holds) is written whole.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "core", "discover", "--limit", "600"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "SWAY_DB": demo_copy},
+    )
+    assert b"people found" in proc.stdout.readline()
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and b"Traceback" not in err, err.decode()
